@@ -1,0 +1,165 @@
+"""The ``ducha`` command: parses options, calls one core function, prints its result.
+
+The only place that reads the clock, touches the terminal, or turns errors into exit codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import click
+
+from . import reporters
+from .deadlines import Light, status_board
+from .errors import DataError, DuchaError
+from .newcase import new_case
+from .office import OFFICE_FILE
+from .records import CASES_DIR
+from .validate import load_cases, validate_paths
+
+F = TypeVar("F", bound=Callable[..., Any])
+CATEGORIES = ["重大决策部署", "重要会议", "重要文件", "领导批示", "上级交办", "年度重点工作",
+              "调研交办", "人大代表建议", "政协提案", "其他交办"]
+
+
+def shanghai_today() -> dt.date:
+    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` that holds office.yaml."""
+    for folder in (start, *start.parents):
+        if (folder / OFFICE_FILE).is_file():
+            return folder
+    raise click.UsageError(f"在 {start} 及其上级目录中找不到 {OFFICE_FILE}：请在督查仓库中运行，或用 --root 指定。")
+
+
+class DateType(click.ParamType):  # type: ignore[type-arg]
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"日期「{value}」格式不对，应写成 YYYY-MM-DD，如 2026-03-05。", param, ctx)
+
+
+DATE = DateType()
+
+
+def today_option(func: F) -> F:
+    return click.option("--today", type=DATE, default=None,
+                        help="按哪一天计算（默认：北京时间今天）。")(func)
+
+
+def _root(ctx: click.Context) -> Path:
+    root: Path | None = ctx.obj.get("root")
+    return root if root is not None else find_root(Path.cwd())
+
+
+def emit_problems(error: DataError, fmt: str = "text") -> None:
+    render = reporters.problems_json if fmt == "json" else reporters.problems_text
+    click.echo(render(error.problems, error.checked_files or len({p.file for p in error.problems})), nl=False)
+
+
+class DuchaGroup(click.Group):
+    """Turns every failure into a Chinese message and an exit code: 1 data, 2 usage, 3 unexpected."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except DataError as error:
+            emit_problems(error)
+            ctx.exit(error.exit_code)
+        except DuchaError as error:
+            click.echo(f"错误：{error}", err=True)
+            ctx.exit(error.exit_code)
+        except Exception:  # the last line of defence: never a bare traceback for users
+            if os.environ.get("DUCHA_DEBUG"):
+                traceback.print_exc()
+            click.echo("内部错误：ducha 遇到了意外情况。请把 `DUCHA_DEBUG=1 ducha …` 的输出报告给维护人员。", err=True)
+            ctx.exit(3)
+
+
+@click.group(cls=DuchaGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--root", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="督查仓库根目录（含 office.yaml）；默认从当前目录向上查找。")
+@click.pass_context
+def cli(ctx: click.Context, root: Path | None) -> None:
+    """督查事项管理：校验记录、计算红黄绿灯。"""
+    ctx.ensure_object(dict)
+    ctx.obj["root"] = root
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式。")
+@today_option
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, today: dt.date | None) -> None:
+    """校验督查事项记录（默认 cases/ 下全部文件）。"""
+    root = _root(ctx)
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise click.UsageError(f"找不到 {'、'.join(map(str, missing))}。")
+    result = validate_paths(list(paths) or [root / CASES_DIR], root, today or shanghai_today())
+    render = reporters.problems_json if fmt == "json" else reporters.problems_text
+    click.echo(render(result.problems, result.files), nl=False)
+    if not result.ok:
+        ctx.exit(1)
+
+
+@cli.command()
+@today_option
+@click.option("--unit", default=None, help="只看某单位主办或协办的事项。")
+@click.option("--category", type=click.Choice(CATEGORIES), default=None, help="只看某一来源类型。")
+@click.option("--light", type=click.Choice([light.value for light in Light]), default=None, help="只看某一灯色。")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", help="输出格式。")
+@click.pass_context
+def status(ctx: click.Context, today: dt.date | None, unit: str | None, category: str | None,
+           light: str | None, fmt: str) -> None:
+    """各督查事项的办理阶段、到期日和红黄绿灯，最紧急的在前。"""
+    root = _root(ctx)
+    day = today or shanghai_today()
+    office, cases = load_cases(root, day)
+    if unit is not None and unit not in office.unit_names:
+        raise click.UsageError(f"单位「{unit}」未在 office.yaml 中登记；已登记：{'、'.join(sorted(office.unit_names))}。")
+    board = status_board(office, cases, day, unit, category, Light(light) if light else None)
+    if fmt == "json":
+        click.echo(reporters.status_json(board), nl=False)
+    elif fmt == "csv":
+        click.echo(reporters.status_csv(board), nl=False)
+    else:
+        click.echo(reporters.status_table(board, color=sys.stdout.isatty()), nl=False)
+
+
+@cli.command()
+@click.option("--title", required=True, help="事项名称。")
+@click.option("--category", type=click.Choice(CATEGORIES), required=True, help="来源类型。")
+@click.option("--registered", type=DATE, default=None, help="立项日期（默认今天）。")
+@click.option("--assigned", type=DATE, default=None, help="交办日期。")
+@click.option("--lead-unit", default=None, help="主办单位简称。")
+@click.option("--time-limit", default=None, help="办理时限，如 5个工作日、30日、3个月、2026-12-31。")
+@click.pass_context
+def new(ctx: click.Context, title: str, category: str, registered: dt.date | None, assigned: dt.date | None,
+        lead_unit: str | None, time_limit: str | None) -> None:
+    """按模板新建一个督查事项，自动取下一个编号。"""
+    root = _root(ctx)
+    made = new_case(root, title, category, registered or shanghai_today(), lead_unit, assigned, time_limit)
+    click.echo(f"已新建 {made.id}：{made.path.relative_to(root).as_posix()}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="ducha")

@@ -1,0 +1,323 @@
+"""Loading 督查事项 files into frozen ``Case`` values, and the stage derived from their facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from .errors import Problem
+from .timelimit import TimeLimit, parse_date, parse_time_limit
+from .yamlfile import PathKey, YamlDocument, format_path
+
+CASES_DIR = "cases"
+
+
+class Stage(Enum):
+    """Where a case stands. Derived from the record's facts, never stored."""
+
+    REGISTERED = "registered"
+    IN_PROGRESS = "in_progress"
+    PENDING_REVIEW = "pending_review"
+    RETURNED = "returned"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+    ARCHIVED = "archived"
+
+    @property
+    def label(self) -> str:
+        return _STAGE_LABELS[self]
+
+    @property
+    def is_open(self) -> bool:
+        return self in (Stage.IN_PROGRESS, Stage.RETURNED)
+
+
+_STAGE_LABELS = {
+    Stage.REGISTERED: "立项", Stage.IN_PROGRESS: "办理中", Stage.PENDING_REVIEW: "待审核",
+    Stage.RETURNED: "已退回", Stage.CLOSED: "已办结", Stage.CANCELLED: "已撤销", Stage.ARCHIVED: "已归档",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """依据: what the item was set up on."""
+
+    doc_no: str = ""
+    meeting: str = ""
+    leader: str = ""
+    instruction: str = ""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """办理进展: a unit's interim report."""
+
+    date: dt.date
+    summary: str
+    by: str = ""
+
+
+@dataclass(frozen=True)
+class Urge:
+    """督办/催办 by the office."""
+
+    date: dt.date
+    method: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Extension:
+    """延期: counts only once approved; sets a new date or extends from the old due date."""
+
+    requested: dt.date
+    reason: str
+    approved: dt.date | None = None
+    approved_by: str = ""
+    until: dt.date | None = None
+    time_limit: TimeLimit | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """办理报告: the formal reply, with its 发文字号 and 签发人."""
+
+    date: dt.date
+    doc_no: str
+    signer: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Review:
+    """审核 of the latest report: 通过 or 退回."""
+
+    date: dt.date
+    reviewer: str
+    result: str
+    opinion: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.result == "通过"
+
+
+@dataclass(frozen=True)
+class Followup:
+    """回访复核 / 回头看 after closing."""
+
+    date: dt.date
+    by: str
+    finding: str
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """撤销 of the item, with who approved it."""
+
+    date: dt.date
+    reason: str
+    approved_by: str
+
+
+@dataclass(frozen=True)
+class Archive:
+    """归档: 档号 and 保管期限."""
+
+    date: dt.date
+    number: str
+    retention: str
+
+
+@dataclass(frozen=True)
+class Case:
+    """One 督查事项 as recorded in ``cases/<year>/<id>.yaml``."""
+
+    id: str
+    title: str
+    category: str
+    registered: dt.date
+    path: str
+    source: Source = Source()
+    requirements: str = ""
+    parent: str | None = None
+    assigned: dt.date | None = None
+    lead_unit: str | None = None
+    co_units: tuple[str, ...] = ()
+    owner: str = ""
+    time_limit: TimeLimit | None = None
+    progress: tuple[Progress, ...] = ()
+    urges: tuple[Urge, ...] = ()
+    extensions: tuple[Extension, ...] = ()
+    reports: tuple[Report, ...] = ()
+    reviews: tuple[Review, ...] = ()
+    followups: tuple[Followup, ...] = ()
+    cancelled: Cancellation | None = None
+    archive: Archive | None = None
+    visibility: str = "公开"
+    notes: str = ""
+    doc: YamlDocument | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def year(self) -> int:
+        return int(self.id.split("-")[-2])
+
+    def mark(self, path: PathKey) -> tuple[int, int]:
+        """Line and column of a field, for messages."""
+        return self.doc.mark(path) if self.doc is not None else (0, 0)
+
+    def stage_on(self, today: dt.date | None = None) -> Stage:
+        """The stage from the facts dated on or before ``today`` (all facts when None)."""
+        def known(day: dt.date | None) -> bool:
+            return day is not None and (today is None or day <= today)
+
+        if self.archive is not None and known(self.archive.date):
+            return Stage.ARCHIVED
+        if self.cancelled is not None and known(self.cancelled.date):
+            return Stage.CANCELLED
+        # Reports and reviews alternate (validation enforces it): report 1, review 1, report 2…
+        reports = _count_on(self.reports, today)
+        reviews = _count_on(self.reviews, today)
+        if reports > reviews:
+            return Stage.PENDING_REVIEW
+        if reviews:
+            return Stage.CLOSED if self.reviews[reviews - 1].passed else Stage.RETURNED
+        if known(self.assigned):
+            return Stage.IN_PROGRESS
+        return Stage.REGISTERED
+
+    def closing_report(self, today: dt.date | None = None) -> Report | None:
+        """The report that closed the item (passed review), or the one awaiting review."""
+        stage = self.stage_on(today)
+        if stage in (Stage.CLOSED, Stage.PENDING_REVIEW, Stage.ARCHIVED):
+            return last_on(self.reports, today)
+        return None
+
+    def closed_on(self, today: dt.date | None = None) -> dt.date | None:
+        """The day of the passing review, when the item is closed."""
+        review = last_on(self.reviews, today)
+        if review is not None and review.passed and self.stage_on(today) in (Stage.CLOSED, Stage.ARCHIVED):
+            return review.date
+        return None
+
+
+def _count_on(entries: tuple[Any, ...], today: dt.date | None) -> int:
+    if today is None:
+        return len(entries)
+    return sum(1 for entry in entries if entry.date <= today)
+
+
+class _HasDate(Protocol):
+    @property
+    def date(self) -> dt.date: ...
+
+
+_Entry = TypeVar("_Entry", bound=_HasDate)
+
+
+def last_on(entries: Iterable[_Entry], today: dt.date | None) -> _Entry | None:
+    """The last entry of a date-sorted log dated on or before ``today``."""
+    found = None
+    for entry in entries:
+        if today is not None and entry.date > today:
+            break
+        found = entry
+    return found
+
+
+class _Reader:
+    """Turns a schema-valid document into a Case, collecting date problems on the way."""
+
+    def __init__(self, doc: YamlDocument) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def date(self, value: str | None, path: PathKey) -> dt.date | None:
+        if value is None:
+            return None
+        day = parse_date(value)
+        if day is None:
+            line, column = self.doc.mark(path)
+            self.problems.append(Problem(self.doc.path, line, column, format_path(path),
+                                         f"日期「{value}」不存在。", "写成实际存在的日期，格式 YYYY-MM-DD，如 2026-03-05。"))
+        return day
+
+    def limit(self, value: str | None, path: PathKey) -> TimeLimit | None:
+        if value is None:
+            return None
+        parsed = parse_time_limit(value)
+        if parsed is None:
+            line, column = self.doc.mark(path)
+            self.problems.append(Problem(self.doc.path, line, column, format_path(path),
+                                         f"办理时限「{value}」中的日期不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。"))
+        return parsed
+
+    def entries(self, key: str) -> Iterator[tuple[dict[str, str], PathKey]]:
+        for index, entry in enumerate(self.doc.data.get(key, [])):
+            yield entry, (key, index)
+
+    def case(self) -> Case | None:
+        data = self.doc.data
+        d = self.date
+        progress = tuple(Progress(d(e["date"], (*p, "date")), e["summary"], e.get("by", ""))  # type: ignore[arg-type]
+                         for e, p in self.entries("progress"))
+        urges = tuple(Urge(d(e["date"], (*p, "date")), e["method"], e.get("note", ""))  # type: ignore[arg-type]
+                      for e, p in self.entries("urges"))
+        extensions = tuple(
+            Extension(d(e["requested"], (*p, "requested")), e["reason"],  # type: ignore[arg-type]
+                      d(e.get("approved"), (*p, "approved")), e.get("approved_by", ""),
+                      d(e.get("until"), (*p, "until")), self.limit(e.get("time_limit"), (*p, "time_limit")))
+            for e, p in self.entries("extensions"))
+        reports = tuple(Report(d(e["date"], (*p, "date")), e["doc_no"], e["signer"], e["summary"])  # type: ignore[arg-type]
+                        for e, p in self.entries("reports"))
+        reviews = tuple(Review(d(e["date"], (*p, "date")), e["reviewer"], e["result"], e.get("opinion", ""))  # type: ignore[arg-type]
+                        for e, p in self.entries("reviews"))
+        followups = tuple(Followup(d(e["date"], (*p, "date")), e["by"], e["finding"])  # type: ignore[arg-type]
+                          for e, p in self.entries("followups"))
+        cancelled = archive = None
+        if "cancelled" in data:
+            c = data["cancelled"]
+            cancelled = Cancellation(d(c["date"], ("cancelled", "date")), c["reason"], c["approved_by"])  # type: ignore[arg-type]
+        if "archive" in data:
+            a = data["archive"]
+            archive = Archive(d(a["date"], ("archive", "date")), a["number"], a["retention"])  # type: ignore[arg-type]
+        registered = d(data["registered"], ("registered",))
+        assigned = d(data.get("assigned"), ("assigned",))
+        time_limit = self.limit(data.get("time_limit"), ("time_limit",))
+        if self.problems or registered is None:
+            return None
+        src = data.get("source", {})
+        return Case(
+            id=data["id"], title=data["title"], category=data["category"], registered=registered,
+            path=self.doc.path,
+            source=Source(src.get("doc_no", ""), src.get("meeting", ""), src.get("leader", ""),
+                          src.get("instruction", "")),
+            requirements=data.get("requirements", ""), parent=data.get("parent"), assigned=assigned,
+            lead_unit=data.get("lead_unit"), co_units=tuple(data.get("co_units", ())),
+            owner=data.get("owner", ""), time_limit=time_limit, progress=progress, urges=urges,
+            extensions=extensions, reports=reports, reviews=reviews, followups=followups,
+            cancelled=cancelled, archive=archive, visibility=data.get("visibility", "公开"),
+            notes=data.get("notes", ""), doc=self.doc,
+        )
+
+
+def build_case(doc: YamlDocument) -> tuple[Case | None, list[Problem]]:
+    """A Case from a schema-valid document, or the dates that do not exist."""
+    reader = _Reader(doc)
+    case = reader.case()
+    return case, reader.problems
+
+
+def case_files(paths: Iterable[Path]) -> list[Path]:
+    """Every ``*.yaml`` case file named or found under ``paths``, sorted, each once."""
+    found: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            found.update(p for p in path.rglob("*.yaml") if p.is_file())
+        else:
+            found.add(path)
+    return sorted(found)

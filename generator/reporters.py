@@ -1,0 +1,133 @@
+"""Turning results into text for people and JSON/CSV for machines. No checking happens here."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Sequence
+
+from .deadlines import Light, Status
+from .errors import Problem
+from .records import Stage
+
+_ANSI = {Light.RED: "\x1b[31m", Light.YELLOW: "\x1b[33m", Light.GREEN: "\x1b[32m",
+         Light.LATE: "\x1b[35m", Light.DONE: "\x1b[36m", Light.NONE: ""}
+_RESET = "\x1b[0m"
+
+
+def problems_text(problems: Sequence[Problem], files: int) -> str:
+    """One line per problem (file:line:column: field: what is wrong. 修改：the fix), then a summary."""
+    lines = []
+    for p in problems:
+        where = f"{p.file}:{p.line}:{p.column}" if p.line else p.file
+        field = f" [{p.field}]" if p.field else ""
+        lines.append(f"{where}:{field} {p.message} 修改：{p.fix}")
+    if problems:
+        affected = len({p.file for p in problems})
+        lines.append(f"检查了 {files} 个文件，发现 {len(problems)} 个问题（涉及 {affected} 个文件）。")
+    else:
+        lines.append(f"检查了 {files} 个文件，全部通过。")
+    return "\n".join(lines) + "\n"
+
+
+def problems_json(problems: Sequence[Problem], files: int) -> str:
+    """``{"files": N, "problems": [{file, line, column, field, message, fix}, …]}``."""
+    payload = {
+        "files": files,
+        "ok": not problems,
+        "problems": [
+            {"file": p.file, "line": p.line, "column": p.column, "field": p.field,
+             "message": p.message, "fix": p.fix}
+            for p in problems
+        ],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def display_width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` columns (with …) and padded to exactly that width."""
+    if display_width(text) > width:
+        out = ""
+        for ch in text:
+            if display_width(out + ch) > width - 1:
+                break
+            out += ch
+        text = out + "…"
+    return text + " " * (width - display_width(text))
+
+
+def light_label(status: Status) -> str:
+    """The light in words; a report still awaiting review is 报送, not yet 办结."""
+    if status.stage is Stage.PENDING_REVIEW and status.light in (Light.DONE, Light.LATE):
+        return "按期报送" if status.light is Light.DONE else "超期报送"
+    return status.light.label
+
+
+def _remaining(status: Status) -> str:
+    if status.light is Light.RED:
+        return f"超期{status.days_overdue}天"
+    if status.light is Light.LATE:
+        return f"超期{status.days_overdue}天"
+    if status.working_days_left is not None:
+        return f"剩{status.working_days_left}个工作日"
+    return ""
+
+
+def flags(status: Status) -> str:
+    """Short Chinese notes: 已延期, 需续报, 待回头看, 暂定."""
+    out = []
+    if status.extended:
+        out.append("已延期")
+    if status.progress_overdue:
+        out.append("需续报")
+    if status.followup_due:
+        out.append("待回头看")
+    if status.provisional:
+        out.append("到期日暂定（节假日未公布）")
+    return "，".join(out)
+
+
+def status_table(board: Sequence[Status], color: bool) -> str:
+    """The Chinese status table, one row per case, coloured by light."""
+    header = ["灯", "编号", "事项名称", "主办单位", "阶段", "到期日", "剩余/超期", "备注"]
+    widths = [8, 13, 30, 12, 6, 10, 14, 0]
+    rows = [[light_label(s), s.case.id, s.case.title, s.case.lead_unit or "—", s.stage.label,
+             s.due.isoformat() if s.due else "—", _remaining(s), flags(s)] for s in board]
+    out = ["  ".join(fit(h, w) if w else h for h, w in zip(header, widths)).rstrip()]
+    for status, row in zip(board, rows):
+        line = "  ".join(fit(cell, w) if w else cell for cell, w in zip(row, widths)).rstrip()
+        if color and _ANSI[status.light]:
+            line = f"{_ANSI[status.light]}{line}{_RESET}"
+        out.append(line)
+    counts = {light: sum(1 for s in board if s.light is light) for light in Light}
+    today = board[0].today.isoformat() if board else ""
+    out.append(f"共 {len(board)} 项（{today}）：红灯 {counts[Light.RED]}，黄灯 {counts[Light.YELLOW]}，"
+               f"绿灯 {counts[Light.GREEN]}，按期办结 {counts[Light.DONE]}，超期办结 {counts[Light.LATE]}。")
+    if any(s.provisional for s in board):
+        out.append("注意：部分到期日涉及尚未公布放假安排的年份，按周一至周五推算，仅供参考；"
+                   "请在 office.yaml 的 holiday_overrides 中补充当年安排。")
+    return "\n".join(out) + "\n"
+
+
+def status_json(board: Sequence[Status]) -> str:
+    return json.dumps([s.as_json() for s in board], ensure_ascii=False, indent=2) + "\n"
+
+
+def status_csv(board: Sequence[Status]) -> str:
+    """CSV with the JSON keys as header; co-units joined with 、."""
+    buffer = io.StringIO()
+    keys = list(board[0].as_json()) if board else ["id"]
+    writer = csv.DictWriter(buffer, fieldnames=keys, lineterminator="\n")
+    writer.writeheader()
+    for status in board:
+        row = status.as_json()
+        row["co_units"] = "、".join(status.case.co_units)
+        writer.writerow(row)
+    return buffer.getvalue()
