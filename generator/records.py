@@ -197,12 +197,18 @@ class Case:
             return last_on(self.reports, today)
         return None
 
-    def closed_on(self, today: dt.date | None = None) -> dt.date | None:
-        """The day of the passing review, when the item is closed."""
-        review = last_on(self.reviews, today)
-        if review is not None and review.passed and self.stage_on(today) in (Stage.CLOSED, Stage.ARCHIVED):
-            return review.date
+    def passed_on(self, today: dt.date | None = None) -> dt.date | None:
+        """The day the last report passed review, whatever happened after (撤销, 归档)."""
+        reports, reviews = _count_on(self.reports, today), _count_on(self.reviews, today)
+        if reviews and reviews >= reports and self.reviews[reviews - 1].passed:
+            return self.reviews[reviews - 1].date
         return None
+
+    def closed_on(self, today: dt.date | None = None) -> dt.date | None:
+        """The day of the passing review, when the item is closed (and perhaps archived)."""
+        if self.cancelled is not None and (today is None or self.cancelled.date <= today):
+            return None
+        return self.passed_on(today)
 
 
 def _count_on(entries: tuple[Any, ...], today: dt.date | None) -> int:

@@ -17,6 +17,7 @@ import jsonschema
 
 from . import SCHEMA_DIR
 from .errors import Problem
+from .timelimit import guess_date
 from .yamlfile import PathKey, YamlDocument, format_path
 
 _TYPE_NAMES = {"string": "文字", "array": "列表（每项以 - 开头）", "object": "字段组（下一级缩进的 字段: 值）",
@@ -66,6 +67,20 @@ def subschema(name: str, path: PathKey) -> dict[str, Any]:
     return _resolve(root, schema)
 
 
+def format_hint(name: str, path: PathKey) -> str:
+    """How a value at ``path`` must be written: the shared definition's description wins."""
+    root = load_schema(name)
+    parent = subschema(name, path[:-1]) if path else root
+    raw = parent.get("properties", {}).get(path[-1]) if path and isinstance(path[-1], str) else None
+    if raw is None and path and isinstance(path[-1], int):
+        raw = parent.get("items")
+    ref = raw.get("$ref") if isinstance(raw, dict) else None
+    if isinstance(ref, str):
+        description: str = root["definitions"][ref.rsplit("/", 1)[1]].get("description", "")
+        return description
+    return str(subschema(name, path).get("description", "按说明的格式填写。"))
+
+
 def label(name: str, path: PathKey) -> str:
     """A Chinese name for the field at ``path``: 「交办日期」, 「办理进展第2条·日期」."""
     parts: list[str] = []
@@ -87,7 +102,7 @@ def check(doc: YamlDocument, name: str) -> list[Problem]:
     problems: list[Problem] = []
     for error in _full_validator(name).iter_errors(doc.data):
         problems.extend(_translate(doc, name, error))
-    return problems
+    return list(dict.fromkeys(problems))  # jsonschema repeats some errors under if/then
 
 
 def _translate(doc: YamlDocument, name: str, error: Any) -> list[Problem]:
@@ -108,7 +123,7 @@ def _translate(doc: YamlDocument, name: str, error: Any) -> list[Problem]:
         at = doc.key_mark(path) if path else (1, 1)
         for key in missing:
             child = label(name, (*path, key))
-            out += one(f"缺少必填字段 {child}（{key}）。", f"在{here if path else '文件'}中补上 `{key}: …`。",
+            out += one(f"缺少必填字段{child}（{key}）。", f"在{here if path else '文件'}中补上 `{key}: …`。",
                        at=at, field=format_path((*path, key)))
         return out
     if kind == "additionalProperties":
@@ -123,13 +138,17 @@ def _translate(doc: YamlDocument, name: str, error: Any) -> list[Problem]:
         return out
     if "propertyNames" in error.relative_schema_path:
         at = doc.key_mark((*path, value)) if isinstance(value, str) else (line, column)
-        return one(f"「{value}」不能作为{here}下的字段名。", schema.get("description", "按说明填写。"), at=at,
-                   field=format_path((*path, str(value))))
+        fix = (f"改为以下之一：{'、'.join(error.validator_value)}。" if kind == "enum"
+               else schema.get("description", "按说明填写。"))
+        return one(f"「{value}」不能作为{here}下的字段名。", fix, at=at, field=format_path((*path, str(value))))
     if kind == "enum":
         choices = "、".join(str(c) for c in error.validator_value)
         return one(f"{here}的值「{value}」不在可选范围内。", f"改为以下之一：{choices}。")
     if kind == "pattern":
-        return one(f"{here}的值「{value}」格式不对。", schema.get("description", "按说明的格式填写。"))
+        guess = guess_date(value) if isinstance(value, str) else None
+        hint = format_hint(name, path)
+        fix = f"改为 {guess}（{hint.rstrip('。')}）。" if guess else hint
+        return one(f"{here}的值「{value}」格式不对。", fix)
     if kind == "type":
         expected = error.validator_value
         names = "或".join(_TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
@@ -146,5 +165,5 @@ def _translate(doc: YamlDocument, name: str, error: Any) -> list[Problem]:
         return one(f"{here}至少要有 {error.validator_value} 项。", f"补充{here}。")
     if kind == "dependencies":
         return one("填写了「交办日期」就必须填写「主办单位」（lead_unit）。", "补上 `lead_unit: 单位简称`，或删除交办日期。",
-                   at=doc.key_mark((*path, "assigned")))
+                   at=doc.key_mark((*path, "assigned")), field=format_path((*path, "lead_unit")))
     return one(f"{here}不符合格式要求：{error.message}。", "对照模板修改。")

@@ -52,3 +52,18 @@ def parse_date(text: str) -> dt.date | None:
         return dt.date.fromisoformat(text) if len(text) == 10 else None
     except ValueError:
         return None
+
+
+_LOOSE_DATE = re.compile(r"^\s*(\d{4})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})\s*日?\s*$")
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．－／", "0123456789.-/")
+
+
+def guess_date(text: str) -> str | None:
+    """What a loosely typed date (2026.3.5, 2026/3/5, 2026年3月5日, full-width digits) means, as ISO."""
+    match = _LOOSE_DATE.match(text.translate(_FULLWIDTH_DIGITS))
+    if match is None:
+        return None
+    try:
+        return dt.date(*(int(part) for part in match.groups())).isoformat()
+    except ValueError:
+        return None

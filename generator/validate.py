@@ -229,7 +229,7 @@ class _CaseChecker:
                 if followup.date < closed:
                     self.add(("followups", index, "date"), f"回访复核日期 {followup.date} 早于办结日期 {closed}。", "改正日期。")
         if case.cancelled is not None:
-            if closed is not None:
+            if case.passed_on() is not None:
                 self.add(("cancelled",), "事项已审核通过办结，不能再撤销。", "删除撤销（cancelled）记录。")
             if case.cancelled.date < case.registered:
                 self.add(("cancelled", "date"), f"撤销日期 {case.cancelled.date} 早于立项日期 {case.registered}。", "改正日期。")
@@ -283,16 +283,16 @@ def _cross_checks(cases: Sequence[Case]) -> list[Problem]:
         else:
             first[case.id] = case
     for case in cases:
-        seen = {case.id}
+        chain = [case.id]
         parent = case.parent
         while parent is not None and parent in first:
-            if parent in seen:
+            chain.append(parent)
+            if parent in chain[:-1]:
                 line, column = case.mark(("parent",))
                 problems.append(Problem(case.path, line, column, "parent",
-                                        f"上级事项形成了循环（{case.id} → … → {parent}）。",
+                                        f"上级事项形成了循环（{' → '.join(chain)}）。",
                                         "分解关系应是一棵树：改正其中一个 parent。"))
                 break
-            seen.add(parent)
             parent = first[parent].parent
     return problems
 

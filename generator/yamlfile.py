@@ -99,8 +99,9 @@ class _Builder:
                 return None
             self.seen.add(id(node))
         if node.tag not in _DEFAULT_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
             self.problem(
-                node, where, f"使用了 YAML 标签 {node.tag}，记录中不允许。",
+                node, where, f"使用了 YAML 标签 {tag}，记录中不允许。",
                 "删除以 ! 开头的标签，只写值本身。",
             )
             return None
@@ -146,7 +147,7 @@ def _line_col(data: bytes, offset: int) -> tuple[int, int]:
 def _yaml_error_problem(path: str, text: str, error: yaml.YAMLError) -> Problem:
     mark = getattr(error, "problem_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    problem = str(getattr(error, "problem", "") or error)
+    problem = str(getattr(error, "problem", "") or error) + " " + str(getattr(error, "context", "") or "")
     source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
     if "\t" in problem or "'\\t'" in problem:
         return Problem(path, line, column, "", "这一行用了制表符（Tab）缩进，YAML 只认空格。",
@@ -166,7 +167,7 @@ def _yaml_error_problem(path: str, text: str, error: yaml.YAMLError) -> Problem:
     if "found undefined alias" in problem or "found duplicate anchor" in problem:
         return Problem(path, line, column, "", "使用了 YAML 锚点或别名（& 或 *），记录中不允许。",
                        "把内容直接写出来，删除 & 和 *；若是正文里的 *，请给整段文字加引号。")
-    return Problem(path, line, column, "", f"YAML 格式错误：{problem}。",
+    return Problem(path, line, column, "", f"YAML 格式错误：{problem.strip()}。",
                    "检查这一行及上一行的缩进、冒号和引号是否成对。")
 
 

@@ -1,0 +1,51 @@
+"""Shared fixtures: a CliRunner bound to a repository root, and example repositories in tmp_path."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from generator.cli import cli
+
+TESTS = Path(__file__).resolve().parent
+EXAMPLES = TESTS / "examples"
+REPO = TESTS.parent
+#: Regenerate golden files with UPDATE_GOLDEN=1, then review them as a diff before committing.
+UPDATE_GOLDEN = bool(os.environ.get("UPDATE_GOLDEN"))
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def invoke() -> Invoke:
+    """Run ``ducha --root ROOT ARGS…`` in-process; returns the click Result."""
+    runner = CliRunner()
+
+    def run(root: Path, *args: str) -> Result:
+        return runner.invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
+
+    return run
+
+
+def example_repo(example: Path, into: Path) -> Path:
+    """A repository in ``into`` holding the shared office.yaml overlaid with the example's files."""
+    shutil.copy(EXAMPLES / "office.yaml", into / "office.yaml")
+    for source in example.rglob("*"):
+        if source.is_file() and source.name != "expected.txt":
+            target = into / source.relative_to(example)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target)
+    return into
+
+
+def check_golden(path: Path, actual: str) -> None:
+    """Compare with a reviewed golden file (or rewrite it under UPDATE_GOLDEN=1)."""
+    if UPDATE_GOLDEN:
+        path.write_text(actual, encoding="utf-8")
+    assert path.exists(), f"missing golden file {path}; run with UPDATE_GOLDEN=1 and review it"
+    assert actual == path.read_text(encoding="utf-8")
