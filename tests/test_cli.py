@@ -1,0 +1,110 @@
+"""The CLI edge: exit codes, JSON output, and ``ducha new``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import EXAMPLES, REPO, Invoke, example_repo
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return example_repo(EXAMPLES / "valid" / "full-record", tmp_path)
+
+
+def test_validate_json_lists_every_problem(tmp_path: Path, invoke: Invoke) -> None:
+    root = example_repo(EXAMPLES / "invalid" / "unknown-field", tmp_path)
+    result = invoke(root, "validate", "--format", "json", "--today", "2026-11-23")
+    assert result.exit_code == 1
+    payload = json.loads(result.output)
+    assert payload["ok"] is False and payload["files"] == 1
+    assert [(p["line"], p["column"], p["field"]) for p in payload["problems"]] == [(1, 1, "title"), (2, 1, "titel")]
+    assert payload["problems"][1]["fix"].startswith("是否想写 `title`")
+
+
+def test_validate_named_file_only(repo: Path, invoke: Invoke) -> None:
+    result = invoke(repo, "validate", str(repo / "cases/2026/DC-2026-0001.yaml"), "--today", "2026-11-23")
+    assert (result.exit_code, result.output) == (0, "检查了 1 个文件，全部通过。\n")
+
+
+def test_missing_path_is_a_usage_error(repo: Path, invoke: Invoke) -> None:
+    result = invoke(repo, "validate", str(repo / "nope.yaml"))
+    assert result.exit_code == 2
+    assert "找不到" in result.output
+
+
+def test_bad_today_is_a_usage_error_in_chinese(repo: Path, invoke: Invoke) -> None:
+    result = invoke(repo, "status", "--today", "2026/11/23")
+    assert result.exit_code == 2
+    assert "日期「2026/11/23」格式不对，应写成 YYYY-MM-DD" in result.output
+
+
+def test_status_refuses_invalid_data_with_the_problems(tmp_path: Path, invoke: Invoke) -> None:
+    root = example_repo(EXAMPLES / "invalid" / "duplicate-key", tmp_path)
+    result = invoke(root, "status", "--today", "2026-11-23")
+    assert result.exit_code == 1
+    assert result.output.startswith("cases/2026/DC-2026-0001.yaml:4:1: [title] 字段 title 重复出现")
+
+
+def test_unknown_unit_filter_is_a_usage_error(repo: Path, invoke: Invoke) -> None:
+    result = invoke(repo, "status", "--unit", "市文旅局", "--today", "2026-11-23")
+    assert result.exit_code == 2 and "未在 office.yaml 中登记" in result.output
+
+
+def test_missing_office_yaml_is_reported(tmp_path: Path, invoke: Invoke) -> None:
+    (tmp_path / "cases").mkdir()
+    result = invoke(tmp_path, "validate")
+    assert result.exit_code == 1
+    assert result.output.startswith("office.yaml: 找不到 office.yaml。")
+
+
+def test_unexpected_error_is_exit_3_without_traceback(repo: Path, invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("generator.cli.status_board", explode)
+    result = invoke(repo, "status", "--today", "2026-11-23")
+    assert result.exit_code == 3
+    assert "内部错误" in result.output and "Traceback" not in result.output
+
+
+def test_new_writes_next_id_that_validates(repo: Path, invoke: Invoke) -> None:
+    result = invoke(repo, "new", "--title", "yes: 冒号与 # 号的标题", "--category", "领导批示",
+                    "--registered", "2026-11-20", "--assigned", "2026-11-20", "--lead-unit", "市教育局")
+    assert result.exit_code == 0, result.output
+    assert result.output == "已新建 DC-2026-0002：cases/2026/DC-2026-0002.yaml\n"
+    text = (repo / "cases/2026/DC-2026-0002.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../schema/case.schema.json\n")
+    assert 'title: "yes: 冒号与 # 号的标题"' in text
+    check = invoke(repo, "validate", "--today", "2026-11-23")
+    assert check.exit_code == 0, check.output
+
+
+def test_new_in_an_empty_year_starts_at_0001(repo: Path, invoke: Invoke) -> None:
+    result = invoke(repo, "new", "--title", "明年的事", "--category", "其他交办", "--registered", "2027-01-04")
+    assert result.output == "已新建 DC-2027-0001：cases/2027/DC-2027-0001.yaml\n"
+
+
+def test_new_refuses_unknown_unit_and_writes_nothing(repo: Path, invoke: Invoke) -> None:
+    result = invoke(repo, "new", "--title", "事项", "--category", "领导批示", "--registered", "2026-11-20",
+                    "--assigned", "2026-11-20", "--lead-unit", "市文旅局")
+    assert result.exit_code == 1
+    assert "主办单位「市文旅局」未在 office.yaml 中登记" in result.output
+    assert not (repo / "cases/2026/DC-2026-0002.yaml").exists()
+
+
+def test_console_script_runs_outside_the_test_process(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    shutil.copytree(REPO / "cases", tmp_path / "cases")
+    shutil.copy(REPO / "office.yaml", tmp_path)
+    ducha = Path(sys.executable).parent / "ducha"
+    done = subprocess.run([str(ducha), "validate", "--today", "2026-11-23"], cwd=tmp_path,
+                          capture_output=True, text=True, check=False)
+    files = len(list((tmp_path / "cases").rglob("*.yaml")))
+    assert (done.returncode, done.stdout) == (0, f"检查了 {files} 个文件，全部通过。\n")

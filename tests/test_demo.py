@@ -1,0 +1,55 @@
+"""The demo repository: it validates, shows every light, and its status output is a reviewed golden file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .conftest import REPO, TESTS, Invoke, check_golden
+
+TODAY = "2026-11-23"
+
+
+def test_demo_data_validates(invoke: Invoke) -> None:
+    result = invoke(REPO, "validate", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+
+
+def test_demo_shows_every_light_and_every_stage(invoke: Invoke) -> None:
+    board = json.loads(invoke(REPO, "status", "--today", TODAY, "--format", "json").output)
+    assert {row["light"] for row in board} == {"green", "yellow", "red", "done", "late", "none"}
+    assert {row["stage"] for row in board} == {"registered", "in_progress", "pending_review", "returned",
+                                               "closed", "cancelled", "archived"}
+    assert any(row["provisional"] for row in board)
+    assert any(row["extended"] for row in board)
+
+
+def test_status_table_golden(invoke: Invoke) -> None:
+    result = invoke(REPO, "status", "--today", TODAY)
+    assert result.exit_code == 0
+    check_golden(TESTS / "golden" / "status-table.txt", result.output)
+
+
+def test_status_json_golden(invoke: Invoke) -> None:
+    result = invoke(REPO, "status", "--today", TODAY, "--format", "json")
+    check_golden(TESTS / "golden" / "status.json", result.output)
+
+
+def test_filters_and_csv_agree_with_json(invoke: Invoke) -> None:
+    every = json.loads(invoke(REPO, "status", "--today", TODAY, "--format", "json").output)
+    red = json.loads(invoke(REPO, "status", "--today", TODAY, "--format", "json", "--light", "red").output)
+    assert red == [row for row in every if row["light"] == "red"] and red
+    unit = json.loads(invoke(REPO, "status", "--today", TODAY, "--format", "json", "--unit", "市财政局").output)
+    assert unit == [row for row in every if row["lead_unit"] == "市财政局" or "市财政局" in row["co_units"]]
+    rows = list(csv.DictReader(io.StringIO(invoke(REPO, "status", "--today", TODAY, "--format", "csv").output)))
+    assert [r["id"] for r in rows] == [r["id"] for r in every]
+    assert rows[0]["light"] == every[0]["light"] == "red"
+
+
+def test_most_urgent_first(invoke: Invoke) -> None:
+    board = json.loads(invoke(REPO, "status", "--today", TODAY, "--format", "json").output)
+    reds = [row["days_overdue"] for row in board if row["light"] == "red"]
+    assert reds == sorted(reds, reverse=True)
+    lights = [row["light"] for row in board]
+    assert lights.index("red") < lights.index("yellow") < lights.index("green") < lights.index("done")
