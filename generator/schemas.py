@@ -145,9 +145,9 @@ def _translate(doc: YamlDocument, name: str, error: Any) -> list[Problem]:
         choices = "、".join(str(c) for c in error.validator_value)
         return one(f"{here}的值「{value}」不在可选范围内。", f"改为以下之一：{choices}。")
     if kind == "pattern":
-        guess = guess_date(value) if isinstance(value, str) else None
+        as_date = guess_date(value) if isinstance(value, str) else None
         hint = format_hint(name, path)
-        fix = f"改为 {guess}（{hint.rstrip('。')}）。" if guess else hint
+        fix = f"改为 {as_date}（{hint.rstrip('。')}）。" if as_date else hint
         return one(f"{here}的值「{value}」格式不对。", fix)
     if kind == "type":
         expected = error.validator_value
