@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 import fastjsonschema
-import jsonschema
 
 from . import SCHEMA_DIR
 from .errors import Problem
@@ -32,14 +31,34 @@ def load_schema(name: str) -> dict[str, Any]:
     return schema
 
 
+def _inline_refs(node: Any, definitions: dict[str, Any]) -> Any:
+    """The schema with every local ``$ref`` replaced by its definition.
+
+    fastjsonschema compiles each ``$ref`` into a call that formats a name string per value;
+    inlined, the valid path does no string work at all.
+    """
+    if isinstance(node, list):
+        return [_inline_refs(item, definitions) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/definitions/"):
+        merged = {**definitions[ref.rsplit("/", 1)[1]], **{k: v for k, v in node.items() if k != "$ref"}}
+        return _inline_refs(merged, definitions)
+    return {key: _inline_refs(value, definitions) for key, value in node.items() if key != "definitions"}
+
+
 @functools.cache
 def _fast_validator(name: str) -> Callable[[Any], Any]:
-    validate: Callable[[Any], Any] = fastjsonschema.compile(load_schema(name))
+    schema = load_schema(name)
+    validate: Callable[[Any], Any] = fastjsonschema.compile(_inline_refs(schema, schema.get("definitions", {})))
     return validate
 
 
 @functools.cache
 def _full_validator(name: str) -> Any:
+    import jsonschema  # only files that fail need it, and it costs a tenth of a second to import
+
     return jsonschema.Draft7Validator(load_schema(name))
 
 

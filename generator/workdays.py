@@ -19,7 +19,7 @@ import chinese_calendar
 from .office import YearOverride
 
 FIRST_YEAR = 2000
-#: Records stop at 2099; the margin lets the longest time limit run past it.
+#: Records stop at 2099; validation keeps every time limit within ten years of its start.
 LAST_YEAR = 2110
 _BASE = dt.date(FIRST_YEAR, 1, 1).toordinal()
 
@@ -40,32 +40,26 @@ class Calendar:
 
     def __init__(self, overrides: Mapping[int, YearOverride] | None = None) -> None:
         overrides = overrides or {}
-        package_holidays = chinese_calendar.holidays
-        package_workdays = chinese_calendar.workdays
-        end = dt.date(LAST_YEAR, 12, 31).toordinal()
+        off = {day.toordinal() for day in chinese_calendar.holidays}
+        on = {day.toordinal() for day in chinese_calendar.workdays}
+        for override in overrides.values():
+            off = (off - {d.toordinal() for d in override.workdays}) | {d.toordinal() for d in override.holidays}
+            on = (on - {d.toordinal() for d in override.holidays}) | {d.toordinal() for d in override.workdays}
+        self.known_years = PACKAGE_YEARS | frozenset(overrides)
         self._workday_before: list[int] = []  # working days strictly before index i
         self._unknown_before: list[int] = []  # unknown-year days strictly before index i
         self._workdays: list[int] = []  # ordinal of the k-th working day (0-based)
-        self.known_years = PACKAGE_YEARS | frozenset(overrides)
         work = unknown = 0
-        for ordinal in range(_BASE, end + 1):
-            day = dt.date.fromordinal(ordinal)
-            self._workday_before.append(work)
-            self._unknown_before.append(unknown)
-            override = overrides.get(day.year)
-            if day.year in PACKAGE_YEARS:
-                is_work = day in package_workdays or (day.weekday() < 5 and day not in package_holidays)
-            else:
-                is_work = day.weekday() < 5
-                unknown += override is None
-            if override is not None:
-                if day in override.holidays:
-                    is_work = False
-                elif day in override.workdays:
-                    is_work = True
-            if is_work:
-                self._workdays.append(ordinal)
-                work += 1
+        for year in range(FIRST_YEAR, LAST_YEAR + 1):
+            guessed = year not in self.known_years
+            for ordinal in range(dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal() + 1):
+                self._workday_before.append(work)
+                self._unknown_before.append(unknown)
+                unknown += guessed
+                # date.fromordinal(n).weekday() == (n - 1) % 7, without making a date per day
+                if ordinal in on or ((ordinal - 1) % 7 < 5 and ordinal not in off):
+                    self._workdays.append(ordinal)
+                    work += 1
         self._workday_before.append(work)
         self._unknown_before.append(unknown)
 

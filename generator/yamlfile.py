@@ -20,9 +20,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .errors import Problem
 
 try:  # The C parser is what makes validation fast; the pure one is a slow fallback.
-    from yaml import CBaseLoader as _Loader
+    from yaml import CBaseLoader as _CLoader
 except ImportError:  # pragma: no cover - libyaml is present in our venv
-    from yaml import BaseLoader as _Loader  # type: ignore[assignment]
+    from yaml import BaseLoader as _CLoader  # type: ignore[assignment]
 
 #: A 督查事项 record is a few kilobytes; anything this large is a mistake or an attack.
 MAX_FILE_BYTES = 512 * 1024
@@ -40,26 +40,42 @@ PathKey = tuple[Union[str, int], ...]
 
 @dataclass(frozen=True)
 class YamlDocument:
-    """The plain data of one file and where each value and key stands (1-based)."""
+    """The plain data of one file, and its node tree for finding where a value stands.
+
+    Marks are looked up only when a problem is reported: valid files never pay for them.
+    """
 
     path: str
     data: Any
-    value_marks: dict[PathKey, tuple[int, int]] = field(repr=False)
-    key_marks: dict[PathKey, tuple[int, int]] = field(repr=False)
+    root: Node = field(repr=False)
+
+    def _nodes(self, path: PathKey) -> tuple[Node | None, Node]:
+        """The key node (None for list items and the root) and value node nearest to ``path``."""
+        key: Node | None = None
+        node = self.root
+        for part in path:
+            if isinstance(node, MappingNode) and isinstance(part, str):
+                # The first occurrence: a duplicate key was refused and is not in the data.
+                found = next(((k, v) for k, v in node.value if k.value == part), None)
+                if found is None:
+                    break
+                key, node = found
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and part < len(node.value):
+                key, node = None, node.value[part]
+            else:
+                break
+        return key, node
 
     def mark(self, path: PathKey) -> tuple[int, int]:
-        """Line and column of the value at ``path``, or of its nearest parent."""
-        while True:
-            found = self.value_marks.get(path)
-            if found is not None:
-                return found
-            if not path:
-                return (1, 1)
-            path = path[:-1]
+        """1-based line and column of the value at ``path``, or of its nearest parent."""
+        node = self._nodes(path)[1]
+        return node.start_mark.line + 1, node.start_mark.column + 1
 
     def key_mark(self, path: PathKey) -> tuple[int, int]:
-        """Line and column of the key that introduces ``path`` (the value's if none)."""
-        return self.key_marks.get(path) or self.mark(path)
+        """Line and column of the key that introduces ``path`` (the value's when there is none)."""
+        key, node = self._nodes(path)
+        mark = (key or node).start_mark
+        return mark.line + 1, mark.column + 1
 
 
 def format_path(path: PathKey) -> str:
@@ -73,23 +89,31 @@ def format_path(path: PathKey) -> str:
     return out
 
 
+#: A path under construction: (parent, key) pairs, flattened only when a problem needs it.
+_Where = Union[tuple[()], tuple["_Where", Union[str, int]]]
+
+
+def _flatten(where: _Where) -> PathKey:
+    parts: list[str | int] = []
+    while where:
+        where, part = where
+        parts.append(part)
+    return tuple(reversed(parts))
+
+
 class _Builder:
     def __init__(self, path: str, check_aliases: bool) -> None:
         self.path = path
         self.problems: list[Problem] = []
-        self.value_marks: dict[PathKey, tuple[int, int]] = {}
-        self.key_marks: dict[PathKey, tuple[int, int]] = {}
         self.seen: set[int] | None = set() if check_aliases else None
 
-    def problem(self, node: Node, where: PathKey, message: str, fix: str) -> None:
+    def problem(self, node: Node, where: _Where, message: str, fix: str) -> None:
         mark = node.start_mark
         self.problems.append(
-            Problem(self.path, mark.line + 1, mark.column + 1, format_path(where), message, fix)
+            Problem(self.path, mark.line + 1, mark.column + 1, format_path(_flatten(where)), message, fix)
         )
 
-    def build(self, node: Node, where: PathKey) -> Data | None:
-        mark = node.start_mark
-        self.value_marks[where] = (mark.line + 1, mark.column + 1)
+    def build(self, node: Node, where: _Where) -> Data | None:
         if self.seen is not None:
             if id(node) in self.seen:
                 self.problem(
@@ -110,12 +134,12 @@ class _Builder:
         if isinstance(node, SequenceNode):
             items: list[Data] = []
             for index, child in enumerate(node.value):
-                value = self.build(child, (*where, index))
+                value = self.build(child, (where, index))
                 if value is not None:
                     items.append(value)
             return items
-        assert isinstance(node, MappingNode)
         mapping: dict[str, Data] = {}
+        first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.problem(
@@ -123,20 +147,28 @@ class _Builder:
                 )
                 continue
             key = str(key_node.value)
-            child_path = (*where, key)
-            if key in mapping:
-                first = self.key_marks[child_path][0]
+            if key in first_line:
                 self.problem(
-                    key_node, child_path,
-                    f"字段 {key} 重复出现（第一次在第 {first} 行），后一个会覆盖前一个，造成数据丢失。",
+                    key_node, (where, key),
+                    f"字段 {key} 重复出现（第一次在第 {first_line[key]} 行），后一个会覆盖前一个，造成数据丢失。",
                     f"合并两处 {key} 的内容，只保留一个 {key}。",
                 )
                 continue
-            self.key_marks[child_path] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            value = self.build(value_node, child_path)
+            first_line[key] = key_node.start_mark.line + 1
+            value = self.build(value_node, (where, key))
             if value is not None:
                 mapping[key] = value
         return mapping
+
+
+class _Loader(_CLoader):
+    """Composes with the C parser; every untagged node gets the plain default tag."""
+
+    _TAGS = {ScalarNode: "tag:yaml.org,2002:str", SequenceNode: "tag:yaml.org,2002:seq",
+             MappingNode: "tag:yaml.org,2002:map"}
+
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+        return self._TAGS[kind]
 
 
 def _line_col(data: bytes, offset: int) -> tuple[int, int]:
@@ -235,4 +267,4 @@ def read_yaml(file: Path, display: str | None = None) -> tuple[YamlDocument | No
         problems.append(Problem(name, 1, 1, "", "文件内容应是「字段: 值」的形式。",
                                 "按模板填写，每行写成 `字段名: 值`。"))
         return None, problems
-    return YamlDocument(name, data, builder.value_marks, builder.key_marks), problems
+    return YamlDocument(name, data, node), problems

@@ -1,0 +1,90 @@
+"""Generate a synthetic 督查 repository of N realistic cases (deterministic for a given N and seed)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import shutil
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+UNITS = ["市发改委", "市财政局", "市教育局", "市卫健委", "市住建局", "市交通运输局", "市生态环境局",
+         "市自然资源局", "市人社局", "市民政局", "市城管局", "市数据局"]
+CATEGORIES = ["重大决策部署", "重要会议", "重要文件", "领导批示", "上级交办", "年度重点工作",
+              "调研交办", "人大代表建议", "政协提案", "其他交办"]
+TOPICS = ["燃气安全隐患排查", "老旧小区改造", "学校周边交通整治", "河道垃圾清理", "农民工工资支付",
+          "社区养老服务站建设", "公办学位扩容", "营商环境优化", "医保基金监管", "城市内涝治理"]
+
+
+def case_text(case_id: str, rng: random.Random, registered: dt.date) -> str:
+    category = rng.choice(CATEGORIES)
+    lead = rng.choice(UNITS)
+    co = rng.sample([u for u in UNITS if u != lead], rng.randint(0, 2))
+    lines = [
+        "# yaml-language-server: $schema=../../schema/case.schema.json",
+        f"id: {case_id}",
+        f"title: {rng.choice(TOPICS)}（第{rng.randint(1, 999)}批）",
+        f"category: {category}",
+        "source:",
+        f"  doc_no: 青政办发〔{registered.year}〕{rng.randint(1, 300)}号",
+        f"requirements: 按照{rng.choice(TOPICS)}工作要求，明确责任人和时间节点，按期报送办理结果。",
+        f"registered: {registered.isoformat()}",
+    ]
+    if rng.random() < 0.05:
+        return "\n".join(lines) + "\n"
+    assigned = registered + dt.timedelta(days=rng.randint(0, 2))
+    lines += [f"assigned: {assigned.isoformat()}", f"lead_unit: {lead}"]
+    if co:
+        lines.append(f"co_units: [{', '.join(co)}]")
+    lines += ["owner: 张明", f"time_limit: {rng.choice(['5个工作日', '10个工作日', '30个工作日', '30日', '3个月'])}"]
+    day = assigned
+    progress = rng.randint(0, 4)
+    if progress:
+        lines.append("progress:")
+        for i in range(progress):
+            day += dt.timedelta(days=rng.randint(1, 6))
+            lines += [f"  - date: {day.isoformat()}", f"    by: {lead}", f"    summary: 第{i + 1}阶段工作已完成，正在推进下一阶段。"]
+    if rng.random() < 0.3:
+        day += dt.timedelta(days=1)
+        lines += ["urges:", f"  - date: {day.isoformat()}", "    method: 电话催办", "    note: 请加快办理进度。"]
+    if rng.random() < 0.15:
+        day += dt.timedelta(days=1)
+        lines += ["extensions:", f"  - requested: {day.isoformat()}", "    reason: 情况复杂，需要协调多个部门。",
+                  f"    approved: {day.isoformat()}", "    approved_by: 副市长 林静", "    time_limit: 10个工作日"]
+    if rng.random() < 0.7:
+        day += dt.timedelta(days=rng.randint(1, 5))
+        lines += ["reports:", f"  - date: {day.isoformat()}", f"    doc_no: 青办〔{day.year}〕{rng.randint(1, 500)}号",
+                  "    signer: 李强", "    summary: 已按要求办理完毕。"]
+        if rng.random() < 0.8:
+            day += dt.timedelta(days=rng.randint(0, 3))
+            lines += ["reviews:", f"  - date: {day.isoformat()}", "    reviewer: 王晓峰", "    result: 通过"]
+    return "\n".join(lines) + "\n"
+
+
+def build(target: Path, count: int, seed: int = 7) -> Path:
+    """Write office.yaml, schema/ and ``count`` cases under ``target``; returns ``target``."""
+    if target.exists():
+        shutil.rmtree(target)
+    (target / "cases").mkdir(parents=True)
+    shutil.copy(REPO / "office.yaml", target / "office.yaml")
+    shutil.copytree(REPO / "schema", target / "schema")
+    rng = random.Random(seed)
+    per_year: dict[int, int] = {}
+    start = dt.date(2025, 1, 2)
+    for i in range(count):
+        registered = start + dt.timedelta(days=int(i * 690 / count))
+        number = per_year[registered.year] = per_year.get(registered.year, 0) + 1
+        case_id = f"DC-{registered.year}-{number:04d}"
+        folder = target / "cases" / str(registered.year)
+        folder.mkdir(exist_ok=True)
+        (folder / f"{case_id}.yaml").write_text(case_text(case_id, rng, registered), encoding="utf-8")
+    return target
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("target", type=Path)
+    parser.add_argument("-n", "--count", type=int, default=10_000)
+    args = parser.parse_args()
+    build(args.target, args.count)
