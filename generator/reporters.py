@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
+import re
 from collections.abc import Sequence
 
 from .deadlines import Light, Status
@@ -46,21 +46,29 @@ def problems_json(problems: Sequence[Problem], files: int) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
+#: East Asian Wide and Fullwidth characters (CJK, kana, hangul, full-width forms): two columns.
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+                   "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
+
+
 def display_width(text: str) -> int:
     """Terminal columns: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
 
 def fit(text: str, width: int) -> str:
     """``text`` cut to ``width`` columns (with …) and padded to exactly that width."""
-    if display_width(text) > width:
-        out = ""
+    used = display_width(text)
+    if used > width:
+        cut, used = [], 1  # room for the ellipsis
         for ch in text:
-            if display_width(out + ch) > width - 1:
+            w = 2 if _WIDE.match(ch) else 1
+            if used + w > width:
                 break
-            out += ch
-        text = out + "…"
-    return text + " " * (width - display_width(text))
+            cut.append(ch)
+            used += w
+        text = "".join(cut) + "…"
+    return text + " " * (width - used)
 
 
 def light_label(status: Status) -> str:
@@ -117,7 +125,10 @@ def status_table(board: Sequence[Status], color: bool) -> str:
 
 
 def status_json(board: Sequence[Status]) -> str:
-    return json.dumps([s.as_json() for s in board], ensure_ascii=False, indent=2) + "\n"
+    """A JSON array, one case per line: readable, diff-friendly, and json's C encoder
+    (``indent=`` would fall back to the pure-Python one, several times slower)."""
+    rows = [json.dumps(s.as_json(), ensure_ascii=False) for s in board]
+    return "[\n" + ",\n".join(rows) + "\n]\n" if rows else "[]\n"
 
 
 def status_csv(board: Sequence[Status]) -> str:

@@ -212,13 +212,13 @@ def read_yaml(file: Path, display: str | None = None) -> tuple[YamlDocument | No
     name = display if display is not None else str(file)
     problems: list[Problem] = []
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [Problem(name, 0, 0, "", f"文件过大（{size // 1024} KB，上限 {MAX_FILE_BYTES // 1024} KB）。",
-                                  "一个文件只记录一个督查事项；附件材料请另存，不要写进记录。")]
-        raw = file.read_bytes()
+        with open(file, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         return None, [Problem(name, 0, 0, "", f"无法读取文件：{error.strerror}。", "检查文件是否存在、是否有读取权限。")]
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [Problem(name, 0, 0, "", f"文件过大（超过 {MAX_FILE_BYTES // 1024} KB）。",
+                              "一个文件只记录一个督查事项；附件材料请另存，不要写进记录。")]
     if raw.startswith(_BOM):
         problems.append(Problem(name, 1, 1, "", "文件开头有 BOM 标记（UTF-8 with BOM）。",
                                 "用编辑器另存为「UTF-8（无 BOM）」。"))

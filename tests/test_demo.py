@@ -53,3 +53,14 @@ def test_most_urgent_first(invoke: Invoke) -> None:
     assert reds == sorted(reds, reverse=True)
     lights = [row["light"] for row in board]
     assert lights.index("red") < lights.index("yellow") < lights.index("green") < lights.index("done")
+
+
+def test_table_width_shortcut_agrees_with_unicodedata() -> None:
+    import unicodedata
+
+    from generator.reporters import display_width
+
+    text = "".join(p.read_text(encoding="utf-8") for p in (REPO / "cases").rglob("*.yaml"))
+    for ch in set(text) | set("“”（）〔〕—…·、，。：；！？ｌ①"):
+        expected = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        assert display_width(ch) == expected, repr(ch)
