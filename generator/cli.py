@@ -6,6 +6,7 @@ The only place that reads the clock, touches the terminal, or turns errors into 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sys
 import traceback
@@ -158,6 +159,96 @@ def new(ctx: click.Context, title: str, category: str, registered: dt.date | Non
     root = _root(ctx)
     made = new_case(root, title, category, registered or shanghai_today(), lead_unit, assigned, time_limit)
     click.echo(f"已新建 {made.id}：{made.path.relative_to(root).as_posix()}")
+
+
+@cli.command()
+@click.argument("case_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式。")
+@click.pass_context
+def history(ctx: click.Context, case_id: str, fmt: str) -> None:
+    """某督查事项的办理经过和审计记录（谁在何时改了什么、谁审核）。"""
+    from .audit import audit_trail
+
+    root = _root(ctx)
+    trail = audit_trail(root, case_id)
+    if fmt == "json":
+        click.echo(json.dumps(trail.as_json(), ensure_ascii=False, indent=2))
+        return
+    year = case_id.split("-")[1] if case_id.count("-") == 2 else ""
+    file = root / CASES_DIR / year / f"{case_id}.yaml"
+    result = validate_paths([file], root) if file.exists() else None
+    if result is not None and result.ok and result.cases:
+        click.echo(reporters.timeline_text(result.cases[0], trail), nl=False)
+    else:
+        click.echo(f"{case_id}（当前记录{'无法读取' if file.exists() else '已不存在'}，只显示审计记录）")
+        click.echo(reporters.audit_text(trail))
+
+
+@cli.command()
+@click.option("--base", required=True, help="比较的基准（目标分支或提交，如 origin/main）。")
+@today_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式。")
+@click.pass_context
+def guard(ctx: click.Context, base: str, today: dt.date | None, fmt: str) -> None:
+    """合并请求检查：记录只能追加，不能删除、改写；已归档的记录不能改动；并做全部校验。"""
+    from .guard import guard as run_guard
+
+    result = run_guard(_root(ctx), base, today or shanghai_today())
+    if fmt == "json":
+        click.echo(reporters.problems_json(result.problems, result.changed), nl=False)
+    elif result.problems:
+        click.echo(reporters.problems_text(result.problems, result.changed), nl=False)
+    else:
+        click.echo(f"与 {result.base[:8]} 相比，{result.changed} 个督查事项文件有改动，均为追加；全部校验通过。")
+    if result.problems:
+        ctx.exit(1)
+
+
+@cli.command()
+@click.option("--year", type=int, required=True, help="归档年度（按编号中的年份）。")
+@today_option
+@click.pass_context
+def archive(ctx: click.Context, year: int, today: dt.date | None) -> None:
+    """归档（注结销号）：为该年度已办结、已撤销的事项编档号，写入归档清单。"""
+    from .archive import archive_year
+
+    root = _root(ctx)
+    result = archive_year(root, year, today or shanghai_today())
+    if not result.sealed:
+        click.echo(f"{year} 年没有待归档的事项（已办结或已撤销且尚未归档）。")
+        return
+    for entry in result.sealed:
+        click.echo(f"已归档 {entry.path}  档号 {entry.number}")
+    assert result.manifest is not None
+    click.echo(f"共归档 {len(result.sealed)} 件，清单：{result.manifest.relative_to(root).as_posix()}。"
+               "请提交这些改动（git add cases && git commit），经审核合并后生效。")
+
+
+@cli.command("verify-archive")
+@click.pass_context
+def verify_archive_command(ctx: click.Context) -> None:
+    """核验归档：重新计算每份已归档记录的 SHA-256，与归档清单比对。"""
+    from .archive import verify_archive
+
+    result = verify_archive(_root(ctx))
+    if result.problems:
+        click.echo(reporters.problems_text(result.problems, result.checked), nl=False)
+        ctx.exit(1)
+    click.echo(f"已核验 {result.checked} 份归档记录，全部与归档清单一致。")
+
+
+@cli.command("export-archive")
+@click.option("--year", type=int, required=True, help="导出年度。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="输出文件（默认：督查档案-年度.zip）。")
+@click.pass_context
+def export_archive_command(ctx: click.Context, year: int, output: Path | None) -> None:
+    """导出年度档案包（zip）：记录原文、办理经过、完整提交历史、归档清单，脱离 git 也能保存查阅。"""
+    from .archive import export_archive
+
+    target = output or Path(f"督查档案-{year}.zip")
+    count = export_archive(_root(ctx), year, target)
+    click.echo(f"已导出 {count} 件 {year} 年度档案：{target}")
 
 
 def main() -> None:

@@ -17,11 +17,18 @@ OFFICE_FILE = "office.yaml"
 
 #: Seed defaults: 领导批示 5个工作日 (004 §九); an upper-level instruction with no limit
 #: 30个工作日 (003); 人大代表建议 / 政协提案 3个月, 6个月 at most (004 §十).
+#: 保管期限 defaults after DA/T 22: decisions and their meetings kept permanently, routine
+#: and cancelled items ten years, the rest thirty.
 DEFAULT_CATEGORY_RULES: Mapping[str, Mapping[str, str]] = {
+    "重大决策部署": {"retention": "永久"},
+    "重要会议": {"retention": "永久"},
+    "年度重点工作": {"retention": "永久"},
     "领导批示": {"time_limit": "5个工作日"},
     "上级交办": {"time_limit": "30个工作日"},
     "人大代表建议": {"time_limit": "3个月", "max_total": "6个月"},
     "政协提案": {"time_limit": "3个月", "max_total": "6个月"},
+    "调研交办": {"retention": "10年"},
+    "其他交办": {"retention": "10年"},
 }
 
 
@@ -40,6 +47,7 @@ class CategoryRule:
     time_limit: TimeLimit | None = None
     max_extension: TimeLimit | None = None
     max_total: TimeLimit | None = None
+    retention: str = "30年"
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,7 @@ class Office:
         return frozenset(unit.name for unit in self.units)
 
     def rule(self, category: str) -> CategoryRule:
-        return self.categories.get(category, CategoryRule())
+        return self.categories.get(category) or CategoryRule()
 
 
 def _expand(entries: list[str]) -> frozenset[dt.date]:
@@ -122,8 +130,11 @@ def load_office(root: Path) -> Office:
     for cat, values in data.get("categories", {}).items():
         merged.setdefault(cat, {}).update(values)
     for cat, values in merged.items():
-        rules[cat] = CategoryRule(*(parse_time_limit(values[k]) if k in values else None
-                                    for k in ("time_limit", "max_extension", "max_total")))
+        def limit(key: str) -> TimeLimit | None:
+            return parse_time_limit(values[key]) if key in values else None
+
+        rules[cat] = CategoryRule(limit("time_limit"), limit("max_extension"), limit("max_total"),
+                                  values.get("retention", "30年"))
 
     def number(key: str) -> int | None:
         return int(data[key]) if key in data else None

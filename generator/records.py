@@ -206,6 +206,38 @@ class Case:
         return self.passed_on(today)
 
 
+@dataclass(frozen=True)
+class Event:
+    """One dated step of a case's 办理经过, for timelines."""
+
+    date: dt.date
+    kind: str
+    text: str
+
+
+def events(case: Case) -> list[Event]:
+    """The case's own facts in date order: 立项, 交办, progress, urges, extensions, reports, reviews…"""
+    out = [Event(case.registered, "立项", case.title)]
+    if case.assigned is not None:
+        co = f"，协办：{'、'.join(case.co_units)}" if case.co_units else ""
+        out.append(Event(case.assigned, "交办", f"主办：{case.lead_unit}{co}"))
+    out += [Event(p.date, "办理进展", f"{p.by + '：' if p.by else ''}{p.summary}") for p in case.progress]
+    out += [Event(u.date, "督办", f"{u.method}{'：' + u.note if u.note else ''}") for u in case.urges]
+    for e in case.extensions:
+        term = e.until.isoformat() if e.until else f"延长{e.time_limit}"
+        out.append(Event(e.requested, "申请延期", f"{term}；理由：{e.reason}"))
+        if e.approved is not None:
+            out.append(Event(e.approved, "批准延期", f"{term}（{e.approved_by}）"))
+    out += [Event(r.date, "办理报告", f"{r.doc_no}（签发：{r.signer}）：{r.summary}") for r in case.reports]
+    out += [Event(r.date, f"审核{r.result}", f"{r.reviewer}{'：' + r.opinion if r.opinion else ''}") for r in case.reviews]
+    out += [Event(f.date, "回访复核", f"{f.by}：{f.finding}") for f in case.followups]
+    if case.cancelled is not None:
+        out.append(Event(case.cancelled.date, "撤销", f"{case.cancelled.reason}（{case.cancelled.approved_by}）"))
+    if case.archive is not None:
+        out.append(Event(case.archive.date, "归档", f"档号 {case.archive.number}，保管期限 {case.archive.retention}"))
+    return sorted(out, key=lambda event: event.date)  # stable: same-day steps keep their order
+
+
 def _count_on(entries: tuple[Any, ...], today: dt.date | None) -> int:
     if today is None:
         return len(entries)

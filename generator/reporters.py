@@ -10,7 +10,12 @@ from collections.abc import Sequence
 
 from .deadlines import Light, Status
 from .errors import Problem
-from .records import Stage
+from typing import TYPE_CHECKING
+
+from .records import Case, Stage, events
+
+if TYPE_CHECKING:  # keeps GitPython out of commands that never read history
+    from .audit import AuditTrail
 
 _ANSI = {Light.RED: "\x1b[31m", Light.YELLOW: "\x1b[33m", Light.GREEN: "\x1b[32m",
          Light.LATE: "\x1b[35m", Light.DONE: "\x1b[36m", Light.NONE: ""}
@@ -142,3 +147,28 @@ def status_csv(board: Sequence[Status]) -> str:
         row["co_units"] = "、".join(status.case.co_units)
         writer.writerow(row)
     return buffer.getvalue()
+
+
+def audit_text(trail: AuditTrail) -> str:
+    """The git audit trail: who changed what, when, and who approved it."""
+    lines = []
+    for e in trail.entries:
+        approved = f"  审核：{'、'.join(e.reviewers)}" if e.reviewers else ""
+        merged = f"（经合并提交 {e.merged_in}）" if e.merged_in and e.reviewers else ""
+        lines.append(f"  {e.date:%Y-%m-%d %H:%M}  {e.author}  {e.commit}  {e.change}{approved}{merged}")
+        lines.append(f"      提交说明：{e.subject}")
+    return "\n".join(lines)
+
+
+def timeline_text(case: Case, trail: AuditTrail | None) -> str:
+    """A case's 办理经过 and its audit trail, as plain text (for the terminal and the archive)."""
+    head = [f"{case.id} {case.title}",
+            f"来源类型：{case.category}    主办单位：{case.lead_unit or '—'}    协办单位：{'、'.join(case.co_units) or '—'}"]
+    if case.archive is not None:
+        head.append(f"档号：{case.archive.number}（保管期限 {case.archive.retention}）")
+    body = ["", "办理经过"] + [f"  {e.date}  {e.kind}  {e.text}" for e in events(case)]
+    if trail is not None and trail.entries:
+        body += ["", f"审计记录（git 提交历史，截至 {trail.head[:8]}）", audit_text(trail)]
+    else:
+        body += ["", "审计记录：尚无提交历史。"]
+    return "\n".join(head + body) + "\n"

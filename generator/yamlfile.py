@@ -210,12 +210,17 @@ def read_yaml(file: Path, display: str | None = None) -> tuple[YamlDocument | No
     still parsed) come back together with the document.
     """
     name = display if display is not None else str(file)
-    problems: list[Problem] = []
     try:
         with open(file, "rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         return None, [Problem(name, 0, 0, "", f"无法读取文件：{error.strerror}。", "检查文件是否存在、是否有读取权限。")]
+    return parse_yaml(raw, name)
+
+
+def parse_yaml(raw: bytes, name: str) -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse the bytes of one file (from disk or from git) as ``read_yaml`` does."""
+    problems: list[Problem] = []
     if len(raw) > MAX_FILE_BYTES:
         return None, [Problem(name, 0, 0, "", f"文件过大（超过 {MAX_FILE_BYTES // 1024} KB）。",
                               "一个文件只记录一个督查事项；附件材料请另存，不要写进记录。")]

@@ -1,0 +1,129 @@
+"""History from git: one pass, merges with reviewer trailers, moves, and shallow clones refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.audit import audit_trail
+from generator.history import HistoryError, read_histories
+
+from .conftest import Invoke
+from .gitrepo import GitRepo
+
+CASE = """id: DC-2026-0001
+title: 燃气安全隐患排查
+category: 领导批示
+registered: 2026-03-02
+assigned: 2026-03-02
+lead_unit: 市住建局
+"""
+PATH = "cases/2026/DC-2026-0001.yaml"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    """立项 on main; progress on a branch merged with a Gitea review; a move; a squash with 审核."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("cases/2025/DC-2026-0001.yaml", CASE)  # filed in the wrong year folder at first
+    repo.commit("新建督查事项 DC-2026-0001", date="2026-03-02T09:00:00+08:00")
+    repo.git("checkout", "-q", "-b", "pr-1")
+    repo.append("cases/2025/DC-2026-0001.yaml",
+                "progress:\n  - date: 2026-03-05\n    by: 市住建局\n    summary: 已排查餐饮场所620家。\n")
+    repo.commit("报送办理进展", date="2026-03-05T15:30:00+08:00", author="李四", email="lisi@zjj.example.cn")
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "pr-1", "-m",
+             "Merge pull request '报送办理进展' (#1) from pr-1 into main\n\nReviewed-by: 王晓峰 <wangxf@dcs.example.cn>",
+             date="2026-03-06T10:00:00+08:00", author="王晓峰")
+    repo.move("cases/2025/DC-2026-0001.yaml", PATH)
+    repo.commit("移到正确的年度文件夹", date="2026-03-06T11:00:00+08:00")
+    repo.append(PATH, "extensions:\n  - requested: 2026-03-06\n    reason: 涉及多个部门。\n"
+                      "    approved: 2026-03-06\n    approved_by: 副市长 林静\n    until: 2026-03-20\n")
+    repo.commit("延期获批\n\n审核：赵六", date="2026-03-06T16:00:00+08:00")
+    return repo
+
+
+def test_versions_follow_the_move_and_carry_reviewers(repo: GitRepo) -> None:
+    histories = read_histories(repo.root)
+    history = histories.for_id("DC-2026-0001")
+    assert history is not None and history.path == PATH
+    seen = [(v.status, v.path, v.commit.author, v.reviewers) for v in history.versions]
+    assert seen == [
+        ("A", "cases/2025/DC-2026-0001.yaml", "张三", ()),
+        ("M", "cases/2025/DC-2026-0001.yaml", "李四", ("王晓峰 <wangxf@dcs.example.cn>",)),
+        ("R", PATH, "张三", ()),
+        ("M", PATH, "张三", ("赵六",)),
+    ]
+    assert history.versions[1].commit.date == dt.datetime(2026, 3, 5, 15, 30, tzinfo=history.versions[1].commit.date.tzinfo)
+    assert history.versions[1].commit.date.utcoffset() == dt.timedelta(hours=8)
+    assert history.versions[1].merged_by is not None and history.versions[1].merged_by.author == "王晓峰"
+
+
+def test_changes_in_the_office_words(repo: GitRepo) -> None:
+    trail = audit_trail(repo.root, "DC-2026-0001")
+    assert [e.change for e in trail.entries] == [
+        "立项",
+        "新增办理进展 2026-03-05",
+        "移动：cases/2025/DC-2026-0001.yaml → cases/2026/DC-2026-0001.yaml",
+        "办理时限 默认时限 → 2026-03-20（延期，副市长 林静批准）",
+    ]
+
+
+def test_history_command_prints_timeline_and_trail(repo: GitRepo, invoke: Invoke) -> None:
+    result = invoke(repo.root, "history", "DC-2026-0001")
+    assert result.exit_code == 0, result.output
+    assert "  2026-03-05 15:30  李四  " in result.output
+    assert "新增办理进展 2026-03-05  审核：王晓峰 <wangxf@dcs.example.cn>（经合并提交 " in result.output
+    assert "  2026-03-05  办理进展  市住建局：已排查餐饮场所620家。" in result.output
+
+
+def test_history_json(repo: GitRepo, invoke: Invoke) -> None:
+    import json
+
+    data = json.loads(invoke(repo.root, "history", "DC-2026-0001", "--format", "json").output)
+    assert [e["author"] for e in data["entries"]] == ["张三", "李四", "张三", "张三"]
+    assert data["entries"][1]["date"] == "2026-03-05T15:30:00+08:00"
+
+
+def test_unknown_case_is_a_usage_error(repo: GitRepo, invoke: Invoke) -> None:
+    result = invoke(repo.root, "history", "DC-2026-0099")
+    assert result.exit_code == 2 and "提交历史中没有督查事项「DC-2026-0099」" in result.output
+
+
+def test_shallow_clone_is_refused_not_mistaken_for_short_history(repo: GitRepo, tmp_path: Path, invoke: Invoke) -> None:
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(shallow)], check=True)
+    with pytest.raises(HistoryError):
+        read_histories(shallow)
+    result = invoke(shallow, "history", "DC-2026-0001")
+    assert result.exit_code == 2
+    assert "浅克隆" in result.output and "git fetch --unshallow" in result.output and "fetch-depth: 0" in result.output
+
+
+def test_not_a_repository(tmp_path: Path, invoke: Invoke) -> None:
+    (tmp_path / "office.yaml").write_text("name: x\nunits:\n  - name: a\n    full_name: b\n", encoding="utf-8")
+    result = invoke(tmp_path, "history", "DC-2026-0001")
+    assert result.exit_code == 2 and "不是 git 仓库" in result.output
+
+
+def test_one_log_for_all_cases(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """All histories come from a single `git log`, however many cases there are."""
+    for number in range(2, 12):
+        repo.write(f"cases/2026/DC-2026-{number:04d}.yaml", CASE.replace("0001", f"{number:04d}"))
+    repo.commit("批量立项", date="2026-03-09T09:00:00+08:00")
+    import git
+
+    calls: list[tuple[str, ...]] = []
+    original = git.Git._call_process
+
+    def counting(self: git.Git, method: str, *args: object, **kwargs: object) -> object:
+        calls.append((method,))
+        return original(self, method, *args, **kwargs)
+
+    monkeypatch.setattr(git.Git, "_call_process", counting)
+    histories = read_histories(repo.root)
+    assert len(histories.by_path) == 11
+    assert [c for c in calls if c == ("log",)] == [("log",)]
