@@ -47,8 +47,8 @@ def _next_numbers(cases: tuple[Case, ...], fonds: str, year: int) -> dict[str, i
 
 
 def archive_year(root: Path, year: int, today: dt.date) -> ArchiveResult:
-    """Seal every closed or cancelled case of ``year`` not yet archived."""
-    office, cases = load_cases(root, today)
+    """Seal every closed or cancelled case of ``year`` not yet archived, dated ``today``."""
+    office, cases = load_cases(root)  # `today` is the archive date, not a cut-off for other cases
     sealed_on = head_sha(root)
     if sealed_on is None:
         raise UsageError("仓库还没有任何提交：请先提交记录，再归档。")
