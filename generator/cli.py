@@ -22,12 +22,10 @@ from .deadlines import Light, status_board
 from .errors import DataError, DuchaError
 from .newcase import new_case
 from .office import OFFICE_FILE
-from .records import CASES_DIR
+from .records import CASES_DIR, CATEGORIES
 from .validate import load_cases, validate_paths
 
 F = TypeVar("F", bound=Callable[..., Any])
-CATEGORIES = ["重大决策部署", "重要会议", "重要文件", "领导批示", "上级交办", "年度重点工作",
-              "调研交办", "人大代表建议", "政协提案", "其他交办"]
 
 
 def shanghai_today() -> dt.date:
@@ -249,6 +247,67 @@ def export_archive_command(ctx: click.Context, year: int, output: Path | None) -
     target = output or Path(f"督查档案-{year}.zip")
     count = export_archive(_root(ctx), year, target)
     click.echo(f"已导出 {count} 件 {year} 年度档案：{target}")
+
+
+def _profile_option(func: F) -> F:
+    return click.option("--profile", type=click.Choice(["internal", "public"]), default="internal",
+                        help="发布范围：internal 督查室内部（全部），public 公开（不含「内部」事项和内部字段）。")(func)
+
+
+def _prepare(ctx: click.Context, today: dt.date | None, profile: str) -> tuple[Path, Any]:
+    from .build import prepare
+
+    root = _root(ctx)
+    prepared = prepare(root, today or shanghai_today(), profile)
+    for warning in prepared.warnings:
+        click.echo(f"提示：{warning}", err=True)
+    return root, prepared
+
+
+@cli.command()
+@today_option
+@_profile_option
+@click.pass_context
+def pages(ctx: click.Context, today: dt.date | None, profile: str) -> None:
+    """只生成站点的 Markdown 页面（写入 site/），供其他站点引擎构建。"""
+    from .build import DOCS_DIR, write
+
+    root, prepared = _prepare(ctx, today, profile)
+    count = write(root, prepared)
+    click.echo(f"已生成 {count} 个页面：{DOCS_DIR}/")
+
+
+@cli.command()
+@today_option
+@_profile_option
+@click.pass_context
+def build(ctx: click.Context, today: dt.date | None, profile: str) -> None:
+    """构建内网站点：生成各页面后完整构建（不做增量构建，以保证搜索索引完整）。"""
+    from .build import run_mkdocs, total_pages, write
+
+    root, prepared = _prepare(ctx, today, profile)
+    with click.progressbar(length=total_pages(prepared), label="生成页面", file=sys.stderr) as bar:
+        write(root, prepared, bar.update)
+    click.echo("构建站点（MkDocs）……", err=True)
+    target = run_mkdocs(root, profile)
+    click.echo(f"站点已生成：{target.relative_to(root).as_posix() if target.is_relative_to(root) else target}/index.html"
+               f"（数据截至 {prepared.data.today}，{len(prepared.data.statuses)} 项）")
+
+
+@cli.command()
+@today_option
+@_profile_option
+@click.option("--port", type=int, default=8000, help="端口（只监听本机）。")
+@click.pass_context
+def serve(ctx: click.Context, today: dt.date | None, profile: str, port: int) -> None:
+    """本机预览站点：修改 cases/ 下的记录后自动重新生成。"""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    root = _root(ctx)
+    if today is not None:
+        os.environ["DUCHA_TODAY"] = today.isoformat()
+    os.environ["DUCHA_PROFILE"] = profile
+    mkdocs_serve(str(root / "mkdocs.yml"), dev_addr=f"127.0.0.1:{port}")
 
 
 def main() -> None:

@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from .errors import Problem
+from .schemas import load_schema
 from .timelimit import TimeLimit, parse_date, parse_time_limit
 from .yamlfile import PathKey, YamlDocument, format_path
 
 CASES_DIR = "cases"
+#: 来源类型, in the order the schema lists them (the schema is the one place they are defined).
+CATEGORIES: tuple[str, ...] = tuple(load_schema("case")["properties"]["category"]["enum"])
 
 
 class Stage(Enum):
