@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test lint bench clean
+.PHONY: site test lint browser bench clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import venv, ensurepip' 2>/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv python3-pip; }
@@ -17,11 +17,17 @@ $(STAMP): pyproject.toml
 
 site: $(STAMP)
 	$(BIN)/ducha validate
+	$(BIN)/ducha build
 
 lint: $(STAMP)
 	$(BIN)/mypy
 
-test: lint
+# Browser tests use Debian's chromium (no browser download) and CJK fonts for readable screenshots.
+browser:
+	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || { $(SUDO) apt-get update -qq && \
+		$(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+test: lint browser
 	$(BIN)/pytest -q
 
 bench: $(STAMP)

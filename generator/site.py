@@ -135,7 +135,7 @@ def _case_table(page: str, statuses: Sequence[Status], unit: bool = True) -> str
         lead = f'<td>{_unit_link(page, s.case.lead_unit)}</td>' if unit else ""
         rows.append(f"<tr><td>{light_badge(s)}</td><td>{_link_case(page, s, False)}</td><td>{h(s.case.title)}</td>"
                     f"{lead}<td>{h(s.stage.label)}</td><td>{due_text(s)}</td><td>{h(remaining(s))}</td></tr>")
-    return f'<table class="ducha-cases"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    return f'<table class="ducha-cases"><thead><tr>{head}</tr></thead><tbody>\n{chr(10).join(rows)}\n</tbody></table>'
 
 
 def _unit_link(page: str, unit: str | None) -> str:
@@ -143,12 +143,12 @@ def _unit_link(page: str, unit: str | None) -> str:
 
 
 def _tally_table(page: str, rows: dict[str, Tally], link: Callable[[str], str], heading: str) -> str:
-    body = "".join(
+    body = "\n".join(
         f"<tr><td>{link(name)}</td><td>{t.total}</td><td>{t.open}</td><td>{t.red}</td><td>{t.yellow}</td>"
         f"<td>{t.pending}</td><td>{t.closed}</td><td>{t.rate_text()}</td></tr>"
         for name, t in rows.items() if t.total)
     return (f'<table class="ducha-tally"><thead><tr><th>{h(heading)}</th><th>合计</th><th>在办</th><th>红灯</th>'
-            f"<th>黄灯</th><th>待审核</th><th>已办结</th><th>按期办结率</th></tr></thead><tbody>{body}</tbody></table>")
+            f"<th>黄灯</th><th>待审核</th><th>已办结</th><th>按期办结率</th></tr></thead><tbody>\n{body}\n</tbody></table>")
 
 
 def bar_chart(items: Sequence[tuple[str, float, str]], unit: str = "", width: int = 560) -> str:
@@ -191,7 +191,7 @@ def dashboard(data: SiteData) -> str:
     rate_chart = bar_chart([(u, t.on_time_rate or 0.0, "done") for u, t in unit_rows.items() if t.closed], unit="%")
     provisional = ('<p class="ducha-warning">注意：标有「（暂定）」的到期日涉及尚未公布放假安排的年份，按周一至周五推算，仅供参考。</p>'
                    if any(s.provisional for s in statuses) else "")
-    chase_rows = "".join(
+    chase_rows = "\n".join(
         f"<tr><td>{light_badge(s)}</td><td>{_link_case(page, s)}</td><td>{_unit_link(page, s.case.lead_unit)}</td>"
         f"<td>{h('、'.join(_chase_reasons(s)))}</td></tr>" for s in chase)
     body = [
@@ -206,8 +206,8 @@ def dashboard(data: SiteData) -> str:
         f"<h2>超期未办结（{len(overdue)}）</h2>", _case_table(page, overdue),
         f"<h2>七日内到期（{len(this_week)}）</h2>", _case_table(page, this_week),
         f"<h2>催办候选（{len(chase)}）</h2>",
-        f'<table class="ducha-cases"><thead><tr><th>灯</th><th>事项</th><th>主办单位</th><th>原因</th></tr></thead>'
-        f"<tbody>{chase_rows}</tbody></table>" if chase else '<p class="ducha-empty">（无）</p>',
+        f'<table class="ducha-chase"><thead><tr><th>灯</th><th>事项</th><th>主办单位</th><th>原因</th></tr></thead>'
+        f"<tbody>\n{chase_rows}\n</tbody></table>" if chase else '<p class="ducha-empty">（无）</p>',
         f"<h2>待回头看（{len(followups)}）</h2>", _case_table(page, followups),
         "<h2>各单位（主办）</h2>", _tally_table(page, unit_rows, lambda u: _unit_link(page, u), "单位"),
         f'<div class="ducha-figure"><p>各单位按期办结率</p>{rate_chart}</div>' if rate_chart else "",
@@ -264,14 +264,14 @@ def _facts(page: str, data: SiteData, status: Status, children: Sequence[Status]
         rows.append(("撤销", f"{h(case.cancelled.date)} {h(case.cancelled.reason)}（{h(case.cancelled.approved_by)}批准）"))
     if case.notes and "notes" not in hidden:
         rows.append(("备注", h(case.notes)))
-    body = "".join(f"<tr><th>{h(name)}</th><td>{value}</td></tr>" for name, value in rows)
-    return f'<table class="ducha-facts"><tbody>{body}</tbody></table>'
+    body = "\n".join(f"<tr><th>{h(name)}</th><td>{value}</td></tr>" for name, value in rows)
+    return f'<table class="ducha-facts"><tbody>\n{body}\n</tbody></table>'
 
 
 def _extensions(case: Case) -> str:
     if not case.extensions:
         return ""
-    rows = "".join(
+    rows = "\n".join(
         f"<tr><td>{h(e.requested)}</td><td>{h(e.reason)}</td>"
         f"<td>{h(e.until or ('延长' + str(e.time_limit)))}</td>"
         f"<td>{h(e.approved or '待批准')}</td><td>{h(e.approved_by or '—')}</td></tr>" for e in case.extensions)
@@ -285,7 +285,7 @@ _EMAIL = re.compile(r"\s*<[^>]*>")
 def _audit(trail: AuditTrail | None) -> str:
     if trail is None or not trail.entries:
         return '<h2>审计记录</h2><p class="ducha-empty">尚无提交历史。</p>'
-    rows = "".join(
+    rows = "\n".join(
         f"<tr><td>{e.date:%Y-%m-%d %H:%M}</td><td>{h(e.author)}</td><td>{h(e.change)}</td>"
         f"<td>{h('、'.join(_EMAIL.sub('', r) for r in e.reviewers) or '—')}</td><td><code>{h(e.commit)}</code></td></tr>"
         for e in trail.entries)
@@ -298,7 +298,7 @@ def case_markdown(data: SiteData, status: Status, children: Sequence[Status]) ->
     case = status.case
     page = case_page(case)
     summary = case.requirements or case.source.instruction or ""
-    timeline = "".join(f'<li><time datetime="{e.date}">{e.date}</time> <b>{h(e.kind)}</b> {h(e.text)}</li>'
+    timeline = "\n".join(f'<li><time datetime="{e.date}">{e.date}</time> <b>{h(e.kind)}</b> {h(e.text)}</li>'
                        for e in events(case))
     body = [
         f"<h1>{h(case.id)} {h(case.title)}</h1>",
@@ -306,9 +306,9 @@ def case_markdown(data: SiteData, status: Status, children: Sequence[Status]) ->
         f"{' · ' + h(remaining(status)) if remaining(status) else ''} · 主办 {_unit_link(page, case.lead_unit)}</p>",
         f'<p class="ducha-summary">{h(summary)}</p>' if summary else "",
         '<div data-search-exclude class="ducha-detail">'
-        + _facts(page, data, status, children) + _extensions(case)
-        + f'<h2>办理经过</h2><ol class="ducha-timeline">{timeline}</ol>'
-        + _audit(data.trails.get(case.id)) + "</div>",
+        + "\n" + _facts(page, data, status, children) + "\n" + _extensions(case)
+        + f'\n<h2>办理经过</h2>\n<ol class="ducha-timeline">\n{timeline}\n</ol>\n'
+        + _audit(data.trails.get(case.id)) + "\n</div>",
     ]
     return _page(f"{case.id} {case.title}", [b for b in body if b])
 
@@ -405,13 +405,13 @@ def decisions_markdown(statuses: Sequence[Status]) -> str:
 
 def archive_markdown(year: int, statuses: Sequence[Status]) -> str:
     page = f"archive/{year}.md"
-    rows = "".join(
+    rows = "\n".join(
         f"<tr><td>{h(s.case.archive.number)}</td><td>{_link_case(page, s)}</td><td>{h(s.case.archive.retention)}</td>"
         f"<td>{h(s.case.archive.date)}</td></tr>" for s in sorted(statuses, key=lambda s: s.case.archive.number)  # type: ignore[union-attr]
         if s.case.archive is not None)
     return _page(f"{year} 年度档案", [f"<h1>{year} 年度档案</h1>", f"<p>已归档 {len(statuses)} 件。</p>",
                                    f'<table class="ducha-cases"><thead><tr><th>档号</th><th>事项</th><th>保管期限</th>'
-                                   f"<th>归档日期</th></tr></thead><tbody>{rows}</tbody></table>"], search=False)
+                                   f"<th>归档日期</th></tr></thead><tbody>\n{rows}\n</tbody></table>"], search=False)
 
 
 def archive_index(years: dict[int, list[Status]]) -> str:

@@ -1,0 +1,197 @@
+"""The built site in real headless Chromium, served on localhost under a sub-path."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from .conftest import REPO, TESTS, Invoke, check_golden
+from .gitrepo import GitRepo
+
+TODAY = "2026-11-23"
+CHROMIUM = shutil.which("chromium")
+ARTIFACTS = TESTS / "artifacts"
+XSS_ID = "DC-2026-0900"
+XSS = f"""id: {XSS_ID}
+title: "<script>window.__xss='title'</script><img src=x onerror=\\"window.__xss='img'\\">"
+category: 其他交办
+source:
+  instruction: "[点我](javascript:window.__xss='md') <a href=\\"javascript:window.__xss='a'\\">链接</a>"
+requirements: |
+  <iframe src="javascript:window.__xss='iframe'"></iframe>
+  **不应加粗** {{{{ config }}}} &lt;script&gt;window.__xss='entity'&lt;/script&gt;
+registered: 2026-11-02
+assigned: 2026-11-02
+lead_unit: 市住建局
+owner: "\\"><svg onload=\\"window.__xss='owner'\\">"
+progress:
+  - date: 2026-11-03
+    by: "</td><script>window.__xss='by'</script>"
+    summary: "</textarea></title><script>window.__xss='summary'</script>"
+notes: "javascript:window.__xss='notes'"
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo repository as a fresh git repository with fixed dates, plus a hostile record, built."""
+    root = tmp_path_factory.mktemp("site") / "repo"
+    repo = GitRepo(root)
+    shutil.copy(REPO / "office.yaml", root / "office.yaml")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "cases", root / "cases")
+    (root / "site").mkdir()
+    shutil.copy(REPO / "site" / "guide.md", root / "site" / "guide.md")
+    shutil.copytree(REPO / "site" / "assets", root / "site" / "assets")
+    (root / "generator").mkdir()
+    shutil.copy(REPO / "generator" / "mkdocs_hook.py", root / "generator" / "mkdocs_hook.py")
+    repo.commit("导入示例数据", date="2026-11-20T09:00:00+08:00")
+    repo.write(f"cases/2026/{XSS_ID}.yaml", XSS)
+    repo.commit("测试：恶意输入", date="2026-11-21T09:00:00+08:00", author="李四")
+    return root
+
+
+@pytest.fixture(scope="module")
+def site(built: Path) -> Path:
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    result = CliRunner().invoke(cli, ["--root", str(built), "build", "--today", TODAY], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return built / "build" / "site"
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    """Serve the site's parent so the site lives under the sub-path /site/."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site.parent))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/site/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if CHROMIUM is None:
+        pytest.fail("Debian's chromium is required for the site tests: `make test` installs it with apt.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """A page opened in Chromium, remembering every request and dialog it caused."""
+
+    def __init__(self, browser: object, url: str) -> None:
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page = browser.new_page(viewport={"width": 1280, "height": 1000})  # type: ignore[attr-defined]
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        self.page.goto(url, wait_until="networkidle")
+
+    def screenshot(self, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    def foreign_hosts(self) -> set[str]:
+        return {urlparse(url).hostname or url for url in self.requests} - {"127.0.0.1"}
+
+
+def test_dashboard_shows_the_lights(browser: object, server: str) -> None:
+    visit = Visit(browser, server)
+    visit.screenshot("dashboard")
+    cards = {visit.page.inner_text(f".ducha-card.ducha-{c} span"): visit.page.inner_text(f".ducha-card.ducha-{c} strong")
+             for c in ("red", "yellow", "green", "done", "late")}
+    # The demo plus the planted record (open, red on the day): see tests/golden/status-table.txt.
+    assert cards == {"红灯": "6", "黄灯": "3", "绿灯": "7", "按期办结": "25", "超期办结": "7"}
+    assert "数据截至 2026-11-23" in visit.page.inner_text(".ducha-asof")
+    assert visit.foreign_hosts() == set()
+
+
+def test_case_page_shows_light_timeline_and_audit(browser: object, server: str) -> None:
+    visit = Visit(browser, server + "cases/2026/DC-2026-0010.html")
+    visit.screenshot("case-DC-2026-0010")
+    assert visit.page.get_attribute(".ducha-status .ducha-light", "data-light") == "red"
+    assert "超期35天" in visit.page.inner_text(".ducha-status")
+    timeline = visit.page.inner_text(".ducha-timeline")
+    assert "审核退回" in timeline and "报告未说明抢修结果" in timeline
+    audit = visit.page.inner_text(".ducha-audit")
+    assert "2026-11-20 09:00" in audit and "张三" in audit and "立项" in audit
+    # Links work under the sub-path: the unit page is reachable.
+    visit.page.click(".ducha-status a")
+    assert visit.page.url.endswith("/site/units/%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80.html")
+    assert visit.page.inner_text("h1") == "市住建局"
+    assert visit.foreign_hosts() == set()
+
+
+def test_chinese_query_finds_the_case(browser: object, server: str) -> None:
+    visit = Visit(browser, server)
+    visit.page.click(".md-search__input")
+    visit.page.keyboard.type("燃气")  # Material listens to key events, which fill() does not send
+    visit.page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    visit.screenshot("search")
+    results = visit.page.inner_text(".md-search-result__list").replace("\u200b", "")  # jieba's segment marks
+    assert "冬季燃气安全隐患排查" in results
+    assert visit.foreign_hosts() == set()
+
+
+def test_planted_xss_never_executes(browser: object, server: str) -> None:
+    visit = Visit(browser, server + f"cases/2026/{XSS_ID}.html")
+    visit.screenshot("xss")
+    assert visit.page.evaluate("window.__xss") is None
+    assert visit.dialogs == []
+    assert visit.page.locator("iframe, img[src='x'], svg[onload]").count() == 0
+    assert visit.page.locator("a[href^='javascript']").count() == 0
+    text = visit.page.inner_text("article")
+    assert "<script>window.__xss='title'</script>" in text  # shown literally, as typed
+    assert "**不应加粗**" in text and "[点我](javascript:" in text
+    assert "＜script＞" in visit.page.title()  # the <title> gets inert lookalikes
+    # Every page links to the planted one somewhere (lists, unit pages): none of them runs it either.
+    for path in ("", "cases/2026/index.html", "units/%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80.html"):
+        other = Visit(browser, server + path)
+        assert other.page.evaluate("window.__xss") is None and other.dialogs == []
+    assert visit.foreign_hosts() == set()
+
+
+def test_built_html_references_no_other_host(site: Path) -> None:
+    """Scripts, styles, fonts, images: everything the pages load is local."""
+    loads = re.compile(r"""<(?:script|link|img|iframe)[^>]+(?:src|href)=["'](https?:)?//""")
+    offenders = [p.relative_to(site).as_posix() for p in site.rglob("*.html") if loads.search(p.read_text("utf-8"))]
+    assert offenders == []
+
+
+def test_generated_pages_golden(built: Path, site: Path) -> None:
+    """Reviewed as diffs: the dashboard and one case page as generated Markdown."""
+    for name, path in (("dashboard.md", "index.md"), ("case-DC-2026-0011.md", "cases/2026/DC-2026-0011.md")):
+        check_golden(TESTS / "golden" / name, (built / "site" / path).read_text(encoding="utf-8"))
+
+
+def test_public_profile_leaves_out_internal_records(built: Path, invoke: Invoke) -> None:
+    result = invoke(built, "build", "--today", TODAY, "--profile", "public")
+    assert result.exit_code == 0, result.output
+    public = built / "build" / "site-public"
+    assert not (public / "cases/2026/DC-2026-0027.html").exists()  # visibility: 内部
+    assert (public / "cases/2026/DC-2026-0028.html").exists()
+    page = (public / "cases/2026/DC-2026-0028.html").read_text(encoding="utf-8")
+    assert "责任人" not in page  # an internal field
+    # Restore the internal pages for the other tests of this module.
+    assert invoke(built, "pages", "--today", TODAY).exit_code == 0
