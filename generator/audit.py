@@ -65,12 +65,21 @@ def _entry(version: Version, change: str) -> AuditEntry:
 
 
 def trail_of(history: CaseHistory, head: str, blobs: BlobReader) -> AuditTrail:
-    """Describe each version against the one before it."""
+    """Describe each version against the one before it, reading and parsing each blob once."""
+    parsed: dict[str, dict[str, Any] | None] = {}
+
+    def data(blob: str | None, name: str) -> dict[str, Any] | None:
+        if blob is not None and blob not in parsed:
+            parsed[blob] = _data(blobs, blob, name)
+        return parsed[blob] if blob is not None else None
+
     entries = []
     for version in history.versions:
-        old = _data(blobs, version.old_blob, version.old_path or version.path) if version.status != "A" else None
-        new = _data(blobs, version.blob, version.path)
-        entries.append(_entry(version, describe(old, new)))
+        if version.status == "A":
+            change = describe(None, {})  # 立项: nothing to read
+        else:
+            change = describe(data(version.old_blob, version.old_path or version.path), data(version.blob, version.path))
+        entries.append(_entry(version, change))
     return AuditTrail(history.case_id, head, tuple(entries))
 
 

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 from generator.build import READY_ENV, prepare, write
 from generator.errors import DataError
 from generator.reporters import problems_text
+from generator.site import DETAIL_MARK, HTML_FLAG
+from mkdocs.plugins import event_priority
 
 
 def on_pre_build(config: Any, **kwargs: Any) -> None:
@@ -32,3 +34,31 @@ def on_pre_build(config: Any, **kwargs: Any) -> None:
         print(problems_text(error.problems, error.checked_files), end="")
         return
     write(root, prepared)
+
+
+def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
+    """Generated pages are already HTML: keep it aside and give Markdown nothing to parse."""
+    if page.meta.get(HTML_FLAG):
+        page.ducha_html = markdown
+        return ""
+    return markdown
+
+
+def on_page_content(html: str, page: Any, **kwargs: Any) -> str:
+    return getattr(page, "ducha_html", html)
+
+
+@event_priority(50)  # before the search plugin (priority 0) reads page.content
+def on_page_context(context: Any, page: Any, **kwargs: Any) -> Any:
+    """Show search only what it indexes; parsing the excluded detail of 10,000 pages is a third of the build."""
+    content = page.content or ""
+    if page.meta.get(HTML_FLAG) and DETAIL_MARK in content:
+        head, _, detail = content.partition(DETAIL_MARK)
+        page.ducha_detail = detail
+        page.content = head + DETAIL_MARK
+    return context
+
+
+def on_post_page(output: str, page: Any, **kwargs: Any) -> str:
+    detail = getattr(page, "ducha_detail", None)
+    return output if detail is None else output.replace(DETAIL_MARK, DETAIL_MARK + detail, 1)

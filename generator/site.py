@@ -112,8 +112,16 @@ class SiteData:
         return {s.case.id: s for s in self.statuses}
 
 
+#: Front-matter flag on generated pages: the body is already HTML. Any Markdown engine renders it
+#: as is; the MkDocs hook (mkdocs_hook.py) also skips Markdown parsing for it, which is half the build.
+HTML_FLAG = "ducha_html"
+#: Separates what search should index (title, status, summary) from a case page's detail.
+#: Record text cannot produce it: every value is escaped, so "<!--" never comes from a record.
+DETAIL_MARK = "<!-- ducha:detail -->"
+
+
 def _page(title: str, body: Iterable[str], search: bool = True) -> str:
-    meta = [f"title: {json.dumps(inert_title(title), ensure_ascii=False)}"]
+    meta = [f"title: {json.dumps(inert_title(title), ensure_ascii=False)}", f"{HTML_FLAG}: true"]
     if not search:
         meta.append("search:\n  exclude: true")
     return "---\n" + "\n".join(meta) + "\n---\n\n" + "\n\n".join(body) + "\n"
@@ -265,7 +273,7 @@ def _facts(page: str, data: SiteData, status: Status, children: Sequence[Status]
     if case.notes and "notes" not in hidden:
         rows.append(("备注", h(case.notes)))
     body = "\n".join(f"<tr><th>{h(name)}</th><td>{value}</td></tr>" for name, value in rows)
-    return f'<table class="ducha-facts"><tbody>\n{body}\n</tbody></table>'
+    return f'<table class="ducha-facts">\n{body}\n</table>'
 
 
 def _extensions(case: Case) -> str:
@@ -275,8 +283,8 @@ def _extensions(case: Case) -> str:
         f"<tr><td>{h(e.requested)}</td><td>{h(e.reason)}</td>"
         f"<td>{h(e.until or ('延长' + str(e.time_limit)))}</td>"
         f"<td>{h(e.approved or '待批准')}</td><td>{h(e.approved_by or '—')}</td></tr>" for e in case.extensions)
-    return ("<h2>延期</h2>" f'<table class="ducha-extensions"><thead><tr><th>申请日期</th><th>理由</th><th>申请期限</th>'
-            f"<th>批准日期</th><th>批准人</th></tr></thead><tbody>{rows}</tbody></table>")
+    return ("<h2>延期</h2>" f'<table class="ducha-extensions">\n<tr><th>申请日期</th><th>理由</th><th>申请期限</th>'
+            f"<th>批准日期</th><th>批准人</th></tr>\n{rows}\n</table>")
 
 
 _EMAIL = re.compile(r"\s*<[^>]*>")
@@ -287,25 +295,24 @@ def _audit(trail: AuditTrail | None) -> str:
         return '<h2>审计记录</h2><p class="ducha-empty">尚无提交历史。</p>'
     rows = "\n".join(
         f"<tr><td>{e.date:%Y-%m-%d %H:%M}</td><td>{h(e.author)}</td><td>{h(e.change)}</td>"
-        f"<td>{h('、'.join(_EMAIL.sub('', r) for r in e.reviewers) or '—')}</td><td><code>{h(e.commit)}</code></td></tr>"
+        f"<td>{h('、'.join(_EMAIL.sub('', r) for r in e.reviewers) or '—')}</td><td>{h(e.commit)}</td></tr>"
         for e in trail.entries)
     return ("<h2>审计记录</h2><p>来自 git 提交历史：谁在何时改了什么，经谁审核合并。</p>"
-            f'<table class="ducha-audit"><thead><tr><th>时间</th><th>提交人</th><th>改动</th><th>审核人</th>'
-            f"<th>提交</th></tr></thead><tbody>{rows}</tbody></table>")
+            f'<table class="ducha-audit">\n<tr><th>时间</th><th>提交人</th><th>改动</th><th>审核人</th>'
+            f"<th>提交</th></tr>\n{rows}\n</table>")
 
 
 def case_markdown(data: SiteData, status: Status, children: Sequence[Status]) -> str:
     case = status.case
     page = case_page(case)
     summary = case.requirements or case.source.instruction or ""
-    timeline = "\n".join(f'<li><time datetime="{e.date}">{e.date}</time> <b>{h(e.kind)}</b> {h(e.text)}</li>'
-                       for e in events(case))
+    timeline = "\n".join(f"<li>{e.date}　{h(e.kind)}：{h(e.text)}</li>" for e in events(case))
     body = [
         f"<h1>{h(case.id)} {h(case.title)}</h1>",
         f'<p class="ducha-status">{light_badge(status)} {h(status.stage.label)} · 到期日 {due_text(status)}'
         f"{' · ' + h(remaining(status)) if remaining(status) else ''} · 主办 {_unit_link(page, case.lead_unit)}</p>",
         f'<p class="ducha-summary">{h(summary)}</p>' if summary else "",
-        '<div data-search-exclude class="ducha-detail">'
+        DETAIL_MARK + '\n<div data-search-exclude class="ducha-detail">'
         + "\n" + _facts(page, data, status, children) + "\n" + _extensions(case)
         + f'\n<h2>办理经过</h2>\n<ol class="ducha-timeline">\n{timeline}\n</ol>\n'
         + _audit(data.trails.get(case.id)) + "\n</div>",

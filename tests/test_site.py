@@ -195,3 +195,23 @@ def test_public_profile_leaves_out_internal_records(built: Path, invoke: Invoke)
     assert "责任人" not in page  # an internal field
     # Restore the internal pages for the other tests of this module.
     assert invoke(built, "pages", "--today", TODAY).exit_code == 0
+
+
+def test_pages_render_the_same_without_the_mkdocs_hook(built: Path, site: Path, tmp_path: Path) -> None:
+    """The hook only skips work: an engine that just reads the Markdown files shows the same pages."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config_text = (built / "mkdocs.yml").read_text(encoding="utf-8")
+    plain = re.sub(r"hooks:\n  - [^\n]+\n", "", config_text)
+    assert plain != config_text
+    (built / "plain.yml").write_text(plain, encoding="utf-8")
+    build(load_config(str(built / "plain.yml"), site_dir=str(tmp_path / "plain")))
+
+    def article(root: Path, page: str) -> str:
+        text = (root / page).read_text(encoding="utf-8")
+        body = text[text.index("<article"):text.index("</article>")]
+        return re.sub(r"\s+", " ", body.replace("<!-- ducha:detail -->", ""))
+
+    for page in ("index.html", "cases/2026/DC-2026-0011.html", f"cases/2026/{XSS_ID}.html", "units/index.html"):
+        assert article(site, page) == article(tmp_path / "plain", page), page
