@@ -215,3 +215,43 @@ def test_pages_render_the_same_without_the_mkdocs_hook(built: Path, site: Path, 
 
     for page in ("index.html", "cases/2026/DC-2026-0011.html", f"cases/2026/{XSS_ID}.html", "units/index.html"):
         assert article(site, page) == article(tmp_path / "plain", page), page
+
+
+def test_live_preview_picks_up_a_changed_case(built: Path, tmp_path: Path) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    repo = tmp_path / "repo"
+    shutil.copytree(built, repo, ignore=shutil.ignore_patterns("build"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    ducha = Path(sys.executable).parent / "ducha"
+    server = subprocess.Popen([str(ducha), "serve", "--port", str(port)], cwd=repo, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, env={**os.environ, "DUCHA_TODAY": TODAY})
+    url = f"http://127.0.0.1:{port}/cases/2026/DC-2026-0013.html"
+
+    def page_says(text: str, seconds: float = 60) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                if text in urllib.request.urlopen(url, timeout=5).read().decode("utf-8"):
+                    return True
+            except OSError:
+                pass
+            time.sleep(0.5)
+        return False
+
+    try:
+        assert page_says("低保对象动态复核")
+        case = repo / "cases/2026/DC-2026-0013.yaml"
+        case.write_text(case.read_text(encoding="utf-8").replace("title: 低保对象动态复核", "title: 低保对象动态复核（已更新）"),
+                        encoding="utf-8")
+        assert page_says("低保对象动态复核（已更新）")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
