@@ -146,7 +146,14 @@ def test_case_page_shows_light_timeline_and_audit(browser: object, server: str) 
 def test_chinese_query_finds_the_case(browser: object, server: str) -> None:
     visit = Visit(browser, server)
     visit.page.click(".md-search__input")
-    visit.page.keyboard.type("燃气")  # Material listens to key events, which fill() does not send
+    # The search worker loads the index after the page: typing earlier is lost. Its meta line
+    # says 正在初始化搜索引擎 until it is ready.
+    visit.page.wait_for_function(
+        "() => { const m = document.querySelector('.md-search-result__meta');"
+        " return m && m.textContent.trim() !== '' && !m.textContent.includes('初始化'); }", timeout=30_000)
+    visit.page.keyboard.type("燃气")
+    # CJK text arrives as text input, with no key events; Material reads the query on keyup.
+    visit.page.keyboard.press("End")
     visit.page.wait_for_selector(".md-search-result__item", timeout=15_000)
     visit.screenshot("search")
     results = visit.page.inner_text(".md-search-result__list").replace("\u200b", "")  # jieba's segment marks
