@@ -15,6 +15,9 @@ from pathlib import Path
 from .audit import AuditTrail, all_trails
 from .errors import UsageError
 from .history import HistoryError, open_repo
+from .notices import load_all
+from .periods import parse_period
+from .report import build_report
 from .site import PROFILES, SiteData, page_count, site_data, write_pages
 from .validate import load_cases
 
@@ -49,8 +52,11 @@ def prepare(root: Path, today: dt.date, profile: str) -> Prepared:
     if profile not in PROFILES:
         raise UsageError(f"未知的发布范围「{profile}」：可选 {'、'.join(PROFILES)}。")
     office, cases = load_cases(root)  # past --today is allowed: facts after it are simply not shown yet
+    notices, bulletins = load_all(root, office, frozenset(c.id for c in cases))
     trails, head, warnings = _trails(root)
-    return Prepared(site_data(office, cases, today, profile, head, trails), warnings)
+    month = parse_period(f"{today.year}-{today.month:02d}")
+    draft = build_report(office, cases, notices, bulletins, month, today, head or "（非 git 仓库）")
+    return Prepared(site_data(office, cases, today, profile, head, trails, office.internal_fields, notices, draft), warnings)
 
 
 def write(root: Path, prepared: Prepared, progress: Callable[[int], None] | None = None) -> int:

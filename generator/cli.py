@@ -23,7 +23,7 @@ from .errors import DataError, DuchaError
 from .newcase import new_case
 from .office import OFFICE_FILE
 from .records import CASES_DIR, CATEGORIES
-from .validate import load_cases, validate_paths
+from .validate import load_cases, validate_paths, validate_repository
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -112,7 +112,8 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, today: dt.da
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise click.UsageError(f"找不到 {'、'.join(map(str, missing))}。")
-    result = validate_paths(list(paths) or [root / CASES_DIR], root, today or shanghai_today())
+    day = today or shanghai_today()
+    result = validate_paths(list(paths), root, day) if paths else validate_repository(root, day)
     render = reporters.problems_json if fmt == "json" else reporters.problems_text
     click.echo(render(result.problems, result.files), nl=False)
     if not result.ok:
@@ -247,6 +248,52 @@ def export_archive_command(ctx: click.Context, year: int, output: Path | None) -
     target = output or Path(f"督查档案-{year}.zip")
     count = export_archive(_root(ctx), year, target)
     click.echo(f"已导出 {count} 件 {year} 年度档案：{target}")
+
+
+@cli.command()
+@click.option("--period", required=True, help="统计期间：2026-W12、2026-03、2026-Q1、2026-H1 或 2026。")
+@today_option
+@click.option("--format", "fmt", type=click.Choice(["md", "docx", "json"]), default="md", help="输出格式。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="输出文件（docx 必须指定；md/json 默认打印）。")
+@click.option("--issue", is_flag=True, help="印发：把本期通报写成记录（notices/年份/），提交后不得修改。")
+@click.option("--number", type=int, default=None, help="印发时的通报序号（当年第几号）。")
+@click.pass_context
+def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, output: Path | None, issue: bool,
+           number: int | None) -> None:
+    """督查通报：总体情况、各单位排名、超期/退回/延期事项、回头看、拟表扬和拟批评名单。"""
+    from .notices import Mention, write_notice
+    from .office import load_office
+    from .periods import parse_period
+    from .report import report_for
+
+    root = _root(ctx)
+    day = today or shanghai_today()
+    result = report_for(root, parse_period(period), day)
+    if issue:
+        if number is None:
+            raise click.UsageError("印发通报须用 --number 指定序号，如 --number 12。")
+        office = load_office(root)
+        path = write_notice(root, number, day, result.period.code, result.data_commit, office.notice_rules.issuer,
+                            [Mention(p.unit, p.reason, p.cases) for p in result.praise],
+                            [Mention(p.unit, p.reason, p.cases) for p in result.criticism])
+        click.echo(f"已写入通报记录 {path.relative_to(root).as_posix()}：请核对后提交（git commit），经审核合并即为印发。")
+        return
+    if fmt == "docx":
+        from .docs.tongbao import write_docx
+
+        if output is None:
+            raise click.UsageError("docx 格式须用 -o 指定输出文件，如 -o 通报.docx。")
+        office = load_office(root)
+        write_docx(result, output, office.notice_rules.issuer, number)
+        click.echo(f"已生成 {output}")
+        return
+    text = reporters.report_json(result) if fmt == "json" else reporters.report_markdown(result)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"已生成 {output}")
+    else:
+        click.echo(text, nl=False)
 
 
 def _profile_option(func: F) -> F:

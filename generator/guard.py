@@ -16,7 +16,8 @@ from .errors import Problem
 from .history import FileChange, changed_files, file_at, resolve
 from .manifest import MANIFEST_NAME, read_manifest_text
 from .records import CASES_DIR
-from .validate import validate_paths
+from .notices import NOTICES_DIR
+from .validate import validate_repository
 from .yamlfile import YamlDocument, parse_yaml, read_yaml
 
 _APPEND_ONLY_FIX = "恢复原来的内容；已记录的事实只能追加：如需更正，在末尾追加一条新记录写明「更正：……」。"
@@ -111,6 +112,10 @@ def guard(root: Path, base: str, today: dt.date) -> GuardResult:
             problems += _check_case(root, base_sha, change, sealed)
         elif change.path.endswith(MANIFEST_NAME):
             problems += _check_manifest(root, base_sha, change)
-    problems += validate_paths([root / CASES_DIR], root, today).problems
+    for change in changed_files(root, base_sha, NOTICES_DIR):
+        if file_at(root, base_sha, change.old_path or change.path) is not None:
+            problems.append(Problem(change.path, 0, 0, "", "改动了已印发的督查通报：通报印发后不得修改、删除。",
+                                    "撤销对该文件的改动；如需更正，另行印发新的通报。"))
+    problems += validate_repository(root, today).problems
     return GuardResult(base_sha, changed, tuple(sorted(set(problems), key=Problem.sort_key)))
 

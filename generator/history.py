@@ -246,10 +246,10 @@ class FileChange:
     old_path: str | None
 
 
-def changed_files(root: Path, base: str) -> list[FileChange]:
-    """Files under cases/ that differ between ``base`` and the working tree (moves detected)."""
+def changed_files(root: Path, base: str, folder: str = CASES_DIR) -> list[FileChange]:
+    """Files under ``folder`` that differ between ``base`` and the working tree (moves detected)."""
     repo = open_repo(root)
-    output = repo.git.diff("--name-status", "-z", "-M", base, "--", CASES_DIR)
+    output = repo.git.diff("--name-status", "-z", "-M", base, "--", folder)
     tokens = output.split("\0")
     changes: list[FileChange] = []
     i = 0
@@ -261,6 +261,6 @@ def changed_files(root: Path, base: str) -> list[FileChange]:
         else:
             changes.append(FileChange(status, tokens[i + 1], None))
             i += 2
-    untracked = repo.git.ls_files("--others", "--exclude-standard", "-z", "--", CASES_DIR)
+    untracked = repo.git.ls_files("--others", "--exclude-standard", "-z", "--", folder)
     changes += [FileChange("A", path, None) for path in untracked.split("\0") if path]
     return changes

@@ -59,6 +59,25 @@ class YearOverride:
 
 
 @dataclass(frozen=True)
+class NoticeRules:
+    """How the 通报 proposes praise and criticism (office.yaml ``notice_rules``)."""
+
+    praise_min_items: int = 3
+    criticise_overdue_workdays: int = 10
+    criticise_returns: int = 2
+    issuer: str = "督查"
+
+
+@dataclass(frozen=True)
+class BulletinRules:
+    """督查专报: whether kept, and the yearly quota (中办发〔1999〕: ≥30 a year, half on problems)."""
+
+    enabled: bool = False
+    yearly_quota: int = 30
+    problem_share: int = 50
+
+
+@dataclass(frozen=True)
 class Office:
     """The settings in office.yaml, with defaults filled in."""
 
@@ -71,6 +90,9 @@ class Office:
     progress_interval_days: int | None = None
     followup_after_days: int | None = None
     holiday_overrides: Mapping[int, YearOverride] = field(default_factory=lambda: MappingProxyType({}))
+    notice_rules: NoticeRules = NoticeRules()
+    bulletins: BulletinRules = BulletinRules()
+    internal_fields: tuple[str, ...] = ("owner", "notes")
 
     @property
     def unit_names(self) -> frozenset[str]:
@@ -139,6 +161,7 @@ def load_office(root: Path) -> Office:
     def number(key: str) -> int | None:
         return int(data[key]) if key in data else None
 
+    notice, bulletins = data.get("notice_rules", {}), data.get("bulletins", {})
     return Office(
         name=data["name"],
         prefix=data.get("prefix", "DC"),
@@ -148,6 +171,12 @@ def load_office(root: Path) -> Office:
         yellow_days=int(data.get("yellow_days", 3)),
         progress_interval_days=number("progress_interval_days"),
         followup_after_days=number("followup_after_days"),
+        notice_rules=NoticeRules(
+            int(notice.get("praise_min_items", 3)), int(notice.get("criticise_overdue_workdays", 10)),
+            int(notice.get("criticise_returns", 2)), notice.get("issuer", "督查")),
+        bulletins=BulletinRules(str(bulletins.get("enabled", "false")).lower() == "true",
+                                int(bulletins.get("yearly_quota", 30)), int(bulletins.get("problem_share", 50))),
+        internal_fields=tuple(data.get("internal_fields", ("owner", "notes"))),
         holiday_overrides=MappingProxyType({
             int(year): YearOverride(_expand(o.get("holidays", [])), _expand(o.get("workdays", [])))
             for year, o in data.get("holiday_overrides", {}).items()

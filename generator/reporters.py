@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -16,6 +17,7 @@ from .records import Case, Stage, events
 
 if TYPE_CHECKING:  # keeps GitPython out of commands that never read history
     from .audit import AuditTrail
+    from .report import Item, Report
 
 _ANSI = {Light.RED: "\x1b[31m", Light.YELLOW: "\x1b[33m", Light.GREEN: "\x1b[32m",
          Light.LATE: "\x1b[35m", Light.DONE: "\x1b[36m", Light.NONE: ""}
@@ -172,3 +174,89 @@ def timeline_text(case: Case, trail: AuditTrail | None) -> str:
     else:
         body += ["", "审计记录：尚无提交历史。"]
     return "\n".join(head + body) + "\n"
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "｜").replace("\n", " ")
+
+
+def _items_table(items: "Sequence[Item]") -> list[str]:
+    if not items:
+        return ["无。"]
+    rows = ["| 序号 | 编号 | 事项 | 主办单位 | 情况 |", "| --- | --- | --- | --- | --- |"]
+    rows += [f"| {n} | {i.id} | {_cell(i.title)} | {_cell(i.unit)} | {_cell(i.detail)} |" for n, i in enumerate(items, 1)]
+    return rows
+
+
+def rate_text(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.1%}"
+
+
+def report_markdown(report: "Report") -> str:
+    """The 通报 in Markdown: every number beside the list it counts."""
+    t = report.totals()
+    p = report.period
+    out = [f"# {report.office}督查通报（{p.label}）", "",
+           f"> 统计期间：{p.start} 至 {p.end}；数据截至 {report.today}；数据提交 {report.data_commit}。", "",
+           "## 一、总体情况", "",
+           f"本期新立项 {t['新立项']} 项；办结 {t['办结']} 项，其中按期办结 {t['按期办结']} 项、超期办结 {t['超期办结']} 项，"
+           f"按期办结率 {rate_text(report.rate)}；截至 {report.today} 超期未办结 {t['超期未办结']} 项；"
+           f"批准延期 {t['延期']} 次；退回重办 {t['退回重办']} 次；回头看 {t['回头看']} 次。", "",
+           "| 指标 | 数量 |", "| --- | --- |"] + [f"| {k} | {v} |" for k, v in t.items()] + [
+           "", "## 二、各单位办理情况", "", "主办事项按按期办结率排序；协办事项另列。", "",
+           "| 排名 | 单位 | 办结 | 按期 | 超期 | 按期办结率 | 超期未办结 | 协办事项 | 本年度被通报批评 |",
+           "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for n, r in enumerate(report.units, 1):
+        criticised = f"{r.criticised_this_year}次（{r.consequence}）" if r.criticised_this_year else "—"
+        out.append(f"| {n} | {r.unit} | {r.closed} | {r.on_time} | {r.late} | {rate_text(r.rate)} | {r.overdue_open} | "
+                   f"{r.co_handled} | {criticised} |")
+    sections = [("三、新立项事项", report.registered), ("四、办结事项（按期）", report.closed_on_time),
+                ("五、办结事项（超期）", report.closed_late), ("六、超期未办结事项", report.overdue),
+                ("七、退回重办", report.returned), ("八、延期事项", report.extended), ("九、回头看情况", report.followups)]
+    for title, items in sections:
+        out += ["", f"## {title}（{len(items)}）", ""] + _items_table(items)
+    tally = {r.unit: r.criticised_this_year for r in report.units}
+    out += ["", f"## 十、拟通报表扬（{len(report.praise)}）", ""]
+    out += [f"{n}. {p.unit}：{p.reason}（{'、'.join(p.cases)}）。" for n, p in enumerate(report.praise, 1)] or ["无。"]
+    out += ["", f"## 十一、拟通报批评（{len(report.criticism)}）", ""]
+    for n, c in enumerate(report.criticism, 1):
+        after = tally.get(c.unit, 0) + 1
+        out.append(f"{n}. {c.unit}：{c.reason}。如本通报印发，为本年度第{after}次通报批评，按规定{consequence_text(after)}。")
+    if not report.criticism:
+        out.append("无。")
+    if report.bulletins is not None:
+        b = report.bulletins
+        out += ["", "## 十二、督查专报", "",
+                f"{b.year}年已报送《督查专报》{b.issued}期，其中反映问题{b.on_problems}期；"
+                f"年度任务不少于{b.quota}期，其中反映问题不少于{b.problems_needed}期"
+                f"（尚差{max(b.quota - b.issued, 0)}期，反映问题尚差{max(b.problems_needed - b.on_problems, 0)}期）。"]
+    return "\n".join(out) + "\n"
+
+
+def consequence_text(count: int) -> str:
+    from .notices import consequence
+
+    return consequence(count)
+
+
+def report_json(report: "Report") -> str:
+    """The report for machines; dates as ISO strings, keys stable."""
+    import dataclasses
+
+    def plain(value: object) -> object:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            data = {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+            for name in ("rate", "consequence", "problems_needed", "closed"):
+                if hasattr(type(value), name) and isinstance(getattr(type(value), name), property):
+                    data[name] = plain(getattr(value, name))
+            return data
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        return value
+
+    payload = plain(report)
+    assert isinstance(payload, dict)
+    payload["totals"] = report.totals()
+    return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"

@@ -22,12 +22,14 @@ from pathlib import Path
 from .audit import AuditTrail
 from .deadlines import Light, Status, status_board
 from .metrics import Tally, by_category, by_co_unit, by_lead_unit, tally
+from .notices import Mention, Notice, consequence, criticism_tally
 from .office import Office
 from .records import CATEGORIES, Case, Stage, events
+from .report import Item, Report
 from .schemas import label
 
 #: Folders and files this module owns inside the docs folder; removed before each generation.
-GENERATED = ("index.md", "cases", "units", "categories", "decisions.md", "archive")
+GENERATED = ("index.md", "cases", "units", "categories", "decisions.md", "archive", "notices")
 PROFILES = ("internal", "public")
 DEFAULT_INTERNAL_FIELDS = ("owner", "notes")
 
@@ -106,6 +108,13 @@ class SiteData:
     statuses: tuple[Status, ...]
     trails: dict[str, AuditTrail]
     internal_fields: frozenset[str]
+    notices: tuple[Notice, ...] = ()
+    draft: Report | None = None
+
+    @property
+    def criticisms(self) -> dict[str, int]:
+        """Criticisms per unit in notices issued this calendar year."""
+        return dict(criticism_tally(list(self.notices), self.today.year))
 
     @property
     def by_id(self) -> dict[str, Status]:
@@ -150,9 +159,15 @@ def _unit_link(page: str, unit: str | None) -> str:
     return f'<a href="{href(page, unit_page(unit))}">{h(unit)}</a>' if unit else "—"
 
 
-def _tally_table(page: str, rows: dict[str, Tally], link: Callable[[str], str], heading: str) -> str:
+def _mark(marks: dict[str, int] | None, name: str) -> str:
+    count = (marks or {}).get(name, 0)
+    return f' <span class="ducha-criticised" title="{h(consequence(count))}">（本年被批评{count}次）</span>' if count else ""
+
+
+def _tally_table(page: str, rows: dict[str, Tally], link: Callable[[str], str], heading: str,
+                 marks: dict[str, int] | None = None) -> str:
     body = "\n".join(
-        f"<tr><td>{link(name)}</td><td>{t.total}</td><td>{t.open}</td><td>{t.red}</td><td>{t.yellow}</td>"
+        f"<tr><td>{link(name)}{_mark(marks, name)}</td><td>{t.total}</td><td>{t.open}</td><td>{t.red}</td><td>{t.yellow}</td>"
         f"<td>{t.pending}</td><td>{t.closed}</td><td>{t.rate_text()}</td></tr>"
         for name, t in rows.items() if t.total)
     return (f'<table class="ducha-tally"><thead><tr><th>{h(heading)}</th><th>合计</th><th>在办</th><th>红灯</th>'
@@ -217,7 +232,7 @@ def dashboard(data: SiteData) -> str:
         f'<table class="ducha-chase"><thead><tr><th>灯</th><th>事项</th><th>主办单位</th><th>原因</th></tr></thead>'
         f"<tbody>\n{chase_rows}\n</tbody></table>" if chase else '<p class="ducha-empty">（无）</p>',
         f"<h2>待回头看（{len(followups)}）</h2>", _case_table(page, followups),
-        "<h2>各单位（主办）</h2>", _tally_table(page, unit_rows, lambda u: _unit_link(page, u), "单位"),
+        "<h2>各单位（主办）</h2>", _tally_table(page, unit_rows, lambda u: _unit_link(page, u), "单位", data.criticisms),
         f'<div class="ducha-figure"><p>各单位按期办结率</p>{rate_chart}</div>' if rate_chart else "",
         "<h2>各来源类型</h2>",
         _tally_table(page, by_category(statuses, CATEGORIES),
@@ -348,7 +363,7 @@ def unit_markdown(data: SiteData, unit: str, full_name: str) -> str:
     co = [s for s in data.statuses if unit in s.case.co_units]
     mine = tally(lead)
     body = [
-        f"<h1>{h(unit)}</h1>", f"<p>{h(full_name)}</p>",
+        f"<h1>{h(unit)}</h1>", f"<p>{h(full_name)}</p>", _criticism_note(data, unit),
         f"<p>主办 {mine.total} 项：在办 {mine.open} 项（红灯 {mine.red}，黄灯 {mine.yellow}），待审核 {mine.pending} 项，"
         f"已办结 {mine.closed} 项，按期办结率 <strong>{mine.rate_text()}</strong>；协办 {len(co)} 项。</p>",
         "<h2>主办在办</h2>", _case_table(page, [s for s in lead if s.stage.is_open or s.stage is Stage.PENDING_REVIEW], unit=False),
@@ -365,7 +380,7 @@ def units_index(data: SiteData) -> str:
     co_rows = "".join(f"<tr><td>{_unit_link(page, u)}</td><td>{t.total}</td><td>{t.open}</td></tr>"
                       for u, t in co.items() if t.total)
     return _page("承办单位", ["<h1>承办单位</h1>", "<h2>主办事项</h2>",
-                          _tally_table(page, rows, lambda u: _unit_link(page, u), "单位"),
+                          _tally_table(page, rows, lambda u: _unit_link(page, u), "单位", data.criticisms),
                           "<h2>协办事项</h2>",
                           f'<table class="ducha-tally"><thead><tr><th>单位</th><th>协办合计</th><th>在办</th></tr></thead>'
                           f"<tbody>{co_rows}</tbody></table>"], search=False)
@@ -439,11 +454,84 @@ class PagesResult:
 
 
 def site_data(office: Office, cases: Sequence[Case], today: dt.date, profile: str, head: str,
-              trails: dict[str, AuditTrail], internal_fields: Iterable[str] = DEFAULT_INTERNAL_FIELDS) -> SiteData:
+              trails: dict[str, AuditTrail], internal_fields: Iterable[str] = DEFAULT_INTERNAL_FIELDS,
+              notices: Sequence[Notice] = (), draft: Report | None = None) -> SiteData:
     """The statuses for ``today``, without 内部 records in the public profile."""
     shown = [c for c in cases if profile == "internal" or c.visibility != "内部"]
     statuses = tuple(sorted(status_board(office, shown, today), key=lambda s: s.case.id))
-    return SiteData(office, today, profile, head, statuses, trails, frozenset(internal_fields))
+    return SiteData(office, today, profile, head, statuses, trails, frozenset(internal_fields), tuple(notices),
+                    draft if profile == "internal" else None)
+
+
+def _criticism_note(data: SiteData, unit: str) -> str:
+    count = data.criticisms.get(unit, 0)
+    if not count:
+        return ""
+    return (f'<p class="ducha-warning">{data.today.year}年已被通报批评 {count} 次：{h(consequence(count))}。</p>')
+
+
+def _items_html(page: str, data: SiteData, items: Sequence[Item]) -> str:
+    if not items:
+        return '<p class="ducha-empty">（无）</p>'
+    by_id = data.by_id
+    rows = "\n".join(
+        f"<tr><td>{_link_case(page, by_id[i.id]) if i.id in by_id else h(i.id + ' ' + i.title)}</td>"
+        f"<td>{h(i.unit)}</td><td>{h(i.detail)}</td></tr>" for i in items)
+    return f'<table class="ducha-cases"><tr><th>事项</th><th>主办单位</th><th>情况</th></tr>\n{rows}\n</table>'
+
+
+def draft_markdown(data: SiteData, report: Report) -> str:
+    page = "notices/draft.md"
+    totals = "".join(f"<tr><td>{h(k)}</td><td>{v}</td></tr>" for k, v in report.totals().items())
+    units = "\n".join(
+        f"<tr><td>{n}</td><td>{_unit_link(page, r.unit)}</td><td>{r.closed}</td><td>{r.on_time}</td><td>{r.late}</td>"
+        f"<td>{'—' if r.rate is None else f'{r.rate:.1%}'}</td><td>{r.overdue_open}</td>"
+        f"<td>{h(f'{r.criticised_this_year}次（{r.consequence}）') if r.criticised_this_year else '—'}</td></tr>"
+        for n, r in enumerate(report.units, 1))
+    proposals = "".join(
+        f"<li>{kind}：{h(p.unit)}——{h(p.reason)}</li>" for kind, group in (("拟表扬", report.praise), ("拟批评", report.criticism))
+        for p in group) or "<li>（无）</li>"
+    body = [f"<h1>{h(report.period.label)}督查通报（草稿）</h1>",
+            f'<p class="ducha-asof">统计期间 {report.period.start} 至 {report.period.end}，数据截至 {report.today}。'
+            "印发前由督查室审定；印发后的通报见「通报」列表。</p>",
+            f'<table class="ducha-tally"><tr><th>指标</th><th>数量</th></tr>{totals}</table>',
+            "<h2>各单位办理情况</h2>",
+            f'<table class="ducha-tally"><tr><th>排名</th><th>单位</th><th>办结</th><th>按期</th><th>超期</th><th>按期办结率</th>'
+            f"<th>超期未办结</th><th>本年度被批评</th></tr>\n{units}\n</table>",
+            "<h2>超期未办结</h2>", _items_html(page, data, report.overdue),
+            "<h2>退回重办</h2>", _items_html(page, data, report.returned),
+            "<h2>延期</h2>", _items_html(page, data, report.extended),
+            "<h2>拟表扬、拟批评</h2>", f"<ul>{proposals}</ul>"]
+    return _page(f"{report.period.label}督查通报（草稿）", body, search=False)
+
+
+def notice_markdown(notice: Notice) -> str:
+    def mentions(items: Sequence[Mention]) -> str:
+        return "".join(f"<li>{h(m.unit)}：{h(m.reason)}（{h('、'.join(m.cases))}）</li>" for m in items) or "<li>（无）</li>"
+
+    body = [f"<h1>{h(notice.doc_no)}</h1>",
+            f"<p>印发日期 {notice.date}；统计期间 {h(notice.period)}；数据提交 {h(notice.data_commit[:12])}。</p>",
+            "<h2>通报表扬</h2>", f"<ul>{mentions(notice.praised)}</ul>",
+            "<h2>通报批评</h2>", f"<ul>{mentions(notice.criticised)}</ul>"]
+    return _page(notice.doc_no, body, search=False)
+
+
+def notices_index(data: SiteData) -> str:
+    page = "notices/index.md"
+    rows = "\n".join(
+        f'<tr><td><a href="{href(page, f"notices/{n.date.year}-{n.number:03d}.md")}">{h(n.doc_no)}</a></td>'
+        f"<td>{n.date}</td><td>{h(n.period)}</td><td>{h('、'.join(m.unit for m in n.praised)) or '—'}</td>"
+        f"<td>{h('、'.join(m.unit for m in n.criticised)) or '—'}</td></tr>"
+        for n in sorted(data.notices, key=lambda n: (n.date, n.number), reverse=True))
+    tally = "".join(f"<li>{_unit_link(page, u)}：{c} 次，{h(consequence(c))}</li>" for u, c in sorted(data.criticisms.items()))
+    body = ["<h1>督查通报</h1>"]
+    if data.draft is not None:
+        body.append(f'<p>本期草稿：<a href="{href(page, "notices/draft.md")}">{h(data.draft.period.label)}督查通报（草稿）</a></p>')
+    body += ["<h2>已印发</h2>",
+             f'<table class="ducha-cases"><tr><th>发文字号</th><th>印发日期</th><th>统计期间</th><th>表扬</th><th>批评</th></tr>\n{rows}\n</table>'
+             if rows else '<p class="ducha-empty">（尚无印发的通报）</p>',
+             f"<h2>{data.today.year}年通报批评统计</h2>", f"<ul>{tally}</ul>" if tally else '<p class="ducha-empty">（无）</p>']
+    return _page("督查通报", body, search=False)
 
 
 def generate(data: SiteData) -> Iterable[tuple[str, str]]:
@@ -470,6 +558,11 @@ def generate(data: SiteData) -> Iterable[tuple[str, str]]:
     for category in CATEGORIES:
         yield category_page(category), category_markdown(category, data.statuses)
     yield "decisions.md", decisions_markdown(data.statuses)
+    yield "notices/index.md", notices_index(data)
+    for notice in data.notices:
+        yield f"notices/{notice.date.year}-{notice.number:03d}.md", notice_markdown(notice)
+    if data.draft is not None:
+        yield "notices/draft.md", draft_markdown(data, data.draft)
     yield "archive/index.md", archive_index(archived)
     for year, group in archived.items():
         yield f"archive/{year}.md", archive_markdown(year, group)
@@ -512,4 +605,4 @@ def page_count(data: SiteData) -> int:
     years = {s.case.year for s in data.statuses}
     archived = {s.case.year for s in data.statuses if s.case.archive is not None}
     return (1 + 1 + len(years) + len(data.statuses) + 1 + len(data.office.units) + 1 + len(CATEGORIES)
-            + 1 + 1 + len(archived))
+            + 1 + 1 + len(archived) + 1 + len(data.notices) + (data.draft is not None))

@@ -341,6 +341,19 @@ def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = No
     return ValidationResult(len(files), office, tuple(cases), tuple(sorted(problems, key=Problem.sort_key)))
 
 
+def validate_repository(root: Path, today: dt.date | None = None) -> ValidationResult:
+    """Every case, plus the issued notices and 督查专报 that refer to them."""
+    from .notices import load_bulletins, load_notices
+
+    result = validate_paths([root / CASES_DIR], root, today)
+    if result.office is None:
+        return result
+    _, notice_problems = load_notices(root, result.office, frozenset(c.id for c in result.cases))
+    _, bulletin_problems = load_bulletins(root)
+    problems = sorted([*result.problems, *notice_problems, *bulletin_problems], key=Problem.sort_key)
+    return ValidationResult(result.files, result.office, result.cases, tuple(problems))
+
+
 def load_cases(root: Path, today: dt.date | None = None) -> tuple[Office, tuple[Case, ...]]:
     """Office and every case of the repository at ``root``; DataError if anything is wrong."""
     result = validate_paths([root / CASES_DIR], root, today)

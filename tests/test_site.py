@@ -47,7 +47,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo = GitRepo(root)
     shutil.copy(REPO / "office.yaml", root / "office.yaml")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "cases", root / "cases")
+    for folder in ("cases", "notices", "bulletins"):
+        shutil.copytree(REPO / folder, root / folder)
     (root / "site").mkdir()
     shutil.copy(REPO / "site" / "guide.md", root / "site" / "guide.md")
     shutil.copytree(REPO / "site" / "assets", root / "site" / "assets")
