@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test lint browser bench clean
+.PHONY: site test lint tools bench clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import venv, ensurepip' 2>/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv python3-pip; }
@@ -22,12 +22,14 @@ site: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/mypy
 
-# Browser tests use Debian's chromium (no browser download) and CJK fonts for readable screenshots.
-browser:
-	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || { $(SUDO) apt-get update -qq && \
-		$(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+# Test tools from Debian: chromium for the site (no browser download), CJK fonts for readable
+# screenshots, LibreOffice and poppler to render the DOCX documents to PDF and PNG.
+tools:
+	@command -v chromium >/dev/null && command -v soffice >/dev/null && command -v pdftoppm >/dev/null && \
+		fc-list :lang=zh | grep -q . || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq \
+		chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils >/dev/null; }
 
-test: lint browser
+test: lint tools
 	$(BIN)/pytest -q
 
 bench: $(STAMP)

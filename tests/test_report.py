@@ -1,0 +1,188 @@
+"""通报: periods, reconciliation, golden output, issued notices, consequences, and the DOCX."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.deadlines import Light, status_board
+from generator.notices import consequence
+from generator.periods import parse_period
+from generator.report import report_for
+from generator.validate import load_cases
+
+from .conftest import REPO, TESTS, Invoke, check_golden
+from .gitrepo import GitRepo
+
+TODAY = "2026-11-23"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo records in a fresh repository with a fixed commit, so the report names a stable commit."""
+    root = tmp_path_factory.mktemp("report") / "repo"
+    repo = GitRepo(root)
+    shutil.copy(REPO / "office.yaml", root / "office.yaml")
+    for folder in ("cases", "notices", "bulletins"):
+        shutil.copytree(REPO / folder, root / folder)
+    repo.commit("导入示例数据", date="2026-11-20T09:00:00+08:00")
+    return root
+
+
+@pytest.mark.parametrize(("code", "label", "start", "end"), [
+    ("2026-W12", "2026年第12周", "2026-03-16", "2026-03-22"),
+    ("2026-03", "2026年3月", "2026-03-01", "2026-03-31"),
+    ("2026-02", "2026年2月", "2026-02-01", "2026-02-28"),
+    ("2026-Q1", "2026年第一季度", "2026-01-01", "2026-03-31"),
+    ("2026-q4", "2026年第四季度", "2026-10-01", "2026-12-31"),
+    ("2026-H2", "2026年下半年", "2026-07-01", "2026-12-31"),
+    ("2026", "2026年", "2026-01-01", "2026-12-31"),
+])
+def test_periods(code: str, label: str, start: str, end: str) -> None:
+    period = parse_period(code)
+    assert (period.label, period.start.isoformat(), period.end.isoformat()) == (label, start, end)
+
+
+@pytest.mark.parametrize("code", ["2026-W54", "2026-13", "2026-Q5", "26-03", "上季度"])
+def test_bad_period_is_a_usage_error(code: str, demo: Path, invoke: Invoke) -> None:
+    result = invoke(demo, "report", "--period", code, "--today", TODAY)
+    assert result.exit_code == 2 and "无法识别" in result.output
+
+
+@pytest.mark.parametrize("code", ["2025", "2026-H1", "2026-Q3", "2026-Q4", "2026-10", "2026-W47"])
+def test_every_number_reconciles_with_the_lists_and_the_records(code: str, demo: Path) -> None:
+    period = parse_period(code)
+    today = dt.date.fromisoformat(TODAY)
+    report = report_for(demo, period, today)
+    as_of = min(today, period.end)
+    office, cases = load_cases(demo)
+    # Recomputed here from the records, independently of the report's own code.
+    assert len(report.registered) == sum(c.registered in period for c in cases)
+    assert len(report.returned) == sum(r.date in period and r.result == "退回" for c in cases for r in c.reviews)
+    assert len(report.extended) == sum(e.approved in period for c in cases for e in c.extensions)
+    assert len(report.followups) == sum(f.date in period for c in cases for f in c.followups)
+    board = status_board(office, cases, as_of)
+    assert {i.id for i in report.overdue} == {s.case.id for s in board if s.light is Light.RED}
+    closed = [s for s in board if s.case.closed_on(as_of) in period]
+    assert {i.id for i in report.closed_on_time} == {s.case.id for s in closed if s.light is Light.DONE}
+    assert {i.id for i in report.closed_late} == {s.case.id for s in closed if s.light is Light.LATE}
+    # The unit table adds up to the totals, and the Markdown states the same numbers.
+    assert sum(r.closed for r in report.units) == report.closed
+    assert sum(r.on_time for r in report.units) == len(report.closed_on_time)
+    assert sum(r.overdue_open for r in report.units) == len(report.overdue)
+    text = __import__("generator.reporters", fromlist=["x"]).report_markdown(report)
+    for name, count in report.totals().items():
+        assert f"| {name} | {count} |" in text
+
+
+def test_units_are_ranked_by_on_time_rate(demo: Path) -> None:
+    report = report_for(demo, parse_period("2026"), dt.date.fromisoformat(TODAY))
+    rates = [r.rate for r in report.units if r.rate is not None]
+    assert rates == sorted(rates, reverse=True)
+    assert all(r.rate is None for r in report.units[len(rates):])
+
+
+def test_markdown_and_json_golden(demo: Path, invoke: Invoke) -> None:
+    md = invoke(demo, "report", "--period", "2026-Q4", "--today", TODAY)
+    js = invoke(demo, "report", "--period", "2026-Q4", "--today", TODAY, "--format", "json")
+    assert md.exit_code == 0 and js.exit_code == 0
+    check_golden(TESTS / "golden" / "report-2026-Q4.md", md.output)
+    check_golden(TESTS / "golden" / "report-2026-Q4.json", js.output)
+    # Same inputs, byte-identical output.
+    assert invoke(demo, "report", "--period", "2026-Q4", "--today", TODAY).output == md.output
+    data = json.loads(js.output)
+    assert data["today"] == TODAY and data["data_commit"] == subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=demo, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_consequences_escalate() -> None:
+    assert [consequence(n) for n in (0, 1, 2, 3, 5)] == [
+        "", "向党工委、管委会作出书面检查", "主要领导约谈单位主要负责人，取消年度评先树优资格",
+        "提出问责建议，由纪检监察部门依规问责", "提出问责建议，由纪检监察部门依规问责"]
+
+
+def test_issuing_writes_a_record_that_counts_and_cannot_be_edited(tmp_path: Path, invoke: Invoke) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    shutil.copy(REPO / "office.yaml", repo.root / "office.yaml")
+    shutil.copytree(REPO / "cases", repo.root / "cases")
+    repo.commit("导入", date="2026-11-20T09:00:00+08:00")
+    first = invoke(repo.root, "report", "--period", "2026-W47", "--today", "2026-11-20", "--issue", "--number", "13")
+    assert first.output == "已写入通报记录 notices/2026/2026-013.yaml：请核对后提交（git commit），经审核合并即为印发。\n"
+    assert invoke(repo.root, "validate", "--today", TODAY).exit_code == 0
+    again = invoke(repo.root, "report", "--period", "2026-W47", "--today", "2026-11-20", "--issue", "--number", "13")
+    assert again.exit_code == 2 and "已经印发" in again.output
+    repo.commit("印发通报", date="2026-11-20T10:00:00+08:00")
+    # Counted: the next draft says it would be the second time, with its consequence.
+    draft = invoke(repo.root, "report", "--period", "2026-Q4", "--today", TODAY).output
+    assert "市住建局：DC-2026-0010 超期25个工作日未办结。如本通报印发，为本年度第2次通报批评" in draft
+    assert "| 1次（向党工委、管委会作出书面检查） |" in draft
+    # Refused: editing an issued notice.
+    repo.replace("notices/2026/2026-013.yaml", "超期24个工作日", "超期20个工作日")
+    guard = invoke(repo.root, "guard", "--base", "main", "--today", TODAY)
+    assert guard.exit_code == 1
+    assert guard.output.startswith("notices/2026/2026-013.yaml: 改动了已印发的督查通报：通报印发后不得修改、删除。")
+
+
+def test_bad_notice_record_is_reported(tmp_path: Path, invoke: Invoke) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    shutil.copytree(REPO / "cases", repo.root / "cases")
+    repo.write("notices/2026/2026-001.yaml", "number: \"1\"\ndoc_no: 督查〔2026〕1号\ndate: 2026-02-30\nperiod: 2026-01\n"
+                                             "data_commit: abc\npraised: []\ncriticised:\n  - unit: 市文旅局\n"
+                                             "    reason: 超期\n    cases: [DC-2026-0099]\n")
+    result = invoke(repo.root, "validate", "--today", TODAY)
+    assert result.exit_code == 1
+    assert "notices/2026/2026-001.yaml:3:7: [date] 日期「2026-02-30」不存在。" in result.output
+
+
+def test_docx_follows_the_official_layout(demo: Path, invoke: Invoke, tmp_path: Path) -> None:
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    target = tmp_path / "通报.docx"
+    result = invoke(demo, "report", "--period", "2026-Q4", "--today", TODAY, "--format", "docx", "-o", str(target),
+                    "--number", "14")
+    assert result.exit_code == 0, result.output
+    doc = Document(str(target))
+    section = doc.sections[0]
+    def mm(length: object) -> float:
+        return round(length / Mm(1), 1)  # type: ignore[operator]  # stored in twips: compare to 0.1 mm
+
+    assert (mm(section.page_width), mm(section.page_height)) == (210.0, 297.0)
+    assert [mm(x) for x in (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)] == [
+        37.0, 35.0, 28.0, 26.0]
+
+    def runs_of(text: str) -> list[object]:
+        return [r for p in doc.paragraphs if text in p.text for r in p.runs]
+
+    title = runs_of("关于2026年第四季度督查事项办理情况的通报")[0]
+    assert title.font.size == Pt(22)  # type: ignore[attr-defined]
+    assert title._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"  # type: ignore[attr-defined]
+    body = runs_of("本期新立项")[0]
+    assert body.font.size == Pt(16)  # type: ignore[attr-defined]
+    assert body._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"  # type: ignore[attr-defined]
+    heading = runs_of("一、总体情况")[0]
+    assert heading._element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"  # type: ignore[attr-defined]
+    assert any(p.text == "青督查〔2026〕14号" for p in doc.paragraphs)
+    body_paragraph = next(p for p in doc.paragraphs if "本期新立项" in p.text)
+    assert body_paragraph.paragraph_format.line_spacing == Pt(28.95)
+    footer_xml = section.footer._element.xml + section.even_page_footer._element.xml
+    assert footer_xml.count(" PAGE ") == 2
+    for table in doc.tables:
+        assert abs(sum(c.width for c in table.columns) - Mm(156)) < Mm(0.5)  # fits the 版心 exactly
+    # Render it as an office would see it: LibreOffice → PDF → PNG, kept as test artifacts.
+    artifacts = TESTS / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(target)],
+                   check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "通报.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info), info
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(artifacts / "tongbao")], check=True)
+    assert (artifacts / "tongbao-1.png").stat().st_size > 10_000
