@@ -263,3 +263,15 @@ def test_live_preview_picks_up_a_changed_case(built: Path, tmp_path: Path) -> No
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_notices_section_and_consequences_on_unit_pages(browser: object, server: str) -> None:
+    visit = Visit(browser, server + "notices/index.html")
+    text = visit.page.inner_text("article")
+    assert "青督查〔2026〕13号" in text and "青督查〔2026〕12号" in text
+    assert "市住建局：1 次，向党工委、管委会作出书面检查" in text
+    visit.page.click("text=2026年11月督查通报（草稿）")
+    assert "拟批评：市住建局" in visit.page.inner_text("article")
+    unit = Visit(browser, server + "units/%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80.html")
+    assert "2026年已被通报批评 1 次：向党工委、管委会作出书面检查。" in unit.page.inner_text("article")
+    assert visit.foreign_hosts() == set() and unit.foreign_hosts() == set()
