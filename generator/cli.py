@@ -296,6 +296,56 @@ def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, out
         click.echo(text, nl=False)
 
 
+@cli.group()
+def ledger() -> None:
+    """台账：导出 Excel 给承办单位填报，再导入他们填报的进展和办理报告。"""
+
+
+@ledger.command("export")
+@today_option
+@click.option("--year", type=int, default=None, help="只导出某年度立项的事项。")
+@click.option("--unit", default=None, help="只导出某单位主办或协办的事项。")
+@click.option("--by-unit", is_flag=True, help="每个主办单位一个工作表。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出的 .xlsx 文件。")
+@click.pass_context
+def ledger_export(ctx: click.Context, today: dt.date | None, year: int | None, unit: str | None, by_unit: bool,
+                  output: Path) -> None:
+    """导出督查事项台账（Excel）。"""
+    from .ledger import export_ledger
+
+    root = _root(ctx)
+    office, cases = load_cases(root)
+    if unit is not None and unit not in office.unit_names:
+        raise click.UsageError(f"单位「{unit}」未在 office.yaml 中登记。")
+    result = export_ledger(office, cases, today or shanghai_today(), output, year, unit, by_unit)
+    click.echo(f"已导出 {result.rows} 项（{len(result.sheets)} 个工作表）：{output}")
+
+
+@ledger.command("import")
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@today_option
+@click.option("--apply", is_flag=True, help="写入记录（默认只预览）。")
+@click.pass_context
+def ledger_import(ctx: click.Context, workbook: Path, today: dt.date | None, apply: bool) -> None:
+    """导入承办单位填报的台账：默认预览将新增的内容和每一行的问题；--apply 才写入。"""
+    from .ledger import import_ledger
+
+    result = import_ledger(_root(ctx), workbook, today or shanghai_today(), apply)
+    for action in result.actions:
+        click.echo(f"{action.where}  {action.case_id}  {action.text}")
+    if result.problems:
+        click.echo(reporters.problems_text(result.problems, result.rows), nl=False)
+        click.echo("有问题的行须改正后重新导入；本次没有写入任何记录。")
+        ctx.exit(1)
+    changes = len(result.changes)
+    if apply:
+        click.echo(f"已写入 {len(result.written)} 个文件（{changes} 项新增）。请核对后提交（git commit）。")
+    elif changes:
+        click.echo(f"预览：共 {changes} 项新增，未写入。确认无误后加 --apply 写入。")
+    else:
+        click.echo("没有需要新增的内容（已全部导入过）。")
+
+
 def _profile_option(func: F) -> F:
     return click.option("--profile", type=click.Choice(["internal", "public"]), default="internal",
                         help="发布范围：internal 督查室内部（全部），public 公开（不含「内部」事项和内部字段）。")(func)

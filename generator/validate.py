@@ -19,7 +19,7 @@ from .office import Office, load_office
 from .records import CASES_DIR, Case, build_case, case_files
 from .timelimit import Unit
 from .workdays import calendar_for
-from .yamlfile import PathKey, YamlDocument, format_path, read_yaml
+from .yamlfile import PathKey, YamlDocument, format_path, parse_yaml, read_yaml
 
 #: Longer limits are typos; these also keep every due date (2099 + 10 years) inside the calendar.
 MAX_COUNT = {Unit.WORKDAYS: 999, Unit.DAYS: 3650, Unit.MONTHS: 120}
@@ -285,6 +285,26 @@ def _mark(case: Case, root: Path, path: PathKey) -> tuple[int, int]:
     return doc.mark(path) if doc is not None else (0, 0)
 
 
+def _check_document(doc: YamlDocument | None, found: list[Problem], office: Office, known_ids: frozenset[str],
+                    today: dt.date | None) -> tuple[Case | None, list[Problem]]:
+    if doc is None:
+        return None, found
+    found = found + schemas.check(doc, "case")
+    if found:
+        return None, found
+    case, found = build_case(doc)
+    if case is None:
+        return None, found
+    return case, _CaseChecker(case, doc, office, known_ids, today).run()
+
+
+def check_text(raw: bytes, name: str, office: Office, known_ids: frozenset[str],
+               today: dt.date | None) -> tuple[Case | None, list[Problem]]:
+    """Every check `validate` makes on one file, for text not yet written (imports preview with it)."""
+    doc, found = parse_yaml(raw, name)
+    return _check_document(doc, found, office, known_ids, today)
+
+
 def _cross_checks(cases: Sequence[Case], root: Path) -> list[Problem]:
     problems: list[Problem] = []
     first: dict[str, Case] = {}
@@ -325,18 +345,13 @@ def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = No
     problems: list[Problem] = []
     cases: list[Case] = []
     for file in files:
-        name = display_path(file, root)
-        doc, found = read_yaml(file, name)
-        if doc is not None:
-            found += schemas.check(doc, "case")
-            if not found:
-                case, found = build_case(doc)
-                if case is not None:
-                    found = _CaseChecker(case, doc, office, known_ids, today).run()
-                    cases.append(case)
+        doc, found = read_yaml(file, display_path(file, root))
+        case, found = _check_document(doc, found, office, known_ids, today)
+        if case is not None:
+            cases.append(case)
+        problems.extend(found)
         # The node tree goes with `doc` here: keeping 10,000 of them alive makes the
         # garbage collector walk them all, again and again (more than doubles the time).
-        problems.extend(found)
     problems.extend(_cross_checks(cases, root))
     return ValidationResult(len(files), office, tuple(cases), tuple(sorted(problems, key=Problem.sort_key)))
 

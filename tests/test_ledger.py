@@ -1,0 +1,146 @@
+"""The 台账 round trip: export, fill in as a unit would, import; twice changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from .conftest import REPO, Invoke
+from .gitrepo import GitRepo
+
+TODAY = "2026-11-24"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    repo = GitRepo(tmp_path / "repo")
+    shutil.copy(REPO / "office.yaml", repo.root / "office.yaml")
+    shutil.copytree(REPO / "cases", repo.root / "cases")
+    repo.commit("导入示例数据", date="2026-11-20T09:00:00+08:00")
+    return repo
+
+
+def exported(repo: GitRepo, invoke: Invoke, tmp_path: Path, *args: str) -> Path:
+    target = tmp_path / "台账.xlsx"
+    result = invoke(repo.root, "ledger", "export", "--today", TODAY, "-o", str(target), *args)
+    assert result.exit_code == 0, result.output
+    return target
+
+
+def row_of(ws: object, case_id: str) -> int:
+    return next(c.row for c in ws["B"] if c.value == case_id)  # type: ignore[index]
+
+
+def column(name: str) -> int:
+    from generator.ledger import HEADERS
+
+    return HEADERS.index(name) + 1
+
+
+def test_export_layout(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
+    wb = load_workbook(exported(repo, invoke, tmp_path))
+    ws = wb.active
+    assert [c.value for c in ws[2]][:12] == ["序号", "编号", "事项名称", "来源", "主办单位", "协办单位", "交办日期",
+                                             "办理时限", "最新进展", "阶段", "红黄绿灯", "备注"]
+    assert ws.freeze_panes == "C3" and ws.auto_filter.ref.startswith("A2:")
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+    red = ws.cell(row_of(ws, "DC-2026-0010"), column("红黄绿灯"))
+    assert red.value == "红灯" and red.fill.fgColor.rgb.endswith("E53935")
+    assert ws.column_dimensions["C"].width >= 30  # wide enough for Chinese titles
+    assert ws.cell(row_of(ws, "DC-2026-0018"), column("红黄绿灯")).value == "绿灯（暂定）"
+    by_unit = load_workbook(exported(repo, invoke, tmp_path, "--by-unit"))
+    assert "市住建局" in by_unit.sheetnames and len(by_unit.sheetnames) == 12
+
+
+def test_round_trip(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
+    sheet_path = exported(repo, invoke, tmp_path, "--year", "2026")
+    pristine = load_workbook(sheet_path).active
+    wb = load_workbook(sheet_path)
+    ws = wb.active
+    # A unit reports progress, with the date typed as text and a stray space.
+    r = row_of(ws, "DC-2026-0012")
+    ws.cell(r, column("进展日期")).value = "2026.11.23"
+    ws.cell(r, column("进展情况")).value = " 已排查餐饮场所1200家，整改隐患86处。 "
+    # Another sends its 办理报告, date as 月日 and full-width digits in the date.
+    r = row_of(ws, "DC-2026-0013")
+    ws.cell(r, column("报告日期")).value = "１１月２３日"
+    ws.cell(r, column("发文字号")).value = "青民〔2026〕120号"
+    ws.cell(r, column("签发人")).value = "许志强"
+    ws.cell(r, column("办理结果")).value = "复核低保对象3280户，清退不符合条件的41户。"
+    # A new item, with merged cells carrying the unit and category down two rows.
+    new = ws.max_row + 1
+    ws.cell(new, column("事项名称")).value = "冬季供暖质量专项督查"
+    ws.cell(new, column("来源")).value = "领导批示"
+    ws.cell(new, column("主办单位")).value = "市住建局"
+    ws.cell(new, column("交办日期")).value = dt.datetime(2026, 11, 23)
+    ws.cell(new, column("办理时限")).value = "５个工作日"
+    ws.cell(new + 1, column("事项名称")).value = "冬季供暖投诉办理"
+    ws.merge_cells(start_row=new, start_column=column("来源"), end_row=new + 1, end_column=column("来源"))
+    ws.merge_cells(start_row=new, start_column=column("主办单位"), end_row=new + 1, end_column=column("主办单位"))
+    ws.cell(new + 1, column("交办日期")).value = "2026年11月23日"
+    # Bad rows: an edited fact, a date that does not exist, an unknown unit, a half-filled report.
+    bad = [row_of(ws, "DC-2026-0014"), row_of(ws, "DC-2026-0015"), new + 2, row_of(ws, "DC-2026-0016")]
+    ws.cell(bad[0], column("主办单位")).value = "市人社局"
+    ws.cell(bad[1], column("进展日期")).value = "2026-02-30"
+    ws.cell(bad[1], column("进展情况")).value = "推进中"
+    ws.cell(bad[2], column("事项名称")).value = "新增事项"
+    ws.cell(bad[2], column("来源")).value = "其他交办"
+    ws.cell(bad[2], column("主办单位")).value = "市文旅局"
+    ws.cell(bad[3], column("发文字号")).value = "青建〔2026〕200号"
+    wb.save(sheet_path)
+
+    before = {p: p.read_bytes() for p in (repo.root / "cases").rglob("*.yaml")}
+    preview = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY)
+    assert preview.exit_code == 1
+    lines = preview.output.splitlines()
+    assert f"督查事项台账!{row_of(ws, 'DC-2026-0012')}  DC-2026-0012  新增办理进展 2026-11-23" in lines
+    assert f"督查事项台账!{row_of(ws, 'DC-2026-0013')}  DC-2026-0013  报送办理报告 青民〔2026〕120号" in lines
+    assert f"督查事项台账!{new}  DC-2026-0037  新立项：冬季供暖质量专项督查" in lines
+    assert f"督查事项台账!{new + 1}  DC-2026-0038  新立项：冬季供暖投诉办理" in lines
+    errors = [line for line in lines if "第" in line and "行「" in line]
+    assert errors == [
+        f"督查事项台账:{bad[0]}:5: [主办单位] 第{bad[0]}行「主办单位」（E{bad[0]}）：台账中为「市人社局」，记录中为「市数据局」：台账不能修改已记录的事实。 修改：恢复为「市数据局」。确需更正或延期的，向督查室申请，由督查室在记录中办理。",
+        f"督查事项台账:{bad[1]}:13: [进展日期] 第{bad[1]}行「进展日期」（M{bad[1]}）：「2026-02-30」不是有效的日期。 修改：写成 2026-03-05、2026.3.5 或 2026年3月5日。",
+        f"督查事项台账:{bad[3]}:15: [报告日期] 第{bad[3]}行「报告日期」（O{bad[3]}）：办理报告须写明报告日期、发文字号、签发人和办理结果。 修改：补全报告日期、签发人、办理结果（办理报告须有发文字号、签发人）。",
+        f"督查事项台账:{bad[2]}:5: [主办单位] 第{bad[2]}行「主办单位」（E{bad[2]}）：单位「市文旅局」未登记。 修改：使用 office.yaml 中登记的单位简称。",
+    ]
+    assert lines[-1] == "有问题的行须改正后重新导入；本次没有写入任何记录。"
+    assert {p: p.read_bytes() for p in (repo.root / "cases").rglob("*.yaml")} == before  # nothing written
+
+    # The unit fixes its rows (clears the bad ones) and the office applies the sheet.
+    for r in bad:
+        for c in range(1, ws.max_column + 1):
+            ws.cell(r, c).value = pristine.cell(r, c).value if r < new else None
+    wb.save(sheet_path)
+    applied = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY, "--apply")
+    assert applied.exit_code == 0, applied.output
+    assert applied.output.splitlines()[-1] == "已写入 4 个文件（4 项新增）。请核对后提交（git commit）。"
+    changed = sorted(line.strip() for line in repo.git("status", "--porcelain").splitlines())
+    assert changed == ["?? cases/2026/DC-2026-0037.yaml", "?? cases/2026/DC-2026-0038.yaml",
+                       "M cases/2026/DC-2026-0012.yaml", "M cases/2026/DC-2026-0013.yaml"]
+    diff = repo.git("diff", "-U0", "cases/2026/DC-2026-0012.yaml")
+    added = [line for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    removed = [line for line in diff.splitlines() if line.startswith("-") and not line.startswith("---")]
+    assert removed == [] and added == ["+  - date: 2026-11-23", "+    by: 市住建局", "+    summary: 已排查餐饮场所1200家，整改隐患86处。"]
+    new_case = (repo.root / "cases/2026/DC-2026-0038.yaml").read_text(encoding="utf-8")
+    assert "lead_unit: 市住建局" in new_case and "category: 领导批示" in new_case and "assigned: 2026-11-23" in new_case
+    assert invoke(repo.root, "validate", "--today", TODAY).exit_code == 0
+    assert invoke(repo.root, "guard", "--base", "main", "--today", TODAY).exit_code == 0
+
+    # Importing the same sheet again changes nothing.
+    snapshot = {p: p.read_bytes() for p in (repo.root / "cases").rglob("*.yaml")}
+    again = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY, "--apply")
+    assert again.exit_code == 0, again.output
+    assert "已导入过，跳过" in again.output
+    assert {p: p.read_bytes() for p in (repo.root / "cases").rglob("*.yaml")} == snapshot
+
+
+def test_not_a_workbook(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
+    fake = tmp_path / "台账.xlsx"
+    fake.write_text("不是 Excel", encoding="utf-8")
+    result = invoke(repo.root, "ledger", "import", str(fake), "--today", TODAY)
+    assert result.exit_code == 1 and "无法读取 Excel 文件" in result.output
