@@ -9,12 +9,13 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .audit import AuditTrail, all_trails
 from .errors import UsageError
 from .history import HistoryError, open_repo
+from .ics import feeds
 from .notices import load_all
 from .periods import parse_period
 from .report import build_report
@@ -56,7 +57,9 @@ def prepare(root: Path, today: dt.date, profile: str) -> Prepared:
     trails, head, warnings = _trails(root)
     month = parse_period(f"{today.year}-{today.month:02d}")
     draft = build_report(office, cases, notices, bulletins, month, today, head or "（非 git 仓库）")
-    return Prepared(site_data(office, cases, today, profile, head, trails, office.internal_fields, notices, draft), warnings)
+    data = site_data(office, cases, today, profile, head, trails, office.internal_fields, notices, draft)
+    # The feeds come from the same statuses as the pages: the public site never lists 内部 items.
+    return Prepared(replace(data, feeds=feeds(office, data.statuses, today)), warnings)
 
 
 def write(root: Path, prepared: Prepared, progress: Callable[[int], None] | None = None) -> int:

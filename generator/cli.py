@@ -346,6 +346,26 @@ def ledger_import(ctx: click.Context, workbook: Path, today: dt.date | None, app
         click.echo("没有需要新增的内容（已全部导入过）。")
 
 
+@cli.command()
+@today_option
+@click.option("--unit", default=None, help="只生成某单位的日历。")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("build/calendars"),
+              help="输出目录（默认 build/calendars）。")
+@click.pass_context
+def ics(ctx: click.Context, today: dt.date | None, unit: str | None, output: Path) -> None:
+    """日历订阅文件（iCalendar）：到期日和回头看日期，每个单位一个，另有督查室总日历。"""
+    from .deadlines import status_board
+    from .ics import feeds, write_feeds
+
+    root = _root(ctx)
+    office, cases = load_cases(root)
+    if unit is not None and unit not in office.unit_names:
+        raise click.UsageError(f"单位「{unit}」未在 office.yaml 中登记。")
+    day = today or shanghai_today()
+    written = write_feeds(output, feeds(office, status_board(office, cases, day), day, unit))
+    click.echo(f"已生成 {len(written)} 个日历文件：{output}")
+
+
 def _profile_option(func: F) -> F:
     return click.option("--profile", type=click.Choice(["internal", "public"]), default="internal",
                         help="发布范围：internal 督查室内部（全部），public 公开（不含「内部」事项和内部字段）。")(func)

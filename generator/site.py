@@ -16,7 +16,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .audit import AuditTrail
@@ -29,7 +29,7 @@ from .report import Item, Report
 from .schemas import label
 
 #: Folders and files this module owns inside the docs folder; removed before each generation.
-GENERATED = ("index.md", "cases", "units", "categories", "decisions.md", "archive", "notices")
+GENERATED = ("index.md", "cases", "units", "categories", "decisions.md", "archive", "notices", "calendars")
 PROFILES = ("internal", "public")
 DEFAULT_INTERNAL_FIELDS = ("owner", "notes")
 
@@ -110,6 +110,7 @@ class SiteData:
     internal_fields: frozenset[str]
     notices: tuple[Notice, ...] = ()
     draft: Report | None = None
+    feeds: dict[str, str] = field(default_factory=dict)  # calendar file name → iCalendar text
 
     @property
     def criticisms(self) -> dict[str, int]:
@@ -364,6 +365,8 @@ def unit_markdown(data: SiteData, unit: str, full_name: str) -> str:
     mine = tally(lead)
     body = [
         f"<h1>{h(unit)}</h1>", f"<p>{h(full_name)}</p>", _criticism_note(data, unit),
+        f'<p><a href="{href(page, f"calendars/{slug(unit)}.ics")}">订阅本单位的到期日历（iCalendar）</a></p>'
+        if f"{slug(unit)}.ics" in data.feeds else "",
         f"<p>主办 {mine.total} 项：在办 {mine.open} 项（红灯 {mine.red}，黄灯 {mine.yellow}），待审核 {mine.pending} 项，"
         f"已办结 {mine.closed} 项，按期办结率 <strong>{mine.rate_text()}</strong>；协办 {len(co)} 项。</p>",
         "<h2>主办在办</h2>", _case_table(page, [s for s in lead if s.stage.is_open or s.stage is Stage.PENDING_REVIEW], unit=False),
@@ -505,6 +508,16 @@ def draft_markdown(data: SiteData, report: Report) -> str:
     return _page(f"{report.period.label}督查通报（草稿）", body, search=False)
 
 
+def calendars_markdown(data: SiteData) -> str:
+    page = "calendars/index.md"
+    items = "".join(f'<li><a href="{href(page, f"calendars/{name}")}">{h(name[:-4])}</a></li>' for name in data.feeds)
+    body = ["<h1>日历订阅</h1>",
+            "<p>把链接地址添加到邮件客户端或手机日历的「订阅日历」，即可看到督查事项的到期日和回头看日期，"
+            "并在前一天收到提醒。标有「（暂定）」的到期日涉及尚未公布放假安排的年份。</p>",
+            f"<ul>{items}</ul>" if items else '<p class="ducha-empty">（无）</p>']
+    return _page("日历订阅", body, search=False)
+
+
 def notice_markdown(notice: Notice) -> str:
     def mentions(items: Sequence[Mention]) -> str:
         return "".join(f"<li>{h(m.unit)}：{h(m.reason)}（{h('、'.join(m.cases))}）</li>" for m in items) or "<li>（无）</li>"
@@ -558,6 +571,9 @@ def generate(data: SiteData) -> Iterable[tuple[str, str]]:
     for category in CATEGORIES:
         yield category_page(category), category_markdown(category, data.statuses)
     yield "decisions.md", decisions_markdown(data.statuses)
+    yield "calendars/index.md", calendars_markdown(data)
+    for name, text in data.feeds.items():
+        yield f"calendars/{name}", text
     yield "notices/index.md", notices_index(data)
     for notice in data.notices:
         yield f"notices/{notice.date.year}-{notice.number:03d}.md", notice_markdown(notice)
@@ -605,4 +621,4 @@ def page_count(data: SiteData) -> int:
     years = {s.case.year for s in data.statuses}
     archived = {s.case.year for s in data.statuses if s.case.archive is not None}
     return (1 + 1 + len(years) + len(data.statuses) + 1 + len(data.office.units) + 1 + len(CATEGORIES)
-            + 1 + 1 + len(archived) + 1 + len(data.notices) + (data.draft is not None))
+            + 1 + 1 + len(archived) + 1 + len(data.notices) + (data.draft is not None) + 1 + len(data.feeds))

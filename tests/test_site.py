@@ -201,6 +201,13 @@ def test_public_profile_leaves_out_internal_records(built: Path, invoke: Invoke)
     assert (public / "cases/2026/DC-2026-0028.html").exists()
     page = (public / "cases/2026/DC-2026-0028.html").read_text(encoding="utf-8")
     assert "责任人" not in page  # an internal field
+    import icalendar
+
+    internal_feed = (built / "build/site/calendars/督查事项.ics").read_bytes()
+    public_feed = (public / "calendars/督查事项.ics").read_bytes()
+    uids = {str(e["UID"]) for e in icalendar.Calendar.from_ical(internal_feed).walk("VEVENT")}
+    public_uids = {str(e["UID"]) for e in icalendar.Calendar.from_ical(public_feed).walk("VEVENT")}
+    assert "DC-2026-0027-followup@ducha" in uids and "DC-2026-0027-followup@ducha" not in public_uids
     # Restore the internal pages for the other tests of this module.
     assert invoke(built, "pages", "--today", TODAY).exit_code == 0
 

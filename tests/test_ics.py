@@ -1,0 +1,48 @@
+"""Calendar feeds, checked with an independent parser (the icalendar package)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import icalendar
+
+from .conftest import REPO, Invoke
+
+TODAY = "2026-11-23"
+
+
+def feed(folder: Path, name: str) -> icalendar.Calendar:
+    return icalendar.Calendar.from_ical((folder / name).read_bytes())
+
+
+def test_feeds_parse_and_hold_the_due_dates(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke(REPO, "ics", "--today", TODAY, "-o", str(tmp_path))
+    assert result.exit_code == 0 and result.output == f"已生成 13 个日历文件：{tmp_path}\n"
+    office = feed(tmp_path, "督查事项.ics")
+    events = {str(e["UID"]): e for e in office.walk("VEVENT")}
+    due = events["DC-2026-0012-due@ducha"]
+    assert due.decoded("DTSTART") == dt.date(2026, 11, 25)
+    assert str(due["SUMMARY"]) == "【到期】DC-2026-0012 冬季燃气安全隐患排查"
+    assert "剩2个工作日" in str(due["DESCRIPTION"])
+    provisional = events["DC-2026-0018-due@ducha"]  # due in 2027, whose holidays are not published yet
+    assert "（暂定）" in str(provisional["SUMMARY"]) and "到期日暂定" in str(provisional["DESCRIPTION"])
+    assert "DC-2026-0028-followup@ducha" in events  # closed more than 90 days ago, no 回头看 yet
+    assert not any(uid.startswith("DC-2026-0029-followup") for uid in events)  # its 回头看 is done
+    # A unit's feed holds the items it leads or co-handles, and nothing else.
+    unit = {str(e["UID"]) for e in feed(tmp_path, "市财政局.ics").walk("VEVENT")}
+    assert "DC-2026-0011-due@ducha" in unit and "DC-2026-0012-due@ducha" not in unit
+
+
+def test_lines_are_folded_and_crlf(invoke: Invoke, tmp_path: Path) -> None:
+    invoke(REPO, "ics", "--today", TODAY, "-o", str(tmp_path))
+    raw = (tmp_path / "督查事项.ics").read_bytes()
+    assert raw.endswith(b"END:VCALENDAR\r\n") and b"\n" not in raw.replace(b"\r\n", b"")
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 75
+    raw.decode("utf-8")  # folding never splits a character
+
+
+def test_same_inputs_same_bytes(invoke: Invoke, tmp_path: Path) -> None:
+    invoke(REPO, "ics", "--today", TODAY, "-o", str(tmp_path / "a"))
+    invoke(REPO, "ics", "--today", TODAY, "-o", str(tmp_path / "b"))
+    assert (tmp_path / "a/督查事项.ics").read_bytes() == (tmp_path / "b/督查事项.ics").read_bytes()
