@@ -193,7 +193,7 @@ def test_generated_pages_golden(built: Path, site: Path) -> None:
         check_golden(TESTS / "golden" / name, (built / "site" / path).read_text(encoding="utf-8"))
 
 
-def test_public_profile_leaves_out_internal_records(built: Path, invoke: Invoke) -> None:
+def test_public_profile_leaves_out_internal_records(built: Path, site: Path, invoke: Invoke) -> None:
     result = invoke(built, "build", "--today", TODAY, "--profile", "public")
     assert result.exit_code == 0, result.output
     public = built / "build" / "site-public"
