@@ -347,6 +347,30 @@ def ledger_import(ctx: click.Context, workbook: Path, today: dt.date | None, app
 
 
 @cli.command()
+@click.argument("kind", type=click.Choice(["notice", "urge", "report"]))
+@click.argument("case_id")
+@today_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="输出文件（默认：编号-文书名.docx）。")
+@click.pass_context
+def doc(ctx: click.Context, kind: str, case_id: str, today: dt.date | None, output: Path | None) -> None:
+    """单个事项的文书：notice 督查通知单，urge 催办单（按灯色蓝/黄/红），report 办理情况报告。"""
+    from .deadlines import deadline
+    from .docs.casedocs import write_case_doc
+
+    root = _root(ctx)
+    office, cases = load_cases(root)
+    found = [c for c in cases if c.id == case_id]
+    if not found:
+        raise click.UsageError(f"没有编号为「{case_id}」的督查事项。")
+    day = today or shanghai_today()
+    names = {"notice": "督查通知单", "urge": "催办单", "report": "办理情况报告"}
+    target = output or Path(f"{case_id}-{names[kind]}.docx")
+    write_case_doc(kind, office, deadline(found[0], office, day), target, day)
+    click.echo(f"已生成 {target}")
+
+
+@cli.command()
 @today_option
 @click.option("--unit", default=None, help="只生成某单位的日历。")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("build/calendars"),

@@ -1,0 +1,69 @@
+"""Per-case documents: 督查通知单, 催办单 escalating with the light, 办理情况报告."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from .conftest import REPO, TESTS, Invoke
+
+TODAY = "2026-11-23"
+
+
+def make(invoke: Invoke, tmp_path: Path, kind: str, case_id: str) -> object:
+    target = tmp_path / f"{kind}-{case_id}.docx"
+    result = invoke(REPO, "doc", kind, case_id, "--today", TODAY, "-o", str(target))
+    assert (result.exit_code, result.output) == (0, f"已生成 {target}\n")
+    return Document(str(target))
+
+
+def text(doc: object) -> str:
+    paragraphs = [p.text for p in doc.paragraphs]  # type: ignore[attr-defined]
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]  # type: ignore[attr-defined]
+    return "\n".join(paragraphs + cells)
+
+
+@pytest.mark.parametrize(("case_id", "level", "color"), [
+    ("DC-2026-0010", "红色", "E60012"),  # overdue
+    ("DC-2026-0012", "黄色", "C88A00"),  # 2 working days left
+    ("DC-2026-0014", "蓝色", "1F4E9D"),  # time enough
+])
+def test_urge_escalates_with_the_light(invoke: Invoke, tmp_path: Path, case_id: str, level: str, color: str) -> None:
+    doc = make(invoke, tmp_path, "urge", case_id)
+    assert f"督查催办单（{level}）" in text(doc)
+    masthead = doc.paragraphs[0].runs[0]  # type: ignore[attr-defined]
+    assert masthead.text == "青川市人民政府督查室" and str(masthead.font.color.rgb) == color
+
+
+def test_urge_counts_earlier_urges(invoke: Invoke, tmp_path: Path) -> None:
+    body = text(make(invoke, tmp_path, "urge", "DC-2026-0009"))  # two urges recorded already
+    assert "这是第3次催办" in body and "已超过办理时限20天" in body and "书面调度" in body
+
+
+def test_notice_and_report(invoke: Invoke, tmp_path: Path) -> None:
+    notice = text(make(invoke, tmp_path, "notice", "DC-2026-0011"))
+    assert "督查通知单" in notice and "青川市生态环境局：" in notice
+    assert "市发改委、市财政局协办" in notice and "2026-11-13" in notice
+    report = text(make(invoke, tmp_path, "report", "DC-2026-0032"))
+    assert "关于「市政府第66次常务会议议定事项：数字政府建设」办理情况的报告" in report
+    assert "青数据〔2026〕80号（签发人：周海涛）" in report and "审核退回" in report
+
+
+def test_unknown_case(invoke: Invoke) -> None:
+    result = invoke(REPO, "doc", "urge", "DC-2026-0999", "--today", TODAY)
+    assert result.exit_code == 2 and "没有编号为「DC-2026-0999」的督查事项" in result.output
+
+
+def test_urge_renders_in_libreoffice(invoke: Invoke, tmp_path: Path) -> None:
+    make(invoke, tmp_path, "urge", "DC-2026-0010")
+    source = tmp_path / "urge-DC-2026-0010.docx"
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    artifacts = TESTS / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(tmp_path / "urge-DC-2026-0010.pdf"),
+                    str(artifacts / "urge-red")], check=True)
+    assert (artifacts / "urge-red-1.png").stat().st_size > 10_000
