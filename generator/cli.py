@@ -338,7 +338,7 @@ def ledger_import(ctx: click.Context, workbook: Path, today: dt.date | None, app
         click.echo("有问题的行须改正后重新导入；本次没有写入任何记录。")
         ctx.exit(1)
     changes = len(result.changes)
-    if apply:
+    if apply and changes:
         click.echo(f"已写入 {len(result.written)} 个文件（{changes} 项新增）。请核对后提交（git commit）。")
     elif changes:
         click.echo(f"预览：共 {changes} 项新增，未写入。确认无误后加 --apply 写入。")

@@ -97,8 +97,8 @@ def export_ledger(office: Office, cases: Sequence[Case], today: dt.date, output:
             cell.border = border
         for n, s in enumerate(statuses, 1):
             ws.append(_row(n, s, office))
-            row = ws.max_row
-            for cell in ws[row]:
+            row = n + 2  # ws.max_row and ws[row] scan every cell: quadratic over 10,000 rows
+            for cell in (ws.cell(row, c) for c in range(1, len(HEADERS) + 1)):
                 cell.border = border
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
             ws.cell(row, 7).number_format = "yyyy-mm-dd"
@@ -114,7 +114,7 @@ def export_ledger(office: Office, cases: Sequence[Case], today: dt.date, output:
         for i, width in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 6), 40)
         ws.freeze_panes = "C3"
-        ws.auto_filter.ref = f"A2:{get_column_letter(len(HEADERS))}{max(ws.max_row, 2)}"
+        ws.auto_filter.ref = f"A2:{get_column_letter(len(HEADERS))}{len(statuses) + 2}"
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.fitToWidth = 1
@@ -282,6 +282,11 @@ class _Importer:
 
     def fill_in(self, sheet: _Sheet, row: int, case: Case, text: str | None = None) -> str | None:
         where = f"{sheet.ws.title}!{row}"
+        filled = [c for c in FILL_IN if _text(sheet.get(row, c))]
+        if filled and case.assigned is None:
+            self.error(sheet, row, filled[0], f"{case.id} 尚未交办，不能填报办理进展或办理报告。",
+                       "删除本行的填报内容；交办后再填报。")
+            return None
         text = text if text is not None else self._text_of(case)
         changed = False
         day, summary = self.date(sheet, row, "进展日期"), _text(sheet.get(row, "进展情况"))

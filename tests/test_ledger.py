@@ -144,3 +144,16 @@ def test_not_a_workbook(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
     fake.write_text("不是 Excel", encoding="utf-8")
     result = invoke(repo.root, "ledger", "import", str(fake), "--today", TODAY)
     assert result.exit_code == 1 and "无法读取 Excel 文件" in result.output
+
+
+def test_progress_for_an_unassigned_case_is_a_row_error(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
+    sheet_path = exported(repo, invoke, tmp_path, "--year", "2026")
+    wb = load_workbook(sheet_path)
+    ws = wb.active
+    r = row_of(ws, "DC-2026-0025")  # 立项 only
+    ws.cell(r, column("进展日期")).value = "2026-11-23"
+    ws.cell(r, column("进展情况")).value = "已筹备。"
+    wb.save(sheet_path)
+    result = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY)
+    assert result.exit_code == 1
+    assert f"督查事项台账:{r}:13: [进展日期] 第{r}行「进展日期」（M{r}）：DC-2026-0025 尚未交办，不能填报办理进展或办理报告。" in result.output
