@@ -262,7 +262,7 @@ def export_archive_command(ctx: click.Context, year: int, output: Path | None) -
 def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, output: Path | None, issue: bool,
            number: int | None) -> None:
     """督查通报：总体情况、各单位排名、超期/退回/延期事项、回头看、拟表扬和拟批评名单。"""
-    from .notices import Mention, write_notice
+    from .notices import write_notice
     from .office import load_office
     from .periods import parse_period
     from .report import report_for
@@ -275,8 +275,7 @@ def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, out
             raise click.UsageError("印发通报须用 --number 指定序号，如 --number 12。")
         office = load_office(root)
         path = write_notice(root, number, day, result.period.code, result.data_commit, office.notice_rules.issuer,
-                            [Mention(p.unit, p.reason, p.cases) for p in result.praise],
-                            [Mention(p.unit, p.reason, p.cases) for p in result.criticism])
+                            list(result.praise), list(result.criticism))
         click.echo(f"已写入通报记录 {path.relative_to(root).as_posix()}：请核对后提交（git commit），经审核合并即为印发。")
         return
     if fmt == "docx":

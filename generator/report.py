@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .deadlines import Light, Status, status_board
 from .metrics import CLOSED_STAGES
-from .notices import Bulletin, Notice, consequence, criticism_tally, load_all
+from .notices import Bulletin, Mention, Notice, consequence, criticism_tally, load_all
 from .office import Office
 from .periods import Period
 from .records import Case
@@ -53,15 +53,6 @@ class UnitRow:
 
 
 @dataclass(frozen=True)
-class Proposal:
-    """A unit proposed for 表扬 or 批评, the reason, and the cases behind it."""
-
-    unit: str
-    reason: str
-    cases: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class BulletinProgress:
     """督查专报 this year against the quota."""
 
@@ -92,8 +83,8 @@ class Report:
     returned: tuple[Item, ...]
     followups: tuple[Item, ...]
     units: tuple[UnitRow, ...]
-    praise: tuple[Proposal, ...]
-    criticism: tuple[Proposal, ...]
+    praise: tuple[Mention, ...]  # proposed: a notice issued from this report makes them final
+    criticism: tuple[Mention, ...]
     bulletins: BulletinProgress | None = None
     notices_this_year: tuple[str, ...] = field(default=())
 
@@ -163,7 +154,7 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
             co_handled=sum(1 for s in statuses if unit.name in s.case.co_units and (s.is_open or s.case.closed_on(today) in period)),
             criticised_this_year=tally.get(unit.name, 0)))
     rows.sort(key=lambda r: (r.rate is None, -(r.rate or 0.0), -r.closed, r.overdue_open, r.unit))
-    praise = [Proposal(r.unit, f"本期主办事项{r.closed}项全部按期办结，无超期未办结事项",
+    praise = [Mention(r.unit, f"本期主办事项{r.closed}项全部按期办结，无超期未办结事项",
                        tuple(sorted(i.id for i in on_time if i.unit == r.unit)))
               for r in rows if r.closed >= rules.praise_min_items and r.late == 0 and r.overdue_open == 0]
     criticism = _criticism(statuses, period, today, rules.criticise_overdue_workdays, rules.criticise_returns, calendar)
@@ -182,7 +173,7 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
 
 
 def _criticism(statuses: Sequence[Status], period: Period, today: dt.date, overdue_days: int, returns: int,
-               calendar: Calendar) -> tuple[Proposal, ...]:
+               calendar: Calendar) -> tuple[Mention, ...]:
     reasons: dict[str, list[tuple[str, str]]] = {}
     for s in statuses:
         unit = s.case.lead_unit
@@ -195,7 +186,7 @@ def _criticism(statuses: Sequence[Status], period: Period, today: dt.date, overd
         returned = [r for r in s.case.reviews if not r.passed and r.date <= today]
         if len(returned) >= returns and any(r.date in period for r in returned):
             reasons.setdefault(unit, []).append((s.case.id, f"{s.case.id} 办理报告被退回{len(returned)}次"))
-    return tuple(Proposal(unit, "；".join(text for _, text in found), tuple(sorted({cid for cid, _ in found})))
+    return tuple(Mention(unit, "；".join(text for _, text in found), tuple(sorted({cid for cid, _ in found})))
                  for unit, found in sorted(reasons.items()))
 
 
