@@ -45,11 +45,15 @@ reviews:
 TODAY = "2026-11-23"
 
 
+REGISTERED = "id: DC-2026-0004\ntitle: 供暖专项督查\ncategory: 其他交办\nregistered: 2026-03-02\n"
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> GitRepo:
     repo = GitRepo(tmp_path / "repo")
     repo.write(PATH, CASE)
     repo.write("cases/2026/DC-2026-0002.yaml", CLOSED)
+    repo.write("cases/2026/DC-2026-0004.yaml", REGISTERED)
     repo.commit("立项")
     return repo
 
@@ -65,6 +69,7 @@ PASSING: dict[str, Callable[[GitRepo], None]] = {
     "add a new case": lambda r: r.write("cases/2026/DC-2026-0003.yaml", CASE.replace("0001", "0003")),
     "edit an ordinary field": lambda r: r.replace(PATH, "title: 燃气安全隐患排查", "title: 燃气安全隐患排查整治"),
     "set a first value": lambda r: r.replace(PATH, "lead_unit: 市住建局\n", "lead_unit: 市住建局\nowner: 孙立新\n"),
+    "assign for the first time": lambda r: r.append("cases/2026/DC-2026-0004.yaml", "assigned: 2026-03-03\nlead_unit: 市教育局\ntime_limit: 10个工作日\n"),
 }
 
 FAILING: dict[str, tuple[Callable[[GitRepo], None], str]] = {

@@ -1,0 +1,44 @@
+"""The schemas editors read: draft-07 (VS Code's YAML extension), a Chinese title and description on every key."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import jsonschema
+import pytest
+
+from .conftest import REPO
+
+SCHEMAS = sorted((REPO / "schema").glob("*.schema.json"))
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def keys(schema: dict[str, object], path: str = "") -> list[tuple[str, dict[str, object]]]:
+    found = []
+    for name, sub in (schema.get("properties") or {}).items():  # type: ignore[union-attr]
+        found.append((f"{path}{name}", sub))
+        found += keys(sub, f"{path}{name}.")
+        items = sub.get("items")
+        if isinstance(items, dict):
+            found += keys(items, f"{path}{name}[].")
+    return found
+
+
+@pytest.mark.parametrize("path", SCHEMAS, ids=lambda p: p.name)
+def test_schema_is_draft7_with_chinese_titles(path: object) -> None:
+    schema = json.loads(path.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    jsonschema.Draft7Validator.check_schema(schema)
+    assert "unevaluatedProperties" not in path.read_text(encoding="utf-8")  # type: ignore[attr-defined]
+    missing = [name for name, sub in keys(schema)
+               if not (CHINESE.search(str(sub.get("title", ""))) and CHINESE.search(str(sub.get("description", ""))))]
+    assert missing == []
+
+
+def test_case_schema_keeps_the_contract_keys() -> None:
+    schema = json.loads((REPO / "schema/case.schema.json").read_text(encoding="utf-8"))
+    assert set(schema["properties"]) >= {
+        "id", "title", "category", "source", "requirements", "parent", "registered", "assigned", "lead_unit",
+        "co_units", "owner", "time_limit", "progress", "urges", "extensions", "reports", "reviews", "followups",
+        "cancelled", "archive", "visibility"}
