@@ -7,11 +7,9 @@ Targets: 10× the cases in at most 12× the time; at most 2× the plain Material
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from synthetic import REPO, build

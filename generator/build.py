@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .audit import AuditTrail, all_trails
 from .errors import UsageError
-from .history import HistoryError, open_repo
+from .history import HistoryError, ShallowCloneError, open_repo
 from .ics import feeds
 from .notices import load_all
 from .periods import parse_period
@@ -39,9 +39,9 @@ class Prepared:
 def _trails(root: Path) -> tuple[dict[str, AuditTrail], str, tuple[str, ...]]:
     try:
         open_repo(root)
-    except HistoryError as error:
-        if "浅克隆" in str(error):
-            raise  # a wrong audit trail is worse than none: refuse
+    except ShallowCloneError:
+        raise  # a wrong audit trail is worse than none: refuse
+    except HistoryError:
         return {}, "", (f"{root} 不是 git 仓库：站点中不含审计记录。",)
     trails = all_trails(root)
     head = next(iter(trails.values())).head if trails else ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -31,6 +31,10 @@ class HistoryError(DuchaError):
     """The repository cannot give a trustworthy history (not a repository, shallow clone)."""
 
     exit_code = 2
+
+
+class ShallowCloneError(HistoryError):
+    """Only part of the history is here: authors, dates and reviewers would be wrong."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,7 @@ def open_repo(root: Path) -> git.Repo:
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise HistoryError(f"{root} 不是 git 仓库：审计记录来自提交历史。请在督查仓库中运行。") from None
     if (Path(repo.git_dir) / "shallow").exists():
-        raise HistoryError(
+        raise ShallowCloneError(
             "当前仓库是浅克隆（shallow clone），只有部分提交历史，按它生成的审计记录会缺失作者和日期。"
             "修改：运行 `git fetch --unshallow`；CI 中 actions/checkout 请设置 `fetch-depth: 0`。")
     return repo
@@ -214,9 +218,6 @@ class BlobReader:
     def read(self, blob: str) -> bytes:
         _, _, _, data = self._git.get_object_data(blob)
         return bytes(data)
-
-    def read_many(self, blobs: Iterable[str]) -> dict[str, bytes]:
-        return {blob: self.read(blob) for blob in dict.fromkeys(blobs)}
 
 
 def file_at(root: Path, rev: str, path: str) -> bytes | None:

@@ -155,9 +155,6 @@ class ImportResult:
         return [a for a in self.actions if not a.done_before]
 
 
-_WIDE = str.maketrans({chr(0xFF01 + i): chr(0x21 + i) for i in range(94)} | {"\u3000": " "})
-
-
 def _text(value: object) -> str:
     """A cell as text: stray spaces (including full-width ones) trimmed."""
     if value is None:
@@ -169,7 +166,7 @@ def _text(value: object) -> str:
 
 def _narrow(text: str) -> str:
     """Full-width digits and letters as ASCII: for ids, dates and time limits only, never free text."""
-    return unicodedata.normalize("NFKC", text).translate(_WIDE).replace(" ", "")
+    return unicodedata.normalize("NFKC", text).replace(" ", "")  # NFKC: ０-９ → 0-9, full-width space → space
 
 
 class _Sheet:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DataError, Problem, UsageError
+from .errors import DataError, UsageError
 from .office import load_office
 from .records import CASES_DIR
 from .validate import validate_paths

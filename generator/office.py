@@ -115,6 +115,10 @@ def _expand(entries: list[str]) -> frozenset[dt.date]:
     return frozenset(days)
 
 
+def _limit(values: Mapping[str, str], key: str) -> TimeLimit | None:
+    return parse_time_limit(values[key]) if key in values else None
+
+
 def load_office(root: Path) -> Office:
     """Read and check ``root/office.yaml``; raise DataError listing every problem."""
     path = root / OFFICE_FILE
@@ -152,11 +156,8 @@ def load_office(root: Path) -> Office:
     for cat, values in data.get("categories", {}).items():
         merged.setdefault(cat, {}).update(values)
     for cat, values in merged.items():
-        def limit(key: str) -> TimeLimit | None:
-            return parse_time_limit(values[key]) if key in values else None
-
-        rules[cat] = CategoryRule(limit("time_limit"), limit("max_extension"), limit("max_total"),
-                                  values.get("retention", "30年"))
+        rules[cat] = CategoryRule(_limit(values, "time_limit"), _limit(values, "max_extension"),
+                                  _limit(values, "max_total"), values.get("retention", "30年"))
 
     def number(key: str) -> int | None:
         return int(data[key]) if key in data else None

@@ -192,13 +192,15 @@ def _criticism(statuses: Sequence[Status], period: Period, today: dt.date, overd
 
 def report_for(root: Path, period: Period, today: dt.date) -> Report:
     """Load the repository and build the report (``ducha report``)."""
-    from .history import HistoryError, head_sha
+    from .history import HistoryError, ShallowCloneError, head_sha
     from .validate import load_cases
 
     office, cases = load_cases(root)
     notices, bulletins = load_all(root, office, frozenset(c.id for c in cases))
     try:
         commit = head_sha(root) or "（尚无提交）"
-    except HistoryError as error:
-        commit = "（浅克隆，提交未知）" if "浅克隆" in str(error) else "（非 git 仓库）"
+    except ShallowCloneError:
+        commit = "（浅克隆，提交未知）"
+    except HistoryError:
+        commit = "（非 git 仓库）"
     return build_report(office, cases, notices, bulletins, period, today, commit)

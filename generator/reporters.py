@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from .deadlines import Light, Status
 from .errors import Problem
+from .notices import consequence
 from typing import TYPE_CHECKING
 
 from .records import Case, Stage, events
@@ -221,7 +222,7 @@ def report_markdown(report: "Report") -> str:
     out += ["", f"## 十一、拟通报批评（{len(report.criticism)}）", ""]
     for n, c in enumerate(report.criticism, 1):
         after = tally.get(c.unit, 0) + 1
-        out.append(f"{n}. {c.unit}：{c.reason}。如本通报印发，为本年度第{after}次通报批评，按规定{consequence_text(after)}。")
+        out.append(f"{n}. {c.unit}：{c.reason}。如本通报印发，为本年度第{after}次通报批评，按规定{consequence(after)}。")
     if not report.criticism:
         out.append("无。")
     if report.bulletins is not None:
@@ -231,12 +232,6 @@ def report_markdown(report: "Report") -> str:
                 f"年度任务不少于{b.quota}期，其中反映问题不少于{b.problems_needed}期"
                 f"（尚差{max(b.quota - b.issued, 0)}期，反映问题尚差{max(b.problems_needed - b.on_problems, 0)}期）。"]
     return "\n".join(out) + "\n"
-
-
-def consequence_text(count: int) -> str:
-    from .notices import consequence
-
-    return consequence(count)
 
 
 def report_json(report: "Report") -> str:

@@ -10,6 +10,7 @@ templates that do not escape (``striptags`` even unescapes), so they get ``inert
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import os
@@ -112,13 +113,14 @@ class SiteData:
     draft: Report | None = None
     feeds: dict[str, str] = field(default_factory=dict)  # calendar file name → iCalendar text
 
-    @property
+    @functools.cached_property
     def criticisms(self) -> dict[str, int]:
         """Criticisms per unit in notices issued this calendar year."""
         return dict(criticism_tally(list(self.notices), self.today.year))
 
-    @property
+    @functools.cached_property
     def by_id(self) -> dict[str, Status]:
+        """Computed once: every case page looks up its parent here."""
         return {s.case.id: s for s in self.statuses}
 
 
