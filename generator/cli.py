@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -70,12 +71,58 @@ def emit_problems(error: DataError, fmt: str = "text") -> None:
     click.echo(render(error.problems, error.checked_files or len({p.file for p in error.problems})), nl=False)
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+class ChineseUsageError(click.UsageError):
+    """A usage error shown entirely in Chinese, with how to get help."""
+
+    def show(self, file: Any = None) -> None:
+        path = self.ctx.command_path if self.ctx is not None else "ducha"
+        click.echo(f"错误：{self.message}\n修改：用 `{path} -h` 查看用法。", err=True)
+
+
+def chinese_usage(error: click.UsageError) -> ChineseUsageError:
+    """Click's own messages (missing, unknown or invalid options) in Chinese; ours are already."""
+    message = error.format_message()
+    if isinstance(error, click.MissingParameter) and error.param is not None:
+        kind = "参数" if error.param.param_type_name == "argument" else "选项"
+        message = f"缺少必填的{kind} {error.param.get_error_hint(error.ctx) if error.ctx else error.param.name}。"
+    elif isinstance(error, click.NoSuchOption):
+        close = f"是否想写 {'、'.join(error.possibilities)}？" if error.possibilities else ""
+        message = f"没有 {error.option_name} 这个选项。{close}"
+    elif isinstance(error, click.BadParameter) and error.param is not None:
+        name = error.param.get_error_hint(error.ctx) if error.ctx else error.param.name
+        choices = getattr(error.param.type, "choices", None)
+        if _CJK.search(error.message):  # our own parameter types already say it in Chinese
+            message = f"{name}：{error.message}"
+        elif choices:
+            message = f"{name} 的值无效，可选：{'、'.join(map(str, choices))}。"
+        else:
+            message = f"{name} 的值无效（{error.message}）。"
+    elif not _CJK.search(message):
+        message = f"命令用法不对（{message}）。"
+    return ChineseUsageError(message, error.ctx)
+
+
 class DuchaGroup(click.Group):
     """Turns every failure into a Chinese message and an exit code: 1 data, 2 usage, 3 unexpected."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except ChineseUsageError:
+            raise
+        except click.UsageError as error:
+            raise chinese_usage(error) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except ChineseUsageError:
+            raise
+        except click.UsageError as error:
+            raise chinese_usage(error) from None
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except DataError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -108,3 +109,22 @@ def test_console_script_runs_outside_the_test_process(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=False)
     files = len(list((tmp_path / "cases").rglob("*.yaml")))
     assert (done.returncode, done.stdout) == (0, f"检查了 {files} 个文件，全部通过。\n")
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["report"], "错误：缺少必填的选项 '--period'。\n修改：用 `ducha report -h` 查看用法。\n"),
+    (["report", "--period", "2026", "--format", "pdf"], "错误：'--format' 的值无效，可选：md、docx、json。\n"),
+    (["status", "--bogus"], "错误：没有 --bogus 这个选项。\n"),
+    (["--nope"], "错误：没有 --nope 这个选项。\n"),
+    (["history"], "错误：缺少必填的参数 'CASE_ID'。\n"),
+    (["status", "--today", "2026/1/1"], "错误：'--today'：日期「2026/1/1」格式不对，应写成 YYYY-MM-DD，如 2026-03-05。\n"),
+])
+def test_usage_errors_are_in_chinese(repo: Path, args: list[str], expected: str) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    result = CliRunner().invoke(cli, ["--root", str(repo), *args], prog_name="ducha")
+    assert result.exit_code == 2
+    assert result.output.startswith(expected)
+    assert not re.search(r"Error|Usage|Missing|Invalid|No such", result.output)
