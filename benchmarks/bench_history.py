@@ -21,7 +21,7 @@ from timing import best_of, table
 
 EXTRACT = (
     "from pathlib import Path\n"
-    "from generator.history import read_histories\n"
+    "from ducha.repo.git import read_histories\n"
     "h = read_histories(Path('.'))\n"
     "print(len(h.by_path), sum(len(x.versions) for x in h.by_path.values()))\n"
 )

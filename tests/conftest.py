@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from generator.cli import cli
+from ducha.cli import cli
 
 TESTS = Path(__file__).resolve().parent
 EXAMPLES = TESTS / "examples"

@@ -67,7 +67,7 @@ def test_unexpected_error_is_exit_3_without_traceback(repo: Path, invoke: Invoke
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("generator.cli.status_board", explode)
+    monkeypatch.setattr("ducha.cli.status_board", explode)
     result = invoke(repo, "status", "--today", "2026-11-23")
     assert result.exit_code == 3
     assert "内部错误" in result.output and "Traceback" not in result.output
@@ -122,7 +122,7 @@ def test_console_script_runs_outside_the_test_process(tmp_path: Path) -> None:
 def test_usage_errors_are_in_chinese(repo: Path, args: list[str], expected: str) -> None:
     from click.testing import CliRunner
 
-    from generator.cli import cli
+    from ducha.cli import cli
 
     result = CliRunner().invoke(cli, ["--root", str(repo), *args], prog_name="ducha")
     assert result.exit_code == 2

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.deadlines import Light, deadline, schedule
-from generator.office import Office, load_office
-from generator.records import Case, Extension, Report, Review, Stage
-from generator.timelimit import parse_time_limit
+from ducha.rules.deadlines import Light, deadline, schedule
+from ducha.load import load_office
+from ducha.model.office import Office
+from ducha.model.case import Case, Stage
+from ducha.model.logs import Extension, Report, Review
+from ducha.model.timelimit import parse_time_limit
 
 from .conftest import EXAMPLES
 

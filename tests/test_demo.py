@@ -58,7 +58,7 @@ def test_most_urgent_first(invoke: Invoke) -> None:
 def test_table_width_shortcut_agrees_with_unicodedata() -> None:
     import unicodedata
 
-    from generator.reporters import display_width
+    from ducha.outputs.text import display_width
 
     text = "".join(p.read_text(encoding="utf-8") for p in (REPO / "cases").rglob("*.yaml"))
     for ch in set(text) | set("“”（）〔〕—…·、，。：；！？ｌ①"):

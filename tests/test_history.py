@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.audit import audit_trail
-from generator.history import HistoryError, read_histories
+from ducha.repo.audit import audit_trail
+from ducha.repo.git import HistoryError, read_histories
 
 from .conftest import Invoke
 from .gitrepo import GitRepo

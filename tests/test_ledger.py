@@ -36,7 +36,7 @@ def row_of(ws: object, case_id: str) -> int:
 
 
 def column(name: str) -> int:
-    from generator.ledger import HEADERS
+    from ducha.outputs.ledger import HEADERS
 
     return HEADERS.index(name) + 1
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.deadlines import Light, status_board
-from generator.notices import consequence
-from generator.periods import parse_period
-from generator.report import report_for
-from generator.validate import load_cases
+from ducha.rules.deadlines import Light, status_board
+from ducha.rules.escalation import consequence
+from ducha.rules.periods import parse_period
+from ducha.rules.period_report import report_for
+from ducha.load import load_cases
 
 from .conftest import REPO, TESTS, Invoke, check_golden
 from .gitrepo import GitRepo
@@ -76,7 +76,7 @@ def test_every_number_reconciles_with_the_lists_and_the_records(code: str, demo:
     assert sum(r.closed for r in report.units) == report.closed
     assert sum(r.on_time for r in report.units) == len(report.closed_on_time)
     assert sum(r.overdue_open for r in report.units) == len(report.overdue)
-    text = __import__("generator.reporters", fromlist=["x"]).report_markdown(report)
+    text = __import__("ducha.outputs.text", fromlist=["x"]).report_markdown(report)
     for name, count in report.totals().items():
         assert f"| {name} | {count} |" in text
 

@@ -52,8 +52,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "site").mkdir()
     shutil.copy(REPO / "site" / "guide.md", root / "site" / "guide.md")
     shutil.copytree(REPO / "site" / "assets", root / "site" / "assets")
-    (root / "generator").mkdir()
-    shutil.copy(REPO / "generator" / "mkdocs_hook.py", root / "generator" / "mkdocs_hook.py")
+    (root / "generator/ducha/outputs/site").mkdir(parents=True)
+    shutil.copy(REPO / "generator/ducha/outputs/site/hook.py", root / "generator/ducha/outputs/site/hook.py")
     repo.commit("导入示例数据", date="2026-11-20T09:00:00+08:00")
     repo.write(f"cases/2026/{XSS_ID}.yaml", XSS)
     repo.commit("测试：恶意输入", date="2026-11-21T09:00:00+08:00", author="李四")
@@ -64,7 +64,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def site(built: Path) -> Path:
     from click.testing import CliRunner
 
-    from generator.cli import cli
+    from ducha.cli import cli
 
     result = CliRunner().invoke(cli, ["--root", str(built), "build", "--today", TODAY], catch_exceptions=False)
     assert result.exit_code == 0, result.output

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.office import YearOverride
-from generator.workdays import Calendar, add_months, calendar_for
+from ducha.model.office import YearOverride
+from ducha.rules.calendar import Calendar, add_months, calendar_for
 
 FIRST, LAST = dt.date(2020, 1, 1), dt.date(2026, 12, 31)
 CHINA = holidays.China(years=range(2020, 2028))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.yamlfile import MAX_FILE_BYTES, read_yaml
+from ducha.io.yamlfile import MAX_FILE_BYTES, read_yaml
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -1,0 +1,502 @@
+"""The ``ducha`` command: parses options, calls one core function, prints its result.
+
+The only place that reads the clock, touches the terminal, or turns errors into exit codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import click
+
+from ducha.outputs import text as reporters
+from ducha.rules.deadlines import Light, status_board
+from ducha.errors import DataError, DuchaError
+from ducha.intake.new_case import new_case
+from ducha.load import OFFICE_FILE
+from ducha.model.case import CASES_DIR, CATEGORIES
+from ducha.load import load_cases, validate_paths, validate_repository
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def shanghai_today() -> dt.date:
+    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` that holds office.yaml."""
+    for folder in (start, *start.parents):
+        if (folder / OFFICE_FILE).is_file():
+            return folder
+    raise click.UsageError(f"在 {start} 及其上级目录中找不到 {OFFICE_FILE}：请在督查仓库中运行，或用 --root 指定。")
+
+
+class DateType(click.ParamType):  # type: ignore[type-arg]
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"日期「{value}」格式不对，应写成 YYYY-MM-DD，如 2026-03-05。", param, ctx)
+
+
+DATE = DateType()
+
+
+def today_option(func: F) -> F:
+    return click.option("--today", type=DATE, default=None,
+                        help="按哪一天计算（默认：北京时间今天）。")(func)
+
+
+def _root(ctx: click.Context) -> Path:
+    root: Path | None = ctx.obj.get("root")
+    return root if root is not None else find_root(Path.cwd())
+
+
+def emit_problems(error: DataError, fmt: str = "text") -> None:
+    render = reporters.problems_json if fmt == "json" else reporters.problems_text
+    click.echo(render(error.problems, error.checked_files or len({p.file for p in error.problems})), nl=False)
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+class ChineseUsageError(click.UsageError):
+    """A usage error shown entirely in Chinese, with how to get help."""
+
+    def show(self, file: Any = None) -> None:
+        path = self.ctx.command_path if self.ctx is not None else "ducha"
+        click.echo(f"错误：{self.message}\n修改：用 `{path} -h` 查看用法。", err=True)
+
+
+def chinese_usage(error: click.UsageError) -> ChineseUsageError:
+    """Click's own messages (missing, unknown or invalid options) in Chinese; ours are already."""
+    message = error.format_message()
+    if isinstance(error, click.MissingParameter) and error.param is not None:
+        kind = "参数" if error.param.param_type_name == "argument" else "选项"
+        message = f"缺少必填的{kind} {error.param.get_error_hint(error.ctx) if error.ctx else error.param.name}。"
+    elif isinstance(error, click.NoSuchOption):
+        close = f"是否想写 {'、'.join(error.possibilities)}？" if error.possibilities else ""
+        message = f"没有 {error.option_name} 这个选项。{close}"
+    elif isinstance(error, click.BadParameter) and error.param is not None:
+        name = error.param.get_error_hint(error.ctx) if error.ctx else error.param.name
+        choices = getattr(error.param.type, "choices", None)
+        if _CJK.search(error.message):  # our own parameter types already say it in Chinese
+            message = f"{name}：{error.message}"
+        elif choices:
+            message = f"{name} 的值无效，可选：{'、'.join(map(str, choices))}。"
+        else:
+            message = f"{name} 的值无效（{error.message}）。"
+    elif not _CJK.search(message):
+        message = f"命令用法不对（{message}）。"
+    return ChineseUsageError(message, error.ctx)
+
+
+class DuchaGroup(click.Group):
+    """Turns every failure into a Chinese message and an exit code: 1 data, 2 usage, 3 unexpected."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except ChineseUsageError:
+            raise
+        except click.UsageError as error:
+            raise chinese_usage(error) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ChineseUsageError:
+            raise
+        except click.UsageError as error:
+            raise chinese_usage(error) from None
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except DataError as error:
+            emit_problems(error)
+            ctx.exit(error.exit_code)
+        except DuchaError as error:
+            click.echo(f"错误：{error}", err=True)
+            ctx.exit(error.exit_code)
+        except Exception:  # the last line of defence: never a bare traceback for users
+            if os.environ.get("DUCHA_DEBUG"):
+                traceback.print_exc()
+            click.echo("内部错误：ducha 遇到了意外情况。请把 `DUCHA_DEBUG=1 ducha …` 的输出报告给维护人员。", err=True)
+            ctx.exit(3)
+
+
+@click.group(cls=DuchaGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--root", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="督查仓库根目录（含 office.yaml）；默认从当前目录向上查找。")
+@click.pass_context
+def cli(ctx: click.Context, root: Path | None) -> None:
+    """督查事项管理：校验记录、计算红黄绿灯。"""
+    ctx.ensure_object(dict)
+    ctx.obj["root"] = root
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式。")
+@today_option
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, today: dt.date | None) -> None:
+    """校验督查事项记录（默认 cases/ 下全部文件）。"""
+    root = _root(ctx)
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise click.UsageError(f"找不到 {'、'.join(map(str, missing))}。")
+    day = today or shanghai_today()
+    result = validate_paths(list(paths), root, day) if paths else validate_repository(root, day)
+    render = reporters.problems_json if fmt == "json" else reporters.problems_text
+    click.echo(render(result.problems, result.files), nl=False)
+    if not result.ok:
+        ctx.exit(1)
+
+
+@cli.command()
+@today_option
+@click.option("--unit", default=None, help="只看某单位主办或协办的事项。")
+@click.option("--category", type=click.Choice(CATEGORIES), default=None, help="只看某一来源类型。")
+@click.option("--light", type=click.Choice([light.value for light in Light]), default=None, help="只看某一灯色。")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", help="输出格式。")
+@click.pass_context
+def status(ctx: click.Context, today: dt.date | None, unit: str | None, category: str | None,
+           light: str | None, fmt: str) -> None:
+    """各督查事项的办理阶段、到期日和红黄绿灯，最紧急的在前。"""
+    root = _root(ctx)
+    day = today or shanghai_today()
+    office, cases = load_cases(root, day)
+    if unit is not None and unit not in office.unit_names:
+        raise click.UsageError(f"单位「{unit}」未在 office.yaml 中登记；已登记：{'、'.join(sorted(office.unit_names))}。")
+    board = status_board(office, cases, day, unit, category, Light(light) if light else None)
+    if fmt == "json":
+        click.echo(reporters.status_json(board), nl=False)
+    elif fmt == "csv":
+        click.echo(reporters.status_csv(board), nl=False)
+    else:
+        click.echo(reporters.status_table(board, color=sys.stdout.isatty()), nl=False)
+
+
+@cli.command()
+@click.option("--title", required=True, help="事项名称。")
+@click.option("--category", type=click.Choice(CATEGORIES), required=True, help="来源类型。")
+@click.option("--registered", type=DATE, default=None, help="立项日期（默认今天）。")
+@click.option("--assigned", type=DATE, default=None, help="交办日期。")
+@click.option("--lead-unit", default=None, help="主办单位简称。")
+@click.option("--time-limit", default=None, help="办理时限，如 5个工作日、30日、3个月、2026-12-31。")
+@click.pass_context
+def new(ctx: click.Context, title: str, category: str, registered: dt.date | None, assigned: dt.date | None,
+        lead_unit: str | None, time_limit: str | None) -> None:
+    """按模板新建一个督查事项，自动取下一个编号。"""
+    root = _root(ctx)
+    made = new_case(root, title, category, registered or shanghai_today(), lead_unit, assigned, time_limit)
+    click.echo(f"已新建 {made.id}：{made.path.relative_to(root).as_posix()}")
+
+
+@cli.command()
+@click.argument("case_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式。")
+@click.pass_context
+def history(ctx: click.Context, case_id: str, fmt: str) -> None:
+    """某督查事项的办理经过和审计记录（谁在何时改了什么、谁审核）。"""
+    from ducha.repo.audit import audit_trail
+
+    root = _root(ctx)
+    trail = audit_trail(root, case_id)
+    if fmt == "json":
+        click.echo(json.dumps(trail.as_json(), ensure_ascii=False, indent=2))
+        return
+    year = case_id.split("-")[1] if case_id.count("-") == 2 else ""
+    file = root / CASES_DIR / year / f"{case_id}.yaml"
+    result = validate_paths([file], root) if file.exists() else None
+    if result is not None and result.ok and result.cases:
+        click.echo(reporters.timeline_text(result.cases[0], trail), nl=False)
+    else:
+        click.echo(f"{case_id}（当前记录{'无法读取' if file.exists() else '已不存在'}，只显示审计记录）")
+        click.echo(reporters.audit_text(trail))
+
+
+@cli.command()
+@click.option("--base", required=True, help="比较的基准（目标分支或提交，如 origin/main）。")
+@today_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式。")
+@click.pass_context
+def guard(ctx: click.Context, base: str, today: dt.date | None, fmt: str) -> None:
+    """合并请求检查：记录只能追加，不能删除、改写；已归档的记录不能改动；并做全部校验。"""
+    from ducha.repo.guard import guard as run_guard
+
+    result = run_guard(_root(ctx), base, today or shanghai_today())
+    if fmt == "json":
+        click.echo(reporters.problems_json(result.problems, result.changed), nl=False)
+    elif result.problems:
+        click.echo(reporters.problems_text(result.problems, result.changed), nl=False)
+    else:
+        click.echo(f"与 {result.base[:8]} 相比，{result.changed} 个督查事项文件有改动，均为追加；全部校验通过。")
+    if result.problems:
+        ctx.exit(1)
+
+
+@cli.command()
+@click.option("--year", type=int, required=True, help="归档年度（按编号中的年份）。")
+@today_option
+@click.pass_context
+def archive(ctx: click.Context, year: int, today: dt.date | None) -> None:
+    """归档（注结销号）：为该年度已办结、已撤销的事项编档号，写入归档清单。"""
+    from ducha.repo.archive import archive_year
+
+    root = _root(ctx)
+    result = archive_year(root, year, today or shanghai_today())
+    if not result.sealed:
+        click.echo(f"{year} 年没有待归档的事项（已办结或已撤销且尚未归档）。")
+        return
+    for entry in result.sealed:
+        click.echo(f"已归档 {entry.path}  档号 {entry.number}")
+    assert result.manifest is not None
+    click.echo(f"共归档 {len(result.sealed)} 件，清单：{result.manifest.relative_to(root).as_posix()}。"
+               "请提交这些改动（git add cases && git commit），经审核合并后生效。")
+
+
+@cli.command("verify-archive")
+@click.pass_context
+def verify_archive_command(ctx: click.Context) -> None:
+    """核验归档：重新计算每份已归档记录的 SHA-256，与归档清单比对。"""
+    from ducha.repo.archive import verify_archive
+
+    result = verify_archive(_root(ctx))
+    if result.problems:
+        click.echo(reporters.problems_text(result.problems, result.checked), nl=False)
+        ctx.exit(1)
+    click.echo(f"已核验 {result.checked} 份归档记录，全部与归档清单一致。")
+
+
+@cli.command("export-archive")
+@click.option("--year", type=int, required=True, help="导出年度。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="输出文件（默认：督查档案-年度.zip）。")
+@click.pass_context
+def export_archive_command(ctx: click.Context, year: int, output: Path | None) -> None:
+    """导出年度档案包（zip）：记录原文、办理经过、完整提交历史、归档清单，脱离 git 也能保存查阅。"""
+    from ducha.repo.archive import export_archive
+
+    target = output or Path(f"督查档案-{year}.zip")
+    count = export_archive(_root(ctx), year, target)
+    click.echo(f"已导出 {count} 件 {year} 年度档案：{target}")
+
+
+@cli.command()
+@click.option("--period", required=True, help="统计期间：2026-W12、2026-03、2026-Q1、2026-H1 或 2026。")
+@today_option
+@click.option("--format", "fmt", type=click.Choice(["md", "docx", "json"]), default="md", help="输出格式。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="输出文件（docx 必须指定；md/json 默认打印）。")
+@click.option("--issue", is_flag=True, help="印发：把本期通报写成记录（notices/年份/），提交后不得修改。")
+@click.option("--number", type=int, default=None, help="印发时的通报序号（当年第几号）。")
+@click.pass_context
+def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, output: Path | None, issue: bool,
+           number: int | None) -> None:
+    """督查通报：总体情况、各单位排名、超期/退回/延期事项、回头看、拟表扬和拟批评名单。"""
+    from ducha.intake.notice import write_notice
+    from ducha.load import load_office
+    from ducha.rules.periods import parse_period
+    from ducha.rules.period_report import report_for
+
+    root = _root(ctx)
+    day = today or shanghai_today()
+    result = report_for(root, parse_period(period), day)
+    if issue:
+        if number is None:
+            raise click.UsageError("印发通报须用 --number 指定序号，如 --number 12。")
+        office = load_office(root)
+        path = write_notice(root, number, day, result.period.code, result.data_commit, office.notice_rules.issuer,
+                            list(result.praise), list(result.criticism))
+        click.echo(f"已写入通报记录 {path.relative_to(root).as_posix()}：请核对后提交（git commit），经审核合并即为印发。")
+        return
+    if fmt == "docx":
+        from ducha.outputs.docx.period_report import write_docx
+
+        if output is None:
+            raise click.UsageError("docx 格式须用 -o 指定输出文件，如 -o 通报.docx。")
+        office = load_office(root)
+        write_docx(result, output, office.notice_rules.issuer, number)
+        click.echo(f"已生成 {output}")
+        return
+    text = reporters.report_json(result) if fmt == "json" else reporters.report_markdown(result)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"已生成 {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.group()
+def ledger() -> None:
+    """台账：导出 Excel 给承办单位填报，再导入他们填报的进展和办理报告。"""
+
+
+@ledger.command("export")
+@today_option
+@click.option("--year", type=int, default=None, help="只导出某年度立项的事项。")
+@click.option("--unit", default=None, help="只导出某单位主办或协办的事项。")
+@click.option("--by-unit", is_flag=True, help="每个主办单位一个工作表。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出的 .xlsx 文件。")
+@click.pass_context
+def ledger_export(ctx: click.Context, today: dt.date | None, year: int | None, unit: str | None, by_unit: bool,
+                  output: Path) -> None:
+    """导出督查事项台账（Excel）。"""
+    from ducha.outputs.ledger import export_ledger
+
+    root = _root(ctx)
+    office, cases = load_cases(root)
+    if unit is not None and unit not in office.unit_names:
+        raise click.UsageError(f"单位「{unit}」未在 office.yaml 中登记。")
+    result = export_ledger(office, cases, today or shanghai_today(), output, year, unit, by_unit)
+    click.echo(f"已导出 {result.rows} 项（{len(result.sheets)} 个工作表）：{output}")
+
+
+@ledger.command("import")
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@today_option
+@click.option("--apply", is_flag=True, help="写入记录（默认只预览）。")
+@click.pass_context
+def ledger_import(ctx: click.Context, workbook: Path, today: dt.date | None, apply: bool) -> None:
+    """导入承办单位填报的台账：默认预览将新增的内容和每一行的问题；--apply 才写入。"""
+    from ducha.intake.ledger_import import import_ledger
+
+    result = import_ledger(_root(ctx), workbook, today or shanghai_today(), apply)
+    for action in result.actions:
+        click.echo(f"{action.where}  {action.case_id}  {action.text}")
+    if result.problems:
+        click.echo(reporters.problems_text(result.problems, result.rows), nl=False)
+        click.echo("有问题的行须改正后重新导入；本次没有写入任何记录。")
+        ctx.exit(1)
+    changes = len(result.changes)
+    if apply and changes:
+        click.echo(f"已写入 {len(result.written)} 个文件（{changes} 项新增）。请核对后提交（git commit）。")
+    elif changes:
+        click.echo(f"预览：共 {changes} 项新增，未写入。确认无误后加 --apply 写入。")
+    else:
+        click.echo("没有需要新增的内容（已全部导入过）。")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["notice", "urge", "report"]))
+@click.argument("case_id")
+@today_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="输出文件（默认：编号-文书名.docx）。")
+@click.pass_context
+def doc(ctx: click.Context, kind: str, case_id: str, today: dt.date | None, output: Path | None) -> None:
+    """单个事项的文书：notice 督查通知单，urge 催办单（按灯色蓝/黄/红），report 办理情况报告。"""
+    from ducha.rules.deadlines import deadline
+    from ducha.outputs.docx.case_documents import write_case_doc
+
+    root = _root(ctx)
+    office, cases = load_cases(root)
+    found = [c for c in cases if c.id == case_id]
+    if not found:
+        raise click.UsageError(f"没有编号为「{case_id}」的督查事项。")
+    day = today or shanghai_today()
+    names = {"notice": "督查通知单", "urge": "催办单", "report": "办理情况报告"}
+    target = output or Path(f"{case_id}-{names[kind]}.docx")
+    write_case_doc(kind, office, deadline(found[0], office, day), target, day)
+    click.echo(f"已生成 {target}")
+
+
+@cli.command()
+@today_option
+@click.option("--unit", default=None, help="只生成某单位的日历。")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("build/calendars"),
+              help="输出目录（默认 build/calendars）。")
+@click.pass_context
+def ics(ctx: click.Context, today: dt.date | None, unit: str | None, output: Path) -> None:
+    """日历订阅文件（iCalendar）：到期日和回头看日期，每个单位一个，另有督查室总日历。"""
+    from ducha.rules.deadlines import status_board
+    from ducha.outputs.ics import feeds, write_feeds
+
+    root = _root(ctx)
+    office, cases = load_cases(root)
+    if unit is not None and unit not in office.unit_names:
+        raise click.UsageError(f"单位「{unit}」未在 office.yaml 中登记。")
+    day = today or shanghai_today()
+    written = write_feeds(output, feeds(office, status_board(office, cases, day), day, unit))
+    click.echo(f"已生成 {len(written)} 个日历文件：{output}")
+
+
+def _profile_option(func: F) -> F:
+    return click.option("--profile", type=click.Choice(["internal", "public"]), default="internal",
+                        help="发布范围：internal 督查室内部（全部），public 公开（不含「内部」事项和内部字段）。")(func)
+
+
+def _prepare(ctx: click.Context, today: dt.date | None, profile: str) -> tuple[Path, Any]:
+    from ducha.outputs.site.build import prepare
+
+    root = _root(ctx)
+    prepared = prepare(root, today or shanghai_today(), profile)
+    for warning in prepared.warnings:
+        click.echo(f"提示：{warning}", err=True)
+    return root, prepared
+
+
+@cli.command()
+@today_option
+@_profile_option
+@click.pass_context
+def pages(ctx: click.Context, today: dt.date | None, profile: str) -> None:
+    """只生成站点的 Markdown 页面（写入 site/），供其他站点引擎构建。"""
+    from ducha.outputs.site.build import DOCS_DIR, write
+
+    root, prepared = _prepare(ctx, today, profile)
+    count = write(root, prepared)
+    click.echo(f"已生成 {count} 个页面：{DOCS_DIR}/")
+
+
+@cli.command()
+@today_option
+@_profile_option
+@click.pass_context
+def build(ctx: click.Context, today: dt.date | None, profile: str) -> None:
+    """构建内网站点：生成各页面后完整构建（不做增量构建，以保证搜索索引完整）。"""
+    from ducha.outputs.site.build import run_mkdocs, total_pages, write
+
+    root, prepared = _prepare(ctx, today, profile)
+    with click.progressbar(length=total_pages(prepared), label="生成页面", file=sys.stderr) as bar:
+        write(root, prepared, bar.update)
+    click.echo("构建站点（MkDocs）……", err=True)
+    target = run_mkdocs(root, profile)
+    click.echo(f"站点已生成：{target.relative_to(root).as_posix() if target.is_relative_to(root) else target}/index.html"
+               f"（数据截至 {prepared.data.today}，{len(prepared.data.statuses)} 项）")
+
+
+@cli.command()
+@today_option
+@_profile_option
+@click.option("--port", type=int, default=8000, help="端口（只监听本机）。")
+@click.pass_context
+def serve(ctx: click.Context, today: dt.date | None, profile: str, port: int) -> None:
+    """本机预览站点：修改 cases/ 下的记录后自动重新生成。"""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    root = _root(ctx)
+    if today is not None:
+        os.environ["DUCHA_TODAY"] = today.isoformat()
+    os.environ["DUCHA_PROFILE"] = profile
+    mkdocs_serve(str(root / "mkdocs.yml"), dev_addr=f"127.0.0.1:{port}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="ducha")

@@ -1,0 +1,275 @@
+"""Read one YAML file into plain data, keeping every scalar as written.
+
+PyYAML's safe loader follows YAML 1.1: ``no`` becomes False, ``0012`` becomes 12,
+dates become date objects and a repeated key silently keeps the last value. Each of
+those changes what staff wrote, so this reader composes nodes with the C parser,
+resolves nothing (every scalar stays a ``str``) and builds the data itself, refusing
+duplicate keys, aliases and tags, and remembering where every value stands.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ducha.errors import Problem
+
+try:  # The C parser is what makes validation fast; the pure one is a slow fallback.
+    from yaml import CBaseLoader as _CLoader
+except ImportError:  # pragma: no cover - libyaml is present in our venv
+    from yaml import BaseLoader as _CLoader  # type: ignore[assignment]
+
+#: A 督查事项 record is a few kilobytes; anything this large is a mistake or an attack.
+MAX_FILE_BYTES = 512 * 1024
+
+_DEFAULT_TAGS = frozenset(
+    {"tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+)
+_BOM = b"\xef\xbb\xbf"
+_FULLWIDTH_COLON_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*：", re.M)
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.M)
+
+Data = Union[str, list["Data"], dict[str, "Data"]]
+PathKey = tuple[Union[str, int], ...]
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """The plain data of one file, and its node tree for finding where a value stands.
+
+    Marks are looked up only when a problem is reported: valid files never pay for them.
+    """
+
+    path: str
+    data: Any
+    root: Node = field(repr=False)
+
+    def _nodes(self, path: PathKey) -> tuple[Node | None, Node]:
+        """The key node (None for list items and the root) and value node nearest to ``path``."""
+        key: Node | None = None
+        node = self.root
+        for part in path:
+            if isinstance(node, MappingNode) and isinstance(part, str):
+                # The first occurrence: a duplicate key was refused and is not in the data.
+                found = next(((k, v) for k, v in node.value if k.value == part), None)
+                if found is None:
+                    break
+                key, node = found
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and part < len(node.value):
+                key, node = None, node.value[part]
+            else:
+                break
+        return key, node
+
+    def mark(self, path: PathKey) -> tuple[int, int]:
+        """1-based line and column of the value at ``path``, or of its nearest parent."""
+        node = self._nodes(path)[1]
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def key_mark(self, path: PathKey) -> tuple[int, int]:
+        """Line and column of the key that introduces ``path`` (the value's when there is none)."""
+        key, node = self._nodes(path)
+        mark = (key or node).start_mark
+        return mark.line + 1, mark.column + 1
+
+
+def format_path(path: PathKey) -> str:
+    """``('progress', 2, 'date')`` → ``progress[2].date``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+#: A path under construction: (parent, key) pairs, flattened only when a problem needs it.
+_Where = Union[tuple[()], tuple["_Where", Union[str, int]]]
+
+
+def _flatten(where: _Where) -> PathKey:
+    parts: list[str | int] = []
+    while where:
+        where, part = where
+        parts.append(part)
+    return tuple(reversed(parts))
+
+
+class _Builder:
+    def __init__(self, path: str, check_aliases: bool) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self.seen: set[int] | None = set() if check_aliases else None
+
+    def problem(self, node: Node, where: _Where, message: str, fix: str) -> None:
+        mark = node.start_mark
+        self.problems.append(
+            Problem(self.path, mark.line + 1, mark.column + 1, format_path(_flatten(where)), message, fix)
+        )
+
+    def build(self, node: Node, where: _Where) -> Data | None:
+        if self.seen is not None:
+            if id(node) in self.seen:
+                self.problem(
+                    node, where, "使用了 YAML 别名（*引用），记录中不允许。",
+                    "把被引用的内容直接写出来，并删除 & 锚点和 * 别名。",
+                )
+                return None
+            self.seen.add(id(node))
+        if node.tag not in _DEFAULT_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.problem(
+                node, where, f"使用了 YAML 标签 {tag}，记录中不允许。",
+                "删除以 ! 开头的标签，只写值本身。",
+            )
+            return None
+        if isinstance(node, ScalarNode):
+            return str(node.value)
+        if isinstance(node, SequenceNode):
+            items: list[Data] = []
+            for index, child in enumerate(node.value):
+                value = self.build(child, (where, index))
+                if value is not None:
+                    items.append(value)
+            return items
+        mapping: dict[str, Data] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.problem(
+                    key_node, where, "字段名必须是简单文字。", "把字段名写成 `名称: 值` 的形式。"
+                )
+                continue
+            key = str(key_node.value)
+            if key in first_line:
+                self.problem(
+                    key_node, (where, key),
+                    f"字段 {key} 重复出现（第一次在第 {first_line[key]} 行），后一个会覆盖前一个，造成数据丢失。",
+                    f"合并两处 {key} 的内容，只保留一个 {key}。",
+                )
+                continue
+            first_line[key] = key_node.start_mark.line + 1
+            value = self.build(value_node, (where, key))
+            if value is not None:
+                mapping[key] = value
+        return mapping
+
+
+class _Loader(_CLoader):
+    """Composes with the C parser; every untagged node gets the plain default tag."""
+
+    _TAGS = {ScalarNode: "tag:yaml.org,2002:str", SequenceNode: "tag:yaml.org,2002:seq",
+             MappingNode: "tag:yaml.org,2002:map"}
+
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+        return self._TAGS[kind]
+
+
+def _line_col(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _yaml_error_problem(path: str, text: str, error: yaml.YAMLError) -> Problem:
+    mark = getattr(error, "problem_mark", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = str(getattr(error, "problem", "") or error) + " " + str(getattr(error, "context", "") or "")
+    source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    if "\t" in problem or "'\\t'" in problem:
+        return Problem(path, line, column, "", "这一行用了制表符（Tab）缩进，YAML 只认空格。",
+                       "把 Tab 换成空格（每级缩进 2 个空格）。")
+    if "：" in source_line:
+        return Problem(path, line, column, "", "这一行用了全角冒号「：」，YAML 只认半角冒号。",
+                       "把字段名后面的「：」改成半角「: 」（冒号后加一个空格）。")
+    if "mapping values are not allowed" in problem:
+        return Problem(path, line, column, "", "值里含有「: 」，YAML 把它当成了新的字段。",
+                       "给整段文字加上引号，或改用 | 多行写法。")
+    if "expected a single document" in problem:
+        return Problem(path, line, column, "", "文件里有多个 YAML 文档（出现了 ---）。",
+                       "一个文件只写一个督查事项，删除多余的 --- 分隔线。")
+    if "special characters are not allowed" in problem or "unacceptable character" in problem:
+        return Problem(path, line, column, "", "文件里有不可见的控制字符。",
+                       "删除该位置的不可见字符（常见于从网页或 Word 粘贴的文字）。")
+    if "found undefined alias" in problem or "found duplicate anchor" in problem:
+        return Problem(path, line, column, "", "使用了 YAML 锚点或别名（& 或 *），记录中不允许。",
+                       "把内容直接写出来，删除 & 和 *；若是正文里的 *，请给整段文字加引号。")
+    return Problem(path, line, column, "", f"YAML 格式错误：{problem.strip()}。",
+                   "检查这一行及上一行的缩进、冒号和引号是否成对。")
+
+
+def read_yaml(file: Path, display: str | None = None) -> tuple[YamlDocument | None, list[Problem]]:
+    """Read ``file``; return its document (None when unreadable) and every problem found.
+
+    Problems that do not stop reading (a BOM, a full-width colon inside a key that
+    still parsed) come back together with the document.
+    """
+    name = display if display is not None else str(file)
+    try:
+        with open(file, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        return None, [Problem(name, 0, 0, "", f"无法读取文件：{error.strerror}。", "检查文件是否存在、是否有读取权限。")]
+    return parse_yaml(raw, name)
+
+
+def parse_yaml(raw: bytes, name: str) -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse the bytes of one file (from disk or from git) as ``read_yaml`` does."""
+    problems: list[Problem] = []
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [Problem(name, 0, 0, "", f"文件过大（超过 {MAX_FILE_BYTES // 1024} KB）。",
+                              "一个文件只记录一个督查事项；附件材料请另存，不要写进记录。")]
+    if raw.startswith(_BOM):
+        problems.append(Problem(name, 1, 1, "", "文件开头有 BOM 标记（UTF-8 with BOM）。",
+                                "用编辑器另存为「UTF-8（无 BOM）」。"))
+        raw = raw[len(_BOM):]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _line_col(raw, error.start)
+        hint = ""
+        try:
+            raw.decode("gb18030")
+            hint = "文件似乎是 GBK/GB18030 编码。"
+        except UnicodeDecodeError:
+            pass
+        problems.append(Problem(name, line, column, "", f"文件不是 UTF-8 编码。{hint}",
+                                "用编辑器把文件另存为 UTF-8 编码。"))
+        return None, problems
+    for match in _FULLWIDTH_COLON_KEY.finditer(text):
+        line, column = _line_col(raw, len(text[: match.end() - 1].encode("utf-8")))
+        problems.append(Problem(name, line, column, match.group(1),
+                                "字段名后用了全角冒号「：」，YAML 只认半角冒号。",
+                                "把「：」改成半角「: 」（冒号后加一个空格）。"))
+    if problems and any("全角冒号" in p.message for p in problems):
+        return None, problems
+    for match in _TAB_INDENT.finditer(text):
+        line, column = _line_col(raw, len(text[: match.end() - 1].encode("utf-8")))
+        problems.append(Problem(name, line, column, "", "这一行用了制表符（Tab）缩进，YAML 只认空格。",
+                                "把 Tab 换成空格（每级缩进 2 个空格）。"))
+        return None, problems
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as error:
+        problems.append(_yaml_error_problem(name, text, error))
+        return None, problems
+    if node is None:
+        problems.append(Problem(name, 0, 0, "", "文件是空的。", "按模板填写，或用 `ducha new` 生成。"))
+        return None, problems
+    builder = _Builder(name, check_aliases="*" in text)
+    data = builder.build(node, ())
+    problems.extend(builder.problems)
+    if not isinstance(data, dict):
+        problems.append(Problem(name, 1, 1, "", "文件内容应是「字段: 值」的形式。",
+                                "按模板填写，每行写成 `字段名: 值`。"))
+        return None, problems
+    return YamlDocument(name, data, node), problems

@@ -1,0 +1,266 @@
+"""A 督查事项 as a frozen ``Case``, read from a record's plain data, and the stage derived from its facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Protocol, TypeVar
+
+from ducha.errors import Problem
+from ducha.io.yamlfile import PathKey, YamlDocument, format_path
+from ducha.schemas import load_schema
+from ducha.model.logs import LOG_KINDS, Extension, Followup, LogKind, Progress, Report, Review, Step, Urge
+from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
+
+CASES_DIR = "cases"
+#: 来源类型, in the order the schema lists them (the schema is the one place they are defined).
+CATEGORIES: tuple[str, ...] = tuple(load_schema("case")["properties"]["category"]["enum"])
+
+
+class Stage(Enum):
+    """Where a case stands. Derived from the record's facts, never stored."""
+
+    REGISTERED = "registered"
+    IN_PROGRESS = "in_progress"
+    PENDING_REVIEW = "pending_review"
+    RETURNED = "returned"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+    ARCHIVED = "archived"
+
+    @property
+    def label(self) -> str:
+        return _STAGE_LABELS[self]
+
+    @property
+    def is_open(self) -> bool:
+        return self in (Stage.IN_PROGRESS, Stage.RETURNED)
+
+
+_STAGE_LABELS = {
+    Stage.REGISTERED: "立项", Stage.IN_PROGRESS: "办理中", Stage.PENDING_REVIEW: "待审核",
+    Stage.RETURNED: "已退回", Stage.CLOSED: "已办结", Stage.CANCELLED: "已撤销", Stage.ARCHIVED: "已归档",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """依据: what the item was set up on."""
+
+    doc_no: str = ""
+    meeting: str = ""
+    leader: str = ""
+    instruction: str = ""
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """撤销 of the item, with who approved it."""
+
+    date: dt.date
+    reason: str
+    approved_by: str
+
+
+@dataclass(frozen=True)
+class Archive:
+    """归档: 档号 and 保管期限."""
+
+    date: dt.date
+    number: str
+    retention: str
+
+
+@dataclass(frozen=True)
+class Case:
+    """One 督查事项 as recorded in ``cases/<year>/<id>.yaml``."""
+
+    id: str
+    title: str
+    category: str
+    registered: dt.date
+    path: str
+    source: Source = Source()
+    requirements: str = ""
+    parent: str | None = None
+    assigned: dt.date | None = None
+    lead_unit: str | None = None
+    co_units: tuple[str, ...] = ()
+    owner: str = ""
+    time_limit: TimeLimit | None = None
+    progress: tuple[Progress, ...] = ()
+    urges: tuple[Urge, ...] = ()
+    extensions: tuple[Extension, ...] = ()
+    reports: tuple[Report, ...] = ()
+    reviews: tuple[Review, ...] = ()
+    followups: tuple[Followup, ...] = ()
+    cancelled: Cancellation | None = None
+    archive: Archive | None = None
+    visibility: str = "公开"
+    notes: str = ""
+
+    @property
+    def year(self) -> int:
+        return int(self.id.split("-")[-2])
+
+    def stage_on(self, today: dt.date | None = None) -> Stage:
+        """The stage from the facts dated on or before ``today`` (all facts when None)."""
+        def known(day: dt.date | None) -> bool:
+            return day is not None and (today is None or day <= today)
+
+        if self.archive is not None and known(self.archive.date):
+            return Stage.ARCHIVED
+        if self.cancelled is not None and known(self.cancelled.date):
+            return Stage.CANCELLED
+        # Reports and reviews alternate (validation enforces it): report 1, review 1, report 2…
+        reports = _count_on(self.reports, today)
+        reviews = _count_on(self.reviews, today)
+        if reports > reviews:
+            return Stage.PENDING_REVIEW
+        if reviews:
+            return Stage.CLOSED if self.reviews[reviews - 1].passed else Stage.RETURNED
+        if known(self.assigned):
+            return Stage.IN_PROGRESS
+        return Stage.REGISTERED
+
+    def closing_report(self, today: dt.date | None = None) -> Report | None:
+        """The report that closed the item (passed review), or the one awaiting review."""
+        stage = self.stage_on(today)
+        if stage in (Stage.CLOSED, Stage.PENDING_REVIEW, Stage.ARCHIVED):
+            return last_on(self.reports, today)
+        return None
+
+    def passed_on(self, today: dt.date | None = None) -> dt.date | None:
+        """The day the last report passed review, whatever happened after (撤销, 归档)."""
+        reports, reviews = _count_on(self.reports, today), _count_on(self.reviews, today)
+        if reviews and reviews >= reports and self.reviews[reviews - 1].passed:
+            return self.reviews[reviews - 1].date
+        return None
+
+    def closed_on(self, today: dt.date | None = None) -> dt.date | None:
+        """The day of the passing review, when the item is closed (and perhaps archived)."""
+        if self.cancelled is not None and (today is None or self.cancelled.date <= today):
+            return None
+        return self.passed_on(today)
+
+
+def log(case: Case, kind: LogKind) -> tuple[Any, ...]:
+    """The entries of one dated log of ``case``."""
+    entries: tuple[Any, ...] = getattr(case, kind.key)
+    return entries
+
+
+def events(case: Case) -> list[Step]:
+    """The case's own facts in date order: 立项, 交办, then every log's steps, 撤销, 归档."""
+    out = [Step(case.registered, "立项", case.title)]
+    if case.assigned is not None:
+        co = f"，协办：{'、'.join(case.co_units)}" if case.co_units else ""
+        out.append(Step(case.assigned, "交办", f"主办：{case.lead_unit}{co}"))
+    for kind in LOG_KINDS:
+        for entry in log(case, kind):
+            out += kind.steps(entry)
+    if case.cancelled is not None:
+        out.append(Step(case.cancelled.date, "撤销", f"{case.cancelled.reason}（{case.cancelled.approved_by}）"))
+    if case.archive is not None:
+        out.append(Step(case.archive.date, "归档", f"档号 {case.archive.number}，保管期限 {case.archive.retention}"))
+    return sorted(out, key=lambda step: step.date)  # stable: same-day steps keep their order
+
+
+def _count_on(entries: tuple[Any, ...], today: dt.date | None) -> int:
+    if today is None:
+        return len(entries)
+    return sum(1 for entry in entries if entry.date <= today)
+
+
+class _HasDate(Protocol):
+    @property
+    def date(self) -> dt.date: ...
+
+
+_Entry = TypeVar("_Entry", bound=_HasDate)
+
+
+def last_on(entries: Iterable[_Entry], today: dt.date | None) -> _Entry | None:
+    """The last entry of a date-sorted log dated on or before ``today``."""
+    found = None
+    for entry in entries:
+        if today is not None and entry.date > today:
+            break
+        found = entry
+    return found
+
+
+class _Reader:
+    """Turns a schema-valid document into a Case, collecting date problems on the way."""
+
+    def __init__(self, doc: YamlDocument) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def date(self, value: str | None, path: PathKey) -> dt.date | None:
+        if value is None:
+            return None
+        day = parse_date(value)
+        if day is None:
+            line, column = self.doc.mark(path)
+            self.problems.append(Problem(self.doc.path, line, column, format_path(path),
+                                         f"日期「{value}」不存在。", "写成实际存在的日期，格式 YYYY-MM-DD，如 2026-03-05。"))
+        return day
+
+    def limit(self, value: str | None, path: PathKey) -> TimeLimit | None:
+        if value is None:
+            return None
+        parsed = parse_time_limit(value)
+        if parsed is None:
+            line, column = self.doc.mark(path)
+            self.problems.append(Problem(self.doc.path, line, column, format_path(path),
+                                         f"办理时限「{value}」中的日期不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。"))
+        return parsed
+
+    def entries(self, kind: LogKind) -> Iterator[Any]:
+        for index, entry in enumerate(self.doc.data.get(kind.key, [])):
+            here: PathKey = (kind.key, index)
+            values: dict[str, Any] = {name: entry.get(name, "") for name in entry}
+            for name in kind.date_fields:
+                values[name] = self.date(entry.get(name), (*here, name))
+            for name in kind.limit_fields:
+                values[name] = self.limit(entry.get(name), (*here, name))
+            yield kind.entry(**values)
+
+    def case(self) -> Case | None:
+        data = self.doc.data
+        d = self.date
+        logs = {kind.key: tuple(self.entries(kind)) for kind in LOG_KINDS}
+        cancelled = archive = None
+        if "cancelled" in data:
+            c = data["cancelled"]
+            cancelled = Cancellation(d(c["date"], ("cancelled", "date")), c["reason"], c["approved_by"])  # type: ignore[arg-type]
+        if "archive" in data:
+            a = data["archive"]
+            archive = Archive(d(a["date"], ("archive", "date")), a["number"], a["retention"])  # type: ignore[arg-type]
+        registered = d(data["registered"], ("registered",))
+        assigned = d(data.get("assigned"), ("assigned",))
+        time_limit = self.limit(data.get("time_limit"), ("time_limit",))
+        if self.problems or registered is None:
+            return None
+        src = data.get("source", {})
+        return Case(
+            id=data["id"], title=data["title"], category=data["category"], registered=registered,
+            path=self.doc.path,
+            source=Source(src.get("doc_no", ""), src.get("meeting", ""), src.get("leader", ""),
+                          src.get("instruction", "")),
+            requirements=data.get("requirements", ""), parent=data.get("parent"), assigned=assigned,
+            lead_unit=data.get("lead_unit"), co_units=tuple(data.get("co_units", ())),
+            owner=data.get("owner", ""), time_limit=time_limit, **logs,
+            cancelled=cancelled, archive=archive, visibility=data.get("visibility", "公开"),
+            notes=data.get("notes", ""),
+        )
+
+
+def build_case(doc: YamlDocument) -> tuple[Case | None, list[Problem]]:
+    """A Case from a schema-valid document, or the dates that do not exist."""
+    reader = _Reader(doc)
+    case = reader.case()
+    return case, reader.problems

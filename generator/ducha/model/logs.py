@@ -1,0 +1,174 @@
+"""The dated logs of a case, and the one registry that says everything about each kind.
+
+A log is an append-only list in a record (``progress:``, ``urges:``…). Reading, events,
+validation, the guard's change detection, the audit wording, the 台账 and the outputs
+all walk ``LOG_KINDS``: a new dated log is its schema, its dataclass and one entry here
+(plus its own rules), and nothing else needs to learn its name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+import functools
+from dataclasses import dataclass, fields
+from typing import Any
+
+from ducha.model.timelimit import TimeLimit
+
+
+@dataclass(frozen=True)
+class Progress:
+    """办理进展: a unit's interim report."""
+
+    date: dt.date
+    summary: str
+    by: str = ""
+
+
+@dataclass(frozen=True)
+class Urge:
+    """督办/催办 by the office."""
+
+    date: dt.date
+    method: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Extension:
+    """延期: counts only once approved; sets a new date or extends from the old due date."""
+
+    requested: dt.date
+    reason: str
+    approved: dt.date | None = None
+    approved_by: str = ""
+    until: dt.date | None = None
+    time_limit: TimeLimit | None = None
+
+    @property
+    def date(self) -> dt.date:
+        """The day the entry was made (the request): the log is ordered by it."""
+        return self.requested
+
+    @property
+    def term(self) -> str:
+        """What is asked for: a new date, or a further time limit."""
+        return self.until.isoformat() if self.until else f"延长{self.time_limit}"
+
+
+@dataclass(frozen=True)
+class Report:
+    """办理报告: the formal reply, with its 发文字号 and 签发人."""
+
+    date: dt.date
+    doc_no: str
+    signer: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Review:
+    """审核 of the latest report: 通过 or 退回."""
+
+    date: dt.date
+    reviewer: str
+    result: str
+    opinion: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.result == "通过"
+
+
+@dataclass(frozen=True)
+class Followup:
+    """回访复核 / 回头看 after closing."""
+
+    date: dt.date
+    by: str
+    finding: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One dated step of a case's 办理经过, for timelines."""
+
+    date: dt.date
+    kind: str
+    text: str
+
+
+def _joined(first: str, rest: str, sep: str = "：") -> str:
+    return f"{first}{sep}{rest}" if first and rest else first or rest
+
+
+def _extension_steps(e: Any) -> list[Step]:
+    steps = [Step(e.requested, "申请延期", f"{e.term}；理由：{e.reason}")]
+    if e.approved is not None:
+        steps.append(Step(e.approved, "批准延期", f"{e.term}（{e.approved_by}）"))
+    return steps
+
+
+def _extension_wording(entry: Mapping[str, Any]) -> str:
+    term = entry.get("until") or f"延长{entry.get('time_limit', '')}"
+    return f"申请延期 {entry.get('requested', '')}（{term}）"
+
+
+def _review_wording(entry: Mapping[str, Any]) -> str:
+    opinion = entry.get("opinion") if entry.get("result") == "退回" else ""
+    short = str(opinion)[:29] + "…" if opinion and len(str(opinion)) > 30 else opinion
+    return f"审核：{entry.get('result', '')}{f'（{short}）' if short else ''}"
+
+
+@dataclass(frozen=True)
+class LogKind:
+    """Everything ducha knows about one kind of dated log.
+
+    ``steps`` gives the timeline steps of an entry; ``wording`` the audit trail's words for
+    a newly appended entry (from the plain data, as git stores it); ``after_assignment``
+    whether entries may only exist, and be dated, after 交办.
+    """
+
+    key: str
+    entry: type
+    date_field: str
+    label: str
+    steps: Callable[[Any], list[Step]]
+    wording: Callable[[Mapping[str, Any]], str]
+    after_assignment: bool = True
+
+    @functools.cached_property
+    def date_fields(self) -> tuple[str, ...]:
+        """Fields holding dates, read and checked as dates."""
+        return tuple(f.name for f in fields(self.entry) if f.name in _DATE_FIELDS)
+
+    @functools.cached_property
+    def limit_fields(self) -> tuple[str, ...]:
+        """Fields holding a 办理时限."""
+        return tuple(f.name for f in fields(self.entry) if f.name == "time_limit")
+
+
+_DATE_FIELDS = frozenset({"date", "requested", "approved", "until"})
+
+LOG_KINDS: tuple[LogKind, ...] = (
+    LogKind("progress", Progress, "date", "办理进展",
+            lambda e: [Step(e.date, "办理进展", _joined(e.by, e.summary))],
+            lambda d: f"新增办理进展 {d.get('date', '')}"),
+    LogKind("urges", Urge, "date", "督办",
+            lambda e: [Step(e.date, "督办", _joined(e.method, e.note))],
+            lambda d: f"新增督办（{d.get('method', '')}）{d.get('date', '')}"),
+    LogKind("extensions", Extension, "requested", "延期", _extension_steps, _extension_wording),
+    LogKind("reports", Report, "date", "办理报告",
+            lambda e: [Step(e.date, "办理报告", f"{e.doc_no}（签发：{e.signer}）：{e.summary}")],
+            lambda d: f"报送办理报告 {d.get('doc_no', '')}（{d.get('date', '')}）"),
+    LogKind("reviews", Review, "date", "审核",
+            lambda e: [Step(e.date, f"审核{e.result}", _joined(e.reviewer, e.opinion))],
+            _review_wording, after_assignment=False),
+    LogKind("followups", Followup, "date", "回访复核",
+            lambda e: [Step(e.date, "回访复核", _joined(e.by, e.finding))],
+            lambda d: f"回访复核 {d.get('date', '')}", after_assignment=False),
+)
+LOGS: Mapping[str, LogKind] = {kind.key: kind for kind in LOG_KINDS}
+#: What approving an extension adds to its entry; nothing else may change in it.
+APPROVAL_KEYS = frozenset({"approved", "approved_by"})

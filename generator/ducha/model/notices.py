@@ -1,0 +1,51 @@
+"""Issued 通报 and 督查专报 as records.
+
+An issued notice is ``notices/<year>/<year>-<NNN>.yaml``: written once by
+``ducha report --issue``, never edited afterwards (the guard refuses it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+NOTICES_DIR = "notices"
+BULLETINS_DIR = "bulletins"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A unit praised or criticised in a notice, with the reason and the cases behind it."""
+
+    unit: str
+    reason: str
+    cases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """An issued 通报."""
+
+    path: str
+    number: int
+    doc_no: str
+    date: dt.date
+    period: str
+    data_commit: str
+    praised: tuple[Mention, ...]
+    criticised: tuple[Mention, ...]
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    """One issue of 《督查专报》."""
+
+    path: str
+    number: int
+    date: dt.date
+    title: str
+    reports_problem: bool
+
+
+def notice_path(year: int, number: int) -> str:
+    return f"{NOTICES_DIR}/{year}/{year}-{number:03d}.yaml"

@@ -1,0 +1,91 @@
+"""Documents for one case, in the same 公文 layout as the 通报.
+
+- 督查通知单 (交办): what is assigned, to whom, by when, and how to report.
+- 督查催办单: escalates with the light — 蓝色 while there is time, 黄色 near the due date,
+  红色 once it has passed.
+- 办理情况报告 (一事一报): the case's course and result, for the leadership.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from docx.shared import RGBColor
+
+from ducha.rules.deadlines import Light, Status, effective_time_limit
+from ducha.model.office import Office
+from ducha.model.case import events
+from .gongwen import HEI, RED, masthead, new_document, para, signature, table, title
+
+KINDS = ("notice", "urge", "report")
+URGE_LEVELS = {Light.RED: ("红色", RED), Light.YELLOW: ("黄色", RGBColor(0xC8, 0x8A, 0x00))}
+BLUE = ("蓝色", RGBColor(0x1F, 0x4E, 0x9D))
+
+
+def _facts(doc: object, office: Office, status: Status) -> None:
+    case = status.case
+    limit = effective_time_limit(case, office)
+    due = f"{status.due}{'（暂定，该年放假安排尚未公布）' if status.provisional else ''}" if status.due else "—"
+    rows = [["编号", case.id], ["事项名称", case.title], ["来源类型", case.category]]
+    for name, value in (("文号", case.source.doc_no), ("会议", case.source.meeting), ("批示领导", case.source.leader),
+                        ("批示摘录", case.source.instruction), ("任务要求", case.requirements)):
+        if value:
+            rows.append([name, value])
+    rows += [["主办单位", case.lead_unit or "—"], ["协办单位", "、".join(case.co_units) or "—"],
+             ["交办日期", str(case.assigned or "—")], ["办理时限", str(limit or "—")], ["到期日", due]]
+    table(doc, ["项目", "内容"], rows, [30, 126])
+
+
+def write_case_doc(kind: str, office: Office, status: Status, output: Path, today: dt.date) -> None:
+    """Write the ``kind`` document (notice, urge, report) for one case."""
+    case = status.case
+    doc = new_document()
+    full = {u.name: u.full_name for u in office.units}
+    lead = full.get(case.lead_unit or "", case.lead_unit or "")
+    if kind == "notice":
+        masthead(doc, office.name, f"督查通知〔{case.year}〕{case.id.rsplit('-', 1)[1]}号")
+        title(doc, "督查通知单")
+        para(doc, f"{lead}：", indent=False)
+        para(doc, f"现将「{case.title}」交由你单位主办" + (f"，{'、'.join(case.co_units)}协办" if case.co_units else "") +
+             "，请按以下要求抓好落实。")
+        _facts(doc, office, status)
+        para(doc, "办理要求", HEI)
+        para(doc, f"一、请于{status.due or '规定时限'}前以正式公文报送办理报告，写明发文字号、签发人，加盖单位公章。")
+        para(doc, "二、一时难以办结的，应报告阶段性进展，并续报直至办结；确需延期的，应在到期前提出书面申请，说明原因和进展。")
+        para(doc, "三、主办单位负责组织协办单位共同办理，协办单位应积极配合。")
+    elif kind == "urge":
+        name, color = URGE_LEVELS.get(status.light, BLUE)
+        masthead(doc, office.name, f"督查催办〔{today.year}〕{case.id.rsplit('-', 1)[1]}-{len(case.urges) + 1}号", color)
+        title(doc, f"督查催办单（{name}）")
+        para(doc, f"{lead}：", indent=False)
+        state = (f"已超过办理时限{status.days_overdue}天" if status.light is Light.RED else
+                 f"距到期仅剩{status.working_days_left}个工作日" if status.light is Light.YELLOW else
+                 f"到期日为{status.due}")
+        para(doc, f"你单位主办的「{case.title}」（{case.id}）{state}，尚未报送办理结果。"
+                  f"这是第{len(case.urges) + 1}次催办，请高度重视，抓紧办理。")
+        _facts(doc, office, status)
+        if case.urges:
+            table(doc, ["日期", "督查方式", "情况"], [[str(u.date), u.method, u.note] for u in case.urges], [26, 30, 100])
+        deadline = "3个工作日内" if status.light is Light.RED else "到期日前"
+        para(doc, f"请于{deadline}报送办理结果或书面说明原因；逾期不报的，将按规定予以通报。")
+    elif kind == "report":
+        masthead(doc, office.name, f"督查报告〔{today.year}〕{case.id.rsplit('-', 1)[1]}号")
+        title(doc, f"关于「{case.title}」办理情况的报告")
+        para(doc, f"{case.source.leader or '领导'}：", indent=False)
+        para(doc, "一、基本情况", HEI)
+        para(doc, f"该事项于{case.registered}立项，{case.assigned or '尚未'}交办{lead}主办"
+                  + (f"，{'、'.join(case.co_units)}协办" if case.co_units else "") + f"。目前{status.stage.label}。")
+        para(doc, "二、办理过程", HEI)
+        table(doc, ["日期", "环节", "情况"], [[str(e.date), e.kind, e.text] for e in events(case)], [26, 26, 104])
+        para(doc, "三、办理结果", HEI)
+        last = case.reports[-1] if case.reports else None
+        para(doc, f"{lead}以{last.doc_no}（签发人：{last.signer}）报告：{last.summary}" if last else "承办单位尚未报送办理报告。")
+        if case.reviews:
+            review = case.reviews[-1]
+            para(doc, f"督查室审核意见：{review.result}{'，' + review.opinion if review.opinion else ''}。")
+    else:
+        raise ValueError(kind)
+    signature(doc, office.name, today)
+    doc.core_properties.title = f"{case.id} {case.title}"
+    doc.save(str(output))

@@ -1,0 +1,258 @@
+"""Turning results into text for people and JSON/CSV for machines. No checking happens here."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Sequence
+
+from ducha.rules.deadlines import Light, Status
+from ducha.errors import Problem
+from ducha.rules.escalation import consequence
+from typing import TYPE_CHECKING
+
+from ducha.model.case import Case, Stage, events
+
+if TYPE_CHECKING:  # keeps GitPython out of commands that never read history
+    from ducha.repo.audit import AuditTrail
+    from ducha.rules.period_report import PeriodReport
+    from ducha.rules.period_report import Item
+
+_ANSI = {Light.RED: "\x1b[31m", Light.YELLOW: "\x1b[33m", Light.GREEN: "\x1b[32m",
+         Light.LATE: "\x1b[35m", Light.DONE: "\x1b[36m", Light.NONE: ""}
+_RESET = "\x1b[0m"
+
+
+def problems_text(problems: Sequence[Problem], files: int) -> str:
+    """One line per problem (file:line:column: field: what is wrong. 修改：the fix), then a summary."""
+    lines = []
+    for p in problems:
+        where = f"{p.file}:{p.line}:{p.column}" if p.line else p.file
+        field = f" [{p.field}]" if p.field else ""
+        lines.append(f"{where}:{field} {p.message} 修改：{p.fix}")
+    if problems:
+        affected = len({p.file for p in problems})
+        lines.append(f"检查了 {files} 个文件，发现 {len(problems)} 个问题（涉及 {affected} 个文件）。")
+    else:
+        lines.append(f"检查了 {files} 个文件，全部通过。")
+    return "\n".join(lines) + "\n"
+
+
+def problems_json(problems: Sequence[Problem], files: int) -> str:
+    """``{"files": N, "problems": [{file, line, column, field, message, fix}, …]}``."""
+    payload = {
+        "files": files,
+        "ok": not problems,
+        "problems": [
+            {"file": p.file, "line": p.line, "column": p.column, "field": p.field,
+             "message": p.message, "fix": p.fix}
+            for p in problems
+        ],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+#: East Asian Wide and Fullwidth characters (CJK, kana, hangul, full-width forms): two columns.
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+                   "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
+
+
+def display_width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` columns (with …) and padded to exactly that width."""
+    used = display_width(text)
+    if used > width:
+        cut, used = [], 1  # room for the ellipsis
+        for ch in text:
+            w = 2 if _WIDE.match(ch) else 1
+            if used + w > width:
+                break
+            cut.append(ch)
+            used += w
+        text = "".join(cut) + "…"
+    return text + " " * (width - used)
+
+
+def light_label(status: Status) -> str:
+    """The light in words; a report still awaiting review is 报送, not yet 办结."""
+    if status.stage is Stage.PENDING_REVIEW and status.light in (Light.DONE, Light.LATE):
+        return "按期报送" if status.light is Light.DONE else "超期报送"
+    return status.light.label
+
+
+def _remaining(status: Status) -> str:
+    if status.light is Light.RED:
+        return f"超期{status.days_overdue}天"
+    if status.light is Light.LATE:
+        return f"超期{status.days_overdue}天"
+    if status.working_days_left is not None:
+        return f"剩{status.working_days_left}个工作日"
+    return ""
+
+
+def flags(status: Status) -> str:
+    """Short Chinese notes: 已延期, 需续报, 待回头看, 暂定."""
+    out = []
+    if status.extended:
+        out.append("已延期")
+    if status.progress_overdue:
+        out.append("需续报")
+    if status.followup_due:
+        out.append("待回头看")
+    if status.provisional:
+        out.append("到期日暂定（节假日未公布）")
+    return "，".join(out)
+
+
+def status_table(board: Sequence[Status], color: bool) -> str:
+    """The Chinese status table, one row per case, coloured by light."""
+    header = ["灯", "编号", "事项名称", "主办单位", "阶段", "到期日", "剩余/超期", "备注"]
+    widths = [8, 13, 30, 12, 6, 10, 14, 0]
+    rows = [[light_label(s), s.case.id, s.case.title, s.case.lead_unit or "—", s.stage.label,
+             s.due.isoformat() if s.due else "—", _remaining(s), flags(s)] for s in board]
+    out = ["  ".join(fit(h, w) if w else h for h, w in zip(header, widths)).rstrip()]
+    for status, row in zip(board, rows):
+        line = "  ".join(fit(cell, w) if w else cell for cell, w in zip(row, widths)).rstrip()
+        if color and _ANSI[status.light]:
+            line = f"{_ANSI[status.light]}{line}{_RESET}"
+        out.append(line)
+    counts = {light: sum(1 for s in board if s.light is light) for light in Light}
+    today = board[0].today.isoformat() if board else ""
+    out.append(f"共 {len(board)} 项（{today}）：红灯 {counts[Light.RED]}，黄灯 {counts[Light.YELLOW]}，"
+               f"绿灯 {counts[Light.GREEN]}，按期办结 {counts[Light.DONE]}，超期办结 {counts[Light.LATE]}。")
+    if any(s.provisional for s in board):
+        out.append("注意：部分到期日涉及尚未公布放假安排的年份，按周一至周五推算，仅供参考；"
+                   "请在 office.yaml 的 holiday_overrides 中补充当年安排。")
+    return "\n".join(out) + "\n"
+
+
+def status_json(board: Sequence[Status]) -> str:
+    """A JSON array, one case per line: readable, diff-friendly, and json's C encoder
+    (``indent=`` would fall back to the pure-Python one, several times slower)."""
+    rows = [json.dumps(s.as_json(), ensure_ascii=False) for s in board]
+    return "[\n" + ",\n".join(rows) + "\n]\n" if rows else "[]\n"
+
+
+def status_csv(board: Sequence[Status]) -> str:
+    """CSV with the JSON keys as header; co-units joined with 、."""
+    buffer = io.StringIO()
+    keys = list(board[0].as_json()) if board else ["id"]
+    writer = csv.DictWriter(buffer, fieldnames=keys, lineterminator="\n")
+    writer.writeheader()
+    for status in board:
+        row = status.as_json()
+        row["co_units"] = "、".join(status.case.co_units)
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def audit_text(trail: AuditTrail) -> str:
+    """The git audit trail: who changed what, when, and who approved it."""
+    lines = []
+    for e in trail.entries:
+        approved = f"  审核：{'、'.join(e.reviewers)}" if e.reviewers else ""
+        merged = f"（经合并提交 {e.merged_in}）" if e.merged_in and e.reviewers else ""
+        lines.append(f"  {e.date:%Y-%m-%d %H:%M}  {e.author}  {e.commit}  {e.change}{approved}{merged}")
+        lines.append(f"      提交说明：{e.subject}")
+    return "\n".join(lines)
+
+
+def timeline_text(case: Case, trail: AuditTrail | None) -> str:
+    """A case's 办理经过 and its audit trail, as plain text (for the terminal and the archive)."""
+    head = [f"{case.id} {case.title}",
+            f"来源类型：{case.category}    主办单位：{case.lead_unit or '—'}    协办单位：{'、'.join(case.co_units) or '—'}"]
+    if case.archive is not None:
+        head.append(f"档号：{case.archive.number}（保管期限 {case.archive.retention}）")
+    body = ["", "办理经过"] + [f"  {e.date}  {e.kind}  {e.text}" for e in events(case)]
+    if trail is not None and trail.entries:
+        body += ["", f"审计记录（git 提交历史，截至 {trail.head[:8]}）", audit_text(trail)]
+    else:
+        body += ["", "审计记录：尚无提交历史。"]
+    return "\n".join(head + body) + "\n"
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "｜").replace("\n", " ")
+
+
+def _items_table(items: "Sequence[Item]") -> list[str]:
+    if not items:
+        return ["无。"]
+    rows = ["| 序号 | 编号 | 事项 | 主办单位 | 情况 |", "| --- | --- | --- | --- | --- |"]
+    rows += [f"| {n} | {i.id} | {_cell(i.title)} | {_cell(i.unit)} | {_cell(i.detail)} |" for n, i in enumerate(items, 1)]
+    return rows
+
+
+def rate_text(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.1%}"
+
+
+def report_markdown(report: "PeriodReport") -> str:
+    """The 通报 in Markdown: every number beside the list it counts."""
+    t = report.totals()
+    p = report.period
+    out = [f"# {report.office}督查通报（{p.label}）", "",
+           f"> 统计期间：{p.start} 至 {p.end}；数据截至 {report.today}；数据提交 {report.data_commit}。", "",
+           "## 一、总体情况", "",
+           f"本期新立项 {t['新立项']} 项；办结 {t['办结']} 项，其中按期办结 {t['按期办结']} 项、超期办结 {t['超期办结']} 项，"
+           f"按期办结率 {rate_text(report.rate)}；截至 {report.today} 超期未办结 {t['超期未办结']} 项；"
+           f"批准延期 {t['延期']} 次；退回重办 {t['退回重办']} 次；回头看 {t['回头看']} 次。", "",
+           "| 指标 | 数量 |", "| --- | --- |"] + [f"| {k} | {v} |" for k, v in t.items()] + [
+           "", "## 二、各单位办理情况", "", "主办事项按按期办结率排序；协办事项另列。", "",
+           "| 排名 | 单位 | 办结 | 按期 | 超期 | 按期办结率 | 超期未办结 | 协办事项 | 本年度被通报批评 |",
+           "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for n, r in enumerate(report.units, 1):
+        criticised = f"{r.criticised_this_year}次（{r.consequence}）" if r.criticised_this_year else "—"
+        out.append(f"| {n} | {r.unit} | {r.closed} | {r.on_time} | {r.late} | {rate_text(r.rate)} | {r.overdue_open} | "
+                   f"{r.co_handled} | {criticised} |")
+    sections = [("三、新立项事项", report.registered), ("四、办结事项（按期）", report.closed_on_time),
+                ("五、办结事项（超期）", report.closed_late), ("六、超期未办结事项", report.overdue),
+                ("七、退回重办", report.returned), ("八、延期事项", report.extended), ("九、回头看情况", report.followups)]
+    for title, items in sections:
+        out += ["", f"## {title}（{len(items)}）", ""] + _items_table(items)
+    tally = {r.unit: r.criticised_this_year for r in report.units}
+    out += ["", f"## 十、拟通报表扬（{len(report.praise)}）", ""]
+    out += [f"{n}. {p.unit}：{p.reason}（{'、'.join(p.cases)}）。" for n, p in enumerate(report.praise, 1)] or ["无。"]
+    out += ["", f"## 十一、拟通报批评（{len(report.criticism)}）", ""]
+    for n, c in enumerate(report.criticism, 1):
+        after = tally.get(c.unit, 0) + 1
+        out.append(f"{n}. {c.unit}：{c.reason}。如本通报印发，为本年度第{after}次通报批评，按规定{consequence(after)}。")
+    if not report.criticism:
+        out.append("无。")
+    if report.bulletins is not None:
+        b = report.bulletins
+        out += ["", "## 十二、督查专报", "",
+                f"{b.year}年已报送《督查专报》{b.issued}期，其中反映问题{b.on_problems}期；"
+                f"年度任务不少于{b.quota}期，其中反映问题不少于{b.problems_needed}期"
+                f"（尚差{max(b.quota - b.issued, 0)}期，反映问题尚差{max(b.problems_needed - b.on_problems, 0)}期）。"]
+    return "\n".join(out) + "\n"
+
+
+def report_json(report: "PeriodReport") -> str:
+    """The report for machines; dates as ISO strings, keys stable."""
+    import dataclasses
+
+    def plain(value: object) -> object:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            data = {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+            for name in ("rate", "consequence", "problems_needed", "closed"):
+                if hasattr(type(value), name) and isinstance(getattr(type(value), name), property):
+                    data[name] = plain(getattr(value, name))
+            return data
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        return value
+
+    payload = plain(report)
+    assert isinstance(payload, dict)
+    payload["totals"] = report.totals()
+    return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"

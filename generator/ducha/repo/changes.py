@@ -1,0 +1,156 @@
+"""What changed between two versions of a record, in the office's own words.
+
+Pure: it compares plain data (as ``yamlfile`` reads it). The audit trail shows these
+changes; the guard refuses the ones that rewrite history instead of adding to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from ducha.rules import schema as schemas
+from ducha.io.yamlfile import PathKey
+
+#: Append-only logs: a new entry is added at the end; an existing one is never edited or removed.
+LOGS = ("progress", "urges", "extensions", "reports", "reviews", "followups")
+#: Facts fixed once written: 立项 and 交办 dates, and the id.
+FIXED = ("id", "registered", "assigned")
+#: One-time blocks: once there, they stay as written.
+ONCE = ("cancelled", "archive")
+#: A version whose data did not change (comments, spacing, or a move).
+UNCHANGED = "格式调整（内容未变）"
+#: What approving an extension adds to its entry; nothing else may change in it.
+APPROVAL_KEYS = frozenset({"approved", "approved_by"})
+
+
+class Kind(Enum):
+    """Whether a change adds to the record or rewrites it."""
+
+    ADDED = "added"  # allowed: new entries, new facts, ordinary field edits
+    REWRITTEN = "rewritten"  # refused by the guard
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change, located at ``path`` in the newer version (the older when removed)."""
+
+    kind: Kind
+    path: PathKey
+    text: str
+    in_old: bool = False  # the path points into the older version (something removed)
+
+
+def _name(key: str) -> str:
+    return schemas.label("case", (key,)).strip("「」")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return "、".join(_show(v) for v in value) or "（空）"
+    if isinstance(value, dict):
+        return "；".join(f"{k}: {_show(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _short(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _term(data: dict[str, Any], upto: int) -> str:
+    """The time limit in force before extension ``upto``: the last approved term, or the original."""
+    for extension in reversed(data.get("extensions", [])[:upto]):
+        if "approved" in extension:
+            return str(extension.get("until") or f"再延长{extension.get('time_limit', '')}")
+    return str(data.get("time_limit", "默认时限"))
+
+
+def _extension_text(data: dict[str, Any], index: int) -> str:
+    extension = data["extensions"][index]
+    new = extension.get("until") or f"再延长{extension.get('time_limit', '')}"
+    return f"办理时限 {_term(data, index)} → {new}（延期，{extension.get('approved_by', '')}批准）"
+
+
+def _appended(data: dict[str, Any], key: str, index: int) -> str:
+    entry = data[key][index]
+    if key == "progress":
+        return f"新增办理进展 {entry.get('date', '')}"
+    if key == "urges":
+        return f"新增督办（{entry.get('method', '')}）{entry.get('date', '')}"
+    if key == "extensions":
+        if "approved" in entry:
+            return _extension_text(data, index)
+        term = entry.get("until") or f"延长{entry.get('time_limit', '')}"
+        return f"申请延期 {entry.get('requested', '')}（{term}）"
+    if key == "reports":
+        return f"报送办理报告 {entry.get('doc_no', '')}（{entry.get('date', '')}）"
+    if key == "reviews":
+        opinion = f"（{_short(entry['opinion'])}）" if entry.get("result") == "退回" and entry.get("opinion") else ""
+        return f"审核：{entry.get('result', '')}{opinion}"
+    return f"回访复核 {entry.get('date', '')}"
+
+
+def _log_changes(key: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    before, after = old.get(key, []), new.get(key, [])
+    if not isinstance(before, list) or not isinstance(after, list):
+        return [Change(Kind.REWRITTEN, (key,), f"{_name(key)}的结构被改写")]
+    changes: list[Change] = []
+    for index in range(min(len(before), len(after))):
+        was, now = before[index], after[index]
+        if was == now:
+            continue
+        if (key == "extensions" and isinstance(was, dict) and isinstance(now, dict)
+                and "approved" not in was and set(now) - set(was) <= APPROVAL_KEYS
+                and {k: v for k, v in now.items() if k not in APPROVAL_KEYS} == was):
+            changes.append(Change(Kind.ADDED, (key, index), _extension_text(new, index)))
+        else:
+            changes.append(Change(Kind.REWRITTEN, (key, index), f"改写了{_name(key)}第{index + 1}条"))
+    for index in range(len(after), len(before)):
+        changes.append(Change(Kind.REWRITTEN, (key, index), f"删除了{_name(key)}第{index + 1}条", in_old=True))
+    for index in range(len(before), len(after)):
+        changes.append(Change(Kind.ADDED, (key, index), _appended(new, key, index)))
+    return changes
+
+
+def compare(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Change]:
+    """The changes from ``old`` to ``new`` (None: the file did not exist / was deleted)."""
+    if old is None and new is None:
+        return []
+    if old is None:
+        assert new is not None
+        return [Change(Kind.ADDED, (), "立项")]
+    if new is None:
+        return [Change(Kind.REWRITTEN, (), "删除了记录文件", in_old=True)]
+    changes: list[Change] = []
+    for key in dict.fromkeys([*old, *new]):
+        if key in LOGS:
+            changes += _log_changes(key, old, new)
+            continue
+        was, now = old.get(key), new.get(key)
+        if was == now:
+            continue
+        name = _name(key)
+        if key in FIXED and was is not None:
+            text = f"{name} {_show(was)} → {_show(now)}" if now is not None else f"删除了{name}"
+            changes.append(Change(Kind.REWRITTEN, (key,), f"改写了{text}", in_old=now is None))
+        elif key in ONCE and was is not None:
+            changes.append(Change(Kind.REWRITTEN, (key,), f"改写了{name}", in_old=now is None))
+        elif key == "cancelled":
+            changes.append(Change(Kind.ADDED, (key,), f"撤销（{_short(_show(now.get('reason', '')))}）"
+                                  if isinstance(now, dict) else "撤销"))
+        elif key == "archive":
+            changes.append(Change(Kind.ADDED, (key,), f"归档（档号 {now.get('number', '')}）"
+                                  if isinstance(now, dict) else "归档"))
+        elif was is None:
+            changes.append(Change(Kind.ADDED, (key,), f"{name} 设为 {_short(_show(now))}"))
+        elif now is None:
+            changes.append(Change(Kind.ADDED, (key,), f"删除{name}（原为 {_short(_show(was))}）", in_old=True))
+        else:
+            changes.append(Change(Kind.ADDED, (key,), f"{name} {_short(_show(was))} → {_short(_show(now))}"))
+    return changes
+
+
+def describe(old: dict[str, Any] | None, new: dict[str, Any] | None) -> str:
+    """All changes as one line, e.g. ``新增办理进展 2026-03-05；审核：通过``."""
+    return "；".join(change.text for change in compare(old, new)) or UNCHANGED

@@ -1,0 +1,123 @@
+"""China's working-day calendar: statutory holidays off, 调休 make-up days on.
+
+Built once into prefix-count arrays, so every query is O(1). Years the
+``chinesecalendar`` package does not know, and the office has not described in
+office.yaml, are counted Monday to Friday and every answer touching them is marked
+provisional: a guessed due date must never pass for a known one.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import chinese_calendar
+
+from ducha.model.office import YearOverride
+
+FIRST_YEAR = 2000
+#: Records stop at 2099; validation keeps every time limit within ten years of its start.
+LAST_YEAR = 2110
+_BASE = dt.date(FIRST_YEAR, 1, 1).toordinal()
+
+#: The years the package's State Council notices cover.
+PACKAGE_YEARS = frozenset(day.year for day in chinese_calendar.holidays)
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A computed day, and whether a year without an official notice went into it."""
+
+    date: dt.date
+    provisional: bool = False
+
+
+class Calendar:
+    """Working days from FIRST_YEAR to LAST_YEAR, with the office's overrides applied."""
+
+    def __init__(self, overrides: Mapping[int, YearOverride] | None = None) -> None:
+        overrides = overrides or {}
+        off = {day.toordinal() for day in chinese_calendar.holidays}
+        on = {day.toordinal() for day in chinese_calendar.workdays}
+        for override in overrides.values():
+            off = (off - {d.toordinal() for d in override.workdays}) | {d.toordinal() for d in override.holidays}
+            on = (on - {d.toordinal() for d in override.holidays}) | {d.toordinal() for d in override.workdays}
+        self.known_years = PACKAGE_YEARS | frozenset(overrides)
+        self._workday_before: list[int] = []  # working days strictly before index i
+        self._unknown_before: list[int] = []  # unknown-year days strictly before index i
+        self._workdays: list[int] = []  # ordinal of the k-th working day (0-based)
+        work = unknown = 0
+        for year in range(FIRST_YEAR, LAST_YEAR + 1):
+            guessed = year not in self.known_years
+            for ordinal in range(dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal() + 1):
+                self._workday_before.append(work)
+                self._unknown_before.append(unknown)
+                unknown += guessed
+                # date.fromordinal(n).weekday() == (n - 1) % 7, without making a date per day
+                if ordinal in on or ((ordinal - 1) % 7 < 5 and ordinal not in off):
+                    self._workdays.append(ordinal)
+                    work += 1
+        self._workday_before.append(work)
+        self._unknown_before.append(unknown)
+
+    def _index(self, day: dt.date) -> int:
+        index = day.toordinal() - _BASE
+        if not 0 <= index < len(self._workday_before) - 1:
+            raise ValueError(f"{day} is outside {FIRST_YEAR}–{LAST_YEAR}")
+        return index
+
+    def is_known(self, day: dt.date) -> bool:
+        """Whether ``day``'s year has an official notice (package or office override)."""
+        return day.year in self.known_years
+
+    def is_workday(self, day: dt.date) -> bool:
+        i = self._index(day)
+        return self._workday_before[i + 1] > self._workday_before[i]
+
+    def provisional_between(self, after: dt.date, through: dt.date) -> bool:
+        """Whether any day in (after, through] lies in a year without a notice."""
+        if through <= after:
+            return False
+        return self._unknown_before[self._index(through) + 1] > self._unknown_before[self._index(after) + 1]
+
+    def workdays_between(self, after: dt.date, through: dt.date) -> int:
+        """How many working days lie in (after, through]; 0 when through <= after."""
+        if through <= after:
+            return 0
+        return self._workday_before[self._index(through) + 1] - self._workday_before[self._index(after) + 1]
+
+    def add_workdays(self, start: dt.date, count: int) -> Dated:
+        """The ``count``-th working day strictly after ``start`` (start itself not counted)."""
+        if count < 1:
+            raise ValueError("count must be at least 1")
+        position = self._workday_before[self._index(start) + 1] + count - 1
+        if position >= len(self._workdays):
+            raise ValueError(f"{count} working days after {start} is past {LAST_YEAR}")
+        day = dt.date.fromordinal(self._workdays[position])
+        return Dated(day, self.provisional_between(start, day))
+
+    def roll_forward(self, day: dt.date, since: dt.date) -> Dated:
+        """``day`` if it is a working day, else the next one; provisional if (since, result] is."""
+        position = self._workday_before[self._index(day)]
+        result = dt.date.fromordinal(self._workdays[position])
+        return Dated(result, self.provisional_between(since, result))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day number ``months`` later, or that month's last day (《民法典》第二百零二条)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
+
+
+@functools.lru_cache(maxsize=8)
+def _cached(key: tuple[tuple[int, YearOverride], ...]) -> Calendar:
+    return Calendar(dict(key))
+
+
+def calendar_for(overrides: Mapping[int, YearOverride]) -> Calendar:
+    """The calendar for an office's overrides, built once per process."""
+    return _cached(tuple(sorted(overrides.items())))

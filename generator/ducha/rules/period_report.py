@@ -1,0 +1,208 @@
+"""The 通报: what happened in a period, who was on time, who is late, whom to praise or criticise.
+
+Every total is the length of a list the report also carries, so each number reconciles
+exactly with the items beside it. Statuses are as of ``today`` (at most the period's end):
+the same records, period and day always give the same report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ducha.rules.deadlines import Light, Status, status_board
+from ducha.rules.metrics import CLOSED_STAGES
+from ducha.load import load_all
+from ducha.model.notices import Bulletin, Mention, Notice
+from ducha.rules.escalation import consequence, criticism_tally
+from ducha.model.office import Office
+from ducha.rules.periods import Period
+from ducha.model.case import Case
+from ducha.rules.calendar import Calendar, calendar_for
+
+
+@dataclass(frozen=True)
+class Item:
+    """One case in one of the report's lists, with what puts it there."""
+
+    id: str
+    title: str
+    unit: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """A lead unit's record in the period, and where its criticisms stand this year."""
+
+    unit: str
+    closed: int
+    on_time: int
+    late: int
+    overdue_open: int
+    co_handled: int
+    criticised_this_year: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.on_time / self.closed if self.closed else None
+
+    @property
+    def consequence(self) -> str:
+        return consequence(self.criticised_this_year)
+
+
+@dataclass(frozen=True)
+class BulletinProgress:
+    """督查专报 this year against the quota."""
+
+    year: int
+    issued: int
+    on_problems: int
+    quota: int
+    problem_share: int
+
+    @property
+    def problems_needed(self) -> int:
+        return -(-self.quota * self.problem_share // 100)
+
+
+@dataclass(frozen=True)
+class PeriodReport:
+    """Everything a 通报 says, ready for Markdown, JSON or DOCX."""
+
+    office: str
+    period: Period
+    today: dt.date
+    data_commit: str
+    registered: tuple[Item, ...]
+    closed_on_time: tuple[Item, ...]
+    closed_late: tuple[Item, ...]
+    overdue: tuple[Item, ...]
+    extended: tuple[Item, ...]
+    returned: tuple[Item, ...]
+    followups: tuple[Item, ...]
+    units: tuple[UnitRow, ...]
+    praise: tuple[Mention, ...]  # proposed: a notice issued from this report makes them final
+    criticism: tuple[Mention, ...]
+    bulletins: BulletinProgress | None = None
+    notices_this_year: tuple[str, ...] = field(default=())
+
+    @property
+    def closed(self) -> int:
+        return len(self.closed_on_time) + len(self.closed_late)
+
+    @property
+    def rate(self) -> float | None:
+        return len(self.closed_on_time) / self.closed if self.closed else None
+
+    def totals(self) -> dict[str, int]:
+        return {"新立项": len(self.registered), "办结": self.closed, "按期办结": len(self.closed_on_time),
+                "超期办结": len(self.closed_late), "超期未办结": len(self.overdue), "延期": len(self.extended),
+                "退回重办": len(self.returned), "回头看": len(self.followups)}
+
+
+def _item(case: Case, detail: str) -> Item:
+    return Item(case.id, case.title, case.lead_unit or "—", detail)
+
+
+def _sorted(items: list[Item]) -> tuple[Item, ...]:
+    return tuple(sorted(items, key=lambda i: (i.unit, i.id, i.detail)))
+
+
+def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice], bulletins: Sequence[Bulletin],
+                 period: Period, today: dt.date, data_commit: str) -> PeriodReport:
+    """The 通报 for ``period`` as of ``today`` (clamped to the period's end)."""
+    today = min(today, period.end)
+    calendar = calendar_for(office.holiday_overrides)
+    statuses = status_board(office, cases, today)
+    rules = office.notice_rules
+    registered: list[Item] = []
+    on_time: list[Item] = []
+    late: list[Item] = []
+    overdue: list[Item] = []
+    extended: list[Item] = []
+    returned: list[Item] = []
+    followups: list[Item] = []
+    for s in statuses:
+        case = s.case
+        if case.registered in period:
+            registered.append(_item(case, f"立项 {case.registered}"))
+        closed = case.closed_on(today)
+        if closed in period and s.stage in CLOSED_STAGES:
+            (on_time if s.light is Light.DONE else late).append(
+                _item(case, f"{closed} 办结" + (f"，超期{s.days_overdue}天" if s.light is Light.LATE else "")))
+        if s.light is Light.RED:
+            overdue.append(_item(case, f"到期 {s.due}，超期{s.days_overdue}天"))
+        for ext in case.extensions:
+            if ext.approved in period:
+                extended.append(_item(case, f"{ext.approved} 批准延期至 {ext.until or '延长' + str(ext.time_limit)}"))
+        for review in case.reviews:
+            if review.date in period and not review.passed:
+                returned.append(_item(case, f"{review.date} 退回：{review.opinion}"))
+        for followup in case.followups:
+            if followup.date in period:
+                followups.append(_item(case, f"{followup.date} {followup.by}：{followup.finding}"))
+    tally = criticism_tally(list(notices), today.year)
+    rows = []
+    for unit in office.units:
+        mine = [s for s in statuses if s.case.lead_unit == unit.name]
+        done = [s for s in mine if s.stage in CLOSED_STAGES and s.case.closed_on(today) in period]
+        rows.append(UnitRow(
+            unit=unit.name, closed=len(done), on_time=sum(s.light is Light.DONE for s in done),
+            late=sum(s.light is Light.LATE for s in done), overdue_open=sum(s.light is Light.RED for s in mine),
+            co_handled=sum(1 for s in statuses if unit.name in s.case.co_units and (s.is_open or s.case.closed_on(today) in period)),
+            criticised_this_year=tally.get(unit.name, 0)))
+    rows.sort(key=lambda r: (r.rate is None, -(r.rate or 0.0), -r.closed, r.overdue_open, r.unit))
+    praise = [Mention(r.unit, f"本期主办事项{r.closed}项全部按期办结，无超期未办结事项",
+                       tuple(sorted(i.id for i in on_time if i.unit == r.unit)))
+              for r in rows if r.closed >= rules.praise_min_items and r.late == 0 and r.overdue_open == 0]
+    criticism = _criticism(statuses, period, today, rules.criticise_overdue_workdays, rules.criticise_returns, calendar)
+    progress = None
+    if office.bulletins.enabled:
+        year = [b for b in bulletins if b.date.year == today.year and b.date <= today]
+        progress = BulletinProgress(today.year, len(year), sum(b.reports_problem for b in year),
+                                    office.bulletins.yearly_quota, office.bulletins.problem_share)
+    return PeriodReport(
+        office=office.name, period=period, today=today, data_commit=data_commit,
+        registered=_sorted(registered), closed_on_time=_sorted(on_time), closed_late=_sorted(late),
+        overdue=_sorted(overdue), extended=_sorted(extended), returned=_sorted(returned), followups=_sorted(followups),
+        units=tuple(rows), praise=tuple(praise), criticism=criticism, bulletins=progress,
+        notices_this_year=tuple(n.doc_no for n in notices if n.date.year == today.year),
+    )
+
+
+def _criticism(statuses: Sequence[Status], period: Period, today: dt.date, overdue_days: int, returns: int,
+               calendar: Calendar) -> tuple[Mention, ...]:
+    reasons: dict[str, list[tuple[str, str]]] = {}
+    for s in statuses:
+        unit = s.case.lead_unit
+        if unit is None:
+            continue
+        if s.light is Light.RED and s.due is not None:
+            late_by = calendar.workdays_between(s.due, today)
+            if late_by > overdue_days:
+                reasons.setdefault(unit, []).append((s.case.id, f"{s.case.id} 超期{late_by}个工作日未办结"))
+        returned = [r for r in s.case.reviews if not r.passed and r.date <= today]
+        if len(returned) >= returns and any(r.date in period for r in returned):
+            reasons.setdefault(unit, []).append((s.case.id, f"{s.case.id} 办理报告被退回{len(returned)}次"))
+    return tuple(Mention(unit, "；".join(text for _, text in found), tuple(sorted({cid for cid, _ in found})))
+                 for unit, found in sorted(reasons.items()))
+
+
+def report_for(root: Path, period: Period, today: dt.date) -> PeriodReport:
+    """Load the repository and build the report (``ducha report``)."""
+    from ducha.repo.git import HistoryError, ShallowCloneError, head_sha
+    from ducha.load import load_cases
+
+    office, cases = load_cases(root)
+    notices, bulletins = load_all(root, office, frozenset(c.id for c in cases))
+    try:
+        commit = head_sha(root) or "（尚无提交）"
+    except ShallowCloneError:
+        commit = "（浅克隆，提交未知）"
+    except HistoryError:
+        commit = "（非 git 仓库）"
+    return build_report(office, cases, notices, bulletins, period, today, commit)

@@ -1,0 +1,179 @@
+"""Check plain data against the JSON Schemas in ``schema/`` and say what is wrong, in Chinese.
+
+Valid files take the fast path (a compiled fastjsonschema validator); only a file
+that fails is re-checked with ``jsonschema`` to collect every error with its path.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import fastjsonschema
+
+from ducha.errors import Problem
+from ducha.schemas import load_schema
+from ducha.model.timelimit import guess_date
+from ducha.io.yamlfile import PathKey, YamlDocument, format_path
+
+_TYPE_NAMES = {"string": "文字", "array": "列表（每项以 - 开头）", "object": "字段组（下一级缩进的 字段: 值）",
+               "integer": "整数"}
+
+
+def _inline_refs(node: Any, definitions: dict[str, Any]) -> Any:
+    """The schema with every local ``$ref`` replaced by its definition.
+
+    fastjsonschema compiles each ``$ref`` into a call that formats a name string per value;
+    inlined, the valid path does no string work at all.
+    """
+    if isinstance(node, list):
+        return [_inline_refs(item, definitions) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/definitions/"):
+        merged = {**definitions[ref.rsplit("/", 1)[1]], **{k: v for k, v in node.items() if k != "$ref"}}
+        return _inline_refs(merged, definitions)
+    return {key: _inline_refs(value, definitions) for key, value in node.items() if key != "definitions"}
+
+
+@functools.cache
+def _fast_validator(name: str) -> Callable[[Any], Any]:
+    schema = load_schema(name)
+    validate: Callable[[Any], Any] = fastjsonschema.compile(_inline_refs(schema, schema.get("definitions", {})))
+    return validate
+
+
+@functools.cache
+def _full_validator(name: str) -> Any:
+    import jsonschema  # only files that fail need it, and it costs a tenth of a second to import
+
+    return jsonschema.Draft7Validator(load_schema(name))
+
+
+def _resolve(root: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/definitions/"):
+        merged = dict(root["definitions"][ref.rsplit("/", 1)[1]])
+        merged.update({k: v for k, v in schema.items() if k != "$ref"})
+        return merged
+    return schema
+
+
+def subschema(name: str, path: PathKey) -> dict[str, Any]:
+    """The schema that describes the value at ``path`` (titles and descriptions merged in)."""
+    root = load_schema(name)
+    schema = root
+    for part in path:
+        schema = _resolve(root, schema)
+        if isinstance(part, int):
+            schema = schema.get("items", {})
+        else:
+            props = schema.get("properties", {})
+            extra = schema.get("additionalProperties")
+            schema = props.get(part) or (extra if isinstance(extra, dict) else {})
+    return _resolve(root, schema)
+
+
+def format_hint(name: str, path: PathKey) -> str:
+    """How a value at ``path`` must be written: the shared definition's description wins."""
+    root = load_schema(name)
+    parent = subschema(name, path[:-1]) if path else root
+    raw = parent.get("properties", {}).get(path[-1]) if path and isinstance(path[-1], str) else None
+    if raw is None and path and isinstance(path[-1], int):
+        raw = parent.get("items")
+    ref = raw.get("$ref") if isinstance(raw, dict) else None
+    if isinstance(ref, str):
+        description: str = root["definitions"][ref.rsplit("/", 1)[1]].get("description", "")
+        return description
+    return str(subschema(name, path).get("description", "按说明的格式填写。"))
+
+
+def label(name: str, path: PathKey) -> str:
+    """A Chinese name for the field at ``path``: 「交办日期」, 「办理进展第2条·日期」."""
+    parts: list[str] = []
+    for depth, part in enumerate(path):
+        if isinstance(part, int):
+            parts[-1] = f"{parts[-1]}第{part + 1}条" if parts else f"第{part + 1}条"
+        else:
+            parts.append(subschema(name, path[: depth + 1]).get("title", part))
+    return "「" + "·".join(parts) + "」" if parts else "文件"
+
+
+def check(doc: YamlDocument, name: str) -> list[Problem]:
+    """Every schema problem in ``doc``; an empty list when it conforms."""
+    try:
+        _fast_validator(name)(doc.data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
+    problems: list[Problem] = []
+    for error in _full_validator(name).iter_errors(doc.data):
+        problems.extend(_translate(doc, name, error))
+    return list(dict.fromkeys(problems))  # jsonschema repeats some errors under if/then
+
+
+def _translate(doc: YamlDocument, name: str, error: Any) -> list[Problem]:
+    path: PathKey = tuple(error.absolute_path)
+    here = label(name, path)
+    line, column = doc.mark(path)
+    where = format_path(path)
+    value = error.instance
+    kind = error.validator
+    schema = subschema(name, path)
+
+    def one(message: str, fix: str, at: tuple[int, int] = (line, column), field: str = where) -> list[Problem]:
+        return [Problem(doc.path, at[0], at[1], field, message, fix)]
+
+    if kind == "required":
+        missing = [key for key in error.validator_value if key not in value]
+        out: list[Problem] = []
+        at = doc.key_mark(path) if path else (1, 1)
+        for key in missing:
+            child = label(name, (*path, key))
+            out += one(f"缺少必填字段{child}（{key}）。", f"在{here if path else '文件'}中补上 `{key}: …`。",
+                       at=at, field=format_path((*path, key)))
+        return out
+    if kind == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        out = []
+        for key in [k for k in value if k not in allowed]:
+            guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            fix = (f"是否想写 `{guess[0]}`（{label(name, (*path, guess[0]))}）？否则删除该字段。"
+                   if guess else f"删除该字段；可用的字段有：{'、'.join(allowed)}。")
+            out += one(f"未知字段 `{key}`。", fix, at=doc.key_mark((*path, key)),
+                       field=format_path((*path, key)))
+        return out
+    if "propertyNames" in error.relative_schema_path:
+        at = doc.key_mark((*path, value)) if isinstance(value, str) else (line, column)
+        fix = (f"改为以下之一：{'、'.join(error.validator_value)}。" if kind == "enum"
+               else schema.get("description", "按说明填写。"))
+        return one(f"「{value}」不能作为{here}下的字段名。", fix, at=at, field=format_path((*path, str(value))))
+    if kind == "enum":
+        choices = "、".join(str(c) for c in error.validator_value)
+        return one(f"{here}的值「{value}」不在可选范围内。", f"改为以下之一：{choices}。")
+    if kind == "pattern":
+        as_date = guess_date(value) if isinstance(value, str) else None
+        hint = format_hint(name, path)
+        fix = f"改为 {as_date}（{hint.rstrip('。')}）。" if as_date else hint
+        return one(f"{here}的值「{value}」格式不对。", fix)
+    if kind == "type":
+        expected = error.validator_value
+        names = "或".join(_TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
+        if value == "" and expected != "string":
+            return one(f"{here}没有填写内容。", f"填写{here}，或删除这一行。")
+        return one(f"{here}应为{names}。", f"按模板改写{here}的结构。")
+    if kind == "minLength":
+        return one(f"{here}不能为空。", f"填写{here}，或删除这一行。")
+    if kind == "maxLength":
+        return one(f"{here}太长（{len(value)} 字，上限 {error.validator_value} 字）。", "精简文字；详细内容写进任务要求或备注。")
+    if kind == "uniqueItems":
+        return one(f"{here}中有重复项。", "删除重复的一项。")
+    if kind == "minItems":
+        return one(f"{here}至少要有 {error.validator_value} 项。", f"补充{here}。")
+    if kind == "dependencies":
+        return one("填写了「交办日期」就必须填写「主办单位」（lead_unit）。", "补上 `lead_unit: 单位简称`，或删除交办日期。",
+                   at=doc.key_mark((*path, "assigned")), field=format_path((*path, "lead_unit")))
+    return one(f"{here}不符合格式要求：{error.message}。", "对照模板修改。")

@@ -1,0 +1,27 @@
+"""The JSON Schemas of the records, shipped inside the package.
+
+They are the contract the tool enforces, so the tool reads its own copy; a data
+repository's ``schema/`` folder holds the same files for editors (``ducha init`` writes
+them, and a test keeps this repository's copy identical).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import Any
+
+NAMES = ("case", "office", "notice", "bulletin")
+
+
+def schema_text(name: str) -> str:
+    """The schema file ``<name>.schema.json`` as text."""
+    return resources.files(__name__).joinpath(f"{name}.schema.json").read_text(encoding="utf-8")
+
+
+@functools.cache
+def load_schema(name: str) -> dict[str, Any]:
+    """The schema ``<name>.schema.json`` as a dict."""
+    schema: dict[str, Any] = json.loads(schema_text(name))
+    return schema
