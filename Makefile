@@ -20,6 +20,7 @@ site: $(STAMP)
 	$(BIN)/ducha build
 
 lint: $(STAMP)
+	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/mypy
 
 # Test tools from Debian: chromium for the site (no browser download), CJK fonts for readable

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from .conftest import REPO, TESTS, Invoke
+from .conftest import DEMO, TESTS, Invoke
 
 TODAY = "2026-11-23"
 
 
 def make(invoke: Invoke, tmp_path: Path, kind: str, case_id: str) -> object:
     target = tmp_path / f"{kind}-{case_id}.docx"
-    result = invoke(REPO, "doc", kind, case_id, "--today", TODAY, "-o", str(target))
+    result = invoke(DEMO, "doc", kind, case_id, "--today", TODAY, "-o", str(target))
     assert (result.exit_code, result.output) == (0, f"已生成 {target}\n")
     return Document(str(target))
 
@@ -53,7 +53,7 @@ def test_notice_and_report(invoke: Invoke, tmp_path: Path) -> None:
 
 
 def test_unknown_case(invoke: Invoke) -> None:
-    result = invoke(REPO, "doc", "urge", "DC-2026-0999", "--today", TODAY)
+    result = invoke(DEMO, "doc", "urge", "DC-2026-0999", "--today", TODAY)
     assert result.exit_code == 2 and "没有编号为「DC-2026-0999」的督查事项" in result.output
 
 

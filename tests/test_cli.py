@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EXAMPLES, REPO, Invoke, example_repo
+from .conftest import DEMO, EXAMPLES, Invoke, example_repo
 
 
 @pytest.fixture
@@ -102,8 +102,8 @@ def test_console_script_runs_outside_the_test_process(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    shutil.copytree(REPO / "cases", tmp_path / "cases")
-    shutil.copy(REPO / "office.yaml", tmp_path)
+    shutil.copytree(DEMO / "cases", tmp_path / "cases")
+    shutil.copy(DEMO / "office.yaml", tmp_path)
     ducha = Path(sys.executable).parent / "ducha"
     done = subprocess.run([str(ducha), "validate", "--today", "2026-11-23"], cwd=tmp_path,
                           capture_output=True, text=True, check=False)

@@ -75,8 +75,7 @@ PASSING: dict[str, Callable[[GitRepo], None]] = {
 FAILING: dict[str, tuple[Callable[[GitRepo], None], str]] = {
     "delete a case": (lambda r: (r.root / PATH).unlink(),
                       f"{PATH}: 删除了督查事项文件：督查事项不能删除。"),
-    "change the id": (lambda r: (r.move(PATH, "cases/2026/DC-2026-0009.yaml"),
-                                 r.replace("cases/2026/DC-2026-0009.yaml", "DC-2026-0001", "DC-2026-0009")),
+    "change the id": (lambda r: r.move_and_replace(PATH, "cases/2026/DC-2026-0009.yaml", "DC-2026-0001", "DC-2026-0009"),
                       "cases/2026/DC-2026-0009.yaml: [id] 文件由 cases/2026/DC-2026-0001.yaml 改名为 cases/2026/DC-2026-0009.yaml：编号不能更改。"),
     "edit a progress entry": (lambda r: r.replace(PATH, "已排查餐饮场所620家。", "已排查餐饮场所700家。"),
                               f"{PATH}:8:5: [progress.0] 改写了办理进展第1条：已记录的内容只能追加，不能改写或删除。"),

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from ducha.load import load_cases
 from ducha.rules.deadlines import Light, status_board
 from ducha.rules.escalation import consequence
-from ducha.rules.periods import parse_period
 from ducha.rules.period_report import report_for
-from ducha.load import load_cases
+from ducha.rules.periods import parse_period
 
-from .conftest import REPO, TESTS, Invoke, check_golden
+from .conftest import DEMO, TESTS, Invoke, check_golden
 from .gitrepo import GitRepo
 
 TODAY = "2026-11-23"
@@ -28,9 +28,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo records in a fresh repository with a fixed commit, so the report names a stable commit."""
     root = tmp_path_factory.mktemp("report") / "repo"
     repo = GitRepo(root)
-    shutil.copy(REPO / "office.yaml", root / "office.yaml")
+    shutil.copy(DEMO / "office.yaml", root / "office.yaml")
     for folder in ("cases", "notices", "bulletins"):
-        shutil.copytree(REPO / folder, root / folder)
+        shutil.copytree(DEMO / folder, root / folder)
     repo.commit("导入示例数据", date="2026-11-20T09:00:00+08:00")
     return root
 
@@ -109,8 +109,8 @@ def test_consequences_escalate() -> None:
 
 def test_issuing_writes_a_record_that_counts_and_cannot_be_edited(tmp_path: Path, invoke: Invoke) -> None:
     repo = GitRepo(tmp_path / "repo")
-    shutil.copy(REPO / "office.yaml", repo.root / "office.yaml")
-    shutil.copytree(REPO / "cases", repo.root / "cases")
+    shutil.copy(DEMO / "office.yaml", repo.root / "office.yaml")
+    shutil.copytree(DEMO / "cases", repo.root / "cases")
     repo.commit("导入", date="2026-11-20T09:00:00+08:00")
     first = invoke(repo.root, "report", "--period", "2026-W47", "--today", "2026-11-20", "--issue", "--number", "13")
     assert first.output == "已写入通报记录 notices/2026/2026-013.yaml：请核对后提交（git commit），经审核合并即为印发。\n"
@@ -131,7 +131,7 @@ def test_issuing_writes_a_record_that_counts_and_cannot_be_edited(tmp_path: Path
 
 def test_bad_notice_record_is_reported(tmp_path: Path, invoke: Invoke) -> None:
     repo = GitRepo(tmp_path / "repo")
-    shutil.copytree(REPO / "cases", repo.root / "cases")
+    shutil.copytree(DEMO / "cases", repo.root / "cases")
     repo.write("notices/2026/2026-001.yaml", "number: \"1\"\ndoc_no: 督查〔2026〕1号\ndate: 2026-02-30\nperiod: 2026-01\n"
                                              "data_commit: abc\npraised: []\ncriticised:\n  - unit: 市文旅局\n"
                                              "    reason: 超期\n    cases: [DC-2026-0099]\n")

@@ -18,13 +18,12 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from ducha.outputs import text as reporters
-from ducha.rules.deadlines import Light, status_board
 from ducha.errors import DataError, DuchaError
 from ducha.intake.new_case import new_case
-from ducha.load import OFFICE_FILE
+from ducha.load import OFFICE_FILE, load_cases, validate_paths, validate_repository
 from ducha.model.case import CASES_DIR, CATEGORIES
-from ducha.load import load_cases, validate_paths, validate_repository
+from ducha.outputs import text as reporters
+from ducha.rules.deadlines import Light, status_board
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -311,8 +310,8 @@ def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, out
     """督查通报：总体情况、各单位排名、超期/退回/延期事项、回头看、拟表扬和拟批评名单。"""
     from ducha.intake.notice import write_notice
     from ducha.load import load_office
-    from ducha.rules.periods import parse_period
     from ducha.rules.period_report import report_for
+    from ducha.rules.periods import parse_period
 
     root = _root(ctx)
     day = today or shanghai_today()
@@ -401,8 +400,8 @@ def ledger_import(ctx: click.Context, workbook: Path, today: dt.date | None, app
 @click.pass_context
 def doc(ctx: click.Context, kind: str, case_id: str, today: dt.date | None, output: Path | None) -> None:
     """单个事项的文书：notice 督查通知单，urge 催办单（按灯色蓝/黄/红），report 办理情况报告。"""
-    from ducha.rules.deadlines import deadline
     from ducha.outputs.docx.case_documents import write_case_doc
+    from ducha.rules.deadlines import deadline
 
     root = _root(ctx)
     office, cases = load_cases(root)
@@ -424,8 +423,8 @@ def doc(ctx: click.Context, kind: str, case_id: str, today: dt.date | None, outp
 @click.pass_context
 def ics(ctx: click.Context, today: dt.date | None, unit: str | None, output: Path) -> None:
     """日历订阅文件（iCalendar）：到期日和回头看日期，每个单位一个，另有督查室总日历。"""
-    from ducha.rules.deadlines import status_board
     from ducha.outputs.ics import feeds, write_feeds
+    from ducha.rules.deadlines import status_board
 
     root = _root(ctx)
     office, cases = load_cases(root)
@@ -451,17 +450,21 @@ def _prepare(ctx: click.Context, today: dt.date | None, profile: str) -> tuple[P
     return root, prepared
 
 
+def _shown(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
 @cli.command()
 @today_option
 @_profile_option
 @click.pass_context
 def pages(ctx: click.Context, today: dt.date | None, profile: str) -> None:
-    """只生成站点的 Markdown 页面（写入 site/），供其他站点引擎构建。"""
-    from ducha.outputs.site.build import DOCS_DIR, write
+    """只生成站点的 Markdown 页面（写入 build/docs-发布范围/），供其他站点引擎构建。"""
+    from ducha.outputs.site.build import total_pages, write
 
     root, prepared = _prepare(ctx, today, profile)
-    count = write(root, prepared)
-    click.echo(f"已生成 {count} 个页面：{DOCS_DIR}/")
+    docs = write(root, prepared)
+    click.echo(f"已生成 {total_pages(prepared)} 个页面：{_shown(root, docs)}/")
 
 
 @cli.command()
@@ -476,8 +479,8 @@ def build(ctx: click.Context, today: dt.date | None, profile: str) -> None:
     with click.progressbar(length=total_pages(prepared), label="生成页面", file=sys.stderr) as bar:
         write(root, prepared, bar.update)
     click.echo("构建站点（MkDocs）……", err=True)
-    target = run_mkdocs(root, profile)
-    click.echo(f"站点已生成：{target.relative_to(root).as_posix() if target.is_relative_to(root) else target}/index.html"
+    target = run_mkdocs(root, prepared)
+    click.echo(f"站点已生成：{_shown(root, target)}/index.html"
                f"（数据截至 {prepared.data.today}，{len(prepared.data.statuses)} 项）")
 
 
@@ -488,13 +491,10 @@ def build(ctx: click.Context, today: dt.date | None, profile: str) -> None:
 @click.pass_context
 def serve(ctx: click.Context, today: dt.date | None, profile: str, port: int) -> None:
     """本机预览站点：修改 cases/ 下的记录后自动重新生成。"""
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    from ducha.outputs.site.build import serve as serve_site
 
-    root = _root(ctx)
-    if today is not None:
-        os.environ["DUCHA_TODAY"] = today.isoformat()
-    os.environ["DUCHA_PROFILE"] = profile
-    mkdocs_serve(str(root / "mkdocs.yml"), dev_addr=f"127.0.0.1:{port}")
+    click.echo(f"预览地址：http://127.0.0.1:{port}/ （按 Ctrl+C 停止）", err=True)
+    serve_site(_root(ctx), today or shanghai_today(), profile, port, pin_day=today is not None)
 
 
 def main() -> None:

@@ -17,8 +17,7 @@ from ducha.errors import DataError, Problem
 from ducha.io.yamlfile import PathKey, read_yaml
 from ducha.model.case import CASES_DIR, Case
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR, Bulletin, Mention, Notice, notice_path
-from ducha.model.office import (DEFAULT_CATEGORY_RULES, BulletinRules, CategoryRule, NoticeRules, Office, Unit,
-                                YearOverride)
+from ducha.model.office import DEFAULT_CATEGORY_RULES, BulletinRules, CategoryRule, NoticeRules, Office, Unit, YearOverride
 from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
 from ducha.rules import schema
 from ducha.rules.validation import check_document

@@ -10,9 +10,9 @@ from typing import Any, Protocol, TypeVar
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path
-from ducha.schemas import load_schema
 from ducha.model.logs import LOG_KINDS, Extension, Followup, LogKind, Progress, Report, Review, Step, Urge
 from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
+from ducha.schemas import load_schema
 
 CASES_DIR = "cases"
 #: 来源类型, in the order the schema lists them (the schema is the one place they are defined).

@@ -9,8 +9,8 @@ all walk ``LOG_KINDS``: a new dated log is its schema, its dataclass and one ent
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
 import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -54,7 +54,7 @@ class Extension:
     @property
     def term(self) -> str:
         """What is asked for: a new date, or a further time limit."""
-        return self.until.isoformat() if self.until else f"延长{self.time_limit}"
+        return extension_term(self.until, self.time_limit)
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,11 @@ class Step:
     text: str
 
 
+def extension_term(until: object, time_limit: object) -> str:
+    """An extension's term in words: the new date, or 延长 a further time limit."""
+    return str(until) if until else f"延长{time_limit or ''}"
+
+
 def _joined(first: str, rest: str, sep: str = "：") -> str:
     return f"{first}{sep}{rest}" if first and rest else first or rest
 
@@ -111,7 +116,7 @@ def _extension_steps(e: Any) -> list[Step]:
 
 
 def _extension_wording(entry: Mapping[str, Any]) -> str:
-    term = entry.get("until") or f"延长{entry.get('time_limit', '')}"
+    term = extension_term(entry.get("until"), entry.get("time_limit"))
     return f"申请延期 {entry.get('requested', '')}（{term}）"
 
 
@@ -137,6 +142,12 @@ class LogKind:
     steps: Callable[[Any], list[Step]]
     wording: Callable[[Mapping[str, Any]], str]
     after_assignment: bool = True
+    #: 台账 columns a unit fills in for a new entry: (column heading, field), in sheet order.
+    ledger: tuple[tuple[str, str], ...] = ()
+    #: The fields that identify an entry already recorded, so a sheet imported twice adds nothing.
+    ledger_identity: tuple[str, ...] = ()
+    #: The field that names who filled the entry in, set to the unit the sheet belongs to.
+    ledger_unit: str = ""
 
     @functools.cached_property
     def date_fields(self) -> tuple[str, ...]:
@@ -154,14 +165,18 @@ _DATE_FIELDS = frozenset({"date", "requested", "approved", "until"})
 LOG_KINDS: tuple[LogKind, ...] = (
     LogKind("progress", Progress, "date", "办理进展",
             lambda e: [Step(e.date, "办理进展", _joined(e.by, e.summary))],
-            lambda d: f"新增办理进展 {d.get('date', '')}"),
+            lambda d: f"新增办理进展 {d.get('date', '')}",
+            ledger=(("进展日期", "date"), ("进展情况", "summary")), ledger_identity=("date", "summary"),
+            ledger_unit="by"),
     LogKind("urges", Urge, "date", "督办",
             lambda e: [Step(e.date, "督办", _joined(e.method, e.note))],
             lambda d: f"新增督办（{d.get('method', '')}）{d.get('date', '')}"),
     LogKind("extensions", Extension, "requested", "延期", _extension_steps, _extension_wording),
     LogKind("reports", Report, "date", "办理报告",
             lambda e: [Step(e.date, "办理报告", f"{e.doc_no}（签发：{e.signer}）：{e.summary}")],
-            lambda d: f"报送办理报告 {d.get('doc_no', '')}（{d.get('date', '')}）"),
+            lambda d: f"报送办理报告 {d.get('doc_no', '')}（{d.get('date', '')}）",
+            ledger=(("报告日期", "date"), ("发文字号", "doc_no"), ("签发人", "signer"), ("办理结果", "summary")),
+            ledger_identity=("doc_no",)),
     LogKind("reviews", Review, "date", "审核",
             lambda e: [Step(e.date, f"审核{e.result}", _joined(e.reviewer, e.opinion))],
             _review_wording, after_assignment=False),

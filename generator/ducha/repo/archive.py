@@ -14,13 +14,13 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ducha.repo.audit import all_trails
 from ducha.errors import DataError, Problem, UsageError
-from ducha.repo.git import head_sha, read_histories
-from ducha.repo.manifest import MANIFEST_NAME, Sealed, append_entries, manifest_path, read_manifest_text, sha256_of
+from ducha.load import load_cases, validate_paths
 from ducha.model.case import CASES_DIR, Case, Stage
 from ducha.outputs.text import timeline_text
-from ducha.load import load_cases, validate_paths
+from ducha.repo.audit import all_trails
+from ducha.repo.git import head_sha, read_histories
+from ducha.repo.manifest import MANIFEST_NAME, Sealed, append_entries, manifest_path, read_manifest_text, sha256_of
 
 RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
 
@@ -36,7 +36,7 @@ class ArchiveResult:
 
 def _next_numbers(cases: tuple[Case, ...], fonds: str, year: int) -> dict[str, int]:
     """The last 件号 used per 保管期限代码 in ``year`` (from the records themselves)."""
-    used = {code: 0 for code in RETENTION_CODES.values()}
+    used = dict.fromkeys(RETENTION_CODES.values(), 0)
     prefix = f"{fonds}-{year}-"
     for case in cases:
         if case.archive is not None and case.archive.number.startswith(prefix):
@@ -103,7 +103,8 @@ def verify_archive(root: Path) -> VerifyResult:
                 problems.append(Problem(name, entry.line, 1, entry.path, f"已归档的记录 {entry.path} 不见了。",
                                         "从 git 历史中恢复该文件（git checkout <提交> -- 文件）。"))
             elif sha256_of(file.read_bytes()) != entry.sha256:
-                problems.append(Problem(entry.path, 0, 0, "", f"已归档的记录被改动过（与归档清单 {name} 第 {entry.line} 行的 SHA-256 不符）。",
+                problems.append(Problem(entry.path, 0, 0, "",
+                                        f"已归档的记录被改动过（与归档清单 {name} 第 {entry.line} 行的 SHA-256 不符）。",
                                         f"从 git 历史中恢复封存时的版本（封存于提交 {entry.sealed_on[:8]} 之后）。"))
     for file in sorted((root / CASES_DIR).rglob("*.yaml")):
         path = file.relative_to(root).as_posix()

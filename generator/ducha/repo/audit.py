@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ducha.repo.changes import UNCHANGED, describe
 from ducha.errors import UsageError
-from ducha.repo.git import BlobReader, CaseHistory, Histories, Version, read_histories
 from ducha.io.yamlfile import parse_yaml
+from ducha.model.redaction import Disclosure
+from ducha.repo.changes import UNCHANGED, Change, compare, describe, field_name
+from ducha.repo.git import BlobReader, CaseHistory, Histories, Version, read_histories
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class AuditEntry:
     merged_in: str | None  # short id of the merge commit that brought the change into the main line
     change: str
     path: str
+    changes: tuple[Change, ...] = ()  # what ``change`` says, one by one (for redaction)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -52,7 +55,7 @@ def _data(blobs: BlobReader, blob: str | None, name: str) -> dict[str, Any] | No
     return doc.data if doc is not None and isinstance(doc.data, dict) else {}
 
 
-def _entry(version: Version, change: str) -> AuditEntry:
+def _entry(version: Version, change: str, changes: tuple[Change, ...] = ()) -> AuditEntry:
     commit = version.commit
     if version.status == "R" and version.old_path:
         moved = f"移动：{version.old_path} → {version.path}"
@@ -60,7 +63,7 @@ def _entry(version: Version, change: str) -> AuditEntry:
     return AuditEntry(
         date=commit.date, commit=commit.short, author=commit.author, subject=commit.subject,
         reviewers=version.reviewers, merged_in=version.merged_by.short if version.merged_by else None,
-        change=change, path=version.path,
+        change=change, path=version.path, changes=changes,
     )
 
 
@@ -76,11 +79,24 @@ def trail_of(history: CaseHistory, head: str, blobs: BlobReader) -> AuditTrail:
     entries = []
     for version in history.versions:
         if version.status == "A":
-            change = describe(None, {})  # 立项: nothing to read
+            changes = compare(None, {})  # 立项: nothing to read
         else:
-            change = describe(data(version.old_blob, version.old_path or version.path), data(version.blob, version.path))
-        entries.append(_entry(version, change))
+            changes = compare(data(version.old_blob, version.old_path or version.path), data(version.blob, version.path))
+        entries.append(_entry(version, describe(changes), tuple(changes)))
     return AuditTrail(history.case_id, head, tuple(entries))
+
+
+def disclosed(trail: AuditTrail, disclosure: Disclosure) -> AuditTrail:
+    """``trail`` as the audience may see it: a change to a field withheld from it names the field, not its values."""
+    entries = []
+    for entry in trail.entries:
+        hidden = [c for c in entry.changes if c.path and isinstance(c.path[0], str) and disclosure.hides_field(c.path[0])]
+        if hidden:
+            texts = [f"修改了{field_name(str(c.path[0]))}（内部信息，不公开）" if c in hidden else c.text for c in entry.changes]
+            changes = tuple(c for c in entry.changes if c not in hidden)
+            entry = dataclasses.replace(entry, change="；".join(dict.fromkeys(texts)), changes=changes)
+        entries.append(entry)
+    return AuditTrail(trail.case_id, trail.head, tuple(entries))
 
 
 def audit_trail(root: Path, case_id: str) -> AuditTrail:

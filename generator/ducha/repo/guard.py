@@ -11,14 +11,14 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ducha.repo.changes import FIXED, Kind, compare
 from ducha.errors import Problem
-from ducha.repo.git import FileChange, changed_files, file_at, resolve
-from ducha.repo.manifest import MANIFEST_NAME, read_manifest_text
+from ducha.io.yamlfile import YamlDocument, parse_yaml, read_yaml
+from ducha.load import validate_repository
 from ducha.model.case import CASES_DIR
 from ducha.model.notices import NOTICES_DIR
-from ducha.load import validate_repository
-from ducha.io.yamlfile import YamlDocument, parse_yaml, read_yaml
+from ducha.repo.changes import FIXED, Kind, compare
+from ducha.repo.git import FileChange, changed_files, file_at, resolve
+from ducha.repo.manifest import MANIFEST_NAME, read_manifest_text
 
 _APPEND_ONLY_FIX = "恢复原来的内容；已记录的事实只能追加：如需更正，在末尾追加一条新记录写明「更正：……」。"
 _FIXED_FIX = "恢复原值。立项日期、交办日期和编号一经记录不能改写；确有错误的，恢复原值并在备注（notes）中说明。"

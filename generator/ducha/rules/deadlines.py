@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-from ducha.model.office import Office
 from ducha.model.case import Case, Stage
 from ducha.model.logs import Extension
+from ducha.model.office import Office
 from ducha.model.timelimit import TimeLimit, TimeUnit
 from ducha.rules.calendar import Calendar, Dated, add_months, calendar_for
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ducha.rules.deadlines import Light, Status
 from ducha.model.case import Stage
+from ducha.rules.deadlines import Light, Status
 
 CLOSED_STAGES = (Stage.CLOSED, Stage.ARCHIVED)
 
@@ -35,10 +35,6 @@ class Tally:
     @property
     def on_time_rate(self) -> float | None:
         return self.closed_on_time / self.closed if self.closed else None
-
-    def rate_text(self) -> str:
-        rate = self.on_time_rate
-        return "—" if rate is None else f"{rate:.0%}"
 
 
 def tally(statuses: Iterable[Status]) -> Tally:

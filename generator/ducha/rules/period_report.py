@@ -12,15 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ducha.rules.deadlines import Light, Status, status_board
-from ducha.rules.metrics import CLOSED_STAGES
 from ducha.load import load_all
-from ducha.model.notices import Bulletin, Mention, Notice
-from ducha.rules.escalation import consequence, criticism_tally
-from ducha.model.office import Office
-from ducha.rules.periods import Period
 from ducha.model.case import Case
+from ducha.model.notices import Bulletin, Mention, Notice
+from ducha.model.office import Office
 from ducha.rules.calendar import Calendar, calendar_for
+from ducha.rules.deadlines import Light, Status, status_board
+from ducha.rules.escalation import consequence, criticism_tally
+from ducha.rules.metrics import CLOSED_STAGES
+from ducha.rules.periods import Period
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,11 @@ class PeriodReport:
     def rate(self) -> float | None:
         return len(self.closed_on_time) / self.closed if self.closed else None
 
+    def next_criticism(self, unit: str) -> tuple[int, str]:
+        """Which criticism of the year issuing this report would be for ``unit``, and what it costs."""
+        count = next((r.criticised_this_year for r in self.units if r.unit == unit), 0) + 1
+        return count, consequence(count)
+
     def totals(self) -> dict[str, int]:
         return {"新立项": len(self.registered), "办结": self.closed, "按期办结": len(self.closed_on_time),
                 "超期办结": len(self.closed_late), "超期未办结": len(self.overdue), "延期": len(self.extended),
@@ -138,7 +143,7 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
             overdue.append(_item(case, f"到期 {s.due}，超期{s.days_overdue}天"))
         for ext in case.extensions:
             if ext.approved in period:
-                extended.append(_item(case, f"{ext.approved} 批准延期至 {ext.until or '延长' + str(ext.time_limit)}"))
+                extended.append(_item(case, f"{ext.approved} 批准延期：{ext.term}"))
         for review in case.reviews:
             if review.date in period and not review.passed:
                 returned.append(_item(case, f"{review.date} 退回：{review.opinion}"))
@@ -194,8 +199,8 @@ def _criticism(statuses: Sequence[Status], period: Period, today: dt.date, overd
 
 def report_for(root: Path, period: Period, today: dt.date) -> PeriodReport:
     """Load the repository and build the report (``ducha report``)."""
-    from ducha.repo.git import HistoryError, ShallowCloneError, head_sha
     from ducha.load import load_cases
+    from ducha.repo.git import HistoryError, ShallowCloneError, head_sha
 
     office, cases = load_cases(root)
     notices, bulletins = load_all(root, office, frozenset(c.id for c in cases))

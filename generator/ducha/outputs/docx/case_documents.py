@@ -13,9 +13,10 @@ from pathlib import Path
 
 from docx.shared import RGBColor
 
-from ducha.rules.deadlines import Light, Status, effective_time_limit
-from ducha.model.office import Office
 from ducha.model.case import events
+from ducha.model.office import Office
+from ducha.rules.deadlines import Light, Status, effective_time_limit
+
 from .gongwen import HEI, RED, masthead, new_document, para, signature, table, title
 
 KINDS = ("notice", "urge", "report")
