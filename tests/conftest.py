@@ -28,6 +28,13 @@ UPDATE_GOLDEN = bool(os.environ.get("UPDATE_GOLDEN")) and not os.environ.get("CI
 Invoke = Callable[..., Result]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that opens the browser carries the ``browser`` marker, so it can be deselected."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture
 def invoke() -> Invoke:
     """Run ``ducha --root ROOT ARGS…`` in-process; returns the click Result."""
