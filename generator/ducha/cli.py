@@ -191,6 +191,43 @@ def status(ctx: click.Context, today: dt.date | None, unit: str | None, category
 
 
 @cli.command()
+@click.option("--name", default=None, help="督查室名称，如 某某市人民政府督查室。")
+@click.option("--prefix", default=None, help="督查事项编号前缀（大写字母），默认 DC。")
+@click.option("--fonds", default=None, help="档案全宗号（向本级档案馆确认）。")
+@click.option("--unit", "units", multiple=True, help="承办单位，写成 简称=全称；可重复填写多个。")
+@click.pass_context
+def init(ctx: click.Context, name: str | None, prefix: str | None, fonds: str | None, units: tuple[str, ...]) -> None:
+    """启用本系统：写入本单位的 office.yaml，删除示例数据（只删未改动过的示例记录）。"""
+    from ducha.intake.init import init_office, parse_unit
+
+    root: Path = ctx.obj.get("root") or Path.cwd()
+    name = name or click.prompt("督查室名称（如 某某市人民政府督查室）")
+    prefix = prefix or click.prompt("编号前缀", default="DC")
+    fonds = fonds or click.prompt("档案全宗号（如 0371）")
+    if not units:
+        click.echo("逐个输入承办单位，写成 简称=全称（如 市财政局=某某市财政局），直接回车结束：")
+        typed = []
+        while entry := click.prompt("单位", default="", show_default=False).strip():
+            typed.append(entry)
+        units = tuple(typed)
+    result = init_office(root, name, prefix, fonds, [parse_unit(u) for u in units])
+    click.echo(f"已启用「{result.office}」：写入 office.yaml 和 schema/，删除示例数据 {len(result.removed)} 个文件。")
+    for path in result.kept:
+        click.echo(f"保留 {path}：它与示例数据清单中的内容不同（有人改过），请确认后自行处理。")
+    click.echo("下一步：检查 office.yaml，然后提交（git add -A && git commit -m \"启用督查事项管理\"）。")
+
+
+@cli.command("mark-demo", hidden=True)
+@click.pass_context
+def mark_demo(ctx: click.Context) -> None:
+    """（示例仓库维护者用）把当前全部记录登记为示例数据，写入 DEMO.sha256。"""
+    from ducha.intake.init import write_demo_list
+
+    target = write_demo_list(_root(ctx))
+    click.echo(f"已写入 {target.name}。")
+
+
+@cli.command()
 @click.option("--title", required=True, help="事项名称。")
 @click.option("--category", type=click.Choice(CATEGORIES), required=True, help="来源类型。")
 @click.option("--registered", type=DATE, default=None, help="立项日期（默认今天）。")
