@@ -153,13 +153,21 @@ def config_file(root: Path, profile: str, office_name: str) -> Path:
     return target
 
 
+def quiet() -> None:
+    """MkDocs' and jieba's chatter is not for the office: warnings and errors only."""
+    import jieba  # sets its own logger to DEBUG when imported: import it first, then quiet it
+
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    jieba.setLogLevel(logging.WARNING)
+
+
 def run_mkdocs(root: Path, prepared: Prepared) -> Path:
     """A full MkDocs build of the pages already written; returns the output folder."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     profile = prepared.data.profile
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    quiet()
     os.environ[READY_ENV] = str(docs_dir(root, profile).resolve())
     try:
         build(load_config(str(config_file(root, profile, prepared.data.office.name))))
@@ -180,5 +188,5 @@ def serve(root: Path, today: dt.date, profile: str, port: int, pin_day: bool) ->
     os.environ.update({ROOT_ENV: str(root.resolve()), PROFILE_ENV: profile})
     if pin_day:
         os.environ[TODAY_ENV] = today.isoformat()
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    quiet()
     mkdocs_serve(str(config_file(root, profile, prepared.data.office.name)), dev_addr=f"127.0.0.1:{port}")
