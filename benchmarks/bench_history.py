@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from synthetic import REPO, case_text
+from synthetic import OFFICE, case_text
 from timing import best_of, table
 
 EXTRACT = (
@@ -65,7 +65,7 @@ def build_repo(target: Path, cases: int, updates: int, seed: int = 11) -> tuple[
         data = text.encode("utf-8")
         return f"M 100644 inline {path}\ndata {len(data)}\n{text}\n"
 
-    shutil.copy(REPO / "office.yaml", target / "office.yaml")
+    shutil.copy(OFFICE, target / "office.yaml")
     office = (target / "office.yaml").read_text(encoding="utf-8")
     head = commit("main", "初始化", [modify("office.yaml", office)], [])
     for i in range(cases):

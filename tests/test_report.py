@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from ducha.outputs.text import report_markdown
+from ducha.repo.snapshot import report_for
 from ducha.rules.escalation import consequence
-from ducha.rules.period_report import report_for
 from ducha.rules.periods import parse_period
 
 from .conftest import DEMO, TESTS, Invoke, check_golden, demo_repo

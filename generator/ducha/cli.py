@@ -326,7 +326,7 @@ def verify_archive_command(ctx: click.Context) -> None:
 @click.pass_context
 def export_archive_command(ctx: click.Context, year: int, output: Path | None) -> None:
     """导出年度档案包（zip）：记录原文、办理经过、完整提交历史、归档清单，脱离 git 也能保存查阅。"""
-    from ducha.repo.archive import export_archive
+    from ducha.outputs.archive_package import export_archive
 
     target = output or Path(f"督查档案-{year}.zip")
     count = export_archive(_root(ctx), year, target)
@@ -347,7 +347,7 @@ def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, out
     """督查通报：总体情况、各单位排名、超期/退回/延期事项、回头看、拟表扬和拟批评名单。"""
     from ducha.intake.notice import write_notice
     from ducha.load import load_office
-    from ducha.rules.period_report import report_for
+    from ducha.repo.snapshot import report_for
     from ducha.rules.periods import parse_period
 
     root = _root(ctx)

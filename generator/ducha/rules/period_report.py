@@ -10,9 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from ducha.load import load_all
 from ducha.model.case import Case
 from ducha.model.notices import Bulletin, Mention, Notice
 from ducha.model.office import Office
@@ -195,19 +193,3 @@ def _criticism(statuses: Sequence[Status], period: Period, today: dt.date, overd
             reasons.setdefault(unit, []).append((s.case.id, f"{s.case.id} 办理报告被退回{len(returned)}次"))
     return tuple(Mention(unit, "；".join(text for _, text in found), tuple(sorted({cid for cid, _ in found})))
                  for unit, found in sorted(reasons.items()))
-
-
-def report_for(root: Path, period: Period, today: dt.date) -> PeriodReport:
-    """Load the repository and build the report (``ducha report``)."""
-    from ducha.load import load_cases
-    from ducha.repo.git import HistoryError, ShallowCloneError, head_sha
-
-    office, cases = load_cases(root)
-    notices, bulletins = load_all(root, office, frozenset(c.id for c in cases))
-    try:
-        commit = head_sha(root) or "（尚无提交）"
-    except ShallowCloneError:
-        commit = "（浅克隆，提交未知）"
-    except HistoryError:
-        commit = "（非 git 仓库）"
-    return build_report(office, cases, notices, bulletins, period, today, commit)
