@@ -20,11 +20,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ducha.io.files import sync_files
 from ducha.model.case import CATEGORIES, Case, Stage, events
 from ducha.model.notices import Mention, Notice
 from ducha.model.office import Office
 from ducha.outputs.present import PROVISIONAL_NOTE, chase_reasons, light_label, rate_text, remaining
 from ducha.repo.audit import AuditTrail
+from ducha.rules import queues
 from ducha.rules.deadlines import Light, Status
 from ducha.rules.escalation import consequence
 from ducha.rules.metrics import Tally, by_category, by_co_unit, by_lead_unit, tally
@@ -191,11 +193,10 @@ def dashboard(data: SiteData) -> str:
         f'<div class="ducha-card ducha-{_LIGHT_CLASS[light]}"><span>{h(light.label)}</span><strong>{counts[light]}</strong></div>'
         for light in (Light.RED, Light.YELLOW, Light.GREEN, Light.DONE, Light.LATE))
     rate = rate_text(overall.on_time_rate)
-    week_end = data.today + dt.timedelta(days=7)
-    overdue = [s for s in statuses if s.light is Light.RED]
-    this_week = [s for s in statuses if s.stage.is_open and s.due and data.today <= s.due <= week_end]
-    chase = [s for s in statuses if s.stage.is_open and (s.light in (Light.RED, Light.YELLOW) or s.progress_overdue)]
-    followups = [s for s in statuses if s.followup_due]
+    overdue = queues.overdue(statuses)
+    this_week = queues.due_soon(statuses, data.today)
+    chase = queues.to_chase(statuses)
+    followups = queues.followups_due(statuses)
     units = [u.name for u in data.office.units]
     unit_rows = by_lead_unit(statuses, units)
     chart = bar_chart([(light.label, counts[light], _LIGHT_CLASS[light])
@@ -543,35 +544,8 @@ def generate(data: SiteData) -> Iterable[tuple[str, str]]:
 
 
 def write_pages(docs: Path, data: SiteData, progress: Callable[[int], None] | None = None) -> int:
-    """Bring the generated part of ``docs`` up to date; returns how many pages there are.
-
-    Only changed pages are rewritten and only stale ones removed: ``mkdocs serve`` watches
-    this folder, and rewriting everything on each rebuild would trigger the next one forever.
-    """
-    wanted: set[Path] = set()
-    made: set[Path] = set()
-    for path, text in generate(data):
-        target = docs / path
-        wanted.add(target)
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        data_bytes = text.encode("utf-8")
-        try:
-            unchanged = target.read_bytes() == data_bytes
-        except OSError:
-            unchanged = False
-        if not unchanged:
-            target.write_bytes(data_bytes)
-        if progress is not None:
-            progress(1)
-    for name in GENERATED:
-        target = docs / name
-        stale = [p for p in target.rglob("*") if p.is_file()] if target.is_dir() else [target] if target.exists() else []
-        for file in stale:
-            if file not in wanted:
-                file.unlink()
-    return len(wanted)
+    """Bring the generated part of ``docs`` up to date; returns how many pages there are."""
+    return sync_files(docs, generate(data), GENERATED, progress)
 
 
 def page_count(data: SiteData) -> int:
