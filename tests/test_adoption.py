@@ -60,7 +60,8 @@ def test_a_new_office_starts_without_demo_data(tmp_path: Path, invoke: Invoke) -
     assert again.exit_code == 2 and "已经启用" in again.output
 
     made = invoke(root, "new", "--title", "冬季供暖保障", "--category", "领导批示", "--registered", TODAY,
-                  "--assigned", TODAY, "--lead-unit", "市财政局")
+                  "--assigned", TODAY, "--lead-unit", "市财政局", "--owner", "韦宁",
+                  "--requirements", "确保供暖季前完成管网检修")
     assert made.exit_code == 0 and made.output == "已新建 CS-2026-0001：cases/2026/CS-2026-0001.yaml\n", made.output
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "启用督查事项管理")
@@ -77,7 +78,8 @@ def test_a_new_office_starts_without_demo_data(tmp_path: Path, invoke: Invoke) -
 def test_a_record_added_to_the_demo_keeps_the_tests_green(tmp_path: Path, invoke: Invoke) -> None:
     root = clone(tmp_path)
     made = invoke(root, "new", "--title", "冬季供暖保障", "--category", "领导批示", "--registered", TODAY,
-                  "--assigned", TODAY, "--lead-unit", "市财政局")
+                  "--assigned", TODAY, "--lead-unit", "市财政局", "--owner", "韦宁",
+                  "--requirements", "确保供暖季前完成管网检修")
     assert made.exit_code == 0, made.output
     assert invoke(root, "validate", "--today", TODAY).exit_code == 0
     git(root, "add", "-A")

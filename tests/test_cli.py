@@ -75,7 +75,8 @@ def test_unexpected_error_is_exit_3_without_traceback(repo: Path, invoke: Invoke
 
 def test_new_writes_next_id_that_validates(repo: Path, invoke: Invoke) -> None:
     result = invoke(repo, "new", "--title", "yes: 冒号与 # 号的标题", "--category", "领导批示",
-                    "--registered", "2026-11-20", "--assigned", "2026-11-20", "--lead-unit", "市教育局")
+                    "--registered", "2026-11-20", "--assigned", "2026-11-20", "--lead-unit", "市教育局",
+                    "--owner", "高翔", "--requirements", "年底前完成")
     assert result.exit_code == 0, result.output
     assert result.output == "已新建 DC-2026-0002：cases/2026/DC-2026-0002.yaml\n"
     text = (repo / "cases/2026/DC-2026-0002.yaml").read_text(encoding="utf-8")

@@ -17,6 +17,8 @@ category: 领导批示
 registered: 2026-03-02
 assigned: 2026-03-02
 lead_unit: 市住建局
+owner: 孙立新
+requirements: 对全市餐饮场所开展燃气安全排查。
 progress:
   - date: 2026-03-04
     by: 市住建局
@@ -29,9 +31,11 @@ extensions:
 CLOSED = """id: DC-2026-0002
 title: 校园食品安全检查
 category: 领导批示
+requirements: 检查全市中小学食堂食品安全。
 registered: 2026-03-02
 assigned: 2026-03-02
 lead_unit: 市教育局
+owner: 高翔
 reports:
   - date: 2026-03-06
     doc_no: 测教〔2026〕1号
@@ -68,8 +72,8 @@ PASSING: dict[str, Callable[[GitRepo], None]] = {
     "approve the extension": lambda r: r.append(PATH, "    approved: 2026-03-06\n    approved_by: 副市长 林静\n"),
     "add a new case": lambda r: r.write("cases/2026/DC-2026-0003.yaml", CASE.replace("0001", "0003")),
     "edit an ordinary field": lambda r: r.replace(PATH, "title: 燃气安全隐患排查", "title: 燃气安全隐患排查整治"),
-    "set a first value": lambda r: r.replace(PATH, "lead_unit: 市住建局\n", "lead_unit: 市住建局\nowner: 孙立新\n"),
-    "assign for the first time": lambda r: r.append("cases/2026/DC-2026-0004.yaml", "assigned: 2026-03-03\nlead_unit: 市教育局\ntime_limit: 10个工作日\n"),
+    "set a first value": lambda r: r.replace(PATH, "lead_unit: 市住建局\n", "lead_unit: 市住建局\nco_units: [市财政局]\n"),
+    "assign for the first time": lambda r: r.append("cases/2026/DC-2026-0004.yaml", "assigned: 2026-03-03\nlead_unit: 市教育局\nowner: 高翔\nrequirements: 按要求办理。\ntime_limit: 10个工作日\n"),
 }
 
 FAILING: dict[str, tuple[Callable[[GitRepo], None], str]] = {
@@ -78,11 +82,11 @@ FAILING: dict[str, tuple[Callable[[GitRepo], None], str]] = {
     "change the id": (lambda r: r.move_and_replace(PATH, "cases/2026/DC-2026-0009.yaml", "DC-2026-0001", "DC-2026-0009"),
                       "cases/2026/DC-2026-0009.yaml: [id] 文件由 cases/2026/DC-2026-0001.yaml 改名为 cases/2026/DC-2026-0009.yaml：编号不能更改。"),
     "edit a progress entry": (lambda r: r.replace(PATH, "已排查餐饮场所620家。", "已排查餐饮场所700家。"),
-                              f"{PATH}:8:5: [progress.0] 改写了办理进展第1条：已记录的内容只能追加，不能改写或删除。"),
+                              f"{PATH}:10:5: [progress.0] 改写了办理进展第1条：已记录的内容只能追加，不能改写或删除。"),
     "remove a progress entry": (lambda r: r.replace(PATH, "progress:\n  - date: 2026-03-04\n    by: 市住建局\n    summary: 已排查餐饮场所620家。\n", ""),
-                                f"{PATH}: [progress.0] 删除了办理进展第1条：已记录的内容只能追加，不能改写或删除。（原文件第 8 行）"),
+                                f"{PATH}: [progress.0] 删除了办理进展第1条：已记录的内容只能追加，不能改写或删除。（原文件第 10 行）"),
     "rewrite the extension reason": (lambda r: r.replace(PATH, "涉及多个部门。", "情况复杂。"),
-                                     f"{PATH}:12:5: [extensions.0] 改写了延期第1条：已记录的内容只能追加，不能改写或删除。"),
+                                     f"{PATH}:14:5: [extensions.0] 改写了延期第1条：已记录的内容只能追加，不能改写或删除。"),
     "rewrite registered": (lambda r: r.replace(PATH, "registered: 2026-03-02", "registered: 2026-03-01"),
                            f"{PATH}:4:13: [registered] 改写了立项日期 2026-03-02 → 2026-03-01。"),
     "rewrite assigned": (lambda r: r.replace(PATH, "assigned: 2026-03-02", "assigned: 2026-03-03"),

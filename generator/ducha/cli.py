@@ -234,12 +234,15 @@ def mark_demo(ctx: click.Context) -> None:
 @click.option("--assigned", type=DATE, default=None, help="交办日期。")
 @click.option("--lead-unit", default=None, help="主办单位简称。")
 @click.option("--time-limit", default=None, help="办理时限，如 5个工作日、30日、3个月、2026-12-31。")
+@click.option("--owner", default=None, help="责任人（交办时必填）。")
+@click.option("--requirements", default=None, help="任务要求（交办时必填）。")
 @click.pass_context
 def new(ctx: click.Context, title: str, category: str, registered: dt.date | None, assigned: dt.date | None,
-        lead_unit: str | None, time_limit: str | None) -> None:
+        lead_unit: str | None, time_limit: str | None, owner: str | None, requirements: str | None) -> None:
     """按模板新建一个督查事项，自动取下一个编号。"""
     root = _root(ctx)
-    made = new_case(root, title, category, registered or shanghai_today(), lead_unit, assigned, time_limit)
+    made = new_case(root, title, category, registered or shanghai_today(), lead_unit, assigned, time_limit,
+                    owner, requirements)
     click.echo(f"已新建 {made.id}：{made.path.relative_to(root).as_posix()}")
 
 

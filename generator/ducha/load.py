@@ -17,7 +17,7 @@ from ducha.errors import DataError, Problem
 from ducha.io.yamlfile import PathKey, read_yaml
 from ducha.model.case import CASES_DIR, Case
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR, Bulletin, Mention, Notice, notice_path
-from ducha.model.office import DEFAULT_CATEGORY_RULES, BulletinRules, CategoryRule, NoticeRules, Office, Unit, YearOverride
+from ducha.model.office import DEFAULT_CATEGORY_RULES, AssignmentRules, BulletinRules, CategoryRule, NoticeRules, Office, Unit, YearOverride
 from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
 from ducha.rules import schema
 from ducha.rules.validation import check_document
@@ -78,6 +78,20 @@ def _limit(values: Mapping[str, str], key: str) -> TimeLimit | None:
     return parse_time_limit(values[key]) if key in values else None
 
 
+def _effective_dates(data: dict[str, object]) -> list[PathKey]:
+    """Where office.yaml writes an ``effective_from`` of a requirement block."""
+    return [(block, "effective_from") for block in _EFFECTIVE_BLOCKS
+            if isinstance(data.get(block), dict) and "effective_from" in data[block]]  # type: ignore[operator]
+
+
+#: office.yaml blocks that hold a requirement with its own effective date.
+_EFFECTIVE_BLOCKS = ("assignment",)
+
+
+def _from(block: dict[str, str]) -> dt.date | None:
+    return parse_date(block["effective_from"]) if "effective_from" in block else None
+
+
 def load_office(root: Path) -> Office:
     """Read and check ``root/office.yaml``; raise DataError listing every problem."""
     path = root / OFFICE_FILE
@@ -102,6 +116,14 @@ def load_office(root: Path) -> Office:
                     line, column = doc.mark(("holiday_overrides", year, kind, index))
                     problems.append(Problem(OFFICE_FILE, line, column, f"holiday_overrides.{year}.{kind}[{index}]",
                                             f"日期「{entry}」不在 {year} 年。", f"移到 {entry[:4]} 年的节假日补充下。"))
+    for where in _effective_dates(data):
+        value = data
+        for part in where:
+            value = value[part]
+        if parse_date(value) is None:
+            line, column = doc.mark(where)
+            problems.append(Problem(OFFICE_FILE, line, column, ".".join(map(str, where)),
+                                    f"生效日期「{value}」不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。"))
     names = [unit["name"] for unit in data["units"]]
     for index, name in enumerate(names):
         if name in names[:index]:
@@ -122,6 +144,7 @@ def load_office(root: Path) -> Office:
         return int(data[key]) if key in data else None
 
     notice, bulletins = data.get("notice_rules", {}), data.get("bulletins", {})
+    assignment = data.get("assignment", {})
     return Office(
         name=data["name"],
         prefix=data.get("prefix", "DC"),
@@ -137,6 +160,7 @@ def load_office(root: Path) -> Office:
         bulletins=BulletinRules(str(bulletins.get("enabled", "false")).lower() == "true",
                                 int(bulletins.get("yearly_quota", 30)), int(bulletins.get("problem_share", 50))),
         internal_fields=tuple(data.get("internal_fields", ("owner", "notes"))),
+        assignment=AssignmentRules(_from(assignment), tuple(assignment.get("required", AssignmentRules.required))),
         holiday_overrides=MappingProxyType({
             int(year): YearOverride(_expand(o.get("holidays", [])), _expand(o.get("workdays", [])))
             for year, o in data.get("holiday_overrides", {}).items()

@@ -30,7 +30,8 @@ class NewCase:
 
 
 def new_case(root: Path, title: str, category: str, registered: dt.date, lead_unit: str | None = None,
-             assigned: dt.date | None = None, time_limit: str | None = None) -> NewCase:
+             assigned: dt.date | None = None, time_limit: str | None = None, owner: str | None = None,
+             requirements: str | None = None) -> NewCase:
     """Write ``cases/<year>/<id>.yaml``; refuse (writing nothing) if it would not validate."""
     office = load_office(root)
     case_id = next_id(root, office.prefix, registered.year)
@@ -47,13 +48,13 @@ def new_case(root: Path, title: str, category: str, registered: dt.date, lead_un
         "#   doc_no: 文号",
         "#   leader: 批示领导",
         "#   instruction: 批示摘录",
-        "# requirements: |",
-        "#   任务要求",
+        f"requirements: {yaml_scalar(requirements)}" if requirements else
+        "# requirements: 任务要求（交办时必填）",
         f"registered: {registered.isoformat()}",
         f"assigned: {assigned.isoformat()}" if assigned else "# assigned: 交办日期（办理时限从次日起算）",
         f"lead_unit: {yaml_scalar(lead_unit)}" if lead_unit else "# lead_unit: 主办单位简称",
         "# co_units: [协办单位简称]",
-        "# owner: 责任人",
+        f"owner: {yaml_scalar(owner)}" if owner else "# owner: 责任人（交办时必填）",
         f"time_limit: {yaml_scalar(time_limit)}" if time_limit else
         "# time_limit: 5个工作日（不填则按来源类型的默认时限）",
         "# progress:",

@@ -24,7 +24,7 @@ def yaml_scalar(text: str) -> str:
     """``text`` as a YAML scalar that reads back unchanged (dates stay plain, as staff write them)."""
     if _ISO_DATE.match(text):
         return text
-    if _PLAIN_SAFE.match(text) and not _YAML11_WORDS.match(text):
+    if _PLAIN_SAFE.match(text) and not _YAML11_WORDS.match(text) and "\n" not in text:
         return text
     return json.dumps(text, ensure_ascii=False)
 

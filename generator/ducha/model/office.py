@@ -72,6 +72,30 @@ class BulletinRules:
 
 
 @dataclass(frozen=True)
+class Effective:
+    """A requirement that binds cases 交办 on or after ``effective_from`` (None: every case).
+
+    A new rule must not turn records written before it (sealed ones above all) invalid.
+    """
+
+    effective_from: dt.date | None = None
+
+    def binds(self, day: dt.date | None) -> bool:
+        """Whether the rule applies to a case 交办 (or, before 交办, registered) on ``day``."""
+        return day is not None and (self.effective_from is None or day >= self.effective_from)
+
+
+@dataclass(frozen=True)
+class AssignmentRules(Effective):
+    """交办要素 (office.yaml ``assignment``): what must be written once a case is assigned.
+
+    2008 国办意见（四）: 凡督促检查事项，都要明确目标任务、完成时限、执行单位和责任人.
+    """
+
+    required: tuple[str, ...] = ("owner", "requirements")
+
+
+@dataclass(frozen=True)
 class Office:
     """The settings in office.yaml, with defaults filled in."""
 
@@ -87,6 +111,7 @@ class Office:
     notice_rules: NoticeRules = NoticeRules()
     bulletins: BulletinRules = BulletinRules()
     internal_fields: tuple[str, ...] = ("owner", "notes")
+    assignment: AssignmentRules = AssignmentRules()
 
     @property
     def unit_names(self) -> frozenset[str]:

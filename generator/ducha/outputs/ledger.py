@@ -18,7 +18,7 @@ from ducha.outputs.text import display_width
 from ducha.rules.deadlines import Light, Status, effective_time_limit, status_board
 
 STANDARD = ["序号", "编号", "事项名称", "来源", "主办单位", "协办单位", "交办日期", "办理时限", "最新进展", "阶段",
-            "红黄绿灯", "备注"]
+            "红黄绿灯", "备注", "责任人", "任务要求"]
 #: What a unit fills in: the 台账 columns of every log kind that takes entries from the sheet.
 FILL_IN = [column for kind in LOG_KINDS for column, _ in kind.ledger]
 HEADERS = STANDARD + FILL_IN
@@ -46,7 +46,7 @@ def _row(n: int, s: Status, office: Office) -> list[object]:
     light = s.light.label + ("（暂定）" if s.provisional else "")
     return [n, case.id, case.title, case.category, case.lead_unit or "", "、".join(case.co_units),
             case.assigned, str(limit) if limit else "", latest, s.stage.label, light, case.notes,
-            None, None, None, None, None, None]
+            case.owner, case.requirements, *[None] * len(FILL_IN)]
 
 
 def export_ledger(office: Office, cases: Sequence[Case], today: dt.date, output: Path, year: int | None = None,

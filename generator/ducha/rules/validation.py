@@ -32,9 +32,9 @@ class _CaseChecker:
         self.case, self.doc, self.office, self.known_ids, self.today = case, doc, office, known_ids, today
         self.problems: list[Problem] = []
 
-    def add(self, path: PathKey, message: str, fix: str) -> None:
+    def add(self, path: PathKey, message: str, fix: str, field: str | None = None) -> None:
         line, column = self.doc.mark(path)
-        self.problems.append(Problem(self.case.path, line, column, format_path(path), message, fix))
+        self.problems.append(Problem(self.case.path, line, column, field or format_path(path), message, fix))
 
     def run(self) -> list[Problem]:
         self.identity()
@@ -102,10 +102,24 @@ class _CaseChecker:
         if case.assigned is not None and effective_time_limit(case, office) is None:
             self.add(("assigned",), f"已交办但没有办理时限，来源类型「{case.category}」也没有默认时限。",
                      f"填写 time_limit，或在 office.yaml 的 categories 中为「{case.category}」设置默认时限。")
+        self.assignment_elements()
         if case.time_limit is not None and case.time_limit.date is not None and case.assigned is not None \
                 and case.time_limit.date <= case.assigned:
             self.add(("time_limit",), f"办理时限 {case.time_limit} 不晚于交办日期 {case.assigned}。",
                      "办理时限应在交办之后：改正日期。")
+
+    def assignment_elements(self) -> None:
+        """责任人 and 任务要求 from 交办 on (2008 国办意见（四）：明确目标任务……和责任人)."""
+        case, rules = self.case, self.office.assignment
+        if not rules.binds(case.assigned):
+            return
+        since = f"自 {rules.effective_from} 起交办的事项" if rules.effective_from else "交办时"
+        for key in rules.required:
+            if getattr(case, key):
+                continue
+            what, fix = _ASSIGNMENT_ELEMENTS[key]
+            self.add(("assigned",), f"事项已于 {case.assigned} 交办，但没有{what}（{key}）；{since}须一并明确。",
+                     fix, field=key)
 
     def log_order(self, key: str, entries: Sequence[Any], attr: str) -> None:
         for index in range(1, len(entries)):
@@ -248,6 +262,12 @@ class _CaseChecker:
         if include_future_kinds and case.time_limit is not None and case.time_limit.date is not None:
             yield ("time_limit",), case.time_limit.date
 
+
+#: What each 交办要素 is called and how to supply it.
+_ASSIGNMENT_ELEMENTS = {
+    "owner": ("明确责任人", "在交办日期下补上 `owner: 姓名`（主办单位的具体责任人，如 孙立新）。"),
+    "requirements": ("写明任务要求", "补上 `requirements: 任务要求`（交办时明确的具体任务、标准和要求，如 年底前完成50个小区改造）。"),
+}
 
 #: Date fields that name a day ahead (a due date), not the day something happened.
 _DUE_DATES = frozenset({"until"})
