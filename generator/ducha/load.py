@@ -17,7 +17,17 @@ from ducha.errors import DataError, Problem
 from ducha.io.yamlfile import PathKey, read_yaml
 from ducha.model.case import CASES_DIR, Case
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR, Bulletin, Mention, Notice, notice_path
-from ducha.model.office import DEFAULT_CATEGORY_RULES, AssignmentRules, BulletinRules, CategoryRule, NoticeRules, Office, Unit, YearOverride
+from ducha.model.office import (
+    DEFAULT_CATEGORY_RULES,
+    AssignmentRules,
+    BulletinRules,
+    CategoryRule,
+    NoticeRules,
+    Office,
+    ReceiptRules,
+    Unit,
+    YearOverride,
+)
 from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
 from ducha.rules import schema
 from ducha.rules.validation import check_document
@@ -85,7 +95,7 @@ def _effective_dates(data: dict[str, object]) -> list[PathKey]:
 
 
 #: office.yaml blocks that hold a requirement with its own effective date.
-_EFFECTIVE_BLOCKS = ("assignment",)
+_EFFECTIVE_BLOCKS = ("assignment", "receipt")
 
 
 def _from(block: dict[str, str]) -> dt.date | None:
@@ -161,6 +171,7 @@ def load_office(root: Path) -> Office:
                                 int(bulletins.get("yearly_quota", 30)), int(bulletins.get("problem_share", 50))),
         internal_fields=tuple(data.get("internal_fields", ("owner", "notes"))),
         assignment=AssignmentRules(_from(assignment), tuple(assignment.get("required", AssignmentRules.required))),
+        receipt=ReceiptRules(_from(data["receipt"]), _limit(data["receipt"], "time_limit")) if "receipt" in data else None,
         holiday_overrides=MappingProxyType({
             int(year): YearOverride(_expand(o.get("holidays", [])), _expand(o.get("workdays", [])))
             for year, o in data.get("holiday_overrides", {}).items()

@@ -223,14 +223,14 @@ class _Importer:
             self.error(sheet, row, missing[0], f"{kind.label}须写明{'、'.join(columns[:-1])}和{columns[-1]}。",
                        f"补全{'、'.join(missing)}，或把本行的{kind.label}各列都留空。")
             return None
+        if kind.ledger_unit:
+            values[kind.ledger_unit] = case.lead_unit or ""
         described = f"{kind.label} {' '.join(values[name] for name in kind.ledger_identity if name != 'summary')}".rstrip()
         for recorded in log(case, kind):
             if all(str(getattr(recorded, name)) == values[name] for name in kind.ledger_identity):
                 self.result.actions.append(Action(where, case.id, f"{described} 已导入过，跳过", True))
                 return None
         self.result.actions.append(Action(where, case.id, kind.wording(values)))
-        if kind.ledger_unit:
-            values[kind.ledger_unit] = case.lead_unit or ""
         order = subschema("case", (kind.key, 0)).get("properties", {})  # keys as the template writes them
         return {name: values[name] for name in order if name in values}
 

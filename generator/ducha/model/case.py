@@ -10,7 +10,7 @@ from typing import Any, Protocol, TypeVar
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path
-from ducha.model.logs import LOG_KINDS, Extension, Followup, LogKind, Progress, Report, Review, Step, Urge
+from ducha.model.logs import LOG_KINDS, Extension, Followup, LogKind, Progress, Receipt, Report, Review, Step, Urge
 from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
 from ducha.schemas import load_schema
 
@@ -90,6 +90,7 @@ class Case:
     co_units: tuple[str, ...] = ()
     owner: str = ""
     time_limit: TimeLimit | None = None
+    receipts: tuple[Receipt, ...] = ()
     progress: tuple[Progress, ...] = ()
     urges: tuple[Urge, ...] = ()
     extensions: tuple[Extension, ...] = ()
@@ -100,6 +101,11 @@ class Case:
     archive: Archive | None = None
     visibility: str = "公开"
     notes: str = ""
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        """The lead unit and the co-units: every unit the item is assigned to."""
+        return (self.lead_unit, *self.co_units) if self.lead_unit else self.co_units
 
     @property
     def year(self) -> int:

@@ -18,6 +18,15 @@ from ducha.model.timelimit import TimeLimit
 
 
 @dataclass(frozen=True)
+class Receipt:
+    """签收: a 承办单位 acknowledges the 交办 (its 督查通知), by the person who signed for it."""
+
+    date: dt.date
+    unit: str
+    by: str
+
+
+@dataclass(frozen=True)
 class Progress:
     """办理进展: a unit's interim report."""
 
@@ -163,6 +172,10 @@ class LogKind:
 _DATE_FIELDS = frozenset({"date", "requested", "approved", "until"})
 
 LOG_KINDS: tuple[LogKind, ...] = (
+    LogKind("receipts", Receipt, "date", "签收",
+            lambda e: [Step(e.date, "签收", _joined(e.unit, e.by, "，签收人："))],
+            lambda d: f"签收（{d.get('unit', '')}）{d.get('date', '')}",
+            ledger=(("签收日期", "date"), ("签收人", "by")), ledger_identity=("unit",), ledger_unit="unit"),
     LogKind("progress", Progress, "date", "办理进展",
             lambda e: [Step(e.date, "办理进展", _joined(e.by, e.summary))],
             lambda d: f"新增办理进展 {d.get('date', '')}",

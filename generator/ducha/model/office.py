@@ -96,6 +96,13 @@ class AssignmentRules(Effective):
 
 
 @dataclass(frozen=True)
+class ReceiptRules(Effective):
+    """签收 (office.yaml ``receipt``): each 承办单位 signs for the 交办 within ``time_limit``."""
+
+    time_limit: TimeLimit | None = None
+
+
+@dataclass(frozen=True)
 class Office:
     """The settings in office.yaml, with defaults filled in."""
 
@@ -112,6 +119,7 @@ class Office:
     bulletins: BulletinRules = BulletinRules()
     internal_fields: tuple[str, ...] = ("owner", "notes")
     assignment: AssignmentRules = AssignmentRules()
+    receipt: ReceiptRules | None = None  # None: 签收 is not asked for
 
     @property
     def unit_names(self) -> frozenset[str]:

@@ -49,6 +49,8 @@ def flags(status: Status) -> str:
         out.append("需续报")
     if status.followup_due:
         out.append("待回头看")
+    if status.is_open and status.receipt is not None and status.receipt.pending:
+        out.append(receipt_text(status))
     if status.provisional:
         out.append("到期日暂定（节假日未公布）")
     return "，".join(out)
@@ -63,7 +65,18 @@ def chase_reasons(status: Status) -> list[str]:
         reasons.append("久未报送进展，需续报")
     if status.stage is Stage.RETURNED:
         reasons.append("退回重办")
+    if status.unreceived:
+        reasons.append(receipt_text(status))
     return reasons
+
+
+def receipt_text(status: Status) -> str:
+    """签收 in words: 待签收 / 超时未签收（单位） with the units still to sign, or 已签收 / 超时签收."""
+    receipt = status.receipt
+    if receipt is None:
+        return ""
+    units = receipt.pending or receipt.late
+    return f"{receipt.light.label}（{'、'.join(units)}）" if units else receipt.light.label
 
 
 def criticism_count(count: int) -> str:

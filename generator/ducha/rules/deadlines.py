@@ -109,6 +109,50 @@ def schedule(case: Case, office: Office, today: dt.date | None = None,
     return Schedule(original, tuple(steps))
 
 
+class ReceiptLight(Enum):
+    """签收灯: whether every 承办单位 signed for the 交办, and in time."""
+
+    SIGNED = "signed"
+    PENDING = "pending"
+    OVERDUE = "overdue"
+    LATE = "late"
+
+    @property
+    def label(self) -> str:
+        return _RECEIPT_LABELS[self]
+
+
+_RECEIPT_LABELS = {ReceiptLight.SIGNED: "已签收", ReceiptLight.PENDING: "待签收", ReceiptLight.OVERDUE: "超时未签收",
+                   ReceiptLight.LATE: "超时签收"}
+
+
+@dataclass(frozen=True)
+class ReceiptState:
+    """签收 of one case on one day: by when, who has not signed yet, who signed late."""
+
+    due: dt.date
+    pending: tuple[str, ...]
+    late: tuple[str, ...]
+    light: ReceiptLight
+
+
+def receipt_state(case: Case, office: Office, today: dt.date, calendar: Calendar) -> ReceiptState | None:
+    """签收 as of ``today``; None when the office asks for none, or before 交办."""
+    rule = office.receipt
+    if rule is None or rule.time_limit is None or case.assigned is None or case.assigned > today \
+            or not rule.binds(case.assigned):
+        return None
+    due = count_from(case.assigned, rule.time_limit, calendar).date
+    signed = {r.unit: r.date for r in case.receipts if r.date <= today}
+    pending = tuple(u for u in case.units if u not in signed)
+    late = tuple(u for u in case.units if u in signed and signed[u] > due)
+    if pending:
+        light = ReceiptLight.OVERDUE if today > due else ReceiptLight.PENDING
+    else:
+        light = ReceiptLight.LATE if late else ReceiptLight.SIGNED
+    return ReceiptState(due, pending, late, light)
+
+
 @dataclass(frozen=True)
 class Status:
     """Where one case stands on ``today``: stage, due date, light and what needs chasing."""
@@ -124,10 +168,16 @@ class Status:
     extended: bool
     progress_overdue: bool
     followup_due: bool
+    receipt: ReceiptState | None = None
 
     @property
     def is_open(self) -> bool:
         return self.stage.is_open
+
+    @property
+    def unreceived(self) -> bool:
+        """An open item some 承办单位 has not signed for after the 签收 time limit."""
+        return self.is_open and self.receipt is not None and self.receipt.light is ReceiptLight.OVERDUE
 
     def as_json(self) -> dict[str, object]:
         """The machine-readable form promised to other tools (keys are a contract)."""
@@ -140,6 +190,7 @@ class Status:
             "days_overdue": self.days_overdue, "provisional": self.provisional,
             "extended": self.extended, "progress_overdue": self.progress_overdue,
             "followup_due": self.followup_due,
+            "receipt": self.receipt.light.value if self.receipt else None,
         }
 
 
@@ -169,6 +220,7 @@ def deadline(case: Case, office: Office, today: dt.date, calendar: Calendar | No
         extended=bool(plan and plan.steps),
         progress_overdue=_progress_overdue(case, office, stage, today),
         followup_due=stage is Stage.CLOSED and _followup_due(case, office, today),
+        receipt=receipt_state(case, office, today, calendar),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from ducha.rules.deadlines import Light, Status, urgency
+from ducha.rules.deadlines import Light, ReceiptLight, Status, urgency
 
 #: 七日内到期: open items due within this many calendar days from today.
 DUE_SOON_DAYS = 7
@@ -27,8 +27,16 @@ def due_soon(statuses: Sequence[Status], today: dt.date, days: int = DUE_SOON_DA
 
 
 def to_chase(statuses: Sequence[Status]) -> list[Status]:
-    """催办候选: open items that are red or yellow, or whose unit owes a progress report."""
-    return [s for s in statuses if s.stage.is_open and (s.light in (Light.RED, Light.YELLOW) or s.progress_overdue)]
+    """催办候选: open items that are red or yellow, whose unit owes a progress report, or has not signed for them."""
+    return [s for s in statuses if s.stage.is_open and (s.light in (Light.RED, Light.YELLOW) or s.progress_overdue
+                                                        or s.unreceived)]
+
+
+def awaiting_receipt(statuses: Sequence[Status]) -> list[Status]:
+    """待签收: open items some 承办单位 has not signed for; past the 签收 time limit first, then by that limit."""
+    waiting = [s for s in statuses if s.stage.is_open and s.receipt is not None and s.receipt.pending]
+    return sorted(waiting, key=lambda s: (s.receipt.light is not ReceiptLight.OVERDUE, s.receipt.due,  # type: ignore[union-attr]
+                                          s.case.id))
 
 
 def followups_due(statuses: Sequence[Status]) -> list[Status]:

@@ -45,6 +45,7 @@ class _CaseChecker:
         for kind in LOG_KINDS:
             self.log_order(kind.key, log(self.case, kind), kind.date_field)
         self.after_assignment()
+        self.receipts()
         self.extensions()
         self.reports_and_reviews()
         self.closing()
@@ -142,6 +143,18 @@ class _CaseChecker:
                 day = getattr(entry, kind.date_field)
                 if day < case.assigned:
                     self.add((kind.key, index, kind.date_field), f"日期 {day} 早于交办日期 {case.assigned}。", "改正日期。")
+
+    def receipts(self) -> None:
+        """签收: one per 承办单位 of the item."""
+        case = self.case
+        seen: set[str] = set()
+        for index, receipt in enumerate(case.receipts):
+            if receipt.unit not in case.units:
+                self.add(("receipts", index, "unit"), f"「{receipt.unit}」不是本事项的主办或协办单位，不能签收。",
+                         f"签收单位写本事项的承办单位（{'、'.join(case.units) or '尚未交办'}）。")
+            elif receipt.unit in seen:
+                self.add(("receipts", index, "unit"), f"「{receipt.unit}」已经签收过。", "每个单位只签收一次：删除重复的一条。")
+            seen.add(receipt.unit)
 
     def extensions(self) -> None:
         case, office = self.case, self.office

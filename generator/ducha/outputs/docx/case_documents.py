@@ -55,6 +55,8 @@ def write_case_doc(kind: str, office: Office, status: Status, output: Path, toda
         para(doc, f"一、请于{status.due or '规定时限'}前以正式公文报送办理报告，写明发文字号、签发人，加盖单位公章。")
         para(doc, "二、一时难以办结的，应报告阶段性进展，并续报直至办结；确需延期的，应在到期前提出书面申请，说明原因和进展。")
         para(doc, "三、主办单位负责组织协办单位共同办理，协办单位应积极配合。")
+        if status.receipt is not None:
+            para(doc, f"四、请于{status.receipt.due}前签收本通知，并明确责任人。")
     elif kind == "urge":
         name, color = URGE_LEVELS.get(status.light, BLUE)
         masthead(doc, office.name, f"督查催办〔{today.year}〕{case.id.rsplit('-', 1)[1]}-{len(case.urges) + 1}号", color)

@@ -24,7 +24,7 @@ from ducha.io.files import sync_files
 from ducha.model.case import CATEGORIES, Case, Stage, events
 from ducha.model.notices import Mention, Notice
 from ducha.model.office import Office
-from ducha.outputs.present import PROVISIONAL_NOTE, chase_reasons, light_label, rate_text, remaining
+from ducha.outputs.present import PROVISIONAL_NOTE, chase_reasons, light_label, rate_text, receipt_text, remaining
 from ducha.repo.audit import AuditTrail
 from ducha.rules import queues
 from ducha.rules.deadlines import Light, Status
@@ -197,6 +197,7 @@ def dashboard(data: SiteData) -> str:
     this_week = queues.due_soon(statuses, data.today)
     chase = queues.to_chase(statuses)
     followups = queues.followups_due(statuses)
+    receipts = queues.awaiting_receipt(statuses)
     units = [u.name for u in data.office.units]
     unit_rows = by_lead_unit(statuses, units)
     chart = bar_chart([(light.label, counts[light], _LIGHT_CLASS[light])
@@ -221,6 +222,8 @@ def dashboard(data: SiteData) -> str:
         f"<h2>催办候选（{len(chase)}）</h2>",
         f'<table class="ducha-chase"><thead><tr><th>灯</th><th>事项</th><th>主办单位</th><th>原因</th></tr></thead>'
         f"<tbody>\n{chase_rows}\n</tbody></table>" if chase else '<p class="ducha-empty">（无）</p>',
+        f"<h2>待签收（{len(receipts)}）</h2>" if data.office.receipt is not None else "",
+        _receipt_table(page, receipts) if data.office.receipt is not None else "",
         f"<h2>待回头看（{len(followups)}）</h2>", _case_table(page, followups),
         "<h2>各单位（主办）</h2>", _tally_table(page, unit_rows, lambda u: _unit_link(page, u), "单位", data.criticisms),
         f'<div class="ducha-figure"><p>各单位按期办结率</p>{rate_chart}</div>' if rate_chart else "",
@@ -229,6 +232,27 @@ def dashboard(data: SiteData) -> str:
                      lambda c: f'<a href="{href(page, category_page(c))}">{h(c)}</a>', "来源类型"),
     ]
     return _page("督查事项总览", [b for b in body if b], search=False)
+
+
+def _receipt_table(page: str, statuses: Sequence[Status]) -> str:
+    if not statuses:
+        return '<p class="ducha-empty">（无）</p>'
+    rows = "\n".join(
+        f"<tr><td>{_link_case(page, s)}</td><td>{_unit_link(page, s.case.lead_unit)}</td>"
+        f"<td>{h(s.receipt.due if s.receipt else '')}</td><td>{h(receipt_text(s))}</td></tr>" for s in statuses)
+    return (f'<table class="ducha-receipts"><thead><tr><th>事项</th><th>主办单位</th><th>签收时限</th><th>签收情况</th>'
+            f"</tr></thead><tbody>\n{rows}\n</tbody></table>")
+
+
+def _receipts(status: Status) -> str:
+    """Who signed for the item and when, and who has yet to."""
+    signed = [f"{h(r.unit)} {h(r.date)}（{h(r.by)}）" for r in status.case.receipts if r.date <= status.today]
+    receipt = status.receipt
+    if receipt is not None and receipt.pending:
+        signed.append(f"{h('、'.join(receipt.pending))} {h(receipt.light.label)}（应于 {h(receipt.due)} 前签收）")
+    elif receipt is not None and receipt.late:
+        signed.append(f"其中{h('、'.join(receipt.late))}超时签收（应于 {h(receipt.due)} 前）")
+    return "；".join(signed)
 
 
 def _facts(page: str, data: SiteData, status: Status, children: Sequence[Status]) -> str:
@@ -253,6 +277,8 @@ def _facts(page: str, data: SiteData, status: Status, children: Sequence[Status]
         rows.append(("协办单位", "、".join(_unit_link(page, u) for u in case.co_units)))
     if case.owner:
         rows.append(("责任人", h(case.owner)))
+    if case.receipts or status.receipt is not None:
+        rows.append(("签收", _receipts(status)))
     limit = case.time_limit or data.office.rule(case.category).time_limit
     if limit is not None:
         rows.append(("办理时限", h(limit) + ("" if case.time_limit else "（按来源类型默认）")))
