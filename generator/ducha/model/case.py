@@ -74,6 +74,18 @@ class Archive:
 
 
 @dataclass(frozen=True)
+class Round:
+    """One round of handling: the first from 交办, each later one from a 再督查 or 重新办理 that reopened the case."""
+
+    number: int
+    start: dt.date
+    kind: str  # 交办, 再督查, 重新办理
+    time_limit: TimeLimit | None  # None in the first round: the case's own, or its category's default
+    reason: str = ""
+    opened_by: tuple[str, int] | None = None  # the log entry (key, index) that reopened the case
+
+
+@dataclass(frozen=True)
 class Case:
     """One 督查事项 as recorded in ``cases/<year>/<id>.yaml``."""
 
@@ -111,6 +123,23 @@ class Case:
     def year(self) -> int:
         return int(self.id.split("-")[-2])
 
+    def rounds(self, today: dt.date | None = None) -> tuple[Round, ...]:
+        """The rounds begun on or before ``today`` (all when None): 交办, then each reopening in date order."""
+        if self.assigned is None or (today is not None and self.assigned > today):
+            return ()
+        found = [Round(1, self.assigned, "交办", self.time_limit)]
+        reopenings = sorted(((e.date, kind, index, e) for kind in LOG_KINDS if kind.reopening
+                             for index, e in enumerate(log(self, kind)) if e.reopens and (today is None or e.date <= today)),
+                            key=lambda item: item[0])
+        for number, (day, kind, index, entry) in enumerate(reopenings, start=2):
+            found.append(Round(number, day, kind.reopening, entry.time_limit, _reason(entry), (kind.key, index)))
+        return tuple(found)
+
+    def round_on(self, today: dt.date | None = None) -> Round | None:
+        """The round in progress (or last finished) on ``today``."""
+        rounds = self.rounds(today)
+        return rounds[-1] if rounds else None
+
     def stage_on(self, today: dt.date | None = None) -> Stage:
         """The stage from the facts dated on or before ``today`` (all facts when None)."""
         def known(day: dt.date | None) -> bool:
@@ -126,7 +155,9 @@ class Case:
         if reports > reviews:
             return Stage.PENDING_REVIEW
         if reviews:
-            return Stage.CLOSED if self.reviews[reviews - 1].passed else Stage.RETURNED
+            if not self.reviews[reviews - 1].passed:
+                return Stage.RETURNED
+            return Stage.IN_PROGRESS if self._reopened_after(self.reviews[reviews - 1].date, today) else Stage.CLOSED
         if known(self.assigned):
             return Stage.IN_PROGRESS
         return Stage.REGISTERED
@@ -145,11 +176,26 @@ class Case:
             return self.reviews[reviews - 1].date
         return None
 
+    def finished_on(self, today: dt.date | None = None) -> dt.date | None:
+        """The day of the passing review, unless a 再督查 or 重新办理 has reopened the case since."""
+        passed = self.passed_on(today)
+        return None if passed is None or self._reopened_after(passed, today) else passed
+
     def closed_on(self, today: dt.date | None = None) -> dt.date | None:
         """The day of the passing review, when the item is closed (and perhaps archived)."""
         if self.cancelled is not None and (today is None or self.cancelled.date <= today):
             return None
-        return self.passed_on(today)
+        return self.finished_on(today)
+
+    def _reopened_after(self, day: dt.date, today: dt.date | None) -> bool:
+        """Whether a round began on or after ``day`` (a passing review), by ``today``."""
+        current = self.round_on(today)
+        return current is not None and current.number > 1 and current.start >= day
+
+
+def _reason(entry: Any) -> str:
+    """Why a round was opened, from the entry that opened it (its finding or note)."""
+    return str(getattr(entry, "finding", "") or getattr(entry, "note", ""))
 
 
 def log(case: Case, kind: LogKind) -> tuple[Any, ...]:

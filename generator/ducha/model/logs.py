@@ -90,13 +90,25 @@ class Review:
         return self.result == "通过"
 
 
+#: 回访复核 results: a fixed value beside the finding, so that 整改不到位 can reopen the case.
+FOLLOWUP_RESULTS = ("整改到位", "整改不到位")
+#: The result that reopens a closed case for 再督查 (2012 中办意见（七）；实施办法 §十三（七）).
+NOT_RECTIFIED = "整改不到位"
+
+
 @dataclass(frozen=True)
 class Followup:
-    """回访复核 / 回头看 after closing."""
+    """回访复核 / 回头看 after closing; 整改不到位 reopens the case with a new time limit (再督查)."""
 
     date: dt.date
     by: str
     finding: str
+    result: str = ""
+    time_limit: TimeLimit | None = None
+
+    @property
+    def reopens(self) -> bool:
+        return self.result == NOT_RECTIFIED
 
 
 @dataclass(frozen=True)
@@ -135,6 +147,18 @@ def _review_wording(entry: Mapping[str, Any]) -> str:
     return f"审核：{entry.get('result', '')}{f'（{short}）' if short else ''}"
 
 
+def _followup_steps(e: Any) -> list[Step]:
+    if e.reopens:
+        return [Step(e.date, "再督查", f"{_joined(e.by, e.finding)}（{e.result}，重新办理，时限 {e.time_limit}）")]
+    return [Step(e.date, "回访复核", _joined(e.by, e.finding) + (f"（{e.result}）" if e.result else ""))]
+
+
+def _followup_wording(entry: Mapping[str, Any]) -> str:
+    if entry.get("result") == NOT_RECTIFIED:
+        return f"回访复核 {entry.get('date', '')}：{NOT_RECTIFIED}，再督查（时限 {entry.get('time_limit', '')}）"
+    return f"回访复核 {entry.get('date', '')}" + (f"：{entry['result']}" if entry.get("result") else "")
+
+
 @dataclass(frozen=True)
 class LogKind:
     """Everything ducha knows about one kind of dated log.
@@ -157,6 +181,9 @@ class LogKind:
     ledger_identity: tuple[str, ...] = ()
     #: The field that names who filled the entry in, set to the unit the sheet belongs to.
     ledger_unit: str = ""
+    #: What a round opened by an entry of this kind is called (再督查, 重新办理); empty when entries never
+    #: reopen a case. Entries that do have ``reopens`` and a ``time_limit`` counted from their date.
+    reopening: str = ""
 
     @functools.cached_property
     def date_fields(self) -> tuple[str, ...]:
@@ -193,9 +220,8 @@ LOG_KINDS: tuple[LogKind, ...] = (
     LogKind("reviews", Review, "date", "审核",
             lambda e: [Step(e.date, f"审核{e.result}", _joined(e.reviewer, e.opinion))],
             _review_wording, after_assignment=False),
-    LogKind("followups", Followup, "date", "回访复核",
-            lambda e: [Step(e.date, "回访复核", _joined(e.by, e.finding))],
-            lambda d: f"回访复核 {d.get('date', '')}", after_assignment=False),
+    LogKind("followups", Followup, "date", "回访复核", _followup_steps, _followup_wording, after_assignment=False,
+            reopening="再督查"),
 )
 LOGS: Mapping[str, LogKind] = {kind.key: kind for kind in LOG_KINDS}
 #: What approving an extension adds to its entry; nothing else may change in it.

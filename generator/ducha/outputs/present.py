@@ -41,8 +41,10 @@ def rate_text(rate: float | None) -> str:
 
 
 def flags(status: Status) -> str:
-    """Short notes: 已延期, 需续报, 待回头看, 暂定."""
+    """Short notes: 第N轮 (再督查), 已延期, 需续报, 待回头看, 签收, 暂定."""
     out = []
+    if status.round > 1:
+        out.append(f"第{status.round}轮")
     if status.extended:
         out.append("已延期")
     if status.progress_overdue:

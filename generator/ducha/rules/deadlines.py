@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-from ducha.model.case import Case, Stage
+from ducha.model.case import Case, Round, Stage
 from ducha.model.logs import Extension
 from ducha.model.office import Office
 from ducha.model.timelimit import TimeLimit, TimeUnit
@@ -86,15 +86,31 @@ class Schedule:
 
 def schedule(case: Case, office: Office, today: dt.date | None = None,
              calendar: Calendar | None = None) -> Schedule | None:
-    """The due dates of ``case``; None before 交办 or when no time limit applies."""
-    limit = effective_time_limit(case, office)
-    if case.assigned is None or limit is None:
+    """The due dates of the round in progress on ``today`` (the last round when None); None before 交办
+    or when no time limit applies."""
+    current = case.round_on(today)
+    if current is None:
+        return None
+    return round_schedule(case, office, current, today, calendar)
+
+
+def round_schedule(case: Case, office: Office, round_: Round, today: dt.date | None = None,
+                   calendar: Calendar | None = None) -> Schedule | None:
+    """The due dates of one round: its time limit counted from its start, moved by the extensions asked
+    for within it. A later round (再督查, 重新办理) counts its own time limit from the day it was opened."""
+    limit = effective_time_limit(case, office) if round_.number == 1 else round_.time_limit
+    if limit is None:
         return None
     calendar = calendar or calendar_for(office.holiday_overrides)
-    original = count_from(case.assigned, limit, calendar)
+    original = count_from(round_.start, limit, calendar)
     due = original
     steps: list[DueStep] = []
+    following = [r.start for r in case.rounds() if r.number == round_.number + 1]
     for index, extension in enumerate(case.extensions):
+        if extension.requested < round_.start and round_.number > 1:
+            continue
+        if following and extension.requested >= following[0]:
+            break
         if not extension_counts(extension, today):
             continue
         if extension.until is not None:
@@ -169,6 +185,7 @@ class Status:
     progress_overdue: bool
     followup_due: bool
     receipt: ReceiptState | None = None
+    round: int = 0  # 0 before 交办; 2 and up once 再督查 or 重新办理 reopened the case
 
     @property
     def is_open(self) -> bool:
@@ -191,6 +208,7 @@ class Status:
             "extended": self.extended, "progress_overdue": self.progress_overdue,
             "followup_due": self.followup_due,
             "receipt": self.receipt.light.value if self.receipt else None,
+            "round": self.round,
         }
 
 
@@ -221,6 +239,7 @@ def deadline(case: Case, office: Office, today: dt.date, calendar: Calendar | No
         progress_overdue=_progress_overdue(case, office, stage, today),
         followup_due=stage is Stage.CLOSED and _followup_due(case, office, today),
         receipt=receipt_state(case, office, today, calendar),
+        round=len(case.rounds(today)),
     )
 
 
@@ -229,8 +248,11 @@ def _progress_overdue(case: Case, office: Office, stage: Stage, today: dt.date) 
     interval = office.progress_interval_days
     if interval is None or not stage.is_open or case.assigned is None:
         return False
+    current = case.round_on(today)
     dates = [p.date for p in case.progress if p.date <= today]
     last = max(dates, default=case.assigned)
+    if current is not None:
+        last = max(last, current.start)
     return (today - last).days > interval
 
 

@@ -87,6 +87,7 @@ class PeriodReport:
     criticism: tuple[Mention, ...]
     bulletins: BulletinProgress | None = None
     notices_this_year: tuple[str, ...] = field(default=())
+    reopened: tuple[Item, ...] = ()  # 再督查 and 重新办理 begun in the period: each a further round
 
     @property
     def closed(self) -> int:
@@ -104,7 +105,7 @@ class PeriodReport:
     def totals(self) -> dict[str, int]:
         return {"新立项": len(self.registered), "办结": self.closed, "按期办结": len(self.closed_on_time),
                 "超期办结": len(self.closed_late), "超期未办结": len(self.overdue), "延期": len(self.extended),
-                "退回重办": len(self.returned), "回头看": len(self.followups)}
+                "退回重办": len(self.returned), "回头看": len(self.followups), "再督查": len(self.reopened)}
 
 
 def _item(case: Case, detail: str) -> Item:
@@ -129,14 +130,16 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
     extended: list[Item] = []
     returned: list[Item] = []
     followups: list[Item] = []
+    reopened: list[Item] = []
     for s in statuses:
         case = s.case
         if case.registered in period:
             registered.append(_item(case, f"立项 {case.registered}"))
         closed = case.closed_on(today)
         if closed in period and s.stage in CLOSED_STAGES:
+            again = f"（第{s.round}轮）" if s.round > 1 else ""
             (on_time if s.light is Light.DONE else late).append(
-                _item(case, f"{closed} 办结" + (f"，超期{s.days_overdue}天" if s.light is Light.LATE else "")))
+                _item(case, f"{closed} 办结{again}" + (f"，超期{s.days_overdue}天" if s.light is Light.LATE else "")))
         if s.light is Light.RED:
             overdue.append(_item(case, f"到期 {s.due}，超期{s.days_overdue}天"))
         for ext in case.extensions:
@@ -147,7 +150,12 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
                 returned.append(_item(case, f"{review.date} 退回：{review.opinion}"))
         for followup in case.followups:
             if followup.date in period:
-                followups.append(_item(case, f"{followup.date} {followup.by}：{followup.finding}"))
+                result = f"（{followup.result}）" if followup.result else ""
+                followups.append(_item(case, f"{followup.date} {followup.by}：{followup.finding}{result}"))
+        for round_ in case.rounds(today):
+            if round_.number > 1 and round_.start in period:
+                reopened.append(_item(case, f"{round_.start} {round_.kind}，第{round_.number}轮，时限 {round_.time_limit}："
+                                            f"{round_.reason}"))
     tally = criticism_tally(list(notices), today.year)
     rows = []
     for unit in office.units:
@@ -174,6 +182,7 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
         overdue=_sorted(overdue), extended=_sorted(extended), returned=_sorted(returned), followups=_sorted(followups),
         units=tuple(rows), praise=tuple(praise), criticism=criticism, bulletins=progress,
         notices_this_year=tuple(n.doc_no for n in notices if n.date.year == today.year),
+        reopened=_sorted(reopened),
     )
 
 

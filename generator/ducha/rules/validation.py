@@ -11,13 +11,13 @@ from typing import Any
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path, parse_yaml
-from ducha.model.case import CASES_DIR, Case, build_case, log
-from ducha.model.logs import LOG_KINDS
+from ducha.model.case import CASES_DIR, Case, Round, build_case, log
+from ducha.model.logs import LOG_KINDS, LOGS
 from ducha.model.office import Office
 from ducha.model.timelimit import TimeUnit
 from ducha.rules import schema as schemas
 from ducha.rules.calendar import calendar_for
-from ducha.rules.deadlines import count_from, effective_time_limit, schedule
+from ducha.rules.deadlines import Schedule, count_from, effective_time_limit, round_schedule
 
 #: Longer limits are typos; these also keep every due date (2099 + 10 years) inside the calendar.
 MAX_COUNT = {TimeUnit.WORKDAYS: 999, TimeUnit.DAYS: 3650, TimeUnit.MONTHS: 120}
@@ -46,6 +46,7 @@ class _CaseChecker:
             self.log_order(kind.key, log(self.case, kind), kind.date_field)
         self.after_assignment()
         self.receipts()
+        self.reopenings()
         self.extensions()
         self.reports_and_reviews()
         self.closing()
@@ -96,7 +97,8 @@ class _CaseChecker:
             elif unit == case.lead_unit:
                 self.add(("co_units", index), f"「{unit}」已是主办单位，不能同时是协办单位。", "从协办单位中删除它。")
         limits = [(("time_limit",), case.time_limit)] + [
-            (("extensions", i, "time_limit"), e.time_limit) for i, e in enumerate(case.extensions)]
+            ((kind.key, i, name), getattr(e, name)) for kind in LOG_KINDS for name in kind.limit_fields
+            for i, e in enumerate(log(case, kind))]
         for path, limit in limits:
             if limit is not None and limit.unit is not None and not 1 <= limit.count <= MAX_COUNT[limit.unit]:
                 self.add(path, f"时限「{limit}」超出 1—{MAX_COUNT[limit.unit]}{limit.unit.value}的范围。", "检查数字是否写错。")
@@ -156,6 +158,20 @@ class _CaseChecker:
                 self.add(("receipts", index, "unit"), f"「{receipt.unit}」已经签收过。", "每个单位只签收一次：删除重复的一条。")
             seen.add(receipt.unit)
 
+    def reopenings(self) -> None:
+        """再督查 and 重新办理: only a reopening entry carries a new time limit, which must lie ahead of it."""
+        for kind in LOG_KINDS:
+            if not kind.reopening:
+                continue
+            for index, entry in enumerate(log(self.case, kind)):
+                limit = entry.time_limit
+                if limit is not None and not entry.reopens:
+                    self.add((kind.key, index, "time_limit"), f"没有重新办理，不应写{kind.reopening}时限。",
+                             f"删除 time_limit；需要重新办理的，写明 {_REOPENING_RESULT[kind.key]}。")
+                elif limit is not None and limit.date is not None and limit.date <= entry.date:
+                    self.add((kind.key, index, "time_limit"), f"{kind.reopening}时限 {limit} 不晚于{kind.label}日期 {entry.date}。",
+                             "重新办理的时限应在其后：改正日期。")
+
     def extensions(self) -> None:
         case, office = self.case, self.office
         for index, ext in enumerate(case.extensions):
@@ -173,29 +189,35 @@ class _CaseChecker:
                 self.add((*here, "approved_by"), "写了批准人但没有批准日期，延期不会生效。", "补上 `approved: 批准日期`。")
         if not any(ext.approved for ext in case.extensions):
             return  # what follows concerns approved extensions only
-        try:
-            plan = schedule(case, office)
-        except ValueError:
-            self.add(("time_limit",), "办理时限（含延期）算出的到期日超出了日历范围（2110 年）。", "检查时限数字是否写错。")
-            return
-        if plan is None:
-            return
+        for round_ in case.rounds():
+            try:
+                plan = round_schedule(case, office, round_)
+            except ValueError:
+                self.add(("time_limit",), "办理时限（含延期）算出的到期日超出了日历范围（2110 年）。", "检查时限数字是否写错。")
+                return
+            if plan is not None:
+                self.extension_caps(plan, round_)
+
+    def extension_caps(self, plan: Schedule, round_: Round) -> None:
+        """Each approved extension of one round moves the due date later, and no further than the caps."""
+        case, office = self.case, self.office
         for step in plan.steps:
             if step.after.date <= step.before.date:
                 self.add(("extensions", step.index, "until"),
                          f"延至日期 {step.after.date} 不晚于原到期日 {step.before.date}。", "延期后的日期应晚于原到期日。")
         rule = office.rule(case.category)
-        if not plan.steps or case.assigned is None:
+        if not plan.steps:
             return
         calendar = calendar_for(office.holiday_overrides)
         last = plan.steps[-1]
+        start = "自交办起" if round_.number == 1 else f"自{round_.kind}（{round_.start}）起"
         caps = []
         if rule.max_extension is not None:
             caps.append((count_from(plan.original.date, rule.max_extension, calendar).date,
                          f"延期不得超过原到期日后{rule.max_extension}"))
         if rule.max_total is not None:
-            caps.append((count_from(case.assigned, rule.max_total, calendar).date,
-                         f"自交办起最长不得超过{rule.max_total}"))
+            caps.append((count_from(round_.start, rule.max_total, calendar).date,
+                         f"{start}最长不得超过{rule.max_total}"))
         for cap, why in caps:
             if last.after.date > cap:
                 self.add(("extensions", last.index),
@@ -214,10 +236,12 @@ class _CaseChecker:
                          f"审核日期 {review.date} 早于所审核的办理报告日期 {reports[index].date}。", "改正日期。")
             if index + 1 < len(reports):
                 following = reports[index + 1]
-                if review.passed:
+                reopened = [r for r in self.case.rounds(following.date) if r.number > 1 and r.start >= review.date]
+                if review.passed and not reopened:
                     self.add(("reports", index + 1),
                              "审核通过后事项已办结，不应再报送办理报告。",
-                             "补充情况写入办理进展（progress）或回访复核（followups）。")
+                             "补充情况写入办理进展（progress）或回访复核（followups）；回访复核发现整改不到位的，"
+                             "先记录 `result: 整改不到位` 和再督查时限（time_limit），再报送新的办理报告。")
                 elif following.date < review.date:
                     self.add(("reports", index + 1, "date"),
                              f"重新报送的办理报告（{following.date}）早于退回审核（{review.date}）。",
@@ -229,14 +253,12 @@ class _CaseChecker:
     def closing(self) -> None:
         case = self.case
         closed = case.closed_on()
-        if case.followups and closed is None:
+        if case.followups and case.passed_on() is None:
             self.add(("followups",), "事项尚未办结（没有审核通过），不应有回访复核。", "审核通过后再记录回访复核。")
-        elif closed is not None:
-            for index, followup in enumerate(case.followups):
-                if followup.date < closed:
-                    self.add(("followups", index, "date"), f"回访复核日期 {followup.date} 早于办结日期 {closed}。", "改正日期。")
+        else:
+            self.after_closing("followups")
         if case.cancelled is not None:
-            if case.passed_on() is not None:
+            if case.finished_on() is not None:
                 self.add(("cancelled",), "事项已审核通过办结，不能再撤销。", "删除撤销（cancelled）记录。")
             if case.cancelled.date < case.registered:
                 self.add(("cancelled", "date"), f"撤销日期 {case.cancelled.date} 早于立项日期 {case.registered}。", "改正日期。")
@@ -247,6 +269,26 @@ class _CaseChecker:
                          "删除归档（archive）记录；事项办结后用 `ducha archive` 归档。")
             elif case.archive.date < ended:
                 self.add(("archive", "date"), f"归档日期 {case.archive.date} 早于办结（撤销）日期 {ended}。", "改正日期。")
+
+    def after_closing(self, key: str) -> None:
+        """Entries of ``key`` (回访复核, 满意度) come after the case was closed, and not while a reopened round runs."""
+        case = self.case
+        first_pass = next((r.date for r in case.reviews if r.passed), None)
+        for index, entry in enumerate(getattr(case, key)):
+            day = entry.date
+            passed = case.passed_on(day)
+            name = LOGS[key].label
+            if passed is None:
+                when = (f"早于办结日期 {first_pass}" if first_pass is not None and first_pass > day
+                        else "时事项尚未办结（办理报告待审核或已退回）")
+                self.add((key, index, "date"), f"{name}日期 {day} {when}。", "改正日期：事项办结（审核通过）后才能记录。")
+                continue
+            # A round opened since the pass, before this entry (an earlier one the same day counts too).
+            opened = [r for r in case.rounds(day) if r.number > 1 and passed <= r.start and r.opened_by != (key, index)
+                      and (r.start < day or (r.opened_by is not None and r.opened_by[0] == key and r.opened_by[1] < index))]
+            if opened:
+                self.add((key, index), f"事项已于 {opened[-1].start} {opened[-1].kind}，新一轮尚未办结，不应再记录{name}。",
+                         f"新一轮审核通过后再记录{name}。")
 
     def not_in_future(self) -> None:
         if self.today is None:
@@ -275,6 +317,9 @@ class _CaseChecker:
         if include_future_kinds and case.time_limit is not None and case.time_limit.date is not None:
             yield ("time_limit",), case.time_limit.date
 
+
+#: How an entry of a reopening log asks for another round.
+_REOPENING_RESULT = {"followups": "`result: 整改不到位`", "feedback": "`result: 不满意`"}
 
 #: What each 交办要素 is called and how to supply it.
 _ASSIGNMENT_ELEMENTS = {

@@ -27,7 +27,7 @@ from ducha.model.office import Office
 from ducha.outputs.present import PROVISIONAL_NOTE, chase_reasons, light_label, rate_text, receipt_text, remaining
 from ducha.repo.audit import AuditTrail
 from ducha.rules import queues
-from ducha.rules.deadlines import Light, Status
+from ducha.rules.deadlines import Light, Status, round_schedule
 from ducha.rules.escalation import consequence
 from ducha.rules.metrics import Tally, by_category, by_co_unit, by_lead_unit, tally
 from ducha.rules.period_report import Item, PeriodReport
@@ -283,7 +283,7 @@ def _facts(page: str, data: SiteData, status: Status, children: Sequence[Status]
     if limit is not None:
         rows.append(("办理时限", h(limit) + ("" if case.time_limit else "（按来源类型默认）")))
     rows.append(("到期日", due_text(status) + ("（已延期）" if status.extended else "")))
-    rows.append(("阶段", h(status.stage.label)))
+    rows.append(("阶段", h(status.stage.label) + (f"（第{status.round}轮）" if status.round > 1 else "")))
     if case.archive is not None:
         rows.append(("档号", f"{h(case.archive.number)}（保管期限 {h(case.archive.retention)}）"))
     if case.cancelled is not None:
@@ -303,6 +303,28 @@ def _extensions(case: Case) -> str:
         f"<td>{h(e.approved or '待批准')}</td><td>{h(e.approved_by or '—')}</td></tr>" for e in case.extensions)
     return ('<h2>延期</h2><table class="ducha-extensions">\n<tr><th>申请日期</th><th>理由</th><th>申请期限</th>'
             f"<th>批准日期</th><th>批准人</th></tr>\n{rows}\n</table>")
+
+
+def _rounds(data: SiteData, status: Status) -> str:
+    """Each round of handling (交办, then every 再督查 or 重新办理): its time limit, due date, reports and result."""
+    case = status.case
+    rounds = case.rounds(status.today)
+    if len(rounds) < 2:
+        return ""
+    rows = []
+    for index, round_ in enumerate(rounds):
+        end = rounds[index + 1].start if index + 1 < len(rounds) else None
+        reports = [r for r in case.reports if round_.start <= r.date <= status.today and (end is None or r.date < end)]
+        reviews = [r for r in case.reviews if round_.start <= r.date <= status.today and (end is None or r.date < end)]
+        plan = round_schedule(case, data.office, round_, status.today)
+        limit = round_.time_limit or case.time_limit or data.office.rule(case.category).time_limit
+        result = "；".join(f"{r.date} {r.result}" for r in reviews) or ("办理中" if end is None else "—")
+        rows.append(f"<tr><td>第{round_.number}轮</td><td>{h(round_.kind)} {h(round_.start)}</td><td>{h(limit or '—')}</td>"
+                    f"<td>{h(plan.due.date if plan else '—')}</td>"
+                    f"<td>{h('；'.join(f'{r.date} {r.doc_no}' for r in reports) or '—')}</td><td>{h(result)}</td>"
+                    f"<td>{h(round_.reason or '—')}</td></tr>")
+    return ('<h2>办理轮次</h2><table class="ducha-rounds">\n<tr><th>轮次</th><th>起始</th><th>办理时限</th><th>到期日</th>'
+            f"<th>办理报告</th><th>审核</th><th>缘由</th></tr>\n{chr(10).join(rows)}\n</table>")
 
 
 _EMAIL = re.compile(r"\s*<[^>]*>")
@@ -331,7 +353,7 @@ def case_markdown(data: SiteData, status: Status, children: Sequence[Status]) ->
         f"{' · ' + h(remaining(status)) if remaining(status) else ''} · 主办 {_unit_link(page, case.lead_unit)}</p>"),
         f'<p class="ducha-summary">{h(summary)}</p>' if summary else "",
         DETAIL_MARK + '\n<div data-search-exclude class="ducha-detail">'
-        + "\n" + _facts(page, data, status, children) + "\n" + _extensions(case)
+        + "\n" + _facts(page, data, status, children) + "\n" + _rounds(data, status) + _extensions(case)
         + f'\n<h2>办理经过</h2>\n<ol class="ducha-timeline">\n{timeline}\n</ol>\n'
         + _audit(data.trails.get(case.id)) + "\n</div>",
     ]
