@@ -120,7 +120,7 @@ def test_reopening_lifecycle_in_git(tmp_path: Any, invoke: Invoke) -> None:
     waiting = invoke(repo.root, "archive", "--year", "2026", "--today", "2026-04-27")
     assert (waiting.exit_code, waiting.output) == (0, "2026 年没有待归档的事项（已办结或已撤销且尚未归档）。\n")
     report = invoke(repo.root, "report", "--period", "2026-04", "--today", "2026-04-30")
-    assert "其中整改不到位、再督查 1 项。" in report.output
+    assert "其中整改不到位、再督查 1 项；" in report.output
     assert "| 1 | DC-2026-0001 | 燃气安全隐患排查 | 市住建局 | 2026-04-10 再督查，第2轮，时限 10个工作日：抽查12家，4家燃气报警器仍未安装。 |" \
         in report.output
 

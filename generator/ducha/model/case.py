@@ -74,6 +74,16 @@ class Archive:
 
 
 @dataclass(frozen=True)
+class Milestone:
+    """节点: a stage of a long task with its own due date (or a time limit counted from 交办)."""
+
+    name: str
+    due: dt.date | None = None
+    time_limit: TimeLimit | None = None
+    requirement: str = ""
+
+
+@dataclass(frozen=True)
 class Round:
     """One round of handling: the first from 交办, each later one from a 再督查 or 重新办理 that reopened the case."""
 
@@ -102,6 +112,7 @@ class Case:
     co_units: tuple[str, ...] = ()
     owner: str = ""
     time_limit: TimeLimit | None = None
+    milestones: tuple[Milestone, ...] = ()
     receipts: tuple[Receipt, ...] = ()
     progress: tuple[Progress, ...] = ()
     urges: tuple[Urge, ...] = ()
@@ -292,6 +303,10 @@ class _Reader:
         if "archive" in data:
             a = data["archive"]
             archive = Archive(d(a["date"], ("archive", "date")), a["number"], a["retention"])  # type: ignore[arg-type]
+        milestones = tuple(
+            Milestone(m["name"], d(m.get("due"), ("milestones", i, "due")),
+                      self.limit(m.get("time_limit"), ("milestones", i, "time_limit")), m.get("requirement", ""))
+            for i, m in enumerate(data.get("milestones", ())))
         registered = d(data["registered"], ("registered",))
         assigned = d(data.get("assigned"), ("assigned",))
         time_limit = self.limit(data.get("time_limit"), ("time_limit",))
@@ -305,7 +320,7 @@ class _Reader:
                           src.get("instruction", "")),
             requirements=data.get("requirements", ""), parent=data.get("parent"), assigned=assigned,
             lead_unit=data.get("lead_unit"), co_units=tuple(data.get("co_units", ())),
-            owner=data.get("owner", ""), time_limit=time_limit, **logs,
+            owner=data.get("owner", ""), time_limit=time_limit, milestones=milestones, **logs,
             cancelled=cancelled, archive=archive, visibility=data.get("visibility", "公开"),
             notes=data.get("notes", ""),
         )

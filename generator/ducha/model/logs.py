@@ -28,11 +28,12 @@ class Receipt:
 
 @dataclass(frozen=True)
 class Progress:
-    """办理进展: a unit's interim report."""
+    """办理进展: a unit's interim report; ``milestone`` names the 节点 it reports done."""
 
     date: dt.date
     summary: str
     by: str = ""
+    milestone: str = ""
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,7 @@ LOG_KINDS: tuple[LogKind, ...] = (
             lambda d: f"签收（{d.get('unit', '')}）{d.get('date', '')}",
             ledger=(("签收日期", "date"), ("签收人", "by")), ledger_identity=("unit",), ledger_unit="unit"),
     LogKind("progress", Progress, "date", "办理进展",
-            lambda e: [Step(e.date, "办理进展", _joined(e.by, e.summary))],
+            lambda e: [Step(e.date, "办理进展", _joined(e.by, e.summary) + (f"（完成节点「{e.milestone}」）" if e.milestone else ""))],
             lambda d: f"新增办理进展 {d.get('date', '')}",
             ledger=(("进展日期", "date"), ("进展情况", "summary")), ledger_identity=("date", "summary"),
             ledger_unit="by"),

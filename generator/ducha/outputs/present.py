@@ -7,7 +7,7 @@ rate or a consequence of its own. Nothing here escapes for a format: each render
 from __future__ import annotations
 
 from ducha.model.case import Stage
-from ducha.rules.deadlines import Light, Status
+from ducha.rules.deadlines import Light, MilestoneStatus, Status
 
 PROVISIONAL_NOTE = "该年度放假安排尚未公布，按周一至周五推算"
 
@@ -53,6 +53,8 @@ def flags(status: Status) -> str:
         out.append("待回头看")
     if status.is_open and status.receipt is not None and status.receipt.pending:
         out.append(receipt_text(status))
+    if status.behind:
+        out.append("未达到序时进度")
     if status.provisional:
         out.append("到期日暂定（节假日未公布）")
     return "，".join(out)
@@ -61,8 +63,9 @@ def flags(status: Status) -> str:
 def chase_reasons(status: Status) -> list[str]:
     """Why an item is on the 催办 list, in the office's words."""
     reasons = []
-    if status.light in (Light.RED, Light.YELLOW):
+    if status.due_light in (Light.RED, Light.YELLOW):
         reasons.append(remaining(status))
+    reasons += milestone_reasons(status)
     if status.progress_overdue:
         reasons.append("久未报送进展，需续报")
     if status.stage is Stage.RETURNED:
@@ -70,6 +73,29 @@ def chase_reasons(status: Status) -> list[str]:
     if status.unreceived:
         reasons.append(receipt_text(status))
     return reasons
+
+
+def milestone_reasons(status: Status) -> list[str]:
+    """未达到序时进度 (节点 overdue) and 节点 falling due soon, in the office's words."""
+    reasons = []
+    if status.behind:
+        late = "、".join(f"节点「{m.name}」超期{m.days_overdue}天" for m in status.behind)
+        reasons.append(f"未达到序时进度（{late}）")
+    for m in status.milestones_due_soon:
+        reasons.append(f"节点「{m.name}」剩{m.working_days_left}个工作日")
+    return reasons
+
+
+def milestone_light(milestone: MilestoneStatus) -> str:
+    """A 节点's state in words: 按期完成 / 超期完成 with the day, or its light and time."""
+    if milestone.done is not None:
+        return f"{milestone.done} {'超期完成' if milestone.light is Light.LATE else '按期完成'}" + (
+            f"（超期{milestone.days_overdue}天）" if milestone.light is Light.LATE else "")
+    if milestone.light is Light.RED:
+        return f"未完成，超期{milestone.days_overdue}天"
+    if milestone.working_days_left is not None:
+        return f"未完成，剩{milestone.working_days_left}个工作日"
+    return "未报送完成"
 
 
 def receipt_text(status: Status) -> str:

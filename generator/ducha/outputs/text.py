@@ -167,7 +167,7 @@ def report_markdown(report: PeriodReport) -> str:
            (f"本期新立项 {t['新立项']} 项；办结 {t['办结']} 项，其中按期办结 {t['按期办结']} 项、超期办结 {t['超期办结']} 项，"
            f"按期办结率 {rate_text(report.rate)}；截至 {report.today} 超期未办结 {t['超期未办结']} 项；"
            f"批准延期 {t['延期']} 次；退回重办 {t['退回重办']} 次；回头看 {t['回头看']} 次，"
-           f"其中整改不到位、再督查 {t['再督查']} 项。"), "",
+           f"其中整改不到位、再督查 {t['再督查']} 项；未达到序时进度 {t['未达到序时进度']} 项。"), "",
            "| 指标 | 数量 |", "| --- | --- |"] + [f"| {k} | {v} |" for k, v in t.items()] + [
            "", "## 二、各单位办理情况", "", "主办事项按按期办结率排序；协办事项另列。", "",
            "| 排名 | 单位 | 办结 | 按期 | 超期 | 按期办结率 | 超期未办结 | 协办事项 | 本年度被通报批评 |",
@@ -181,8 +181,9 @@ def report_markdown(report: PeriodReport) -> str:
                 ("七、退回重办", report.returned), ("八、延期事项", report.extended), ("九、回头看情况", report.followups)]
     for title, items in sections:
         out += ["", f"## {title}（{len(items)}）", ""] + _items_table(items)
-    if report.reopened:
-        out += ["", f"### 再督查、重新办理（{len(report.reopened)}）", ""] + _items_table(report.reopened)
+    for title, items in (("再督查、重新办理", report.reopened), ("未达到序时进度", report.behind)):
+        if items:
+            out += ["", f"### {title}（{len(items)}）", ""] + _items_table(items)
     out += ["", f"## 十、拟通报表扬（{len(report.praise)}）", ""]
     out += [f"{n}. {p.unit}：{p.reason}（{'、'.join(p.cases)}）。" for n, p in enumerate(report.praise, 1)] or ["无。"]
     out += ["", f"## 十一、拟通报批评（{len(report.criticism)}）", ""]

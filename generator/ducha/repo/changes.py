@@ -71,10 +71,20 @@ def _extension_text(data: dict[str, Any], index: int) -> str:
     return f"办理时限 {_term(data, index)} → {new}（延期，{extension.get('approved_by', '')}批准）"
 
 
+def _milestone_wording(entry: dict[str, Any]) -> str:
+    return f"新增节点「{entry.get('name', '')}」（完成期限 {entry.get('due') or entry.get('time_limit', '')}）"
+
+
+#: Lists that are not dated logs but, once written, are only added to: the 节点 of the plan.
+PLANS = {"milestones": _milestone_wording}
+
+
 def _appended(data: dict[str, Any], key: str, index: int) -> str:
     entry = data[key][index]
     if key == "extensions" and "approved" in entry:
         return _extension_text(data, index)
+    if key in PLANS:
+        return PLANS[key](entry) if isinstance(entry, dict) else f"新增{field_name(key)}"
     return LOGS[key].wording(entry)
 
 
@@ -111,7 +121,7 @@ def compare(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Chan
         return [Change(Kind.REWRITTEN, (), "删除了记录文件", in_old=True)]
     changes: list[Change] = []
     for key in dict.fromkeys([*old, *new]):
-        if key in LOGS:
+        if key in LOGS or key in PLANS:
             changes += _log_changes(key, old, new)
             continue
         was, now = old.get(key), new.get(key)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-from ducha.model.case import Case, Round, Stage
+from ducha.model.case import Case, Milestone, Round, Stage
 from ducha.model.logs import Extension
 from ducha.model.office import Office
 from ducha.model.timelimit import TimeLimit, TimeUnit
@@ -125,6 +125,57 @@ def round_schedule(case: Case, office: Office, round_: Round, today: dt.date | N
     return Schedule(original, tuple(steps))
 
 
+@dataclass(frozen=True)
+class MilestoneStatus:
+    """One 节点 of a case on one day: its due date, when it was reported done, and its own light."""
+
+    milestone: Milestone
+    due: dt.date
+    done: dt.date | None
+    light: Light
+    working_days_left: int | None
+    days_overdue: int
+
+    @property
+    def name(self) -> str:
+        return self.milestone.name
+
+
+def milestone_due(case: Case, milestone: Milestone, calendar: Calendar) -> dt.date | None:
+    """A 节点's due date: as written, or its time limit counted from 交办."""
+    if milestone.due is not None:
+        return milestone.due
+    if milestone.time_limit is None or case.assigned is None:
+        return None
+    return count_from(case.assigned, milestone.time_limit, calendar).date
+
+
+def milestone_states(case: Case, office: Office, stage: Stage, today: dt.date, calendar: Calendar,
+                     yellow_days: int) -> tuple[MilestoneStatus, ...]:
+    """Each 节点 as of ``today``: done on time or late, or (while the case is open) red, yellow or green."""
+    if not case.milestones or case.assigned is None or case.assigned > today:
+        return ()
+    done = {p.milestone: p.date for p in case.progress if p.milestone and p.date <= today}
+    found = []
+    for milestone in case.milestones:
+        due = milestone_due(case, milestone, calendar)
+        if due is None:
+            continue
+        finished = done.get(milestone.name)
+        light, left, overdue = Light.NONE, None, 0
+        if finished is not None:
+            late_by = (finished - due).days
+            light, overdue = (Light.LATE, late_by) if late_by > 0 else (Light.DONE, 0)
+        elif stage.is_open:
+            if today > due:
+                light, overdue = Light.RED, (today - due).days
+            else:
+                left = calendar.workdays_between(today, due)
+                light = Light.YELLOW if left <= yellow_days else Light.GREEN
+        found.append(MilestoneStatus(milestone, due, finished, light, left, overdue))
+    return tuple(found)
+
+
 class ReceiptLight(Enum):
     """签收灯: whether every 承办单位 signed for the 交办, and in time."""
 
@@ -186,6 +237,18 @@ class Status:
     followup_due: bool
     receipt: ReceiptState | None = None
     round: int = 0  # 0 before 交办; 2 and up once 再督查 or 重新办理 reopened the case
+    milestones: tuple[MilestoneStatus, ...] = ()
+    due_light: Light = Light.NONE  # from the case's own due date alone, before its 节点 are taken in
+
+    @property
+    def behind(self) -> tuple[MilestoneStatus, ...]:
+        """未达到序时进度: 节点 past their due date and not reported done, while the case is open."""
+        return tuple(m for m in self.milestones if m.light is Light.RED)
+
+    @property
+    def milestones_due_soon(self) -> tuple[MilestoneStatus, ...]:
+        """节点 falling due within the yellow threshold."""
+        return tuple(m for m in self.milestones if m.light is Light.YELLOW)
 
     @property
     def is_open(self) -> bool:
@@ -209,6 +272,7 @@ class Status:
             "followup_due": self.followup_due,
             "receipt": self.receipt.light.value if self.receipt else None,
             "round": self.round,
+            "behind_schedule": [m.name for m in self.behind],
         }
 
 
@@ -232,6 +296,12 @@ def deadline(case: Case, office: Office, today: dt.date, calendar: Calendar | No
             left = calendar.workdays_between(today, due.date)
             provisional = provisional or calendar.provisional_between(today, due.date)
             light = Light.YELLOW if left <= office.yellow_days else Light.GREEN
+    rounds = len(case.rounds(today))
+    # 节点 belong to the first round's plan; a later round (再督查) has only its own due date.
+    milestones = milestone_states(case, office, stage, today, calendar, office.yellow_days) if rounds == 1 else ()
+    due_light = light
+    if light is Light.GREEN and any(m.light in (Light.RED, Light.YELLOW) for m in milestones):
+        light = Light.YELLOW  # the case takes its worst 节点; 红灯 stays for its own due date (三色督办单)
     return Status(
         case=case, today=today, stage=stage, due=due.date if due else None, light=light,
         working_days_left=left, days_overdue=overdue, provisional=provisional,
@@ -239,7 +309,9 @@ def deadline(case: Case, office: Office, today: dt.date, calendar: Calendar | No
         progress_overdue=_progress_overdue(case, office, stage, today),
         followup_due=stage is Stage.CLOSED and _followup_due(case, office, today),
         receipt=receipt_state(case, office, today, calendar),
-        round=len(case.rounds(today)),
+        round=rounds,
+        milestones=milestones,
+        due_light=due_light,
     )
 
 

@@ -88,6 +88,7 @@ class PeriodReport:
     bulletins: BulletinProgress | None = None
     notices_this_year: tuple[str, ...] = field(default=())
     reopened: tuple[Item, ...] = ()  # 再督查 and 重新办理 begun in the period: each a further round
+    behind: tuple[Item, ...] = ()  # open items with a 节点 overdue as of ``today`` (未达到序时进度)
 
     @property
     def closed(self) -> int:
@@ -105,7 +106,8 @@ class PeriodReport:
     def totals(self) -> dict[str, int]:
         return {"新立项": len(self.registered), "办结": self.closed, "按期办结": len(self.closed_on_time),
                 "超期办结": len(self.closed_late), "超期未办结": len(self.overdue), "延期": len(self.extended),
-                "退回重办": len(self.returned), "回头看": len(self.followups), "再督查": len(self.reopened)}
+                "退回重办": len(self.returned), "回头看": len(self.followups), "再督查": len(self.reopened),
+                "未达到序时进度": len(self.behind)}
 
 
 def _item(case: Case, detail: str) -> Item:
@@ -131,6 +133,7 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
     returned: list[Item] = []
     followups: list[Item] = []
     reopened: list[Item] = []
+    behind: list[Item] = []
     for s in statuses:
         case = s.case
         if case.registered in period:
@@ -142,6 +145,8 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
                 _item(case, f"{closed} 办结{again}" + (f"，超期{s.days_overdue}天" if s.light is Light.LATE else "")))
         if s.light is Light.RED:
             overdue.append(_item(case, f"到期 {s.due}，超期{s.days_overdue}天"))
+        if s.behind:
+            behind.append(_item(case, "；".join(f"节点「{m.name}」应于 {m.due} 完成，超期{m.days_overdue}天" for m in s.behind)))
         for ext in case.extensions:
             if ext.approved in period:
                 extended.append(_item(case, f"{ext.approved} 批准延期：{ext.term}"))
@@ -182,7 +187,7 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
         overdue=_sorted(overdue), extended=_sorted(extended), returned=_sorted(returned), followups=_sorted(followups),
         units=tuple(rows), praise=tuple(praise), criticism=criticism, bulletins=progress,
         notices_this_year=tuple(n.doc_no for n in notices if n.date.year == today.year),
-        reopened=_sorted(reopened),
+        reopened=_sorted(reopened), behind=_sorted(behind),
     )
 
 

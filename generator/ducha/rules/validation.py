@@ -17,7 +17,7 @@ from ducha.model.office import Office
 from ducha.model.timelimit import TimeUnit
 from ducha.rules import schema as schemas
 from ducha.rules.calendar import calendar_for
-from ducha.rules.deadlines import Schedule, count_from, effective_time_limit, round_schedule
+from ducha.rules.deadlines import Schedule, count_from, effective_time_limit, milestone_due, round_schedule
 
 #: Longer limits are typos; these also keep every due date (2099 + 10 years) inside the calendar.
 MAX_COUNT = {TimeUnit.WORKDAYS: 999, TimeUnit.DAYS: 3650, TimeUnit.MONTHS: 120}
@@ -47,6 +47,7 @@ class _CaseChecker:
         self.after_assignment()
         self.receipts()
         self.reopenings()
+        self.milestones()
         self.extensions()
         self.reports_and_reviews()
         self.closing()
@@ -98,7 +99,8 @@ class _CaseChecker:
                 self.add(("co_units", index), f"「{unit}」已是主办单位，不能同时是协办单位。", "从协办单位中删除它。")
         limits = [(("time_limit",), case.time_limit)] + [
             ((kind.key, i, name), getattr(e, name)) for kind in LOG_KINDS for name in kind.limit_fields
-            for i, e in enumerate(log(case, kind))]
+            for i, e in enumerate(log(case, kind))] + [
+            (("milestones", i, "time_limit"), m.time_limit) for i, m in enumerate(case.milestones)]
         for path, limit in limits:
             if limit is not None and limit.unit is not None and not 1 <= limit.count <= MAX_COUNT[limit.unit]:
                 self.add(path, f"时限「{limit}」超出 1—{MAX_COUNT[limit.unit]}{limit.unit.value}的范围。", "检查数字是否写错。")
@@ -171,6 +173,49 @@ class _CaseChecker:
                 elif limit is not None and limit.date is not None and limit.date <= entry.date:
                     self.add((kind.key, index, "time_limit"), f"{kind.reopening}时限 {limit} 不晚于{kind.label}日期 {entry.date}。",
                              "重新办理的时限应在其后：改正日期。")
+
+    def milestones(self) -> None:
+        """节点: named once, each with one due date after 交办 and not after the case's own; reported done once."""
+        case = self.case
+        if case.milestones and case.assigned is None:
+            self.add(("milestones",), "事项尚未交办，不应有节点。", "交办时再分解节点（先填写 assigned 和 lead_unit）。")
+            return
+        names: set[str] = set()
+        try:
+            plan = round_schedule(case, self.office, case.rounds()[0]) if case.milestones else None
+        except (ValueError, IndexError):
+            plan = None  # reported by the other checks
+        calendar = calendar_for(self.office.holiday_overrides)
+        for index, milestone in enumerate(case.milestones):
+            here: PathKey = ("milestones", index)
+            if milestone.name in names:
+                self.add((*here, "name"), f"节点「{milestone.name}」重复。", "每个节点用不同的名称。")
+            names.add(milestone.name)
+            if (milestone.due is None) == (milestone.time_limit is None):
+                self.add(here, f"节点「{milestone.name}」须写明完成期限（due）或节点时限（time_limit），二者只写一个。",
+                         "写 `due: YYYY-MM-DD`，或 `time_limit: 3个月`（从交办次日起算）。")
+                continue
+            due = milestone_due(case, milestone, calendar)
+            if due is None or case.assigned is None:
+                continue
+            where = (*here, "due" if milestone.due is not None else "time_limit")
+            if due <= case.assigned:
+                self.add(where, f"节点「{milestone.name}」的完成期限 {due} 不晚于交办日期 {case.assigned}。", "改正日期。")
+            elif plan is not None and due > plan.due.date:
+                self.add(where, f"节点「{milestone.name}」的完成期限 {due} 晚于事项到期日 {plan.due.date}。",
+                         "节点应在事项到期前完成：提前节点期限，或先办理延期。")
+        done: set[str] = set()
+        for index, entry in enumerate(case.progress):
+            if not entry.milestone:
+                continue
+            if entry.milestone not in names:
+                known = "、".join(dict.fromkeys(m.name for m in case.milestones)) or "（本事项没有节点）"
+                self.add(("progress", index, "milestone"), f"没有名为「{entry.milestone}」的节点。",
+                         f"写节点的原名（{known}），或删除 milestone。")
+            elif entry.milestone in done:
+                self.add(("progress", index, "milestone"), f"节点「{entry.milestone}」已经报告完成。",
+                         "每个节点只报告一次完成：删除这里的 milestone。")
+            done.add(entry.milestone)
 
     def extensions(self) -> None:
         case, office = self.case, self.office
@@ -314,6 +359,10 @@ class _CaseChecker:
             yield ("cancelled", "date"), case.cancelled.date
         if case.archive is not None:
             yield ("archive", "date"), case.archive.date
+        if include_future_kinds:
+            for index, milestone in enumerate(case.milestones):
+                if milestone.due is not None:
+                    yield ("milestones", index, "due"), milestone.due
         if include_future_kinds and case.time_limit is not None and case.time_limit.date is not None:
             yield ("time_limit",), case.time_limit.date
 

@@ -15,6 +15,7 @@ from docx.shared import RGBColor
 
 from ducha.model.case import events
 from ducha.model.office import Office
+from ducha.outputs.present import milestone_light
 from ducha.rules.deadlines import Light, Status, effective_time_limit
 
 from .gongwen import HEI, RED, masthead, new_document, para, signature, table, title
@@ -62,12 +63,17 @@ def write_case_doc(kind: str, office: Office, status: Status, output: Path, toda
         masthead(doc, office.name, f"督查催办〔{today.year}〕{case.id.rsplit('-', 1)[1]}-{len(case.urges) + 1}号", color)
         title(doc, f"督查催办单（{name}）")
         para(doc, f"{lead}：", indent=False)
+        behind = "；".join(f"节点「{m.name}」应于{m.due}完成，至今未报送完成情况" for m in status.behind)
         state = (f"已超过办理时限{status.days_overdue}天" if status.light is Light.RED else
+                 f"{behind}，未达到序时进度" if behind else
                  f"距到期仅剩{status.working_days_left}个工作日" if status.light is Light.YELLOW else
                  f"到期日为{status.due}")
         para(doc, f"你单位主办的「{case.title}」（{case.id}）{state}，尚未报送办理结果。"
                   f"这是第{len(case.urges) + 1}次催办，请高度重视，抓紧办理。")
         _facts(doc, office, status)
+        if status.milestones:
+            table(doc, ["节点", "完成期限", "完成情况"],
+                  [[m.name, str(m.due), milestone_light(m)] for m in status.milestones], [50, 30, 76])
         if case.urges:
             table(doc, ["日期", "督查方式", "情况"], [[str(u.date), u.method, u.note] for u in case.urges], [26, 30, 100])
         deadline = "3个工作日内" if status.light is Light.RED else "到期日前"

@@ -24,7 +24,16 @@ from ducha.io.files import sync_files
 from ducha.model.case import CATEGORIES, Case, Stage, events
 from ducha.model.notices import Mention, Notice
 from ducha.model.office import Office
-from ducha.outputs.present import PROVISIONAL_NOTE, chase_reasons, light_label, rate_text, receipt_text, remaining
+from ducha.outputs.present import (
+    PROVISIONAL_NOTE,
+    chase_reasons,
+    light_label,
+    milestone_light,
+    milestone_reasons,
+    rate_text,
+    receipt_text,
+    remaining,
+)
 from ducha.repo.audit import AuditTrail
 from ducha.rules import queues
 from ducha.rules.deadlines import Light, Status, round_schedule
@@ -305,6 +314,25 @@ def _extensions(case: Case) -> str:
             f"<th>批准日期</th><th>批准人</th></tr>\n{rows}\n</table>")
 
 
+def _milestones(status: Status) -> str:
+    """The 节点: each with its due date, when it was reported done, and its own light."""
+    case = status.case
+    if not case.milestones:
+        return ""
+    shown = {m.name: m for m in status.milestones}
+    rows = []
+    for milestone in case.milestones:
+        state = shown.get(milestone.name)
+        light = f'<span class="ducha-light ducha-{_LIGHT_CLASS[state.light]}">{h(state.light.label)}</span>' \
+            if state is not None and state.light is not Light.NONE else "—"
+        rows.append(f"<tr><td>{light}</td><td>{h(milestone.name)}</td><td>{h(milestone.requirement or '—')}</td>"
+                    f"<td>{h(state.due if state else milestone.due or milestone.time_limit or '—')}</td>"
+                    f"<td>{h(milestone_light(state) if state else '—')}</td></tr>")
+    behind = (f'<p class="ducha-warning">{h("、".join(milestone_reasons(status)))}</p>' if status.behind else "")
+    return ('<h2>节点</h2>' + behind + '<table class="ducha-milestones">\n<tr><th>灯</th><th>节点</th><th>要求</th>'
+            f"<th>完成期限</th><th>完成情况</th></tr>\n{chr(10).join(rows)}\n</table>")
+
+
 def _rounds(data: SiteData, status: Status) -> str:
     """Each round of handling (交办, then every 再督查 or 重新办理): its time limit, due date, reports and result."""
     case = status.case
@@ -353,7 +381,8 @@ def case_markdown(data: SiteData, status: Status, children: Sequence[Status]) ->
         f"{' · ' + h(remaining(status)) if remaining(status) else ''} · 主办 {_unit_link(page, case.lead_unit)}</p>"),
         f'<p class="ducha-summary">{h(summary)}</p>' if summary else "",
         DETAIL_MARK + '\n<div data-search-exclude class="ducha-detail">'
-        + "\n" + _facts(page, data, status, children) + "\n" + _rounds(data, status) + _extensions(case)
+        + "\n" + _facts(page, data, status, children) + "\n" + _milestones(status) + _rounds(data, status)
+        + _extensions(case)
         + f'\n<h2>办理经过</h2>\n<ol class="ducha-timeline">\n{timeline}\n</ol>\n'
         + _audit(data.trails.get(case.id)) + "\n</div>",
     ]
