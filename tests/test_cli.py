@@ -117,7 +117,7 @@ def test_console_script_runs_outside_the_test_process(tmp_path: Path) -> None:
     (["status", "--bogus"], "错误：没有 --bogus 这个选项。\n"),
     (["--nope"], "错误：没有 --nope 这个选项。\n"),
     (["history"], "错误：缺少必填的参数 'CASE_ID'。\n"),
-    (["status", "--today", "2026/1/1"], "错误：'--today'：日期「2026/1/1」格式不对，应写成 YYYY-MM-DD，如 2026-03-05。\n"),
+    (["status", "--today", "2026/1/1"], "错误：'--as-of' / '--today'：日期「2026/1/1」格式不对，应写成 YYYY-MM-DD，如 2026-03-05。\n"),
 ])
 def test_usage_errors_are_in_chinese(repo: Path, args: list[str], expected: str) -> None:
     from click.testing import CliRunner

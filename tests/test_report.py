@@ -88,14 +88,15 @@ def test_fourth_quarter_lists_worked_out_by_hand(demo: Path) -> None:
     """2026-Q4 as of 2026-11-23, each item checked against its record and the 2026 holiday notice.
 
     DC-2026-0008: 领导批示 (5个工作日) assigned Mon 2026-09-28 → 9-29, 9-30, then 国庆 10-1…7 off,
-    10-8, 10-9, and Sat 10-10 (调休上班) is the 5th working day; reported 10-14: 超期 4 天.
+    10-8, 10-9, and Sat 10-10 (调休上班) is the 5th working day; reported Wed 10-14: late by the
+    working days 10-12, 10-13, 10-14 (Sun 10-11 is off), 超期3个工作日.
     DC-2026-0011: extended until 2026-11-13, no report by 11-23: overdue.
     """
     report = report_for(demo, parse_period("2026-Q4"), dt.date.fromisoformat(TODAY))
     assert sorted(i.id for i in report.overdue) == ["DC-2026-0003", "DC-2026-0009", "DC-2026-0010", "DC-2026-0011",
                                                    "DC-2026-0017"]
     assert [i.id for i in report.closed_on_time] == ["DC-2026-0005", "DC-2026-0007"]
-    assert [(i.id, i.detail) for i in report.closed_late] == [("DC-2026-0008", "2026-10-15 办结，超期4天")]
+    assert [(i.id, i.detail) for i in report.closed_late] == [("DC-2026-0008", "2026-10-15 办结，超期3个工作日")]
 
 
 def test_units_are_ranked_by_on_time_rate(demo: Path) -> None:

@@ -56,8 +56,10 @@ DATE = DateType()
 
 
 def today_option(func: F) -> F:
-    return click.option("--today", type=DATE, default=None,
-                        help="按哪一天计算（默认：北京时间今天）。")(func)
+    """``--as-of`` (alias ``--today``): the state as of that day, the same in every command."""
+    return click.option("--as-of", "--today", "today", type=DATE, default=None,
+                        help="按哪一天的状态计算：晚于这一天的记录内容不计入（默认：北京时间今天）。"
+                             "记录中「不得晚于今天」的检查始终按实际日期。--today 与之相同。")(func)
 
 
 def _root(ctx: click.Context) -> Path:
@@ -178,7 +180,7 @@ def status(ctx: click.Context, today: dt.date | None, unit: str | None, category
     """各督查事项的办理阶段、到期日和红黄绿灯，最紧急的在前。"""
     root = _root(ctx)
     day = today or shanghai_today()
-    office, cases = load_cases(root, day)
+    office, cases = load_cases(root, as_of=day, today=shanghai_today())
     if unit is not None and unit not in office.unit_names:
         raise click.UsageError(f"单位「{unit}」未在 office.yaml 中登记；已登记：{'、'.join(sorted(office.unit_names))}。")
     board = status_board(office, cases, day, unit, category, Light(light) if light else None)
@@ -396,10 +398,11 @@ def ledger_export(ctx: click.Context, today: dt.date | None, year: int | None, u
     from ducha.outputs.ledger import export_ledger
 
     root = _root(ctx)
-    office, cases = load_cases(root)
+    day = today or shanghai_today()
+    office, cases = load_cases(root, as_of=day)
     if unit is not None and unit not in office.unit_names:
         raise click.UsageError(f"单位「{unit}」未在 office.yaml 中登记。")
-    result = export_ledger(office, cases, today or shanghai_today(), output, year, unit, by_unit)
+    result = export_ledger(office, cases, day, output, year, unit, by_unit)
     click.echo(f"已导出 {result.rows} 项（{len(result.sheets)} 个工作表）：{output}")
 
 
@@ -437,18 +440,9 @@ def ledger_import(ctx: click.Context, workbook: Path, today: dt.date | None, app
 @click.pass_context
 def doc(ctx: click.Context, kind: str, case_id: str, today: dt.date | None, output: Path | None) -> None:
     """单个事项的文书：notice 督查通知单，urge 催办单（按灯色蓝/黄/红），report 办理情况报告。"""
-    from ducha.outputs.docx.case_documents import write_case_doc
-    from ducha.rules.deadlines import deadline
+    from ducha.outputs.docx.case_documents import case_document
 
-    root = _root(ctx)
-    office, cases = load_cases(root)
-    found = [c for c in cases if c.id == case_id]
-    if not found:
-        raise click.UsageError(f"没有编号为「{case_id}」的督查事项。")
-    day = today or shanghai_today()
-    names = {"notice": "督查通知单", "urge": "催办单", "report": "办理情况报告"}
-    target = output or Path(f"{case_id}-{names[kind]}.docx")
-    write_case_doc(kind, office, deadline(found[0], office, day), target, day)
+    target = case_document(_root(ctx), kind, case_id, today or shanghai_today(), output)
     click.echo(f"已生成 {target}")
 
 
@@ -464,10 +458,10 @@ def ics(ctx: click.Context, today: dt.date | None, unit: str | None, output: Pat
     from ducha.rules.deadlines import status_board
 
     root = _root(ctx)
-    office, cases = load_cases(root)
+    day = today or shanghai_today()
+    office, cases = load_cases(root, as_of=day)
     if unit is not None and unit not in office.unit_names:
         raise click.UsageError(f"单位「{unit}」未在 office.yaml 中登记。")
-    day = today or shanghai_today()
     written = write_feeds(output, feeds(office, status_board(office, cases, day), day, unit))
     click.echo(f"已生成 {len(written)} 个日历文件：{output}")
 

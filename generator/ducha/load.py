@@ -276,9 +276,36 @@ def validate_repository(root: Path, today: dt.date | None = None) -> ValidationR
     return ValidationResult(result.files, result.office, result.cases, tuple(problems))
 
 
-def load_cases(root: Path, today: dt.date | None = None) -> tuple[Office, tuple[Case, ...]]:
-    """Office and every case of the repository at ``root``; DataError if anything is wrong."""
+@dataclass(frozen=True)
+class Records:
+    """A repository's records, checked, as they stood on ``as_of`` (all of them when None)."""
+
+    office: Office
+    cases: tuple[Case, ...]
+    notices: tuple[Notice, ...]
+    bulletins: tuple[Bulletin, ...]
+
+
+def load_records(root: Path, as_of: dt.date | None = None) -> Records:
+    """Every record, checked against all the others, then cut to what existed on ``as_of``."""
+    office, cases = load_cases(root)
+    notices, bulletins = load_all(root, office, frozenset(c.id for c in cases))
+    if as_of is None:
+        return Records(office, cases, tuple(notices), tuple(bulletins))
+    return Records(office, tuple(c.as_of(as_of) for c in cases if c.registered <= as_of),
+                   tuple(n for n in notices if n.date <= as_of), tuple(b for b in bulletins if b.date <= as_of))
+
+
+def load_cases(root: Path, as_of: dt.date | None = None, today: dt.date | None = None) -> tuple[Office, tuple[Case, ...]]:
+    """Office and every case of the repository at ``root``; DataError if anything is wrong.
+
+    ``today`` is the real date, for the rule that records only say what has happened;
+    ``as_of`` asks for the records as they stood that day (cases registered later left out,
+    facts dated later left out).
+    """
     result = validate_paths([root / CASES_DIR], root, today)
     if not result.ok or result.office is None:
         raise DataError(result.problems, result.files)
-    return result.office, result.cases
+    if as_of is None:
+        return result.office, result.cases
+    return result.office, tuple(c.as_of(as_of) for c in result.cases if c.registered <= as_of)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -104,6 +105,25 @@ class Case:
     @property
     def year(self) -> int:
         return int(self.id.split("-")[-2])
+
+    def as_of(self, day: dt.date) -> Case:
+        """The record as it stood at the end of ``day``: every fact dated later left out.
+
+        An extension approved later was still only requested; a case 交办 later was not yet
+        assigned. Callers drop cases registered after ``day`` altogether.
+        """
+        logs: dict[str, Any] = {}
+        for kind in LOG_KINDS:
+            kept = tuple(e for e in log(self, kind) if getattr(e, kind.date_field) <= day)
+            if kind.key == "extensions":
+                kept = tuple(e if e.approved is None or e.approved <= day
+                             else dataclasses.replace(e, approved=None, approved_by="") for e in kept)
+            logs[kind.key] = kept
+        return dataclasses.replace(
+            self, **logs,
+            assigned=self.assigned if self.assigned is not None and self.assigned <= day else None,
+            cancelled=self.cancelled if self.cancelled is not None and self.cancelled.date <= day else None,
+            archive=self.archive if self.archive is not None and self.archive.date <= day else None)
 
     def stage_on(self, today: dt.date | None = None) -> Stage:
         """The stage from the facts dated on or before ``today`` (all facts when None)."""

@@ -14,6 +14,7 @@ from ducha.errors import Problem
 from ducha.model.case import Case, events
 from ducha.outputs.present import flags, light_label, rate_text, remaining
 from ducha.rules.deadlines import Light, Status
+from ducha.rules.metrics import tally
 
 if TYPE_CHECKING:  # keeps GitPython out of commands that never read history
     from ducha.repo.audit import AuditTrail
@@ -90,10 +91,10 @@ def status_table(board: Sequence[Status], color: bool) -> str:
         if color and _ANSI[status.light]:
             line = f"{_ANSI[status.light]}{line}{_RESET}"
         out.append(line)
-    counts = {light: sum(1 for s in board if s.light is light) for light in Light}
+    t = tally(board)
     today = board[0].today.isoformat() if board else ""
-    out.append(f"共 {len(board)} 项（{today}）：红灯 {counts[Light.RED]}，黄灯 {counts[Light.YELLOW]}，"
-               f"绿灯 {counts[Light.GREEN]}，按期办结 {counts[Light.DONE]}，超期办结 {counts[Light.LATE]}。")
+    out.append(f"共 {t.total} 项（{today}）：红灯 {t.red}，黄灯 {t.yellow}，绿灯 {t.green}，待审核 {t.pending}，"
+               f"按期办结 {t.closed_on_time}，超期办结 {t.closed_late}，未交办 {t.registered}，已撤销 {t.cancelled}。")
     if any(s.provisional for s in board):
         out.append("注意：部分到期日涉及尚未公布放假安排的年份，按周一至周五推算，仅供参考；"
                    "请在 office.yaml 的 holiday_overrides 中补充当年安排。")

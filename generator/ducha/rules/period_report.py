@@ -136,9 +136,9 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
         closed = case.closed_on(today)
         if closed in period and s.stage in CLOSED_STAGES:
             (on_time if s.light is Light.DONE else late).append(
-                _item(case, f"{closed} 办结" + (f"，超期{s.days_overdue}天" if s.light is Light.LATE else "")))
+                _item(case, f"{closed} 办结" + (f"，超期{s.workdays_overdue}个工作日" if s.light is Light.LATE else "")))
         if s.light is Light.RED:
-            overdue.append(_item(case, f"到期 {s.due}，超期{s.days_overdue}天"))
+            overdue.append(_item(case, f"到期 {s.due}，超期{s.workdays_overdue}个工作日"))
         for ext in case.extensions:
             if ext.approved in period:
                 extended.append(_item(case, f"{ext.approved} 批准延期：{ext.term}"))

@@ -22,7 +22,7 @@ import yaml
 
 from ducha.errors import UsageError
 from ducha.io.yamlfile import read_yaml
-from ducha.load import load_all, load_cases
+from ducha.load import load_records
 from ducha.model.redaction import PROFILES, Disclosure
 from ducha.outputs.ics import feeds
 from ducha.outputs.site.pages import SiteData, page_count, write_pages
@@ -71,8 +71,8 @@ def prepare(root: Path, today: dt.date, profile: str) -> Prepared:
     keep only what ``profile`` may see: every page and feed is made from what this returns."""
     if profile not in PROFILES:
         raise UsageError(f"未知的发布范围「{profile}」：可选 {'、'.join(PROFILES)}。")
-    office, cases = load_cases(root)  # past --today is allowed: facts after it are simply not shown yet
-    notices, bulletins = load_all(root, office, frozenset(c.id for c in cases))
+    records = load_records(root, as_of=today)  # the site as of that day: later facts are left out
+    office, cases, notices, bulletins = records.office, records.cases, records.notices, records.bulletins
     trails, head, warnings = _trails(root)
     disclosure = Disclosure(profile, frozenset(office.internal_fields))
     shown = disclosure.cases(cases)

@@ -188,10 +188,11 @@ def dashboard(data: SiteData) -> str:
     page = "index.md"
     statuses = data.statuses
     overall = tally(statuses)
-    counts = {light: sum(1 for s in statuses if s.light is light) for light in Light}
-    cards = "".join(
-        f'<div class="ducha-card ducha-{_LIGHT_CLASS[light]}"><span>{h(light.label)}</span><strong>{counts[light]}</strong></div>'
-        for light in (Light.RED, Light.YELLOW, Light.GREEN, Light.DONE, Light.LATE))
+    tiles = [("红灯", overall.red, "red"), ("黄灯", overall.yellow, "yellow"), ("绿灯", overall.green, "green"),
+             ("待审核", overall.pending, "none"), ("按期办结", overall.closed_on_time, "done"),
+             ("超期办结", overall.closed_late, "late")]
+    cards = "".join(f'<div class="ducha-card ducha-{css}"><span>{h(name)}</span><strong>{count}</strong></div>'
+                    for name, count, css in tiles)
     rate = rate_text(overall.on_time_rate)
     overdue = queues.overdue(statuses)
     this_week = queues.due_soon(statuses, data.today)
@@ -199,8 +200,7 @@ def dashboard(data: SiteData) -> str:
     followups = queues.followups_due(statuses)
     units = [u.name for u in data.office.units]
     unit_rows = by_lead_unit(statuses, units)
-    chart = bar_chart([(light.label, counts[light], _LIGHT_CLASS[light])
-                       for light in (Light.RED, Light.YELLOW, Light.GREEN, Light.DONE, Light.LATE)])
+    chart = bar_chart([(name, count, css) for name, count, css in tiles])
     rate_chart = bar_chart([(u, t.on_time_rate or 0.0, "done") for u, t in unit_rows.items() if t.closed], unit="%")
     provisional = ('<p class="ducha-warning">注意：标有「（暂定）」的到期日涉及尚未公布放假安排的年份，按周一至周五推算，仅供参考。</p>'
                    if any(s.provisional for s in statuses) else "")
