@@ -347,22 +347,20 @@ def export_archive_command(ctx: click.Context, year: int, output: Path | None) -
 def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, output: Path | None, issue: bool,
            number: int | None) -> None:
     """督查通报：总体情况、各单位排名、超期/退回/延期事项、回头看、拟表扬和拟批评名单。"""
-    from ducha.intake.notice import write_notice
+    from ducha.intake.notice import issue_notice
     from ducha.load import load_office
     from ducha.repo.snapshot import report_for
     from ducha.rules.periods import parse_period
 
     root = _root(ctx)
     day = today or shanghai_today()
-    result = report_for(root, parse_period(period), day)
     if issue:
         if number is None:
             raise click.UsageError("印发通报须用 --number 指定序号，如 --number 12。")
-        office = load_office(root)
-        path = write_notice(root, number, day, result.period.code, result.data_commit, office.notice_rules.issuer,
-                            list(result.praise), list(result.criticism))
+        path = issue_notice(root, parse_period(period), day, number)
         click.echo(f"已写入通报记录 {path.relative_to(root).as_posix()}：请核对后提交（git commit），经审核合并即为印发。")
         return
+    result = report_for(root, parse_period(period), day)
     if fmt == "docx":
         from ducha.outputs.docx.period_report import write_docx
 

@@ -12,14 +12,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
-from ducha.errors import DataError, Problem
+from ducha.errors import DataError, Problem, UsageError
 from ducha.io.yamlfile import PathKey, read_yaml
 from ducha.model.case import CASES_DIR, Case
-from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR, Bulletin, Mention, Notice, notice_path
-from ducha.model.office import DEFAULT_CATEGORY_RULES, BulletinRules, CategoryRule, NoticeRules, Office, Unit, YearOverride
+from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR, Bulletin, Ground, Mention, Notice, notice_path
+from ducha.model.office import DEFAULT_CATEGORY_RULES, BulletinRules, CategoryRule, NoticeRules, Office, Unit, Wording, YearOverride
 from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
 from ducha.rules import schema
+from ducha.rules.escalation import already_criticised, overlapping
+from ducha.rules.periods import parse_period
 from ducha.rules.validation import check_document
 
 OFFICE_FILE = "office.yaml"
@@ -78,6 +81,10 @@ def _limit(values: Mapping[str, str], key: str) -> TimeLimit | None:
     return parse_time_limit(values[key]) if key in values else None
 
 
+def _count(values: Mapping[str, str], key: str, default: int | None) -> int | None:
+    return int(values[key]) if key in values else default
+
+
 def load_office(root: Path) -> Office:
     """Read and check ``root/office.yaml``; raise DataError listing every problem."""
     path = root / OFFICE_FILE
@@ -121,7 +128,7 @@ def load_office(root: Path) -> Office:
     def number(key: str) -> int | None:
         return int(data[key]) if key in data else None
 
-    notice, bulletins = data.get("notice_rules", {}), data.get("bulletins", {})
+    notice, bulletins, wording = data.get("notice_rules", {}), data.get("bulletins", {}), data.get("wording", {})
     return Office(
         name=data["name"],
         prefix=data.get("prefix", "DC"),
@@ -132,8 +139,12 @@ def load_office(root: Path) -> Office:
         progress_interval_days=number("progress_interval_days"),
         followup_after_days=number("followup_after_days"),
         notice_rules=NoticeRules(
-            int(notice.get("praise_min_items", 3)), int(notice.get("criticise_overdue_workdays", 10)),
-            int(notice.get("criticise_returns", 2)), notice.get("issuer", "督查")),
+            int(notice.get("praise_min_items", 3)), _count(notice, "criticise_after_order_workdays", 5),
+            _count(notice, "criticise_overdue_workdays", None), _count(notice, "criticise_returns", None),
+            notice.get("issuer", "督查"), tuple(notice.get("ranking", NoticeRules.ranking)), notice.get("publish") == "是"),
+        wording=Wording(wording.get("superior", "市政府"), wording.get("authority", data["name"]),
+                        tuple(wording.get("consequences", {}).get(k, "") for k in "123"),
+                        tuple(wording.get("copy_to", ())), wording.get("printer", "")),
         bulletins=BulletinRules(str(bulletins.get("enabled", "false")).lower() == "true",
                                 int(bulletins.get("yearly_quota", 30)), int(bulletins.get("problem_share", 50))),
         internal_fields=tuple(data.get("internal_fields", ("owner", "notes"))),
@@ -144,8 +155,9 @@ def load_office(root: Path) -> Office:
     )
 
 
-def _mentions(items: list[dict[str, object]]) -> tuple[Mention, ...]:
-    return tuple(Mention(str(i["unit"]), str(i["reason"]), tuple(str(c) for c in i["cases"]))  # type: ignore[attr-defined]
+def _mentions(items: list[dict[str, Any]]) -> tuple[Mention, ...]:
+    return tuple(Mention(i["unit"], i["reason"], tuple(i["cases"]), i.get("basis", ""),
+                         tuple(Ground(g["case"], g["cause"]) for g in i.get("grounds", ())))
                  for i in items)
 
 
@@ -190,7 +202,33 @@ def load_notices(root: Path, office: Office, case_ids: frozenset[str]) -> tuple[
                     problems.append(Problem(name, 0, 0, kind, f"通报涉及的事项 {'、'.join(missing)} 不存在。",
                                             "督查事项不能删除：从 git 历史中恢复这些事项。"))
         notices.append(notice)
+    problems += _notice_overlaps(notices)
     return notices, problems
+
+
+def _notice_overlaps(notices: Sequence[Notice]) -> list[Problem]:
+    """Issued notices of one kind may not count a day twice, nor criticise a case twice for one cause."""
+    problems = []
+    ordered = sorted(notices, key=lambda n: (n.date, n.number))
+    for index, notice in enumerate(ordered):
+        try:
+            period = parse_period(notice.period)
+        except UsageError as error:
+            problems.append(Problem(notice.path, 0, 0, "period", f"统计期间「{notice.period}」无法识别。",
+                                    str(error).partition("修改：")[2] or "写成 2026-W12、2026-03、2026-Q1、2026-H1 或 2026。"))
+            continue
+        for earlier in overlapping(period, ordered[:index]):
+            problems.append(Problem(notice.path, 0, 0, "period",
+                                    f"统计期间 {notice.period} 与已印发的{earlier.doc_no}（{earlier.period}）重叠。",
+                                    f"同一类通报（按{period.kind}）不能两次统计同一天：撤回本通报，改为紧接其后的{period.kind}。"))
+        done = already_criticised(ordered[:index])
+        for mention in notice.criticised:
+            for ground in mention.grounds:
+                if (ground.case, ground.cause) in done:
+                    problems.append(Problem(notice.path, 0, 0, "criticised",
+                                            f"{ground.case} 已因「{ground.cause}」被通报批评过。",
+                                            "同一事项同一原因只能通报批评一次：撤回本通报中的这一项。"))
+    return problems
 
 
 def load_bulletins(root: Path) -> tuple[list[Bulletin], list[Problem]]:

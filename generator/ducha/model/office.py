@@ -54,12 +54,43 @@ class YearOverride:
 
 @dataclass(frozen=True)
 class NoticeRules:
-    """How the 通报 proposes praise and criticism (office.yaml ``notice_rules``)."""
+    """How the 通报 proposes praise and criticism (office.yaml ``notice_rules``).
+
+    Only ``criticise_after_order_workdays`` implements a seed (实施办法 第十六条（二）); the
+    overdue and returns rules are an office's own and apply only when office.yaml sets them.
+    """
 
     praise_min_items: int = 3
-    criticise_overdue_workdays: int = 10
-    criticise_returns: int = 2
+    criticise_after_order_workdays: int | None = 5
+    criticise_overdue_workdays: int | None = None
+    criticise_returns: int | None = None
     issuer: str = "督查"
+    ranking: tuple[str, ...] = ("本期批评", "按期办结率", "超期未办结", "办结数")
+    publish: bool = False  # 在一定范围内: criticism stays in the internal site unless the office says otherwise
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How the office's own bodies and consequences are named (office.yaml ``wording``)."""
+
+    superior: str = "市政府"
+    authority: str = ""  # 发文机关; empty: the office's name
+    consequences: tuple[str, str, str] = ("", "", "")  # 1st, 2nd, 3rd-and-more criticism in a year; empty: derived
+    copy_to: tuple[str, ...] = ()
+    printer: str = ""
+
+    def consequence(self, count: int) -> str:
+        """What the ``count``-th criticism of a calendar year means for a unit (实施办法 第十六条（二）（三）)."""
+        if count <= 0:
+            return ""
+        own = self.consequences[min(count, 3) - 1]
+        if own:
+            return own
+        if count == 1:
+            return f"向{self.superior}作出书面检查"
+        if count == 2:
+            return f"由{self.superior}主要领导约谈单位主要负责人，取消年度评先评优资格"
+        return "提出问责建议，由纪检监察机关依规依纪依法问责"
 
 
 @dataclass(frozen=True)
@@ -85,6 +116,7 @@ class Office:
     followup_after_days: int | None = None
     holiday_overrides: Mapping[int, YearOverride] = field(default_factory=lambda: MappingProxyType({}))
     notice_rules: NoticeRules = NoticeRules()
+    wording: Wording = Wording()
     bulletins: BulletinRules = BulletinRules()
     internal_fields: tuple[str, ...] = ("owner", "notes")
 
