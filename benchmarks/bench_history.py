@@ -81,8 +81,8 @@ def build_repo(target: Path, cases: int, updates: int, seed: int = 11) -> tuple[
         contents[path] += f"notes: 第{n}次更新\n" if "notes:" not in contents[path] else ""
         contents[path] = contents[path].replace("notes: 第", f"notes: 更新{n}，第", 1)
         if n % 50 == 0:  # a move between year folders
-            year = path.split("/")[1]
-            new = path.replace(f"cases/{year}/", f"cases/{int(year) + 1}/")
+            folder = path.split("/")[1]
+            new = path.replace(f"cases/{folder}/", f"cases/{int(folder) + 1}/")
             contents[new] = contents.pop(path)
             paths[paths.index(path)] = new
             head = commit("main", f"移动 {path}", [f"R {path} {new}\n"], [head])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -95,7 +96,7 @@ RETURN = Review(D("2026-03-12"), "王晓峰", "退回", "补充")
     # Facts dated after `today` are not known yet.
     ("2026-03-05", {"reports": (REPORT,), "reviews": (PASS,)}, Light.YELLOW, 2, 0, Stage.IN_PROGRESS),
 ])
-def test_lights(today: str, facts: dict[str, object], light: Light, left: int | None, overdue: int,
+def test_lights(today: str, facts: dict[str, Any], light: Light, left: int | None, overdue: int,
                 stage: Stage) -> None:
     status = deadline(case(**facts), OFFICE, D(today))
     assert (status.light, status.working_days_left, status.days_overdue, status.stage) == (light, left, overdue, stage)

@@ -32,7 +32,7 @@ def exported(repo: GitRepo, invoke: Invoke, tmp_path: Path, *args: str) -> Path:
 
 
 def row_of(ws: object, case_id: str) -> int:
-    return next(c.row for c in ws["B"] if c.value == case_id)  # type: ignore[index]
+    return int(next(c.row for c in ws["B"] if c.value == case_id))  # type: ignore[index]
 
 
 def column(name: str) -> int:

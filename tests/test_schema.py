@@ -16,7 +16,9 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 def keys(schema: dict[str, object], path: str = "") -> list[tuple[str, dict[str, object]]]:
     found = []
-    for name, sub in (schema.get("properties") or {}).items():  # type: ignore[union-attr]
+    properties = schema.get("properties") or {}
+    assert isinstance(properties, dict)
+    for name, sub in properties.items():
         found.append((f"{path}{name}", sub))
         found += keys(sub, f"{path}{name}.")
         items = sub.get("items")

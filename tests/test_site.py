@@ -9,6 +9,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -106,7 +107,11 @@ class Visit:
         self.dialogs: list[str] = []
         self.page = browser.new_page(viewport={"width": 1280, "height": 1000})  # type: ignore[attr-defined]
         self.page.on("request", lambda request: self.requests.append(request.url))
-        self.page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        def dismiss(dialog: Any) -> None:
+            self.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        self.page.on("dialog", dismiss)
         self.page.goto(url, wait_until="networkidle")
 
     def screenshot(self, name: str) -> None:

@@ -13,7 +13,7 @@ from ducha.model.office import YearOverride
 from ducha.rules.calendar import Calendar, add_months, calendar_for
 
 FIRST, LAST = dt.date(2020, 1, 1), dt.date(2026, 12, 31)
-CHINA = holidays.China(years=range(2020, 2028))
+CHINA = holidays.country_holidays("CN", years=range(2020, 2028))
 CAL = calendar_for({})
 days = st.dates(min_value=FIRST, max_value=LAST)
 
