@@ -57,7 +57,7 @@ def archive_year(root: Path, year: int, today: dt.date) -> ArchiveResult:
     used = _next_numbers(cases, office.fonds, year)
     entries: list[Sealed] = []
     for case in due:
-        retention = office.rule(case.category).retention if case.cancelled is None else "10年"
+        retention = office.rule(case.category, case.assigned or case.registered).retention if case.cancelled is None else "10年"
         code = RETENTION_CODES[retention]
         used[code] += 1
         number = f"{office.fonds}-{year}-{code}-{used[code]:04d}"

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ducha.repo.audit import AuditTrail
-from ducha.rules.deadlines import Light, Status, status_board
+from ducha.rules.deadlines import Light, Status, effective_time_limit, status_board
 from ducha.rules.metrics import Tally, by_category, by_co_unit, by_lead_unit, tally
 from ducha.model.notices import Mention, Notice
 from ducha.rules.escalation import consequence, criticism_tally
@@ -281,7 +281,7 @@ def _facts(page: str, data: SiteData, status: Status, children: Sequence[Status]
         rows.append(("协办单位", "、".join(_unit_link(page, u) for u in case.co_units)))
     if case.owner and "owner" not in hidden:
         rows.append(("责任人", h(case.owner)))
-    limit = case.time_limit or data.office.rule(case.category).time_limit
+    limit = effective_time_limit(case, data.office)
     if limit is not None:
         rows.append(("办理时限", h(limit) + ("" if case.time_limit else "（按来源类型默认）")))
     rows.append(("到期日", due_text(status) + ("（已延期）" if status.extended else "")))
