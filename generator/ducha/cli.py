@@ -236,7 +236,7 @@ def history(ctx: click.Context, case_id: str, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式。")
 @click.pass_context
 def guard(ctx: click.Context, base: str, today: dt.date | None, fmt: str) -> None:
-    """合并请求检查：记录只能追加，不能删除、改写；已归档的记录不能改动；并做全部校验。"""
+    """合并请求检查：与基准分支的分叉点相比，记录只能追加，不能删除、改名、改写；记录与系统分开提交；已有事项的期限不变；并做全部校验。"""
     from ducha.repo.guard import guard as run_guard
 
     result = run_guard(_root(ctx), base, today or shanghai_today())
@@ -245,7 +245,8 @@ def guard(ctx: click.Context, base: str, today: dt.date | None, fmt: str) -> Non
     elif result.problems:
         click.echo(reporters.problems_text(result.problems, result.changed), nl=False)
     else:
-        click.echo(f"与 {result.base[:8]} 相比，{result.changed} 个督查事项文件有改动，均为追加；全部校验通过。")
+        click.echo(f"与 {result.base[:8]}（{base} 与当前分支的分叉点）相比，{result.changed} 个督查事项文件有改动，"
+                   "均为追加；全部校验通过。")
     if result.problems:
         ctx.exit(1)
 

@@ -21,6 +21,7 @@ from ducha.model.office import (DEFAULT_CATEGORY_RULES, BulletinRules, CategoryR
                                 Unit, YearOverride)
 from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
 from ducha.rules import schema
+from ducha.rules.layout import layout_problems
 from ducha.rules.validation import check_document
 
 OFFICE_FILE = "office.yaml"
@@ -308,7 +309,8 @@ def validate_repository(root: Path, today: dt.date | None = None) -> ValidationR
         return result
     _, notice_problems = load_notices(root, result.office, frozenset(c.id for c in result.cases))
     _, bulletin_problems = load_bulletins(root)
-    problems = sorted([*result.problems, *notice_problems, *bulletin_problems], key=Problem.sort_key)
+    problems = sorted([*result.problems, *notice_problems, *bulletin_problems, *layout_problems(root.resolve())],
+                      key=Problem.sort_key)
     return ValidationResult(result.files, result.office, result.cases, tuple(problems))
 
 
