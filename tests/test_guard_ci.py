@@ -88,3 +88,41 @@ def test_the_script_refuses_an_unknown_base(repo: GitRepo) -> None:
     done = subprocess.run(["bash", str(REPO / ".ci" / "guard-with-base"), "no-such-branch", "--python", sys.executable],
                           cwd=repo.root, capture_output=True, text=True, check=False)
     assert done.returncode == 2 and "找不到基准分支「no-such-branch」" in done.stderr
+
+
+SYSTEM = ["generator/ducha/repo/guard.py", "schema/case.schema.json", "office.yaml", ".github/workflows/ci.yml",
+          ".gitea/CODEOWNERS", ".ci/guard-with-base", "Makefile", "mkdocs.yml", "site/overrides/main.html",
+          "tests/test_guard.py", "benchmarks/bench_guard.py", "pyproject.toml", "README.md", "新文件.txt"]
+RECORDS = ["cases/2026/DC-2026-0001.yaml", "cases/2026/ARCHIVE.sha256", "notices/2026/2026-012.yaml",
+           "bulletins/2026/2026-001.yaml"]
+OWNERS = {**{path: ["@ducha-office/admins"] for path in SYSTEM}, **{path: ["@ducha-office/reviewers"] for path in RECORDS}}
+
+
+def rules(path: Path) -> list[list[str]]:
+    return [line.split() for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+
+
+def github_owners(path: str) -> list[str]:
+    """GitHub's reading: the last matching pattern wins; `*` matches all, `/dir/` a folder, `/file` a file."""
+    owners: list[str] = []
+    for pattern, *names in rules(REPO / ".github" / "CODEOWNERS"):
+        if pattern == "*" or (pattern.endswith("/") and path.startswith(pattern[1:])) or path == pattern[1:]:
+            owners = names
+    return owners
+
+
+def gitea_owners(path: str) -> list[str]:
+    """Gitea's reading: every matching rule adds its owners; `!` matches every file the pattern does not."""
+    import re
+
+    owners: list[str] = []
+    for pattern, *names in rules(REPO / ".gitea" / "CODEOWNERS"):
+        negative = pattern.startswith("!")
+        if bool(re.fullmatch(pattern.lstrip("!"), path)) != negative:
+            owners += names
+    return owners
+
+
+def test_codeowners_name_the_admin_team_for_every_system_path() -> None:
+    assert {path: github_owners(path) for path in OWNERS} == OWNERS
+    assert {path: gitea_owners(path) for path in OWNERS} == OWNERS
