@@ -386,6 +386,17 @@ def test_records_and_system_change_apart(system: str, repo: GitRepo, invoke: Inv
     assert refused(output, f"{system}: " + SPLIT.format(files=system)), output
 
 
+def test_files_not_in_git_outside_the_records_are_not_part_of_the_pull_request(repo: GitRepo, invoke: Invoke) -> None:
+    open_pr(repo, PASSING["append progress"])
+    repo.write("草稿.txt", "本机的笔记，未提交。\n")  # untracked: not in the pull request
+    code, output = run(repo, invoke)
+    assert code == 0, output
+    repo.write("cases/2026/DC-2026-0003.yaml", CASE.replace("0001", "0003"))  # untracked record: checked before push
+    repo.replace("cases/2026/DC-2026-0003.yaml", "lead_unit: 市住建局", "lead_unit: 市文旅局")
+    code, output = run(repo, invoke)
+    assert code == 1 and refused(output, "cases/2026/DC-2026-0003.yaml:8:12: [lead_unit] 主办单位「市文旅局」未在 office.yaml 中登记。")
+
+
 # --- 4. The guard diffs against the merge base. ---------------------------------------------------------------
 
 MAIN_PROGRESS = "  - date: 2026-03-05\n    by: 市住建局\n    summary: 已约谈燃气经营企业。\nextensions:"

@@ -270,8 +270,13 @@ class FileChange:
     old_path: str | None
 
 
-def changed_files(root: Path, base: str, folder: str | None = CASES_DIR) -> list[FileChange]:
-    """Files under ``folder`` (None: anywhere) that differ between ``base`` and the working tree (moves detected)."""
+def changed_files(root: Path, base: str, folder: str | None = CASES_DIR,
+                  untracked_in: tuple[str, ...] | None = None) -> list[FileChange]:
+    """Files under ``folder`` (None: anywhere) that differ between ``base`` and the working tree (moves detected).
+
+    Files git does not track yet count as added when they lie under ``untracked_in`` (default: ``folder``):
+    a record written but not yet committed is checked before it is pushed.
+    """
     repo = open_repo(root)
     where = [folder] if folder is not None else []
     output = repo.git.diff("--name-status", "-z", "-M", base, "--", *where)
@@ -286,6 +291,7 @@ def changed_files(root: Path, base: str, folder: str | None = CASES_DIR) -> list
         else:
             changes.append(FileChange(status, tokens[i + 1], None))
             i += 2
-    untracked = repo.git.ls_files("--others", "--exclude-standard", "-z", "--", *where)
+    untracked = repo.git.ls_files("--others", "--exclude-standard", "-z", "--",
+                                  *(untracked_in if untracked_in is not None else where))
     changes += [FileChange("A", path, None) for path in untracked.split("\0") if path]
     return changes

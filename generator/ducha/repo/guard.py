@@ -257,7 +257,7 @@ def guard(root: Path, base: str, today: dt.date) -> GuardResult:
         return GuardResult(tip, 0, (Problem("（提交历史）", 0, 0, "", f"当前分支与 {base} 没有共同的提交历史：历史可能被重建或改写，"
                                                                   "无法判断改动了什么。",
                                             f"从 {base} 新建分支（git switch -c 新分支 {base}），把要提交的记录改动重新加上。"),))
-    changes = changed_files(root, fork, None)
+    changes = changed_files(root, fork, None, untracked_in=RECORD_DIRS)
     problems = _split(changes)
     records = [c for c in changes if _is_record(c)]
     old_paths = sorted({c.old_path or c.path for c in records}
