@@ -35,7 +35,7 @@ from ducha.repo.changes import FACTS, IDENTITY, Kind, compare
 from ducha.repo.git import FileChange, changed_files, files_at, merge_base, resolve
 from ducha.repo.manifest import MANIFEST_NAME, read_manifest_text
 from ducha.rules import schema
-from ducha.rules.calendar import calendar_for
+from ducha.rules.calendar import Calendar, calendar_for
 from ducha.rules.deadlines import Status, deadline
 from ducha.rules.layout import RECORD_DIRS
 
@@ -179,7 +179,7 @@ def _explained(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     return approved(new) > approved(old) or any(c.get("field") in _DEADLINE_FIELDS for c in corrections)
 
 
-def _safe_deadline(case: Case, office: Office, today: dt.date, calendar: Any) -> Status | None:
+def _safe_deadline(case: Case, office: Office, today: dt.date, calendar: Calendar) -> Status | None:
     try:
         return deadline(case, office, today, calendar)
     except ValueError:  # a term beyond the calendar: validation reports it
