@@ -151,7 +151,7 @@ def test_issuing_writes_a_record_that_counts_and_cannot_be_edited(tmp_path: Path
     repo.replace("notices/2026/2026-013.yaml", "超期24个工作日", "超期20个工作日")
     guard = invoke(repo.root, "guard", "--base", "main", "--today", TODAY)
     assert guard.exit_code == 1
-    assert guard.output.startswith("notices/2026/2026-013.yaml: 改动了已印发的督查通报：通报印发后不得修改、删除。")
+    assert guard.output.startswith("notices/2026/2026-013.yaml: 改动了已印发的督查通报：印发后不得修改。")
 
 
 def test_bad_notice_record_is_reported(tmp_path: Path, invoke: Invoke) -> None:

@@ -180,7 +180,7 @@ def status(ctx: click.Context, today: dt.date | None, unit: str | None, category
     """各督查事项的办理阶段、到期日和红黄绿灯，最紧急的在前。"""
     root = _root(ctx)
     day = today or shanghai_today()
-    office, cases = load_cases(root, as_of=day, today=shanghai_today())
+    office, cases = load_cases(root, as_of=day)  # "not in the future" is validate's and guard's check, on the real date
     if unit is not None and unit not in office.unit_names:
         raise click.UsageError(f"单位「{unit}」未在 office.yaml 中登记；已登记：{'、'.join(sorted(office.unit_names))}。")
     board = status_board(office, cases, day, unit, category, Light(light) if light else None)
@@ -274,7 +274,7 @@ def history(ctx: click.Context, case_id: str, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式。")
 @click.pass_context
 def guard(ctx: click.Context, base: str, today: dt.date | None, fmt: str) -> None:
-    """合并请求检查：记录只能追加，不能删除、改写；已归档的记录不能改动；并做全部校验。"""
+    """合并请求检查：与基准分支的分叉点相比，记录只能追加，不能删除、改名、改写；记录与系统分开提交；已有事项的期限不变；并做全部校验。"""
     from ducha.repo.guard import guard as run_guard
 
     result = run_guard(_root(ctx), base, today or shanghai_today())
@@ -283,7 +283,8 @@ def guard(ctx: click.Context, base: str, today: dt.date | None, fmt: str) -> Non
     elif result.problems:
         click.echo(reporters.problems_text(result.problems, result.changed), nl=False)
     else:
-        click.echo(f"与 {result.base[:8]} 相比，{result.changed} 个督查事项文件有改动，均为追加；全部校验通过。")
+        click.echo(f"与 {result.base[:8]}（{base} 与当前分支的分叉点）相比，{result.changed} 个督查事项文件有改动，"
+                   "均为追加；全部校验通过。")
     if result.problems:
         ctx.exit(1)
 

@@ -15,13 +15,24 @@ from types import MappingProxyType
 from typing import Any
 
 from ducha.errors import DataError, Problem, UsageError
-from ducha.io.yamlfile import PathKey, read_yaml
+from ducha.io.yamlfile import PathKey, YamlDocument, format_path, parse_yaml, read_yaml
 from ducha.model.case import CASES_DIR, Case
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR, Bulletin, Ground, Mention, Notice, notice_path
-from ducha.model.office import DEFAULT_CATEGORY_RULES, BulletinRules, CategoryRule, NoticeRules, Office, Unit, Wording, YearOverride
+from ducha.model.office import (
+    DEFAULT_CATEGORY_RULES,
+    BulletinRules,
+    CategoryRule,
+    NoticeRules,
+    Office,
+    RuleRevision,
+    Unit,
+    Wording,
+    YearOverride,
+)
 from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
 from ducha.rules import schema
 from ducha.rules.escalation import already_criticised, overlapping
+from ducha.rules.layout import layout_problems
 from ducha.rules.periods import parse_period
 from ducha.rules.validation import check_document
 
@@ -92,6 +103,36 @@ def load_office(root: Path) -> Office:
         raise DataError([Problem(OFFICE_FILE, 0, 0, "", "找不到 office.yaml。",
                                  "在仓库根目录创建 office.yaml（可复制示例仓库中的文件修改）。")])
     doc, problems = read_yaml(path, OFFICE_FILE)
+    return _office(doc, problems)
+
+
+def parse_office(raw: bytes) -> Office:
+    """office.yaml as another version held it (the guard reads the base's); DataError if it is wrong."""
+    doc, problems = parse_yaml(raw, OFFICE_FILE)
+    return _office(doc, problems)
+
+
+def _revisions(doc: YamlDocument, category: str, entries: list[dict[str, str]],
+               problems: list[Problem]) -> tuple[RuleRevision, ...]:
+    revisions: list[RuleRevision] = []
+    for index, entry in enumerate(entries):
+        day = parse_date(entry["effective_from"])
+        where: PathKey = ("categories", category, "revisions", index, "effective_from")
+        line, column = doc.mark(where)
+        if day is None:
+            problems.append(Problem(OFFICE_FILE, line, column, format_path(where),
+                                    f"生效日期「{entry['effective_from']}」不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。"))
+            continue
+        if revisions and day <= revisions[-1].effective_from:
+            problems.append(Problem(OFFICE_FILE, line, column, format_path(where),
+                                    f"规则修订的生效日期 {day} 不晚于上一次修订（{revisions[-1].effective_from}）。",
+                                    "按生效日期先后排列，新的修订追加在末尾。"))
+        revisions.append(RuleRevision(day, _limit(entry, "time_limit"), _limit(entry, "max_extension"),
+                                      _limit(entry, "max_total"), entry.get("retention")))
+    return tuple(revisions)
+
+
+def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
     if doc is None:
         raise DataError(problems)
     problems += schema.check(doc, "office")
@@ -121,9 +162,14 @@ def load_office(root: Path) -> Office:
     merged = {cat: dict(values) for cat, values in DEFAULT_CATEGORY_RULES.items()}
     for cat, values in data.get("categories", {}).items():
         merged.setdefault(cat, {}).update(values)
+    revised: dict[str, list[dict[str, str]]] = {cat: values.get("revisions", [])
+                                                for cat, values in data.get("categories", {}).items()}
     for cat, values in merged.items():
         rules[cat] = CategoryRule(_limit(values, "time_limit"), _limit(values, "max_extension"),
-                                  _limit(values, "max_total"), values.get("retention", "30年"))
+                                  _limit(values, "max_total"), values.get("retention", "30年"),
+                                  _revisions(doc, cat, revised.get(cat, []), problems))
+    if problems:
+        raise DataError(problems)
 
     def number(key: str) -> int | None:
         return int(data[key]) if key in data else None
@@ -310,7 +356,8 @@ def validate_repository(root: Path, today: dt.date | None = None) -> ValidationR
         return result
     _, notice_problems = load_notices(root, result.office, frozenset(c.id for c in result.cases))
     _, bulletin_problems = load_bulletins(root)
-    problems = sorted([*result.problems, *notice_problems, *bulletin_problems], key=Problem.sort_key)
+    problems = sorted([*result.problems, *notice_problems, *bulletin_problems, *layout_problems(root.resolve())],
+                      key=Problem.sort_key)
     return ValidationResult(result.files, result.office, result.cases, tuple(problems))
 
 

@@ -35,13 +35,43 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class RuleRevision:
+    """A change to a category's rules that applies to cases assigned on or after ``effective_from``.
+
+    Existing cases keep the rule they were assigned under: a revised default never moves a
+    due date already running (the guard refuses a change to office.yaml that would).
+    None leaves that setting as it was.
+    """
+
+    effective_from: dt.date
+    time_limit: TimeLimit | None = None
+    max_extension: TimeLimit | None = None
+    max_total: TimeLimit | None = None
+    retention: str | None = None
+
+
+@dataclass(frozen=True)
 class CategoryRule:
-    """The default time limit and extension caps for one 来源类型."""
+    """The default time limit and extension caps for one 来源类型, and their dated revisions."""
 
     time_limit: TimeLimit | None = None
     max_extension: TimeLimit | None = None
     max_total: TimeLimit | None = None
     retention: str = "30年"
+    revisions: tuple[RuleRevision, ...] = ()  # oldest first
+
+    def on(self, day: dt.date | None) -> CategoryRule:
+        """The rule in force for a case assigned (or, before 交办, registered) on ``day``.
+
+        None: the rule in force now, every revision applied (what a new case gets).
+        """
+        rule = CategoryRule(self.time_limit, self.max_extension, self.max_total, self.retention)
+        for revision in self.revisions:
+            if day is not None and revision.effective_from > day:
+                break
+            rule = CategoryRule(revision.time_limit or rule.time_limit, revision.max_extension or rule.max_extension,
+                                revision.max_total or rule.max_total, revision.retention or rule.retention)
+        return rule
 
 
 @dataclass(frozen=True)
@@ -124,5 +154,7 @@ class Office:
     def unit_names(self) -> frozenset[str]:
         return frozenset(unit.name for unit in self.units)
 
-    def rule(self, category: str) -> CategoryRule:
-        return self.categories.get(category) or CategoryRule()
+    def rule(self, category: str, on: dt.date | None = None) -> CategoryRule:
+        """The rules of ``category`` for a case assigned on ``on`` (None: as in force now)."""
+        rule = self.categories.get(category) or CategoryRule()
+        return rule.on(on) if rule.revisions else rule

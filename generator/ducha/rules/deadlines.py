@@ -16,7 +16,7 @@ from enum import Enum
 
 from ducha.model.case import Case, Stage
 from ducha.model.logs import Extension
-from ducha.model.office import Office
+from ducha.model.office import CategoryRule, Office
 from ducha.model.timelimit import TimeLimit, TimeUnit
 from ducha.rules.calendar import Calendar, Dated, add_months, calendar_for
 
@@ -52,9 +52,14 @@ def count_from(start: dt.date, limit: TimeLimit, calendar: Calendar) -> Dated:
     return calendar.roll_forward(target, start)
 
 
+def category_rule(case: Case, office: Office) -> CategoryRule:
+    """The category's rules as in force when ``case`` was assigned (registered, before 交办)."""
+    return office.rule(case.category, case.assigned or case.registered)
+
+
 def effective_time_limit(case: Case, office: Office) -> TimeLimit | None:
     """The case's own 办理时限, else its category's default from office.yaml."""
-    return case.time_limit or office.rule(case.category).time_limit
+    return case.time_limit or category_rule(case, office).time_limit
 
 
 def extension_counts(extension: Extension, today: dt.date | None) -> bool:

@@ -27,7 +27,7 @@ from ducha.model.office import Office
 from ducha.outputs.present import PROVISIONAL_NOTE, chase_reasons, criticism_count, light_label, rate_text, remaining
 from ducha.repo.audit import AuditTrail
 from ducha.rules import queues
-from ducha.rules.deadlines import Light, Status
+from ducha.rules.deadlines import Light, Status, effective_time_limit
 from ducha.rules.metrics import Tally, by_category, by_co_unit, by_lead_unit, tally
 from ducha.rules.period_report import Item, PeriodReport, ranking_rule
 from ducha.rules.schema import label
@@ -258,7 +258,7 @@ def _facts(page: str, data: SiteData, status: Status, children: Sequence[Status]
         rows.append(("协办单位", "、".join(_unit_link(page, u) for u in case.co_units)))
     if case.owner:
         rows.append(("责任人", h(case.owner)))
-    limit = case.time_limit or data.office.rule(case.category).time_limit
+    limit = effective_time_limit(case, data.office)
     if limit is not None:
         rows.append(("办理时限", h(limit) + ("" if case.time_limit else "（按来源类型默认）")))
     rows.append(("到期日", due_text(status) + ("（已延期）" if status.extended else "")))
