@@ -21,7 +21,8 @@ import click
 from ducha.errors import DataError, DuchaError
 from ducha.intake.new_case import new_case
 from ducha.load import OFFICE_FILE, load_cases, validate_paths, validate_repository
-from ducha.model.case import CASES_DIR, CATEGORIES
+from ducha.model.case import CASES_DIR
+from ducha.model.office import STANDARD_CATEGORIES
 from ducha.outputs import text as reporters
 from ducha.rules.deadlines import Light, status_board
 
@@ -171,7 +172,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, today: dt.da
 @cli.command()
 @today_option
 @click.option("--unit", default=None, help="只看某单位主办或协办的事项。")
-@click.option("--category", type=click.Choice(CATEGORIES), default=None, help="只看某一来源类型。")
+@click.option("--category", default=None, help="只看某一来源类型。")
 @click.option("--light", type=click.Choice([light.value for light in Light]), default=None, help="只看某一灯色。")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", help="输出格式。")
 @click.pass_context
@@ -231,7 +232,7 @@ def mark_demo(ctx: click.Context) -> None:
 
 @cli.command()
 @click.option("--title", required=True, help="事项名称。")
-@click.option("--category", type=click.Choice(CATEGORIES), required=True, help="来源类型。")
+@click.option("--category", required=True, help="来源类型：" + "、".join(STANDARD_CATEGORIES) + "，或 office.yaml 中自设的类型。")
 @click.option("--registered", type=DATE, default=None, help="立项日期（默认今天）。")
 @click.option("--assigned", type=DATE, default=None, help="交办日期。")
 @click.option("--lead-unit", default=None, help="主办单位简称。")

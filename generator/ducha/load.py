@@ -7,6 +7,7 @@ checks it, and every problem in every file is collected before anything fails.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from ducha.model.case import CASES_DIR, Case
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR, Bulletin, Ground, Mention, Notice, notice_path
 from ducha.model.office import (
     DEFAULT_CATEGORY_RULES,
+    STANDARD_CATEGORIES,
     BulletinRules,
     CategoryRule,
     NoticeRules,
@@ -150,6 +152,14 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
                     line, column = doc.mark(("holiday_overrides", year, kind, index))
                     problems.append(Problem(OFFICE_FILE, line, column, f"holiday_overrides.{year}.{kind}[{index}]",
                                             f"日期「{entry}」不在 {year} 年。", f"移到 {entry[:4]} 年的节假日补充下。"))
+    for category, values in data.get("categories", {}).items():
+        if category not in STANDARD_CATEGORIES and values.get("custom") != "是":
+            line, column = doc.key_mark(("categories", category))
+            guess = difflib.get_close_matches(category, STANDARD_CATEGORIES, n=1, cutoff=0.5)
+            problems.append(Problem(OFFICE_FILE, line, column, f"categories.{category}",
+                                    f"「{category}」不是标准来源类型，也没有标明为本单位自设。",
+                                    (f"是不是「{guess[0]}」？" if guess else "") + "标准来源类型：" + "、".join(STANDARD_CATEGORIES)
+                                    + "；确为本单位自设的类型，在其下写 custom: 是。"))
     names = [unit["name"] for unit in data["units"]]
     for index, name in enumerate(names):
         if name in names[:index]:
@@ -159,15 +169,18 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
     if problems:
         raise DataError(problems)
     rules: dict[str, CategoryRule] = {}
-    merged = {cat: dict(values) for cat, values in DEFAULT_CATEGORY_RULES.items()}
+    merged: dict[str, dict[str, Any]] = {cat: dict(values) for cat, values in DEFAULT_CATEGORY_RULES.items()}
     for cat, values in data.get("categories", {}).items():
         merged.setdefault(cat, {}).update(values)
     revised: dict[str, list[dict[str, str]]] = {cat: values.get("revisions", [])
                                                 for cat, values in data.get("categories", {}).items()}
     for cat, values in merged.items():
+        levels = {name: RuleRevision(dt.date.min, _limit(level, "time_limit"), _limit(level, "max_extension"),
+                                     _limit(level, "max_total"))
+                  for name, level in values.get("levels", {}).items()}
         rules[cat] = CategoryRule(_limit(values, "time_limit"), _limit(values, "max_extension"),
                                   _limit(values, "max_total"), values.get("retention", "30年"),
-                                  _revisions(doc, cat, revised.get(cat, []), problems))
+                                  _revisions(doc, cat, revised.get(cat, []), problems), MappingProxyType(levels))
     if problems:
         raise DataError(problems)
 

@@ -13,6 +13,9 @@ from ducha.model.timelimit import TimeLimit
 #: 30个工作日 (003); 人大代表建议 / 政协提案 3个月, 6个月 at most (004 §十).
 #: 保管期限 defaults after DA/T 22: decisions and their meetings kept permanently, routine
 #: and cancelled items ten years, the rest thirty.
+#: The 来源类型 every office has, in the order offices list them; office.yaml may add its own.
+STANDARD_CATEGORIES: tuple[str, ...] = ("重大决策部署", "重要会议", "重要文件", "领导批示", "上级交办", "年度重点工作",
+                                        "调研交办", "人大代表建议", "政协提案", "其他交办")
 DEFAULT_CATEGORY_RULES: Mapping[str, Mapping[str, str]] = {
     "重大决策部署": {"retention": "永久"},
     "重要会议": {"retention": "永久"},
@@ -59,6 +62,7 @@ class CategoryRule:
     max_total: TimeLimit | None = None
     retention: str = "30年"
     revisions: tuple[RuleRevision, ...] = ()  # oldest first
+    levels: Mapping[str, RuleRevision] = field(default_factory=lambda: MappingProxyType({}))  # 来源层级 → its own limits
 
     def on(self, day: dt.date | None) -> CategoryRule:
         """The rule in force for a case assigned (or, before 交办, registered) on ``day``.
@@ -154,7 +158,18 @@ class Office:
     def unit_names(self) -> frozenset[str]:
         return frozenset(unit.name for unit in self.units)
 
-    def rule(self, category: str, on: dt.date | None = None) -> CategoryRule:
-        """The rules of ``category`` for a case assigned on ``on`` (None: as in force now)."""
-        rule = self.categories.get(category) or CategoryRule()
-        return rule.on(on) if rule.revisions else rule
+    @property
+    def category_names(self) -> tuple[str, ...]:
+        """来源类型: the standard ones in their usual order, then the office's own."""
+        return STANDARD_CATEGORIES + tuple(c for c in self.categories if c not in STANDARD_CATEGORIES)
+
+    def rule(self, category: str, on: dt.date | None = None, level: str = "") -> CategoryRule:
+        """The rules of ``category`` (refined by its 来源层级 ``level``) for a case assigned on ``on``
+        (None: as in force now)."""
+        base = self.categories.get(category) or CategoryRule()
+        rule = base.on(on) if base.revisions else base
+        refined = base.levels.get(level) if level else None
+        if refined is None:
+            return rule
+        return CategoryRule(refined.time_limit or rule.time_limit, refined.max_extension or rule.max_extension,
+                            refined.max_total or rule.max_total, rule.retention)

@@ -6,6 +6,7 @@ Every problem is collected; ``load`` runs these over a repository and fails once
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -43,7 +44,8 @@ class _CaseChecker:
         self.identity()
         self.corrections()
         self.dates_in_range()
-        if self.problems:  # the calendar cannot count from a year out of range
+        self.category()
+        if self.problems:  # the calendar cannot count from a year out of range, nor a category without rules
             return self.problems
         self.assignment()
         for kind in LOG_KINDS:
@@ -102,6 +104,22 @@ class _CaseChecker:
         for path, day in self._all_dates(include_future_kinds=True):
             if not FIRST_YEAR <= day.year <= LAST_YEAR:
                 self.add(path, f"日期 {day} 超出 {FIRST_YEAR}—{LAST_YEAR} 年的范围。", "检查年份是否写错。")
+
+    def category(self) -> None:
+        """来源类型 and 来源层级 as office.yaml defines them (the standard types, or the office's own)."""
+        case, office = self.case, self.office
+        names = office.category_names
+        if case.category not in names:
+            guess = difflib.get_close_matches(case.category, names, n=1, cutoff=0.5)
+            self.add(("category",), f"来源类型「{case.category}」不在可选范围内。",
+                     (f"是不是「{guess[0]}」？" if guess else "") + f"改为以下之一：{'、'.join(names)}；"
+                     "本单位确需新的来源类型的，先在 office.yaml 的 categories 中设置。")
+            return
+        levels = office.categories[case.category].levels if case.category in office.categories else {}
+        if case.source.level and case.source.level not in levels:
+            choices = f"可选：{'、'.join(levels)}" if levels else f"office.yaml 没有为「{case.category}」设置层级"
+            self.add(("source", "level"), f"来源层级「{case.source.level}」不是「{case.category}」的层级（{choices}）。",
+                     "改为可选的层级，或删除 level（按来源类型的默认规则）。")
 
     def assignment(self) -> None:
         case, office = self.case, self.office
