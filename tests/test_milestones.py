@@ -41,10 +41,11 @@ def done(day: str, name: str) -> Progress:
 @pytest.mark.parametrize(("today", "progress", "lights", "case_light", "reasons"), [
     # 4月10日 (Fri): A has 14 working days left (Qingming 4月4—6日 is behind); B has 2 (4月13日, 14日).
     ("2026-04-10", (), [Light.GREEN, Light.YELLOW], Light.YELLOW, ["节点「全部开工」剩2个工作日"]),
-    ("2026-04-15", (), [Light.GREEN, Light.RED], Light.YELLOW, ["未达到序时进度（节点「全部开工」超期1天）"]),
+    ("2026-04-15", (), [Light.GREEN, Light.RED], Light.YELLOW, ["未达到序时进度（节点「全部开工」超期1个工作日）"]),
     # B reported done two days late; A still has 10 working days (4月17日, 20—24日, 27—30日): the case is green.
     ("2026-04-16", ("2026-04-16",), [Light.GREEN, Light.LATE], Light.GREEN, []),
-    ("2026-05-06", ("2026-04-16",), [Light.RED, Light.LATE], Light.YELLOW, ["未达到序时进度（节点「完成选址设计」超期6天）"]),
+    # 5月1—5日 are off: 5月6日 is the first working day past A's due date.
+    ("2026-05-06", ("2026-04-16",), [Light.RED, Light.LATE], Light.YELLOW, ["未达到序时进度（节点「完成选址设计」超期1个工作日）"]),
 ])
 def test_milestone_lights_and_the_case_light(today: str, progress: tuple[str, ...], lights: list[Light],
                                              case_light: Light, reasons: list[str]) -> None:
@@ -122,8 +123,8 @@ def test_milestone_lights_over_time_in_git(tmp_path: Path, invoke: Invoke) -> No
     assert "新增节点「全部建成」（完成期限 2026-11-30）" in invoke(repo.root, "history", "DC-2026-0001").output
     assert invoke(repo.root, "pages", "--today", "2026-09-01").exit_code == 0
     page = (repo.root / "build/docs-internal/cases/2026/DC-2026-0001.md").read_text(encoding="utf-8")
-    assert '<p class="ducha-warning">未达到序时进度（节点「建成10个」超期1天）</p>' in page
-    assert ("<td>完成选址设计</td><td>—</td><td>2026-04-30</td><td>2026-05-08 超期完成（超期8天）</td>") in page
+    assert '<p class="ducha-warning">未达到序时进度（节点「建成10个」超期1个工作日）</p>' in page
+    assert ("<td>完成选址设计</td><td>—</td><td>2026-04-30</td><td>2026-05-08 超期完成（超期3个工作日）</td>") in page
     urge = tmp_path / "催办单.docx"
     assert invoke(repo.root, "doc", "urge", "DC-2026-0001", "--today", "2026-09-01", "-o", str(urge)).exit_code == 0
     from docx import Document
@@ -139,7 +140,7 @@ def test_report_lists_items_behind_schedule(tmp_path: Path, invoke: Invoke) -> N
     repo.commit("交办", date="2026-01-14T10:00:00+08:00")
     report = invoke(repo.root, "report", "--period", "2026-05", "--today", "2026-05-08").output
     assert "未达到序时进度 1 项。" in report
-    assert "| 1 | DC-2026-0001 | 新建城市口袋公园20个 | 市住建局 | 节点「完成选址设计」应于 2026-04-30 完成，超期8天 |" in report
+    assert "| 1 | DC-2026-0001 | 新建城市口袋公园20个 | 市住建局 | 节点「完成选址设计」应于 2026-04-30 完成，超期3个工作日 |" in report
 
 
 def test_no_milestone_no_change() -> None:

@@ -20,9 +20,12 @@ def light_label(status: Status) -> str:
 
 
 def remaining(status: Status) -> str:
-    """剩N个工作日 for open items with time left, 超期N天 once late; empty otherwise."""
+    """剩N个工作日 for open items with time left, 超期N个工作日 once late; empty otherwise.
+
+    Working days both ways: they are what the rules count (the day of 交办 and days off are not).
+    """
     if status.light in (Light.RED, Light.LATE):
-        return f"超期{status.days_overdue}天"
+        return f"超期{status.workdays_overdue}个工作日"
     if status.working_days_left is not None:
         return f"剩{status.working_days_left}个工作日"
     return ""
@@ -79,7 +82,7 @@ def milestone_reasons(status: Status) -> list[str]:
     """未达到序时进度 (节点 overdue) and 节点 falling due soon, in the office's words."""
     reasons = []
     if status.behind:
-        late = "、".join(f"节点「{m.name}」超期{m.days_overdue}天" for m in status.behind)
+        late = "、".join(f"节点「{m.name}」超期{m.workdays_overdue}个工作日" for m in status.behind)
         reasons.append(f"未达到序时进度（{late}）")
     for m in status.milestones_due_soon:
         reasons.append(f"节点「{m.name}」剩{m.working_days_left}个工作日")
@@ -90,9 +93,9 @@ def milestone_light(milestone: MilestoneStatus) -> str:
     """A 节点's state in words: 按期完成 / 超期完成 with the day, or its light and time."""
     if milestone.done is not None:
         return f"{milestone.done} {'超期完成' if milestone.light is Light.LATE else '按期完成'}" + (
-            f"（超期{milestone.days_overdue}天）" if milestone.light is Light.LATE else "")
+            f"（超期{milestone.workdays_overdue}个工作日）" if milestone.light is Light.LATE else "")
     if milestone.light is Light.RED:
-        return f"未完成，超期{milestone.days_overdue}天"
+        return f"未完成，超期{milestone.workdays_overdue}个工作日"
     if milestone.working_days_left is not None:
         return f"未完成，剩{milestone.working_days_left}个工作日"
     return "未报送完成"
