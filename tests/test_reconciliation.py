@@ -35,7 +35,10 @@ def where(record: dict[str, Any], day: str) -> str:
     if len(reports) > len(reviews):
         return "待审核"
     if reviews and reviews[-1]["result"] == "通过":
-        return "已办结"
+        # 再督查: a 回访复核 since the pass that found 整改不到位 reopens the case.
+        reopened = any(reviews[-1]["date"] <= f["date"] <= day and f.get("result") == "整改不到位"
+                       for f in record.get("followups", []))
+        return "在办" if reopened else "已办结"
     return "在办" if record.get("assigned", "9999") <= day else "未交办"
 
 
