@@ -435,17 +435,42 @@ def ledger_import(ctx: click.Context, workbook: Path, today: dt.date | None, app
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["notice", "urge", "report"]))
+@click.option("--kind", type=click.Choice(["督办令", "约谈", "书面检查", "问责"]), required=True, help="类别。")
+@click.option("--unit", required=True, help="单位简称（督办令下达给主办单位）。")
+@click.option("--case", "cases", multiple=True, required=True, help="涉及的督查事项编号；可重复填写多个。")
+@click.option("--reason", required=True, help="事由：存在的问题、落实不力的情形。")
+@click.option("--by", "by", required=True, help="签发人或主持人，如 副市长 林静。")
+@click.option("--date", "day", type=DATE, default=None, help="日期（默认今天）。")
+@click.option("--deadline", default=None, help="督办令的限期：5个工作日、10日或具体日期（督办令必填）。")
+@click.option("--requirements", default=None, help="督办要求或整改要求。")
+@click.option("--notice", default=None, help="依据的通报批评的发文字号（书面检查、约谈、问责）。")
+@click.pass_context
+def measure(ctx: click.Context, kind: str, unit: str, cases: tuple[str, ...], reason: str, by: str, day: dt.date | None,
+            deadline: str | None, requirements: str | None, notice: str | None) -> None:
+    """督查问责：下达督办令，记录约谈、书面检查、问责（写入 accountability/年份/，提交后不得修改）。"""
+    from ducha.intake.measure import issue_measure
+
+    root = _root(ctx)
+    path = issue_measure(root, kind, unit, cases, reason, by, day or shanghai_today(), deadline, requirements, notice)
+    click.echo(f"已写入{kind}记录 {path.relative_to(root).as_posix()}：请核对后提交（git commit），经审核合并即为下达（记录）。")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["notice", "urge", "report", "order"]))
 @click.argument("case_id")
 @today_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="输出文件（默认：编号-文书名.docx）。")
 @click.pass_context
 def doc(ctx: click.Context, kind: str, case_id: str, today: dt.date | None, output: Path | None) -> None:
-    """单个事项的文书：notice 督查通知单，urge 催办单（按灯色蓝/黄/红），report 办理情况报告。"""
-    from ducha.outputs.docx.case_documents import case_document
+    """单个事项的文书：notice 督查通知单，urge 催办单（按灯色蓝/黄/红），report 办理情况报告；
+    order 督办令（编号写督查问责记录的 年份-序号，如 2026-001）。"""
+    from ducha.outputs.docx.case_documents import case_document, order_document
 
-    target = case_document(_root(ctx), kind, case_id, today or shanghai_today(), output)
+    if kind == "order":
+        target = order_document(_root(ctx), case_id, today or shanghai_today(), output)
+    else:
+        target = case_document(_root(ctx), kind, case_id, today or shanghai_today(), output)
     click.echo(f"已生成 {target}")
 
 

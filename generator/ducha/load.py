@@ -18,6 +18,7 @@ from typing import Any
 from ducha.errors import DataError, Problem, UsageError
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path, parse_yaml, read_yaml
 from ducha.model.case import CASES_DIR, Case
+from ducha.model.measures import MEASURES_DIR, ORDER, Measure, measure_path
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR, Bulletin, Ground, Mention, Notice, notice_path
 from ducha.model.office import (
     DEFAULT_CATEGORY_RULES,
@@ -223,7 +224,8 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
         notice_rules=NoticeRules(
             int(notice.get("praise_min_items", 3)), _count(notice, "criticise_after_order_workdays", 5),
             _count(notice, "criticise_overdue_workdays", None), _count(notice, "criticise_returns", None),
-            notice.get("issuer", "督查"), tuple(notice.get("ranking", NoticeRules.ranking)), notice.get("publish") == "是"),
+            notice.get("issuer", "督查"), tuple(notice.get("ranking", NoticeRules.ranking)), notice.get("publish") == "是",
+            notice.get("order_issuer", NoticeRules.order_issuer)),
         wording=Wording(wording.get("superior", "市政府"), wording.get("authority", data["name"]),
                         tuple(wording.get("consequences", {}).get(k, "") for k in "123"),
                         tuple(wording.get("copy_to", ())), wording.get("printer", "")),
@@ -321,6 +323,94 @@ def load_bulletins(root: Path) -> tuple[list[Bulletin], list[Problem]]:
                      d["reports_problem"] == "是") for name, d in loaded], problems
 
 
+def _measure(doc: YamlDocument, office: Office, by_id: Mapping[str, Case], issued: Mapping[str, Notice],
+             today: dt.date | None) -> tuple[Measure | None, list[Problem]]:
+    """One 督查问责 record read and checked against the office, the cases and the issued notices."""
+    data, name = doc.data, doc.path
+    problems: list[Problem] = []
+
+    def add(field: str, message: str, fix: str) -> None:
+        line, column = doc.mark((field,))
+        problems.append(Problem(name, line, column, field, message, fix))
+
+    day = parse_date(data["date"])
+    deadline = parse_time_limit(data["deadline"]) if "deadline" in data else None
+    if day is None:
+        add("date", f"日期「{data['date']}」不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。")
+        return None, problems
+    if "deadline" in data and deadline is None:
+        add("deadline", f"限期「{data['deadline']}」中的日期不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。")
+        return None, problems
+    measure = Measure(name, int(data["number"]), data["kind"], day, data["unit"], tuple(data["cases"]), data["reason"],
+                      data["by"], data.get("doc_no", ""), data.get("requirements", ""), deadline, data.get("notice", ""))
+    if name != measure_path(day.year, measure.number):
+        add("number", f"文件名应为 {measure_path(day.year, measure.number)}。",
+            "督查问责记录按年份和序号命名；由 ducha measure 生成，不要手工改名。")
+    if today is not None and day > today:
+        add("date", f"日期 {day} 晚于今天（{today}），记录的应是已经发生的事。", "检查日期是否写错；尚未发生的事不要提前记录。")
+    if measure.unit not in office.unit_names:
+        add("unit", f"单位「{measure.unit}」未在 office.yaml 中登记。", "使用 office.yaml 中登记的单位简称。")
+    for case_id in measure.cases:
+        case = by_id.get(case_id)
+        if case is None:
+            add("cases", f"事项 {case_id} 不存在。", "填写已立项的督查事项编号；督查事项不能删除。")
+        elif measure.unit not in case.units:
+            add("cases", f"{case_id} 不是{measure.unit}主办或协办的事项。",
+                f"只写{measure.unit}承办的事项（{case_id} 的承办单位：{'、'.join(case.units) or '尚未交办'}）。")
+        elif case.assigned is None or case.assigned > day:
+            add("cases", f"{case_id} 在 {day} 尚未交办。", "督查问责只针对已交办的事项：改正日期或事项编号。")
+        elif measure.kind == ORDER and case.lead_unit != measure.unit:
+            add("unit", f"督办令下达给事项的主办单位：{case_id} 由{case.lead_unit}主办。",
+                f"把单位改为{case.lead_unit}；协办单位的问题由主办单位组织落实。")
+    if measure.kind == ORDER:
+        if not measure.doc_no:
+            add("kind", "督办令须有发文字号（doc_no）。", "补上 `doc_no: 青督令〔2026〕1号`（由 ducha measure 自动编号）。")
+        if deadline is None:
+            add("kind", "督办令须写明限期（deadline）。", "补上 `deadline: 5个工作日` 或具体日期。")
+        elif deadline.date is not None and deadline.date <= day:
+            add("deadline", f"督办令的限期 {deadline.date} 不晚于下达日期 {day}。", "限期应在下达之后：改正日期。")
+    elif deadline is not None:
+        add("deadline", f"只有督办令写限期，{measure.kind}不写。", "删除 deadline；整改要求写在 requirements 中。")
+    if measure.notice:
+        notice = issued.get(measure.notice)
+        if notice is None:
+            add("notice", f"没有发文字号为「{measure.notice}」的已印发通报。", "照抄通报的发文字号，如 青督查〔2026〕13号。")
+        elif notice.date > day:
+            add("notice", f"通报 {measure.notice} 印发于 {notice.date}，晚于本记录（{day}）。", "改正日期或依据的通报。")
+        elif measure.unit not in {m.unit for m in notice.criticised}:
+            add("notice", f"通报 {measure.notice} 没有批评{measure.unit}。", "写批评了该单位的通报，或删除 notice。")
+    return measure, problems
+
+
+def load_measures(root: Path, office: Office, cases: Sequence[Case], notices: Sequence[Notice],
+                  today: dt.date | None = None) -> tuple[list[Measure], list[Problem]]:
+    """Every 督查问责 record, checked: named by year and number, its unit answering for each of its cases,
+    a 督办令 with its 发文字号 and 限期, and the 通报 it follows issued before it."""
+    by_id = {case.id: case for case in cases}
+    issued = {notice.doc_no: notice for notice in notices}
+    measures: list[Measure] = []
+    problems: list[Problem] = []
+    for file in sorted((root / MEASURES_DIR).glob("*/*.yaml"), key=str):
+        name = file.relative_to(root).as_posix()
+        doc, trouble = read_yaml(file, name)
+        if doc is not None and not trouble:
+            trouble = schema.check(doc, "measure")
+        problems += trouble
+        if doc is None or trouble:
+            continue
+        measure, found = _measure(doc, office, by_id, issued, today)
+        problems += found
+        if measure is not None:
+            measures.append(measure)
+    seen: dict[str, Measure] = {}
+    for measure in sorted(measures, key=lambda m: (m.date, m.number)):
+        if measure.doc_no and measure.doc_no in seen:
+            problems.append(Problem(measure.path, 0, 0, "doc_no", f"发文字号 {measure.doc_no} 与 {seen[measure.doc_no].path} 重复。",
+                                    "每份督办令一个发文字号：由 ducha measure 自动编号。"))
+        seen.setdefault(measure.doc_no, measure)
+    return measures, problems
+
+
 def load_all(root: Path, office: Office, case_ids: frozenset[str]) -> tuple[list[Notice], list[Bulletin]]:
     """Notices and bulletins, or a DataError listing every problem in them."""
     notices, problems = load_notices(root, office, case_ids)
@@ -392,10 +482,11 @@ def validate_repository(root: Path, today: dt.date | None = None) -> ValidationR
     result = validate_paths([root / CASES_DIR], root, today)
     if result.office is None:
         return result
-    _, notice_problems = load_notices(root, result.office, frozenset(c.id for c in result.cases))
+    notices, notice_problems = load_notices(root, result.office, frozenset(c.id for c in result.cases))
     _, bulletin_problems = load_bulletins(root)
-    problems = sorted([*result.problems, *notice_problems, *bulletin_problems, *layout_problems(root.resolve())],
-                      key=Problem.sort_key)
+    _, measure_problems = load_measures(root, result.office, result.cases, notices, today)
+    problems = sorted([*result.problems, *notice_problems, *bulletin_problems, *measure_problems,
+                       *layout_problems(root.resolve())], key=Problem.sort_key)
     return ValidationResult(result.files, result.office, result.cases, tuple(problems))
 
 
@@ -407,16 +498,21 @@ class Records:
     cases: tuple[Case, ...]
     notices: tuple[Notice, ...]
     bulletins: tuple[Bulletin, ...]
+    measures: tuple[Measure, ...] = ()
 
 
 def load_records(root: Path, as_of: dt.date | None = None) -> Records:
     """Every record, checked against all the others, then cut to what existed on ``as_of``."""
     office, cases = load_cases(root)
     notices, bulletins = load_all(root, office, frozenset(c.id for c in cases))
+    measures, problems = load_measures(root, office, cases, notices)
+    if problems:
+        raise DataError(problems)
     if as_of is None:
-        return Records(office, cases, tuple(notices), tuple(bulletins))
+        return Records(office, cases, tuple(notices), tuple(bulletins), tuple(measures))
     return Records(office, tuple(c.as_of(as_of) for c in cases if c.registered <= as_of),
-                   tuple(n for n in notices if n.date <= as_of), tuple(b for b in bulletins if b.date <= as_of))
+                   tuple(n for n in notices if n.date <= as_of), tuple(b for b in bulletins if b.date <= as_of),
+                   tuple(m for m in measures if m.date <= as_of))
 
 
 def load_cases(root: Path, as_of: dt.date | None = None, today: dt.date | None = None) -> tuple[Office, tuple[Case, ...]]:

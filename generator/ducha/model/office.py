@@ -101,6 +101,7 @@ class NoticeRules:
     issuer: str = "督查"
     ranking: tuple[str, ...] = ("本期批评", "按期办结率", "超期未办结", "办结数")
     publish: bool = False  # 在一定范围内: criticism stays in the internal site unless the office says otherwise
+    order_issuer: str = "督办"  # 督办令 发文字号 代字: 督办〔2026〕1号
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .case import Case, Source
+from .measures import Measure
 from .notices import Mention, Notice
 
 PROFILES = ("internal", "public")
@@ -79,6 +80,19 @@ class Disclosure:
             return tuple(kept)
 
         return dataclasses.replace(notice, praised=keep(notice.praised), criticised=keep(notice.criticised))
+
+    def measures(self, measures: Iterable[Measure], shown_ids: frozenset[str]) -> tuple[Measure, ...]:
+        """督查问责 records go out 在一定范围内 like criticism; each names only the cases the audience may see."""
+        if not self.public:
+            return tuple(measures)
+        if not self.publish_criticism:
+            return ()
+        kept = []
+        for measure in measures:
+            cases = tuple(c for c in measure.cases if c in shown_ids)
+            if cases:
+                kept.append(dataclasses.replace(measure, cases=cases))
+        return tuple(kept)
 
     def shows_criticism(self) -> bool:
         """Whether the audience may see who was criticised and each unit's tally."""

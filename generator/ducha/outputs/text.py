@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ducha.errors import Problem
 from ducha.model.case import Case, events
+from ducha.model.measures import MEASURE_KINDS
 from ducha.outputs.present import flags, light_label, rate_text, remaining
 from ducha.rules.deadlines import Light, Status
 from ducha.rules.metrics import tally
@@ -187,6 +188,11 @@ def report_markdown(report: PeriodReport) -> str:
     for title, items in (("再督查、重新办理", report.reopened), ("未达到序时进度", report.behind)):
         if items:
             out += ["", f"### {title}（{len(items)}）", ""] + _items_table(items)
+    if report.measures:
+        counts = "、".join(f"{kind}{report.totals()[kind]}" for kind in MEASURE_KINDS if report.totals()[kind])
+        out += ["", f"### 督查问责（{counts}）", "", "| 序号 | 编号 | 类别 | 单位 | 情况 |", "| --- | --- | --- | --- | --- |"]
+        out += [f"| {n} | {i.id} | {_cell(i.title)} | {_cell(i.unit)} | {_cell(i.detail)} |"
+                for n, i in enumerate(report.measures, 1)]
     out += ["", f"## 十、拟通报表扬（{len(report.praise)}）", ""]
     out += [f"{n}. {p.unit}：{p.reason}（{'、'.join(p.cases)}）。依据：{p.basis}。"
             for n, p in enumerate(report.praise, 1)] or ["无。"]

@@ -32,6 +32,7 @@ from ducha.load import OFFICE_FILE, ValidationResult, parse_office, validate_rep
 from ducha.model.case import CASES_DIR, MANIFEST_NAME, Case, build_case
 from ducha.model.demo import DEMO_LIST, parse_demo_list
 from ducha.model.logs import LOG_KINDS
+from ducha.model.measures import MEASURES_DIR
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
 from ducha.model.office import Office
 from ducha.repo.changes import FACTS, IDENTITY, Kind, compare
@@ -53,7 +54,7 @@ _OFFICE_FIX = ("撤销这项改动。只适用于新事项的时限变更，写�
                "在该事项中追加经批准的延期（extensions）或更正（corrections）。")
 #: Corrections of these fields may move a due date.
 _DEADLINE_FIELDS = frozenset({"category", "registered", "assigned", "time_limit"})
-_ISSUED = {NOTICES_DIR: "已印发的督查通报", BULLETINS_DIR: "已印发的督查专报"}
+_ISSUED = {NOTICES_DIR: "已印发的督查通报", BULLETINS_DIR: "已印发的督查专报", MEASURES_DIR: "已下达（记录）的督查问责记录"}
 _SHOWN = 5
 
 

@@ -20,4 +20,5 @@ def report_for(root: Path, period: Period, today: dt.date) -> PeriodReport:
         commit = "（浅克隆，提交未知）"
     except HistoryError:
         commit = "（非 git 仓库）"
-    return build_report(records.office, records.cases, records.notices, records.bulletins, period, today, commit)
+    return build_report(records.office, records.cases, records.notices, records.bulletins, period, today, commit,
+                        records.measures)

@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ducha.model.case import Case
+from ducha.model.measures import MEASURE_KINDS, ORDER, Measure
 from ducha.model.notices import Bulletin, Mention, Notice
 from ducha.model.office import Office
-from ducha.rules.calendar import calendar_for
+from ducha.rules.calendar import Calendar, calendar_for
 from ducha.rules.deadlines import Light, status_board
-from ducha.rules.escalation import PRAISE_RULE, criticism_tally, propose_criticism
+from ducha.rules.escalation import PRAISE_RULE, criticism_tally, order_due, propose_criticism
 from ducha.rules.metrics import CLOSED_STAGES
 from ducha.rules.periods import Period
 
@@ -87,6 +88,7 @@ class PeriodReport:
     notices_this_year: tuple[str, ...] = field(default=())
     reopened: tuple[Item, ...] = ()  # 再督查 and 重新办理 begun in the period: each a further round
     behind: tuple[Item, ...] = ()  # open items with a 节点 overdue as of ``today`` (未达到序时进度)
+    measures: tuple[Item, ...] = ()  # 督办令, 约谈, 书面检查, 问责 recorded in the period, in date order
     ranking: tuple[str, ...] = ()
 
     @property
@@ -108,7 +110,15 @@ class PeriodReport:
         return {"新立项": len(self.registered), "办结": self.closed, "按期办结": len(self.closed_on_time),
                 "超期办结": len(self.closed_late), "超期未办结": len(self.overdue), "延期": len(self.extended),
                 "退回重办": len(self.returned), "回头看": len(self.followups), "再督查": len(self.reopened),
-                "未达到序时进度": len(self.behind)}
+                "未达到序时进度": len(self.behind),
+                **{kind: sum(1 for m in self.measures if m.title.startswith(kind)) for kind in MEASURE_KINDS}}
+
+
+def _measure_item(measure: Measure, calendar: Calendar) -> Item:
+    """A 督查问责 record as a line of the 通报: its number and kind, the unit, and what and when."""
+    deadline = f"，限期 {order_due(measure, calendar)}" if measure.kind == ORDER else ""
+    return Item(measure.id, measure.title, measure.unit,
+                f"{measure.date} {'、'.join(measure.cases)}：{measure.reason.rstrip('。')}{deadline}（{measure.by}）")
 
 
 def _item(case: Case, detail: str) -> Item:
@@ -120,7 +130,7 @@ def _sorted(items: list[Item]) -> tuple[Item, ...]:
 
 
 def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice], bulletins: Sequence[Bulletin],
-                 period: Period, today: dt.date, data_commit: str) -> PeriodReport:
+                 period: Period, today: dt.date, data_commit: str, measures: Sequence[Measure] = ()) -> PeriodReport:
     """The 通报 for ``period`` as of ``today`` (clamped to the period's end)."""
     today = min(today, period.end)
     calendar = calendar_for(office.holiday_overrides)
@@ -163,7 +173,8 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
                 reopened.append(_item(case, f"{round_.start} {round_.kind}，第{round_.number}轮，时限 {round_.time_limit}："
                                             f"{round_.reason}"))
     tally = criticism_tally(notices, today.year)
-    criticism = propose_criticism(statuses, rules, calendar, [n for n in notices if n.date <= today])
+    issued_measures = [m for m in measures if m.date <= today]
+    criticism = propose_criticism(statuses, rules, calendar, [n for n in notices if n.date <= today], issued_measures)
     criticised = {m.unit for m in criticism} | {m.unit for n in notices if n.date in period for m in n.criticised}
     wording = office.wording
     rows = []
@@ -193,6 +204,8 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
         units=tuple(rows), praise=tuple(praise), criticism=criticism, bulletins=progress,
         notices_this_year=tuple(n.doc_no for n in notices if n.date.year == today.year),
         reopened=_sorted(reopened), behind=_sorted(behind),
+        measures=tuple(_measure_item(m, calendar) for m in sorted(issued_measures, key=lambda m: (m.date, m.number))
+                       if m.date in period),
         ranking=rules.ranking, next_consequences=tuple(wording.consequence(n) for n in (1, 2, 3)),
     )
 

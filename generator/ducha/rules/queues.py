@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
 
+from ducha.model.measures import ORDER, Measure
+from ducha.rules.calendar import Calendar
 from ducha.rules.deadlines import Light, ReceiptLight, Status, urgency
+from ducha.rules.escalation import order_due, progress_since
 
 #: 七日内到期: open items due within this many calendar days from today.
 DUE_SOON_DAYS = 7
@@ -42,3 +47,58 @@ def awaiting_receipt(statuses: Sequence[Status]) -> list[Status]:
 def followups_due(statuses: Sequence[Status]) -> list[Status]:
     """待回头看: closed items whose 回访复核 is due."""
     return [s for s in statuses if s.followup_due]
+
+
+class OrderState(Enum):
+    """Where a 督办令 stands: within its 限期, past it with or without progress since, or done."""
+
+    RUNNING = "running"
+    STALLED = "stalled"
+    PROGRESSED = "progressed"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return _ORDER_LABELS[self]
+
+
+_ORDER_LABELS = {OrderState.RUNNING: "限期内", OrderState.STALLED: "限期届满，无明显进展",
+                 OrderState.PROGRESSED: "已有进展", OrderState.CLOSED: "已报送办理结果"}
+
+
+@dataclass(frozen=True)
+class OrderStatus:
+    """One 督办令 on one day."""
+
+    order: Measure
+    due: dt.date
+    state: OrderState
+    working_days_left: int | None
+
+
+def orders(statuses: Sequence[Status], measures: Sequence[Measure], today: dt.date,
+           calendar: Calendar) -> list[OrderStatus]:
+    """督办令: each issued order with its 限期 and state, those past it without progress first, then by 限期.
+
+    An order is done once every case it names has a report in (待审核) or is closed; it has
+    progress once any of them has a progress entry or report since the order was issued.
+    """
+    by_id = {s.case.id: s for s in statuses}
+    found = []
+    for order in measures:
+        if order.kind != ORDER or order.date > today:
+            continue
+        named = [by_id[c] for c in order.cases if c in by_id]
+        due = order_due(order, calendar)
+        left = None
+        if named and all(not s.stage.is_open for s in named):
+            state = OrderState.CLOSED
+        elif any(progress_since(s, order.date) for s in named):
+            state = OrderState.PROGRESSED
+        elif today > due:
+            state = OrderState.STALLED
+        else:
+            state, left = OrderState.RUNNING, calendar.workdays_between(today, due)
+        found.append(OrderStatus(order, due, state, left))
+    rank = {OrderState.STALLED: 0, OrderState.RUNNING: 1, OrderState.PROGRESSED: 2, OrderState.CLOSED: 3}
+    return sorted(found, key=lambda o: (rank[o.state], o.due, o.order.id))

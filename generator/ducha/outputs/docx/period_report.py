@@ -45,9 +45,10 @@ def write_docx(report: PeriodReport, output: Path, issuer: str, number: int | No
     _items(doc, "（二）退回重办事项", report.returned)
     _items(doc, "（三）延期事项", report.extended)
     _items(doc, "（四）回头看情况", report.followups)
-    extra = [("再督查、重新办理事项", report.reopened), ("未达到序时进度事项", report.behind)]
+    extra = [("再督查、重新办理事项", report.reopened), ("未达到序时进度事项", report.behind),
+             ("督办令、约谈、书面检查和问责", report.measures)]
     for n, (name, items) in enumerate([(name, items) for name, items in extra if items], start=5):
-        _items(doc, f"（{'五六'[n - 5]}）{name}", items)
+        _items(doc, f"（{'五六七'[n - 5]}）{name}", items)
     para(doc, "四、表扬和批评", HEI)
     para(doc, "（一）通报表扬", KAI)
     for n, p in enumerate(report.praise, 1):

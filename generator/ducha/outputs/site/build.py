@@ -38,7 +38,7 @@ OVERLAY_DIR = "site"
 #: The office's own MkDocs settings, laid over the packaged ones (site_name, palette, nav…).
 OFFICE_CONFIG = "mkdocs.yml"
 #: Folders and files the site reads from the records: a change to any of them rebuilds the preview.
-WATCHED = ("cases", "notices", "bulletins", "office.yaml", OVERLAY_DIR)
+WATCHED = ("cases", "notices", "bulletins", "accountability", "office.yaml", OVERLAY_DIR)
 #: Set while `ducha build` runs MkDocs, so the MkDocs hook does not generate the pages again.
 READY_ENV = "DUCHA_PAGES_READY"
 #: How `ducha serve` tells the hook what to build: the repository, the day and the profile.
@@ -80,14 +80,15 @@ def prepare(root: Path, today: dt.date, profile: str) -> Prepared:
     draft = None
     if not disclosure.public:  # a draft 通报 is the office's working paper
         month = parse_period(f"{today.year}-{today.month:02d}")
-        draft = build_report(office, cases, notices, bulletins, month, today, head or "（非 git 仓库）")
+        draft = build_report(office, cases, notices, bulletins, month, today, head or "（非 git 仓库）", records.measures)
     statuses = tuple(sorted(status_board(office, shown, today), key=lambda s: s.case.id))
     criticisms = dict(criticism_tally(notices, today.year)) if disclosure.shows_criticism() else {}
     data = SiteData(
         office, today, profile, head, statuses,
         trails={case_id: disclosed(trail, disclosure) for case_id, trail in trails.items() if case_id in shown_ids},
         notices=tuple(disclosure.notice(n, shown_ids) for n in notices),
-        criticisms=criticisms, draft=draft, feeds=feeds(office, statuses, today))
+        criticisms=criticisms, draft=draft, feeds=feeds(office, statuses, today),
+        measures=disclosure.measures(records.measures, shown_ids))
     return Prepared(data, warnings)
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ducha.io.files import sync_files
 from ducha.model.case import Case, Stage, events
+from ducha.model.measures import Measure
 from ducha.model.notices import Mention, Notice
 from ducha.model.office import Office
 from ducha.outputs.present import (
@@ -37,7 +38,9 @@ from ducha.outputs.present import (
 )
 from ducha.repo.audit import AuditTrail
 from ducha.rules import queues
+from ducha.rules.calendar import calendar_for
 from ducha.rules.deadlines import Light, Status, effective_time_limit, round_schedule
+from ducha.rules.escalation import owed_measures
 from ducha.rules.metrics import Tally, by_category, by_co_unit, by_lead_unit, tally
 from ducha.rules.period_report import Item, PeriodReport, ranking_rule
 from ducha.rules.schema import label
@@ -114,6 +117,7 @@ class SiteData:
     criticisms: dict[str, int] = field(default_factory=dict)  # this calendar year, per unit
     draft: PeriodReport | None = None
     feeds: dict[str, str] = field(default_factory=dict)  # calendar file name → iCalendar text
+    measures: tuple[Measure, ...] = ()  # 督办令, 约谈, 书面检查, 问责 the audience may see
 
     def consequence(self, count: int) -> str:
         """What the ``count``-th criticism of the year costs a unit, in the office's words."""
@@ -123,6 +127,19 @@ class SiteData:
     def by_id(self) -> dict[str, Status]:
         """Computed once: every case page looks up its parent here."""
         return {s.case.id: s for s in self.statuses}
+
+    @functools.cached_property
+    def orders(self) -> list[queues.OrderStatus]:
+        """Every 督办令 with its 限期 and state, computed once for the dashboard, unit and case pages."""
+        return queues.orders(self.statuses, self.measures, self.today, calendar_for(self.office.holiday_overrides))
+
+    @functools.cached_property
+    def measures_by_case(self) -> dict[str, list[Measure]]:
+        found: dict[str, list[Measure]] = defaultdict(list)
+        for measure in self.measures:
+            for case_id in measure.cases:
+                found[case_id].append(measure)
+        return found
 
 
 #: Front-matter flag on generated pages: the body is already HTML. Any Markdown engine renders it
@@ -214,6 +231,7 @@ def dashboard(data: SiteData) -> str:
     chase = queues.to_chase(statuses)
     followups = queues.followups_due(statuses)
     receipts = queues.awaiting_receipt(statuses)
+    orders = [o for o in data.orders if o.state in (queues.OrderState.RUNNING, queues.OrderState.STALLED)]
     units = [u.name for u in data.office.units]
     unit_rows = by_lead_unit(statuses, units)
     chart = bar_chart([(name, count, css) for name, count, css in tiles])
@@ -239,6 +257,8 @@ def dashboard(data: SiteData) -> str:
         f"<tbody>\n{chase_rows}\n</tbody></table>" if chase else '<p class="ducha-empty">（无）</p>',
         f"<h2>待签收（{len(receipts)}）</h2>" if data.office.receipt is not None else "",
         _receipt_table(page, receipts) if data.office.receipt is not None else "",
+        f"<h2>督办令（{len(orders)}）</h2>" if data.measures else "",
+        _measures_table(page, data, [o.order for o in orders]) if data.measures else "",
         f"<h2>待回头看（{len(followups)}）</h2>", _case_table(page, followups),
         "<h2>各单位（主办）</h2>", _tally_table(page, unit_rows, lambda u: _unit_link(page, u), "单位", data),
         f'<div class="ducha-figure"><p>各单位按期办结率</p>{rate_chart}</div>' if rate_chart else "",
@@ -389,6 +409,8 @@ def case_markdown(data: SiteData, status: Status, children: Sequence[Status]) ->
         DETAIL_MARK + '\n<div data-search-exclude class="ducha-detail">'
         + "\n" + _facts(page, data, status, children) + "\n" + _milestones(status) + _rounds(data, status)
         + _extensions(case)
+        + (f"<h2>督查问责</h2>{_measures_table(page, data, data.measures_by_case[case.id])}"
+           if data.measures_by_case.get(case.id) else "")
         + f'\n<h2>办理经过</h2>\n<ol class="ducha-timeline">\n{timeline}\n</ol>\n'
         + _audit(data.trails.get(case.id)) + "\n</div>",
     ]
@@ -432,7 +454,10 @@ def unit_markdown(data: SiteData, unit: str, full_name: str) -> str:
         "<h2>协办在办</h2>", _case_table(page, [s for s in co if s.stage.is_open or s.stage is Stage.PENDING_REVIEW]),
         "<h2>已办结</h2>", _case_table(page, [s for s in lead if s.stage in (Stage.CLOSED, Stage.ARCHIVED)], unit=False),
     ]
-    return _page(unit, body, search=False)
+    mine_measures = [m for m in data.measures if m.unit == unit]
+    if mine_measures or data.criticisms.get(unit):
+        body += ["<h2>督查问责</h2>", _owed_note(data, unit), _measures_table(page, data, mine_measures, unit=False)]
+    return _page(unit, [b for b in body if b], search=False)
 
 
 def units_index(data: SiteData) -> str:
@@ -505,6 +530,42 @@ def archive_index(years: dict[int, list[Status]]) -> str:
                     for y, g in sorted(years.items(), reverse=True))
     return _page("档案", ["<h1>档案</h1>", "<p>已注结销号、归档封存的督查事项，按年度查阅。</p>",
                         f"<ul>{items}</ul>" if items else '<p class="ducha-empty">（尚无归档）</p>'], search=False)
+
+
+def _order_state(data: SiteData, measure: Measure) -> str:
+    state = next((o for o in data.orders if o.order == measure), None)
+    if state is None:
+        return ""
+    left = f"，剩{state.working_days_left}个工作日" if state.working_days_left is not None else ""
+    return f"限期 {state.due}（{state.state.label}{left}）"
+
+
+def _measures_table(page: str, data: SiteData, measures: Sequence[Measure], unit: bool = True) -> str:
+    """督查问责 records: date, kind and 发文字号, unit, cases, reason, and a 督办令's 限期 and state."""
+    if not measures:
+        return '<p class="ducha-empty">（无）</p>'
+    rows = []
+    for m in sorted(measures, key=lambda m: (m.date, m.number)):
+        cases = "、".join(_link_case(page, data.by_id[c], False) if c in data.by_id else h(c) for c in m.cases)
+        follows = f"（依据{h(m.notice)}）" if m.notice else ""
+        rows.append(f"<tr><td>{h(m.date)}</td><td>{h(m.title)}</td>" + (f"<td>{_unit_link(page, m.unit)}</td>" if unit else "")
+                    + f"<td>{cases}</td><td>{h(m.reason)}{follows}</td><td>{h(m.by)}</td>"
+                    f"<td>{h(_order_state(data, m)) or '—'}</td></tr>")
+    head = "<th>日期</th><th>类别</th>" + ("<th>单位</th>" if unit else "") + \
+        "<th>涉及事项</th><th>事由</th><th>签发或主持</th><th>限期</th>"
+    return f'<table class="ducha-measures"><thead><tr>{head}</tr></thead><tbody>\n{chr(10).join(rows)}\n</tbody></table>'
+
+
+def _owed_note(data: SiteData, unit: str) -> str:
+    """What this year's criticisms call for (书面检查, 约谈, 问责), and whether it has been recorded."""
+    owed = owed_measures(unit, data.criticisms.get(unit, 0), data.measures, data.today.year)
+    if not owed:
+        return ""
+    items = []
+    for o in owed:
+        done = (f"已记录：{o.done.date} {o.done.title}" if o.done is not None else "尚未记录")
+        items.append(f"<li>第{o.count}次通报批评 → {h(o.kind)}：{h(done)}</li>")
+    return f'<ul class="ducha-owed">{"".join(items)}</ul>'
 
 
 def _criticism_note(data: SiteData, unit: str) -> str:
