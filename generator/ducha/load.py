@@ -26,8 +26,10 @@ from ducha.model.office import (
     AssignmentRules,
     BulletinRules,
     CategoryRule,
+    FollowupScope,
     NoticeRules,
     Office,
+    PriorityRule,
     ReceiptRules,
     RuleRevision,
     Unit,
@@ -183,6 +185,13 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
                                     f"「{category}」不是标准来源类型，也没有标明为本单位自设。",
                                     (f"是不是「{guess[0]}」？" if guess else "") + "标准来源类型：" + "、".join(STANDARD_CATEGORIES)
                                     + "；确为本单位自设的类型，在其下写 custom: 是。"))
+    known = set(DEFAULT_CATEGORY_RULES) | set(STANDARD_CATEGORIES) | set(data.get("categories", {}))
+    for index, category in enumerate(data.get("followup_for", {}).get("categories", [])):
+        if category not in known:
+            line, column = doc.mark(("followup_for", "categories", index))
+            problems.append(Problem(OFFICE_FILE, line, column, f"followup_for.categories[{index}]",
+                                    f"「{category}」不是来源类型。",
+                                    "写标准来源类型或 categories 中自设的类型：" + "、".join(STANDARD_CATEGORIES) + "。"))
     names = [unit["name"] for unit in data["units"]]
     for index, name in enumerate(names):
         if name in names[:index]:
@@ -234,6 +243,12 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
         internal_fields=tuple(data.get("internal_fields", ("owner", "notes"))),
         assignment=AssignmentRules(_from(assignment), tuple(assignment.get("required", AssignmentRules.required))),
         receipt=ReceiptRules(_from(data["receipt"]), _limit(data["receipt"], "time_limit")) if "receipt" in data else None,
+        priorities=MappingProxyType({name: PriorityRule(_count(rule, "yellow_days", None),
+                                                        _count(rule, "followup_after_days", None))
+                                     for name, rule in data.get("priorities", {}).items()}),
+        followup_for=FollowupScope(frozenset(data["followup_for"].get("categories", ())),
+                                   frozenset(data["followup_for"].get("priorities", ())))
+        if "followup_for" in data else None,
         holiday_overrides=MappingProxyType({
             int(year): YearOverride(_expand(o.get("holidays", [])), _expand(o.get("workdays", [])))
             for year, o in data.get("holiday_overrides", {}).items()

@@ -105,6 +105,7 @@ class Case:
     category: str
     registered: dt.date
     path: str
+    priority: str = ""  # 急, 重点, or empty for an ordinary item
     source: Source = Source()
     requirements: str = ""
     parent: str | None = None
@@ -363,6 +364,7 @@ class _Reader:
         src = data.get("source", {})
         return Case(
             id=data["id"], title=data["title"], category=data["category"], registered=registered,
+            priority=data.get("priority", ""),
             path=self.doc.path,
             source=Source(src.get("doc_no", ""), src.get("meeting", ""), src.get("leader", ""),
                           src.get("instruction", ""), src.get("level", "")),

@@ -171,7 +171,7 @@ def show_value(value: object) -> str:
 
 #: Fields a correction may put right, with their Chinese names (nested ones as ``source.doc_no``).
 CORRECTABLE: Mapping[str, str] = {
-    "title": "事项名称", "category": "来源类型", "source.doc_no": "依据·文号", "source.meeting": "依据·会议",
+    "title": "事项名称", "category": "来源类型", "priority": "优先级", "source.doc_no": "依据·文号", "source.meeting": "依据·会议",
     "source.leader": "依据·批示领导", "source.instruction": "依据·批示摘录", "requirements": "任务要求",
     "parent": "上级事项", "registered": "立项日期", "assigned": "交办日期", "lead_unit": "主办单位",
     "co_units": "协办单位", "owner": "责任人", "time_limit": "办理时限", "visibility": "公开范围",

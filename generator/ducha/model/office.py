@@ -168,6 +168,27 @@ class ReceiptRules(Effective):
     time_limit: TimeLimit | None = None
 
 
+#: 优先级 of a case, most pressing first (1999 中办 §七：急事急办；实施办法 §九：领导特别关注的重要督查事项).
+PRIORITIES = ("急", "重点")
+
+
+@dataclass(frozen=True)
+class PriorityRule:
+    """What a 优先级 changes (office.yaml ``priorities``): its own yellow threshold and 回头看 interval."""
+
+    yellow_days: int | None = None
+    followup_after_days: int | None = None
+
+
+@dataclass(frozen=True)
+class FollowupScope:
+    """Which closed items need a 回头看 (office.yaml ``followup_for``): these categories, and any item of
+    these priorities whatever its category."""
+
+    categories: frozenset[str] = frozenset()
+    priorities: frozenset[str] = frozenset()
+
+
 @dataclass(frozen=True)
 class Office:
     """The settings in office.yaml, with defaults filled in."""
@@ -187,6 +208,23 @@ class Office:
     internal_fields: tuple[str, ...] = ("owner", "notes")
     assignment: AssignmentRules = AssignmentRules()
     receipt: ReceiptRules | None = None  # None: 签收 is not asked for
+    priorities: Mapping[str, PriorityRule] = field(default_factory=lambda: MappingProxyType({}))
+    followup_for: FollowupScope | None = None  # None: every closed item gets its 回头看 prompt
+
+    def yellow_for(self, priority: str) -> int:
+        """The yellow threshold for an item of ``priority`` (empty: none)."""
+        rule = self.priorities.get(priority) if priority else None
+        return rule.yellow_days if rule is not None and rule.yellow_days is not None else self.yellow_days
+
+    def followup_after(self, category: str, priority: str) -> int | None:
+        """Days after closing that an item's 回头看 falls due; None when it needs none."""
+        scope = self.followup_for
+        if scope is not None and category not in scope.categories and priority not in scope.priorities:
+            return None
+        rule = self.priorities.get(priority) if priority else None
+        if rule is not None and rule.followup_after_days is not None:
+            return rule.followup_after_days
+        return self.followup_after_days
 
     @property
     def unit_names(self) -> frozenset[str]:

@@ -44,8 +44,10 @@ def rate_text(rate: float | None) -> str:
 
 
 def flags(status: Status) -> str:
-    """Short notes: 第N轮 (再督查), 已延期, 需续报, 待回头看, 签收, 暂定."""
+    """Short notes: 急/重点, 第N轮 (再督查), 已延期, 需续报, 待回头看, 签收, 暂定."""
     out = []
+    if status.case.priority:
+        out.append(status.case.priority)
     if status.round > 1:
         out.append(f"第{status.round}轮")
     if status.extended:

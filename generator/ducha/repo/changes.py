@@ -19,7 +19,7 @@ from ducha.rules import schema as schemas
 IDENTITY = ("id",)
 #: Facts fixed once recorded: never edited in place. A mistake is put right by an appended,
 #: approved correction (``corrections``), which the model applies everywhere.
-FACTS = ("title", "category", "source", "requirements", "parent", "registered", "assigned", "lead_unit",
+FACTS = ("title", "category", "priority", "source", "requirements", "parent", "registered", "assigned", "lead_unit",
          "co_units", "time_limit", "owner", "visibility")
 #: Written at 交办: may be filled in before or together with the first 交办, fixed from then on.
 ASSIGNMENT = ("lead_unit", "co_units", "time_limit")

@@ -253,8 +253,9 @@ def _office_moves(root: Path, base_raw: bytes, cases: Iterable[Case], today: dt.
         before_office, after_office = parse_office(base_raw), parse_office(head_raw)
     except DataError:
         return []  # validation reports a broken office.yaml
-    # The yellow threshold is a warning setting the office may change; the calendar and time limits are not.
-    after_office = dataclasses.replace(after_office, yellow_days=before_office.yellow_days)
+    # Yellow thresholds (priorities' too) are warning settings the office may change; the calendar and time limits are not.
+    after_office = dataclasses.replace(after_office, yellow_days=before_office.yellow_days,
+                                       priorities=before_office.priorities)
     before_calendar = calendar_for(before_office.holiday_overrides)
     after_calendar = calendar_for(after_office.holiday_overrides)
     moved: list[tuple[Case, Status, Status]] = []

@@ -269,7 +269,7 @@ class Status:
         """The machine-readable form promised to other tools (keys are a contract)."""
         case = self.case
         return {
-            "id": case.id, "title": case.title, "category": case.category,
+            "id": case.id, "title": case.title, "category": case.category, "priority": case.priority or None,
             "lead_unit": case.lead_unit, "co_units": list(case.co_units),
             "stage": self.stage.value, "due": self.due.isoformat() if self.due else None,
             "light": self.light.value, "working_days_left": self.working_days_left,
@@ -290,6 +290,7 @@ def deadline(case: Case, office: Office, today: dt.date, calendar: Calendar | No
     plan = schedule(case, office, today, calendar)
     due = plan.due if plan is not None else None
     light, left, overdue, late_workdays, provisional = Light.NONE, None, 0, 0, bool(due and due.provisional)
+    yellow_days = office.yellow_for(case.priority)
     closing = case.closing_report(today)
     if due is None or stage is Stage.CANCELLED or (stage is Stage.ARCHIVED and case.cancelled is not None):
         light = Light.NONE
@@ -304,10 +305,10 @@ def deadline(case: Case, office: Office, today: dt.date, calendar: Calendar | No
         else:
             left = calendar.workdays_between(today, due.date)
             provisional = provisional or calendar.provisional_between(today, due.date)
-            light = Light.YELLOW if left <= office.yellow_days else Light.GREEN
+            light = Light.YELLOW if left <= yellow_days else Light.GREEN
     rounds = len(case.rounds(today))
     # 节点 belong to the first round's plan; a later round (再督查) has only its own due date.
-    milestones = milestone_states(case, office, stage, today, calendar, office.yellow_days) if rounds == 1 else ()
+    milestones = milestone_states(case, office, stage, today, calendar, yellow_days) if rounds == 1 else ()
     due_light = light
     if light is Light.GREEN and any(m.light in (Light.RED, Light.YELLOW) for m in milestones):
         light = Light.YELLOW  # the case takes its worst 节点; 红灯 stays for its own due date (三色督办单)
@@ -338,8 +339,8 @@ def _progress_overdue(case: Case, office: Office, stage: Stage, today: dt.date) 
 
 
 def _followup_due(case: Case, office: Office, today: dt.date) -> bool:
-    """回头看: closed more than M days ago with no 回访复核 since closing."""
-    after = office.followup_after_days
+    """回头看: closed more than M days ago with no 回访复核 since closing, for the items that need one."""
+    after = office.followup_after(case.category, case.priority)
     closed = case.closed_on(today)
     if after is None or closed is None:
         return False
@@ -351,11 +352,16 @@ def _followup_due(case: Case, office: Office, today: dt.date) -> bool:
 _LIGHT_ORDER = {Light.RED: 0, Light.YELLOW: 1, Light.GREEN: 2, Light.LATE: 3, Light.DONE: 4, Light.NONE: 5}
 
 
-def urgency(status: Status) -> tuple[int, int, int, str, str]:
-    """Sort key: red by most overdue, then yellow and green by fewest days left."""
+#: Within one light, 急 before 重点 before the rest.
+PRIORITY_ORDER = {"急": 0, "重点": 1, "": 2}
+
+
+def urgency(status: Status) -> tuple[int, int, int, int, str, str]:
+    """Sort key: red by most overdue, then yellow and green by fewest days left; within a light, by priority."""
     left = status.working_days_left if status.working_days_left is not None else 0
     due = status.due.isoformat() if status.due else "9999"
-    return (_LIGHT_ORDER[status.light], -status.days_overdue, left, due, status.case.id)
+    return (_LIGHT_ORDER[status.light], PRIORITY_ORDER.get(status.case.priority, 2), -status.days_overdue, left, due,
+            status.case.id)
 
 
 def status_board(office: Office, cases: Iterable[Case], today: dt.date, unit: str | None = None,

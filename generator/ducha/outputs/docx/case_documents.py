@@ -34,6 +34,8 @@ def _facts(doc: object, office: Office, status: Status) -> None:
     limit = effective_time_limit(case, office)
     due = f"{status.due}{'（暂定，该年放假安排尚未公布）' if status.provisional else ''}" if status.due else "—"
     rows = [["编号", case.id], ["事项名称", case.title], ["来源类型", case.category]]
+    if case.priority:
+        rows.append(["优先级", case.priority])
     for name, value in (("文号", case.source.doc_no), ("会议", case.source.meeting), ("批示领导", case.source.leader),
                         ("批示摘录", case.source.instruction), ("任务要求", case.requirements)):
         if value:

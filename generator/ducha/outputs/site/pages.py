@@ -157,9 +157,15 @@ def _page(title: str, body: Iterable[str], search: bool = True) -> str:
     return "---\n" + "\n".join(meta) + "\n---\n\n" + "\n\n".join(body) + "\n"
 
 
+def priority_badge(status: Status) -> str:
+    """急 or 重点, marked beside the title; nothing for an ordinary item."""
+    priority = status.case.priority
+    return f' <span class="ducha-priority" data-priority="{h(priority)}">{h(priority)}</span>' if priority else ""
+
+
 def _link_case(page: str, status: Status, with_title: bool = True) -> str:
     case = status.case
-    title = f" {h(case.title)}" if with_title else ""
+    title = f" {h(case.title)}{priority_badge(status)}" if with_title else ""
     return f'<a href="{href(page, case_page(case))}">{h(case.id)}</a>{title}'
 
 
@@ -171,7 +177,7 @@ def _case_table(page: str, statuses: Sequence[Status], unit: bool = True) -> str
     rows = []
     for s in statuses:
         lead = f'<td>{_unit_link(page, s.case.lead_unit)}</td>' if unit else ""
-        rows.append(f"<tr><td>{light_badge(s)}</td><td>{_link_case(page, s, False)}</td><td>{h(s.case.title)}</td>"
+        rows.append(f"<tr><td>{light_badge(s)}</td><td>{_link_case(page, s, False)}</td><td>{h(s.case.title)}{priority_badge(s)}</td>"
                     f"{lead}<td>{h(s.stage.label)}</td><td>{due_text(s)}</td><td>{h(remaining(s))}</td></tr>")
     return f'<table class="ducha-cases"><thead><tr>{head}</tr></thead><tbody>\n{chr(10).join(rows)}\n</tbody></table>'
 
@@ -294,6 +300,8 @@ def _facts(page: str, data: SiteData, status: Status, children: Sequence[Status]
     case = status.case
     category = f'<a href="{href(page, category_page(case.category))}">{h(case.category)}</a>'
     rows: list[tuple[str, str]] = [("编号", h(case.id)), ("来源类型", category)]
+    if case.priority:
+        rows.append(("优先级", h(case.priority)))
     for key, value in (("doc_no", case.source.doc_no), ("meeting", case.source.meeting),
                        ("leader", case.source.leader), ("instruction", case.source.instruction)):
         if value:
