@@ -14,12 +14,16 @@ from .conftest import DEMO, Invoke
 from .gitrepo import GitRepo
 
 TODAY = "2026-11-24"
+REGISTRATION = "  registration:\n    effective_from: 2026-11-01\n"
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> GitRepo:
+    """The demo office without 立项审批: here new items may be 交办 straight from the sheet."""
     repo = GitRepo(tmp_path / "repo")
-    shutil.copy(DEMO / "office.yaml", repo.root / "office.yaml")
+    office = (DEMO / "office.yaml").read_text(encoding="utf-8")
+    assert REGISTRATION in office
+    (repo.root / "office.yaml").write_text(office.replace(REGISTRATION, ""), encoding="utf-8")
     shutil.copytree(DEMO / "cases", repo.root / "cases")
     repo.commit("导入示例数据", date="2026-11-20T09:00:00+08:00")
     return repo
@@ -171,3 +175,21 @@ def test_progress_for_an_unassigned_case_is_a_row_error(repo: GitRepo, invoke: I
     assert result.exit_code == 1
     at = column("进展日期")
     assert f"督查事项台账:{r}:{at}: [进展日期] 第{r}行「进展日期」（{letter(at)}{r}）：DC-2026-0025 尚未交办，不能填报办理进展或办理报告。" in result.output
+
+
+def test_a_new_item_needs_approval_before_it_is_assigned(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
+    office = repo.read("office.yaml")
+    repo.write("office.yaml", office.replace("approvals:\n", "approvals:\n" + REGISTRATION))
+    sheet_path = exported(repo, invoke, tmp_path, "--year", "2026")
+    wb = load_workbook(sheet_path)
+    ws = wb.active
+    new = ws.max_row + 1
+    for name, value in (("事项名称", "冬季供暖质量专项督查"), ("来源", "领导批示"), ("主办单位", "市住建局"),
+                        ("交办日期", "2026-11-23"), ("责任人", "孙立新"), ("任务要求", "专项督查供暖质量。")):
+        ws.cell(new, column(name)).value = value
+    wb.save(sheet_path)
+    result = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY)
+    at = column("交办日期")
+    assert result.exit_code == 1
+    assert (f"督查事项台账:{new}:{at}: [交办日期] 第{new}行「交办日期」（{letter(at)}{new}）：新事项须先报领导同意立项"
+            "（office.yaml approvals.registration），台账不能直接交办。") in result.output

@@ -142,12 +142,18 @@ def test_issuing_writes_a_record_that_counts_and_cannot_be_edited(tmp_path: Path
     shutil.copy(DEMO / "office.yaml", repo.root / "office.yaml")
     shutil.copytree(DEMO / "cases", repo.root / "cases")
     repo.commit("导入", date="2026-11-20T09:00:00+08:00")
-    first = invoke(repo.root, "report", "--period", "2026-W47", "--today", "2026-11-20", "--issue", "--number", "13")
+    unapproved = invoke(repo.root, "report", "--period", "2026-W47", "--today", "2026-11-20", "--issue", "--number", "13")
+    assert unapproved.exit_code == 2 and "印发通报须经主要领导同意" in unapproved.output  # office.yaml approvals.notice
+    first = invoke(repo.root, "report", "--period", "2026-W47", "--today", "2026-11-20", "--issue", "--number", "13",
+                   "--approver", "市长 刘志远")
     assert first.output == "已写入通报记录 notices/2026/2026-013.yaml：请核对后提交（git commit），经审核合并即为印发。\n"
+    assert "\napproved_by: 市长 刘志远\n" in repo.read("notices/2026/2026-013.yaml")
     assert invoke(repo.root, "validate", "--today", TODAY).exit_code == 0
-    again = invoke(repo.root, "report", "--period", "2026-W48", "--today", "2026-11-27", "--issue", "--number", "13")
+    again = invoke(repo.root, "report", "--period", "2026-W48", "--today", "2026-11-27", "--issue", "--number", "13",
+                   "--approver", "市长 刘志远")
     assert again.exit_code == 2 and "已经印发" in again.output
-    overlap = invoke(repo.root, "report", "--period", "2026-W47", "--today", "2026-11-20", "--issue", "--number", "14")
+    overlap = invoke(repo.root, "report", "--period", "2026-W47", "--today", "2026-11-20", "--issue", "--number", "14",
+                     "--approver", "市长 刘志远")
     assert overlap.exit_code == 2 and "统计期间重叠" in overlap.output
     repo.commit("印发通报", date="2026-11-20T10:00:00+08:00")
     # Counted once, and never again for the same cause: the quarter's draft does not re-propose DC-2026-0010.

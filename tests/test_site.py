@@ -30,6 +30,9 @@ requirements: |
   <iframe src="javascript:window.__xss='iframe'"></iframe>
   **不应加粗** {{{{ config }}}} &lt;script&gt;window.__xss='entity'&lt;/script&gt;
 registered: 2026-11-02
+approval:
+  date: 2026-11-02
+  by: "<b onmouseover=\\"window.__xss='approval'\\">领导</b>"
 assigned: 2026-11-02
 lead_unit: 市住建局
 owner: "\\"><svg onload=\\"window.__xss='owner'\\">"

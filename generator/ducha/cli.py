@@ -239,13 +239,17 @@ def mark_demo(ctx: click.Context) -> None:
 @click.option("--time-limit", default=None, help="办理时限，如 5个工作日、30日、3个月、2026-12-31。")
 @click.option("--owner", default=None, help="责任人（交办时必填）。")
 @click.option("--requirements", default=None, help="任务要求（交办时必填）。")
+@click.option("--priority", type=click.Choice(["急", "重点"]), default=None, help="优先级（一般事项不填）。")
+@click.option("--approved-by", default=None, help="同意立项的领导（office.yaml 要求立项审批时，交办前必填）。")
+@click.option("--approved", type=DATE, default=None, help="同意立项的日期（默认交办日期或立项日期）。")
 @click.pass_context
 def new(ctx: click.Context, title: str, category: str, registered: dt.date | None, assigned: dt.date | None,
-        lead_unit: str | None, time_limit: str | None, owner: str | None, requirements: str | None) -> None:
+        lead_unit: str | None, time_limit: str | None, owner: str | None, requirements: str | None,
+        priority: str | None, approved_by: str | None, approved: dt.date | None) -> None:
     """按模板新建一个督查事项，自动取下一个编号。"""
     root = _root(ctx)
     made = new_case(root, title, category, registered or shanghai_today(), lead_unit, assigned, time_limit,
-                    owner, requirements)
+                    owner, requirements, priority, approved_by, approved)
     click.echo(f"已新建 {made.id}：{made.path.relative_to(root).as_posix()}")
 
 
@@ -303,6 +307,8 @@ def archive(ctx: click.Context, year: int, today: dt.date | None) -> None:
 
     root = _root(ctx)
     result = archive_year(root, year, today or shanghai_today())
+    for path, owed in result.waiting:
+        click.echo(f"暂不归档 {path}：{owed}（office.yaml approvals 要求办结后完成）。")
     if not result.sealed:
         click.echo(f"{year} 年没有待归档的事项（已办结或已撤销且尚未归档）。")
         return
@@ -348,9 +354,10 @@ def export_archive_command(ctx: click.Context, year: int, output: Path | None) -
               help="输出文件（docx 必须指定；md/json 默认打印）。")
 @click.option("--issue", is_flag=True, help="印发：把本期通报写成记录（notices/年份/），提交后不得修改。")
 @click.option("--number", type=int, default=None, help="印发时的通报序号（当年第几号）。")
+@click.option("--approver", default=None, help="印发时：同意印发的领导（office.yaml 启用通报审批时必填）。")
 @click.pass_context
 def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, output: Path | None, issue: bool,
-           number: int | None) -> None:
+           number: int | None, approver: str | None) -> None:
     """督查通报：总体情况、各单位排名、超期/退回/延期事项、回头看、拟表扬和拟批评名单。"""
     from ducha.intake.notice import issue_notice
     from ducha.load import load_office
@@ -362,7 +369,7 @@ def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, out
     if issue:
         if number is None:
             raise click.UsageError("印发通报须用 --number 指定序号，如 --number 12。")
-        path = issue_notice(root, parse_period(period), day, number)
+        path = issue_notice(root, parse_period(period), day, number, approver)
         click.echo(f"已写入通报记录 {path.relative_to(root).as_posix()}：请核对后提交（git commit），经审核合并即为印发。")
         return
     result = report_for(root, parse_period(period), day)

@@ -23,6 +23,7 @@ from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR, Bulletin, Ground, Me
 from ducha.model.office import (
     DEFAULT_CATEGORY_RULES,
     STANDARD_CATEGORIES,
+    Approvals,
     AssignmentRules,
     BulletinRules,
     CategoryRule,
@@ -31,6 +32,7 @@ from ducha.model.office import (
     Office,
     PriorityRule,
     ReceiptRules,
+    Requirement,
     RuleRevision,
     Unit,
     Wording,
@@ -99,10 +101,13 @@ def _limit(values: Mapping[str, str], key: str) -> TimeLimit | None:
     return parse_time_limit(values[key]) if key in values else None
 
 
-def _effective_dates(data: dict[str, object]) -> list[PathKey]:
+def _effective_dates(data: dict[str, Any]) -> list[PathKey]:
     """Where office.yaml writes an ``effective_from`` of a requirement block."""
-    return [(block, "effective_from") for block in _EFFECTIVE_BLOCKS
-            if isinstance(data.get(block), dict) and "effective_from" in data[block]]  # type: ignore[operator]
+    found: list[PathKey] = [(block, "effective_from") for block in _EFFECTIVE_BLOCKS
+                            if isinstance(data.get(block), dict) and "effective_from" in data[block]]
+    found += [("approvals", key, "effective_from") for key, block in data.get("approvals", {}).items()
+              if "effective_from" in block]
+    return found
 
 
 #: office.yaml blocks that hold a requirement with its own effective date.
@@ -186,10 +191,14 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
                                     (f"是不是「{guess[0]}」？" if guess else "") + "标准来源类型：" + "、".join(STANDARD_CATEGORIES)
                                     + "；确为本单位自设的类型，在其下写 custom: 是。"))
     known = set(DEFAULT_CATEGORY_RULES) | set(STANDARD_CATEGORIES) | set(data.get("categories", {}))
-    for index, category in enumerate(data.get("followup_for", {}).get("categories", [])):
+    listed: list[tuple[PathKey, str]] = [(("followup_for", "categories", index), category)
+              for index, category in enumerate(data.get("followup_for", {}).get("categories", []))]
+    listed += [(("approvals", key, "categories", index), category) for key, block in data.get("approvals", {}).items()
+               for index, category in enumerate(block.get("categories", []))]
+    for where, category in listed:
         if category not in known:
-            line, column = doc.mark(("followup_for", "categories", index))
-            problems.append(Problem(OFFICE_FILE, line, column, f"followup_for.categories[{index}]",
+            line, column = doc.mark(where)
+            problems.append(Problem(OFFICE_FILE, line, column, format_path(where),
                                     f"「{category}」不是来源类型。",
                                     "写标准来源类型或 categories 中自设的类型：" + "、".join(STANDARD_CATEGORIES) + "。"))
     names = [unit["name"] for unit in data["units"]]
@@ -246,6 +255,8 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
         priorities=MappingProxyType({name: PriorityRule(_count(rule, "yellow_days", None),
                                                         _count(rule, "followup_after_days", None))
                                      for name, rule in data.get("priorities", {}).items()}),
+        approvals=Approvals(**{key: Requirement(_from(block), frozenset(block.get("categories", ())))
+                               for key, block in data.get("approvals", {}).items()}),
         followup_for=FollowupScope(frozenset(data["followup_for"].get("categories", ())),
                                    frozenset(data["followup_for"].get("priorities", ())))
         if "followup_for" in data else None,
@@ -289,7 +300,12 @@ def load_notices(root: Path, office: Office, case_ids: frozenset[str]) -> tuple[
     for name, data in loaded:
         notice = Notice(name, int(str(data["number"])), str(data["doc_no"]), dt.date.fromisoformat(str(data["date"])),
                         str(data["period"]), str(data["data_commit"]),
-                        _mentions(data["praised"]), _mentions(data["criticised"]))  # type: ignore[arg-type]
+                        _mentions(data["praised"]), _mentions(data["criticised"]),  # type: ignore[arg-type]
+                        str(data.get("approved_by", "")))
+        rule = office.approvals.notice
+        if rule is not None and rule.binds(notice.date) and not notice.approved_by:
+            problems.append(Problem(name, 0, 0, "approved_by", "通报没有写明批准印发的领导（approved_by）：通报须经主要领导同意。",
+                                    "印发前补上 `approved_by: 批准人`（由 ducha report --issue --approver 写入）；已合并的通报不得修改。"))
         if name != notice_path(notice.date.year, notice.number):
             problems.append(Problem(name, 1, 1, "number", f"文件名应为 {notice_path(notice.date.year, notice.number)}。",
                                     "通报按印发年份和序号命名；由 ducha report --issue 生成，不要手工改名。"))

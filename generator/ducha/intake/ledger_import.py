@@ -257,6 +257,10 @@ class _Importer:
                 if name in self.office.assignment.required and not _text(sheet.get(row, column)):
                     self.error(sheet, row, column, f"新事项填写了交办日期，须同时填写{column}（交办时必须明确）。",
                                f"填写{column}；尚未交办的，把交办日期留空。")
+        rule = self.office.approvals.registration
+        if rule is not None and rule.applies(category, assigned):
+            self.error(sheet, row, "交办日期", "新事项须先报领导同意立项（office.yaml approvals.registration），台账不能直接交办。",
+                       "把交办日期留空导入为立项；领导同意后由督查室在记录中写明 approval 并交办。")
         if len(self.result.problems) > errors_before:
             return
         registered = assigned or self.today

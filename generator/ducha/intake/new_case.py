@@ -31,7 +31,8 @@ class NewCase:
 
 def new_case(root: Path, title: str, category: str, registered: dt.date, lead_unit: str | None = None,
              assigned: dt.date | None = None, time_limit: str | None = None, owner: str | None = None,
-             requirements: str | None = None) -> NewCase:
+             requirements: str | None = None, priority: str | None = None,
+             approved_by: str | None = None, approved: dt.date | None = None) -> NewCase:
     """Write ``cases/<year>/<id>.yaml``; refuse (writing nothing) if it would not validate."""
     office = load_office(root)
     case_id = next_id(root, office.prefix, registered.year)
@@ -44,6 +45,7 @@ def new_case(root: Path, title: str, category: str, registered: dt.date, lead_un
         f"id: {case_id}",
         f"title: {yaml_scalar(title)}",
         f"category: {yaml_scalar(category)}",
+        f"priority: {priority}" if priority else "# priority: 急 或 重点（一般事项不写）",
         "# source:",
         "#   doc_no: 文号",
         "#   leader: 批示领导",
@@ -51,6 +53,8 @@ def new_case(root: Path, title: str, category: str, registered: dt.date, lead_un
         f"requirements: {yaml_scalar(requirements)}" if requirements else
         "# requirements: 任务要求（交办时必填）",
         f"registered: {registered.isoformat()}",
+        *([f"approval:\n  date: {(approved or assigned or registered).isoformat()}\n  by: {yaml_scalar(approved_by)}"]
+          if approved_by else ["# approval:（立项审批，office.yaml 要求时交办前必填）", "#   date: 批准日期", "#   by: 批准人"]),
         f"assigned: {assigned.isoformat()}" if assigned else "# assigned: 交办日期（办理时限从次日起算）",
         f"lead_unit: {yaml_scalar(lead_unit)}" if lead_unit else "# lead_unit: 主办单位简称",
         "# co_units: [协办单位简称]",

@@ -11,7 +11,21 @@ from typing import Any, Protocol, TypeVar
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path
-from ducha.model.logs import LOG_KINDS, Correction, Extension, Followup, LogKind, Progress, Receipt, Report, Review, Step, Urge
+from ducha.model.logs import (
+    LOG_KINDS,
+    Correction,
+    Extension,
+    Followup,
+    LogKind,
+    Progress,
+    Reading,
+    Receipt,
+    Report,
+    Review,
+    Step,
+    Submission,
+    Urge,
+)
 from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
 
 CASES_DIR = "cases"
@@ -54,6 +68,15 @@ class Source:
     leader: str = ""
     instruction: str = ""
     level: str = ""  # 来源层级 within the category (中央批办, 国务院批示…), when office.yaml sets levels
+
+
+@dataclass(frozen=True)
+class Approval:
+    """立项审批: the leader who agreed to take the item up, and when."""
+
+    date: dt.date
+    by: str
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,6 +132,7 @@ class Case:
     source: Source = Source()
     requirements: str = ""
     parent: str | None = None
+    approval: Approval | None = None
     assigned: dt.date | None = None
     lead_unit: str | None = None
     co_units: tuple[str, ...] = ()
@@ -122,6 +146,8 @@ class Case:
     reports: tuple[Report, ...] = ()
     reviews: tuple[Review, ...] = ()
     followups: tuple[Followup, ...] = ()
+    readings: tuple[Reading, ...] = ()
+    submissions: tuple[Submission, ...] = ()
     corrections: tuple[Correction, ...] = ()
     cancelled: Cancellation | None = None
     archive: Archive | None = None
@@ -170,6 +196,7 @@ class Case:
             self, **logs,
             assigned=self.assigned if self.assigned is not None and self.assigned <= day else None,
             cancelled=self.cancelled if self.cancelled is not None and self.cancelled.date <= day else None,
+            approval=self.approval if self.approval is not None and self.approval.date <= day else None,
             archive=self.archive if self.archive is not None and self.archive.date <= day else None)
 
     def stage_on(self, today: dt.date | None = None) -> Stage:
@@ -239,6 +266,9 @@ def log(case: Case, kind: LogKind) -> tuple[Any, ...]:
 def events(case: Case) -> list[Step]:
     """The case's own facts in date order: 立项, 交办, then every log's steps, 撤销, 归档."""
     out = [Step(case.registered, "立项", case.title)]
+    if case.approval is not None:
+        note = f"：{case.approval.note}" if case.approval.note else ""
+        out.append(Step(case.approval.date, "立项审批", f"{case.approval.by}同意立项{note}"))
     if case.assigned is not None:
         co = f"，协办：{'、'.join(case.co_units)}" if case.co_units else ""
         out.append(Step(case.assigned, "交办", f"主办：{case.lead_unit}{co}"))
@@ -345,7 +375,10 @@ class _Reader:
         data = self.data
         d = self.date
         logs = {kind.key: tuple(self.entries(kind)) for kind in LOG_KINDS}
-        cancelled = archive = None
+        cancelled = archive = approval = None
+        if "approval" in data:
+            a = data["approval"]
+            approval = Approval(d(a["date"], ("approval", "date")), a["by"], a.get("note", ""))  # type: ignore[arg-type]
         if "cancelled" in data:
             c = data["cancelled"]
             cancelled = Cancellation(d(c["date"], ("cancelled", "date")), c["reason"], c["approved_by"])  # type: ignore[arg-type]
@@ -371,7 +404,7 @@ class _Reader:
             requirements=data.get("requirements", ""), parent=data.get("parent"), assigned=assigned,
             lead_unit=data.get("lead_unit"), co_units=tuple(data.get("co_units", ())),
             owner=data.get("owner", ""), time_limit=time_limit, milestones=milestones, **logs,
-            cancelled=cancelled, archive=archive, visibility=data.get("visibility", "公开"),
+            cancelled=cancelled, archive=archive, approval=approval, visibility=data.get("visibility", "公开"),
             notes=data.get("notes", ""),
         )
 

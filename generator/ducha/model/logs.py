@@ -112,6 +112,25 @@ class Followup:
         return self.result == NOT_RECTIFIED
 
 
+@dataclass(frozen=True)
+class Reading:
+    """领导审阅 of the 办理报告 that closed the item (实施办法 §七（五）（六）: 一事一报)."""
+
+    date: dt.date
+    leader: str
+    opinion: str = ""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """上报: the result reported back to the upper body that sent the item (1999 中办 §七)."""
+
+    date: dt.date
+    to: str
+    doc_no: str = ""
+    summary: str = ""
+
+
 #: A corrected value as written: text, or a list of unit names (``co_units``).
 Value = str | tuple[str, ...]
 
@@ -279,6 +298,12 @@ LOG_KINDS: tuple[LogKind, ...] = (
             _review_wording, after_assignment=False),
     LogKind("followups", Followup, "date", "回访复核", _followup_steps, _followup_wording, after_assignment=False,
             reopening="再督查", reopen_when=("result", NOT_RECTIFIED)),
+    LogKind("readings", Reading, "date", "领导审阅",
+            lambda e: [Step(e.date, "领导审阅", _joined(e.leader, e.opinion))],
+            lambda d: f"领导审阅（{d.get('leader', '')}）{d.get('date', '')}", after_assignment=False),
+    LogKind("submissions", Submission, "date", "上报结果",
+            lambda e: [Step(e.date, "上报结果", _joined(f"报{e.to}" + (f"（{e.doc_no}）" if e.doc_no else ""), e.summary))],
+            lambda d: f"上报结果（{d.get('to', '')}）{d.get('date', '')}", after_assignment=False),
     LogKind("corrections", Correction, "date", "更正", _correction_steps, _correction_wording,
             after_assignment=False),
 )

@@ -168,6 +168,32 @@ class ReceiptRules(Effective):
     time_limit: TimeLimit | None = None
 
 
+@dataclass(frozen=True)
+class Requirement(Effective):
+    """An approval office.yaml asks for: from a date on, for some 来源类型 (every one when empty)."""
+
+    categories: frozenset[str] = frozenset()
+
+    def applies(self, category: str, day: dt.date | None) -> bool:
+        """Whether the requirement covers an item of ``category`` 交办 (or issued) on ``day``."""
+        return self.binds(day) and (not self.categories or category in self.categories)
+
+
+@dataclass(frozen=True)
+class Approvals:
+    """The approvals the seeds require, each asked for only when office.yaml ``approvals`` names it.
+
+    ``registration``: 立项报领导同意 (1999 中办 §三；实施办法 §七（一）); ``notice``: 通报经主要领导同意
+    (实施办法 §十四（五）); ``reading``: 办理报告报领导审阅 (§七（五）（六）一事一报); ``report_back``:
+    办理结果上报交办机关 (1999 中办 §七：向发出查办通知的上级机关报告查办结果).
+    """
+
+    registration: Requirement | None = None
+    notice: Requirement | None = None
+    reading: Requirement | None = None
+    report_back: Requirement | None = None
+
+
 #: 优先级 of a case, most pressing first (1999 中办 §七：急事急办；实施办法 §九：领导特别关注的重要督查事项).
 PRIORITIES = ("急", "重点")
 
@@ -210,6 +236,7 @@ class Office:
     receipt: ReceiptRules | None = None  # None: 签收 is not asked for
     priorities: Mapping[str, PriorityRule] = field(default_factory=lambda: MappingProxyType({}))
     followup_for: FollowupScope | None = None  # None: every closed item gets its 回头看 prompt
+    approvals: Approvals = Approvals()
 
     def yellow_for(self, priority: str) -> int:
         """The yellow threshold for an item of ``priority`` (empty: none)."""

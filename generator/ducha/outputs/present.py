@@ -60,6 +60,7 @@ def flags(status: Status) -> str:
         out.append(receipt_text(status))
     if status.behind:
         out.append("未达到序时进度")
+    out += status.awaiting
     if status.provisional:
         out.append("到期日暂定（节假日未公布）")
     return "，".join(out)

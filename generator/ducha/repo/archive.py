@@ -16,6 +16,7 @@ from ducha.load import load_cases, validate_paths
 from ducha.model.case import CASES_DIR, MANIFEST_NAME, Case, Stage
 from ducha.repo.git import head_sha
 from ducha.repo.manifest import Sealed, append_entries, read_manifest_text, sha256_of
+from ducha.rules.approvals import owed_after_closing
 from ducha.rules.deadlines import category_rule
 
 RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
@@ -28,6 +29,7 @@ class ArchiveResult:
     year: int
     sealed: tuple[Sealed, ...]
     manifest: Path | None
+    waiting: tuple[tuple[str, str], ...] = ()  # closed, but not yet sealed: (path, what it waits for)
 
 
 def _next_numbers(cases: tuple[Case, ...], fonds: str, year: int) -> dict[str, int]:
@@ -48,8 +50,11 @@ def archive_year(root: Path, year: int, today: dt.date) -> ArchiveResult:
     sealed_on = head_sha(root)
     if sealed_on is None:
         raise UsageError("仓库还没有任何提交：请先提交记录，再归档。")
-    due = sorted((c for c in cases if c.year == year and c.stage_on(today) in (Stage.CLOSED, Stage.CANCELLED)),
-                 key=lambda c: c.id)
+    ended = sorted((c for c in cases if c.year == year and c.stage_on(today) in (Stage.CLOSED, Stage.CANCELLED)),
+                   key=lambda c: c.id)
+    # The archive waits for what office.yaml asks for after closing (领导审阅, 上报结果).
+    waiting = tuple((c.path, "、".join(owed)) for c in ended if (owed := owed_after_closing(c, office, today)))
+    due = [c for c in ended if c.path not in dict(waiting)]
     used = _next_numbers(cases, office.fonds, year)
     entries: list[Sealed] = []
     for case in due:
@@ -68,7 +73,7 @@ def archive_year(root: Path, year: int, today: dt.date) -> ArchiveResult:
             raise DataError(check.problems, 1)
         entries.append(Sealed(sha256_of(sealed), case.path, sealed_on, today.isoformat(), number))
     manifest = append_entries(root, year, entries) if entries else None
-    return ArchiveResult(year, tuple(entries), manifest)
+    return ArchiveResult(year, tuple(entries), manifest, waiting)
 
 
 @dataclass(frozen=True)

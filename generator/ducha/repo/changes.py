@@ -26,7 +26,7 @@ ASSIGNMENT = ("lead_unit", "co_units", "time_limit")
 #: What the guard protects as written (everything except the free working notes).
 FIXED = IDENTITY + FACTS
 #: One-time blocks: once there, they stay as written.
-ONCE = ("cancelled", "archive")
+ONCE = ("cancelled", "archive", "approval")
 #: A version whose data did not change (comments, spacing, or a move).
 UNCHANGED = "格式调整（内容未变）"
 
@@ -163,6 +163,9 @@ def compare(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Chan
         elif key == "cancelled":
             changes.append(Change(Kind.ADDED, (key,), f"撤销（{_short(_show(now.get('reason', '')))}）"
                                   if isinstance(now, dict) else "撤销"))
+        elif key == "approval":
+            changes.append(Change(Kind.ADDED, (key,), f"立项审批（{now.get('by', '')}同意，{now.get('date', '')}）"
+                                  if isinstance(now, dict) else "立项审批"))
         elif key == "archive":
             changes.append(Change(Kind.ADDED, (key,), f"归档（档号 {now.get('number', '')}）"
                                   if isinstance(now, dict) else "归档"))

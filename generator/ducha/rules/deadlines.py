@@ -18,6 +18,7 @@ from ducha.model.case import Case, Milestone, Round, Stage
 from ducha.model.logs import Extension
 from ducha.model.office import CategoryRule, Office
 from ducha.model.timelimit import TimeLimit, TimeUnit
+from ducha.rules.approvals import owed_after_closing
 from ducha.rules.calendar import Calendar, Dated, add_months, calendar_for
 
 
@@ -245,6 +246,7 @@ class Status:
     round: int = 0  # 0 before 交办; 2 and up once 再督查 or 重新办理 reopened the case
     milestones: tuple[MilestoneStatus, ...] = ()
     due_light: Light = Light.NONE  # from the case's own due date alone, before its 节点 are taken in
+    awaiting: tuple[str, ...] = ()  # 待领导审阅, 待上报结果: approvals office.yaml asks for once it closed
 
     @property
     def behind(self) -> tuple[MilestoneStatus, ...]:
@@ -280,6 +282,7 @@ class Status:
             "receipt": self.receipt.light.value if self.receipt else None,
             "round": self.round,
             "behind_schedule": [m.name for m in self.behind],
+            "awaiting": list(self.awaiting),
         }
 
 
@@ -322,6 +325,7 @@ def deadline(case: Case, office: Office, today: dt.date, calendar: Calendar | No
         round=rounds,
         milestones=milestones,
         due_light=due_light,
+        awaiting=owed_after_closing(case, office, today),
     )
 
 

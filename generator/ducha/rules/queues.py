@@ -44,6 +44,11 @@ def awaiting_receipt(statuses: Sequence[Status]) -> list[Status]:
                                           s.case.id))
 
 
+def awaiting_approval(statuses: Sequence[Status]) -> list[Status]:
+    """待领导审阅、待上报结果: closed items whose report office.yaml wants read by a leader or reported back."""
+    return sorted((s for s in statuses if s.awaiting), key=lambda s: (s.case.closed_on(s.today) or s.today, s.case.id))
+
+
 def followups_due(statuses: Sequence[Status]) -> list[Status]:
     """待回头看: closed items whose 回访复核 is due."""
     return [s for s in statuses if s.followup_due]

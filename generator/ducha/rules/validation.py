@@ -150,6 +150,7 @@ class _CaseChecker:
             self.add(("assigned",), f"已交办但没有办理时限，来源类型「{case.category}」也没有默认时限。",
                      f"填写 time_limit，或在 office.yaml 的 categories 中为「{case.category}」设置默认时限。")
         self.assignment_elements()
+        self.registration_approval()
         if case.time_limit is not None and case.time_limit.date is not None and case.assigned is not None \
                 and case.time_limit.date <= case.assigned:
             self.add(("time_limit",), f"办理时限 {case.time_limit} 不晚于交办日期 {case.assigned}。",
@@ -167,6 +168,22 @@ class _CaseChecker:
             what, fix = _ASSIGNMENT_ELEMENTS[key]
             self.add(("assigned",), f"事项已于 {case.assigned} 交办，但没有{what}（{key}）；{since}须一并明确。",
                      fix, field=key)
+
+    def registration_approval(self) -> None:
+        """立项审批: from 立项 to 交办, and required before 交办 where office.yaml asks for it."""
+        case, rule = self.case, self.office.approvals.registration
+        approval = case.approval
+        if approval is not None:
+            if approval.date < case.registered:
+                self.add(("approval", "date"), f"立项审批日期 {approval.date} 早于立项日期 {case.registered}。", "改正日期。")
+            elif case.assigned is not None and approval.date > case.assigned:
+                self.add(("approval", "date"), f"立项审批日期 {approval.date} 晚于交办日期 {case.assigned}：须经领导同意后才能交办。",
+                         "改正日期：领导同意后才能交办（电话请示同意的，写请示同意的日期，并在 note 中说明）。")
+        elif rule is not None and rule.applies(case.category, case.assigned):
+            since = f"（office.yaml 规定自 {rule.effective_from} 起交办的事项）" if rule.effective_from else ""
+            self.add(("assigned",), f"事项已于 {case.assigned} 交办，但没有立项审批记录（approval）：立项须报领导同意{since}。",
+                     "在交办日期前补上 `approval:`，写明 date（批准日期）和 by（批准人），如 by: 副市长 林静。",
+                     field="approval")
 
     def log_order(self, key: str, entries: Sequence[Any], attr: str) -> None:
         for index in range(1, len(entries)):
@@ -344,6 +361,8 @@ class _CaseChecker:
             self.add(("followups",), "事项尚未办结（没有审核通过），不应有回访复核。", "审核通过后再记录回访复核。")
         else:
             self.after_closing("followups")
+        self.after_closing("readings")
+        self.after_closing("submissions")
         if case.cancelled is not None:
             if case.finished_on() is not None:
                 self.add(("cancelled",), "事项已审核通过办结，不能再撤销。", "删除撤销（cancelled）记录。")
@@ -397,6 +416,8 @@ class _CaseChecker:
                     day = getattr(entry, name)
                     if day is not None and (include_future_kinds or name not in _DUE_DATES):
                         yield (kind.key, index, name), day
+        if case.approval is not None:
+            yield ("approval", "date"), case.approval.date
         if case.cancelled is not None:
             yield ("cancelled", "date"), case.cancelled.date
         if case.archive is not None:

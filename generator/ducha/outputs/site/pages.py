@@ -238,6 +238,8 @@ def dashboard(data: SiteData) -> str:
     followups = queues.followups_due(statuses)
     receipts = queues.awaiting_receipt(statuses)
     orders = [o for o in data.orders if o.state in (queues.OrderState.RUNNING, queues.OrderState.STALLED)]
+    awaiting = queues.awaiting_approval(statuses)
+    asks = data.office.approvals.reading is not None or data.office.approvals.report_back is not None
     units = [u.name for u in data.office.units]
     unit_rows = by_lead_unit(statuses, units)
     chart = bar_chart([(name, count, css) for name, count, css in tiles])
@@ -265,6 +267,8 @@ def dashboard(data: SiteData) -> str:
         _receipt_table(page, receipts) if data.office.receipt is not None else "",
         f"<h2>督办令（{len(orders)}）</h2>" if data.measures else "",
         _measures_table(page, data, [o.order for o in orders]) if data.measures else "",
+        f"<h2>待领导审阅、待上报（{len(awaiting)}）</h2>" if asks else "",
+        _awaiting_table(page, awaiting) if asks else "",
         f"<h2>待回头看（{len(followups)}）</h2>", _case_table(page, followups),
         "<h2>各单位（主办）</h2>", _tally_table(page, unit_rows, lambda u: _unit_link(page, u), "单位", data),
         f'<div class="ducha-figure"><p>各单位按期办结率</p>{rate_chart}</div>' if rate_chart else "",
@@ -273,6 +277,16 @@ def dashboard(data: SiteData) -> str:
                      lambda c: f'<a href="{href(page, category_page(c))}">{h(c)}</a>', "来源类型"),
     ]
     return _page("督查事项总览", [b for b in body if b], search=False)
+
+
+def _awaiting_table(page: str, statuses: Sequence[Status]) -> str:
+    if not statuses:
+        return '<p class="ducha-empty">（无）</p>'
+    rows = "\n".join(
+        f"<tr><td>{_link_case(page, s)}</td><td>{_unit_link(page, s.case.lead_unit)}</td>"
+        f"<td>{h(s.case.closed_on(s.today) or '')}</td><td>{h('、'.join(s.awaiting))}</td></tr>" for s in statuses)
+    return (f'<table class="ducha-awaiting"><thead><tr><th>事项</th><th>主办单位</th><th>办结日期</th><th>待办</th>'
+            f"</tr></thead><tbody>\n{rows}\n</tbody></table>")
 
 
 def _receipt_table(page: str, statuses: Sequence[Status]) -> str:
@@ -314,6 +328,9 @@ def _facts(page: str, data: SiteData, status: Status, children: Sequence[Status]
     if children:
         rows.append(("分解事项", "<br>".join(f"{light_badge(c)} {_link_case(page, c)}" for c in children)))
     rows.append(("立项日期", h(case.registered)))
+    if case.approval is not None:
+        rows.append(("立项审批", f"{h(case.approval.date)} {h(case.approval.by)}同意" +
+                     (f"：{h(case.approval.note)}" if case.approval.note else "")))
     rows.append(("交办日期", h(case.assigned or "—")))
     rows.append(("主办单位", _unit_link(page, case.lead_unit)))
     if case.co_units:
@@ -635,7 +652,8 @@ def notice_markdown(notice: Notice) -> str:
         return "".join(f"<li>{h(m.unit)}：{h(m.reason)}（{h('、'.join(m.cases))}）</li>" for m in items) or "<li>（无）</li>"
 
     body = [f"<h1>{h(notice.doc_no)}</h1>",
-            f"<p>印发日期 {notice.date}；统计期间 {h(notice.period)}；数据提交 {h(notice.data_commit[:12])}。</p>",
+            f"<p>印发日期 {notice.date}；统计期间 {h(notice.period)}；数据提交 {h(notice.data_commit[:12])}"
+            + (f"；经{h(notice.approved_by)}同意印发" if notice.approved_by else "") + "。</p>",
             "<h2>通报表扬</h2>", f"<ul>{mentions(notice.praised)}</ul>",
             "<h2>通报批评</h2>", f"<ul>{mentions(notice.criticised)}</ul>"]
     return _page(notice.doc_no, body, search=False)
