@@ -279,24 +279,26 @@ def dashboard(data: SiteData) -> str:
     return _page("督查事项总览", [b for b in body if b], search=False)
 
 
-def _awaiting_table(page: str, statuses: Sequence[Status]) -> str:
+def _queue_table(page: str, statuses: Sequence[Status], css: str, headings: tuple[str, str],
+                 cells: Callable[[Status], tuple[object, str]]) -> str:
+    """A morning list: the item, its lead unit, and two columns of its own (a date and what is pending)."""
     if not statuses:
         return '<p class="ducha-empty">（无）</p>'
     rows = "\n".join(
         f"<tr><td>{_link_case(page, s)}</td><td>{_unit_link(page, s.case.lead_unit)}</td>"
-        f"<td>{h(s.case.closed_on(s.today) or '')}</td><td>{h('、'.join(s.awaiting))}</td></tr>" for s in statuses)
-    return (f'<table class="ducha-awaiting"><thead><tr><th>事项</th><th>主办单位</th><th>办结日期</th><th>待办</th>'
+        f"<td>{h(cells(s)[0] or '')}</td><td>{h(cells(s)[1])}</td></tr>" for s in statuses)
+    return (f'<table class="ducha-{css}"><thead><tr><th>事项</th><th>主办单位</th><th>{headings[0]}</th><th>{headings[1]}</th>'
             f"</tr></thead><tbody>\n{rows}\n</tbody></table>")
+
+
+def _awaiting_table(page: str, statuses: Sequence[Status]) -> str:
+    return _queue_table(page, statuses, "awaiting", ("办结日期", "待办"),
+                        lambda s: (s.case.closed_on(s.today), "、".join(s.awaiting)))
 
 
 def _receipt_table(page: str, statuses: Sequence[Status]) -> str:
-    if not statuses:
-        return '<p class="ducha-empty">（无）</p>'
-    rows = "\n".join(
-        f"<tr><td>{_link_case(page, s)}</td><td>{_unit_link(page, s.case.lead_unit)}</td>"
-        f"<td>{h(s.receipt.due if s.receipt else '')}</td><td>{h(receipt_text(s))}</td></tr>" for s in statuses)
-    return (f'<table class="ducha-receipts"><thead><tr><th>事项</th><th>主办单位</th><th>签收时限</th><th>签收情况</th>'
-            f"</tr></thead><tbody>\n{rows}\n</tbody></table>")
+    return _queue_table(page, statuses, "receipts", ("签收时限", "签收情况"),
+                        lambda s: (s.receipt.due if s.receipt else None, receipt_text(s)))
 
 
 def _receipts(status: Status) -> str:
