@@ -145,3 +145,20 @@ def test_reopening_lifecycle_in_git(tmp_path: Any, invoke: Invoke) -> None:
             "<td>2026-03-06 测建〔2026〕1号</td><td>2026-03-09 通过</td><td>—</td></tr>") in page
     assert ("<tr><td>第2轮</td><td>再督查 2026-04-10</td><td>10个工作日</td><td>2026-04-24</td>"
             "<td>2026-04-28 测建〔2026〕9号</td><td>2026-04-29 通过</td><td>抽查12家，4家燃气报警器仍未安装。</td></tr>") in page
+
+
+def test_a_dissatisfied_deputy_sends_a_proposal_back_for_redo(tmp_path: Any, invoke: Invoke) -> None:
+    """实施办法 §十: 代表或委员不满意的，重新办理 — a round like 再督查, counted in the 通报's 满意度."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.write(PATH, CASE.replace("category: 领导批示", "category: 人大代表建议")
+               + "feedback:\n  - date: 2026-03-16\n    by: 市人大代表 陈立\n    result: 不满意\n"
+                 "    note: 老城区仍然停车难。\n    time_limit: 1个月\n")
+    repo.commit("代表不满意", date="2026-03-16T10:00:00+08:00")
+    row = json.loads(invoke(repo.root, "status", "--today", "2026-03-17", "--format", "json").output)[0]
+    # 3月16日 + 1个月 = 4月16日 (a Thursday).
+    assert (row["stage"], row["round"], row["due"]) == ("in_progress", 2, "2026-04-16")
+    report = invoke(repo.root, "report", "--period", "2026-03", "--today", "2026-03-31").output
+    assert "### 建议提案满意度（满意0、基本满意0、不满意1）" in report
+    assert "2026-03-16 重新办理，第2轮，时限 1个月：老城区仍然停车难。" in report
+    history = invoke(repo.root, "history", "DC-2026-0001").output
+    assert "2026-03-16  重新办理  市人大代表 陈立：不满意，老城区仍然停车难。（重新办理，时限 1个月）" in history

@@ -15,6 +15,7 @@ from ducha.model.logs import (
     LOG_KINDS,
     Correction,
     Extension,
+    Feedback,
     Followup,
     LogKind,
     Progress,
@@ -146,6 +147,7 @@ class Case:
     reports: tuple[Report, ...] = ()
     reviews: tuple[Review, ...] = ()
     followups: tuple[Followup, ...] = ()
+    feedback: tuple[Feedback, ...] = ()
     readings: tuple[Reading, ...] = ()
     submissions: tuple[Submission, ...] = ()
     corrections: tuple[Correction, ...] = ()

@@ -112,6 +112,28 @@ class Followup:
         return self.result == NOT_RECTIFIED
 
 
+#: The items a 满意度 is asked of (实施办法 §十：人大代表建议和政协委员提案).
+SATISFACTION_CATEGORIES = ("人大代表建议", "政协提案")
+SATISFACTION_RESULTS = ("满意", "基本满意", "不满意")
+#: The result that sends the item back to be handled again (重新办理).
+DISSATISFIED = "不满意"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """满意度: the 代表's or 委员's verdict on the reply; 不满意 reopens the item (重新办理) with a new time limit."""
+
+    date: dt.date
+    by: str
+    result: str
+    note: str = ""
+    time_limit: TimeLimit | None = None
+
+    @property
+    def reopens(self) -> bool:
+        return self.result == DISSATISFIED
+
+
 @dataclass(frozen=True)
 class Reading:
     """领导审阅 of the 办理报告 that closed the item (实施办法 §七（五）（六）: 一事一报)."""
@@ -298,6 +320,13 @@ LOG_KINDS: tuple[LogKind, ...] = (
             _review_wording, after_assignment=False),
     LogKind("followups", Followup, "date", "回访复核", _followup_steps, _followup_wording, after_assignment=False,
             reopening="再督查", reopen_when=("result", NOT_RECTIFIED)),
+    LogKind("feedback", Feedback, "date", "满意度",
+            lambda e: [Step(e.date, "重新办理" if e.reopens else "满意度",
+                            f"{e.by}：{e.result}" + (f"，{e.note}" if e.note else "")
+                            + (f"（重新办理，时限 {e.time_limit}）" if e.reopens else ""))],
+            lambda d: f"满意度 {d.get('date', '')}：{d.get('result', '')}" + (
+                f"，重新办理（时限 {d.get('time_limit', '')}）" if d.get("result") == DISSATISFIED else ""),
+            after_assignment=False, reopening="重新办理", reopen_when=("result", DISSATISFIED)),
     LogKind("readings", Reading, "date", "领导审阅",
             lambda e: [Step(e.date, "领导审阅", _joined(e.leader, e.opinion))],
             lambda d: f"领导审阅（{d.get('leader', '')}）{d.get('date', '')}", after_assignment=False),

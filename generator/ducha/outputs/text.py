@@ -188,6 +188,11 @@ def report_markdown(report: PeriodReport) -> str:
     for title, items in (("再督查、重新办理", report.reopened), ("未达到序时进度", report.behind)):
         if items:
             out += ["", f"### {title}（{len(items)}）", ""] + _items_table(items)
+    if report.satisfaction:
+        given = report.satisfied()
+        out += ["", f"### 建议提案满意度（满意{given['满意']}、基本满意{given['基本满意']}、不满意{given['不满意']}）", "",
+                "| 序号 | 编号 | 满意度 | 主办单位 | 情况 |", "| --- | --- | --- | --- | --- |"]
+        out += [f"| {n} | {i.id} | {i.title} | {_cell(i.unit)} | {_cell(i.detail)} |" for n, i in enumerate(report.satisfaction, 1)]
     if report.measures:
         counts = "、".join(f"{kind}{report.totals()[kind]}" for kind in MEASURE_KINDS if report.totals()[kind])
         out += ["", f"### 督查问责（{counts}）", "", "| 序号 | 编号 | 类别 | 单位 | 情况 |", "| --- | --- | --- | --- | --- |"]

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ducha.model.case import Case
+from ducha.model.logs import SATISFACTION_RESULTS
 from ducha.model.measures import MEASURE_KINDS, ORDER, Measure
 from ducha.model.notices import Bulletin, Mention, Notice
 from ducha.model.office import Office
@@ -89,6 +90,11 @@ class PeriodReport:
     reopened: tuple[Item, ...] = ()  # 再督查 and 重新办理 begun in the period: each a further round
     behind: tuple[Item, ...] = ()  # open items with a 节点 overdue as of ``today`` (未达到序时进度)
     measures: tuple[Item, ...] = ()  # 督办令, 约谈, 书面检查, 问责 recorded in the period, in date order
+    satisfaction: tuple[Item, ...] = ()  # 满意度 of 建议/提案 given in the period; ``title`` holds the result
+
+    def satisfied(self) -> dict[str, int]:
+        """满意度 given in the period, by result."""
+        return {result: sum(1 for i in self.satisfaction if i.title == result) for result in SATISFACTION_RESULTS}
     ranking: tuple[str, ...] = ()
 
     @property
@@ -111,7 +117,8 @@ class PeriodReport:
                 "超期办结": len(self.closed_late), "超期未办结": len(self.overdue), "延期": len(self.extended),
                 "退回重办": len(self.returned), "回头看": len(self.followups), "再督查": len(self.reopened),
                 "未达到序时进度": len(self.behind),
-                **{kind: sum(1 for m in self.measures if m.title.startswith(kind)) for kind in MEASURE_KINDS}}
+                **{kind: sum(1 for m in self.measures if m.title.startswith(kind)) for kind in MEASURE_KINDS},
+                **self.satisfied()}
 
 
 def _measure_item(measure: Measure, calendar: Calendar) -> Item:
@@ -145,6 +152,7 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
     followups: list[Item] = []
     reopened: list[Item] = []
     behind: list[Item] = []
+    satisfaction: list[Item] = []
     for s in statuses:
         case = s.case
         if case.registered in period:
@@ -168,6 +176,12 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
             if followup.date in period:
                 result = f"（{followup.result}）" if followup.result else ""
                 followups.append(_item(case, f"{followup.date} {followup.by}：{followup.finding}{result}"))
+        for verdict in case.feedback:
+            if verdict.date in period:
+                note = f"，{verdict.note}" if verdict.note else ""
+                again = f"（重新办理，时限 {verdict.time_limit}）" if verdict.reopens else ""
+                satisfaction.append(Item(case.id, verdict.result, case.lead_unit or "—",
+                                         f"{verdict.date} {verdict.by}：{verdict.result}{note}{again}"))
         for round_ in case.rounds(today):
             if round_.number > 1 and round_.start in period:
                 reopened.append(_item(case, f"{round_.start} {round_.kind}，第{round_.number}轮，时限 {round_.time_limit}："
@@ -203,7 +217,7 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
         overdue=_sorted(overdue), extended=_sorted(extended), returned=_sorted(returned), followups=_sorted(followups),
         units=tuple(rows), praise=tuple(praise), criticism=criticism, bulletins=progress,
         notices_this_year=tuple(n.doc_no for n in notices if n.date.year == today.year),
-        reopened=_sorted(reopened), behind=_sorted(behind),
+        reopened=_sorted(reopened), behind=_sorted(behind), satisfaction=_sorted(satisfaction),
         measures=tuple(_measure_item(m, calendar) for m in sorted(issued_measures, key=lambda m: (m.date, m.number))
                        if m.date in period),
         ranking=rules.ranking, next_consequences=tuple(wording.consequence(n) for n in (1, 2, 3)),

@@ -13,7 +13,7 @@ from typing import Any
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path, parse_yaml
 from ducha.model.case import CASES_DIR, Case, Round, build_case, corrected, log
-from ducha.model.logs import CORRECTABLE, LOG_KINDS, LOGS, show_value
+from ducha.model.logs import CORRECTABLE, LOG_KINDS, LOGS, SATISFACTION_CATEGORIES, show_value
 from ducha.model.office import Office
 from ducha.model.timelimit import TimeUnit
 from ducha.rules import schema as schemas
@@ -361,6 +361,7 @@ class _CaseChecker:
             self.add(("followups",), "事项尚未办结（没有审核通过），不应有回访复核。", "审核通过后再记录回访复核。")
         else:
             self.after_closing("followups")
+        self.satisfaction()
         self.after_closing("readings")
         self.after_closing("submissions")
         if case.cancelled is not None:
@@ -375,6 +376,17 @@ class _CaseChecker:
                          "删除归档（archive）记录；事项办结后用 `ducha archive` 归档。")
             elif case.archive.date < ended:
                 self.add(("archive", "date"), f"归档日期 {case.archive.date} 早于办结（撤销）日期 {ended}。", "改正日期。")
+
+    def satisfaction(self) -> None:
+        """满意度 is asked of 人大代表建议 and 政协提案 only, once they are answered (closed)."""
+        case = self.case
+        if not case.feedback:
+            return
+        if case.category not in SATISFACTION_CATEGORIES:
+            self.add(("feedback",), f"「{case.category}」事项不征询满意度。",
+                     f"满意度只用于{'、'.join(SATISFACTION_CATEGORIES)}（实施办法第十条）；其他事项的回访写入回访复核（followups）。")
+            return
+        self.after_closing("feedback")
 
     def after_closing(self, key: str) -> None:
         """Entries of ``key`` (回访复核, 满意度) come after the case was closed, and not while a reopened round runs."""
