@@ -519,6 +519,16 @@ def build(ctx: click.Context, today: dt.date | None, profile: str) -> None:
     target = run_mkdocs(root, prepared)
     click.echo(f"站点已生成：{_shown(root, target)}/index.html"
                f"（数据截至 {prepared.data.today}，{len(prepared.data.statuses)} 项）")
+    office = prepared.data.office
+    if profile == "internal" and office.cms is not None:  # the form page belongs to the internal site only
+        from ducha.errors import UsageError
+        from ducha.outputs.cms.admin import case_years, write_admin
+
+        try:
+            admin = write_admin(target / "admin", office, case_years(root, prepared.data.today), _vendor(root))
+            click.echo(f"填报表单：{_shown(root, admin)}/index.html")
+        except UsageError as error:
+            click.echo(f"提示：未生成填报表单。{error}", err=True)
 
 
 @cli.command()
@@ -532,6 +542,31 @@ def serve(ctx: click.Context, today: dt.date | None, profile: str, port: int) ->
 
     click.echo(f"预览地址：http://127.0.0.1:{port}/ （按 Ctrl+C 停止）", err=True)
     serve_site(_root(ctx), today or shanghai_today(), profile, port, pin_day=today is not None)
+
+
+def _vendor(root: Path) -> Path:
+    from ducha.outputs.cms.admin import VENDOR_DIR
+
+    return Path(os.environ.get("DUCHA_VENDOR") or root / VENDOR_DIR)
+
+
+@cli.command()
+@today_option
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="输出目录（默认 build/site/admin）。")
+@click.option("--local-backend", default=None, metavar="URL",
+              help="改连本机的 decap-server（如 http://127.0.0.1:8081/api/v1），用于试用和测试。")
+@click.pass_context
+def cms(ctx: click.Context, today: dt.date | None, output: Path | None, local_backend: str | None) -> None:
+    """填报表单：在内网站点写入 /admin/ 页面（Decap CMS），按 case.schema.json 和 office.yaml 生成。"""
+    from ducha.load import load_office
+    from ducha.outputs.cms.admin import case_years, write_admin
+
+    root = _root(ctx)
+    office = load_office(root)
+    target = output or root / "build" / "site" / "admin"
+    write_admin(target, office, case_years(root, today or shanghai_today()), _vendor(root), local_backend)
+    click.echo(f"填报表单已生成：{_shown(root, target)}/index.html")
 
 
 def main() -> None:
