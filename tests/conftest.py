@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -61,6 +62,14 @@ def invoke() -> Invoke:
         return runner.invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
 
     return run
+
+
+def free_port() -> int:
+    """A TCP port on localhost that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
 
 
 def demo_repo(into: Path) -> Path:

@@ -27,7 +27,7 @@ from ducha.outputs.cms.admin import VENDOR_DIR, check_vendor, pins, write_admin
 from ducha.outputs.cms.config import decap_config
 from ducha.schemas import load_schema
 
-from .conftest import DEMO, REPO, TESTS, Invoke, demo_repo
+from .conftest import DEMO, REPO, TESTS, Invoke, demo_repo, free_port
 from .gitrepo import GitRepo
 
 VENDOR = REPO / VENDOR_DIR
@@ -277,13 +277,6 @@ def test_form_edits_change_only_what_changed(node_page: Path) -> None:
 
 
 # --- Decap CMS in Chromium against decap-server in git mode ---------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 @pytest.fixture(scope="module")

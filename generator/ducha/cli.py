@@ -544,6 +544,40 @@ def serve(ctx: click.Context, today: dt.date | None, profile: str, port: int) ->
     serve_site(_root(ctx), today or shanghai_today(), profile, port, pin_day=today is not None)
 
 
+@cli.command()
+@today_option
+@click.option("--send", "really", is_flag=True, help="发送（默认只预览，打印每一封邮件）。")
+@click.option("--log", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="已发送记录目录（默认 reminders/）：同一天已发送过的收件方不再发送。")
+@click.pass_context
+def remind(ctx: click.Context, today: dt.date | None, really: bool, log: Path | None) -> None:
+    """每日提醒：按单位（和督查室）汇总超期、临期、需续报、退回、待回头看的事项；默认预览，--send 发送。"""
+    from ducha.outputs.remind import LOG_DIR, plan, preview, send
+
+    root = _root(ctx)
+    day = today or shanghai_today()
+    found = plan(root, day)
+    if not found.workday:
+        click.echo(f"{day} 不是工作日（按办公日历），不发送提醒。")
+        return
+    if not found.digests:
+        click.echo(f"{day} 没有需要提醒的事项。")
+        return
+    if not really:
+        click.echo(preview(found.office, found.digests))
+        click.echo(f"预览：共 {len(found.digests)} 份提醒，未发送。确认无误后加 --send 发送。")
+        return
+    words = {"sent": "已发送", "skipped": "今天已发送过，跳过", "none": "未设置收件人，未发送", "failed": "发送失败"}
+    outcomes = send(found.office, found.digests, day, log or root / LOG_DIR, dict(os.environ))
+    for outcome in outcomes:
+        channel = "邮件" if outcome.channel == "mail" else "消息机器人"
+        detail = f"：{outcome.detail}" if outcome.detail else ""
+        click.echo(f"{channel}  {outcome.recipient}  {words[outcome.state]}{detail}")
+    if any(o.state == "failed" for o in outcomes):
+        click.echo("有提醒发送失败：检查 office.yaml 的 reminders 设置和网络后重新运行（已发送的不会重复发送）。", err=True)
+        ctx.exit(1)
+
+
 def _vendor(root: Path) -> Path:
     from ducha.outputs.cms.admin import VENDOR_DIR
 
