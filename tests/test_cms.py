@@ -18,7 +18,9 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from click.testing import CliRunner
 
+from ducha.cli import cli
 from ducha.io.yamlfile import parse_yaml
 from ducha.io.yamltext import yaml_scalar
 from ducha.load import load_office
@@ -30,7 +32,8 @@ from ducha.schemas import load_schema
 from .conftest import DEMO, REPO, TESTS, Invoke, demo_repo, free_port
 from .gitrepo import GitRepo
 
-VENDOR = REPO / VENDOR_DIR
+#: The form page's npm packages (`make vendor`); a clone of this repository under test borrows ours.
+VENDOR = Path(os.environ.get("DUCHA_VENDOR") or REPO / VENDOR_DIR)
 DECAP_SERVER = TESTS / "decap-server" / "node_modules" / "decap-server" / "dist" / "index.js"
 NODE = shutil.which("node")
 TODAY = "2026-11-23"
@@ -152,10 +155,9 @@ def test_the_page_refuses_a_vendor_folder_at_another_version(tmp_path: Path, inv
     for pin in pins():
         (fake / pin.name).mkdir(parents=True)
         (fake / pin.name / ".pinned").write_text(f"{pin.name} 0.0.1 {'0' * 64}\n", encoding="utf-8")
-    result = subprocess.run([str(REPO / ".venv" / "bin" / "ducha"), "--root", str(root), "cms", "--today", TODAY],
-                            env={**os.environ, "DUCHA_VENDOR": str(fake)}, capture_output=True, text=True)
-    assert result.returncode == 2
-    assert "decap-cms 3.16.3（现有 0.0.1）" in result.stderr and "make vendor" in result.stderr
+    result = CliRunner(env={"DUCHA_VENDOR": str(fake)}).invoke(cli, ["--root", str(root), "cms", "--today", TODAY])
+    assert result.exit_code == 2
+    assert "decap-cms 3.16.3（现有 0.0.1）" in result.output and "make vendor" in result.output
     assert not (root / "build" / "site" / "admin").exists()
 
 
@@ -337,10 +339,6 @@ def admin(scratch: Path, decap_server: str, invoke_module: Invoke, tmp_path_fact
 
 @pytest.fixture(scope="module")
 def invoke_module() -> Invoke:
-    from click.testing import CliRunner
-
-    from ducha.cli import cli
-
     runner = CliRunner(env={"DUCHA_VENDOR": str(vendored())})  # the scratch repository has no .vendor/ of its own
     return lambda root, *args: runner.invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
 
@@ -431,3 +429,14 @@ def test_an_old_entry_edited_through_the_form_is_refused_by_the_guard(
     assert "cases/2026/DC-2026-0005.yaml" in result.output and "reports" in result.output
     assert "只能追加" in result.output
     assert form.foreign_hosts() == set()
+
+
+@pytest.mark.slow
+def test_the_internal_site_build_carries_the_form_page(tmp_path: Path) -> None:
+    root = office_with(tmp_path, GITEA)
+    result = CliRunner(env={"DUCHA_VENDOR": str(vendored())}).invoke(cli, ["--root", str(root), "build", "--today", TODAY])
+    assert result.exit_code == 0, result.output
+    assert "填报表单：build/site/admin/index.html" in result.output
+    config = (root / "build" / "site" / "admin" / "config.yml").read_text(encoding="utf-8")
+    assert "  name: gitea\n" in config and "  branch: 表单暂存\n" in config
+    assert (root / "build" / "site" / "admin" / "decap-cms" / "decap-cms.js").is_file()
