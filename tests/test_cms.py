@@ -53,7 +53,7 @@ GITEA = """cms:
 #: The case schema's top-level keys in file order, as written in case.schema.json.
 CASE_KEYS = ["id", "title", "category", "source", "requirements", "parent", "registered", "assigned", "lead_unit",
              "co_units", "owner", "time_limit", "progress", "urges", "extensions", "reports", "reviews", "followups",
-             "cancelled", "archive", "visibility", "notes"]
+             "corrections", "cancelled", "archive", "visibility", "notes"]
 #: tests/fixtures/demo/office.yaml's units.
 DEMO_UNITS = ["市发改委", "市财政局", "市教育局", "市卫健委", "市住建局", "市交通运输局", "市生态环境局", "市自然资源局",
               "市人社局", "市民政局", "市城管局", "市数据局"]
@@ -98,7 +98,7 @@ def test_every_schema_field_in_file_order_with_chinese_labels(tmp_path: Path) ->
 def test_logs_are_lists_that_keep_their_entries(tmp_path: Path) -> None:
     office = load_office(office_with(tmp_path, FORGEJO))
     fields = by_name(decap_config(office, load_schema("case"), [2026])["collections"][0]["fields"])
-    for log in ("progress", "urges", "extensions", "reports", "reviews", "followups"):
+    for log in ("progress", "urges", "extensions", "reports", "reviews", "followups", "corrections"):
         assert (fields[log]["widget"], fields[log]["allow_remove"], fields[log]["allow_reorder"], fields[log]["allow_add"]) == \
             ("list", False, False, True), log
 
@@ -116,6 +116,16 @@ def test_units_are_choices_and_dates_have_patterns(tmp_path: Path) -> None:
     assert fields["time_limit"]["pattern"][0] == "^([0-9]+个工作日|[0-9]+日|[0-9]+个月|[0-9]{4}-[0-9]{2}-[0-9]{2})$"
     assert by_name(fields["reviews"]["fields"])["result"]["options"] == ["通过", "退回"]
     assert fields["requirements"]["widget"] == "text" and fields["title"]["widget"] == "string"
+
+
+def test_an_offices_own_category_is_a_choice(tmp_path: Path) -> None:
+    root = office_with(tmp_path, FORGEJO)
+    office_yaml = root / "office.yaml"
+    office_yaml.write_text(office_yaml.read_text(encoding="utf-8").replace(
+        "categories:\n", "categories:\n  信访件:\n    custom: 是\n    time_limit: 15个工作日\n"), encoding="utf-8")
+    fields = by_name(decap_config(load_office(root), load_schema("case"), [2026])["collections"][0]["fields"])
+    assert fields["category"]["options"] == ["重大决策部署", "重要会议", "重要文件", "领导批示", "上级交办", "年度重点工作",
+                                             "调研交办", "人大代表建议", "政协提案", "其他交办", "信访件"]
 
 
 def test_a_field_added_to_the_schema_appears_in_the_form(tmp_path: Path) -> None:

@@ -170,7 +170,7 @@ class Plan:
 
 def plan(root: Path, day: dt.date) -> Plan:
     """Read and check the records, and word the digests of ``day`` (nothing on a day off)."""
-    office, cases = load_cases(root)  # a past day is allowed: facts after it simply do not count yet
+    office, cases = load_cases(root, as_of=day)  # a past day is allowed: the records as they stood then
     if not is_workday(office, day):
         return Plan(office, day, False, ())
     return Plan(office, day, True, tuple(digests(office, status_board(office, cases, day), day)))

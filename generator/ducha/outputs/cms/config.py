@@ -9,7 +9,7 @@ added to the schema appears in the form at the next build, so the two cannot dri
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ducha.model.case import CASES_DIR
@@ -23,6 +23,8 @@ PROSE_FIELDS = frozenset({"requirements", "instruction", "summary", "opinion", "
 #: Decap requires a media folder; the records take no uploads, so nothing is ever written there.
 MEDIA_FOLDER = "cms-media"
 _UNIT_REF = "#/definitions/unit"
+#: Fields whose values office.yaml lists (the schema only says "a string"): offered as choices.
+_OFFICE_CHOICES: Mapping[str, Callable[[Office], Sequence[str]]] = {"category": lambda office: office.category_names}
 
 
 def _resolve(schema: Mapping[str, Any], node: Mapping[str, Any]) -> dict[str, Any]:
@@ -67,6 +69,8 @@ def _field(schema: Mapping[str, Any], office: Office, name: str, raw: Mapping[st
             field.update(widget="list")
     elif "enum" in node:
         field.update(widget="select", options=list(node["enum"]))
+    elif name in _OFFICE_CHOICES and kind == "string":
+        field.update(widget="select", options=list(_OFFICE_CHOICES[name](office)))
     elif is_unit:
         field.update(widget="select", options=_unit_options(office))
     else:
