@@ -24,10 +24,14 @@ from ducha.model.office import (
     STANDARD_CATEGORIES,
     BulletinRules,
     CategoryRule,
+    CmsSettings,
     NoticeRules,
     Office,
+    ReminderSettings,
     RuleRevision,
+    SmtpSettings,
     Unit,
+    Webhook,
     Wording,
     YearOverride,
 )
@@ -166,6 +170,12 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
             line, column = doc.mark(("units", index, "name"))
             problems.append(Problem(OFFICE_FILE, line, column, f"units[{index}].name",
                                     f"单位简称「{name}」重复登记。", "删除重复的一项，或改用不同的简称。"))
+    for unit in data.get("reminders", {}).get("units", {}):
+        if unit not in names:
+            line, column = doc.key_mark(("reminders", "units", unit))
+            problems.append(Problem(OFFICE_FILE, line, column, f"reminders.units.{unit}",
+                                    f"单位「{unit}」未在 units 中登记，提醒无法对应到事项。",
+                                    f"改成已登记的简称（{'、'.join(names)}），或先在 units 中登记该单位。"))
     if problems:
         raise DataError(problems)
     rules: dict[str, CategoryRule] = {}
@@ -207,11 +217,37 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
         bulletins=BulletinRules(str(bulletins.get("enabled", "false")).lower() == "true",
                                 int(bulletins.get("yearly_quota", 30)), int(bulletins.get("problem_share", 50))),
         internal_fields=tuple(data.get("internal_fields", ("owner", "notes"))),
+        cms=_cms(data.get("cms")),
+        reminders=_reminders(data.get("reminders")),
         holiday_overrides=MappingProxyType({
             int(year): YearOverride(_expand(o.get("holidays", [])), _expand(o.get("workdays", [])))
             for year, o in data.get("holiday_overrides", {}).items()
         }),
     )
+
+
+def _cms(data: Mapping[str, str] | None) -> CmsSettings | None:
+    if data is None:
+        return None
+    return CmsSettings(data["backend"], data["base_url"], data["repo"], data["app_id"], data.get("api_root", ""),
+                       data.get("branch", "main"), data.get("staging_branch", "forms"))
+
+
+_DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+
+
+def _reminders(data: Mapping[str, Any] | None) -> ReminderSettings | None:
+    if data is None:
+        return None
+    smtp = data["smtp"]
+    tls = smtp.get("tls", "starttls")
+    hook = data.get("webhook")
+    return ReminderSettings(
+        SmtpSettings(smtp["host"], smtp["sender"], int(smtp.get("port", _DEFAULT_PORTS[tls])), tls,
+                     smtp.get("username", ""), smtp.get("password_env", "DUCHA_SMTP_PASSWORD")),
+        office=tuple(data.get("office", ())),
+        units=MappingProxyType({unit: tuple(emails) for unit, emails in data.get("units", {}).items()}),
+        webhook=Webhook(hook["url"], hook.get("token_env", "")) if hook else None)
 
 
 def _mentions(items: list[dict[str, Any]]) -> tuple[Mention, ...]:

@@ -137,6 +137,62 @@ class BulletinRules:
 
 
 @dataclass(frozen=True)
+class CmsSettings:
+    """Where the /admin/ form page commits (office.yaml ``cms``).
+
+    ``forgejo`` keeps every submission as a draft pull request against ``branch``; ``gitea``
+    has no drafts, so the form commits to ``staging_branch`` and the office merges that.
+    """
+
+    backend: str
+    base_url: str
+    repo: str
+    app_id: str
+    api_root: str = ""
+    branch: str = "main"
+    staging_branch: str = "forms"
+
+    @property
+    def api(self) -> str:
+        return self.api_root or f"{self.base_url.rstrip('/')}/api/v1"
+
+    @property
+    def commit_branch(self) -> str:
+        """The branch the form's commits land on (drafts branch off it on Forgejo)."""
+        return self.branch if self.backend == "forgejo" else self.staging_branch
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """The intranet mail server the reminders go through; the password lives in ``password_env``."""
+
+    host: str
+    sender: str
+    port: int = 587
+    tls: str = "starttls"
+    username: str = ""
+    password_env: str = "DUCHA_SMTP_PASSWORD"
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """An intranet messaging bot that takes each reminder as JSON."""
+
+    url: str
+    token_env: str = ""
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """Who gets the morning reminders and how (office.yaml ``reminders``)."""
+
+    smtp: SmtpSettings
+    office: tuple[str, ...] = ()
+    units: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    webhook: Webhook | None = None
+
+
+@dataclass(frozen=True)
 class Office:
     """The settings in office.yaml, with defaults filled in."""
 
@@ -153,6 +209,8 @@ class Office:
     wording: Wording = Wording()
     bulletins: BulletinRules = BulletinRules()
     internal_fields: tuple[str, ...] = ("owner", "notes")
+    cms: CmsSettings | None = None
+    reminders: ReminderSettings | None = None
 
     @property
     def unit_names(self) -> frozenset[str]:
