@@ -20,6 +20,7 @@ import click
 
 from ducha.errors import DataError, DuchaError
 from ducha.intake.new_case import new_case
+from ducha.io.atomic import write_file
 from ducha.load import OFFICE_FILE, load_cases, validate_paths, validate_repository
 from ducha.model.case import CASES_DIR
 from ducha.model.office import STANDARD_CATEGORIES
@@ -374,7 +375,7 @@ def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, out
         return
     text = reporters.report_json(result) if fmt == "json" else reporters.report_markdown(result)
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        write_file(output, text)
         click.echo(f"已生成 {output}")
     else:
         click.echo(text, nl=False)

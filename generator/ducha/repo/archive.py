@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ducha.errors import DataError, Problem, UsageError
-from ducha.load import load_cases, validate_paths
+from ducha.io.atomic import write_files
+from ducha.load import load_cases
 from ducha.model.case import CASES_DIR, MANIFEST_NAME, Case, Stage
 from ducha.repo.git import head_sha
-from ducha.repo.manifest import Sealed, append_entries, read_manifest_text, sha256_of
+from ducha.repo.manifest import Sealed, appended, read_manifest_text, sha256_of
 from ducha.rules.deadlines import category_rule
+from ducha.rules.validation import check_text
 
 RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
 
@@ -52,22 +54,26 @@ def archive_year(root: Path, year: int, today: dt.date) -> ArchiveResult:
                  key=lambda c: c.id)
     used = _next_numbers(cases, office.fonds, year)
     entries: list[Sealed] = []
+    files: dict[Path, bytes] = {}
+    known = frozenset(c.id for c in cases)
+    problems: list[Problem] = []
     for case in due:
         retention = category_rule(case, office).retention if case.cancelled is None else "10年"
         code = RETENTION_CODES[retention]
         used[code] += 1
         number = f"{office.fonds}-{year}-{code}-{used[code]:04d}"
-        file = root / case.path
-        original = file.read_bytes()
+        original = (root / case.path).read_bytes()
         block = f"archive:\n  date: {today.isoformat()}\n  number: {number}\n  retention: {retention}\n"
         sealed = original + (b"" if original.endswith(b"\n") else b"\n") + block.encode("utf-8")
-        file.write_bytes(sealed)
-        check = validate_paths([file], root, today)
-        if not check.ok:
-            file.write_bytes(original)  # nothing a user wrote is ever lost or half-changed
-            raise DataError(check.problems, 1)
+        problems += check_text(sealed, case.path, office, known, today)[1]
+        files[root / case.path] = sealed
         entries.append(Sealed(sha256_of(sealed), case.path, sealed_on, today.isoformat(), number))
-    manifest = append_entries(root, year, entries) if entries else None
+    if problems:
+        raise DataError(problems, len(files))  # nothing written: every record stays as it was
+    if not entries:
+        return ArchiveResult(year, (), None)
+    manifest, text = appended(root, year, entries)
+    write_files({**files, manifest: text})  # the seals and their manifest together, or nothing
     return ArchiveResult(year, tuple(entries), manifest)
 
 
