@@ -44,6 +44,8 @@ def write_docx(report: PeriodReport, output: Path, issuer: str, number: int | No
     _items(doc, "（二）退回重办事项", report.returned)
     _items(doc, "（三）延期事项", report.extended)
     _items(doc, "（四）回头看情况", report.followups)
+    if report.recorded_late:
+        _items(doc, "（五）本期补录的记录", report.recorded_late)
     para(doc, "四、表扬和批评", HEI)
     para(doc, "（一）通报表扬", KAI)
     for n, p in enumerate(report.praise, 1):
