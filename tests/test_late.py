@@ -66,8 +66,8 @@ def test_guard_refuses_a_late_report_without_a_reason(repo: GitRepo, invoke: Inv
 def test_guard_passes_a_late_report_with_its_reason(repo: GitRepo, invoke: Invoke) -> None:
     pull_request(repo, REPORT.format(date="2026-03-06") + REASON, "2026-03-20T10:00:00+08:00")
     code, output = guard(repo, invoke, "2026-03-20")
-    assert (code, output) == (0, f"与 {repo.git('rev-parse', 'main')[:8]}（main 与当前分支的分叉点）相比，1 个督查事项文件有改动，"
-                                 "均为追加；全部校验通过。\n")
+    fork = repo.git("rev-parse", "main")[:8]
+    assert (code, output) == (0, f"与 {fork}（main 与当前分支的分叉点）相比，1 个督查事项文件有改动，均为追加；全部校验通过。\n")
 
 
 @pytest.mark.parametrize(("date", "refused"), [("2026-03-16", True), ("2026-03-17", False)])
@@ -197,6 +197,23 @@ def test_report_flags_the_late_report_but_keeps_it_on_time(recorded: GitRepo, in
 def test_report_of_a_period_without_late_entries_has_no_such_section(recorded: GitRepo, invoke: Invoke) -> None:
     result = invoke(recorded.root, "report", "--period", "2026-02", "--today", "2026-02-28")
     assert result.exit_code == 0 and "补录" not in result.output
+
+
+def test_a_branch_committed_before_the_period_but_merged_in_it_is_recorded_in_it(repo: GitRepo, invoke: Invoke) -> None:
+    """Recorded means brought into the main line: the merge's day, not the day the branch was written.
+
+    (03-06, 04-01] holds 18 working days: 9—13, 16—20, 23—27 March, 30 and 31 March, 1 April.
+    """
+    pull_request(repo, REPORT.format(date="2026-03-06") + REASON, "2026-03-31T16:00:00+08:00")
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "pr", "-m", "Merge pull request '报送办理报告' (#1)\n\nReviewed-by: 王晓峰",
+             date="2026-04-01T10:00:00+08:00", author="王晓峰")
+    april = invoke(repo.root, "report", "--period", "2026-04", "--today", "2026-04-30").output.splitlines()
+    late = april.index("## 附：本期补录的记录（1）")
+    assert april[late + 6] == ("| 1 | DC-2026-0001 | 燃气安全隐患排查 | 市住建局 | 办理报告（2026-03-06）2026-04-01 登记，"
+                               "晚18个工作日；补录理由：纸质报告3月19日才送达督查室。 |")
+    march = invoke(repo.root, "report", "--period", "2026-03", "--today", "2026-03-31").output
+    assert "补录" not in march  # on 31 March it was still on its branch
 
 
 def test_every_log_kind_can_carry_a_late_reason() -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -171,8 +172,14 @@ def _merged_by(commits: dict[str, Commit], head: str) -> dict[str, Commit]:
     return merged
 
 
-def read_histories(root: Path) -> Histories:
-    """Every case file's history from one pass over the log (merges and moves included)."""
+def read_histories(root: Path, since: dt.date | None = None) -> Histories:
+    """Every case file's history from one pass over the log (merges and moves included).
+
+    With ``since``, the main line only, from that day on (Asia/Shanghai): each commit of
+    the main line as one version, a merge diffed against its first parent, so a change is
+    dated by the commit that brought it into the records. Each version still names the
+    blob it replaced, which is all a question about recent changes needs.
+    """
     repo = open_repo(root)
     try:
         head = repo.head.commit.hexsha
@@ -180,7 +187,9 @@ def read_histories(root: Path) -> Histories:
         return Histories("", {})
     # Merge commits list no files (no -m), so each change is counted once, on the commit
     # that made it; the merge still comes through for its reviewer trailers.
-    output = repo.git.log("--raw", "-z", "-M", "--no-abbrev", "--topo-order", f"--format={_FORMAT}")
+    window = [] if since is None else [
+        "--first-parent", "--diff-merges=first-parent", f"--since={since.isoformat()}T00:00:00+08:00"]
+    output = repo.git.log("--raw", "-z", "-M", "--no-abbrev", "--topo-order", *window, f"--format={_FORMAT}")
     parsed = list(_commits_and_changes(output))
     commits = {commit.sha: commit for commit, _ in parsed}
     merged = _merged_by(commits, head)
@@ -335,3 +344,30 @@ def commits_adding(root: Path, folder: str) -> dict[str, str]:
             if name:
                 added[name] = sha
     return added
+
+
+def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, bytes]:
+    """Many file contents at once: one ``git cat-file --batch`` fed every id, read in one go.
+
+    Asking for thousands of blobs one round trip at a time costs more than git's own work.
+    """
+    wanted = sorted(set(blobs))
+    if not wanted:
+        return {}
+    open_repo(root)  # refuses what is not a repository, or a shallow clone
+    done = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input="\n".join(wanted).encode() + b"\n",
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        raise HistoryError(f"读取 {root} 中的记录内容失败（{done.stderr.decode('utf-8', 'replace').strip()}）。"
+                           "修改：用 `git fsck` 检查仓库是否完好。")
+    out, at = done.stdout, 0
+    found: dict[str, bytes] = {}
+    for blob in wanted:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) == 3:  # "<id> blob <size>"; "<id> missing" has no content
+            size = int(header[2])
+            found[blob] = out[at:at + size]
+            at += size + 1
+    return found
