@@ -89,10 +89,10 @@ def test_every_schema_field_in_file_order_with_chinese_labels(tmp_path: Path) ->
     assert [f["name"] for f in collection["fields"]] == CASE_KEYS
     assert fields["progress"]["label"] == "办理进展"
     assert fields["progress"]["hint"].startswith("承办单位报告的阶段性进展，按日期追加，不得改写。")
-    assert [f["name"] for f in fields["reports"]["fields"]] == ["date", "doc_no", "signer", "summary"]
-    assert [f["label"] for f in fields["reports"]["fields"]] == ["报告日期", "发文字号", "签发人", "办理情况"]
-    assert [f["required"] for f in fields["reports"]["fields"]] == [True, True, True, True]
-    assert [f["required"] for f in fields["progress"]["fields"]] == [True, False, True]
+    assert [f["name"] for f in fields["reports"]["fields"]] == ["date", "doc_no", "signer", "summary", "late_reason"]
+    assert [f["label"] for f in fields["reports"]["fields"]] == ["报告日期", "发文字号", "签发人", "办理情况", "补录理由"]
+    assert [f["required"] for f in fields["reports"]["fields"]] == [True, True, True, True, False]
+    assert [f["required"] for f in fields["progress"]["fields"]] == [True, False, True, False]
 
 
 def test_logs_are_lists_that_keep_their_entries(tmp_path: Path) -> None:

@@ -29,6 +29,13 @@ DEFAULT_CATEGORY_RULES: Mapping[str, Mapping[str, str]] = {
 }
 
 
+#: An entry recorded more than this many working days after its own date is a 补录. Three, as
+#: the yellow light: less than the shortest time limit (批示件, 5个工作日, seed 004 §九), so a
+#: report or extension cannot be slipped in after a whole deadline has passed unseen, and
+#: more than the day or two a 公文 takes from a unit's 发文 to the office's 收文登记.
+LATE_ENTRY_WORKDAYS = 3
+
+
 @dataclass(frozen=True)
 class Unit:
     """A 承办单位 as the office registers it."""
@@ -202,6 +209,8 @@ class Office:
     units: tuple[Unit, ...] = ()
     categories: Mapping[str, CategoryRule] = field(default_factory=lambda: MappingProxyType({}))
     yellow_days: int = 3
+    late_entry_workdays: int = LATE_ENTRY_WORKDAYS
+    adopted_on: dt.date | None = None  # records committed on or before it were migrated, not 补录
     progress_interval_days: int | None = None
     followup_after_days: int | None = None
     holiday_overrides: Mapping[int, YearOverride] = field(default_factory=lambda: MappingProxyType({}))

@@ -14,10 +14,8 @@ import datetime as dt
 import email.utils
 import hashlib
 import json
-import os
 import smtplib
 import ssl
-import tempfile
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ducha.errors import UsageError
+from ducha.io.atomic import write_file
 from ducha.load import load_cases
 from ducha.model.office import Office, ReminderSettings
 from ducha.model.redaction import Disclosure
@@ -208,12 +207,8 @@ def already_sent(log: Path, day: dt.date) -> frozenset[tuple[str, str]]:
 def _record(log: Path, day: dt.date, digest: Digest, channel: str) -> None:
     """Add one line to the day's sent list, replacing the file whole (never half-written)."""
     path = sent_file(log, day)
-    path.parent.mkdir(parents=True, exist_ok=True)
     old = path.read_text(encoding="utf-8") if path.is_file() else "# 已发送的督查提醒：摘要 SHA-256  渠道  收件方\n"
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        file.write(f"{old}{digest.key}  {channel}  {digest.recipient}\n")
-    os.replace(temporary, path)
+    write_file(path, f"{old}{digest.key}  {channel}  {digest.recipient}\n")
 
 
 @dataclass(frozen=True)
