@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ducha.errors import Problem
+from ducha.errors import Problem, UsageError
 from ducha.intake.new_case import next_id
+from ducha.io.atomic import write_files
 from ducha.io.yamltext import append_entry, yaml_scalar
 from ducha.load import load_cases
 from ducha.model.case import CASES_DIR, Case, log
@@ -322,9 +323,11 @@ def import_ledger(root: Path, workbook: Path, today: dt.date, apply: bool) -> Im
     result = importer.result
     result.problems.sort(key=Problem.sort_key)
     if apply and not result.problems:
-        for path, text in sorted(importer.texts.items()):
-            target = root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-            result.written.append(path)
+        files = {root / path: text for path, text in sorted(importer.texts.items())}
+        new = [target for target in files if not target.exists()]
+        try:
+            write_files(files, new=new)  # every record, or none (a full disk changes nothing)
+        except FileExistsError:
+            raise UsageError("导入期间另有人新建了督查事项，占用了本次要用的编号：没有写入任何记录。修改：重新运行导入。") from None
+        result.written.extend(sorted(importer.texts))
     return result

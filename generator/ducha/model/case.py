@@ -276,7 +276,7 @@ def events(case: Case) -> list[Step]:
         out.append(Step(case.assigned, "交办", f"主办：{case.lead_unit}{co}"))
     for kind in LOG_KINDS:
         for entry in log(case, kind):
-            out += kind.steps(entry)
+            out += kind.entry_steps(entry)
     if case.cancelled is not None:
         out.append(Step(case.cancelled.date, "撤销", f"{case.cancelled.reason}（{case.cancelled.approved_by}）"))
     if case.archive is not None:

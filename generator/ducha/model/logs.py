@@ -11,14 +11,26 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ducha.model.timelimit import TimeLimit
 
 
 @dataclass(frozen=True)
-class Receipt:
+class Entry:
+    """What every dated log entry has besides its own fields.
+
+    ``late_reason`` is the 补录 reason: an entry recorded (committed) more than
+    ``office.late_entry_workdays`` working days after its own date must carry one, and is
+    shown as 补录 wherever it is shown. Keyword-only, so each kind keeps its own field order.
+    """
+
+    late_reason: str = field(default="", kw_only=True)
+
+
+@dataclass(frozen=True)
+class Receipt(Entry):
     """签收: a 承办单位 acknowledges the 交办 (its 督查通知), by the person who signed for it."""
 
     date: dt.date
@@ -27,7 +39,7 @@ class Receipt:
 
 
 @dataclass(frozen=True)
-class Progress:
+class Progress(Entry):
     """办理进展: a unit's interim report; ``milestone`` names the 节点 it reports done."""
 
     date: dt.date
@@ -37,7 +49,7 @@ class Progress:
 
 
 @dataclass(frozen=True)
-class Urge:
+class Urge(Entry):
     """督办/催办 by the office."""
 
     date: dt.date
@@ -46,7 +58,7 @@ class Urge:
 
 
 @dataclass(frozen=True)
-class Extension:
+class Extension(Entry):
     """延期: counts only once approved; sets a new date or extends from the old due date."""
 
     requested: dt.date
@@ -68,7 +80,7 @@ class Extension:
 
 
 @dataclass(frozen=True)
-class Report:
+class Report(Entry):
     """办理报告: the formal reply, with its 发文字号 and 签发人."""
 
     date: dt.date
@@ -78,7 +90,7 @@ class Report:
 
 
 @dataclass(frozen=True)
-class Review:
+class Review(Entry):
     """审核 of the latest report: 通过 or 退回."""
 
     date: dt.date
@@ -98,7 +110,7 @@ NOT_RECTIFIED = "整改不到位"
 
 
 @dataclass(frozen=True)
-class Followup:
+class Followup(Entry):
     """回访复核 / 回头看 after closing; 整改不到位 reopens the case with a new time limit (再督查)."""
 
     date: dt.date
@@ -120,7 +132,7 @@ DISSATISFIED = "不满意"
 
 
 @dataclass(frozen=True)
-class Feedback:
+class Feedback(Entry):
     """满意度: the 代表's or 委员's verdict on the reply; 不满意 reopens the item (重新办理) with a new time limit."""
 
     date: dt.date
@@ -135,7 +147,7 @@ class Feedback:
 
 
 @dataclass(frozen=True)
-class Reading:
+class Reading(Entry):
     """领导审阅 of the 办理报告 that closed the item (实施办法 §七（五）（六）: 一事一报)."""
 
     date: dt.date
@@ -144,7 +156,7 @@ class Reading:
 
 
 @dataclass(frozen=True)
-class Submission:
+class Submission(Entry):
     """上报: the result reported back to the upper body that sent the item (1999 中办 §七)."""
 
     date: dt.date
@@ -158,7 +170,7 @@ Value = str | tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class Correction:
+class Correction(Entry):
     """更正: a recorded fact put right with its reason and approver.
 
     The record keeps what was first written; the model reads the corrected value, so every
@@ -185,6 +197,11 @@ class Step:
 def extension_term(until: object, time_limit: object) -> str:
     """An extension's term in words: the new date, or 延长 a further time limit."""
     return str(until) if until else f"延长{time_limit or ''}"
+
+
+def late_mark(reason: str) -> str:
+    """How a 补录 entry is marked after its text, everywhere it is shown."""
+    return f"【补录：{reason}】" if reason else "【补录】"
 
 
 def _joined(first: str, rest: str, sep: str = "：") -> str:
@@ -282,6 +299,14 @@ class LogKind:
         """Whether an entry, as plain data, opens another round (再督查, 重新办理)."""
         field, value = self.reopen_when
         return bool(self.reopening) and isinstance(entry, Mapping) and entry.get(field) == value
+
+    def entry_steps(self, entry: Any) -> list[Step]:
+        """The timeline steps of ``entry``, its first one marked 补录 when it was recorded late."""
+        steps = self.steps(entry)
+        if entry.late_reason and steps:
+            first = steps[0]
+            steps[0] = Step(first.date, first.kind, f"{first.text}{late_mark(entry.late_reason)}")
+        return steps
 
     @functools.cached_property
     def date_fields(self) -> tuple[str, ...]:

@@ -29,6 +29,13 @@ DEFAULT_CATEGORY_RULES: Mapping[str, Mapping[str, str]] = {
 }
 
 
+#: An entry recorded more than this many working days after its own date is a 补录. Three, as
+#: the yellow light: less than the shortest time limit (批示件, 5个工作日, seed 004 §九), so a
+#: report or extension cannot be slipped in after a whole deadline has passed unseen, and
+#: more than the day or two a 公文 takes from a unit's 发文 to the office's 收文登记.
+LATE_ENTRY_WORKDAYS = 3
+
+
 @dataclass(frozen=True)
 class Unit:
     """A 承办单位 as the office registers it."""
@@ -216,6 +223,62 @@ class FollowupScope:
 
 
 @dataclass(frozen=True)
+class CmsSettings:
+    """Where the /admin/ form page commits (office.yaml ``cms``).
+
+    ``forgejo`` keeps every submission as a draft pull request against ``branch``; ``gitea``
+    has no drafts, so the form commits to ``staging_branch`` and the office merges that.
+    """
+
+    backend: str
+    base_url: str
+    repo: str
+    app_id: str
+    api_root: str = ""
+    branch: str = "main"
+    staging_branch: str = "forms"
+
+    @property
+    def api(self) -> str:
+        return self.api_root or f"{self.base_url.rstrip('/')}/api/v1"
+
+    @property
+    def commit_branch(self) -> str:
+        """The branch the form's commits land on (drafts branch off it on Forgejo)."""
+        return self.branch if self.backend == "forgejo" else self.staging_branch
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """The intranet mail server the reminders go through; the password lives in ``password_env``."""
+
+    host: str
+    sender: str
+    port: int = 587
+    tls: str = "starttls"
+    username: str = ""
+    password_env: str = "DUCHA_SMTP_PASSWORD"
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """An intranet messaging bot that takes each reminder as JSON."""
+
+    url: str
+    token_env: str = ""
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """Who gets the morning reminders and how (office.yaml ``reminders``)."""
+
+    smtp: SmtpSettings
+    office: tuple[str, ...] = ()
+    units: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    webhook: Webhook | None = None
+
+
+@dataclass(frozen=True)
 class Office:
     """The settings in office.yaml, with defaults filled in."""
 
@@ -225,6 +288,8 @@ class Office:
     units: tuple[Unit, ...] = ()
     categories: Mapping[str, CategoryRule] = field(default_factory=lambda: MappingProxyType({}))
     yellow_days: int = 3
+    late_entry_workdays: int = LATE_ENTRY_WORKDAYS
+    adopted_on: dt.date | None = None  # records committed on or before it were migrated, not 补录
     progress_interval_days: int | None = None
     followup_after_days: int | None = None
     holiday_overrides: Mapping[int, YearOverride] = field(default_factory=lambda: MappingProxyType({}))
@@ -237,6 +302,8 @@ class Office:
     priorities: Mapping[str, PriorityRule] = field(default_factory=lambda: MappingProxyType({}))
     followup_for: FollowupScope | None = None  # None: every closed item gets its 回头看 prompt
     approvals: Approvals = Approvals()
+    cms: CmsSettings | None = None
+    reminders: ReminderSettings | None = None
 
     def yellow_for(self, priority: str) -> int:
         """The yellow threshold for an item of ``priority`` (empty: none)."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,6 +26,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 _REVIEWER = re.compile(r"^(?:Reviewed-by|审核人|审核)\s*[:：]\s*(.+?)\s*$", re.M | re.I)
 _EMPTY_TREE_BLOB = "0" * 40
 _CASE_PATH = re.compile(rf"^{CASES_DIR}/\d{{4}}/[^/]+\.yaml$")
+_COMMIT_ID = re.compile(r"[0-9a-fA-F]{4,40}")
 
 
 class HistoryError(DuchaError):
@@ -48,6 +50,7 @@ class Commit:
     date: dt.datetime  # author date, Asia/Shanghai
     subject: str
     reviewers: tuple[str, ...]  # from this commit's own trailers
+    committed: dt.datetime | None = None  # committer date: set by the server when it merges or rebases
 
     @property
     def short(self) -> str:
@@ -116,18 +119,19 @@ def head_sha(root: Path) -> str | None:
         return None
 
 
-_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%s%x1f%B%x1d"
+_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%ct%x1f%s%x1f%B%x1d"
 
 
 def _commits_and_changes(output: str) -> Iterator[tuple[Commit, list[tuple[str, str, str | None, str, str]]]]:
     """Parse ``git log --raw -z`` output: each commit with (status, path, old_path, old_blob, new_blob)."""
     for chunk in output.split("\x1e")[1:]:
         header, _, raw = chunk.partition("\x1d")
-        sha, parents, author, email, stamp, subject, body = header.split("\x1f", 6)
+        sha, parents, author, email, stamp, committed, subject, body = header.split("\x1f", 7)
         commit = Commit(
             sha=sha, parents=tuple(parents.split()), author=author, email=email,
             date=dt.datetime.fromtimestamp(int(stamp), SHANGHAI), subject=subject,
             reviewers=tuple(dict.fromkeys(m.group(1) for m in _REVIEWER.finditer(body))),
+            committed=dt.datetime.fromtimestamp(int(committed), SHANGHAI),
         )
         tokens = raw.lstrip("\n\0").split("\0")
         changes = []
@@ -168,8 +172,14 @@ def _merged_by(commits: dict[str, Commit], head: str) -> dict[str, Commit]:
     return merged
 
 
-def read_histories(root: Path) -> Histories:
-    """Every case file's history from one pass over the log (merges and moves included)."""
+def read_histories(root: Path, since: dt.date | None = None) -> Histories:
+    """Every case file's history from one pass over the log (merges and moves included).
+
+    With ``since``, the main line only, from that day on (Asia/Shanghai): each commit of
+    the main line as one version, a merge diffed against its first parent, so a change is
+    dated by the commit that brought it into the records. Each version still names the
+    blob it replaced, which is all a question about recent changes needs.
+    """
     repo = open_repo(root)
     try:
         head = repo.head.commit.hexsha
@@ -177,7 +187,9 @@ def read_histories(root: Path) -> Histories:
         return Histories("", {})
     # Merge commits list no files (no -m), so each change is counted once, on the commit
     # that made it; the merge still comes through for its reviewer trailers.
-    output = repo.git.log("--raw", "-z", "-M", "--no-abbrev", "--topo-order", f"--format={_FORMAT}")
+    window = [] if since is None else [
+        "--first-parent", "--diff-merges=first-parent", f"--since={since.isoformat()}T00:00:00+08:00"]
+    output = repo.git.log("--raw", "-z", "-M", "--no-abbrev", "--topo-order", *window, f"--format={_FORMAT}")
     parsed = list(_commits_and_changes(output))
     commits = {commit.sha: commit for commit, _ in parsed}
     merged = _merged_by(commits, head)
@@ -295,3 +307,67 @@ def changed_files(root: Path, base: str, folder: str | None = CASES_DIR,
                                   *(untracked_in if untracked_in is not None else where))
     changes += [FileChange("A", path, None) for path in untracked.split("\0") if path]
     return changes
+
+
+def reachable_commits(root: Path) -> frozenset[str]:
+    """Every commit in the current history (reachable from HEAD); empty before the first commit."""
+    repo = open_repo(root)
+    try:
+        return frozenset(repo.git.rev_list("HEAD").split())
+    except git.GitCommandError:
+        return frozenset()
+
+
+def is_ancestor(root: Path, ancestor: str, descendant: str) -> bool:
+    """Whether ``ancestor`` is ``descendant`` or lies in its history (False when either is unknown)."""
+    if not _COMMIT_ID.fullmatch(ancestor):
+        return False  # only commit ids: a value from a record must never reach git as an option
+    repo = open_repo(root)
+    try:
+        repo.git.merge_base("--is-ancestor", ancestor, descendant)
+    except git.GitCommandError:
+        return False
+    return True
+
+
+def commits_adding(root: Path, folder: str) -> dict[str, str]:
+    """For each file under ``folder`` in the current history, the commit that first added it."""
+    repo = open_repo(root)
+    try:
+        output = repo.git.log("--diff-filter=A", "--name-only", "-z", "--format=%x1e%H", "HEAD", "--", folder)
+    except git.GitCommandError:
+        return {}
+    added: dict[str, str] = {}
+    for chunk in output.split("\x1e")[1:]:  # newest first: the oldest adding commit wins
+        sha, _, names = chunk.partition("\0")
+        for name in names.strip("\n\0").split("\0"):
+            if name:
+                added[name] = sha
+    return added
+
+
+def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, bytes]:
+    """Many file contents at once: one ``git cat-file --batch`` fed every id, read in one go.
+
+    Asking for thousands of blobs one round trip at a time costs more than git's own work.
+    """
+    wanted = sorted(set(blobs))
+    if not wanted:
+        return {}
+    open_repo(root)  # refuses what is not a repository, or a shallow clone
+    done = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input="\n".join(wanted).encode() + b"\n",
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        raise HistoryError(f"读取 {root} 中的记录内容失败（{done.stderr.decode('utf-8', 'replace').strip()}）。"
+                           "修改：用 `git fsck` 检查仓库是否完好。")
+    out, at = done.stdout, 0
+    found: dict[str, bytes] = {}
+    for blob in wanted:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) == 3:  # "<id> blob <size>"; "<id> missing" has no content
+            size = int(header[2])
+            found[blob] = out[at:at + size]
+            at += size + 1
+    return found

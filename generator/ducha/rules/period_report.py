@@ -8,17 +8,18 @@ the same records, period and day always give the same report.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ducha.model.case import Case
-from ducha.model.logs import SATISFACTION_RESULTS
+from ducha.model.logs import SATISFACTION_RESULTS, late_mark
 from ducha.model.measures import MEASURE_KINDS, ORDER, Measure
 from ducha.model.notices import Bulletin, Mention, Notice
 from ducha.model.office import Office
 from ducha.rules.calendar import Calendar, calendar_for
 from ducha.rules.deadlines import Light, status_board
 from ducha.rules.escalation import PRAISE_RULE, criticism_tally, order_due, propose_criticism
+from ducha.rules.late import EntryKey, LateEntry, RecordedAt, late_entries
 from ducha.rules.metrics import CLOSED_STAGES
 from ducha.rules.periods import Period
 
@@ -96,6 +97,8 @@ class PeriodReport:
         """满意度 given in the period, by result."""
         return {result: sum(1 for i in self.satisfaction if i.title == result) for result in SATISFACTION_RESULTS}
     ranking: tuple[str, ...] = ()
+    #: 补录 entries recorded in the period (dated earlier than recorded by more than the office allows).
+    recorded_late: tuple[Item, ...] = field(default=())
 
     @property
     def closed(self) -> int:
@@ -136,9 +139,21 @@ def _sorted(items: list[Item]) -> tuple[Item, ...]:
     return tuple(sorted(items, key=lambda i: (i.unit, i.id, i.detail)))
 
 
+def _flag(text: str, late: Mapping[EntryKey, LateEntry], key: EntryKey) -> str:
+    """An item's detail, marked 补录 when the entry behind it was recorded late (its verdict still goes by its date)."""
+    return text + late_mark(late[key].reason) if key in late else text
+
+
 def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice], bulletins: Sequence[Bulletin],
-                 period: Period, today: dt.date, data_commit: str, measures: Sequence[Measure] = ()) -> PeriodReport:
-    """The 通报 for ``period`` as of ``today`` (clamped to the period's end)."""
+                 period: Period, today: dt.date, data_commit: str,
+                 recorded: Mapping[str, Mapping[EntryKey, RecordedAt]] | None = None,
+                 measures: Sequence[Measure] = ()) -> PeriodReport:
+    """The 通报 for ``period`` as of ``today`` (clamped to the period's end).
+
+    ``recorded`` says when each entry entered the records (from git): entries recorded too
+    late are 补录, flagged beside the items they support and listed on their own. ``measures``
+    are the 督查问责 records: 督办令 judged for criticism, and those of the period listed.
+    """
     today = min(today, period.end)
     calendar = calendar_for(office.holiday_overrides)
     statuses = status_board(office, cases, today)
@@ -153,29 +168,38 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
     reopened: list[Item] = []
     behind: list[Item] = []
     satisfaction: list[Item] = []
+    recorded_late: list[Item] = []
     for s in statuses:
         case = s.case
+        found = late_entries(case, office, (recorded or {}).get(case.id), calendar)
+        late_here = {(e.key, e.index): e for e in found}
+        recorded_late += [_item(case, e.text()) for e in found if (e.recorded.day if e.recorded else e.date) in period]
         if case.registered in period:
             registered.append(_item(case, f"立项 {case.registered}"))
         closed = case.closed_on(today)
         if closed in period and s.stage in CLOSED_STAGES:
             again = f"（第{s.round}轮）" if s.round > 1 else ""
-            (on_time if s.light is Light.DONE else late).append(
-                _item(case, f"{closed} 办结{again}" + (f"，超期{s.workdays_overdue}个工作日" if s.light is Light.LATE else "")))
+            report = case.closing_report(today)
+            index = next((i for i, r in enumerate(case.reports) if r is report), -1)
+            (on_time if s.light is Light.DONE else late).append(_item(case, _flag(
+                f"{closed} 办结{again}" + (f"，超期{s.workdays_overdue}个工作日" if s.light is Light.LATE else ""), late_here,
+                ("reports", index))))
         if s.light is Light.RED:
             overdue.append(_item(case, f"到期 {s.due}，超期{s.workdays_overdue}个工作日"))
         if s.behind:
-            behind.append(_item(case, "；".join(f"节点「{m.name}」应于 {m.due} 完成，超期{m.workdays_overdue}个工作日" for m in s.behind)))
-        for ext in case.extensions:
+            behind.append(_item(case, "；".join(f"节点「{m.name}」应于 {m.due} 完成，超期{m.workdays_overdue}个工作日"
+                                               for m in s.behind)))
+        for index, ext in enumerate(case.extensions):
             if ext.approved in period:
-                extended.append(_item(case, f"{ext.approved} 批准延期：{ext.term}"))
-        for review in case.reviews:
+                extended.append(_item(case, _flag(f"{ext.approved} 批准延期：{ext.term}", late_here, ("extensions", index))))
+        for index, review in enumerate(case.reviews):
             if review.date in period and not review.passed:
-                returned.append(_item(case, f"{review.date} 退回：{review.opinion}"))
-        for followup in case.followups:
+                returned.append(_item(case, _flag(f"{review.date} 退回：{review.opinion}", late_here, ("reviews", index))))
+        for index, followup in enumerate(case.followups):
             if followup.date in period:
                 result = f"（{followup.result}）" if followup.result else ""
-                followups.append(_item(case, f"{followup.date} {followup.by}：{followup.finding}{result}"))
+                followups.append(_item(case, _flag(f"{followup.date} {followup.by}：{followup.finding}{result}", late_here,
+                                                   ("followups", index))))
         for verdict in case.feedback:
             if verdict.date in period:
                 note = f"，{verdict.note}" if verdict.note else ""
@@ -221,6 +245,7 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
         measures=tuple(_measure_item(m, calendar) for m in sorted(issued_measures, key=lambda m: (m.date, m.number))
                        if m.date in period),
         ranking=rules.ranking, next_consequences=tuple(wording.consequence(n) for n in (1, 2, 3)),
+        recorded_late=_sorted(recorded_late),
     )
 
 

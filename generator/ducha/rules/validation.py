@@ -55,6 +55,7 @@ class _CaseChecker:
         self.reopenings()
         self.milestones()
         self.extensions()
+        self.extensions_asked_in_time()
         self.reports_and_reviews()
         self.closing()
         self.not_in_future()
@@ -327,6 +328,41 @@ class _CaseChecker:
                 self.add(("extensions", last.index),
                          f"延期后到期日 {last.after.date} 超过上限：「{case.category}」{why}（最迟 {cap}）。",
                          f"把延期缩短到 {cap} 之前，或按规定报批后在 office.yaml 中调整上限。")
+
+    def extensions_asked_in_time(self) -> None:
+        """实施办法 §九: a unit that cannot finish in time "应提前……申请延长办理期限".
+
+        So each extension must be requested on or before the due date it extends (the
+        original one, or the one set by the approved extensions before it): an extension
+        asked for once the item is overdue would turn 超期 into 按期 after the fact.
+        """
+        case = self.case
+        if not case.extensions:
+            return
+        rounds = case.rounds()
+        for number, round_ in enumerate(rounds):
+            try:
+                plan = round_schedule(case, self.office, round_)
+            except ValueError:
+                return  # reported by extensions()
+            if plan is None:
+                continue
+            end = rounds[number + 1].start if number + 1 < len(rounds) else None
+            self.asked_in_time(plan, round_, end)
+
+    def asked_in_time(self, plan: Schedule, round_: Round, end: dt.date | None) -> None:
+        """The extensions asked for within one round (再督查 starts its own), each before the due date it extends."""
+        for index, ext in enumerate(self.case.extensions):
+            if (round_.number > 1 and ext.requested < round_.start) or (end is not None and ext.requested >= end):
+                continue
+            before = [step.after for step in plan.steps if step.index < index]
+            due = before[-1].date if before else plan.original.date
+            if ext.requested > due:
+                self.add(("extensions", index, "requested"),
+                         f"延期申请日期 {ext.requested} 晚于它要延长的到期日 {due}：按《督促检查工作实施办法》第九条，"
+                         "确需延期的，承办单位应在到期前提前申请。",
+                         f"延期只能在到期日（{due}）当天或之前申请；已超期的事项不能再延期，应如实报送办理报告（按超期办结）。"
+                         "如是日期笔误，按更正程序更正。")
 
     def reports_and_reviews(self) -> None:
         reports, reviews = self.case.reports, self.case.reviews

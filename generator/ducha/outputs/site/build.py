@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from ducha.errors import UsageError
+from ducha.io.atomic import write_file
 from ducha.io.yamlfile import read_yaml
 from ducha.load import load_records
 from ducha.model.redaction import PROFILES, Disclosure
@@ -80,7 +81,8 @@ def prepare(root: Path, today: dt.date, profile: str) -> Prepared:
     draft = None
     if not disclosure.public:  # a draft 通报 is the office's working paper
         month = parse_period(f"{today.year}-{today.month:02d}")
-        draft = build_report(office, cases, notices, bulletins, month, today, head or "（非 git 仓库）", records.measures)
+        draft = build_report(office, cases, notices, bulletins, month, today, head or "（非 git 仓库）",
+                             measures=records.measures)
     statuses = tuple(sorted(status_board(office, shown, today), key=lambda s: s.case.id))
     criticisms = dict(criticism_tally(notices, today.year)) if disclosure.shows_criticism() else {}
     data = SiteData(
@@ -109,8 +111,7 @@ def _copy_tree(source: Any, target: Path) -> None:
         data = item.read_bytes()
         destination = target / item.name
         if not destination.is_file() or destination.read_bytes() != data:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_bytes(data)
+            write_file(destination, data, durable=False)
 
 
 def static_files(root: Path, docs: Path) -> None:
@@ -150,8 +151,7 @@ def config_file(root: Path, profile: str, office_name: str) -> Path:
         "watch": [str((root / name).resolve()) for name in WATCHED if (root / name).exists()],
     })
     target = root / "build" / f"mkdocs-{profile}.yml"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    write_file(target, yaml.safe_dump(config, allow_unicode=True, sort_keys=False), durable=False)
     return target
 
 
