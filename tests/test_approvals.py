@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from . import records
 from .conftest import EXAMPLES, Invoke
 from .gitrepo import GitRepo
 
@@ -17,27 +18,7 @@ APPROVALS = """approvals:
     categories: [领导批示]
 """
 PATH = "cases/2026/DC-2026-0001.yaml"
-CLOSED = """id: DC-2026-0001
-title: 燃气安全隐患排查
-category: 领导批示
-registered: 2026-03-02
-approval:
-  date: 2026-03-02
-  by: 副市长 林静
-assigned: 2026-03-02
-lead_unit: 市住建局
-owner: 孙立新
-requirements: 对全市餐饮场所开展燃气安全排查。
-reports:
-  - date: 2026-03-06
-    doc_no: 测建〔2026〕1号
-    signer: 吴永强
-    summary: 排查完毕。
-reviews:
-  - date: 2026-03-09
-    reviewer: 王晓峰
-    result: 通过
-"""
+CLOSED = records.CLOSED.replace("assigned: 2026-03-02", "approval:\n  date: 2026-03-02\n  by: 副市长 林静\nassigned: 2026-03-02")
 
 
 def office_repo(tmp_path: Path) -> GitRepo:

@@ -104,6 +104,7 @@ def test_console_script_runs_outside_the_test_process(tmp_path: Path) -> None:
     import sys
 
     shutil.copytree(DEMO / "cases", tmp_path / "cases")
+    shutil.copytree(DEMO / "attachments", tmp_path / "attachments")  # the cases' registered files
     shutil.copy(DEMO / "office.yaml", tmp_path)
     ducha = Path(sys.executable).parent / "ducha"
     done = subprocess.run([str(ducha), "validate", "--today", "2026-11-23"], cwd=tmp_path,

@@ -53,8 +53,8 @@ GITEA = """cms:
 #: The case schema's top-level keys in file order, as written in case.schema.json.
 CASE_KEYS = ["id", "title", "category", "priority", "source", "requirements", "parent", "registered", "approval", "assigned",
              "lead_unit", "co_units", "owner", "time_limit", "milestones", "receipts", "progress", "urges", "extensions",
-             "reports", "reviews", "followups", "feedback", "readings", "submissions", "corrections", "cancelled", "archive",
-             "visibility", "notes"]
+             "reports", "reviews", "followups", "feedback", "readings", "submissions", "attachments", "corrections", "cancelled",
+             "archive", "visibility", "notes"]
 #: tests/fixtures/demo/office.yaml's units.
 DEMO_UNITS = ["市发改委", "市财政局", "市教育局", "市卫健委", "市住建局", "市交通运输局", "市生态环境局", "市自然资源局",
               "市人社局", "市民政局", "市城管局", "市数据局"]

@@ -25,6 +25,7 @@ def repo(tmp_path: Path) -> GitRepo:
     assert REGISTRATION in office
     (repo.root / "office.yaml").write_text(office.replace(REGISTRATION, ""), encoding="utf-8")
     shutil.copytree(DEMO / "cases", repo.root / "cases")
+    shutil.copytree(DEMO / "attachments", repo.root / "attachments")  # the cases' registered files
     repo.commit("导入示例数据", date="2026-11-20T09:00:00+08:00")
     return repo
 

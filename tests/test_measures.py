@@ -20,6 +20,7 @@ from ducha.rules.escalation import criticism_grounds, owed_measures
 
 from .conftest import EXAMPLES, Invoke
 from .gitrepo import GitRepo
+from .records import ASSIGNED
 
 D = dt.date.fromisoformat
 OFFICE = load_office(EXAMPLES)
@@ -63,15 +64,7 @@ def test_each_criticism_of_a_year_calls_for_its_measure() -> None:
     assert owed_measures("市住建局", 1, [check], 2027) == [dataclasses.replace(owed_measures("市住建局", 1, [], 2027)[0])]
 
 
-RECORD = """id: DC-2026-0001
-title: 燃气安全隐患排查
-category: 领导批示
-registered: 2026-03-02
-assigned: 2026-03-02
-lead_unit: 市住建局
-owner: 孙立新
-requirements: 对全市餐饮场所开展燃气安全排查。
-"""
+RECORD = ASSIGNED
 
 
 def test_an_order_that_leads_to_a_criticism_in_git(tmp_path: Path, invoke: Invoke) -> None:

@@ -101,6 +101,7 @@ def test_a_unit_signs_through_the_ledger(tmp_path: Path, invoke: Invoke) -> None
     repo = GitRepo(tmp_path / "repo")
     shutil.copy(DEMO / "office.yaml", repo.root / "office.yaml")
     shutil.copytree(DEMO / "cases", repo.root / "cases")
+    shutil.copytree(DEMO / "attachments", repo.root / "attachments")  # the cases' registered files
     repo.commit("导入示例数据", date="2026-11-20T09:00:00+08:00")
     sheet = tmp_path / "台账.xlsx"
     assert invoke(repo.root, "ledger", "export", "--today", "2026-11-24", "-o", str(sheet)).exit_code == 0

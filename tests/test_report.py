@@ -141,6 +141,7 @@ def test_issuing_writes_a_record_that_counts_and_cannot_be_edited(tmp_path: Path
     repo = GitRepo(tmp_path / "repo")
     shutil.copy(DEMO / "office.yaml", repo.root / "office.yaml")
     shutil.copytree(DEMO / "cases", repo.root / "cases")
+    shutil.copytree(DEMO / "attachments", repo.root / "attachments")  # the cases' registered files
     repo.commit("导入", date="2026-11-20T09:00:00+08:00")
     unapproved = invoke(repo.root, "report", "--period", "2026-W47", "--today", "2026-11-20", "--issue", "--number", "13")
     assert unapproved.exit_code == 2 and "印发通报须经主要领导同意" in unapproved.output  # office.yaml approvals.notice
@@ -170,6 +171,7 @@ def test_issuing_writes_a_record_that_counts_and_cannot_be_edited(tmp_path: Path
 def test_bad_notice_record_is_reported(tmp_path: Path, invoke: Invoke) -> None:
     repo = GitRepo(tmp_path / "repo")
     shutil.copytree(DEMO / "cases", repo.root / "cases")
+    shutil.copytree(DEMO / "attachments", repo.root / "attachments")  # the cases' registered files
     repo.write("notices/2026/2026-001.yaml", "number: \"1\"\ndoc_no: 督查〔2026〕1号\ndate: 2026-02-30\nperiod: 2026-01\n"
                                              "data_commit: abc\npraised: []\ncriticised:\n  - unit: 市文旅局\n"
                                              "    reason: 超期\n    cases: [DC-2026-0099]\n")

@@ -17,6 +17,7 @@ from ducha.rules.deadlines import Light, deadline, schedule
 
 from .conftest import EXAMPLES, Invoke
 from .gitrepo import GitRepo
+from .records import CLOSED
 
 D = dt.date.fromisoformat
 OFFICE = load_office(EXAMPLES)
@@ -80,24 +81,7 @@ def test_a_followup_that_finds_the_work_done_does_not_reopen() -> None:
     assert (status.stage, status.round) == (Stage.CLOSED, 1)
 
 
-CASE = """id: DC-2026-0001
-title: 燃气安全隐患排查
-category: 领导批示
-registered: 2026-03-02
-assigned: 2026-03-02
-lead_unit: 市住建局
-owner: 孙立新
-requirements: 对全市餐饮场所开展燃气安全排查。
-reports:
-  - date: 2026-03-06
-    doc_no: 测建〔2026〕1号
-    signer: 吴永强
-    summary: 排查完毕。
-reviews:
-  - date: 2026-03-09
-    reviewer: 王晓峰
-    result: 通过
-"""
+CASE = CLOSED
 PATH = "cases/2026/DC-2026-0001.yaml"
 
 

@@ -475,6 +475,23 @@ def measure(ctx: click.Context, kind: str, unit: str, cases: tuple[str, ...], re
 
 
 @cli.command()
+@click.argument("case_id")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--title", required=True, help="附件标题，如 市长批示件、办理报告（签章扫描件）。")
+@click.option("--date", "day", type=DATE, default=None, help="登记日期（默认今天）。")
+@click.option("--name", default=None, help="存放的文件名（默认沿用原文件名，空白换成 _）。")
+@click.pass_context
+def attach(ctx: click.Context, case_id: str, file: Path, title: str, day: dt.date | None, name: str | None) -> None:
+    """登记附件：把文件复制到 attachments/年份/编号/，在记录中写明标题、类型、大小和 SHA-256。"""
+    from ducha.intake.attach import attach as attach_file
+
+    root = _root(ctx)
+    done = attach_file(root, case_id, file, title, day or shanghai_today(), name, shanghai_today())
+    click.echo(f"已登记附件 {done.path.relative_to(root).as_posix()}（{done.size} 字节，SHA-256 {done.sha256[:12]}…），"
+               f"记录：{done.record.relative_to(root).as_posix()}。请核对后一并提交（git add -A && git commit）。")
+
+
+@cli.command()
 @click.argument("kind", type=click.Choice(["notice", "urge", "report", "order"]))
 @click.argument("case_id")
 @today_option

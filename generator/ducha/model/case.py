@@ -13,6 +13,7 @@ from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path
 from ducha.model.logs import (
     LOG_KINDS,
+    Attachment,
     Correction,
     Extension,
     Feedback,
@@ -30,6 +31,8 @@ from ducha.model.logs import (
 from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
 
 CASES_DIR = "cases"
+#: Where a case's attached files live: ``attachments/<year>/<id>/<file>``.
+ATTACHMENTS_DIR = "attachments"
 #: Each year folder's archive manifest (归档清单), the one file there that is not a case.
 MANIFEST_NAME = "ARCHIVE.sha256"
 
@@ -150,6 +153,7 @@ class Case:
     feedback: tuple[Feedback, ...] = ()
     readings: tuple[Reading, ...] = ()
     submissions: tuple[Submission, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
     corrections: tuple[Correction, ...] = ()
     cancelled: Cancellation | None = None
     archive: Archive | None = None
@@ -160,6 +164,11 @@ class Case:
     def units(self) -> tuple[str, ...]:
         """The lead unit and the co-units: every unit the item is assigned to."""
         return (self.lead_unit, *self.co_units) if self.lead_unit else self.co_units
+
+    @property
+    def attachment_folder(self) -> str:
+        """The folder of the case's attached files, relative to the repository."""
+        return f"{ATTACHMENTS_DIR}/{self.year}/{self.id}"
 
     @property
     def year(self) -> int:

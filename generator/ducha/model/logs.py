@@ -165,6 +165,30 @@ class Submission(Entry):
     summary: str = ""
 
 
+@dataclass(frozen=True)
+class Attachment(Entry):
+    """附件: a file kept beside the record (批示件, the report's full text, signed scans), identified by
+    its SHA-256 so the sealed record also seals it."""
+
+    date: dt.date
+    file: str
+    title: str
+    type: str
+    size: str
+    sha256: str
+
+    @property
+    def bytes(self) -> int:
+        return int(self.size)
+
+
+def size_text(size: int) -> str:
+    """A file's size as people read it: 812 字节, 35.2KB, 4.1MB."""
+    if size < 1024:
+        return f"{size} 字节"
+    return f"{size / 1024:.1f}KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f}MB"
+
+
 #: A corrected value as written: text, or a list of unit names (``co_units``).
 Value = str | tuple[str, ...]
 
@@ -358,6 +382,9 @@ LOG_KINDS: tuple[LogKind, ...] = (
     LogKind("submissions", Submission, "date", "上报结果",
             lambda e: [Step(e.date, "上报结果", _joined(f"报{e.to}" + (f"（{e.doc_no}）" if e.doc_no else ""), e.summary))],
             lambda d: f"上报结果（{d.get('to', '')}）{d.get('date', '')}", after_assignment=False),
+    LogKind("attachments", Attachment, "date", "附件",
+            lambda e: [Step(e.date, "附件", f"{e.title}（{e.file}）")],
+            lambda d: f"新增附件「{d.get('title', '')}」（{d.get('file', '')}）", after_assignment=False),
     LogKind("corrections", Correction, "date", "更正", _correction_steps, _correction_wording,
             after_assignment=False),
 )

@@ -201,6 +201,22 @@ class Approvals:
     report_back: Requirement | None = None
 
 
+#: File types an attachment may have, with the file name endings each is written with.
+ATTACHMENT_TYPES: Mapping[str, tuple[str, ...]] = {
+    "pdf": (".pdf",), "ofd": (".ofd",), "docx": (".docx",), "doc": (".doc",), "xlsx": (".xlsx",),
+    "jpg": (".jpg", ".jpeg"), "png": (".png",), "tif": (".tif", ".tiff"),
+}
+
+
+@dataclass(frozen=True)
+class AttachmentRules:
+    """附件 (office.yaml ``attachments``): the types allowed, the size limit, and whether Git LFS keeps them."""
+
+    types: tuple[str, ...] = ("pdf", "ofd", "docx", "jpg", "png")
+    max_size: int = 20 * 1024 * 1024
+    lfs: bool = False
+
+
 #: 优先级 of a case, most pressing first (1999 中办 §七：急事急办；实施办法 §九：领导特别关注的重要督查事项).
 PRIORITIES = ("急", "重点")
 
@@ -302,6 +318,7 @@ class Office:
     priorities: Mapping[str, PriorityRule] = field(default_factory=lambda: MappingProxyType({}))
     followup_for: FollowupScope | None = None  # None: every closed item gets its 回头看 prompt
     approvals: Approvals = Approvals()
+    attachments: AttachmentRules = AttachmentRules()
     cms: CmsSettings | None = None
     reminders: ReminderSettings | None = None
 

@@ -19,6 +19,8 @@ from .notices import Mention, Notice
 PROFILES = ("internal", "public")
 #: A case with this visibility is shown only to the office.
 INTERNAL_VISIBILITY = "内部"
+#: Shown on internal pages only, whatever office.yaml says: 批示件 and signed scans are working papers.
+INTERNAL_ONLY = "attachments"
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,8 @@ class Disclosure:
         return not self.public or case.visibility != INTERNAL_VISIBILITY
 
     def hides_field(self, key: str) -> bool:
-        """Whether the record's top-level field ``key`` is withheld from this audience."""
-        return self.public and key in self.internal_fields
+        """Whether the record's top-level field ``key`` is withheld from this audience (attachments always are)."""
+        return self.public and (key in self.internal_fields or key == INTERNAL_ONLY)
 
     def case(self, case: Case) -> Case:
         """``case`` with every internal field emptied (for ``public``); unchanged for ``internal``."""
@@ -47,7 +49,7 @@ class Disclosure:
             return case
         blank: dict[str, object] = {}
         for item in dataclasses.fields(Case):
-            if item.name in self.internal_fields:
+            if self.hides_field(item.name):
                 blank[item.name] = Source() if item.name == "source" else item.default
         return dataclasses.replace(case, **blank) if blank else case  # type: ignore[arg-type]
 

@@ -116,3 +116,4 @@ def receipt_text(status: Status) -> str:
 def criticism_count(count: int) -> str:
     """本年被批评N次, or empty for none."""
     return f"本年被批评{count}次" if count else ""
+

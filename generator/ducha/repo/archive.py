@@ -15,8 +15,9 @@ from pathlib import Path
 from ducha.errors import DataError, Problem, UsageError
 from ducha.io.atomic import write_files
 from ducha.io.yamlfile import read_yaml
-from ducha.load import load_cases, load_office
+from ducha.load import load_cases, load_office, validate_paths, verify_attachments
 from ducha.model.case import CASES_DIR, MANIFEST_NAME, Case, Stage
+from ducha.model.office import Office
 from ducha.repo.git import head_sha
 from ducha.repo.manifest import Sealed, appended, read_manifest_text, sha256_of
 from ducha.rules.approvals import owed_after_closing
@@ -114,6 +115,15 @@ def _number_problem(number: str, fonds: str, year: int | None, retention: str | 
 _RESTORE = "归档只能由 `ducha archive --year 年份` 完成，归档清单只能追加：从 git 历史中恢复原样。"
 
 
+def _sealed_attachments(root: Path, office: Office, files: list[Path]) -> list[Problem]:
+    """Each sealed record's attached files still hold the SHA-256 the record (sealed in turn) registers."""
+    if not files:
+        return []
+    result = validate_paths(files, root)
+    return [problem for case in result.cases if case.attachments
+            for problem in verify_attachments(root, office, case)]
+
+
 def verify_archive(root: Path) -> VerifyResult:
     """Every manifest line well formed, its 档号 unique and of its year, its record unchanged;
     every record with an archive block (as YAML reads it, however it is quoted) in a manifest."""
@@ -154,6 +164,8 @@ def verify_archive(root: Path) -> VerifyResult:
                 problems.append(Problem(entry.path, 0, 0, "",
                                         f"已归档的记录被改动过（与归档清单 {name} 第 {entry.line} 行的 SHA-256 不符）。",
                                         f"从 git 历史中恢复封存时的版本（封存于提交 {entry.sealed_on[:8]} 之后）。"))
+    problems += _sealed_attachments(root, office, [root / path for path, entry in listed.items()
+                                                   if (root / path).is_file() and not any(p.file == path for p in problems)])
     for file in sorted((root / CASES_DIR).rglob("*.yaml")):
         path = file.relative_to(root).as_posix()
         doc, unreadable = read_yaml(file, path)

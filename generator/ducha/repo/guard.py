@@ -29,7 +29,7 @@ from typing import Any
 from ducha.errors import DataError, Problem
 from ducha.io.yamlfile import YamlDocument, format_path, parse_yaml, read_yaml
 from ducha.load import OFFICE_FILE, ValidationResult, parse_office, validate_repository
-from ducha.model.case import CASES_DIR, MANIFEST_NAME, Case, build_case
+from ducha.model.case import ATTACHMENTS_DIR, CASES_DIR, MANIFEST_NAME, Case, build_case
 from ducha.model.demo import DEMO_LIST, parse_demo_list
 from ducha.model.logs import LOG_KINDS
 from ducha.model.measures import MEASURES_DIR
@@ -178,6 +178,19 @@ def _check_issued(change: FileChange) -> Problem:
     return Problem(change.path, 0, 0, "", f"改动了{what}：印发后不得修改。", "撤销对该文件的改动；如需更正，另行印发新的一期。")
 
 
+def _check_attachment(change: FileChange) -> Problem:
+    """Any change to a registered attachment: its record names it by its SHA-256."""
+    old_path = change.old_path or change.path
+    if change.status == "D":
+        return Problem(old_path, 0, 0, "", "删除了已登记的附件：附件随记录保存、归档，不能删除。",
+                       "恢复该文件（git checkout 基准分支 -- 文件）。")
+    if old_path != change.path:
+        return Problem(change.path, 0, 0, "", f"把附件 {old_path} 改名或移动为 {change.path}：记录按原文件名登记。",
+                       f"用 git mv 改回 {old_path}。")
+    return Problem(change.path, 0, 0, "", "改动了已登记的附件：记录中登记的 SHA-256 是原文件的。",
+                   "恢复原文件（git checkout 基准分支 -- 文件）；新的版本用 `ducha attach` 另取文件名登记。")
+
+
 def _sealed_at_base(blobs: Mapping[str, bytes | None]) -> dict[str, str]:
     sealed: dict[str, str] = {}
     for path, raw in blobs.items():
@@ -308,7 +321,9 @@ def guard(root: Path, base: str, today: dt.date) -> GuardResult:
             if change.path.startswith(f"{CASES_DIR}/") and change.path.endswith(".yaml"):
                 changed += 1
             continue  # a new file: validation and the layout check cover it
-        if _top(old_path) in _ISSUED:
+        if _top(old_path) == ATTACHMENTS_DIR:
+            problems.append(_check_attachment(change))
+        elif _top(old_path) in _ISSUED:
             problems.append(_check_issued(change))
         elif old_path.endswith(MANIFEST_NAME):
             problems += _check_manifest(root, change, old_raw)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -39,7 +40,7 @@ OVERLAY_DIR = "site"
 #: The office's own MkDocs settings, laid over the packaged ones (site_name, palette, nav…).
 OFFICE_CONFIG = "mkdocs.yml"
 #: Folders and files the site reads from the records: a change to any of them rebuilds the preview.
-WATCHED = ("cases", "notices", "bulletins", "accountability", "office.yaml", OVERLAY_DIR)
+WATCHED = ("cases", "notices", "bulletins", "accountability", "attachments", "office.yaml", OVERLAY_DIR)
 #: Set while `ducha build` runs MkDocs, so the MkDocs hook does not generate the pages again.
 READY_ENV = "DUCHA_PAGES_READY"
 #: How `ducha serve` tells the hook what to build: the repository, the day and the profile.
@@ -125,8 +126,21 @@ def write(root: Path, prepared: Prepared, progress: Callable[[int], None] | None
     """Assemble the docs folder of the prepared profile; returns it."""
     docs = docs_dir(root, prepared.data.profile)
     static_files(root, docs)
+    copy_attachments(root, docs, prepared.data)
     write_pages(docs, prepared.data, progress)
     return docs
+
+
+def copy_attachments(root: Path, docs: Path, data: SiteData) -> None:
+    """The attached files the pages link to (internal pages only: the public profile's cases carry none)."""
+    for status in data.statuses:
+        case = status.case
+        for attachment in case.attachments:
+            source = root / case.attachment_folder / attachment.file
+            target = docs / case.attachment_folder / attachment.file
+            if source.is_file() and (not target.is_file() or target.stat().st_size != source.stat().st_size):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
 
 
 def total_pages(prepared: Prepared) -> int:

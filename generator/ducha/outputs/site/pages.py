@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ducha.io.files import sync_files
 from ducha.model.case import Case, Stage, events
+from ducha.model.logs import size_text
 from ducha.model.measures import Measure
 from ducha.model.notices import Mention, Notice
 from ducha.model.office import Office
@@ -386,6 +387,18 @@ def _milestones(status: Status) -> str:
             f"<th>完成期限</th><th>完成情况</th></tr>\n{chr(10).join(rows)}\n</table>")
 
 
+def _attachments(page: str, case: Case) -> str:
+    """附件: the files registered with the case, linked (only internal pages carry any)."""
+    if not case.attachments:
+        return ""
+    rows = "\n".join(
+        f'<tr><td><a href="{href(page, f"{case.attachment_folder}/{a.file}")}">{h(a.title)}</a></td><td>{h(a.file)}</td>'
+        f"<td>{h(a.type)}</td><td>{h(size_text(a.bytes))}</td><td>{h(a.date)}</td>"
+        f'<td><code title="{h(a.sha256)}">{h(a.sha256[:12])}…</code></td></tr>' for a in case.attachments)
+    return ('<h2>附件</h2><table class="ducha-attachments">\n<tr><th>标题</th><th>文件</th><th>类型</th><th>大小</th>'
+            f"<th>登记日期</th><th>SHA-256</th></tr>\n{rows}\n</table>")
+
+
 def _rounds(data: SiteData, status: Status) -> str:
     """Each round of handling (交办, then every 再督查 or 重新办理): its time limit, due date, reports and result."""
     case = status.case
@@ -435,7 +448,7 @@ def case_markdown(data: SiteData, status: Status, children: Sequence[Status]) ->
         f'<p class="ducha-summary">{h(summary)}</p>' if summary else "",
         DETAIL_MARK + '\n<div data-search-exclude class="ducha-detail">'
         + "\n" + _facts(page, data, status, children) + "\n" + _milestones(status) + _rounds(data, status)
-        + _extensions(case)
+        + _extensions(case) + _attachments(page, case)
         + (f"<h2>督查问责</h2>{_measures_table(page, data, data.measures_by_case[case.id])}"
            if data.measures_by_case.get(case.id) else "")
         + f'\n<h2>办理经过</h2>\n<ol class="ducha-timeline">\n{timeline}\n</ol>\n'
