@@ -72,7 +72,7 @@ def build_repo(target: Path, cases: int, updates: int, seed: int = 11) -> tuple[
         year = 2025 if i < cases // 2 else 2026
         case_id = f"DC-{year}-{i + 1:05d}"
         path = f"cases/{year}/{case_id}.yaml"
-        text = case_text(case_id, rng, dt.date(year, 3, 2))
+        text, _ = case_text(case_id, rng, dt.date(year, 3, 2))
         paths.append(path)
         contents[path] = text
         head = commit("main", f"立项 {case_id}", [modify(path, text)], [head])

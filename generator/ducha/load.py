@@ -700,24 +700,24 @@ def lfs_missing() -> str:
 
 def _unregistered_attachments(root: Path, cases: Sequence[Case]) -> list[Problem]:
     """Every file under attachments/ belongs to a case that registers it: nothing hides there either."""
-    registered = {f"{case.attachment_folder}/{a.file}" for case in cases for a in case.attachments}
-    loaded = {case.id for case in cases}
-    unread = {file.stem for file in case_files([root / CASES_DIR])} - loaded  # their own problems come first
-    problems: list[Problem] = []
     top = root / ATTACHMENTS_DIR
     if not top.is_dir():
-        return problems
-    for file in sorted(top.rglob("*")):
-        if file.is_dir():
-            continue
-        path = file.relative_to(root).as_posix()
-        if file.parent.name in unread:
-            continue
-        if path not in registered and path.count("/") == 3 and not file.name.startswith("."):  # else: the layout check
-            problems.append(Problem(path, 0, 0, "", "这个文件没有在任何督查事项中登记为附件，不会归档，也不会显示。",
-                                    "用 `ducha attach 编号 文件 --title 标题` 登记（文件放在 attachments/<年份>/<编号>/ 下），"
-                                    "不属于附件的文件移出该文件夹。"))
-    return problems
+        return []
+    registered = {f"{case.attachment_folder}/{a.file}" for case in cases for a in case.attachments}
+    stray = []
+    for folder, _, names in os.walk(top):
+        for name in names:
+            path = os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/")
+            if path not in registered and path.count("/") == 3 and not name.startswith("."):  # else: the layout check
+                stray.append(path)
+    if not stray:
+        return []
+    loaded = {case.id for case in cases}
+    unread = {file.stem for file in case_files([root / CASES_DIR])} - loaded  # their own problems come first
+    return [Problem(path, 0, 0, "", "这个文件没有在任何督查事项中登记为附件，不会归档，也不会显示。",
+                    "用 `ducha attach 编号 文件 --title 标题` 登记（文件放在 attachments/<年份>/<编号>/ 下），"
+                    "不属于附件的文件移出该文件夹。")
+            for path in sorted(stray) if path.split("/")[2] not in unread]
 
 
 def validate_repository(root: Path, today: dt.date | None = None) -> ValidationResult:

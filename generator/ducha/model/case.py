@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -174,17 +175,24 @@ class Case:
     def year(self) -> int:
         return int(self.id.split("-")[-2])
 
-    def rounds(self, today: dt.date | None = None) -> tuple[Round, ...]:
-        """The rounds begun on or before ``today`` (all when None): 交办, then each reopening in date order."""
-        if self.assigned is None or (today is not None and self.assigned > today):
+    @functools.cached_property
+    def _all_rounds(self) -> tuple[Round, ...]:
+        """Every round, worked out once per case (a frozen case never changes): statuses ask many times a day."""
+        if self.assigned is None:
             return ()
         found = [Round(1, self.assigned, "交办", self.time_limit)]
-        reopenings = sorted(((e.date, kind, index, e) for kind in LOG_KINDS if kind.reopening
-                             for index, e in enumerate(log(self, kind)) if e.reopens and (today is None or e.date <= today)),
-                            key=lambda item: item[0])
+        reopenings = sorted(((e.date, kind, index, e) for kind in _REOPENING_KINDS
+                             for index, e in enumerate(log(self, kind)) if e.reopens), key=lambda item: item[0])
         for number, (day, kind, index, entry) in enumerate(reopenings, start=2):
             found.append(Round(number, day, kind.reopening, entry.time_limit, _reason(entry), (kind.key, index)))
         return tuple(found)
+
+    def rounds(self, today: dt.date | None = None) -> tuple[Round, ...]:
+        """The rounds begun on or before ``today`` (all when None): 交办, then each reopening in date order."""
+        every = self._all_rounds
+        if today is None or not every or every[-1].start <= today:
+            return every
+        return tuple(r for r in every if r.start <= today)
 
     def round_on(self, today: dt.date | None = None) -> Round | None:
         """The round in progress (or last finished) on ``today``."""
@@ -198,11 +206,19 @@ class Case:
         """
         logs: dict[str, Any] = {}
         for kind in LOG_KINDS:
-            kept = tuple(e for e in log(self, kind) if getattr(e, kind.date_field) <= day)
+            entries = log(self, kind)
+            if not entries:
+                continue
+            kept = tuple(e for e in entries if getattr(e, kind.date_field) <= day)
             if kind.key == "extensions":
                 kept = tuple(e if e.approved is None or e.approved <= day
                              else dataclasses.replace(e, approved=None, approved_by="") for e in kept)
-            logs[kind.key] = kept
+            if kept != entries:
+                logs[kind.key] = kept
+        later = [fact for fact in (self.assigned, *(b.date for b in (self.cancelled, self.approval, self.archive) if b))
+                 if fact is not None and fact > day]
+        if not logs and not later:
+            return self  # nothing happened after ``day``: the record as it stands
         return dataclasses.replace(
             self, **logs,
             assigned=self.assigned if self.assigned is not None and self.assigned <= day else None,
@@ -261,6 +277,10 @@ class Case:
         """Whether a round began on or after ``day`` (a passing review), by ``today``."""
         current = self.round_on(today)
         return current is not None and current.number > 1 and current.start >= day
+
+
+#: The log kinds whose entries may open another round (回访复核, 满意度).
+_REOPENING_KINDS = tuple(kind for kind in LOG_KINDS if kind.reopening)
 
 
 def _reason(entry: Any) -> str:
@@ -385,7 +405,7 @@ class _Reader:
     def case(self) -> Case | None:
         data = self.data
         d = self.date
-        logs = {kind.key: tuple(self.entries(kind)) for kind in LOG_KINDS}
+        logs = {kind.key: tuple(self.entries(kind)) for kind in LOG_KINDS if kind.key in data}
         cancelled = archive = approval = None
         if "approval" in data:
             a = data["approval"]

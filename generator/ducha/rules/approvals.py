@@ -18,14 +18,17 @@ AWAITING_REPORT_BACK = "待上报结果"
 
 def owed_after_closing(case: Case, office: Office, today: dt.date) -> tuple[str, ...]:
     """What the closed ``case`` still waits for on ``today``: 待领导审阅, 待上报结果, or nothing."""
+    approvals = office.approvals
+    reading = approvals.reading is not None and approvals.reading.applies(case.category, case.assigned)
+    report_back = approvals.report_back is not None and approvals.report_back.applies(case.category, case.assigned)
+    if not (reading or report_back) or not case.reviews:
+        return ()
     finished = case.finished_on(today)
     if finished is None or (case.cancelled is not None and case.cancelled.date <= today):
         return ()
-    approvals, owed = office.approvals, []
-    if approvals.reading is not None and approvals.reading.applies(case.category, case.assigned) \
-            and not any(finished <= r.date <= today for r in case.readings):
+    owed = []
+    if reading and not any(finished <= r.date <= today for r in case.readings):
         owed.append(AWAITING_READING)
-    if approvals.report_back is not None and approvals.report_back.applies(case.category, case.assigned) \
-            and not any(finished <= s.date <= today for s in case.submissions):
+    if report_back and not any(finished <= s.date <= today for s in case.submissions):
         owed.append(AWAITING_REPORT_BACK)
     return tuple(owed)

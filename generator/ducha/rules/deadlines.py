@@ -111,7 +111,8 @@ def round_schedule(case: Case, office: Office, round_: Round, today: dt.date | N
     original = count_from(round_.start, limit, calendar)
     due = original
     steps: list[DueStep] = []
-    following = [r.start for r in case.rounds() if r.number == round_.number + 1]
+    every = case.rounds()
+    following = [every[round_.number].start] if round_.number < len(every) else []
     for index, extension in enumerate(case.extensions):
         if extension.requested < round_.start and round_.number > 1:
             continue

@@ -33,6 +33,8 @@ class _CaseChecker:
         self.case, self.doc, self.office, self.known_ids, self.today = case, doc, office, known_ids, today
         self.problems: list[Problem] = []
         self.corrected = corrected(doc.data)[1]
+        #: The log kinds this record has entries of: most records use a few of the many kinds.
+        self.kinds = tuple(kind for kind in LOG_KINDS if kind.key in doc.data)
 
     def add(self, path: PathKey, message: str, fix: str, field: str | None = None) -> None:
         if path and path[0] in self.corrected:  # the value in force is written in a correction: point there
@@ -48,7 +50,7 @@ class _CaseChecker:
         if self.problems:  # the calendar cannot count from a year out of range, nor a category without rules
             return self.problems
         self.assignment()
-        for kind in LOG_KINDS:
+        for kind in self.kinds:
             self.log_order(kind.key, log(self.case, kind), kind.date_field)
         self.after_assignment()
         self.receipts()
@@ -141,7 +143,7 @@ class _CaseChecker:
             elif unit == case.lead_unit:
                 self.add(("co_units", index), f"「{unit}」已是主办单位，不能同时是协办单位。", "从协办单位中删除它。")
         limits = [(("time_limit",), case.time_limit)] + [
-            ((kind.key, i, name), getattr(e, name)) for kind in LOG_KINDS for name in kind.limit_fields
+            ((kind.key, i, name), getattr(e, name)) for kind in self.kinds for name in kind.limit_fields
             for i, e in enumerate(log(case, kind))] + [
             (("milestones", i, "time_limit"), m.time_limit) for i, m in enumerate(case.milestones)]
         for path, limit in limits:
@@ -195,7 +197,7 @@ class _CaseChecker:
 
     def after_assignment(self) -> None:
         case = self.case
-        for kind in LOG_KINDS:
+        for kind in self.kinds:
             entries = log(case, kind)
             if not kind.after_assignment or not entries:
                 continue
@@ -222,7 +224,7 @@ class _CaseChecker:
 
     def reopenings(self) -> None:
         """再督查 and 重新办理: only a reopening entry carries a new time limit, which must lie ahead of it."""
-        for kind in LOG_KINDS:
+        for kind in self.kinds:
             if not kind.reopening:
                 continue
             for index, entry in enumerate(log(self.case, kind)):
@@ -458,7 +460,7 @@ class _CaseChecker:
         yield ("registered",), case.registered
         if case.assigned is not None:
             yield ("assigned",), case.assigned
-        for kind in LOG_KINDS:
+        for kind in self.kinds:
             for index, entry in enumerate(log(case, kind)):
                 for name in kind.date_fields:
                     day = getattr(entry, name)
