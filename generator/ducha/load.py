@@ -138,6 +138,7 @@ def load_office(root: Path) -> Office:
         bulletins=BulletinRules(str(bulletins.get("enabled", "false")).lower() == "true",
                                 int(bulletins.get("yearly_quota", 30)), int(bulletins.get("problem_share", 50))),
         internal_fields=tuple(data.get("internal_fields", ("owner", "notes"))),
+        review_signers=tuple(data.get("review_signers", ())),
         holiday_overrides=MappingProxyType({
             int(year): YearOverride(_expand(o.get("holidays", [])), _expand(o.get("workdays", [])))
             for year, o in data.get("holiday_overrides", {}).items()

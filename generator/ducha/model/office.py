@@ -87,6 +87,8 @@ class Office:
     notice_rules: NoticeRules = NoticeRules()
     bulletins: BulletinRules = BulletinRules()
     internal_fields: tuple[str, ...] = ("owner", "notes")
+    #: SSH allowed_signers lines of the review server (Gitea/Forgejo), whose signed commits carry a trusted 审核.
+    review_signers: tuple[str, ...] = ()
 
     @property
     def unit_names(self) -> frozenset[str]:

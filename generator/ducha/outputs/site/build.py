@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ducha.repo.audit import AuditTrail, all_trails
+from ducha.repo.audit import AuditTrail, trails as read_trails
 from ducha.errors import UsageError
-from ducha.repo.git import HistoryError, ShallowCloneError, open_repo
+from ducha.repo.git import HistoryError, ShallowCloneError, check_repository
 from ducha.outputs.ics import feeds
 from ducha.load import load_all
 from ducha.rules.periods import parse_period
@@ -38,13 +38,12 @@ class Prepared:
 
 def _trails(root: Path) -> tuple[dict[str, AuditTrail], str, tuple[str, ...]]:
     try:
-        open_repo(root)
+        check_repository(root)
     except ShallowCloneError:
         raise  # a wrong audit trail is worse than none: refuse
     except HistoryError:
         return {}, "", (f"{root} 不是 git 仓库：站点中不含审计记录。",)
-    trails = all_trails(root)
-    head = next(iter(trails.values())).head if trails else ""
+    head, trails = read_trails(root)
     return trails, head, ()
 
 
