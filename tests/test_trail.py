@@ -11,6 +11,7 @@ import json
 import os
 import random
 import subprocess
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -216,6 +217,18 @@ def test_only_merges_and_the_server_key_carry_the_review(reviewed: tuple[GitRepo
     assert "新增办理进展 2026-03-07\n" in output
 
 
+def test_the_site_page_shows_each_review_with_its_signature(reviewed: tuple[GitRepo, str], invoke: Invoke) -> None:
+    repo, signer = reviewed
+    repo.append("office.yaml", f"review_signers:\n  - {signer}\n")
+    result = invoke(repo.root, "pages", "--today", "2026-03-31")
+    assert result.exit_code == 0, result.output
+    page = (repo.root / "site" / "cases" / "2026" / "DC-2026-0001.md").read_text(encoding="utf-8")
+    rows = [row for row in page.split("<tr>") if "新增办理进展" in row]
+    assert ["签名已验证" in r for r in rows] == [True, False, False, True, False, False]
+    assert ["未签名" in r for r in rows] == [False, True, False, False, False, False]
+    assert ["签名未通过验证" in r for r in rows] == [False, False, True, False, False, False]
+
+
 def test_without_server_keys_merges_still_review_but_commits_never(reviewed: tuple[GitRepo, str]) -> None:
     repo, _ = reviewed
     trail = audit_trail(repo.root, "DC-2026-0001")
@@ -285,6 +298,7 @@ class Generator:
         self.paths: dict[str, str] = {}
         self.minute = 0
         self.number = 0
+        self.seen: dict[str, int] = defaultdict(int)  # what the repository came to hold
 
     def stamp(self) -> str:
         self.minute += 7
@@ -308,6 +322,7 @@ class Generator:
                                                       f"第{self.rng.randint(1, 999)}项工作完成。"))
 
     def move(self, case_id: str, rewrite: bool) -> None:
+        self.seen["rewritten move" if rewrite else "move"] += 1
         old = self.paths[case_id]
         new = self.paths[case_id] = old.replace("/2025/", "/2026/") if "/2025/" in old else old.replace("/2026/", "/2025/")
         self.repo.move(old, new)
@@ -345,12 +360,15 @@ class Generator:
                 self.edit(pick)
             touched.append(pick)
             self.commit("分支上的改动")
-        if self.rng.random() < 0.15:  # edited and put back: the main line never sees it
-            before = self.repo.read(self.paths[touched[0]])
-            self.edit(touched[0])
+        untouched = [i for i in sorted(self.paths) if i not in touched]
+        if untouched and self.rng.random() < 0.25:  # edited and put back: the main line never sees it
+            other = self.rng.choice(untouched)
+            before = self.repo.read(self.paths[other])
+            self.edit(other)
             self.commit("改错了")
-            self.repo.write(self.paths[touched[0]], before)
+            self.repo.write(self.paths[other], before)
             self.commit("改回去")
+            self.seen["edited and put back"] += 1
         self.repo.git("checkout", "-q", "main")
         if self.rng.random() < 0.3:  # main moves on; the branch is brought up to date
             others = [i for i in sorted(self.paths) if i not in touched and self.paths[i] == self.repo_path(i)]
@@ -360,6 +378,7 @@ class Generator:
                 self.repo.git("checkout", "-q", branch)
                 self.repo.git("merge", "-q", "--no-ff", "main", "-m", "更新分支", date=self.stamp())
                 self.repo.git("checkout", "-q", "main")
+                self.seen["branch brought up to date"] += 1
         evil = self.rng.random() < 0.25
         message = pr_message(self.minute)
         self.repo.git("merge", "-q", "--no-ff", *(["--no-commit"] if evil else []), branch, "-m", message,
@@ -367,6 +386,7 @@ class Generator:
         if evil:
             self.edit(self.rng.choice(sorted(self.paths)))
             self.repo.commit(message, date=self.stamp(), author="王晓峰")
+            self.seen["evil merge"] += 1
 
     def repo_path(self, case_id: str) -> str | None:
         return self.paths[case_id] if (self.repo.root / self.paths[case_id]).exists() else None
@@ -377,6 +397,8 @@ def test_every_case_read_alone_equals_the_site_read(tmp_path: Path, monkeypatch:
     for _ in range(70):
         generator.step()
     root = generator.repo.root
+    assert all(generator.seen[kind] >= 2 for kind in ("edited and put back", "branch brought up to date",
+                                                       "evil merge", "rewritten move", "move")), generator.seen
     head, every = trails(root)
     assert sorted(every) == sorted(generator.paths)
     changes = [e.change for t in every.values() for e in t.entries]
