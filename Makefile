@@ -20,6 +20,7 @@ site: $(STAMP)
 	$(BIN)/ducha build
 
 lint: $(STAMP)
+	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/mypy
 
 # Test tools from Debian: chromium for the site (no browser download), CJK fonts for readable
@@ -29,8 +30,10 @@ tools:
 		fc-list :lang=zh | grep -q . || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq \
 		chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils >/dev/null; }
 
+# Every test, then the installed wheel against a records-only repository (.ci/wheel-smoke).
 test: lint tools
 	$(BIN)/pytest -q
+	.ci/wheel-smoke
 
 bench: $(STAMP)
 	cd benchmarks && for b in bench_*.py; do ../$(BIN)/python $$b; done

@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from synthetic import REPO, case_text
+from synthetic import OFFICE, case_text
 from timing import best_of, table
 
 BIN = Path(sys.executable).parent
@@ -51,7 +51,7 @@ def build_repo(target: Path, cases: int, updates: int, seed: int = 11) -> tuple[
     target.mkdir(parents=True)
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=target, check=True)
     rng = random.Random(seed)
-    stamp = int(dt.datetime(2025, 1, 2, 9, tzinfo=dt.timezone.utc).timestamp())
+    stamp = int(dt.datetime(2025, 1, 2, 9, tzinfo=dt.UTC).timestamp())
     paths: list[str] = []
     contents: dict[str, str] = {}
     misfiled: dict[str, str] = {}  # wrong path → right path
@@ -95,7 +95,7 @@ def build_repo(target: Path, cases: int, updates: int, seed: int = 11) -> tuple[
             entry.insert(0, "progress:\n")
         contents[path] = "".join(lines[:at] + entry + lines[at:])
 
-    shutil.copy(REPO / "office.yaml", target / "office.yaml")
+    shutil.copy(OFFICE, target / "office.yaml")
     office = (target / "office.yaml").read_text(encoding="utf-8")
     head = commit("main", "初始化", [modify("office.yaml", office)], [])
     for i in range(cases):
@@ -109,7 +109,7 @@ def build_repo(target: Path, cases: int, updates: int, seed: int = 11) -> tuple[
         paths.append(path)
         contents[path] = text
         head = commit("main", f"立项 {case_id}", [modify(path, text)], [head])
-    move_at = {n: wrong for n, wrong in zip(sorted(rng.sample(range(updates), len(misfiled))), misfiled)}
+    move_at = dict(zip(sorted(rng.sample(range(updates), len(misfiled))), misfiled, strict=True))
     for n in range(updates):
         if n in move_at:  # moved to the right folder, mostly with a batch of entries added
             old = move_at[n]

@@ -46,8 +46,8 @@ def main() -> None:
         "wb = Workbook(); ws = wb.active\n[ws.append(r) for r in rows]\nwb.save(sys.argv[2]); print('plain write done')\n")
     timed("peer: read it + write the same rows, no styling", [sys.executable, "-c", plain_write, str(sheet),
                                                                str(repo / "plain.xlsx")], repo)
-    timed("peer: openpyxl load_workbook alone", [sys.executable, "-c", "import sys\nfrom openpyxl import load_workbook\n"
-                                                 "load_workbook(sys.argv[1]); print('loaded')", str(sheet)], repo)
+    timed("peer: openpyxl load_workbook alone", [sys.executable, "-c", ("import sys\nfrom openpyxl import load_workbook\n"
+                                                 "load_workbook(sys.argv[1]); print('loaded')"), str(sheet)], repo)
     timed("ledger import (as exported: nothing to add)", [ducha, "ledger", "import", str(sheet), "--today", TODAY], repo)
     from openpyxl import load_workbook
 

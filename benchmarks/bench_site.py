@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from synthetic import REPO, build
+from synthetic import build
 
 BIN = Path(sys.executable).parent
 PLAIN_CONFIG = """site_name: plain
@@ -46,14 +46,7 @@ def measured(command: list[str], cwd: Path) -> tuple[float, float]:
 
 
 def ducha_site(work: Path, count: int) -> Path:
-    repo = build(work, count)
-    for name in ("mkdocs.yml",):
-        shutil.copy(REPO / name, repo / name)
-    (repo / "site").mkdir()
-    shutil.copy(REPO / "site" / "guide.md", repo / "site" / "guide.md")
-    shutil.copytree(REPO / "site" / "assets", repo / "site" / "assets")
-    (repo / "generator").mkdir()
-    shutil.copy(REPO / "generator" / "mkdocs_hook.py", repo / "generator" / "mkdocs_hook.py")
+    repo = build(work, count)  # records only: the site's settings and static pages come with ducha
     git = ["git", "-c", "user.name=基准", "-c", "user.email=bench@example.cn"]
     subprocess.run(git + ["init", "-q", "-b", "main"], cwd=repo, check=True)
     subprocess.run(git + ["add", "-A"], cwd=repo, check=True)

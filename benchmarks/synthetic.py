@@ -9,6 +9,9 @@ import shutil
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+#: The benchmarks' office: the tests' frozen demo office (its units are the ones generated below),
+#: never the live office.yaml, which an office replaces with its own.
+OFFICE = REPO / "tests" / "fixtures" / "demo" / "office.yaml"
 UNITS = ["市发改委", "市财政局", "市教育局", "市卫健委", "市住建局", "市交通运输局", "市生态环境局",
          "市自然资源局", "市人社局", "市民政局", "市城管局", "市数据局"]
 CATEGORIES = ["重大决策部署", "重要会议", "重要文件", "领导批示", "上级交办", "年度重点工作",
@@ -67,7 +70,7 @@ def build(target: Path, count: int, seed: int = 7) -> Path:
     if target.exists():
         shutil.rmtree(target)
     (target / "cases").mkdir(parents=True)
-    shutil.copy(REPO / "office.yaml", target / "office.yaml")
+    shutil.copy(OFFICE, target / "office.yaml")
     shutil.copytree(REPO / "schema", target / "schema")
     rng = random.Random(seed)
     per_year: dict[int, int] = {}

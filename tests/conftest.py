@@ -15,11 +15,24 @@ from ducha.cli import cli
 
 TESTS = Path(__file__).resolve().parent
 EXAMPLES = TESTS / "examples"
+#: The tests' own office: a frozen copy of the demo records. The live cases/, notices/,
+#: bulletins/ and office.yaml at the repository root are data, never a fixture: an office
+#: replaces them with its own, and no test may depend on them.
+DEMO = TESTS / "fixtures" / "demo"
+#: The repository itself, for what ships with the code (schemas, CI files), never for records.
 REPO = TESTS.parent
 #: Regenerate golden files with UPDATE_GOLDEN=1, then review them as a diff before committing.
-UPDATE_GOLDEN = bool(os.environ.get("UPDATE_GOLDEN"))
+#: Never in CI: there a golden that would change is a failure, whatever the environment says.
+UPDATE_GOLDEN = bool(os.environ.get("UPDATE_GOLDEN")) and not os.environ.get("CI")
 
 Invoke = Callable[..., Result]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that opens the browser carries the ``browser`` marker, so it can be deselected."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture
@@ -31,6 +44,15 @@ def invoke() -> Invoke:
         return runner.invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
 
     return run
+
+
+def demo_repo(into: Path) -> Path:
+    """A copy of the tests' demo office (records and office.yaml) in ``into``."""
+    into.mkdir(parents=True, exist_ok=True)
+    shutil.copy(DEMO / "office.yaml", into / "office.yaml")
+    for folder in ("cases", "notices", "bulletins"):
+        shutil.copytree(DEMO / folder, into / folder)
+    return into
 
 
 def example_repo(example: Path, into: Path) -> Path:
@@ -55,7 +77,11 @@ def check_golden(path: Path, actual: str) -> None:
     """
     actual = _COMMIT.sub(r"\1<提交>", actual)
     actual = re.sub(r"<td>[0-9a-f]{8}</td>", "<td><提交></td>", actual)
+    expected = path.read_text(encoding="utf-8") if path.exists() else None
+    if actual == expected:
+        return
     if UPDATE_GOLDEN:
         path.write_text(actual, encoding="utf-8")
-    assert path.exists(), f"missing golden file {path}; run with UPDATE_GOLDEN=1 and review it"
-    assert actual == path.read_text(encoding="utf-8")
+        pytest.fail(f"golden file {path.name} rewritten: review `git diff {path}`, then run the tests again")
+    assert expected is not None, f"missing golden file {path}; run with UPDATE_GOLDEN=1 and review it"
+    assert actual == expected

@@ -47,6 +47,10 @@ class GitRepo:
         (self.root / new).parent.mkdir(parents=True, exist_ok=True)
         self.git("mv", old, new)
 
+    def move_and_replace(self, old: str, new: str, text: str, replacement: str) -> None:
+        self.move(old, new)
+        self.replace(new, text, replacement)
+
     def commit(self, message: str, date: str = "2026-03-02T09:00:00+08:00", author: str = "张三",
                email: str = "zhangsan@dcs.example.cn") -> str:
         self.git("add", "-A")

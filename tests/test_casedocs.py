@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
 from docx import Document
 
-from .conftest import REPO, TESTS, Invoke
+from .conftest import DEMO, TESTS, Invoke
 
 TODAY = "2026-11-23"
 
 
 def make(invoke: Invoke, tmp_path: Path, kind: str, case_id: str) -> object:
     target = tmp_path / f"{kind}-{case_id}.docx"
-    result = invoke(REPO, "doc", kind, case_id, "--today", TODAY, "-o", str(target))
+    result = invoke(DEMO, "doc", kind, case_id, "--today", TODAY, "-o", str(target))
     assert (result.exit_code, result.output) == (0, f"已生成 {target}\n")
     return Document(str(target))
 
@@ -53,10 +54,11 @@ def test_notice_and_report(invoke: Invoke, tmp_path: Path) -> None:
 
 
 def test_unknown_case(invoke: Invoke) -> None:
-    result = invoke(REPO, "doc", "urge", "DC-2026-0999", "--today", TODAY)
+    result = invoke(DEMO, "doc", "urge", "DC-2026-0999", "--today", TODAY)
     assert result.exit_code == 2 and "没有编号为「DC-2026-0999」的督查事项" in result.output
 
 
+@pytest.mark.libreoffice
 def test_urge_renders_in_libreoffice(invoke: Invoke, tmp_path: Path) -> None:
     make(invoke, tmp_path, "urge", "DC-2026-0010")
     source = tmp_path / "urge-DC-2026-0010.docx"
@@ -64,6 +66,9 @@ def test_urge_renders_in_libreoffice(invoke: Invoke, tmp_path: Path) -> None:
                    check=True, capture_output=True, timeout=180)
     artifacts = TESTS / "artifacts"
     artifacts.mkdir(exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(tmp_path / "urge-DC-2026-0010.pdf"),
-                    str(artifacts / "urge-red")], check=True)
-    assert (artifacts / "urge-red-1.png").stat().st_size > 10_000
+    pdf = tmp_path / "urge-DC-2026-0010.pdf"
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(artifacts / "urge-red")], check=True)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    first = re.sub(r"\s+", "", text.split("\f")[0])
+    assert first.index("督查催办单（红色）") < first.index("DC-2026-0010") < first.index("请于3个工作日内报送办理结果")
+    assert first.endswith("—1—")

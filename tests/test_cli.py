@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EXAMPLES, REPO, Invoke, example_repo
+from .conftest import DEMO, EXAMPLES, Invoke, example_repo
 
 
 @pytest.fixture
@@ -102,8 +102,8 @@ def test_console_script_runs_outside_the_test_process(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    shutil.copytree(REPO / "cases", tmp_path / "cases")
-    shutil.copy(REPO / "office.yaml", tmp_path)
+    shutil.copytree(DEMO / "cases", tmp_path / "cases")
+    shutil.copy(DEMO / "office.yaml", tmp_path)
     ducha = Path(sys.executable).parent / "ducha"
     done = subprocess.run([str(ducha), "validate", "--today", "2026-11-23"], cwd=tmp_path,
                           capture_output=True, text=True, check=False)
@@ -117,7 +117,7 @@ def test_console_script_runs_outside_the_test_process(tmp_path: Path) -> None:
     (["status", "--bogus"], "错误：没有 --bogus 这个选项。\n"),
     (["--nope"], "错误：没有 --nope 这个选项。\n"),
     (["history"], "错误：缺少必填的参数 'CASE_ID'。\n"),
-    (["status", "--today", "2026/1/1"], "错误：'--today'：日期「2026/1/1」格式不对，应写成 YYYY-MM-DD，如 2026-03-05。\n"),
+    (["status", "--today", "2026/1/1"], "错误：'--as-of' / '--today'：日期「2026/1/1」格式不对，应写成 YYYY-MM-DD，如 2026-03-05。\n"),
 ])
 def test_usage_errors_are_in_chinese(repo: Path, args: list[str], expected: str) -> None:
     from click.testing import CliRunner

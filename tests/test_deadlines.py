@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from ducha.rules.deadlines import Light, deadline, schedule
 from ducha.load import load_office
-from ducha.model.office import Office
 from ducha.model.case import Case, Stage
 from ducha.model.logs import Extension, Report, Review
+from ducha.model.office import Office
 from ducha.model.timelimit import parse_time_limit
+from ducha.rules.deadlines import Light, deadline, schedule
 
 from .conftest import EXAMPLES
 
@@ -95,7 +96,7 @@ RETURN = Review(D("2026-03-12"), "王晓峰", "退回", "补充")
     # Facts dated after `today` are not known yet.
     ("2026-03-05", {"reports": (REPORT,), "reviews": (PASS,)}, Light.YELLOW, 2, 0, Stage.IN_PROGRESS),
 ])
-def test_lights(today: str, facts: dict[str, object], light: Light, left: int | None, overdue: int,
+def test_lights(today: str, facts: dict[str, Any], light: Light, left: int | None, overdue: int,
                 stage: Stage) -> None:
     status = deadline(case(**facts), OFFICE, D(today))
     assert (status.light, status.working_days_left, status.days_overdue, status.stage) == (light, left, overdue, stage)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import icalendar
 
-from .conftest import REPO, Invoke
+from .conftest import DEMO, Invoke
 
 TODAY = "2026-11-23"
 
@@ -17,7 +17,7 @@ def feed(folder: Path, name: str) -> icalendar.Calendar:
 
 
 def test_feeds_parse_and_hold_the_due_dates(invoke: Invoke, tmp_path: Path) -> None:
-    result = invoke(REPO, "ics", "--today", TODAY, "-o", str(tmp_path))
+    result = invoke(DEMO, "ics", "--today", TODAY, "-o", str(tmp_path))
     assert result.exit_code == 0 and result.output == f"已生成 13 个日历文件：{tmp_path}\n"
     office = feed(tmp_path, "督查事项.ics")
     events = {str(e["UID"]): e for e in office.walk("VEVENT")}
@@ -35,7 +35,7 @@ def test_feeds_parse_and_hold_the_due_dates(invoke: Invoke, tmp_path: Path) -> N
 
 
 def test_lines_are_folded_and_crlf(invoke: Invoke, tmp_path: Path) -> None:
-    invoke(REPO, "ics", "--today", TODAY, "-o", str(tmp_path))
+    invoke(DEMO, "ics", "--today", TODAY, "-o", str(tmp_path))
     raw = (tmp_path / "督查事项.ics").read_bytes()
     assert raw.endswith(b"END:VCALENDAR\r\n") and b"\n" not in raw.replace(b"\r\n", b"")
     assert max(len(line) for line in raw.split(b"\r\n")) <= 75
@@ -43,6 +43,6 @@ def test_lines_are_folded_and_crlf(invoke: Invoke, tmp_path: Path) -> None:
 
 
 def test_same_inputs_same_bytes(invoke: Invoke, tmp_path: Path) -> None:
-    invoke(REPO, "ics", "--today", TODAY, "-o", str(tmp_path / "a"))
-    invoke(REPO, "ics", "--today", TODAY, "-o", str(tmp_path / "b"))
+    invoke(DEMO, "ics", "--today", TODAY, "-o", str(tmp_path / "a"))
+    invoke(DEMO, "ics", "--today", TODAY, "-o", str(tmp_path / "b"))
     assert (tmp_path / "a/督查事项.ics").read_bytes() == (tmp_path / "b/督查事项.ics").read_bytes()

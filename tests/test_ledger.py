@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
-from .conftest import REPO, Invoke
+from .conftest import DEMO, Invoke
 from .gitrepo import GitRepo
 
 TODAY = "2026-11-24"
@@ -18,8 +19,8 @@ TODAY = "2026-11-24"
 @pytest.fixture
 def repo(tmp_path: Path) -> GitRepo:
     repo = GitRepo(tmp_path / "repo")
-    shutil.copy(REPO / "office.yaml", repo.root / "office.yaml")
-    shutil.copytree(REPO / "cases", repo.root / "cases")
+    shutil.copy(DEMO / "office.yaml", repo.root / "office.yaml")
+    shutil.copytree(DEMO / "cases", repo.root / "cases")
     repo.commit("导入示例数据", date="2026-11-20T09:00:00+08:00")
     return repo
 
@@ -31,8 +32,9 @@ def exported(repo: GitRepo, invoke: Invoke, tmp_path: Path, *args: str) -> Path:
     return target
 
 
-def row_of(ws: object, case_id: str) -> int:
-    return next(c.row for c in ws["B"] if c.value == case_id)  # type: ignore[index]
+def row_of(ws: Any, case_id: str) -> int:
+    row: int = next(c.row for c in ws["B"] if c.value == case_id)
+    return row
 
 
 def column(name: str) -> int:
@@ -98,14 +100,14 @@ def test_round_trip(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
     assert preview.exit_code == 1
     lines = preview.output.splitlines()
     assert f"督查事项台账!{row_of(ws, 'DC-2026-0012')}  DC-2026-0012  新增办理进展 2026-11-23" in lines
-    assert f"督查事项台账!{row_of(ws, 'DC-2026-0013')}  DC-2026-0013  报送办理报告 青民〔2026〕120号" in lines
+    assert f"督查事项台账!{row_of(ws, 'DC-2026-0013')}  DC-2026-0013  报送办理报告 青民〔2026〕120号（2026-11-23）" in lines
     assert f"督查事项台账!{new}  DC-2026-0037  新立项：冬季供暖质量专项督查" in lines
     assert f"督查事项台账!{new + 1}  DC-2026-0038  新立项：冬季供暖投诉办理" in lines
     errors = [line for line in lines if "第" in line and "行「" in line]
     assert errors == [
         f"督查事项台账:{bad[0]}:5: [主办单位] 第{bad[0]}行「主办单位」（E{bad[0]}）：台账中为「市人社局」，记录中为「市数据局」：台账不能修改已记录的事实。 修改：恢复为「市数据局」。确需更正或延期的，向督查室申请，由督查室在记录中办理。",
         f"督查事项台账:{bad[1]}:13: [进展日期] 第{bad[1]}行「进展日期」（M{bad[1]}）：「2026-02-30」不是有效的日期。 修改：写成 2026-03-05、2026.3.5 或 2026年3月5日。",
-        f"督查事项台账:{bad[3]}:15: [报告日期] 第{bad[3]}行「报告日期」（O{bad[3]}）：办理报告须写明报告日期、发文字号、签发人和办理结果。 修改：补全报告日期、签发人、办理结果（办理报告须有发文字号、签发人）。",
+        f"督查事项台账:{bad[3]}:15: [报告日期] 第{bad[3]}行「报告日期」（O{bad[3]}）：办理报告须写明报告日期、发文字号、签发人和办理结果。 修改：补全报告日期、签发人、办理结果，或把本行的办理报告各列都留空。",
         f"督查事项台账:{bad[2]}:5: [主办单位] 第{bad[2]}行「主办单位」（E{bad[2]}）：单位「市文旅局」未登记。 修改：使用 office.yaml 中登记的单位简称。",
     ]
     assert lines[-1] == "有问题的行须改正后重新导入；本次没有写入任何记录。"

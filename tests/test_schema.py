@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
 
 from .conftest import REPO
 
-SCHEMAS = sorted((REPO / "schema").glob("*.schema.json"))
+PACKAGED = REPO / "generator" / "ducha" / "schemas"
+SCHEMAS = sorted(PACKAGED.glob("*.schema.json"))
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
-def keys(schema: dict[str, object], path: str = "") -> list[tuple[str, dict[str, object]]]:
+def keys(schema: dict[str, Any], path: str = "") -> list[tuple[str, dict[str, Any]]]:
     found = []
-    for name, sub in (schema.get("properties") or {}).items():  # type: ignore[union-attr]
+    for name, sub in (schema.get("properties") or {}).items():
         found.append((f"{path}{name}", sub))
         found += keys(sub, f"{path}{name}.")
         items = sub.get("items")
@@ -26,19 +29,27 @@ def keys(schema: dict[str, object], path: str = "") -> list[tuple[str, dict[str,
 
 
 @pytest.mark.parametrize("path", SCHEMAS, ids=lambda p: p.name)
-def test_schema_is_draft7_with_chinese_titles(path: object) -> None:
-    schema = json.loads(path.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+def test_schema_is_draft7_with_chinese_titles(path: Path) -> None:
+    schema = json.loads(path.read_text(encoding="utf-8"))
     assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
     jsonschema.Draft7Validator.check_schema(schema)
-    assert "unevaluatedProperties" not in path.read_text(encoding="utf-8")  # type: ignore[attr-defined]
+    assert "unevaluatedProperties" not in path.read_text(encoding="utf-8")
     missing = [name for name, sub in keys(schema)
                if not (CHINESE.search(str(sub.get("title", ""))) and CHINESE.search(str(sub.get("description", ""))))]
     assert missing == []
 
 
 def test_case_schema_keeps_the_contract_keys() -> None:
-    schema = json.loads((REPO / "schema/case.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((PACKAGED / "case.schema.json").read_text(encoding="utf-8"))
     assert set(schema["properties"]) >= {
         "id", "title", "category", "source", "requirements", "parent", "registered", "assigned", "lead_unit",
         "co_units", "owner", "time_limit", "progress", "urges", "extensions", "reports", "reviews", "followups",
         "cancelled", "archive", "visibility"}
+
+
+def test_the_repository_schema_folder_is_the_packaged_schemas() -> None:
+    """Editors read schema/; ducha enforces its packaged copy: the two must be the same files."""
+    assert SCHEMAS, "no packaged schemas"
+    for path in SCHEMAS:
+        assert (REPO / "schema" / path.name).read_bytes() == path.read_bytes(), path.name
+    assert sorted(p.name for p in (REPO / "schema").glob("*.json")) == [p.name for p in SCHEMAS]

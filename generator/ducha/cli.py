@@ -18,13 +18,12 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from ducha.outputs import text as reporters
-from ducha.rules.deadlines import Light, status_board
 from ducha.errors import DataError, DuchaError
 from ducha.intake.new_case import new_case
-from ducha.load import OFFICE_FILE
+from ducha.load import OFFICE_FILE, load_cases, validate_paths, validate_repository
 from ducha.model.case import CASES_DIR, CATEGORIES
-from ducha.load import load_cases, validate_paths, validate_repository
+from ducha.outputs import text as reporters
+from ducha.rules.deadlines import Light, status_board
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,8 +56,10 @@ DATE = DateType()
 
 
 def today_option(func: F) -> F:
-    return click.option("--today", type=DATE, default=None,
-                        help="按哪一天计算（默认：北京时间今天）。")(func)
+    """``--as-of`` (alias ``--today``): the state as of that day, the same in every command."""
+    return click.option("--as-of", "--today", "today", type=DATE, default=None,
+                        help="按哪一天的状态计算：晚于这一天的记录内容不计入（默认：北京时间今天）。"
+                             "记录中「不得晚于今天」的检查始终按实际日期。--today 与之相同。")(func)
 
 
 def _root(ctx: click.Context) -> Path:
@@ -179,7 +180,7 @@ def status(ctx: click.Context, today: dt.date | None, unit: str | None, category
     """各督查事项的办理阶段、到期日和红黄绿灯，最紧急的在前。"""
     root = _root(ctx)
     day = today or shanghai_today()
-    office, cases = load_cases(root, day)
+    office, cases = load_cases(root, as_of=day)  # "not in the future" is validate's and guard's check, on the real date
     if unit is not None and unit not in office.unit_names:
         raise click.UsageError(f"单位「{unit}」未在 office.yaml 中登记；已登记：{'、'.join(sorted(office.unit_names))}。")
     board = status_board(office, cases, day, unit, category, Light(light) if light else None)
@@ -189,6 +190,43 @@ def status(ctx: click.Context, today: dt.date | None, unit: str | None, category
         click.echo(reporters.status_csv(board), nl=False)
     else:
         click.echo(reporters.status_table(board, color=sys.stdout.isatty()), nl=False)
+
+
+@cli.command()
+@click.option("--name", default=None, help="督查室名称，如 某某市人民政府督查室。")
+@click.option("--prefix", default=None, help="督查事项编号前缀（大写字母），默认 DC。")
+@click.option("--fonds", default=None, help="档案全宗号（向本级档案馆确认）。")
+@click.option("--unit", "units", multiple=True, help="承办单位，写成 简称=全称；可重复填写多个。")
+@click.pass_context
+def init(ctx: click.Context, name: str | None, prefix: str | None, fonds: str | None, units: tuple[str, ...]) -> None:
+    """启用本系统：写入本单位的 office.yaml，删除示例数据（只删未改动过的示例记录）。"""
+    from ducha.intake.init import init_office, parse_unit
+
+    root: Path = ctx.obj.get("root") or Path.cwd()
+    name = name or click.prompt("督查室名称（如 某某市人民政府督查室）")
+    prefix = prefix or click.prompt("编号前缀", default="DC")
+    fonds = fonds or click.prompt("档案全宗号（如 0371）")
+    if not units:
+        click.echo("逐个输入承办单位，写成 简称=全称（如 市财政局=某某市财政局），直接回车结束：")
+        typed = []
+        while entry := click.prompt("单位", default="", show_default=False).strip():
+            typed.append(entry)
+        units = tuple(typed)
+    result = init_office(root, name, prefix, fonds, [parse_unit(u) for u in units])
+    click.echo(f"已启用「{result.office}」：写入 office.yaml 和 schema/，删除示例数据 {len(result.removed)} 个文件。")
+    for path in result.kept:
+        click.echo(f"保留 {path}：它与示例数据清单中的内容不同（有人改过），请确认后自行处理。")
+    click.echo("下一步：检查 office.yaml，然后提交（git add -A && git commit -m \"启用督查事项管理\"）。")
+
+
+@cli.command("mark-demo", hidden=True)
+@click.pass_context
+def mark_demo(ctx: click.Context) -> None:
+    """（示例仓库维护者用）把当前全部记录登记为示例数据，写入 DEMO.sha256。"""
+    from ducha.intake.init import write_demo_list
+
+    target = write_demo_list(_root(ctx))
+    click.echo(f"已写入 {target.name}。")
 
 
 @cli.command()
@@ -236,7 +274,7 @@ def history(ctx: click.Context, case_id: str, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式。")
 @click.pass_context
 def guard(ctx: click.Context, base: str, today: dt.date | None, fmt: str) -> None:
-    """合并请求检查：记录只能追加，不能删除、改写；已归档的记录不能改动；并做全部校验。"""
+    """合并请求检查：与基准分支的分叉点相比，记录只能追加，不能删除、改名、改写；记录与系统分开提交；已有事项的期限不变；并做全部校验。"""
     from ducha.repo.guard import guard as run_guard
 
     result = run_guard(_root(ctx), base, today or shanghai_today())
@@ -245,7 +283,8 @@ def guard(ctx: click.Context, base: str, today: dt.date | None, fmt: str) -> Non
     elif result.problems:
         click.echo(reporters.problems_text(result.problems, result.changed), nl=False)
     else:
-        click.echo(f"与 {result.base[:8]} 相比，{result.changed} 个督查事项文件有改动，均为追加；全部校验通过。")
+        click.echo(f"与 {result.base[:8]}（{base} 与当前分支的分叉点）相比，{result.changed} 个督查事项文件有改动，"
+                   "均为追加；全部校验通过。")
     if result.problems:
         ctx.exit(1)
 
@@ -290,7 +329,7 @@ def verify_archive_command(ctx: click.Context) -> None:
 @click.pass_context
 def export_archive_command(ctx: click.Context, year: int, output: Path | None) -> None:
     """导出年度档案包（zip）：记录原文、办理经过、完整提交历史、归档清单，脱离 git 也能保存查阅。"""
-    from ducha.repo.archive import export_archive
+    from ducha.outputs.archive_package import export_archive
 
     target = output or Path(f"督查档案-{year}.zip")
     count = export_archive(_root(ctx), year, target)
@@ -309,22 +348,20 @@ def export_archive_command(ctx: click.Context, year: int, output: Path | None) -
 def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, output: Path | None, issue: bool,
            number: int | None) -> None:
     """督查通报：总体情况、各单位排名、超期/退回/延期事项、回头看、拟表扬和拟批评名单。"""
-    from ducha.intake.notice import write_notice
+    from ducha.intake.notice import issue_notice
     from ducha.load import load_office
+    from ducha.repo.snapshot import report_for
     from ducha.rules.periods import parse_period
-    from ducha.rules.period_report import report_for
 
     root = _root(ctx)
     day = today or shanghai_today()
-    result = report_for(root, parse_period(period), day)
     if issue:
         if number is None:
             raise click.UsageError("印发通报须用 --number 指定序号，如 --number 12。")
-        office = load_office(root)
-        path = write_notice(root, number, day, result.period.code, result.data_commit, office.notice_rules.issuer,
-                            list(result.praise), list(result.criticism))
+        path = issue_notice(root, parse_period(period), day, number)
         click.echo(f"已写入通报记录 {path.relative_to(root).as_posix()}：请核对后提交（git commit），经审核合并即为印发。")
         return
+    result = report_for(root, parse_period(period), day)
     if fmt == "docx":
         from ducha.outputs.docx.period_report import write_docx
 
@@ -360,10 +397,11 @@ def ledger_export(ctx: click.Context, today: dt.date | None, year: int | None, u
     from ducha.outputs.ledger import export_ledger
 
     root = _root(ctx)
-    office, cases = load_cases(root)
+    day = today or shanghai_today()
+    office, cases = load_cases(root, as_of=day)
     if unit is not None and unit not in office.unit_names:
         raise click.UsageError(f"单位「{unit}」未在 office.yaml 中登记。")
-    result = export_ledger(office, cases, today or shanghai_today(), output, year, unit, by_unit)
+    result = export_ledger(office, cases, day, output, year, unit, by_unit)
     click.echo(f"已导出 {result.rows} 项（{len(result.sheets)} 个工作表）：{output}")
 
 
@@ -401,18 +439,9 @@ def ledger_import(ctx: click.Context, workbook: Path, today: dt.date | None, app
 @click.pass_context
 def doc(ctx: click.Context, kind: str, case_id: str, today: dt.date | None, output: Path | None) -> None:
     """单个事项的文书：notice 督查通知单，urge 催办单（按灯色蓝/黄/红），report 办理情况报告。"""
-    from ducha.rules.deadlines import deadline
-    from ducha.outputs.docx.case_documents import write_case_doc
+    from ducha.outputs.docx.case_documents import case_document
 
-    root = _root(ctx)
-    office, cases = load_cases(root)
-    found = [c for c in cases if c.id == case_id]
-    if not found:
-        raise click.UsageError(f"没有编号为「{case_id}」的督查事项。")
-    day = today or shanghai_today()
-    names = {"notice": "督查通知单", "urge": "催办单", "report": "办理情况报告"}
-    target = output or Path(f"{case_id}-{names[kind]}.docx")
-    write_case_doc(kind, office, deadline(found[0], office, day), target, day)
+    target = case_document(_root(ctx), kind, case_id, today or shanghai_today(), output)
     click.echo(f"已生成 {target}")
 
 
@@ -424,14 +453,14 @@ def doc(ctx: click.Context, kind: str, case_id: str, today: dt.date | None, outp
 @click.pass_context
 def ics(ctx: click.Context, today: dt.date | None, unit: str | None, output: Path) -> None:
     """日历订阅文件（iCalendar）：到期日和回头看日期，每个单位一个，另有督查室总日历。"""
-    from ducha.rules.deadlines import status_board
     from ducha.outputs.ics import feeds, write_feeds
+    from ducha.rules.deadlines import status_board
 
     root = _root(ctx)
-    office, cases = load_cases(root)
+    day = today or shanghai_today()
+    office, cases = load_cases(root, as_of=day)
     if unit is not None and unit not in office.unit_names:
         raise click.UsageError(f"单位「{unit}」未在 office.yaml 中登记。")
-    day = today or shanghai_today()
     written = write_feeds(output, feeds(office, status_board(office, cases, day), day, unit))
     click.echo(f"已生成 {len(written)} 个日历文件：{output}")
 
@@ -451,17 +480,21 @@ def _prepare(ctx: click.Context, today: dt.date | None, profile: str) -> tuple[P
     return root, prepared
 
 
+def _shown(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
 @cli.command()
 @today_option
 @_profile_option
 @click.pass_context
 def pages(ctx: click.Context, today: dt.date | None, profile: str) -> None:
-    """只生成站点的 Markdown 页面（写入 site/），供其他站点引擎构建。"""
-    from ducha.outputs.site.build import DOCS_DIR, write
+    """只生成站点的 Markdown 页面（写入 build/docs-发布范围/），供其他站点引擎构建。"""
+    from ducha.outputs.site.build import total_pages, write
 
     root, prepared = _prepare(ctx, today, profile)
-    count = write(root, prepared)
-    click.echo(f"已生成 {count} 个页面：{DOCS_DIR}/")
+    docs = write(root, prepared)
+    click.echo(f"已生成 {total_pages(prepared)} 个页面：{_shown(root, docs)}/")
 
 
 @cli.command()
@@ -476,8 +509,8 @@ def build(ctx: click.Context, today: dt.date | None, profile: str) -> None:
     with click.progressbar(length=total_pages(prepared), label="生成页面", file=sys.stderr) as bar:
         write(root, prepared, bar.update)
     click.echo("构建站点（MkDocs）……", err=True)
-    target = run_mkdocs(root, profile)
-    click.echo(f"站点已生成：{target.relative_to(root).as_posix() if target.is_relative_to(root) else target}/index.html"
+    target = run_mkdocs(root, prepared)
+    click.echo(f"站点已生成：{_shown(root, target)}/index.html"
                f"（数据截至 {prepared.data.today}，{len(prepared.data.statuses)} 项）")
 
 
@@ -488,13 +521,10 @@ def build(ctx: click.Context, today: dt.date | None, profile: str) -> None:
 @click.pass_context
 def serve(ctx: click.Context, today: dt.date | None, profile: str, port: int) -> None:
     """本机预览站点：修改 cases/ 下的记录后自动重新生成。"""
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    from ducha.outputs.site.build import serve as serve_site
 
-    root = _root(ctx)
-    if today is not None:
-        os.environ["DUCHA_TODAY"] = today.isoformat()
-    os.environ["DUCHA_PROFILE"] = profile
-    mkdocs_serve(str(root / "mkdocs.yml"), dev_addr=f"127.0.0.1:{port}")
+    click.echo(f"预览地址：http://127.0.0.1:{port}/ （按 Ctrl+C 停止）", err=True)
+    serve_site(_root(ctx), today or shanghai_today(), profile, port, pin_day=today is not None)
 
 
 def main() -> None:

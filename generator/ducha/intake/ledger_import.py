@@ -18,15 +18,18 @@ from pathlib import Path
 from typing import Any
 
 from ducha.errors import Problem
+from ducha.intake.new_case import next_id
 from ducha.io.yamltext import append_entry, yaml_scalar
 from ducha.load import load_cases
-from ducha.model.case import CASES_DIR, CATEGORIES, Case
+from ducha.model.case import CASES_DIR, CATEGORIES, Case, log
+from ducha.model.logs import LOG_KINDS, LogKind
 from ducha.model.office import Office
 from ducha.model.timelimit import guess_date, parse_time_limit
 from ducha.outputs.ledger import FILL_IN
 from ducha.rules.deadlines import effective_time_limit
+from ducha.rules.schema import subschema
 from ducha.rules.validation import check_text
-from ducha.intake.new_case import next_id
+
 
 @dataclass(frozen=True)
 class Action:
@@ -175,7 +178,6 @@ class _Importer:
         self.fill_in(sheet, row, case)
 
     def fill_in(self, sheet: _Sheet, row: int, case: Case, text: str | None = None) -> str | None:
-        where = f"{sheet.ws.title}!{row}"
         filled = [c for c in FILL_IN if _text(sheet.get(row, c))]
         if filled and case.assigned is None:
             self.error(sheet, row, filled[0], f"{case.id} 尚未交办，不能填报办理进展或办理报告。",
@@ -183,36 +185,47 @@ class _Importer:
             return None
         text = text if text is not None else self._text_of(case)
         changed = False
-        day, summary = self.date(sheet, row, "进展日期"), _text(sheet.get(row, "进展情况"))
-        typed = bool(_text(sheet.get(row, "进展日期")))  # typed but unreadable: already reported
-        if (day or summary) and not (typed and day is None):
-            if not (day and summary):
-                self.error(sheet, row, "进展日期" if not day else "进展情况", "进展日期和进展情况要一起填写。", "补全另一项，或两项都留空。")
-            elif any(p.date == day and p.summary == summary for p in case.progress):
-                self.result.actions.append(Action(where, case.id, f"办理进展 {day} 已导入过，跳过", True))
-            else:
-                text = append_entry(text, "progress", {"date": day.isoformat(), "by": case.lead_unit or "", "summary": summary})
-                self.result.actions.append(Action(where, case.id, f"新增办理进展 {day}"))
-                changed = True
-        report = {k: _text(sheet.get(row, k)) for k in ("发文字号", "签发人", "办理结果")}
-        report_day = self.date(sheet, row, "报告日期")
-        typed = bool(_text(sheet.get(row, "报告日期")))
-        if (report_day or any(report.values())) and not (typed and report_day is None):
-            missing = [k for k, v in (("报告日期", report_day), *report.items()) if not v]
-            if missing:
-                self.error(sheet, row, missing[0], "办理报告须写明报告日期、发文字号、签发人和办理结果。",
-                           f"补全{'、'.join(missing)}（办理报告须有发文字号、签发人）。")
-            elif any(r.doc_no == report["发文字号"] for r in case.reports):
-                self.result.actions.append(Action(where, case.id, f"办理报告 {report['发文字号']} 已导入过，跳过", True))
-            else:
-                assert report_day is not None
-                text = append_entry(text, "reports", {"date": report_day.isoformat(), "doc_no": report["发文字号"],
-                                                      "signer": report["签发人"], "summary": report["办理结果"]})
-                self.result.actions.append(Action(where, case.id, f"报送办理报告 {report['发文字号']}"))
-                changed = True
+        for kind in LOG_KINDS:
+            if kind.ledger:
+                entry = self.entry(sheet, row, case, kind)
+                if entry is not None:
+                    text = append_entry(text, kind.key, entry)
+                    changed = True
         if changed:
             self.texts[case.path] = text
         return text if changed else None
+
+    def entry(self, sheet: _Sheet, row: int, case: Case, kind: LogKind) -> dict[str, str] | None:
+        """The new ``kind`` entry the row fills in, or None (nothing filled, already imported, or wrong)."""
+        where = f"{sheet.ws.title}!{row}"
+        typed = {column: bool(_text(sheet.get(row, column))) for column, _ in kind.ledger}
+        if not any(typed.values()):
+            return None
+        values: dict[str, str] = {}
+        for column, name in kind.ledger:
+            if name in kind.date_fields:
+                day = self.date(sheet, row, column)
+                if typed[column] and day is None:
+                    return None  # typed but unreadable: already reported
+                values[name] = day.isoformat() if day else ""
+            else:
+                values[name] = _text(sheet.get(row, column))
+        missing = [column for column, name in kind.ledger if not values[name]]
+        if missing:
+            columns = [column for column, _ in kind.ledger]
+            self.error(sheet, row, missing[0], f"{kind.label}须写明{'、'.join(columns[:-1])}和{columns[-1]}。",
+                       f"补全{'、'.join(missing)}，或把本行的{kind.label}各列都留空。")
+            return None
+        described = f"{kind.label} {' '.join(values[name] for name in kind.ledger_identity if name != 'summary')}".rstrip()
+        for recorded in log(case, kind):
+            if all(str(getattr(recorded, name)) == values[name] for name in kind.ledger_identity):
+                self.result.actions.append(Action(where, case.id, f"{described} 已导入过，跳过", True))
+                return None
+        self.result.actions.append(Action(where, case.id, kind.wording(values)))
+        if kind.ledger_unit:
+            values[kind.ledger_unit] = case.lead_unit or ""
+        order = subschema("case", (kind.key, 0)).get("properties", {})  # keys as the template writes them
+        return {name: values[name] for name in order if name in values}
 
     def new_case(self, sheet: _Sheet, row: int, title: str) -> None:
         category = _text(sheet.get(row, "来源"))

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ducha.errors import DataError, UsageError
 from ducha.io.yamltext import yaml_scalar
-from ducha.load import load_office
+from ducha.load import load_office, validate_paths
 from ducha.model.case import CASES_DIR
-from ducha.load import validate_paths
+
 
 def next_id(root: Path, prefix: str, year: int) -> str:
     """One past the highest number used in ``cases/<year>/``."""

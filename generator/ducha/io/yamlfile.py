@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, ClassVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -34,8 +34,8 @@ _BOM = b"\xef\xbb\xbf"
 _FULLWIDTH_COLON_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*：", re.M)
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.M)
 
-Data = Union[str, list["Data"], dict[str, "Data"]]
-PathKey = tuple[Union[str, int], ...]
+Data = str | list["Data"] | dict[str, "Data"]
+PathKey = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def format_path(path: PathKey) -> str:
 
 
 #: A path under construction: (parent, key) pairs, flattened only when a problem needs it.
-_Where = Union[tuple[()], tuple["_Where", Union[str, int]]]
+_Where = tuple[()] | tuple["_Where", str | int]
 
 
 def _flatten(where: _Where) -> PathKey:
@@ -164,7 +164,7 @@ class _Builder:
 class _Loader(_CLoader):
     """Composes with the C parser; every untagged node gets the plain default tag."""
 
-    _TAGS = {ScalarNode: "tag:yaml.org,2002:str", SequenceNode: "tag:yaml.org,2002:seq",
+    _TAGS: ClassVar[dict[type[Node], str]] = {ScalarNode: "tag:yaml.org,2002:str", SequenceNode: "tag:yaml.org,2002:seq",
              MappingNode: "tag:yaml.org,2002:map"}
 
     def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:

@@ -9,8 +9,8 @@ all walk ``LOG_KINDS``: a new dated log is its schema, its dataclass and one ent
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
 import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -54,7 +54,7 @@ class Extension:
     @property
     def term(self) -> str:
         """What is asked for: a new date, or a further time limit."""
-        return self.until.isoformat() if self.until else f"延长{self.time_limit}"
+        return extension_term(self.until, self.time_limit)
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,26 @@ class Followup:
     finding: str
 
 
+#: A corrected value as written: text, or a list of unit names (``co_units``).
+Value = str | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Correction:
+    """更正: a recorded fact put right with its reason and approver.
+
+    The record keeps what was first written; the model reads the corrected value, so every
+    output shows it, and the history shows both.
+    """
+
+    date: dt.date
+    field: str
+    new: Value
+    reason: str
+    approved_by: str
+    old: Value = ""
+
+
 @dataclass(frozen=True)
 class Step:
     """One dated step of a case's 办理经过, for timelines."""
@@ -97,6 +117,11 @@ class Step:
     date: dt.date
     kind: str
     text: str
+
+
+def extension_term(until: object, time_limit: object) -> str:
+    """An extension's term in words: the new date, or 延长 a further time limit."""
+    return str(until) if until else f"延长{time_limit or ''}"
 
 
 def _joined(first: str, rest: str, sep: str = "：") -> str:
@@ -111,8 +136,37 @@ def _extension_steps(e: Any) -> list[Step]:
 
 
 def _extension_wording(entry: Mapping[str, Any]) -> str:
-    term = entry.get("until") or f"延长{entry.get('time_limit', '')}"
+    term = extension_term(entry.get("until"), entry.get("time_limit"))
     return f"申请延期 {entry.get('requested', '')}（{term}）"
+
+
+def show_value(value: object) -> str:
+    """A recorded value as the office reads it: lists joined with 、, nothing as （未填写）."""
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value) or "（无）"
+    return str(value) if value not in (None, "") else "（未填写）"
+
+
+#: Fields a correction may put right, with their Chinese names (nested ones as ``source.doc_no``).
+CORRECTABLE: Mapping[str, str] = {
+    "title": "事项名称", "category": "来源类型", "source.doc_no": "依据·文号", "source.meeting": "依据·会议",
+    "source.leader": "依据·批示领导", "source.instruction": "依据·批示摘录", "requirements": "任务要求",
+    "parent": "上级事项", "registered": "立项日期", "assigned": "交办日期", "lead_unit": "主办单位",
+    "co_units": "协办单位", "owner": "责任人", "time_limit": "办理时限", "visibility": "公开范围",
+}
+
+
+def _correction_text(field: str, old: object, new: object) -> str:
+    return f"{CORRECTABLE.get(field, field)} {show_value(old)} → {show_value(new)}"
+
+
+def _correction_steps(e: Any) -> list[Step]:
+    return [Step(e.date, "更正", f"{_correction_text(e.field, e.old, e.new)}；理由：{e.reason}（{e.approved_by}批准）")]
+
+
+def _correction_wording(entry: Mapping[str, Any]) -> str:
+    return (f"更正：{_correction_text(str(entry.get('field', '')), entry.get('old'), entry.get('new'))}"
+            f"（{entry.get('approved_by', '')}批准）")
 
 
 def _review_wording(entry: Mapping[str, Any]) -> str:
@@ -137,6 +191,12 @@ class LogKind:
     steps: Callable[[Any], list[Step]]
     wording: Callable[[Mapping[str, Any]], str]
     after_assignment: bool = True
+    #: 台账 columns a unit fills in for a new entry: (column heading, field), in sheet order.
+    ledger: tuple[tuple[str, str], ...] = ()
+    #: The fields that identify an entry already recorded, so a sheet imported twice adds nothing.
+    ledger_identity: tuple[str, ...] = ()
+    #: The field that names who filled the entry in, set to the unit the sheet belongs to.
+    ledger_unit: str = ""
 
     @functools.cached_property
     def date_fields(self) -> tuple[str, ...]:
@@ -154,20 +214,26 @@ _DATE_FIELDS = frozenset({"date", "requested", "approved", "until"})
 LOG_KINDS: tuple[LogKind, ...] = (
     LogKind("progress", Progress, "date", "办理进展",
             lambda e: [Step(e.date, "办理进展", _joined(e.by, e.summary))],
-            lambda d: f"新增办理进展 {d.get('date', '')}"),
+            lambda d: f"新增办理进展 {d.get('date', '')}",
+            ledger=(("进展日期", "date"), ("进展情况", "summary")), ledger_identity=("date", "summary"),
+            ledger_unit="by"),
     LogKind("urges", Urge, "date", "督办",
             lambda e: [Step(e.date, "督办", _joined(e.method, e.note))],
             lambda d: f"新增督办（{d.get('method', '')}）{d.get('date', '')}"),
     LogKind("extensions", Extension, "requested", "延期", _extension_steps, _extension_wording),
     LogKind("reports", Report, "date", "办理报告",
             lambda e: [Step(e.date, "办理报告", f"{e.doc_no}（签发：{e.signer}）：{e.summary}")],
-            lambda d: f"报送办理报告 {d.get('doc_no', '')}（{d.get('date', '')}）"),
+            lambda d: f"报送办理报告 {d.get('doc_no', '')}（{d.get('date', '')}）",
+            ledger=(("报告日期", "date"), ("发文字号", "doc_no"), ("签发人", "signer"), ("办理结果", "summary")),
+            ledger_identity=("doc_no",)),
     LogKind("reviews", Review, "date", "审核",
             lambda e: [Step(e.date, f"审核{e.result}", _joined(e.reviewer, e.opinion))],
             _review_wording, after_assignment=False),
     LogKind("followups", Followup, "date", "回访复核",
             lambda e: [Step(e.date, "回访复核", _joined(e.by, e.finding))],
             lambda d: f"回访复核 {d.get('date', '')}", after_assignment=False),
+    LogKind("corrections", Correction, "date", "更正", _correction_steps, _correction_wording,
+            after_assignment=False),
 )
 LOGS: Mapping[str, LogKind] = {kind.key: kind for kind in LOG_KINDS}
 #: What approving an extension adds to its entry; nothing else may change in it.

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ducha.rules.deadlines import Light, Status
 from ducha.model.office import Office
+from ducha.outputs.present import remaining
 from ducha.outputs.site.pages import slug
+from ducha.rules.deadlines import Status
 
 OFFICE_FEED = "督查事项"
 
@@ -56,8 +57,9 @@ def calendar_events(office: Office, statuses: Sequence[Status], today: dt.date) 
         units = tuple(u for u in (case.lead_unit, *case.co_units) if u)
         if s.stage.is_open and s.due is not None:
             provisional = "（到期日暂定：该年放假安排尚未公布，按周一至周五推算）" if s.provisional else ""
-            state = f"已超期{s.days_overdue}天" if s.light is Light.RED else f"剩{s.working_days_left}个工作日"
-            found.append(CalendarEvent(f"{case.id}-due@ducha", s.due, f"【到期】{case.id} {case.title}{'（暂定）' if s.provisional else ''}",
+            state = remaining(s)
+            summary = f"【到期】{case.id} {case.title}{'（暂定）' if s.provisional else ''}"
+            found.append(CalendarEvent(f"{case.id}-due@ducha", s.due, summary,
                                f"主办：{case.lead_unit}；协办：{'、'.join(case.co_units) or '无'}；{s.stage.label}，{state}。"
                                f"{provisional}（数据截至 {today}）", units))
         closed = case.closed_on(today)

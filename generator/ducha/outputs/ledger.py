@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ducha.model.case import Case
+from ducha.model.logs import LOG_KINDS
 from ducha.model.office import Office
-from ducha.rules.deadlines import Light, Status, effective_time_limit, status_board
 from ducha.outputs.text import display_width
+from ducha.rules.deadlines import Light, Status, effective_time_limit, status_board
 
 STANDARD = ["序号", "编号", "事项名称", "来源", "主办单位", "协办单位", "交办日期", "办理时限", "最新进展", "阶段",
             "红黄绿灯", "备注"]
-FILL_IN = ["进展日期", "进展情况", "报告日期", "发文字号", "签发人", "办理结果"]
+#: What a unit fills in: the 台账 columns of every log kind that takes entries from the sheet.
+FILL_IN = [column for kind in LOG_KINDS for column, _ in kind.ledger]
 HEADERS = STANDARD + FILL_IN
 _FILLS = {Light.RED: ("E53935", "FFFFFF"), Light.YELLOW: ("FDD835", "000000"), Light.GREEN: ("43A047", "FFFFFF"),
           Light.DONE: ("1E88E5", "FFFFFF"), Light.LATE: ("8E24AA", "FFFFFF")}

@@ -8,18 +8,18 @@ import io
 import json
 import re
 from collections.abc import Sequence
-
-from ducha.rules.deadlines import Light, Status
-from ducha.errors import Problem
-from ducha.rules.escalation import consequence
 from typing import TYPE_CHECKING
 
-from ducha.model.case import Case, Stage, events
+from ducha.errors import Problem
+from ducha.model.case import Case, events
+from ducha.outputs.present import flags, light_label, rate_text, remaining
+from ducha.rules.deadlines import Light, Status
+from ducha.rules.metrics import tally
+from ducha.rules.period_report import ranking_rule
 
 if TYPE_CHECKING:  # keeps GitPython out of commands that never read history
     from ducha.repo.audit import AuditTrail
-    from ducha.rules.period_report import PeriodReport
-    from ducha.rules.period_report import Item
+    from ducha.rules.period_report import Item, PeriodReport
 
 _ANSI = {Light.RED: "\x1b[31m", Light.YELLOW: "\x1b[33m", Light.GREEN: "\x1b[32m",
          Light.LATE: "\x1b[35m", Light.DONE: "\x1b[36m", Light.NONE: ""}
@@ -80,53 +80,22 @@ def fit(text: str, width: int) -> str:
     return text + " " * (width - used)
 
 
-def light_label(status: Status) -> str:
-    """The light in words; a report still awaiting review is 报送, not yet 办结."""
-    if status.stage is Stage.PENDING_REVIEW and status.light in (Light.DONE, Light.LATE):
-        return "按期报送" if status.light is Light.DONE else "超期报送"
-    return status.light.label
-
-
-def _remaining(status: Status) -> str:
-    if status.light is Light.RED:
-        return f"超期{status.days_overdue}天"
-    if status.light is Light.LATE:
-        return f"超期{status.days_overdue}天"
-    if status.working_days_left is not None:
-        return f"剩{status.working_days_left}个工作日"
-    return ""
-
-
-def flags(status: Status) -> str:
-    """Short Chinese notes: 已延期, 需续报, 待回头看, 暂定."""
-    out = []
-    if status.extended:
-        out.append("已延期")
-    if status.progress_overdue:
-        out.append("需续报")
-    if status.followup_due:
-        out.append("待回头看")
-    if status.provisional:
-        out.append("到期日暂定（节假日未公布）")
-    return "，".join(out)
-
-
 def status_table(board: Sequence[Status], color: bool) -> str:
     """The Chinese status table, one row per case, coloured by light."""
     header = ["灯", "编号", "事项名称", "主办单位", "阶段", "到期日", "剩余/超期", "备注"]
     widths = [8, 13, 30, 12, 6, 10, 14, 0]
     rows = [[light_label(s), s.case.id, s.case.title, s.case.lead_unit or "—", s.stage.label,
-             s.due.isoformat() if s.due else "—", _remaining(s), flags(s)] for s in board]
-    out = ["  ".join(fit(h, w) if w else h for h, w in zip(header, widths)).rstrip()]
-    for status, row in zip(board, rows):
-        line = "  ".join(fit(cell, w) if w else cell for cell, w in zip(row, widths)).rstrip()
+             s.due.isoformat() if s.due else "—", remaining(s), flags(s)] for s in board]
+    out = ["  ".join(fit(h, w) if w else h for h, w in zip(header, widths, strict=True)).rstrip()]
+    for status, row in zip(board, rows, strict=True):
+        line = "  ".join(fit(cell, w) if w else cell for cell, w in zip(row, widths, strict=True)).rstrip()
         if color and _ANSI[status.light]:
             line = f"{_ANSI[status.light]}{line}{_RESET}"
         out.append(line)
-    counts = {light: sum(1 for s in board if s.light is light) for light in Light}
+    t = tally(board)
     today = board[0].today.isoformat() if board else ""
-    out.append(f"共 {len(board)} 项（{today}）：红灯 {counts[Light.RED]}，黄灯 {counts[Light.YELLOW]}，"
-               f"绿灯 {counts[Light.GREEN]}，按期办结 {counts[Light.DONE]}，超期办结 {counts[Light.LATE]}。")
+    out.append(f"共 {t.total} 项（{today}）：红灯 {t.red}，黄灯 {t.yellow}，绿灯 {t.green}，待审核 {t.pending}，"
+               f"按期办结 {t.closed_on_time}，超期办结 {t.closed_late}，未交办 {t.registered}，已撤销 {t.cancelled}。")
     if any(s.provisional for s in board):
         out.append("注意：部分到期日涉及尚未公布放假安排的年份，按周一至周五推算，仅供参考；"
                    "请在 office.yaml 的 holiday_overrides 中补充当年安排。")
@@ -183,7 +152,7 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "｜").replace("\n", " ")
 
 
-def _items_table(items: "Sequence[Item]") -> list[str]:
+def _items_table(items: Sequence[Item]) -> list[str]:
     if not items:
         return ["无。"]
     rows = ["| 序号 | 编号 | 事项 | 主办单位 | 情况 |", "| --- | --- | --- | --- | --- |"]
@@ -191,52 +160,49 @@ def _items_table(items: "Sequence[Item]") -> list[str]:
     return rows
 
 
-def rate_text(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.1%}"
-
-
-def report_markdown(report: "PeriodReport") -> str:
+def report_markdown(report: PeriodReport) -> str:
     """The 通报 in Markdown: every number beside the list it counts."""
     t = report.totals()
     p = report.period
     out = [f"# {report.office}督查通报（{p.label}）", "",
            f"> 统计期间：{p.start} 至 {p.end}；数据截至 {report.today}；数据提交 {report.data_commit}。", "",
            "## 一、总体情况", "",
-           f"本期新立项 {t['新立项']} 项；办结 {t['办结']} 项，其中按期办结 {t['按期办结']} 项、超期办结 {t['超期办结']} 项，"
+           (f"本期新立项 {t['新立项']} 项；办结 {t['办结']} 项，其中按期办结 {t['按期办结']} 项、超期办结 {t['超期办结']} 项，"
            f"按期办结率 {rate_text(report.rate)}；截至 {report.today} 超期未办结 {t['超期未办结']} 项；"
-           f"批准延期 {t['延期']} 次；退回重办 {t['退回重办']} 次；回头看 {t['回头看']} 次。", "",
+           f"批准延期 {t['延期']} 次；退回重办 {t['退回重办']} 次；回头看 {t['回头看']} 次。"), "",
            "| 指标 | 数量 |", "| --- | --- |"] + [f"| {k} | {v} |" for k, v in t.items()] + [
-           "", "## 二、各单位办理情况", "", "主办事项按按期办结率排序；协办事项另列。", "",
+           "", "## 二、各单位办理情况", "", f"主办事项排名规则：{ranking_rule(report.ranking)}协办事项另列。", "",
            "| 排名 | 单位 | 办结 | 按期 | 超期 | 按期办结率 | 超期未办结 | 协办事项 | 本年度被通报批评 |",
            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for n, r in enumerate(report.units, 1):
         criticised = f"{r.criticised_this_year}次（{r.consequence}）" if r.criticised_this_year else "—"
-        out.append(f"| {n} | {r.unit} | {r.closed} | {r.on_time} | {r.late} | {rate_text(r.rate)} | {r.overdue_open} | "
+        unit = f"{r.unit}（本期批评）" if r.criticised_in_period else r.unit
+        out.append(f"| {n} | {unit} | {r.closed} | {r.on_time} | {r.late} | {rate_text(r.rate)} | {r.overdue_open} | "
                    f"{r.co_handled} | {criticised} |")
     sections = [("三、新立项事项", report.registered), ("四、办结事项（按期）", report.closed_on_time),
                 ("五、办结事项（超期）", report.closed_late), ("六、超期未办结事项", report.overdue),
                 ("七、退回重办", report.returned), ("八、延期事项", report.extended), ("九、回头看情况", report.followups)]
     for title, items in sections:
         out += ["", f"## {title}（{len(items)}）", ""] + _items_table(items)
-    tally = {r.unit: r.criticised_this_year for r in report.units}
     out += ["", f"## 十、拟通报表扬（{len(report.praise)}）", ""]
-    out += [f"{n}. {p.unit}：{p.reason}（{'、'.join(p.cases)}）。" for n, p in enumerate(report.praise, 1)] or ["无。"]
+    out += [f"{n}. {p.unit}：{p.reason}（{'、'.join(p.cases)}）。依据：{p.basis}。"
+            for n, p in enumerate(report.praise, 1)] or ["无。"]
     out += ["", f"## 十一、拟通报批评（{len(report.criticism)}）", ""]
     for n, c in enumerate(report.criticism, 1):
-        after = tally.get(c.unit, 0) + 1
-        out.append(f"{n}. {c.unit}：{c.reason}。如本通报印发，为本年度第{after}次通报批评，按规定{consequence(after)}。")
+        after, outcome = report.next_criticism(c.unit)
+        out.append(f"{n}. {c.unit}：{c.reason}。依据：{c.basis}。如本通报印发，为本年度第{after}次通报批评，按规定{outcome}。")
     if not report.criticism:
         out.append("无。")
     if report.bulletins is not None:
         b = report.bulletins
         out += ["", "## 十二、督查专报", "",
-                f"{b.year}年已报送《督查专报》{b.issued}期，其中反映问题{b.on_problems}期；"
+                (f"{b.year}年已报送《督查专报》{b.issued}期，其中反映问题{b.on_problems}期；"
                 f"年度任务不少于{b.quota}期，其中反映问题不少于{b.problems_needed}期"
-                f"（尚差{max(b.quota - b.issued, 0)}期，反映问题尚差{max(b.problems_needed - b.on_problems, 0)}期）。"]
+                f"（尚差{max(b.quota - b.issued, 0)}期，反映问题尚差{max(b.problems_needed - b.on_problems, 0)}期）。")]
     return "\n".join(out) + "\n"
 
 
-def report_json(report: "PeriodReport") -> str:
+def report_json(report: PeriodReport) -> str:
     """The report for machines; dates as ISO strings, keys stable."""
     import dataclasses
 

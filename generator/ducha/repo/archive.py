@@ -8,19 +8,14 @@ numbered from 0001 within each year and 保管期限, never reused.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ducha.repo.audit import trails as read_trails
 from ducha.errors import DataError, Problem, UsageError
-from ducha.repo.git import head_sha
-from ducha.repo.manifest import MANIFEST_NAME, Sealed, append_entries, manifest_path, read_manifest_text, sha256_of
-from ducha.model.case import CASES_DIR, Case, Stage
-from ducha.outputs.text import timeline_text
 from ducha.load import load_cases, validate_paths
+from ducha.model.case import CASES_DIR, MANIFEST_NAME, Case, Stage
+from ducha.repo.git import head_sha
+from ducha.repo.manifest import Sealed, append_entries, read_manifest_text, sha256_of
 
 RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
 
@@ -36,7 +31,7 @@ class ArchiveResult:
 
 def _next_numbers(cases: tuple[Case, ...], fonds: str, year: int) -> dict[str, int]:
     """The last 件号 used per 保管期限代码 in ``year`` (from the records themselves)."""
-    used = {code: 0 for code in RETENTION_CODES.values()}
+    used = dict.fromkeys(RETENTION_CODES.values(), 0)
     prefix = f"{fonds}-{year}-"
     for case in cases:
         if case.archive is not None and case.archive.number.startswith(prefix):
@@ -57,7 +52,7 @@ def archive_year(root: Path, year: int, today: dt.date) -> ArchiveResult:
     used = _next_numbers(cases, office.fonds, year)
     entries: list[Sealed] = []
     for case in due:
-        retention = office.rule(case.category).retention if case.cancelled is None else "10年"
+        retention = office.rule(case.category, case.assigned or case.registered).retention if case.cancelled is None else "10年"
         code = RETENTION_CODES[retention]
         used[code] += 1
         number = f"{office.fonds}-{year}-{code}-{used[code]:04d}"
@@ -103,7 +98,8 @@ def verify_archive(root: Path) -> VerifyResult:
                 problems.append(Problem(name, entry.line, 1, entry.path, f"已归档的记录 {entry.path} 不见了。",
                                         "从 git 历史中恢复该文件（git checkout <提交> -- 文件）。"))
             elif sha256_of(file.read_bytes()) != entry.sha256:
-                problems.append(Problem(entry.path, 0, 0, "", f"已归档的记录被改动过（与归档清单 {name} 第 {entry.line} 行的 SHA-256 不符）。",
+                problems.append(Problem(entry.path, 0, 0, "",
+                                        f"已归档的记录被改动过（与归档清单 {name} 第 {entry.line} 行的 SHA-256 不符）。",
                                         f"从 git 历史中恢复封存时的版本（封存于提交 {entry.sealed_on[:8]} 之后）。"))
     for file in sorted((root / CASES_DIR).rglob("*.yaml")):
         path = file.relative_to(root).as_posix()
@@ -111,54 +107,3 @@ def verify_archive(root: Path) -> VerifyResult:
             problems.append(Problem(path, 0, 0, "archive", "记录有归档信息，但不在任何归档清单中。",
                                     "归档只能由 `ducha archive --year 年份` 完成：删除手工写入的 archive 块后重新归档。"))
     return VerifyResult(checked, tuple(sorted(problems, key=Problem.sort_key)))
-
-
-def _zip_bytes(files: dict[str, bytes], stamp: dt.date) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(name, date_time=(stamp.year, stamp.month, stamp.day, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, files[name])
-    return buffer.getvalue()
-
-
-_README = """{office} 督查事项档案 {year} 年度
-
-本压缩包可脱离 git 和 ducha 独立保存、查阅：
-- records/      归档时的督查事项记录原文（YAML，UTF-8）
-- timelines/    每个事项的办理经过与审计记录（文本）
-- history/      每个事项的完整提交历史（JSON：日期、作者、审核人、改动说明）
-- {manifest}  归档清单（SHA-256、封存所基于的提交、封存日期、档号）
-- SHA256SUMS    本包内每个文件的 SHA-256，可用 `sha256sum -c SHA256SUMS` 核验
-
-共 {count} 件。导出所基于的提交：{head}。
-"""
-
-
-def export_archive(root: Path, year: int, output: Path) -> int:
-    """Write one self-contained zip of ``year``'s archived records; returns how many."""
-    verify = verify_archive(root)
-    if verify.problems:
-        raise DataError(verify.problems, verify.checked)
-    office, cases = load_cases(root)
-    archived = [c for c in cases if c.year == year and c.archive is not None]
-    if not archived:
-        raise UsageError(f"{year} 年没有已归档的督查事项：先运行 `ducha archive --year {year}` 并提交。")
-    head, trails = read_trails(root, [case.id for case in archived])
-    files: dict[str, bytes] = {}
-    for case in archived:
-        trail = trails.get(case.id)
-        files[f"records/{case.id}.yaml"] = (root / case.path).read_bytes()
-        files[f"timelines/{case.id}.txt"] = timeline_text(case, trail).encode("utf-8")
-        files[f"history/{case.id}.json"] = (json.dumps(trail.as_json() if trail else {"id": case.id, "entries": []},
-                                                       ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    manifest = manifest_path(root, year)
-    files[MANIFEST_NAME] = manifest.read_bytes()
-    files["说明.txt"] = _README.format(office=office.name, year=year, count=len(archived), manifest=MANIFEST_NAME,
-                                     head=head).encode("utf-8")
-    files["SHA256SUMS"] = "".join(f"{sha256_of(data)}  {name}\n" for name, data in sorted(files.items())).encode("utf-8")
-    stamp = max(c.archive.date for c in archived if c.archive is not None)
-    output.write_bytes(_zip_bytes(files, stamp))
-    return len(archived)

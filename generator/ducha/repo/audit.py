@@ -6,6 +6,7 @@ site and the archive export for all of them, and each gets the same entries for 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -14,9 +15,18 @@ from typing import Any
 
 from ducha.errors import UsageError
 from ducha.io.yamlfile import parse_yaml
-from ducha.repo.changes import UNCHANGED, describe, merge_compare
-from ducha.repo.git import (SIGNATURE_NONE, SIGNATURE_UNTRUSTED, SIGNATURE_VERIFIED, BlobReader, CaseHistory,
-                            Histories, Version, read_histories)
+from ducha.model.redaction import Disclosure
+from ducha.repo.changes import Change, compare, describe, field_name, merge_compare
+from ducha.repo.git import (
+    SIGNATURE_NONE,
+    SIGNATURE_UNTRUSTED,
+    SIGNATURE_VERIFIED,
+    BlobReader,
+    CaseHistory,
+    Histories,
+    Version,
+    read_histories,
+)
 
 #: How a 审核 stands when office.yaml lists the review server's signing keys.
 SIGNATURE_LABELS = {SIGNATURE_VERIFIED: "签名已验证", SIGNATURE_NONE: "未签名",
@@ -35,6 +45,7 @@ class AuditEntry:
     merged_in: str | None  # short id of the merge commit that brought the change into the main line
     change: str
     path: str
+    changes: tuple[Change, ...] = ()  # what ``change`` says, one by one (for redaction)
     old_path: str | None = None  # a move: where the record was before
     signature: str | None = None  # 签名已验证 / 未签名 / 签名未通过验证, when office.yaml lists review_signers
 
@@ -78,36 +89,35 @@ class _Contents:
         return self._parsed[blob]
 
 
-def _change(version: Version, data: _Contents) -> str | None:
-    """The version in the office's words; None for a merge that only joined its parents' work."""
+def _change(version: Version, data: _Contents) -> tuple[str, list[Change]] | None:
+    """The version in the office's words, and the changes they name; None for a merge that only joined its parents."""
     old_name = version.old_path or version.path
     if version.by_merge:
         own = merge_compare(data(version.old_blob, old_name), [data(b, version.path) for b in version.other_blobs],
                             data(version.blob, version.path))
-        return "合并时直接改动：" + "；".join(c.text for c in own) if own else None
+        return ("合并时直接改动：" + describe(own), own) if own else None
     if version.status == "A" and version.old_path is None:
-        return describe(None, {})  # 立项: nothing to read
-    change = describe(data(version.old_blob, old_name), data(version.blob, version.path))
-    if version.status == "D":
-        return change
+        changes = compare(None, {})  # 立项: nothing to read
+        return describe(changes), changes
     if version.status == "C":
-        return f"另建同编号的记录文件 {version.path}（{version.old_path} 仍在）"
+        return f"另建同编号的记录文件 {version.path}（{version.old_path} 仍在）", []
+    changes = compare(data(version.old_blob, old_name), data(version.blob, version.path))
     if version.status == "A":
-        note = (f"恢复此前删除的记录文件" if version.old_path == version.path
+        note = ("恢复此前删除的记录文件" if version.old_path == version.path
                 else f"移动：{version.old_path} → {version.path}（原文件在此前的提交中删除）")
     elif version.status == "R":
         note = f"移动：{version.old_path} → {version.path}"
     else:
-        return change
-    return note if change == UNCHANGED else f"{change}（{note}）"
+        return describe(changes), changes
+    return (note if not changes else f"{describe(changes)}（{note}）"), changes
 
 
-def _entry(version: Version, change: str) -> AuditEntry:
+def _entry(version: Version, change: str, changes: tuple[Change, ...] = ()) -> AuditEntry:
     commit = version.commit
     return AuditEntry(
         date=commit.date, commit=commit.short, author=commit.author, subject=commit.subject,
         reviewers=version.reviewers, merged_in=version.merged_by.short if version.merged_by else None,
-        change=change, path=version.path, old_path=version.old_path if version.status in "RA" else None,
+        change=change, path=version.path, changes=changes, old_path=version.old_path,
         signature=SIGNATURE_LABELS.get(version.signature) if version.signature else None,
     )
 
@@ -118,10 +128,25 @@ def trail_of(history: CaseHistory, head: str, blobs: BlobReader, contents: _Cont
     data.blobs = blobs
     entries = []
     for version in history.versions:
-        change = _change(version, data)
-        if change is not None:
-            entries.append(_entry(version, change))
+        described = _change(version, data)
+        if described is not None:
+            entries.append(_entry(version, described[0], tuple(described[1])))
     return AuditTrail(history.case_id, head, tuple(entries))
+
+
+def disclosed(trail: AuditTrail, disclosure: Disclosure) -> AuditTrail:
+    """``trail`` as the audience may see it: a change to a field withheld from it names the field, not its values."""
+    entries = []
+    for entry in trail.entries:
+        hidden = [c for c in entry.changes if c.path and isinstance(c.path[0], str) and disclosure.hides_field(c.path[0])]
+        if hidden:
+            texts = [f"修改了{field_name(str(c.path[0]))}（内部信息，不公开）" if c in hidden else c.text for c in entry.changes]
+            changes = tuple(c for c in entry.changes if c not in hidden)
+            # Only the changes' own words are replaced: a move's or a merge's note around them stays.
+            change = entry.change.replace(describe(entry.changes), "；".join(dict.fromkeys(texts)), 1)
+            entry = dataclasses.replace(entry, change=change, changes=changes)
+        entries.append(entry)
+    return AuditTrail(trail.case_id, trail.head, tuple(entries))
 
 
 def _signers(root: Path) -> tuple[str, ...]:
@@ -148,7 +173,7 @@ def _trails_of(root: Path, histories: Histories, contents: _Contents) -> dict[st
 
 def audit_trail(root: Path, case_id: str, signers: Sequence[str] | None = None) -> AuditTrail:
     """The audit trail of one case (``ducha history ID``)."""
-    head, found = trails(root, [case_id], signers)
+    _, found = trails(root, [case_id], signers)
     if case_id not in found:
         raise UsageError(f"提交历史中没有督查事项「{case_id}」。修改：检查编号；新建的记录要先提交（git commit）才有历史。")
     return found[case_id]

@@ -6,29 +6,35 @@ changes; the guard refuses the ones that rewrite history instead of adding to it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from ducha.rules import schema as schemas
 from ducha.io.yamlfile import PathKey
+from ducha.model.logs import APPROVAL_KEYS, LOGS, extension_term
+from ducha.rules import schema as schemas
 
-#: Append-only logs: a new entry is added at the end; an existing one is never edited or removed.
-LOGS = ("progress", "urges", "extensions", "reports", "reviews", "followups")
-#: Facts fixed once written: 立项 and 交办 dates, and the id.
-FIXED = ("id", "registered", "assigned")
+#: The number: never changes, not even by a correction (a wrong number is cancelled and re-registered).
+IDENTITY = ("id",)
+#: Facts fixed once recorded: never edited in place. A mistake is put right by an appended,
+#: approved correction (``corrections``), which the model applies everywhere.
+FACTS = ("title", "category", "source", "requirements", "parent", "registered", "assigned", "lead_unit",
+         "co_units", "time_limit", "owner", "visibility")
+#: Written at 交办: may be filled in before or together with the first 交办, fixed from then on.
+ASSIGNMENT = ("lead_unit", "co_units", "time_limit")
+#: What the guard protects as written (everything except the free working notes).
+FIXED = IDENTITY + FACTS
 #: One-time blocks: once there, they stay as written.
 ONCE = ("cancelled", "archive")
 #: A version whose data did not change (comments, spacing, or a move).
 UNCHANGED = "格式调整（内容未变）"
-#: What approving an extension adds to its entry; nothing else may change in it.
-APPROVAL_KEYS = frozenset({"approved", "approved_by"})
 
 
 class Kind(Enum):
     """Whether a change adds to the record or rewrites it."""
 
-    ADDED = "added"  # allowed: new entries, new facts, ordinary field edits
+    ADDED = "added"  # allowed: new entries, first values of facts, the working notes
     REWRITTEN = "rewritten"  # refused by the guard
 
 
@@ -42,7 +48,8 @@ class Change:
     in_old: bool = False  # the path points into the older version (something removed)
 
 
-def _name(key: str) -> str:
+def field_name(key: str) -> str:
+    """The Chinese name of a record's top-level field, as the schema titles it."""
     return schemas.label("case", (key,)).strip("「」")
 
 
@@ -62,39 +69,27 @@ def _term(data: dict[str, Any], upto: int) -> str:
     """The time limit in force before extension ``upto``: the last approved term, or the original."""
     for extension in reversed(data.get("extensions", [])[:upto]):
         if "approved" in extension:
-            return str(extension.get("until") or f"再延长{extension.get('time_limit', '')}")
+            return extension_term(extension.get("until"), extension.get("time_limit"))
     return str(data.get("time_limit", "默认时限"))
 
 
 def _extension_text(data: dict[str, Any], index: int) -> str:
     extension = data["extensions"][index]
-    new = extension.get("until") or f"再延长{extension.get('time_limit', '')}"
+    new = extension_term(extension.get("until"), extension.get("time_limit"))
     return f"办理时限 {_term(data, index)} → {new}（延期，{extension.get('approved_by', '')}批准）"
 
 
 def _appended(data: dict[str, Any], key: str, index: int) -> str:
     entry = data[key][index]
-    if key == "progress":
-        return f"新增办理进展 {entry.get('date', '')}"
-    if key == "urges":
-        return f"新增督办（{entry.get('method', '')}）{entry.get('date', '')}"
-    if key == "extensions":
-        if "approved" in entry:
-            return _extension_text(data, index)
-        term = entry.get("until") or f"延长{entry.get('time_limit', '')}"
-        return f"申请延期 {entry.get('requested', '')}（{term}）"
-    if key == "reports":
-        return f"报送办理报告 {entry.get('doc_no', '')}（{entry.get('date', '')}）"
-    if key == "reviews":
-        opinion = f"（{_short(entry['opinion'])}）" if entry.get("result") == "退回" and entry.get("opinion") else ""
-        return f"审核：{entry.get('result', '')}{opinion}"
-    return f"回访复核 {entry.get('date', '')}"
+    if key == "extensions" and "approved" in entry:
+        return _extension_text(data, index)
+    return LOGS[key].wording(entry)
 
 
 def _log_changes(key: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     before, after = old.get(key, []), new.get(key, [])
     if not isinstance(before, list) or not isinstance(after, list):
-        return [Change(Kind.REWRITTEN, (key,), f"{_name(key)}的结构被改写")]
+        return [Change(Kind.REWRITTEN, (key,), f"{field_name(key)}的结构被改写")]
     changes: list[Change] = []
     for index in range(min(len(before), len(after))):
         was, now = before[index], after[index]
@@ -105,12 +100,32 @@ def _log_changes(key: str, old: dict[str, Any], new: dict[str, Any]) -> list[Cha
                 and {k: v for k, v in now.items() if k not in APPROVAL_KEYS} == was):
             changes.append(Change(Kind.ADDED, (key, index), _extension_text(new, index)))
         else:
-            changes.append(Change(Kind.REWRITTEN, (key, index), f"改写了{_name(key)}第{index + 1}条"))
+            changes.append(Change(Kind.REWRITTEN, (key, index), f"改写了{field_name(key)}第{index + 1}条"))
     for index in range(len(after), len(before)):
-        changes.append(Change(Kind.REWRITTEN, (key, index), f"删除了{_name(key)}第{index + 1}条", in_old=True))
+        changes.append(Change(Kind.REWRITTEN, (key, index), f"删除了{field_name(key)}第{index + 1}条", in_old=True))
     for index in range(len(before), len(after)):
         changes.append(Change(Kind.ADDED, (key, index), _appended(new, key, index)))
     return changes
+
+
+def _fact_change(key: str, was: Any, now: Any, old: dict[str, Any]) -> Change:
+    """A change to a fact: adding a first value is recording it; anything else rewrites it."""
+    name = field_name(key)
+    if isinstance(was, dict) and isinstance(now, dict):  # 依据: a new sub-field is recorded, an old one is fixed
+        for sub, value in was.items():
+            if now.get(sub) != value:
+                label = schemas.label("case", (key, sub)).strip("「」")
+                return Change(Kind.REWRITTEN, (key, sub), f"改写了{label} {_show(value)} → {_show(now.get(sub, '（删除）'))}",
+                              in_old=sub not in now)
+        added = "、".join(f"{schemas.label('case', (key, sub)).strip('「」')} {_short(_show(v))}"
+                         for sub, v in now.items() if sub not in was)
+        return Change(Kind.ADDED, (key,), f"补充{added}")
+    if was is None and not (key in ASSIGNMENT and "assigned" in old):
+        return Change(Kind.ADDED, (key,), f"{name} 设为 {_short(_show(now))}")
+    if was is None:
+        return Change(Kind.REWRITTEN, (key,), f"交办后补填了{name}（{_short(_show(now))}），改变了交办的内容")
+    text = f"{name} {_show(was)} → {_show(now)}" if now is not None else f"删除了{name}（原为 {_short(_show(was))}）"
+    return Change(Kind.REWRITTEN, (key,), f"改写了{text}", in_old=now is None)
 
 
 def compare(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Change]:
@@ -130,10 +145,9 @@ def compare(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Chan
         was, now = old.get(key), new.get(key)
         if was == now:
             continue
-        name = _name(key)
-        if key in FIXED and was is not None:
-            text = f"{name} {_show(was)} → {_show(now)}" if now is not None else f"删除了{name}"
-            changes.append(Change(Kind.REWRITTEN, (key,), f"改写了{text}", in_old=now is None))
+        name = field_name(key)
+        if key in FIXED:
+            changes.append(_fact_change(key, was, now, old))
         elif key in ONCE and was is not None:
             changes.append(Change(Kind.REWRITTEN, (key,), f"改写了{name}", in_old=now is None))
         elif key == "cancelled":
@@ -151,9 +165,9 @@ def compare(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Chan
     return changes
 
 
-def describe(old: dict[str, Any] | None, new: dict[str, Any] | None) -> str:
+def describe(changes: Sequence[Change]) -> str:
     """All changes as one line, e.g. ``新增办理进展 2026-03-05；审核：通过``."""
-    return "；".join(change.text for change in compare(old, new)) or UNCHANGED
+    return "；".join(change.text for change in changes) or UNCHANGED
 
 
 def _merge_log_changes(key: str, first: dict[str, Any], others: list[dict[str, Any]],
@@ -161,7 +175,7 @@ def _merge_log_changes(key: str, first: dict[str, Any], others: list[dict[str, A
     lists = [p.get(key, []) for p in (first, *others)]
     after = result.get(key, [])
     if not isinstance(after, list) or not all(isinstance(x, list) for x in lists):
-        return [Change(Kind.REWRITTEN, (key,), f"{_name(key)}的结构被改写")]
+        return [Change(Kind.REWRITTEN, (key,), f"{field_name(key)}的结构被改写")]
     before = lists[0]
     dropped = {j for j, entry in enumerate(before) if entry not in after}
     changes: list[Change] = []
@@ -173,7 +187,7 @@ def _merge_log_changes(key: str, first: dict[str, Any], others: list[dict[str, A
             changes += _log_changes(key, {key: [before[index]]}, {key: [entry]})
         else:
             changes.append(Change(Kind.ADDED, (key, index), _appended(result, key, index)))
-    changes += [Change(Kind.REWRITTEN, (key, j), f"删除了{_name(key)}第{j + 1}条", in_old=True) for j in sorted(dropped)]
+    changes += [Change(Kind.REWRITTEN, (key, j), f"删除了{field_name(key)}第{j + 1}条", in_old=True) for j in sorted(dropped)]
     for other in others:
         for j, entry in enumerate(other.get(key, [])):
             if entry not in after and entry not in before:

@@ -9,15 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ducha.rules.deadlines import Light, Status
 from ducha.model.case import Stage
+from ducha.rules.deadlines import Light, Status
 
 CLOSED_STAGES = (Stage.CLOSED, Stage.ARCHIVED)
 
 
 @dataclass(frozen=True)
 class Tally:
-    """How a group of items stands; the rates derive from the counts."""
+    """How a group of items stands; the rates derive from the counts.
+
+    Every item is in exactly one of: registered (not yet 交办), open (red, yellow or green),
+    pending (report awaiting 审核), closed on time, closed late, cancelled.
+    """
 
     total: int
     open: int
@@ -27,6 +31,8 @@ class Tally:
     pending: int
     closed_on_time: int
     closed_late: int
+    registered: int = 0
+    cancelled: int = 0
 
     @property
     def closed(self) -> int:
@@ -36,16 +42,17 @@ class Tally:
     def on_time_rate(self) -> float | None:
         return self.closed_on_time / self.closed if self.closed else None
 
-    def rate_text(self) -> str:
-        rate = self.on_time_rate
-        return "—" if rate is None else f"{rate:.0%}"
-
 
 def tally(statuses: Iterable[Status]) -> Tally:
-    counts = {"total": 0, "open": 0, "red": 0, "yellow": 0, "green": 0, "pending": 0, "on_time": 0, "late": 0}
+    counts = {"total": 0, "open": 0, "red": 0, "yellow": 0, "green": 0, "pending": 0, "on_time": 0, "late": 0,
+              "registered": 0, "cancelled": 0}
     for s in statuses:
         counts["total"] += 1
-        if s.stage.is_open:
+        if s.stage is Stage.REGISTERED:
+            counts["registered"] += 1
+        elif s.stage is Stage.CANCELLED or (s.stage is Stage.ARCHIVED and s.case.cancelled is not None):
+            counts["cancelled"] += 1
+        elif s.stage.is_open:
             counts["open"] += 1
             if s.light in (Light.RED, Light.YELLOW, Light.GREEN):
                 counts[s.light.value] += 1
@@ -54,7 +61,7 @@ def tally(statuses: Iterable[Status]) -> Tally:
         elif s.stage in CLOSED_STAGES and s.light in (Light.DONE, Light.LATE):
             counts["on_time" if s.light is Light.DONE else "late"] += 1
     return Tally(counts["total"], counts["open"], counts["red"], counts["yellow"], counts["green"],
-                 counts["pending"], counts["on_time"], counts["late"])
+                 counts["pending"], counts["on_time"], counts["late"], counts["registered"], counts["cancelled"])
 
 
 def by_lead_unit(statuses: Sequence[Status], units: Iterable[str]) -> dict[str, Tally]:

@@ -21,9 +21,9 @@ from typing import Any
 import fastjsonschema
 
 from ducha.errors import Problem
-from ducha.schemas import load_schema, schema_text
-from ducha.model.timelimit import guess_date
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path
+from ducha.model.timelimit import guess_date
+from ducha.schemas import load_schema, schema_text
 
 _TYPE_NAMES = {"string": "文字", "array": "列表（每项以 - 开头）", "object": "字段组（下一级缩进的 字段: 值）",
                "integer": "整数"}

@@ -96,11 +96,11 @@ def table(doc: object, header: list[str], rows: list[list[str]], widths_mm: list
     table.autofit = False
     scale = 156 / sum(widths_mm)  # exactly the 版心 width, whatever the columns
     widths = [Mm(w * scale) for w in widths_mm]
-    for column, width in zip(table.columns, widths):
+    for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # the grid: what LibreOffice and WPS lay out by
     for row_cells in ([header] + rows):
         cells = table.rows[0].cells if row_cells is header else table.add_row().cells  # type: ignore[no-untyped-call]
-        for cell, text, width in zip(cells, row_cells, widths):
+        for cell, text, width in zip(cells, row_cells, widths, strict=True):
             cell.width = width
             paragraph = cell.paragraphs[0]
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if row_cells is header else WD_ALIGN_PARAGRAPH.LEFT

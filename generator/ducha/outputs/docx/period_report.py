@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ducha.rules.escalation import consequence
-from ducha.rules.period_report import PeriodReport
-from ducha.rules.period_report import Item
-from ducha.outputs.text import rate_text
+from ducha.outputs.present import rate_text
+from ducha.rules.period_report import Item, PeriodReport
+
 from .gongwen import HEI, KAI, masthead, new_document, para, signature, table, title
 
 
@@ -52,10 +51,9 @@ def write_docx(report: PeriodReport, output: Path, issuer: str, number: int | No
     if not report.praise:
         para(doc, "无。")
     para(doc, "（二）通报批评", KAI)
-    tally = {r.unit: r.criticised_this_year for r in report.units}
     for n, c in enumerate(report.criticism, 1):
-        after = tally.get(c.unit, 0) + 1
-        para(doc, f"{n}. {c.unit}：{c.reason}。此为本年度第{after}次通报批评，按规定{consequence(after)}。")
+        after, outcome = report.next_criticism(c.unit)
+        para(doc, f"{n}. {c.unit}：{c.reason}。此为本年度第{after}次通报批评，按规定{outcome}。")
     if not report.criticism:
         para(doc, "无。")
     if report.bulletins is not None:

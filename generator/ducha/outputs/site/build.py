@@ -1,6 +1,10 @@
 """``ducha build``: the site's pages for ``today``, then a full MkDocs build.
 
-Full builds only: ``--dirty`` would drop Material's search index.
+Each profile gets its own docs folder under ``build/`` (``build/docs-internal``…),
+assembled from the packaged static pages, the office's own ``site/`` folder if it has
+one, and the generated pages; nothing is written into the records' folders. The MkDocs
+configuration is the packaged one, with the office's ``mkdocs.yml`` (if any) laid over
+it. Full builds only: ``--dirty`` would drop Material's search index.
 """
 
 from __future__ import annotations
@@ -9,23 +13,38 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from ducha.repo.audit import AuditTrail, trails as read_trails
+import yaml
+
 from ducha.errors import UsageError
-from ducha.repo.git import HistoryError, ShallowCloneError, check_repository
+from ducha.io.yamlfile import read_yaml
+from ducha.load import load_records
+from ducha.model.redaction import PROFILES, Disclosure
 from ducha.outputs.ics import feeds
-from ducha.load import load_all
-from ducha.rules.periods import parse_period
+from ducha.outputs.site.pages import SiteData, page_count, write_pages
+from ducha.repo.audit import AuditTrail, disclosed
+from ducha.repo.audit import trails as read_trails
+from ducha.repo.git import HistoryError, ShallowCloneError, check_repository
+from ducha.rules.deadlines import status_board
+from ducha.rules.escalation import criticism_tally
 from ducha.rules.period_report import build_report
-from ducha.outputs.site.pages import PROFILES, SiteData, page_count, site_data, write_pages
-from ducha.load import load_cases
+from ducha.rules.periods import parse_period
 
-DOCS_DIR = "site"
-CONFIG = "mkdocs.yml"
+#: The office's own additions to the site: extra pages, or its own guide.md / assets/ducha.css.
+OVERLAY_DIR = "site"
+#: The office's own MkDocs settings, laid over the packaged ones (site_name, palette, nav…).
+OFFICE_CONFIG = "mkdocs.yml"
+#: Folders and files the site reads from the records: a change to any of them rebuilds the preview.
+WATCHED = ("cases", "notices", "bulletins", "office.yaml", OVERLAY_DIR)
 #: Set while `ducha build` runs MkDocs, so the MkDocs hook does not generate the pages again.
 READY_ENV = "DUCHA_PAGES_READY"
+#: How `ducha serve` tells the hook what to build: the repository, the day and the profile.
+ROOT_ENV, TODAY_ENV, PROFILE_ENV = "DUCHA_ROOT", "DUCHA_TODAY", "DUCHA_PROFILE"
+_STATIC = resources.files("ducha.outputs.site").joinpath("static")
 
 
 @dataclass(frozen=True)
@@ -48,42 +67,127 @@ def _trails(root: Path) -> tuple[dict[str, AuditTrail], str, tuple[str, ...]]:
 
 
 def prepare(root: Path, today: dt.date, profile: str) -> Prepared:
-    """Validate the records, compute every status for ``today``, and read the audit trails."""
+    """Validate the records, compute every status for ``today``, read the audit trails, and
+    keep only what ``profile`` may see: every page and feed is made from what this returns."""
     if profile not in PROFILES:
         raise UsageError(f"未知的发布范围「{profile}」：可选 {'、'.join(PROFILES)}。")
-    office, cases = load_cases(root)  # past --today is allowed: facts after it are simply not shown yet
-    notices, bulletins = load_all(root, office, frozenset(c.id for c in cases))
+    records = load_records(root, as_of=today)  # the site as of that day: later facts are left out
+    office, cases, notices, bulletins = records.office, records.cases, records.notices, records.bulletins
     trails, head, warnings = _trails(root)
-    month = parse_period(f"{today.year}-{today.month:02d}")
-    draft = build_report(office, cases, notices, bulletins, month, today, head or "（非 git 仓库）")
-    data = site_data(office, cases, today, profile, head, trails, office.internal_fields, notices, draft)
-    # The feeds come from the same statuses as the pages: the public site never lists 内部 items.
-    return Prepared(replace(data, feeds=feeds(office, data.statuses, today)), warnings)
+    disclosure = Disclosure(profile, frozenset(office.internal_fields), office.notice_rules.publish)
+    shown = disclosure.cases(cases)
+    shown_ids = frozenset(c.id for c in shown)
+    draft = None
+    if not disclosure.public:  # a draft 通报 is the office's working paper
+        month = parse_period(f"{today.year}-{today.month:02d}")
+        draft = build_report(office, cases, notices, bulletins, month, today, head or "（非 git 仓库）")
+    statuses = tuple(sorted(status_board(office, shown, today), key=lambda s: s.case.id))
+    criticisms = dict(criticism_tally(notices, today.year)) if disclosure.shows_criticism() else {}
+    data = SiteData(
+        office, today, profile, head, statuses,
+        trails={case_id: disclosed(trail, disclosure) for case_id, trail in trails.items() if case_id in shown_ids},
+        notices=tuple(disclosure.notice(n, shown_ids) for n in notices),
+        criticisms=criticisms, draft=draft, feeds=feeds(office, statuses, today))
+    return Prepared(data, warnings)
 
 
-def write(root: Path, prepared: Prepared, progress: Callable[[int], None] | None = None) -> int:
-    return write_pages(root / DOCS_DIR, prepared.data, progress)
-
-
-def total_pages(prepared: Prepared) -> int:
-    return page_count(prepared.data)
+def docs_dir(root: Path, profile: str) -> Path:
+    return root / "build" / f"docs-{profile}"
 
 
 def site_dir(root: Path, profile: str) -> Path:
     return root / "build" / ("site" if profile == "internal" else "site-public")
 
 
-def run_mkdocs(root: Path, profile: str) -> Path:
+def _copy_tree(source: Any, target: Path) -> None:
+    """Copy a packaged (Traversable) or on-disk folder into ``target``, rewriting only what differs."""
+    for item in source.iterdir():
+        if item.is_dir():
+            _copy_tree(item, target / item.name)
+            continue
+        data = item.read_bytes()
+        destination = target / item.name
+        if not destination.is_file() or destination.read_bytes() != data:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(data)
+
+
+def static_files(root: Path, docs: Path) -> None:
+    """The packaged pages and styles, then the office's own ``site/`` over them."""
+    _copy_tree(_STATIC.joinpath("docs"), docs)
+    if (root / OVERLAY_DIR).is_dir():
+        _copy_tree(root / OVERLAY_DIR, docs)
+
+
+def write(root: Path, prepared: Prepared, progress: Callable[[int], None] | None = None) -> Path:
+    """Assemble the docs folder of the prepared profile; returns it."""
+    docs = docs_dir(root, prepared.data.profile)
+    static_files(root, docs)
+    write_pages(docs, prepared.data, progress)
+    return docs
+
+
+def total_pages(prepared: Prepared) -> int:
+    return page_count(prepared.data)
+
+
+def config_file(root: Path, profile: str, office_name: str) -> Path:
+    """Write the MkDocs configuration for ``profile`` into ``build/`` and return its path."""
+    config: dict[str, Any] = yaml.safe_load(_STATIC.joinpath("mkdocs.yml").read_text(encoding="utf-8"))
+    config["site_name"] = f"{office_name}督查事项"
+    own = root / OFFICE_CONFIG
+    if own.is_file():
+        doc, problems = read_yaml(own, OFFICE_CONFIG)
+        if doc is None:
+            raise UsageError(f"{OFFICE_CONFIG} 无法读取：{problems[0].message} 修改：{problems[0].fix}")
+        config.update(yaml.safe_load(own.read_text(encoding="utf-8")) or {})
+    # What the office may not change: where things are, and the hook that makes the pages.
+    config.update({
+        "docs_dir": str(docs_dir(root, profile).resolve()),
+        "site_dir": str(site_dir(root, profile).resolve()),
+        "hooks": [str(Path(str(_STATIC)).parent / "hook.py")],
+        "watch": [str((root / name).resolve()) for name in WATCHED if (root / name).exists()],
+    })
+    target = root / "build" / f"mkdocs-{profile}.yml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return target
+
+
+def quiet() -> None:
+    """MkDocs' and jieba's chatter is not for the office: warnings and errors only."""
+    import jieba  # sets its own logger to DEBUG when imported: import it first, then quiet it
+
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    jieba.setLogLevel(logging.WARNING)
+
+
+def run_mkdocs(root: Path, prepared: Prepared) -> Path:
     """A full MkDocs build of the pages already written; returns the output folder."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    target = site_dir(root, profile)
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    os.environ[READY_ENV] = str((root / DOCS_DIR).resolve())
+    profile = prepared.data.profile
+    quiet()
+    os.environ[READY_ENV] = str(docs_dir(root, profile).resolve())
     try:
-        config = load_config(str(root / CONFIG), site_dir=str(target))
-        build(config)
+        build(load_config(str(config_file(root, profile, prepared.data.office.name))))
     finally:
         os.environ.pop(READY_ENV, None)
-    return target
+    return site_dir(root, profile)
+
+
+def serve(root: Path, today: dt.date, profile: str, port: int, pin_day: bool) -> None:
+    """Preview the site on localhost, rebuilding the pages whenever a record changes.
+
+    ``pin_day``: keep computing for ``today``; otherwise each rebuild uses the day it runs.
+    """
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    prepared = prepare(root, today, profile)  # fail now, with the problems, not inside MkDocs
+    write(root, prepared)
+    os.environ.update({ROOT_ENV: str(root.resolve()), PROFILE_ENV: profile})
+    if pin_day:
+        os.environ[TODAY_ENV] = today.isoformat()
+    quiet()
+    mkdocs_serve(str(config_file(root, profile, prepared.data.office.name)), dev_addr=f"127.0.0.1:{port}")

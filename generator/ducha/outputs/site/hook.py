@@ -1,9 +1,11 @@
-"""MkDocs hook: regenerate the case pages before each build, so `mkdocs build` and
-`mkdocs serve` (which watches cases/ and office.yaml) always show the records as they are.
+"""MkDocs hook: regenerate the pages before each build, so `ducha serve` always shows the
+records as they are (MkDocs watches cases/, notices/, bulletins/ and office.yaml).
 
 `ducha build` writes the pages itself (with a progress bar) and tells this hook to skip.
-The date and profile come from DUCHA_TODAY / DUCHA_PROFILE; the date defaults to today
-in Asia/Shanghai (this hook, like the CLI, is an edge that may read the clock).
+The repository, date and profile come from DUCHA_ROOT / DUCHA_TODAY / DUCHA_PROFILE; the
+date defaults to today in Asia/Shanghai (this hook, like the CLI, is an edge that may read
+the clock). When a record turns invalid, the last good pages stay and the problems are
+printed in the preview's log.
 """
 
 from __future__ import annotations
@@ -14,22 +16,23 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ducha.outputs.site.build import READY_ENV, prepare, write
-from ducha.errors import DataError
-from ducha.outputs.text import problems_text
-from ducha.outputs.site.pages import DETAIL_MARK, HTML_FLAG
 from mkdocs.plugins import event_priority
+
+from ducha.errors import DataError
+from ducha.outputs.site.build import PROFILE_ENV, READY_ENV, ROOT_ENV, TODAY_ENV, prepare, write
+from ducha.outputs.site.pages import DETAIL_MARK, HTML_FLAG
+from ducha.outputs.text import problems_text
 
 
 def on_pre_build(config: Any, **kwargs: Any) -> None:
     docs = Path(config["docs_dir"]).resolve()
-    if os.environ.get(READY_ENV) == str(docs):
+    if os.environ.get(READY_ENV) == str(docs) or ROOT_ENV not in os.environ:
         return
-    root = Path(config["config_file_path"]).resolve().parent
-    day = os.environ.get("DUCHA_TODAY")
+    root = Path(os.environ[ROOT_ENV])
+    day = os.environ.get(TODAY_ENV)
     today = dt.date.fromisoformat(day) if day else dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
     try:
-        prepared = prepare(root, today, os.environ.get("DUCHA_PROFILE", "internal"))
+        prepared = prepare(root, today, os.environ.get(PROFILE_ENV, "internal"))
     except DataError as error:  # show the problems in the serve log; keep the last good pages
         print(problems_text(error.problems, error.checked_files), end="")
         return

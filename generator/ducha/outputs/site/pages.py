@@ -20,21 +20,20 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ducha.repo.audit import AuditTrail
-from ducha.rules.deadlines import Light, Status, status_board
-from ducha.rules.metrics import Tally, by_category, by_co_unit, by_lead_unit, tally
-from ducha.model.notices import Mention, Notice
-from ducha.rules.escalation import consequence, criticism_tally
-from ducha.model.office import Office
+from ducha.io.files import sync_files
 from ducha.model.case import CATEGORIES, Case, Stage, events
-from ducha.rules.period_report import PeriodReport
-from ducha.rules.period_report import Item
+from ducha.model.notices import Mention, Notice
+from ducha.model.office import Office
+from ducha.outputs.present import PROVISIONAL_NOTE, chase_reasons, criticism_count, light_label, rate_text, remaining
+from ducha.repo.audit import AuditTrail
+from ducha.rules import queues
+from ducha.rules.deadlines import Light, Status, effective_time_limit
+from ducha.rules.metrics import Tally, by_category, by_co_unit, by_lead_unit, tally
+from ducha.rules.period_report import Item, PeriodReport, ranking_rule
 from ducha.rules.schema import label
 
 #: Folders and files this module owns inside the docs folder; removed before each generation.
 GENERATED = ("index.md", "cases", "units", "categories", "decisions.md", "archive", "notices", "calendars")
-PROFILES = ("internal", "public")
-DEFAULT_INTERNAL_FIELDS = ("owner", "notes")
 
 
 def h(value: object) -> str:
@@ -78,31 +77,22 @@ _LIGHT_CLASS = {Light.RED: "red", Light.YELLOW: "yellow", Light.GREEN: "green", 
 
 
 def light_badge(status: Status) -> str:
-    text = status.light.label
-    if status.stage is Stage.PENDING_REVIEW and status.light in (Light.DONE, Light.LATE):
-        text = "按期报送" if status.light is Light.DONE else "超期报送"
+    text = light_label(status)
     return f'<span class="ducha-light ducha-{_LIGHT_CLASS[status.light]}" data-light="{status.light.value}">{h(text)}</span>'
-
-
-def remaining(status: Status) -> str:
-    if status.light in (Light.RED, Light.LATE):
-        return f"超期{status.days_overdue}天"
-    if status.working_days_left is not None:
-        return f"剩{status.working_days_left}个工作日"
-    return ""
 
 
 def due_text(status: Status) -> str:
     if status.due is None:
         return "—"
-    mark = '<span class="ducha-provisional" title="该年度放假安排尚未公布，按周一至周五推算">（暂定）</span>' \
+    mark = f'<span class="ducha-provisional" title="{PROVISIONAL_NOTE}">（暂定）</span>' \
         if status.provisional else ""
     return f"{status.due.isoformat()}{mark}"
 
 
 @dataclass(frozen=True)
 class SiteData:
-    """Everything the pages are made from, computed once for ``today``."""
+    """Everything the pages are made from, computed once for ``today``, already limited to what
+    the profile's audience may see (``model.redaction``): pages only place it."""
 
     office: Office
     today: dt.date
@@ -110,15 +100,14 @@ class SiteData:
     head: str
     statuses: tuple[Status, ...]
     trails: dict[str, AuditTrail]
-    internal_fields: frozenset[str]
     notices: tuple[Notice, ...] = ()
+    criticisms: dict[str, int] = field(default_factory=dict)  # this calendar year, per unit
     draft: PeriodReport | None = None
     feeds: dict[str, str] = field(default_factory=dict)  # calendar file name → iCalendar text
 
-    @functools.cached_property
-    def criticisms(self) -> dict[str, int]:
-        """Criticisms per unit in notices issued this calendar year."""
-        return dict(criticism_tally(list(self.notices), self.today.year))
+    def consequence(self, count: int) -> str:
+        """What the ``count``-th criticism of the year costs a unit, in the office's words."""
+        return self.office.wording.consequence(count)
 
     @functools.cached_property
     def by_id(self) -> dict[str, Status]:
@@ -164,16 +153,18 @@ def _unit_link(page: str, unit: str | None) -> str:
     return f'<a href="{href(page, unit_page(unit))}">{h(unit)}</a>' if unit else "—"
 
 
-def _mark(marks: dict[str, int] | None, name: str) -> str:
-    count = (marks or {}).get(name, 0)
-    return f' <span class="ducha-criticised" title="{h(consequence(count))}">（本年被批评{count}次）</span>' if count else ""
+def _mark(data: SiteData | None, name: str) -> str:
+    if data is None or not data.criticisms.get(name):
+        return ""
+    count = data.criticisms[name]
+    return f' <span class="ducha-criticised" title="{h(data.consequence(count))}">（{criticism_count(count)}）</span>'
 
 
 def _tally_table(page: str, rows: dict[str, Tally], link: Callable[[str], str], heading: str,
-                 marks: dict[str, int] | None = None) -> str:
+                 marks: SiteData | None = None) -> str:
     body = "\n".join(
         f"<tr><td>{link(name)}{_mark(marks, name)}</td><td>{t.total}</td><td>{t.open}</td><td>{t.red}</td><td>{t.yellow}</td>"
-        f"<td>{t.pending}</td><td>{t.closed}</td><td>{t.rate_text()}</td></tr>"
+        f"<td>{t.pending}</td><td>{t.closed}</td><td>{rate_text(t.on_time_rate)}</td></tr>"
         for name, t in rows.items() if t.total)
     return (f'<table class="ducha-tally"><thead><tr><th>{h(heading)}</th><th>合计</th><th>在办</th><th>红灯</th>'
             f"<th>黄灯</th><th>待审核</th><th>已办结</th><th>按期办结率</th></tr></thead><tbody>\n{body}\n</tbody></table>")
@@ -189,7 +180,7 @@ def bar_chart(items: Sequence[tuple[str, float, str]], unit: str = "", width: in
     for i, (name, value, css) in enumerate(items):
         y = i * row
         length = (width - label_w - 60) * value / top
-        shown = f"{value:.0%}" if unit == "%" else f"{value:g}"
+        shown = rate_text(value) if unit == "%" else f"{value:g}"
         bars.append(f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end">{h(name)}</text>'
                     f'<rect class="ducha-bar-{css}" x="{label_w}" y="{y + 4}" width="{length:.1f}" height="18" rx="2"/>'
                     f'<text x="{label_w + length + 6:.1f}" y="{y + 17}">{shown}</text>')
@@ -202,32 +193,31 @@ def dashboard(data: SiteData) -> str:
     page = "index.md"
     statuses = data.statuses
     overall = tally(statuses)
-    counts = {light: sum(1 for s in statuses if s.light is light) for light in Light}
-    cards = "".join(
-        f'<div class="ducha-card ducha-{_LIGHT_CLASS[light]}"><span>{h(light.label)}</span><strong>{counts[light]}</strong></div>'
-        for light in (Light.RED, Light.YELLOW, Light.GREEN, Light.DONE, Light.LATE))
-    rate = overall.rate_text()
-    week_end = data.today + dt.timedelta(days=7)
-    overdue = [s for s in statuses if s.light is Light.RED]
-    this_week = [s for s in statuses if s.stage.is_open and s.due and data.today <= s.due <= week_end]
-    chase = [s for s in statuses if s.stage.is_open and (s.light in (Light.RED, Light.YELLOW) or s.progress_overdue)]
-    followups = [s for s in statuses if s.followup_due]
+    tiles = [("红灯", overall.red, "red"), ("黄灯", overall.yellow, "yellow"), ("绿灯", overall.green, "green"),
+             ("待审核", overall.pending, "none"), ("按期办结", overall.closed_on_time, "done"),
+             ("超期办结", overall.closed_late, "late")]
+    cards = "".join(f'<div class="ducha-card ducha-{css}"><span>{h(name)}</span><strong>{count}</strong></div>'
+                    for name, count, css in tiles)
+    rate = rate_text(overall.on_time_rate)
+    overdue = queues.overdue(statuses)
+    this_week = queues.due_soon(statuses, data.today)
+    chase = queues.to_chase(statuses)
+    followups = queues.followups_due(statuses)
     units = [u.name for u in data.office.units]
     unit_rows = by_lead_unit(statuses, units)
-    chart = bar_chart([(light.label, counts[light], _LIGHT_CLASS[light])
-                       for light in (Light.RED, Light.YELLOW, Light.GREEN, Light.DONE, Light.LATE)])
+    chart = bar_chart([(name, count, css) for name, count, css in tiles])
     rate_chart = bar_chart([(u, t.on_time_rate or 0.0, "done") for u, t in unit_rows.items() if t.closed], unit="%")
     provisional = ('<p class="ducha-warning">注意：标有「（暂定）」的到期日涉及尚未公布放假安排的年份，按周一至周五推算，仅供参考。</p>'
                    if any(s.provisional for s in statuses) else "")
     chase_rows = "\n".join(
         f"<tr><td>{light_badge(s)}</td><td>{_link_case(page, s)}</td><td>{_unit_link(page, s.case.lead_unit)}</td>"
-        f"<td>{h('、'.join(_chase_reasons(s)))}</td></tr>" for s in chase)
+        f"<td>{h('、'.join(chase_reasons(s)))}</td></tr>" for s in chase)
     body = [
         f"<h1>{h(data.office.name)} · 督查事项总览</h1>",
-        f'<p class="ducha-asof">数据截至 <time datetime="{data.today}">{data.today}</time>'
+        (f'<p class="ducha-asof">数据截至 <time datetime="{data.today}">{data.today}</time>'
         f"{'（数据提交 ' + h(data.head[:8]) + '）' if data.head else ''}。"
         f"共 {overall.total} 项，在办 {overall.open} 项，待审核 {overall.pending} 项，已办结 {overall.closed} 项，"
-        f"按期办结率 <strong>{rate}</strong>。</p>",
+        f"按期办结率 <strong>{rate}</strong>。</p>"),
         f'<div class="ducha-cards">{cards}</div>',
         provisional,
         f'<div class="ducha-figure">{chart}</div>',
@@ -237,7 +227,7 @@ def dashboard(data: SiteData) -> str:
         f'<table class="ducha-chase"><thead><tr><th>灯</th><th>事项</th><th>主办单位</th><th>原因</th></tr></thead>'
         f"<tbody>\n{chase_rows}\n</tbody></table>" if chase else '<p class="ducha-empty">（无）</p>',
         f"<h2>待回头看（{len(followups)}）</h2>", _case_table(page, followups),
-        "<h2>各单位（主办）</h2>", _tally_table(page, unit_rows, lambda u: _unit_link(page, u), "单位", data.criticisms),
+        "<h2>各单位（主办）</h2>", _tally_table(page, unit_rows, lambda u: _unit_link(page, u), "单位", data),
         f'<div class="ducha-figure"><p>各单位按期办结率</p>{rate_chart}</div>' if rate_chart else "",
         "<h2>各来源类型</h2>",
         _tally_table(page, by_category(statuses, CATEGORIES),
@@ -246,32 +236,19 @@ def dashboard(data: SiteData) -> str:
     return _page("督查事项总览", [b for b in body if b], search=False)
 
 
-def _chase_reasons(status: Status) -> list[str]:
-    reasons = []
-    if status.light is Light.RED:
-        reasons.append(f"超期{status.days_overdue}天")
-    elif status.light is Light.YELLOW:
-        reasons.append(f"剩{status.working_days_left}个工作日")
-    if status.progress_overdue:
-        reasons.append("久未报送进展，需续报")
-    if status.stage is Stage.RETURNED:
-        reasons.append("退回重办")
-    return reasons
-
-
 def _facts(page: str, data: SiteData, status: Status, children: Sequence[Status]) -> str:
     case = status.case
-    hidden = data.internal_fields if data.profile == "public" else frozenset()
-    rows: list[tuple[str, str]] = [("编号", h(case.id)), ("来源类型", f'<a href="{href(page, category_page(case.category))}">{h(case.category)}</a>')]
+    category = f'<a href="{href(page, category_page(case.category))}">{h(case.category)}</a>'
+    rows: list[tuple[str, str]] = [("编号", h(case.id)), ("来源类型", category)]
     for key, value in (("doc_no", case.source.doc_no), ("meeting", case.source.meeting),
                        ("leader", case.source.leader), ("instruction", case.source.instruction)):
         if value:
             rows.append((label("case", ("source", key)).strip("「」").split("·")[-1], h(value)))
     if case.requirements:
         rows.append(("任务要求", h(case.requirements)))
-    if case.parent is not None:
-        parent = data.by_id.get(case.parent)
-        rows.append(("上级事项", _link_case(page, parent) if parent else h(case.parent)))
+    parent = data.by_id.get(case.parent) if case.parent is not None else None
+    if parent is not None:  # a parent the audience may not see is not named either
+        rows.append(("上级事项", _link_case(page, parent)))
     if children:
         rows.append(("分解事项", "<br>".join(f"{light_badge(c)} {_link_case(page, c)}" for c in children)))
     rows.append(("立项日期", h(case.registered)))
@@ -279,9 +256,9 @@ def _facts(page: str, data: SiteData, status: Status, children: Sequence[Status]
     rows.append(("主办单位", _unit_link(page, case.lead_unit)))
     if case.co_units:
         rows.append(("协办单位", "、".join(_unit_link(page, u) for u in case.co_units)))
-    if case.owner and "owner" not in hidden:
+    if case.owner:
         rows.append(("责任人", h(case.owner)))
-    limit = case.time_limit or data.office.rule(case.category).time_limit
+    limit = effective_time_limit(case, data.office)
     if limit is not None:
         rows.append(("办理时限", h(limit) + ("" if case.time_limit else "（按来源类型默认）")))
     rows.append(("到期日", due_text(status) + ("（已延期）" if status.extended else "")))
@@ -290,7 +267,7 @@ def _facts(page: str, data: SiteData, status: Status, children: Sequence[Status]
         rows.append(("档号", f"{h(case.archive.number)}（保管期限 {h(case.archive.retention)}）"))
     if case.cancelled is not None:
         rows.append(("撤销", f"{h(case.cancelled.date)} {h(case.cancelled.reason)}（{h(case.cancelled.approved_by)}批准）"))
-    if case.notes and "notes" not in hidden:
+    if case.notes:
         rows.append(("备注", h(case.notes)))
     body = "\n".join(f"<tr><th>{h(name)}</th><td>{value}</td></tr>" for name, value in rows)
     return f'<table class="ducha-facts">\n{body}\n</table>'
@@ -301,9 +278,9 @@ def _extensions(case: Case) -> str:
         return ""
     rows = "\n".join(
         f"<tr><td>{h(e.requested)}</td><td>{h(e.reason)}</td>"
-        f"<td>{h(e.until or ('延长' + str(e.time_limit)))}</td>"
+        f"<td>{h(e.term)}</td>"
         f"<td>{h(e.approved or '待批准')}</td><td>{h(e.approved_by or '—')}</td></tr>" for e in case.extensions)
-    return ("<h2>延期</h2>" f'<table class="ducha-extensions">\n<tr><th>申请日期</th><th>理由</th><th>申请期限</th>'
+    return ('<h2>延期</h2><table class="ducha-extensions">\n<tr><th>申请日期</th><th>理由</th><th>申请期限</th>'
             f"<th>批准日期</th><th>批准人</th></tr>\n{rows}\n</table>")
 
 
@@ -330,8 +307,8 @@ def case_markdown(data: SiteData, status: Status, children: Sequence[Status]) ->
     timeline = "\n".join(f"<li>{e.date}　{h(e.kind)}：{h(e.text)}</li>" for e in events(case))
     body = [
         f"<h1>{h(case.id)} {h(case.title)}</h1>",
-        f'<p class="ducha-status">{light_badge(status)} {h(status.stage.label)} · 到期日 {due_text(status)}'
-        f"{' · ' + h(remaining(status)) if remaining(status) else ''} · 主办 {_unit_link(page, case.lead_unit)}</p>",
+        (f'<p class="ducha-status">{light_badge(status)} {h(status.stage.label)} · 到期日 {due_text(status)}'
+        f"{' · ' + h(remaining(status)) if remaining(status) else ''} · 主办 {_unit_link(page, case.lead_unit)}</p>"),
         f'<p class="ducha-summary">{h(summary)}</p>' if summary else "",
         DETAIL_MARK + '\n<div data-search-exclude class="ducha-detail">'
         + "\n" + _facts(page, data, status, children) + "\n" + _extensions(case)
@@ -372,8 +349,8 @@ def unit_markdown(data: SiteData, unit: str, full_name: str) -> str:
         f"<h1>{h(unit)}</h1>", f"<p>{h(full_name)}</p>", _criticism_note(data, unit),
         f'<p><a href="{href(page, f"calendars/{slug(unit)}.ics")}">订阅本单位的到期日历（iCalendar）</a></p>'
         if f"{slug(unit)}.ics" in data.feeds else "",
-        f"<p>主办 {mine.total} 项：在办 {mine.open} 项（红灯 {mine.red}，黄灯 {mine.yellow}），待审核 {mine.pending} 项，"
-        f"已办结 {mine.closed} 项，按期办结率 <strong>{mine.rate_text()}</strong>；协办 {len(co)} 项。</p>",
+        (f"<p>主办 {mine.total} 项：在办 {mine.open} 项（红灯 {mine.red}，黄灯 {mine.yellow}），待审核 {mine.pending} 项，"
+        f"已办结 {mine.closed} 项，按期办结率 <strong>{rate_text(mine.on_time_rate)}</strong>；协办 {len(co)} 项。</p>"),
         "<h2>主办在办</h2>", _case_table(page, [s for s in lead if s.stage.is_open or s.stage is Stage.PENDING_REVIEW], unit=False),
         "<h2>协办在办</h2>", _case_table(page, [s for s in co if s.stage.is_open or s.stage is Stage.PENDING_REVIEW]),
         "<h2>已办结</h2>", _case_table(page, [s for s in lead if s.stage in (Stage.CLOSED, Stage.ARCHIVED)], unit=False),
@@ -388,17 +365,18 @@ def units_index(data: SiteData) -> str:
     co_rows = "".join(f"<tr><td>{_unit_link(page, u)}</td><td>{t.total}</td><td>{t.open}</td></tr>"
                       for u, t in co.items() if t.total)
     return _page("承办单位", ["<h1>承办单位</h1>", "<h2>主办事项</h2>",
-                          _tally_table(page, rows, lambda u: _unit_link(page, u), "单位", data.criticisms),
+                          _tally_table(page, rows, lambda u: _unit_link(page, u), "单位", data),
                           "<h2>协办事项</h2>",
-                          f'<table class="ducha-tally"><thead><tr><th>单位</th><th>协办合计</th><th>在办</th></tr></thead>'
-                          f"<tbody>{co_rows}</tbody></table>"], search=False)
+                          (f'<table class="ducha-tally"><thead><tr><th>单位</th><th>协办合计</th><th>在办</th></tr></thead>'
+                          f"<tbody>{co_rows}</tbody></table>")], search=False)
 
 
 def category_markdown(category: str, statuses: Sequence[Status]) -> str:
     page = category_page(category)
     mine = [s for s in statuses if s.case.category == category]
     t = tally(mine)
-    body = [f"<h1>{h(category)}</h1>", f"<p>共 {t.total} 项，在办 {t.open} 项，已办结 {t.closed} 项，按期办结率 {t.rate_text()}。</p>"]
+    body = [f"<h1>{h(category)}</h1>",
+            f"<p>共 {t.total} 项，在办 {t.open} 项，已办结 {t.closed} 项，按期办结率 {rate_text(t.on_time_rate)}。</p>"]
     years: dict[int, list[Status]] = defaultdict(list)
     for s in mine:
         years[s.case.year].append(s)
@@ -440,8 +418,8 @@ def archive_markdown(year: int, statuses: Sequence[Status]) -> str:
         f"<td>{h(s.case.archive.date)}</td></tr>" for s in sorted(statuses, key=lambda s: s.case.archive.number)  # type: ignore[union-attr]
         if s.case.archive is not None)
     return _page(f"{year} 年度档案", [f"<h1>{year} 年度档案</h1>", f"<p>已归档 {len(statuses)} 件。</p>",
-                                   f'<table class="ducha-cases"><thead><tr><th>档号</th><th>事项</th><th>保管期限</th>'
-                                   f"<th>归档日期</th></tr></thead><tbody>\n{rows}\n</tbody></table>"], search=False)
+                                   (f'<table class="ducha-cases"><thead><tr><th>档号</th><th>事项</th><th>保管期限</th>'
+                                   f"<th>归档日期</th></tr></thead><tbody>\n{rows}\n</tbody></table>")], search=False)
 
 
 def archive_index(years: dict[int, list[Status]]) -> str:
@@ -452,30 +430,11 @@ def archive_index(years: dict[int, list[Status]]) -> str:
                         f"<ul>{items}</ul>" if items else '<p class="ducha-empty">（尚无归档）</p>'], search=False)
 
 
-@dataclass(frozen=True)
-class PagesResult:
-    """What ``write_pages`` wrote."""
-
-    pages: int
-    cases: int
-    warnings: tuple[str, ...]
-
-
-def site_data(office: Office, cases: Sequence[Case], today: dt.date, profile: str, head: str,
-              trails: dict[str, AuditTrail], internal_fields: Iterable[str] = DEFAULT_INTERNAL_FIELDS,
-              notices: Sequence[Notice] = (), draft: PeriodReport | None = None) -> SiteData:
-    """The statuses for ``today``, without 内部 records in the public profile."""
-    shown = [c for c in cases if profile == "internal" or c.visibility != "内部"]
-    statuses = tuple(sorted(status_board(office, shown, today), key=lambda s: s.case.id))
-    return SiteData(office, today, profile, head, statuses, trails, frozenset(internal_fields), tuple(notices),
-                    draft if profile == "internal" else None)
-
-
 def _criticism_note(data: SiteData, unit: str) -> str:
     count = data.criticisms.get(unit, 0)
     if not count:
         return ""
-    return (f'<p class="ducha-warning">{data.today.year}年已被通报批评 {count} 次：{h(consequence(count))}。</p>')
+    return (f'<p class="ducha-warning">{data.today.year}年已被通报批评 {count} 次：{h(data.consequence(count))}。</p>')
 
 
 def _items_html(page: str, data: SiteData, items: Sequence[Item]) -> str:
@@ -492,20 +451,22 @@ def draft_markdown(data: SiteData, report: PeriodReport) -> str:
     page = "notices/draft.md"
     totals = "".join(f"<tr><td>{h(k)}</td><td>{v}</td></tr>" for k, v in report.totals().items())
     units = "\n".join(
-        f"<tr><td>{n}</td><td>{_unit_link(page, r.unit)}</td><td>{r.closed}</td><td>{r.on_time}</td><td>{r.late}</td>"
-        f"<td>{'—' if r.rate is None else f'{r.rate:.1%}'}</td><td>{r.overdue_open}</td>"
+        f"<tr><td>{n}</td><td>{_unit_link(page, r.unit)}{'（本期批评）' if r.criticised_in_period else ''}</td>"
+        f"<td>{r.closed}</td><td>{r.on_time}</td><td>{r.late}</td>"
+        f"<td>{rate_text(r.rate)}</td><td>{r.overdue_open}</td>"
         f"<td>{h(f'{r.criticised_this_year}次（{r.consequence}）') if r.criticised_this_year else '—'}</td></tr>"
         for n, r in enumerate(report.units, 1))
     proposals = "".join(
-        f"<li>{kind}：{h(p.unit)}——{h(p.reason)}</li>" for kind, group in (("拟表扬", report.praise), ("拟批评", report.criticism))
+        f"<li>{kind}：{h(p.unit)}——{h(p.reason)}<br><small>依据：{h(p.basis)}</small></li>"
+        for kind, group in (("拟表扬", report.praise), ("拟批评", report.criticism))
         for p in group) or "<li>（无）</li>"
     body = [f"<h1>{h(report.period.label)}督查通报（草稿）</h1>",
-            f'<p class="ducha-asof">统计期间 {report.period.start} 至 {report.period.end}，数据截至 {report.today}。'
-            "印发前由督查室审定；印发后的通报见「通报」列表。</p>",
+            (f'<p class="ducha-asof">统计期间 {report.period.start} 至 {report.period.end}，数据截至 {report.today}。'
+            "印发前由督查室审定；印发后的通报见「通报」列表。</p>"),
             f'<table class="ducha-tally"><tr><th>指标</th><th>数量</th></tr>{totals}</table>',
-            "<h2>各单位办理情况</h2>",
-            f'<table class="ducha-tally"><tr><th>排名</th><th>单位</th><th>办结</th><th>按期</th><th>超期</th><th>按期办结率</th>'
-            f"<th>超期未办结</th><th>本年度被批评</th></tr>\n{units}\n</table>",
+            "<h2>各单位办理情况</h2>", f"<p>排名规则：{h(ranking_rule(report.ranking))}</p>",
+            (f'<table class="ducha-tally"><tr><th>排名</th><th>单位</th><th>办结</th><th>按期</th><th>超期</th><th>按期办结率</th>'
+            f"<th>超期未办结</th><th>本年度被批评</th></tr>\n{units}\n</table>"),
             "<h2>超期未办结</h2>", _items_html(page, data, report.overdue),
             "<h2>退回重办</h2>", _items_html(page, data, report.returned),
             "<h2>延期</h2>", _items_html(page, data, report.extended),
@@ -517,8 +478,8 @@ def calendars_markdown(data: SiteData) -> str:
     page = "calendars/index.md"
     items = "".join(f'<li><a href="{href(page, f"calendars/{name}")}">{h(name[:-4])}</a></li>' for name in data.feeds)
     body = ["<h1>日历订阅</h1>",
-            "<p>把链接地址添加到邮件客户端或手机日历的「订阅日历」，即可看到督查事项的到期日和回头看日期，"
-            "并在前一天收到提醒。标有「（暂定）」的到期日涉及尚未公布放假安排的年份。</p>",
+            ("<p>把链接地址添加到邮件客户端或手机日历的「订阅日历」，即可看到督查事项的到期日和回头看日期，"
+            "并在前一天收到提醒。标有「（暂定）」的到期日涉及尚未公布放假安排的年份。</p>"),
             f"<ul>{items}</ul>" if items else '<p class="ducha-empty">（无）</p>']
     return _page("日历订阅", body, search=False)
 
@@ -541,12 +502,13 @@ def notices_index(data: SiteData) -> str:
         f"<td>{n.date}</td><td>{h(n.period)}</td><td>{h('、'.join(m.unit for m in n.praised)) or '—'}</td>"
         f"<td>{h('、'.join(m.unit for m in n.criticised)) or '—'}</td></tr>"
         for n in sorted(data.notices, key=lambda n: (n.date, n.number), reverse=True))
-    tally = "".join(f"<li>{_unit_link(page, u)}：{c} 次，{h(consequence(c))}</li>" for u, c in sorted(data.criticisms.items()))
+    tally = "".join(f"<li>{_unit_link(page, u)}：{c} 次，{h(data.consequence(c))}</li>" for u, c in sorted(data.criticisms.items()))
     body = ["<h1>督查通报</h1>"]
     if data.draft is not None:
         body.append(f'<p>本期草稿：<a href="{href(page, "notices/draft.md")}">{h(data.draft.period.label)}督查通报（草稿）</a></p>')
     body += ["<h2>已印发</h2>",
-             f'<table class="ducha-cases"><tr><th>发文字号</th><th>印发日期</th><th>统计期间</th><th>表扬</th><th>批评</th></tr>\n{rows}\n</table>'
+             '<table class="ducha-cases"><tr><th>发文字号</th><th>印发日期</th><th>统计期间</th><th>表扬</th><th>批评</th></tr>'
+             f"\n{rows}\n</table>"
              if rows else '<p class="ducha-empty">（尚无印发的通报）</p>',
              f"<h2>{data.today.year}年通报批评统计</h2>", f"<ul>{tally}</ul>" if tally else '<p class="ducha-empty">（无）</p>']
     return _page("督查通报", body, search=False)
@@ -590,35 +552,8 @@ def generate(data: SiteData) -> Iterable[tuple[str, str]]:
 
 
 def write_pages(docs: Path, data: SiteData, progress: Callable[[int], None] | None = None) -> int:
-    """Bring the generated part of ``docs`` up to date; returns how many pages there are.
-
-    Only changed pages are rewritten and only stale ones removed: ``mkdocs serve`` watches
-    this folder, and rewriting everything on each rebuild would trigger the next one forever.
-    """
-    wanted: set[Path] = set()
-    made: set[Path] = set()
-    for path, text in generate(data):
-        target = docs / path
-        wanted.add(target)
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        data_bytes = text.encode("utf-8")
-        try:
-            unchanged = target.read_bytes() == data_bytes
-        except OSError:
-            unchanged = False
-        if not unchanged:
-            target.write_bytes(data_bytes)
-        if progress is not None:
-            progress(1)
-    for name in GENERATED:
-        target = docs / name
-        stale = [p for p in target.rglob("*") if p.is_file()] if target.is_dir() else [target] if target.exists() else []
-        for file in stale:
-            if file not in wanted:
-                file.unlink()
-    return len(wanted)
+    """Bring the generated part of ``docs`` up to date; returns how many pages there are."""
+    return sync_files(docs, generate(data), GENERATED, progress)
 
 
 def page_count(data: SiteData) -> int:

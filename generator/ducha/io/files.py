@@ -1,0 +1,40 @@
+"""Keep a folder of generated files in step with what a generator yields."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+
+def sync_files(folder: Path, files: Iterable[tuple[str, str]], owned: Iterable[str],
+               progress: Callable[[int], None] | None = None) -> int:
+    """Write each (relative path, text) into ``folder``; remove stale files under the ``owned`` names.
+
+    Only changed files are rewritten and only stale ones removed: ``mkdocs serve`` watches
+    this folder, and rewriting everything on each rebuild would trigger the next one forever.
+    Returns how many files there are.
+    """
+    wanted: set[Path] = set()
+    made: set[Path] = set()
+    for path, text in files:
+        target = folder / path
+        wanted.add(target)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        data = text.encode("utf-8")
+        try:
+            unchanged = target.read_bytes() == data
+        except OSError:
+            unchanged = False
+        if not unchanged:
+            target.write_bytes(data)
+        if progress is not None:
+            progress(1)
+    for name in owned:
+        target = folder / name
+        stale = [p for p in target.rglob("*") if p.is_file()] if target.is_dir() else [target] if target.exists() else []
+        for file in stale:
+            if file not in wanted:
+                file.unlink()
+    return len(wanted)

@@ -1,0 +1,85 @@
+"""What one audience may see: the one place that decides it.
+
+The intranet site has two audiences: the 督查室 itself (``internal``: everything) and
+everyone else (``public``: no 内部 case, no internal field, no trace of either). Every
+output is made from data that went through a ``Disclosure`` first, so a new output
+cannot leak by forgetting a filter: what it is given is all it can show.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .case import Case, Source
+from .notices import Mention, Notice
+
+PROFILES = ("internal", "public")
+#: A case with this visibility is shown only to the office.
+INTERNAL_VISIBILITY = "内部"
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """The audience's profile and the office's internal fields (office.yaml ``internal_fields``)."""
+
+    profile: str
+    internal_fields: frozenset[str]
+    publish_criticism: bool = False  # 通报批评 goes out 在一定范围内: public only when office.yaml says so
+
+    @property
+    def public(self) -> bool:
+        return self.profile != "internal"
+
+    def shows(self, case: Case) -> bool:
+        """Whether the audience may know the case exists at all."""
+        return not self.public or case.visibility != INTERNAL_VISIBILITY
+
+    def hides_field(self, key: str) -> bool:
+        """Whether the record's top-level field ``key`` is withheld from this audience."""
+        return self.public and key in self.internal_fields
+
+    def case(self, case: Case) -> Case:
+        """``case`` with every internal field emptied (for ``public``); unchanged for ``internal``."""
+        if not self.public:
+            return case
+        blank: dict[str, object] = {}
+        for item in dataclasses.fields(Case):
+            if item.name in self.internal_fields:
+                blank[item.name] = Source() if item.name == "source" else item.default
+        return dataclasses.replace(case, **blank) if blank else case  # type: ignore[arg-type]
+
+    def cases(self, cases: Iterable[Case]) -> tuple[Case, ...]:
+        """The cases the audience may see, each with its internal fields emptied."""
+        return tuple(self.case(case) for case in cases if self.shows(case))
+
+    def notice(self, notice: Notice, shown_ids: frozenset[str]) -> Notice:
+        """``notice`` naming only cases the audience may see.
+
+        A unit's mention keeps the reasons that concern shown cases; a mention left with
+        no shown case is dropped (its reason would describe a hidden one).
+        """
+        if not self.public:
+            return notice
+        if not self.publish_criticism:
+            notice = dataclasses.replace(notice, criticised=())
+
+        def keep(mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
+            kept = []
+            for mention in mentions:
+                hidden = [c for c in mention.cases if c not in shown_ids]
+                if not hidden:
+                    kept.append(mention)
+                    continue
+                cases = tuple(c for c in mention.cases if c in shown_ids)
+                if cases:
+                    reasons = [part for part in mention.reason.split("；") if not any(c in part for c in hidden)]
+                    kept.append(Mention(mention.unit, "；".join(reasons), cases))
+            return tuple(kept)
+
+        return dataclasses.replace(notice, praised=keep(notice.praised), criticised=keep(notice.criticised))
+
+    def shows_criticism(self) -> bool:
+        """Whether the audience may see who was criticised and each unit's tally."""
+        return not self.public or self.publish_criticism

@@ -1,0 +1,23 @@
+"""The records at the repository's HEAD, with the commit they are at: what a 通报 states it is based on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ducha.load import load_records
+from ducha.repo.git import HistoryError, ShallowCloneError, head_sha
+from ducha.rules.period_report import PeriodReport, build_report
+from ducha.rules.periods import Period
+
+
+def report_for(root: Path, period: Period, today: dt.date) -> PeriodReport:
+    """Load the repository and build the report (``ducha report``)."""
+    records = load_records(root, as_of=min(today, period.end))
+    try:
+        commit = head_sha(root) or "（尚无提交）"
+    except ShallowCloneError:
+        commit = "（浅克隆，提交未知）"
+    except HistoryError:
+        commit = "（非 git 仓库）"
+    return build_report(records.office, records.cases, records.notices, records.bulletins, period, today, commit)
