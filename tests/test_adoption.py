@@ -32,6 +32,7 @@ def git(root: Path, *args: str) -> str:
 def clone(tmp_path: Path) -> Path:
     target = tmp_path / "office"
     subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(REPO), str(target)], env=ENV, check=True)
+    git(target, "checkout", "-q", "-B", "main")  # the code under test is main, whatever branch it was cloned from
     return target
 
 
