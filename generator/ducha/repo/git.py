@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: Trailers Gitea/Forgejo write on merges (Reviewed-by) and the office's own Chinese ones.
 _REVIEWER = re.compile(r"^(?:Reviewed-by|审核人|审核)\s*[:：]\s*(.+?)\s*$", re.M | re.I)
-_NO_BLOB = "0" * 40
 _SHA = re.compile("[0-9a-f]+")
 #: A case file: any ``*.yaml`` under cases/, as the loader sees it; its name is the id.
 _CASE_PATH = re.compile(rf"^{CASES_DIR}/(?:[^/]+/)*[^/]+\.yaml$")
@@ -185,16 +184,17 @@ def _run(root: Path, *args: str, stdin: str | None = None, check: bool = True) -
 
 
 def _open(root: Path) -> _Repo:
+    not_a_repository = HistoryError(f"{root} 不是 git 仓库：审计记录来自提交历史。请在督查仓库中运行。")
+    if not root.is_dir():
+        raise not_a_repository
     try:
         done = subprocess.run(["git", "rev-parse", "--git-common-dir", "--is-shallow-repository"], cwd=root,
                               capture_output=True, check=False, text=True)
     except FileNotFoundError:
         raise HistoryError("找不到 git 命令：审计记录来自提交历史。请先安装 git。") from None
-    except NotADirectoryError:
-        done = None
-    if done is None or done.returncode != 0:
-        raise HistoryError(f"{root} 不是 git 仓库：审计记录来自提交历史。请在督查仓库中运行。")
-    common, shallow = done.stdout.split()
+    if done.returncode != 0:
+        raise not_a_repository
+    common, shallow = done.stdout.splitlines()[:2]
     if shallow == "true":
         raise ShallowCloneError(_SHALLOW)
     head = _run(root, "rev-parse", "-q", "--verify", "HEAD^{commit}", check=False).strip()
@@ -250,7 +250,7 @@ class _Change:
 
 
 def _blob(text: str) -> str | None:
-    return None if text == _NO_BLOB else text
+    return None if not text.strip("0") else text  # all zeros: no file on that side
 
 
 def _parse_raw(raw: str) -> list[_Change]:
