@@ -382,24 +382,34 @@ def _read_all(repo: _Repo, case_ids: Collection[str] | None, sink: BlobSink | No
     paths: set[str] = set()
     wanted = set(case_ids) if case_ids is not None else None
     prefetch = _Prefetch(repo.root, sink) if sink is not None else None
-    for commit, changes in _stream_log(repo, *_LOG, f"--format={_FORMAT}", repo.head):
-        parents[commit.sha] = commit.parents
-        log.commits[commit.sha] = commit
-        if changes:
-            log.changes[commit.sha] = changes
-            paths.update(c.path for c in changes)
-            if prefetch is not None:
-                prefetch.add(c.blob for c in changes if wanted is None or case_id_of(c.path) in wanted)
-    if prefetch is not None:
-        prefetch.close()
+    needed: set[str] = set()  # contents a newer version compares with (the log runs newest first)
+    with tempfile.TemporaryFile() as merges:
+        # What each main-line merge changed against its first parent, read by a second git
+        # meanwhile: the two walks and the parsing here share the machine's cores.
+        first_parent = subprocess.Popen(
+            ["git", *_PLAIN, "log", "--first-parent", "--merges", "--diff-merges=first-parent", "--raw", "-z",
+             "--no-renames", "--no-abbrev", "--format=%x1e%H", repo.head], cwd=repo.root, stdout=merges,
+            stderr=subprocess.DEVNULL)
+        for commit, changes in _stream_log(repo, *_LOG, f"--format={_FORMAT}", repo.head):
+            parents[commit.sha] = commit.parents
+            log.commits[commit.sha] = commit
+            if changes:
+                log.changes[commit.sha] = changes
+                paths.update(c.path for c in changes)
+                if prefetch is not None:
+                    mine = [c for c in changes if wanted is None or case_id_of(c.path) in wanted]
+                    needed.update(b for c in mine for b in c.parent_blobs if b is not None)
+                    # A 立项 is described without reading it: its content matters only to a later version.
+                    prefetch.add(c.blob for c in mine if c.status != "A" or c.blob in needed)
+        if prefetch is not None:
+            prefetch.close()
+        if first_parent.wait() != 0:
+            raise HistoryError("git log --first-parent 失败。请检查仓库是否完整。")
+        merges.seek(0)
+        log.touched = _first_parent_paths(merges.read().decode("utf-8", "replace"))
     main_line = _main_line(parents, repo.head)
     log.position = {sha: i for i, sha in enumerate(main_line)}
     log.sides = _sides(parents, main_line)
-    # What each main-line merge changed against its first parent; without a pathspec git
-    # diffs only the merges it prints, so this pass costs little.
-    log.touched = _first_parent_paths(repo.run(
-        "log", "--first-parent", "--merges", "--diff-merges=first-parent", "--raw", "-z", "--no-renames",
-        "--no-abbrev", "--format=%x1e%H", repo.head))
     for touched in log.touched.values():
         paths.update(touched)
     _write_index(repo, repo.head, paths)
