@@ -156,13 +156,18 @@ def main() -> None:
     parser.add_argument("--updates", type=int, default=None, help="default: 1.5 × cases (about 3 commits per case)")
     parser.add_argument("--sample", type=int, default=10, help="files timed for the --follow loop")
     parser.add_argument("--work", type=Path, default=Path(__file__).parent / "work" / "history")
+    parser.add_argument("--reuse", action="store_true", help="time the repository already in --work")
     args = parser.parse_args()
     updates = args.updates if args.updates is not None else int(args.cases * 1.5)
     start = time.perf_counter()
     repo = args.work
-    commits, files, merges, moves = build_repo(repo, args.cases, updates)
-    print(f"history: {files} cases, {commits} commits, {merges} reviewed merges, {moves} moved cases "
-          f"(built in {time.perf_counter() - start:.1f} s)")
+    if args.reuse and (repo / ".git").is_dir():
+        print(f"history: reusing {repo} ({git(repo, 'rev-list', '--count', 'HEAD').strip()} commits, "
+              f"{git(repo, 'rev-list', '--count', '--merges', 'HEAD').strip()} merges)")
+    else:
+        commits, files, merges, moves = build_repo(repo, args.cases, updates)
+        print(f"history: {files} cases, {commits} commits, {merges} reviewed merges, {moves} moved cases "
+              f"(built in {time.perf_counter() - start:.1f} s)")
     tracked = git(repo, "ls-files", "cases").split()
     bare = best_of(["git", "log", "--name-status"], repo)
     histories = best_of([sys.executable, "-c", EXTRACT], repo)
@@ -178,7 +183,9 @@ def main() -> None:
     case_id = Path(moved).stem
     path = next(p for p in tracked if p.endswith(f"/{case_id}.yaml"))
     plain = tracked[len(tracked) // 3]
-    shutil.rmtree(repo / ".git" / "ducha", ignore_errors=True)
+    shutil.rmtree(repo / ".git" / "ducha", ignore_errors=True)  # as a fresh clone: no index, no commit-graph
+    shutil.rmtree(repo / ".git" / "objects" / "info" / "commit-graphs", ignore_errors=True)
+    (repo / ".git" / "objects" / "info" / "commit-graph").unlink(missing_ok=True)
     no_graph = best_of(["git", "log", "--format=%H", "--", plain], repo, runs=1)
     started = time.perf_counter()
     run(repo, str(BIN / "ducha"), "history", Path(plain).stem)

@@ -20,6 +20,7 @@ second to import, half of what ``ducha history`` may take.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -161,6 +162,22 @@ class _Repo:
 
     def run(self, *args: str, stdin: str | None = None, config: Sequence[str] = (), check: bool = True) -> str:
         return _run(self.root, *config, *args, stdin=stdin, check=check)
+
+    def run_together(self, calls: Sequence[Sequence[str]]) -> list[str]:
+        """Several git commands at once (each answer is small, or spooled to a file), in the order given."""
+        with contextlib.ExitStack() as stack:
+            running = []
+            for args in calls:
+                output = stack.enter_context(tempfile.TemporaryFile())
+                running.append((subprocess.Popen(["git", *_PLAIN, *args], cwd=self.root, stdout=output,
+                                                 stderr=subprocess.DEVNULL), output, args))
+            answers = []
+            for process, output, args in running:
+                if process.wait() != 0:
+                    raise HistoryError(f"git {args[0]} 失败。请检查仓库是否完整。")
+                output.seek(0)
+                answers.append(output.read().decode("utf-8", "replace"))
+            return answers
 
     def ok(self, *args: str) -> bool:
         """Whether the git command succeeds (``merge-base --is-ancestor`` answers by exit code)."""
@@ -506,14 +523,17 @@ def _read_some(repo: _Repo, case_ids: Collection[str]) -> _Log | None:
         return None
     wanted = set(case_ids)
     log = _Log({}, {}, {}, {}, {})
-    found: list[list[str]] = []
-    for path in sorted(p for p in paths if case_id_of(p) in wanted):  # one path a call: git's filters take one
-        found.append(repo.run("log", "--first-parent", "--format=%H", repo.head, "--", path).split())
-        for sha in found[-1]:
+    candidates = sorted(p for p in paths if case_id_of(p) in wanted)
+    # One path a call (git's filters take a single path), all at once; with several paths,
+    # where each commit stands on the main line puts them in one order.
+    calls = [("log", "--first-parent", "--format=%H", repo.head, "--", path) for path in candidates]
+    outputs = repo.run_together([*calls, ("rev-list", "--first-parent", repo.head)] if len(calls) > 1 else calls)
+    found = [output.split() for output in outputs[:len(calls)]]
+    for path, shas in zip(candidates, found, strict=True):
+        for sha in shas:
             log.touched.setdefault(sha, set()).add(path)
-    if len([f for f in found if f]) > 1:  # where each stands on the main line, to put them in order
-        chain = repo.run("rev-list", "--first-parent", repo.head).split()
-        log.position = {sha: i for i, sha in enumerate(chain) if sha in log.touched}
+    if len([f for f in found if f]) > 1:
+        log.position = {sha: i for i, sha in enumerate(outputs[-1].split()) if sha in log.touched}
     else:
         log.position = {sha: i for f in found for i, sha in enumerate(f)}
     fetch = list(log.position)
