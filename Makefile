@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test lint tools bench clean
+.PHONY: install site test lint tools node vendor bench clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import venv, ensurepip' 2>/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv python3-pip; }
@@ -15,7 +15,9 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-site: $(STAMP)
+install: $(STAMP)
+
+site: $(STAMP) vendor
 	$(BIN)/ducha validate
 	$(BIN)/ducha build
 
@@ -30,8 +32,22 @@ tools:
 		fc-list :lang=zh | grep -q . || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq \
 		chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils >/dev/null; }
 
+# Node.js and npm from Debian when missing (for the form page's packages and the form test).
+node:
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+
+# The form page's npm packages (Decap CMS and its YAML reader), pinned by version and SHA-256 in
+# generator/ducha/outputs/cms/vendor.txt, fetched with npm and unpacked into .vendor/ (never committed).
+vendor: node
+	.ci/npm-vendor
+
+# decap-server for the form test, at the versions and checksums of its package-lock.json.
+DECAP_SERVER := tests/decap-server/node_modules/.package-lock.json
+$(DECAP_SERVER): tests/decap-server/package-lock.json | node
+	cd tests/decap-server && npm ci --no-audit --no-fund --ignore-scripts --silent
+
 # Every test, then the installed wheel against a records-only repository (.ci/wheel-smoke).
-test: lint tools
+test: lint tools vendor $(DECAP_SERVER)
 	$(BIN)/pytest -q
 	.ci/wheel-smoke
 
@@ -39,4 +55,4 @@ bench: $(STAMP)
 	cd benchmarks && for b in bench_*.py; do ../$(BIN)/python $$b; done
 
 clean:
-	rm -rf $(VENV) site-build .pytest_cache .mypy_cache
+	rm -rf $(VENV) site-build .pytest_cache .mypy_cache .vendor tests/decap-server/node_modules

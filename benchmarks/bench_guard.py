@@ -23,7 +23,8 @@ from timing import best_of, table
 BIN = Path(sys.executable).parent
 TODAY = "2027-12-31"  # after every synthetic event
 TOUCHED = 100
-CORRECTION = ("corrections:\n  - date: 2027-12-01\n    field: owner\n    old: 张明\n    new: 李华\n"
+#: Dated two working days before the guard runs: recorded in time, not a 补录.
+CORRECTION = ("corrections:\n  - date: 2027-12-29\n    field: owner\n    old: 张明\n    new: 李华\n"
               "    reason: 责任人调整，登记时未更新。\n    approved_by: 督查室主任 周敏\n")
 HOLIDAYS = "holiday_overrides:\n  \"2030\":\n    holidays: [2030-01-01]\n"
 

@@ -53,7 +53,8 @@ def case_text(case_id: str, rng: random.Random, registered: dt.date) -> str:
         lines += ["urges:", f"  - date: {day.isoformat()}", "    method: 电话催办", "    note: 请加快办理进度。"]
     if rng.random() < 0.15:
         day += dt.timedelta(days=1)
-        lines += ["extensions:", f"  - requested: {day.isoformat()}", "    reason: 情况复杂，需要协调多个部门。",
+        asked = assigned + dt.timedelta(days=1)  # before every due date: 实施办法 §九 wants it asked 提前
+        lines += ["extensions:", f"  - requested: {asked.isoformat()}", "    reason: 情况复杂，需要协调多个部门。",
                   f"    approved: {day.isoformat()}", "    approved_by: 副市长 林静", "    time_limit: 10个工作日"]
     if rng.random() < 0.7:
         day += dt.timedelta(days=rng.randint(1, 5))

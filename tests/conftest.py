@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Callable
+import socket
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ REPO = TESTS.parent
 UPDATE_GOLDEN = bool(os.environ.get("UPDATE_GOLDEN")) and not os.environ.get("CI")
 
 Invoke = Callable[..., Result]
+CHROMIUM = shutil.which("chromium")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -33,6 +35,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's headless chromium, driven by playwright (no browser download), with nothing in the background."""
+    if CHROMIUM is None:
+        pytest.fail("Debian's chromium is required for the browser tests: `make test` installs it with apt.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
 
 
 @pytest.fixture
@@ -44,6 +62,14 @@ def invoke() -> Invoke:
         return runner.invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
 
     return run
+
+
+def free_port() -> int:
+    """A TCP port on localhost that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
 
 
 def demo_repo(into: Path) -> Path:

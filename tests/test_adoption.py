@@ -32,7 +32,7 @@ def git(root: Path, *args: str) -> str:
 def clone(tmp_path: Path) -> Path:
     target = tmp_path / "office"
     subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(REPO), str(target)], env=ENV, check=True)
-    git(target, "checkout", "-q", "-B", "main")  # the code under test is main, whatever branch it was cloned from
+    git(target, "checkout", "-q", "-B", "main")  # the code under test is `main` of the clone, whatever branch it came from
     return target
 
 
@@ -40,7 +40,8 @@ def own_tests_pass(root: Path) -> None:
     """The clone's test suite, as `make test` runs it, minus the tests that only drive browsers and LibreOffice."""
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-m",
                            "not browser and not libreoffice and not slow"],
-                          cwd=root, env={**ENV, "CI": "true"}, capture_output=True, text=True, timeout=900)
+                          cwd=root, env={**ENV, "CI": "true", "DUCHA_VENDOR": str(REPO / ".vendor")},  # `make vendor`'s
+                          capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert " passed" in done.stdout.splitlines()[-1]
 

@@ -60,6 +60,8 @@ praised: []
 criticised: []
 """
 TODAY = "2026-11-23"
+#: The day an honest pull request is judged: days after the entries it adds, not months (that would be 补录).
+JUDGED = "2026-03-10"
 CORRECTION = """corrections:
   - date: 2026-03-06
     field: lead_unit
@@ -114,7 +116,8 @@ def refused(output: str, expected: str) -> bool:
 PASSING: dict[str, Callable[[GitRepo], object]] = {
     "append progress": lambda r: r.replace(PATH, "extensions:", "  - date: 2026-03-06\n    summary: 已整改隐患12处。\nextensions:"),
     "approve the extension": lambda r: r.append(PATH, "    approved: 2026-03-06\n    approved_by: 副市长 林静\n"),
-    "add a new case": lambda r: r.write("cases/2026/DC-2026-0003.yaml", CASE.replace("0001", "0003")),
+    "add a new case": lambda r: r.write("cases/2026/DC-2026-0003.yaml", CASE.replace("0001", "0003").replace(
+        "620家。\n", "620家。\n    late_reason: 立项前的进展，随事项一并登记。\n")),  # 4 working days before: a 补录
     "edit the working notes": lambda r: r.append(PATH, "notes: 已电话提醒。\n"),
     "set a first value": lambda r: r.replace(PATH, "lead_unit: 市住建局\n", "lead_unit: 市住建局\nowner: 孙立新\n"),
     "add a source detail": lambda r: r.replace(PATH, "  doc_no: 测政办〔2026〕3号\n",
@@ -168,7 +171,7 @@ FAILING: dict[str, tuple[Callable[[GitRepo], object], str]] = {
 @pytest.mark.parametrize("change", PASSING, ids=list(PASSING))
 def test_additions_pass_and_merge(change: str, repo: GitRepo, invoke: Invoke) -> None:
     open_pr(repo, PASSING[change], change)
-    code, output = run(repo, invoke)
+    code, output = run(repo, invoke, JUDGED)
     assert code == 0, output
     assert "均为追加；全部校验通过。" in output
     merge_pr(repo, invoke)
@@ -389,7 +392,7 @@ def test_records_and_system_change_apart(system: str, repo: GitRepo, invoke: Inv
 def test_files_not_in_git_outside_the_records_are_not_part_of_the_pull_request(repo: GitRepo, invoke: Invoke) -> None:
     open_pr(repo, PASSING["append progress"])
     repo.write("草稿.txt", "本机的笔记，未提交。\n")  # untracked: not in the pull request
-    code, output = run(repo, invoke)
+    code, output = run(repo, invoke, JUDGED)
     assert code == 0, output
     repo.write("cases/2026/DC-2026-0003.yaml", CASE.replace("0001", "0003"))  # untracked record: checked before push
     repo.replace("cases/2026/DC-2026-0003.yaml", "lead_unit: 市住建局", "lead_unit: 市文旅局")

@@ -17,7 +17,7 @@ import pytest
 
 from .conftest import REPO
 from .gitrepo import GitRepo
-from .test_guard import CASE, PATH, TODAY
+from .test_guard import CASE, JUDGED, PATH, TODAY
 
 #: What the dishonest pull request appends to the guard: a `guard` that finds nothing wrong.
 DISARMED = '''
@@ -42,11 +42,11 @@ def repo(tmp_path: Path) -> GitRepo:
     return repo
 
 
-def judge(repo: GitRepo) -> subprocess.CompletedProcess[str]:
+def judge(repo: GitRepo, today: str = TODAY) -> subprocess.CompletedProcess[str]:
     """What the workflow runs: the base branch's script, with the base branch's ducha."""
     script = repo.root.parent / "guard-with-base"
     script.write_text(repo.git("show", "main:.ci/guard-with-base"), encoding="utf-8")
-    return subprocess.run(["bash", str(script), "main", "--python", sys.executable, "--today", TODAY],
+    return subprocess.run(["bash", str(script), "main", "--python", sys.executable, "--today", today],
                           cwd=repo.root, capture_output=True, text=True, check=False)
 
 
@@ -76,7 +76,7 @@ def test_a_pull_request_that_disarms_the_guard_is_refused_by_the_base(repo: GitR
 def test_the_base_judges_an_honest_pull_request_and_lets_it_through(repo: GitRepo) -> None:
     repo.append(PATH, "  - requested: 2026-03-06\n    reason: 需协调燃气公司。\n    until: 2026-03-27\n")
     repo.commit("申请延期")
-    verdict = judge(repo)
+    verdict = judge(repo, JUDGED)
     assert verdict.returncode == 0, verdict.stdout + verdict.stderr
     assert "1 个督查事项文件有改动，均为追加；全部校验通过。" in verdict.stdout
     repo.git("checkout", "-q", "main")

@@ -18,7 +18,6 @@ from .conftest import TESTS, Invoke, check_golden, demo_repo
 from .gitrepo import GitRepo
 
 TODAY = "2026-11-23"
-CHROMIUM = shutil.which("chromium")
 ARTIFACTS = TESTS / "artifacts"
 XSS_ID = "DC-2026-0900"
 XSS = f"""id: {XSS_ID}
@@ -74,21 +73,6 @@ def server(site: Path) -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/site/"
     httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if CHROMIUM is None:
-        pytest.fail("Debian's chromium is required for the site tests: `make test` installs it with apt.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"])
-        yield browser
-        browser.close()
 
 
 class Visit:

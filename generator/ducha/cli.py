@@ -20,8 +20,10 @@ import click
 
 from ducha.errors import DataError, DuchaError
 from ducha.intake.new_case import new_case
+from ducha.io.atomic import write_file
 from ducha.load import OFFICE_FILE, load_cases, validate_paths, validate_repository
-from ducha.model.case import CASES_DIR, CATEGORIES
+from ducha.model.case import CASES_DIR, Case
+from ducha.model.office import STANDARD_CATEGORIES
 from ducha.outputs import text as reporters
 from ducha.rules.deadlines import Light, status_board
 
@@ -171,7 +173,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, today: dt.da
 @cli.command()
 @today_option
 @click.option("--unit", default=None, help="只看某单位主办或协办的事项。")
-@click.option("--category", type=click.Choice(CATEGORIES), default=None, help="只看某一来源类型。")
+@click.option("--category", default=None, help="只看某一来源类型。")
 @click.option("--light", type=click.Choice([light.value for light in Light]), default=None, help="只看某一灯色。")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", help="输出格式。")
 @click.pass_context
@@ -231,7 +233,7 @@ def mark_demo(ctx: click.Context) -> None:
 
 @cli.command()
 @click.option("--title", required=True, help="事项名称。")
-@click.option("--category", type=click.Choice(CATEGORIES), required=True, help="来源类型。")
+@click.option("--category", required=True, help="来源类型：" + "、".join(STANDARD_CATEGORIES) + "，或 office.yaml 中自设的类型。")
 @click.option("--registered", type=DATE, default=None, help="立项日期（默认今天）。")
 @click.option("--assigned", type=DATE, default=None, help="交办日期。")
 @click.option("--lead-unit", default=None, help="主办单位简称。")
@@ -251,18 +253,25 @@ def new(ctx: click.Context, title: str, category: str, registered: dt.date | Non
 @click.pass_context
 def history(ctx: click.Context, case_id: str, fmt: str) -> None:
     """某督查事项的办理经过和审计记录（谁在何时改了什么、谁审核）。"""
-    from ducha.repo.audit import audit_trail
+    from ducha.repo.recorded import case_record
+    from ducha.rules.late import LateEntry
 
     root = _root(ctx)
-    trail = audit_trail(root, case_id)
-    if fmt == "json":
-        click.echo(json.dumps(trail.as_json(), ensure_ascii=False, indent=2))
-        return
+    record = case_record(root, case_id)
+    trail = record.trail
     year = case_id.split("-")[1] if case_id.count("-") == 2 else ""
     file = root / CASES_DIR / year / f"{case_id}.yaml"
     result = validate_paths([file], root) if file.exists() else None
-    if result is not None and result.ok and result.cases:
-        click.echo(reporters.timeline_text(result.cases[0], trail), nl=False)
+    case: Case | None = None
+    late: tuple[LateEntry, ...] = ()
+    if result is not None and result.ok and result.cases and result.office is not None:
+        case = result.cases[0]
+        late = record.late(case, result.office)
+    if fmt == "json":
+        click.echo(json.dumps({**trail.as_json(), "late": [e.as_json() for e in late]}, ensure_ascii=False, indent=2))
+        return
+    if case is not None:
+        click.echo(reporters.timeline_text(case, trail, late), nl=False)
     else:
         click.echo(f"{case_id}（当前记录{'无法读取' if file.exists() else '已不存在'}，只显示审计记录）")
         click.echo(reporters.audit_text(trail))
@@ -309,17 +318,21 @@ def archive(ctx: click.Context, year: int, today: dt.date | None) -> None:
                "请提交这些改动（git add cases && git commit），经审核合并后生效。")
 
 
-@cli.command("verify-archive")
+@cli.command("verify")
 @click.pass_context
-def verify_archive_command(ctx: click.Context) -> None:
-    """核验归档：重新计算每份已归档记录的 SHA-256，与归档清单比对。"""
-    from ducha.repo.archive import verify_archive
+def verify_command(ctx: click.Context) -> None:
+    """核验：归档记录与归档清单一致、档号唯一且合规；封存和通报所依据的提交都还在提交历史中（发现被改写的历史）。"""
+    from ducha.repo.verify import verify
 
-    result = verify_archive(_root(ctx))
+    result = verify(_root(ctx))
     if result.problems:
-        click.echo(reporters.problems_text(result.problems, result.checked), nl=False)
+        click.echo(reporters.problems_text(result.problems, result.checked + result.notices), nl=False)
         ctx.exit(1)
-    click.echo(f"已核验 {result.checked} 份归档记录，全部与归档清单一致。")
+    click.echo(f"已核验 {result.checked} 份归档记录，全部与归档清单一致；{result.notices} 份通报和全部封存所依据的提交"
+               "都在当前提交历史中。")
+
+
+cli.add_command(verify_command, "verify-archive")  # the name it had before `verify` checked the history too
 
 
 @cli.command("export-archive")
@@ -373,7 +386,7 @@ def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, out
         return
     text = reporters.report_json(result) if fmt == "json" else reporters.report_markdown(result)
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        write_file(output, text)
         click.echo(f"已生成 {output}")
     else:
         click.echo(text, nl=False)
@@ -512,6 +525,16 @@ def build(ctx: click.Context, today: dt.date | None, profile: str) -> None:
     target = run_mkdocs(root, prepared)
     click.echo(f"站点已生成：{_shown(root, target)}/index.html"
                f"（数据截至 {prepared.data.today}，{len(prepared.data.statuses)} 项）")
+    office = prepared.data.office
+    if profile == "internal" and office.cms is not None:  # the form page belongs to the internal site only
+        from ducha.errors import UsageError
+        from ducha.outputs.cms.admin import case_years, write_admin
+
+        try:
+            admin = write_admin(target / "admin", office, case_years(root, prepared.data.today), _vendor(root))
+            click.echo(f"填报表单：{_shown(root, admin)}/index.html")
+        except UsageError as error:
+            click.echo(f"提示：未生成填报表单。{error}", err=True)
 
 
 @cli.command()
@@ -525,6 +548,65 @@ def serve(ctx: click.Context, today: dt.date | None, profile: str, port: int) ->
 
     click.echo(f"预览地址：http://127.0.0.1:{port}/ （按 Ctrl+C 停止）", err=True)
     serve_site(_root(ctx), today or shanghai_today(), profile, port, pin_day=today is not None)
+
+
+@cli.command()
+@today_option
+@click.option("--send", "really", is_flag=True, help="发送（默认只预览，打印每一封邮件）。")
+@click.option("--log", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="已发送记录目录（默认 reminders/）：同一天已发送过的收件方不再发送。")
+@click.pass_context
+def remind(ctx: click.Context, today: dt.date | None, really: bool, log: Path | None) -> None:
+    """每日提醒：按单位（和督查室）汇总超期、临期、需续报、退回、待回头看的事项；默认预览，--send 发送。"""
+    from ducha.outputs.remind import LOG_DIR, plan, preview, send
+
+    root = _root(ctx)
+    day = today or shanghai_today()
+    found = plan(root, day)
+    if not found.workday:
+        click.echo(f"{day} 不是工作日（按办公日历），不发送提醒。")
+        return
+    if not found.digests:
+        click.echo(f"{day} 没有需要提醒的事项。")
+        return
+    if not really:
+        click.echo(preview(found.office, found.digests))
+        click.echo(f"预览：共 {len(found.digests)} 份提醒，未发送。确认无误后加 --send 发送。")
+        return
+    words = {"sent": "已发送", "skipped": "今天已发送过，跳过", "none": "未设置收件人，未发送", "failed": "发送失败"}
+    outcomes = send(found.office, found.digests, day, log or root / LOG_DIR, dict(os.environ))
+    for outcome in outcomes:
+        channel = "邮件" if outcome.channel == "mail" else "消息机器人"
+        detail = f"：{outcome.detail}" if outcome.detail else ""
+        click.echo(f"{channel}  {outcome.recipient}  {words[outcome.state]}{detail}")
+    if any(o.state == "failed" for o in outcomes):
+        click.echo("有提醒发送失败：检查 office.yaml 的 reminders 设置和网络后重新运行（已发送的不会重复发送）。", err=True)
+        ctx.exit(1)
+
+
+def _vendor(root: Path) -> Path:
+    from ducha.outputs.cms.admin import VENDOR_DIR
+
+    return Path(os.environ.get("DUCHA_VENDOR") or root / VENDOR_DIR)
+
+
+@cli.command()
+@today_option
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="输出目录（默认 build/site/admin）。")
+@click.option("--local-backend", default=None, metavar="URL",
+              help="改连本机的 decap-server（如 http://127.0.0.1:8081/api/v1），用于试用和测试。")
+@click.pass_context
+def cms(ctx: click.Context, today: dt.date | None, output: Path | None, local_backend: str | None) -> None:
+    """填报表单：在内网站点写入 /admin/ 页面（Decap CMS），按 case.schema.json 和 office.yaml 生成。"""
+    from ducha.load import load_office
+    from ducha.outputs.cms.admin import case_years, write_admin
+
+    root = _root(ctx)
+    office = load_office(root)
+    target = output or root / "build" / "site" / "admin"
+    write_admin(target, office, case_years(root, today or shanghai_today()), _vendor(root), local_backend)
+    click.echo(f"填报表单已生成：{_shown(root, target)}/index.html")
 
 
 def main() -> None:

@@ -7,8 +7,10 @@ checks it, and every problem in every file is collected before anything fails.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import itertools
 import os
-from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -17,15 +19,21 @@ from typing import Any
 from ducha.errors import DataError, Problem, UsageError
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path, parse_yaml, read_yaml
 from ducha.model.case import CASES_DIR, Case
-from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR, Bulletin, Ground, Mention, Notice, notice_path
+from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR, Bulletin, Ground, Mention, Notice, bulletin_path, notice_path
 from ducha.model.office import (
     DEFAULT_CATEGORY_RULES,
+    LATE_ENTRY_WORKDAYS,
+    STANDARD_CATEGORIES,
     BulletinRules,
     CategoryRule,
+    CmsSettings,
     NoticeRules,
     Office,
+    ReminderSettings,
     RuleRevision,
+    SmtpSettings,
     Unit,
+    Webhook,
     Wording,
     YearOverride,
 )
@@ -185,24 +193,45 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
                     line, column = doc.mark(("holiday_overrides", year, kind, index))
                     problems.append(Problem(OFFICE_FILE, line, column, f"holiday_overrides.{year}.{kind}[{index}]",
                                             f"日期「{entry}」不在 {year} 年。", f"移到 {entry[:4]} 年的节假日补充下。"))
+    for category, values in data.get("categories", {}).items():
+        if category not in STANDARD_CATEGORIES and values.get("custom") != "是":
+            line, column = doc.key_mark(("categories", category))
+            guess = difflib.get_close_matches(category, STANDARD_CATEGORIES, n=1, cutoff=0.5)
+            problems.append(Problem(OFFICE_FILE, line, column, f"categories.{category}",
+                                    f"「{category}」不是标准来源类型，也没有标明为本单位自设。",
+                                    (f"是不是「{guess[0]}」？" if guess else "") + "标准来源类型：" + "、".join(STANDARD_CATEGORIES)
+                                    + "；确为本单位自设的类型，在其下写 custom: 是。"))
+    if "adopted_on" in data and parse_date(data["adopted_on"]) is None:
+        line, column = doc.mark(("adopted_on",))
+        problems.append(Problem(OFFICE_FILE, line, column, "adopted_on", f"日期「{data['adopted_on']}」不存在。",
+                                "写成实际存在的日期，格式 YYYY-MM-DD。"))
     names = [unit["name"] for unit in data["units"]]
     for index, name in enumerate(names):
         if name in names[:index]:
             line, column = doc.mark(("units", index, "name"))
             problems.append(Problem(OFFICE_FILE, line, column, f"units[{index}].name",
                                     f"单位简称「{name}」重复登记。", "删除重复的一项，或改用不同的简称。"))
+    for unit in data.get("reminders", {}).get("units", {}):
+        if unit not in names:
+            line, column = doc.key_mark(("reminders", "units", unit))
+            problems.append(Problem(OFFICE_FILE, line, column, f"reminders.units.{unit}",
+                                    f"单位「{unit}」未在 units 中登记，提醒无法对应到事项。",
+                                    f"改成已登记的简称（{'、'.join(names)}），或先在 units 中登记该单位。"))
     if problems:
         raise DataError(problems)
     rules: dict[str, CategoryRule] = {}
-    merged = {cat: dict(values) for cat, values in DEFAULT_CATEGORY_RULES.items()}
+    merged: dict[str, dict[str, Any]] = {cat: dict(values) for cat, values in DEFAULT_CATEGORY_RULES.items()}
     for cat, values in data.get("categories", {}).items():
         merged.setdefault(cat, {}).update(values)
     revised: dict[str, list[dict[str, str]]] = {cat: values.get("revisions", [])
                                                 for cat, values in data.get("categories", {}).items()}
     for cat, values in merged.items():
+        levels = {name: RuleRevision(dt.date.min, _limit(level, "time_limit"), _limit(level, "max_extension"),
+                                     _limit(level, "max_total"))
+                  for name, level in values.get("levels", {}).items()}
         rules[cat] = CategoryRule(_limit(values, "time_limit"), _limit(values, "max_extension"),
                                   _limit(values, "max_total"), values.get("retention", "30年"),
-                                  _revisions(doc, cat, revised.get(cat, []), problems))
+                                  _revisions(doc, cat, revised.get(cat, []), problems), MappingProxyType(levels))
     if problems:
         raise DataError(problems)
 
@@ -217,6 +246,8 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
         units=tuple(Unit(u["name"], u["full_name"]) for u in data["units"]),
         categories=MappingProxyType(rules),
         yellow_days=int(data.get("yellow_days", 3)),
+        late_entry_workdays=int(data.get("late_entry_workdays", LATE_ENTRY_WORKDAYS)),
+        adopted_on=parse_date(data["adopted_on"]) if "adopted_on" in data else None,
         progress_interval_days=number("progress_interval_days"),
         followup_after_days=number("followup_after_days"),
         notice_rules=NoticeRules(
@@ -229,6 +260,8 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
         bulletins=BulletinRules(str(bulletins.get("enabled", "false")).lower() == "true",
                                 int(bulletins.get("yearly_quota", 30)), int(bulletins.get("problem_share", 50))),
         internal_fields=tuple(data.get("internal_fields", ("owner", "notes"))),
+        cms=_cms(data.get("cms")),
+        reminders=_reminders(data.get("reminders")),
         review_signers=tuple(data.get("review_signers", ())),
         holiday_overrides=MappingProxyType({
             int(year): YearOverride(_expand(o.get("holidays", [])), _expand(o.get("workdays", [])))
@@ -237,13 +270,37 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
     )
 
 
+def _cms(data: Mapping[str, str] | None) -> CmsSettings | None:
+    if data is None:
+        return None
+    return CmsSettings(data["backend"], data["base_url"], data["repo"], data["app_id"], data.get("api_root", ""),
+                       data.get("branch", "main"), data.get("staging_branch", "forms"))
+
+
+_DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+
+
+def _reminders(data: Mapping[str, Any] | None) -> ReminderSettings | None:
+    if data is None:
+        return None
+    smtp = data["smtp"]
+    tls = smtp.get("tls", "starttls")
+    hook = data.get("webhook")
+    return ReminderSettings(
+        SmtpSettings(smtp["host"], smtp["sender"], int(smtp.get("port", _DEFAULT_PORTS[tls])), tls,
+                     smtp.get("username", ""), smtp.get("password_env", "DUCHA_SMTP_PASSWORD")),
+        office=tuple(data.get("office", ())),
+        units=MappingProxyType({unit: tuple(emails) for unit, emails in data.get("units", {}).items()}),
+        webhook=Webhook(hook["url"], hook.get("token_env", "")) if hook else None)
+
+
 def _mentions(items: list[dict[str, Any]]) -> tuple[Mention, ...]:
     return tuple(Mention(i["unit"], i["reason"], tuple(i["cases"]), i.get("basis", ""),
                          tuple(Ground(g["case"], g["cause"]) for g in i.get("grounds", ())))
                  for i in items)
 
 
-def _load(root: Path, folder: str, kind: str) -> tuple[list[tuple[str, dict[str, object]]], list[Problem]]:
+def _load(root: Path, folder: str, kind: str) -> tuple[list[YamlDocument], list[Problem]]:
     found, problems = [], []
     for file in sorted((root / folder).glob("*/*.yaml"), key=str):
         name = file.relative_to(root).as_posix()
@@ -259,31 +316,90 @@ def _load(root: Path, folder: str, kind: str) -> tuple[list[tuple[str, dict[str,
                 problems.append(Problem(name, line, column, "date", f"日期「{doc.data['date']}」不存在。",
                                         "写成实际存在的日期，格式 YYYY-MM-DD。"))
             else:
-                found.append((name, doc.data))
+                found.append(doc)
     return found, problems
 
 
-def load_notices(root: Path, office: Office, case_ids: frozenset[str]) -> tuple[list[Notice], list[Problem]]:
-    """Every issued notice, checked: units registered, cases existing, file named by year and number."""
+@dataclass(frozen=True)
+class _Issue:
+    """What a notice and a bulletin share: a file, a number within its year, a date."""
+
+    doc: YamlDocument
+    number: int
+    date: dt.date
+
+
+def _issue_checks(issues: Sequence[_Issue], what: str, path_of: Callable[[int, int], str], how: str,
+                  today: dt.date | None) -> list[Problem]:
+    """Each file named by its year and number; numbers consecutive within a year; none dated ahead.
+
+    A year's numbers run on from the first one recorded: an office that starts keeping
+    them mid-year begins with its next number, and the guard keeps any from being removed.
+    """
+    problems: list[Problem] = []
+    by_year: dict[int, list[_Issue]] = {}
+    taken = {issue.doc.path for issue in issues}
+    for issue in issues:
+        name = issue.doc.path
+        if today is not None and issue.date > today:
+            line, column = issue.doc.mark(("date",))
+            problems.append(Problem(name, line, column, "date", f"{what}日期 {issue.date} 晚于今天（{today}）。",
+                                    f"写实际印发（报送）的日期；{what}印发后才能记录。"))
+        expected = path_of(issue.date.year, issue.number)
+        if name != expected:
+            line, column = issue.doc.mark(("number",))
+            message = (f"本期序号是第 {issue.number} 号，而第 {issue.number} 号已是 {expected}：序号重复。" if expected in taken
+                       else f"文件名应为 {expected}（按{what}的年份和序号）。")
+            problems.append(Problem(name, line, column, "number", message,
+                                    f"序号和文件名要一致：{what}按印发年份和序号命名；{how}，不要手工改名或改号。"))
+            continue
+        by_year.setdefault(issue.date.year, []).append(issue)
+    for year, group in by_year.items():
+        ordered = sorted(group, key=lambda issue: issue.number)
+        for before, issue in itertools.pairwise(ordered):
+            if issue.number > before.number + 1:
+                first, last = before.number + 1, issue.number - 1
+                missing = f"第 {first} 号" if first == last else f"第 {first}—{last} 号"
+                line, column = issue.doc.mark(("number",))
+                problems.append(Problem(
+                    issue.doc.path, line, column, "number",
+                    f"{year} 年{what}的序号不连续：上一期是第 {before.number} 号，本期是第 {issue.number} 号，缺少{missing}。",
+                    f"序号按印发先后连续编排：缺少的确未印发的，本期应为第 {first} 号（{path_of(year, first)}）；"
+                    "已印发的，从 git 历史中恢复。"))
+    return problems
+
+
+def load_notices(root: Path, office: Office, case_ids: frozenset[str],
+                 today: dt.date | None = None) -> tuple[list[Notice], list[Problem]]:
+    """Every issued notice, checked: named by year and number, numbers consecutive, not dated after
+    ``today`` (when given), units registered and each named once per list, cases existing."""
     loaded, problems = _load(root, NOTICES_DIR, "notice")
     notices = []
-    for name, data in loaded:
+    for doc in loaded:
+        name, data = doc.path, doc.data
         notice = Notice(name, int(str(data["number"])), str(data["doc_no"]), dt.date.fromisoformat(str(data["date"])),
                         str(data["period"]), str(data["data_commit"]),
-                        _mentions(data["praised"]), _mentions(data["criticised"]))  # type: ignore[arg-type]
-        if name != notice_path(notice.date.year, notice.number):
-            problems.append(Problem(name, 1, 1, "number", f"文件名应为 {notice_path(notice.date.year, notice.number)}。",
-                                    "通报按印发年份和序号命名；由 ducha report --issue 生成，不要手工改名。"))
+                        _mentions(data["praised"]), _mentions(data["criticised"]))
         for kind, mentions in (("praised", notice.praised), ("criticised", notice.criticised)):
-            for mention in mentions:
+            seen: set[str] = set()
+            for index, mention in enumerate(mentions):
+                line, column = doc.mark((kind, index, "unit"))
+                if mention.unit in seen:
+                    problems.append(Problem(name, line, column, f"{kind}[{index}].unit",
+                                            f"单位「{mention.unit}」在{'表扬' if kind == 'praised' else '批评'}名单中重复出现："
+                                            "一份通报对一个单位只表扬或批评一次，重复列出会被多算。",
+                                            "把重复的几项合并为一项，理由和涉及事项写在一起。"))
+                seen.add(mention.unit)
                 if mention.unit not in office.unit_names:
-                    problems.append(Problem(name, 0, 0, kind, f"单位「{mention.unit}」未在 office.yaml 中登记。",
+                    problems.append(Problem(name, line, column, kind, f"单位「{mention.unit}」未在 office.yaml 中登记。",
                                             "通报印发后不得修改：请在 office.yaml 中恢复该单位的登记。"))
                 missing = [c for c in mention.cases if c not in case_ids]
                 if missing:
-                    problems.append(Problem(name, 0, 0, kind, f"通报涉及的事项 {'、'.join(missing)} 不存在。",
+                    problems.append(Problem(name, line, column, kind, f"通报涉及的事项 {'、'.join(missing)} 不存在。",
                                             "督查事项不能删除：从 git 历史中恢复这些事项。"))
         notices.append(notice)
+    problems += _issue_checks([_Issue(d, n.number, n.date) for d, n in zip(loaded, notices, strict=True)], "通报",
+                              notice_path, "由 ducha report --issue 生成", today)
     problems += _notice_overlaps(notices)
     return notices, problems
 
@@ -313,10 +429,14 @@ def _notice_overlaps(notices: Sequence[Notice]) -> list[Problem]:
     return problems
 
 
-def load_bulletins(root: Path) -> tuple[list[Bulletin], list[Problem]]:
+def load_bulletins(root: Path, today: dt.date | None = None) -> tuple[list[Bulletin], list[Problem]]:
+    """Every 督查专报, checked like the notices: named by year and number, consecutive, not dated ahead."""
     loaded, problems = _load(root, BULLETINS_DIR, "bulletin")
-    return [Bulletin(name, int(str(d["number"])), dt.date.fromisoformat(str(d["date"])), str(d["title"]),
-                     d["reports_problem"] == "是") for name, d in loaded], problems
+    bulletins = [Bulletin(d.path, int(str(d.data["number"])), dt.date.fromisoformat(str(d.data["date"])),
+                          str(d.data["title"]), d.data["reports_problem"] == "是") for d in loaded]
+    problems += _issue_checks([_Issue(d, b.number, b.date) for d, b in zip(loaded, bulletins, strict=True)],
+                              "督查专报", bulletin_path, "每期一个文件", today)
+    return bulletins, problems
 
 
 def load_all(root: Path, office: Office, case_ids: frozenset[str]) -> tuple[list[Notice], list[Bulletin]]:
@@ -390,11 +510,12 @@ def validate_repository(root: Path, today: dt.date | None = None) -> ValidationR
     result = validate_paths([root / CASES_DIR], root, today)
     if result.office is None:
         return result
-    _, notice_problems = load_notices(root, result.office, frozenset(c.id for c in result.cases))
-    _, bulletin_problems = load_bulletins(root)
+    _, notice_problems = load_notices(root, result.office, frozenset(c.id for c in result.cases), today)
+    _, bulletin_problems = load_bulletins(root, today)
     problems = sorted([*result.problems, *notice_problems, *bulletin_problems, *layout_problems(root.resolve())],
                       key=Problem.sort_key)
-    return ValidationResult(result.files, result.office, result.cases, tuple(problems))
+    issued = sum(1 for folder in (NOTICES_DIR, BULLETINS_DIR) for _ in (root / folder).glob("*/*.yaml"))
+    return ValidationResult(result.files + issued, result.office, result.cases, tuple(problems))
 
 
 @dataclass(frozen=True)

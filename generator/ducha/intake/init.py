@@ -11,13 +11,13 @@ record somebody edited — is kept and reported, never deleted.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ducha.errors import UsageError
+from ducha.io.atomic import write_file
 from ducha.io.yamltext import yaml_scalar
 from ducha.load import OFFICE_FILE, load_office
 from ducha.model.case import CASES_DIR, MANIFEST_NAME
@@ -66,10 +66,7 @@ def _sha256(path: Path) -> str:
 
 def _write(path: Path, text: str) -> None:
     """Write through a temporary file in the same folder, so a failure never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    write_file(path, text)
 
 
 def office_text(name: str, prefix: str, fonds: str, units: Sequence[Unit]) -> str:

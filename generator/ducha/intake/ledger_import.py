@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ducha.errors import Problem
+from ducha.errors import Problem, UsageError
 from ducha.intake.new_case import next_id
+from ducha.io.atomic import write_files
 from ducha.io.yamltext import append_entry, yaml_scalar
 from ducha.load import load_cases
-from ducha.model.case import CASES_DIR, CATEGORIES, Case, log
+from ducha.model.case import CASES_DIR, Case, log
 from ducha.model.logs import LOG_KINDS, LogKind
 from ducha.model.office import Office
 from ducha.model.timelimit import guess_date, parse_time_limit
@@ -234,8 +235,9 @@ class _Importer:
         errors_before = len(self.result.problems)
         if not title:
             self.error(sheet, row, "事项名称", "新事项没有事项名称。", "填写事项名称；不是新事项的，填写编号。")
-        if category not in CATEGORIES:
-            self.error(sheet, row, "来源", f"「{category}」不是来源类型。", f"填写以下之一：{'、'.join(CATEGORIES)}。")
+        if category not in self.office.category_names:
+            names = "、".join(self.office.category_names)
+            self.error(sheet, row, "来源", f"「{category}」不是来源类型。", f"填写以下之一：{names}。")
         for unit in [lead, *co]:
             if unit not in self.office.unit_names:
                 self.error(sheet, row, "主办单位" if unit == lead else "协办单位", f"单位「{unit}」未登记。",
@@ -302,9 +304,11 @@ def import_ledger(root: Path, workbook: Path, today: dt.date, apply: bool) -> Im
     result = importer.result
     result.problems.sort(key=Problem.sort_key)
     if apply and not result.problems:
-        for path, text in sorted(importer.texts.items()):
-            target = root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-            result.written.append(path)
+        files = {root / path: text for path, text in sorted(importer.texts.items())}
+        new = [target for target in files if not target.exists()]
+        try:
+            write_files(files, new=new)  # every record, or none (a full disk changes nothing)
+        except FileExistsError:
+            raise UsageError("导入期间另有人新建了督查事项，占用了本次要用的编号：没有写入任何记录。修改：重新运行导入。") from None
+        result.written.extend(sorted(importer.texts))
     return result

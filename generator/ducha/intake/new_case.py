@@ -8,9 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ducha.errors import DataError, UsageError
+from ducha.io.atomic import create_file
 from ducha.io.yamltext import yaml_scalar
-from ducha.load import load_office, validate_paths
+from ducha.load import load_office
 from ducha.model.case import CASES_DIR
+from ducha.rules.validation import check_text
+
+#: How often to take the next number when others keep taking it first.
+_ATTEMPTS = 100
 
 
 def next_id(root: Path, prefix: str, year: int) -> str:
@@ -33,10 +38,27 @@ def new_case(root: Path, title: str, category: str, registered: dt.date, lead_un
              assigned: dt.date | None = None, time_limit: str | None = None) -> NewCase:
     """Write ``cases/<year>/<id>.yaml``; refuse (writing nothing) if it would not validate."""
     office = load_office(root)
-    case_id = next_id(root, office.prefix, registered.year)
-    path = root / CASES_DIR / str(registered.year) / f"{case_id}.yaml"
-    if path.exists():  # pragma: no cover - next_id skips used numbers
-        raise UsageError(f"{path} 已存在。")
+    folder = root / CASES_DIR / str(registered.year)
+    # Two `ducha new` at once both see the same highest number; the exclusive create lets
+    # exactly one of them have it, and the other takes the next.
+    for _ in range(_ATTEMPTS):
+        case_id = next_id(root, office.prefix, registered.year)
+        path = folder / f"{case_id}.yaml"
+        text = _template(case_id, title, category, registered, lead_unit, assigned, time_limit)
+        known = frozenset(p.stem for p in (root / CASES_DIR).glob("*/*.yaml")) | {case_id}
+        _, problems = check_text(text.encode("utf-8"), f"{CASES_DIR}/{registered.year}/{path.name}", office, known, None)
+        if problems:
+            raise DataError(problems, 1)
+        try:
+            create_file(path, text)
+        except FileExistsError:
+            continue
+        return NewCase(case_id, path)
+    raise UsageError(f"连续 {_ATTEMPTS} 次取号都被同时运行的其他 ducha 占用：请稍后重试。")
+
+
+def _template(case_id: str, title: str, category: str, registered: dt.date, lead_unit: str | None,
+              assigned: dt.date | None, time_limit: str | None) -> str:
     lines = [
         "# yaml-language-server: $schema=../../schema/case.schema.json",
         f"# 督查事项 {case_id}。日期写成 YYYY-MM-DD；办理进展、督办、延期、报告、审核只在末尾追加，不改写已有记录。",
@@ -61,10 +83,4 @@ def new_case(root: Path, title: str, category: str, registered: dt.date, lead_un
         "#     by: 报告单位",
         "#     summary: 进展情况",
     ]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = validate_paths([path], root)
-    if not result.ok:
-        path.unlink()
-        raise DataError(result.problems, 1)
-    return NewCase(case_id, path)
+    return "\n".join(lines) + "\n"

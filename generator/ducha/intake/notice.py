@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from ducha.errors import UsageError
+from ducha.io.atomic import create_file
 from ducha.io.yamltext import yaml_scalar
 from ducha.load import load_records
 from ducha.model.notices import Mention, notice_path
@@ -35,9 +36,6 @@ def write_notice(root: Path, number: int, issued: dt.date, period: str, data_com
                  praised: list[Mention], criticised: list[Mention]) -> Path:
     """Write the issued notice record; refuses a number already used that year."""
     path = root / notice_path(issued.year, number)
-    if path.exists():
-        raise UsageError(f"{issued.year} 年第 {number} 号通报已经印发（{notice_path(issued.year, number)}）："
-                         "印发的通报不能覆盖。修改：换一个序号。")
     lines = ["# yaml-language-server: $schema=../../schema/notice.schema.json",
              "# 已印发的督查通报：由 ducha report --issue 生成，合并后不得修改。",
              f'number: "{number}"', f"doc_no: {yaml_scalar(f'{issuer}〔{issued.year}〕{number}号')}",
@@ -55,6 +53,9 @@ def write_notice(root: Path, number: int, issued: dt.date, period: str, data_com
             if m.grounds:
                 lines.append("    grounds:")
                 lines += [f"      - {{case: {g.case}, cause: {yaml_scalar(g.cause)}}}" for g in m.grounds]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        create_file(path, "\n".join(lines) + "\n")
+    except FileExistsError:
+        raise UsageError(f"{issued.year} 年第 {number} 号通报已经印发（{notice_path(issued.year, number)}）："
+                         "印发的通报不能覆盖。修改：换一个序号。") from None
     return path

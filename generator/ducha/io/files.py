@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from ducha.io.atomic import write_file
+
 
 def sync_files(folder: Path, files: Iterable[tuple[str, str]], owned: Iterable[str],
                progress: Callable[[int], None] | None = None) -> int:
@@ -28,7 +30,7 @@ def sync_files(folder: Path, files: Iterable[tuple[str, str]], owned: Iterable[s
         except OSError:
             unchanged = False
         if not unchanged:
-            target.write_bytes(data)
+            write_file(target, data, durable=False)  # a live preview never reads half a page
         if progress is not None:
             progress(1)
     for name in owned:

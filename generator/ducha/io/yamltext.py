@@ -18,13 +18,15 @@ _YAML11_WORDS = re.compile(r"^(?:y|n|yes|no|true|false|on|off|null|~|[-+.\d][\d_
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: A line break (or tab) in a plain scalar is folded into a space when read back: quote it.
+_BREAKS = re.compile(r"[\n\r\t]")
 
 
 def yaml_scalar(text: str) -> str:
     """``text`` as a YAML scalar that reads back unchanged (dates stay plain, as staff write them)."""
-    if _ISO_DATE.match(text):
+    if _ISO_DATE.fullmatch(text):
         return text
-    if _PLAIN_SAFE.match(text) and not _YAML11_WORDS.match(text):
+    if _PLAIN_SAFE.fullmatch(text) and not _YAML11_WORDS.fullmatch(text) and not _BREAKS.search(text):
         return text
     return json.dumps(text, ensure_ascii=False)
 

@@ -13,13 +13,10 @@ from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path
 from ducha.model.logs import LOG_KINDS, Correction, Extension, Followup, LogKind, Progress, Report, Review, Step, Urge
 from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
-from ducha.schemas import load_schema
 
 CASES_DIR = "cases"
 #: Each year folder's archive manifest (归档清单), the one file there that is not a case.
 MANIFEST_NAME = "ARCHIVE.sha256"
-#: 来源类型, in the order the schema lists them (the schema is the one place they are defined).
-CATEGORIES: tuple[str, ...] = tuple(load_schema("case")["properties"]["category"]["enum"])
 
 
 class Stage(Enum):
@@ -56,6 +53,7 @@ class Source:
     meeting: str = ""
     leader: str = ""
     instruction: str = ""
+    level: str = ""  # 来源层级 within the category (中央批办, 国务院批示…), when office.yaml sets levels
 
 
 @dataclass(frozen=True)
@@ -183,7 +181,7 @@ def events(case: Case) -> list[Step]:
         out.append(Step(case.assigned, "交办", f"主办：{case.lead_unit}{co}"))
     for kind in LOG_KINDS:
         for entry in log(case, kind):
-            out += kind.steps(entry)
+            out += kind.entry_steps(entry)
     if case.cancelled is not None:
         out.append(Step(case.cancelled.date, "撤销", f"{case.cancelled.reason}（{case.cancelled.approved_by}）"))
     if case.archive is not None:
@@ -301,7 +299,7 @@ class _Reader:
             id=data["id"], title=data["title"], category=data["category"], registered=registered,
             path=self.doc.path,
             source=Source(src.get("doc_no", ""), src.get("meeting", ""), src.get("leader", ""),
-                          src.get("instruction", "")),
+                          src.get("instruction", ""), src.get("level", "")),
             requirements=data.get("requirements", ""), parent=data.get("parent"), assigned=assigned,
             lead_unit=data.get("lead_unit"), co_units=tuple(data.get("co_units", ())),
             owner=data.get("owner", ""), time_limit=time_limit, **logs,

@@ -11,14 +11,26 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ducha.model.timelimit import TimeLimit
 
 
 @dataclass(frozen=True)
-class Progress:
+class Entry:
+    """What every dated log entry has besides its own fields.
+
+    ``late_reason`` is the 补录 reason: an entry recorded (committed) more than
+    ``office.late_entry_workdays`` working days after its own date must carry one, and is
+    shown as 补录 wherever it is shown. Keyword-only, so each kind keeps its own field order.
+    """
+
+    late_reason: str = field(default="", kw_only=True)
+
+
+@dataclass(frozen=True)
+class Progress(Entry):
     """办理进展: a unit's interim report."""
 
     date: dt.date
@@ -27,7 +39,7 @@ class Progress:
 
 
 @dataclass(frozen=True)
-class Urge:
+class Urge(Entry):
     """督办/催办 by the office."""
 
     date: dt.date
@@ -36,7 +48,7 @@ class Urge:
 
 
 @dataclass(frozen=True)
-class Extension:
+class Extension(Entry):
     """延期: counts only once approved; sets a new date or extends from the old due date."""
 
     requested: dt.date
@@ -58,7 +70,7 @@ class Extension:
 
 
 @dataclass(frozen=True)
-class Report:
+class Report(Entry):
     """办理报告: the formal reply, with its 发文字号 and 签发人."""
 
     date: dt.date
@@ -68,7 +80,7 @@ class Report:
 
 
 @dataclass(frozen=True)
-class Review:
+class Review(Entry):
     """审核 of the latest report: 通过 or 退回."""
 
     date: dt.date
@@ -82,7 +94,7 @@ class Review:
 
 
 @dataclass(frozen=True)
-class Followup:
+class Followup(Entry):
     """回访复核 / 回头看 after closing."""
 
     date: dt.date
@@ -95,7 +107,7 @@ Value = str | tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class Correction:
+class Correction(Entry):
     """更正: a recorded fact put right with its reason and approver.
 
     The record keeps what was first written; the model reads the corrected value, so every
@@ -122,6 +134,11 @@ class Step:
 def extension_term(until: object, time_limit: object) -> str:
     """An extension's term in words: the new date, or 延长 a further time limit."""
     return str(until) if until else f"延长{time_limit or ''}"
+
+
+def late_mark(reason: str) -> str:
+    """How a 补录 entry is marked after its text, everywhere it is shown."""
+    return f"【补录：{reason}】" if reason else "【补录】"
 
 
 def _joined(first: str, rest: str, sep: str = "：") -> str:
@@ -197,6 +214,14 @@ class LogKind:
     ledger_identity: tuple[str, ...] = ()
     #: The field that names who filled the entry in, set to the unit the sheet belongs to.
     ledger_unit: str = ""
+
+    def entry_steps(self, entry: Any) -> list[Step]:
+        """The timeline steps of ``entry``, its first one marked 补录 when it was recorded late."""
+        steps = self.steps(entry)
+        if entry.late_reason and steps:
+            first = steps[0]
+            steps[0] = Step(first.date, first.kind, f"{first.text}{late_mark(entry.late_reason)}")
+        return steps
 
     @functools.cached_property
     def date_fields(self) -> tuple[str, ...]:

@@ -59,3 +59,7 @@ class Bulletin:
 
 def notice_path(year: int, number: int) -> str:
     return f"{NOTICES_DIR}/{year}/{year}-{number:03d}.yaml"
+
+
+def bulletin_path(year: int, number: int) -> str:
+    return f"{BULLETINS_DIR}/{year}/{year}-{number:03d}.yaml"

@@ -13,6 +13,9 @@ from ducha.model.timelimit import TimeLimit
 #: 30个工作日 (003); 人大代表建议 / 政协提案 3个月, 6个月 at most (004 §十).
 #: 保管期限 defaults after DA/T 22: decisions and their meetings kept permanently, routine
 #: and cancelled items ten years, the rest thirty.
+#: The 来源类型 every office has, in the order offices list them; office.yaml may add its own.
+STANDARD_CATEGORIES: tuple[str, ...] = ("重大决策部署", "重要会议", "重要文件", "领导批示", "上级交办", "年度重点工作",
+                                        "调研交办", "人大代表建议", "政协提案", "其他交办")
 DEFAULT_CATEGORY_RULES: Mapping[str, Mapping[str, str]] = {
     "重大决策部署": {"retention": "永久"},
     "重要会议": {"retention": "永久"},
@@ -24,6 +27,13 @@ DEFAULT_CATEGORY_RULES: Mapping[str, Mapping[str, str]] = {
     "调研交办": {"retention": "10年"},
     "其他交办": {"retention": "10年"},
 }
+
+
+#: An entry recorded more than this many working days after its own date is a 补录. Three, as
+#: the yellow light: less than the shortest time limit (批示件, 5个工作日, seed 004 §九), so a
+#: report or extension cannot be slipped in after a whole deadline has passed unseen, and
+#: more than the day or two a 公文 takes from a unit's 发文 to the office's 收文登记.
+LATE_ENTRY_WORKDAYS = 3
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,7 @@ class CategoryRule:
     max_total: TimeLimit | None = None
     retention: str = "30年"
     revisions: tuple[RuleRevision, ...] = ()  # oldest first
+    levels: Mapping[str, RuleRevision] = field(default_factory=lambda: MappingProxyType({}))  # 来源层级 → its own limits
 
     def on(self, day: dt.date | None) -> CategoryRule:
         """The rule in force for a case assigned (or, before 交办, registered) on ``day``.
@@ -133,6 +144,62 @@ class BulletinRules:
 
 
 @dataclass(frozen=True)
+class CmsSettings:
+    """Where the /admin/ form page commits (office.yaml ``cms``).
+
+    ``forgejo`` keeps every submission as a draft pull request against ``branch``; ``gitea``
+    has no drafts, so the form commits to ``staging_branch`` and the office merges that.
+    """
+
+    backend: str
+    base_url: str
+    repo: str
+    app_id: str
+    api_root: str = ""
+    branch: str = "main"
+    staging_branch: str = "forms"
+
+    @property
+    def api(self) -> str:
+        return self.api_root or f"{self.base_url.rstrip('/')}/api/v1"
+
+    @property
+    def commit_branch(self) -> str:
+        """The branch the form's commits land on (drafts branch off it on Forgejo)."""
+        return self.branch if self.backend == "forgejo" else self.staging_branch
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """The intranet mail server the reminders go through; the password lives in ``password_env``."""
+
+    host: str
+    sender: str
+    port: int = 587
+    tls: str = "starttls"
+    username: str = ""
+    password_env: str = "DUCHA_SMTP_PASSWORD"
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """An intranet messaging bot that takes each reminder as JSON."""
+
+    url: str
+    token_env: str = ""
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """Who gets the morning reminders and how (office.yaml ``reminders``)."""
+
+    smtp: SmtpSettings
+    office: tuple[str, ...] = ()
+    units: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    webhook: Webhook | None = None
+
+
+@dataclass(frozen=True)
 class Office:
     """The settings in office.yaml, with defaults filled in."""
 
@@ -142,6 +209,8 @@ class Office:
     units: tuple[Unit, ...] = ()
     categories: Mapping[str, CategoryRule] = field(default_factory=lambda: MappingProxyType({}))
     yellow_days: int = 3
+    late_entry_workdays: int = LATE_ENTRY_WORKDAYS
+    adopted_on: dt.date | None = None  # records committed on or before it were migrated, not 补录
     progress_interval_days: int | None = None
     followup_after_days: int | None = None
     holiday_overrides: Mapping[int, YearOverride] = field(default_factory=lambda: MappingProxyType({}))
@@ -149,6 +218,8 @@ class Office:
     wording: Wording = Wording()
     bulletins: BulletinRules = BulletinRules()
     internal_fields: tuple[str, ...] = ("owner", "notes")
+    cms: CmsSettings | None = None
+    reminders: ReminderSettings | None = None
     #: SSH allowed_signers lines of the review server (Gitea/Forgejo), whose signed commits carry a trusted 审核.
     review_signers: tuple[str, ...] = ()
 
@@ -156,7 +227,18 @@ class Office:
     def unit_names(self) -> frozenset[str]:
         return frozenset(unit.name for unit in self.units)
 
-    def rule(self, category: str, on: dt.date | None = None) -> CategoryRule:
-        """The rules of ``category`` for a case assigned on ``on`` (None: as in force now)."""
-        rule = self.categories.get(category) or CategoryRule()
-        return rule.on(on) if rule.revisions else rule
+    @property
+    def category_names(self) -> tuple[str, ...]:
+        """来源类型: the standard ones in their usual order, then the office's own."""
+        return STANDARD_CATEGORIES + tuple(c for c in self.categories if c not in STANDARD_CATEGORIES)
+
+    def rule(self, category: str, on: dt.date | None = None, level: str = "") -> CategoryRule:
+        """The rules of ``category`` (refined by its 来源层级 ``level``) for a case assigned on ``on``
+        (None: as in force now)."""
+        base = self.categories.get(category) or CategoryRule()
+        rule = base.on(on) if base.revisions else base
+        refined = base.levels.get(level) if level else None
+        if refined is None:
+            return rule
+        return CategoryRule(refined.time_limit or rule.time_limit, refined.max_extension or rule.max_extension,
+                            refined.max_total or rule.max_total, rule.retention)

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 from ducha.errors import DataError, UsageError
+from ducha.io.atomic import write_file
 from ducha.load import load_cases
 from ducha.model.case import MANIFEST_NAME
 from ducha.outputs.text import timeline_text
@@ -65,5 +66,5 @@ def export_archive(root: Path, year: int, output: Path) -> int:
                                      head=head).encode("utf-8")
     files["SHA256SUMS"] = "".join(f"{sha256_of(data)}  {name}\n" for name, data in sorted(files.items())).encode("utf-8")
     stamp = max(c.archive.date for c in archived if c.archive is not None)
-    output.write_bytes(_zip_bytes(files, stamp))
+    write_file(output, _zip_bytes(files, stamp))
     return len(archived)

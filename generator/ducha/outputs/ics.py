@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ducha.io.atomic import write_files
 from ducha.model.office import Office
 from ducha.outputs.present import remaining
 from ducha.outputs.site.pages import slug
@@ -99,9 +100,6 @@ def feeds(office: Office, statuses: Sequence[Status], today: dt.date, unit: str 
 
 
 def write_feeds(folder: Path, files: dict[str, str]) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in files.items():
-        (folder / name).write_bytes(text.encode("utf-8"))
-        written.append(folder / name)
-    return written
+    written = {folder / name: text for name, text in files.items()}
+    write_files(written, durable=False)  # regenerated at will: atomic, not worth an fsync each
+    return list(written)

@@ -6,11 +6,13 @@ What they fill in comes back through ``intake.ledger_import``.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ducha.io.atomic import write_file
 from ducha.model.case import Case
 from ducha.model.logs import LOG_KINDS
 from ducha.model.office import Office
@@ -113,5 +115,7 @@ def export_ledger(office: Office, cases: Sequence[Case], today: dt.date, output:
         wb.create_sheet("督查事项台账").append(HEADERS)
     moment = dt.datetime(today.year, today.month, today.day)
     wb.properties.created = wb.properties.modified = moment  # the same data gives the same file
-    wb.save(output)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    write_file(output, buffer.getvalue())
     return ExportResult(sum(len(g) for g in groups.values()), tuple(groups))

@@ -19,6 +19,7 @@ from ducha.rules.period_report import ranking_rule
 
 if TYPE_CHECKING:  # keeps GitPython out of commands that never read history
     from ducha.repo.audit import AuditTrail
+    from ducha.rules.late import LateEntry
     from ducha.rules.period_report import Item, PeriodReport
 
 _ANSI = {Light.RED: "\x1b[31m", Light.YELLOW: "\x1b[33m", Light.GREEN: "\x1b[32m",
@@ -134,13 +135,15 @@ def audit_text(trail: AuditTrail) -> str:
     return "\n".join(lines)
 
 
-def timeline_text(case: Case, trail: AuditTrail | None) -> str:
-    """A case's 办理经过 and its audit trail, as plain text (for the terminal and the archive)."""
+def timeline_text(case: Case, trail: AuditTrail | None, late: Sequence[LateEntry] = ()) -> str:
+    """A case's 办理经过, its 补录 entries and its audit trail, as plain text (for the terminal and the archive)."""
     head = [f"{case.id} {case.title}",
             f"来源类型：{case.category}    主办单位：{case.lead_unit or '—'}    协办单位：{'、'.join(case.co_units) or '—'}"]
     if case.archive is not None:
         head.append(f"档号：{case.archive.number}（保管期限 {case.archive.retention}）")
     body = ["", "办理经过"] + [f"  {e.date}  {e.kind}  {e.text}" for e in events(case)]
+    if late:
+        body += ["", "补录（晚于事情发生登记的记录）"] + [f"  {entry.text(with_commit=True)}" for entry in late]
     if trail is not None and trail.entries:
         body += ["", f"审计记录（git 提交历史，截至 {trail.head[:8]}）", audit_text(trail)]
     else:
@@ -199,6 +202,10 @@ def report_markdown(report: PeriodReport) -> str:
                 (f"{b.year}年已报送《督查专报》{b.issued}期，其中反映问题{b.on_problems}期；"
                 f"年度任务不少于{b.quota}期，其中反映问题不少于{b.problems_needed}期"
                 f"（尚差{max(b.quota - b.issued, 0)}期，反映问题尚差{max(b.problems_needed - b.on_problems, 0)}期）。")]
+    if report.recorded_late:
+        out += ["", f"## 附：本期补录的记录（{len(report.recorded_late)}）", "",
+                "登记（提交）晚于事情发生超过规定工作日数的记录。是否按期仍按记录本身的日期认定；上文中标有【补录】的，依据的记录系补录。",
+                ""] + _items_table(report.recorded_late)
     return "\n".join(out) + "\n"
 
 

@@ -8,14 +8,19 @@ numbered from 0001 within each year and 保管期限, never reused.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ducha.errors import DataError, Problem, UsageError
-from ducha.load import load_cases, validate_paths
+from ducha.io.atomic import write_files
+from ducha.io.yamlfile import read_yaml
+from ducha.load import load_cases, load_office
 from ducha.model.case import CASES_DIR, MANIFEST_NAME, Case, Stage
 from ducha.repo.git import head_sha
-from ducha.repo.manifest import Sealed, append_entries, read_manifest_text, sha256_of
+from ducha.repo.manifest import Sealed, appended, read_manifest_text, sha256_of
+from ducha.rules.deadlines import category_rule
+from ducha.rules.validation import check_text
 
 RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
 
@@ -51,48 +56,91 @@ def archive_year(root: Path, year: int, today: dt.date) -> ArchiveResult:
                  key=lambda c: c.id)
     used = _next_numbers(cases, office.fonds, year)
     entries: list[Sealed] = []
+    files: dict[Path, bytes] = {}
+    known = frozenset(c.id for c in cases)
+    problems: list[Problem] = []
     for case in due:
-        retention = office.rule(case.category, case.assigned or case.registered).retention if case.cancelled is None else "10年"
+        retention = category_rule(case, office).retention if case.cancelled is None else "10年"
         code = RETENTION_CODES[retention]
         used[code] += 1
         number = f"{office.fonds}-{year}-{code}-{used[code]:04d}"
-        file = root / case.path
-        original = file.read_bytes()
+        original = (root / case.path).read_bytes()
         block = f"archive:\n  date: {today.isoformat()}\n  number: {number}\n  retention: {retention}\n"
         sealed = original + (b"" if original.endswith(b"\n") else b"\n") + block.encode("utf-8")
-        file.write_bytes(sealed)
-        check = validate_paths([file], root, today)
-        if not check.ok:
-            file.write_bytes(original)  # nothing a user wrote is ever lost or half-changed
-            raise DataError(check.problems, 1)
+        problems += check_text(sealed, case.path, office, known, today)[1]
+        files[root / case.path] = sealed
         entries.append(Sealed(sha256_of(sealed), case.path, sealed_on, today.isoformat(), number))
-    manifest = append_entries(root, year, entries) if entries else None
+    if problems:
+        raise DataError(problems, len(files))  # nothing written: every record stays as it was
+    if not entries:
+        return ArchiveResult(year, (), None)
+    manifest, text = appended(root, year, entries)
+    write_files({**files, manifest: text})  # the seals and their manifest together, or nothing
     return ArchiveResult(year, tuple(entries), manifest)
 
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """What ``verify-archive`` checked and found."""
+    """What ``ducha verify`` checked and found."""
 
     checked: int
     problems: tuple[Problem, ...]
+    notices: int = 0
+
+
+_NUMBER = re.compile(r"^(?P<fonds>[0-9A-Za-z]+)-(?P<year>[0-9]{4})-(?P<code>[A-Z][0-9]*)-(?P<seq>[0-9]{4,})$")
+
+
+def _number_problem(number: str, fonds: str, year: int | None, retention: str | None = None) -> str | None:
+    """What is wrong with a 档号 for ``year`` (DA/T 22: 全宗号-年度-保管期限代码-件号), or None."""
+    example = f"{fonds}-{year or 'YYYY'}-D30-0001"
+    match = _NUMBER.match(number)
+    if match is None or match["code"] not in RETENTION_CODES.values():
+        return f"档号「{number}」格式不对：应为 全宗号-年度-保管期限代码（Y、D30、D10）-四位件号，如 {example}。"
+    if match["fonds"] != fonds:
+        return f"档号「{number}」的全宗号不是 office.yaml 中的 {fonds}。"
+    if year is not None and int(match["year"]) != year:
+        return f"档号「{number}」的年度不是 {year}：档号的年度是事项编号的年度，归档清单按年度分开。"
+    if retention is not None and RETENTION_CODES.get(retention) != match["code"]:
+        return f"档号「{number}」的保管期限代码 {match['code']} 与保管期限「{retention}」不符。"
+    return None
+
+
+_RESTORE = "归档只能由 `ducha archive --year 年份` 完成，归档清单只能追加：从 git 历史中恢复原样。"
 
 
 def verify_archive(root: Path) -> VerifyResult:
-    """Recompute every sealed record's SHA-256; every archived record must be in a manifest."""
+    """Every manifest line well formed, its 档号 unique and of its year, its record unchanged;
+    every record with an archive block (as YAML reads it, however it is quoted) in a manifest."""
+    office = load_office(root)
     problems: list[Problem] = []
-    listed: set[str] = set()
+    listed: dict[str, Sealed] = {}
+    numbers: dict[str, str] = {}
     checked = 0
     for manifest in sorted((root / CASES_DIR).glob(f"*/{MANIFEST_NAME}")):
         name = manifest.relative_to(root).as_posix()
+        year = int(manifest.parent.name) if manifest.parent.name.isdigit() else None
         text = manifest.read_text(encoding="utf-8")
-        for number, line in enumerate(text.splitlines(), start=1):
-            if line and not line.startswith("#") and len(line.split()) != 5:
-                problems.append(Problem(name, number, 1, "", "归档清单的这一行格式不对。",
+        for row, content in enumerate(text.splitlines(), start=1):
+            if content and not content.startswith("#") and len(content.split()) != 5:
+                problems.append(Problem(name, row, 1, "", "归档清单的这一行格式不对。",
                                         "恢复该行的原样（可从 git 历史中找回）。"))
         for entry in read_manifest_text(text):
             checked += 1
-            listed.add(entry.path)
+            if entry.path in listed:
+                problems.append(Problem(name, entry.line, 1, entry.path,
+                                        f"记录 {entry.path} 在归档清单中出现了两次（第 {listed[entry.path].line} 行）。", _RESTORE))
+            listed[entry.path] = entry
+            if not entry.path.startswith(f"{CASES_DIR}/{year}/"):
+                problems.append(Problem(name, entry.line, 1, entry.path,
+                                        f"{year} 年度的归档清单列入了不在 {CASES_DIR}/{year}/ 下的记录 {entry.path}。", _RESTORE))
+            wrong = _number_problem(entry.number, office.fonds, year)
+            if wrong is not None:
+                problems.append(Problem(name, entry.line, 1, "档号", wrong, _RESTORE))
+            elif entry.number in numbers:
+                problems.append(Problem(name, entry.line, 1, "档号",
+                                        f"档号「{entry.number}」与{numbers[entry.number]}重复：档号唯一，永不重复使用。", _RESTORE))
+            numbers.setdefault(entry.number, f" {name} 第 {entry.line} 行")
             file = root / entry.path
             if not file.exists():
                 problems.append(Problem(name, entry.line, 1, entry.path, f"已归档的记录 {entry.path} 不见了。",
@@ -103,7 +151,23 @@ def verify_archive(root: Path) -> VerifyResult:
                                         f"从 git 历史中恢复封存时的版本（封存于提交 {entry.sealed_on[:8]} 之后）。"))
     for file in sorted((root / CASES_DIR).rglob("*.yaml")):
         path = file.relative_to(root).as_posix()
-        if path not in listed and b"\narchive:" in b"\n" + file.read_bytes():
-            problems.append(Problem(path, 0, 0, "archive", "记录有归档信息，但不在任何归档清单中。",
+        doc, unreadable = read_yaml(file, path)
+        if doc is None:
+            problems += unreadable  # cannot tell whether it is archived: it must be readable first
+            continue
+        if not isinstance(doc.data, dict) or "archive" not in doc.data:
+            continue
+        line, column = doc.key_mark(("archive",))
+        sealed = listed.get(path)
+        block = doc.data["archive"] if isinstance(doc.data["archive"], dict) else {}
+        if sealed is None:
+            problems.append(Problem(path, line, column, "archive", "记录有归档信息，但不在任何归档清单中。",
                                     "归档只能由 `ducha archive --year 年份` 完成：删除手工写入的 archive 块后重新归档。"))
+        elif str(block.get("number", "")) != sealed.number:
+            problems.append(Problem(path, line, column, "archive.number",
+                                    f"记录中的档号「{block.get('number', '')}」与归档清单中的「{sealed.number}」不一致。", _RESTORE))
+        else:
+            wrong = _number_problem(sealed.number, office.fonds, None, str(block.get("retention", "")))
+            if wrong is not None:
+                problems.append(Problem(path, line, column, "archive.retention", wrong, _RESTORE))
     return VerifyResult(checked, tuple(sorted(problems, key=Problem.sort_key)))

@@ -149,7 +149,8 @@ def disclosed(trail: AuditTrail, disclosure: Disclosure) -> AuditTrail:
     return AuditTrail(trail.case_id, trail.head, tuple(entries))
 
 
-def _signers(root: Path) -> tuple[str, ...]:
+def review_signers(root: Path) -> tuple[str, ...]:
+    """The review server's keys, from office.yaml: the 审核 of every trail is checked against them."""
     from ducha.load import load_office
 
     return load_office(root).review_signers
@@ -162,7 +163,7 @@ def trails(root: Path, case_ids: Collection[str] | None = None,
     The one function every trail comes from. ``signers`` defaults to office.yaml's ``review_signers``.
     """
     contents = _Contents()
-    histories = read_histories(root, case_ids, _signers(root) if signers is None else signers, contents.feed)
+    histories = read_histories(root, case_ids, review_signers(root) if signers is None else signers, contents.feed)
     return histories.head, _trails_of(root, histories, contents)
 
 

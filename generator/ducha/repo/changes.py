@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Any
 
 from ducha.io.yamlfile import PathKey
-from ducha.model.logs import APPROVAL_KEYS, LOGS, extension_term
+from ducha.model.logs import APPROVAL_KEYS, LOGS, extension_term, late_mark
 from ducha.rules import schema as schemas
 
 #: The number: never changes, not even by a correction (a wrong number is cancelled and re-registered).
@@ -104,7 +104,8 @@ def _log_changes(key: str, old: dict[str, Any], new: dict[str, Any]) -> list[Cha
     for index in range(len(after), len(before)):
         changes.append(Change(Kind.REWRITTEN, (key, index), f"删除了{field_name(key)}第{index + 1}条", in_old=True))
     for index in range(len(before), len(after)):
-        changes.append(Change(Kind.ADDED, (key, index), _appended(new, key, index)))
+        late = after[index].get("late_reason") if isinstance(after[index], dict) else None
+        changes.append(Change(Kind.ADDED, (key, index), _appended(new, key, index) + (late_mark(late) if late else "")))
     return changes
 
 

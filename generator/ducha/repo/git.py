@@ -44,11 +44,12 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: Trailers Gitea/Forgejo write on merges (Reviewed-by) and the office's own Chinese ones.
 _REVIEWER = re.compile(r"^(?:Reviewed-by|审核人|审核)\s*[:：]\s*(.+?)\s*$", re.M | re.I)
 _SHA = re.compile("[0-9a-f]+")
+_COMMIT_ID = re.compile(r"[0-9a-fA-F]{4,40}")
 #: A case file: any ``*.yaml`` under cases/, as the loader sees it; its name is the id.
 _CASE_PATH = re.compile(rf"^{CASES_DIR}/(?:[^/]+/)*[^/]+\.yaml$")
 #: Settings of the user's own git config that would change what ``git log`` prints.
 _PLAIN = ("-c", "log.showSignature=false", "-c", "log.follow=false", "-c", "core.quotePath=false")
-_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%s%x1f%B%x1d"
+_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%ct%x1f%s%x1f%B%x1d"
 #: ``git log`` of every commit, with each merge's own edits (-c: paths differing from all parents).
 _LOG = ("log", "--raw", "-z", "-c", "--no-renames", "--no-abbrev", "--no-ext-diff")
 #: New commits the changed-path filters may miss before ``ducha history`` writes them.
@@ -84,6 +85,7 @@ class Commit:
     date: dt.datetime  # author date, Asia/Shanghai
     subject: str
     reviewers: tuple[str, ...]  # this commit's own review trailers, as written (trusted or not)
+    committed: dt.datetime | None = None  # committer date: set by the server when it merges or rebases
 
     @property
     def short(self) -> str:
@@ -288,11 +290,12 @@ def _parse_raw(raw: str) -> list[_Change]:
 
 def _parse_record(chunk: str) -> tuple[Commit, list[_Change]]:
     header, _, raw = chunk.partition("\x1d")
-    sha, parents, author, email, stamp, subject, body = header.split("\x1f", 6)
+    sha, parents, author, email, stamp, committed, subject, body = header.split("\x1f", 7)
     commit = Commit(
         sha=sha, parents=tuple(parents.split()), author=author, email=email,
         date=dt.datetime.fromtimestamp(int(stamp), SHANGHAI), subject=subject,
         reviewers=tuple(dict.fromkeys(m.group(1) for m in _REVIEWER.finditer(body))),
+        committed=dt.datetime.fromtimestamp(int(committed), SHANGHAI),
     )
     return commit, _parse_raw(raw)
 
@@ -679,20 +682,40 @@ def _versions(steps: list[_Step], signatures: dict[str, str] | None) -> list[Ver
     return versions
 
 
+def _read_main_line(repo: _Repo, since: dt.date) -> _Log:
+    """The main line from ``since`` on, each commit one step, a merge diffed against its first parent."""
+    log = _Log({}, {}, {}, {}, {})
+    output = repo.run(*_LOG, "--first-parent", "--diff-merges=first-parent",
+                      f"--since={since.isoformat()}T00:00:00+08:00", f"--format={_FORMAT}", repo.head)
+    for position, (commit, changes) in enumerate(_parse_log(output)):
+        log.position[commit.sha] = position
+        log.commits[commit.sha] = commit
+        if changes:
+            log.changes[commit.sha] = changes
+    return log
+
+
 def read_histories(root: Path, case_ids: Collection[str] | None = None, signers: Sequence[str] = (),
-                   blob_sink: BlobSink | None = None) -> Histories:
+                   blob_sink: BlobSink | None = None, since: dt.date | None = None) -> Histories:
     """The histories of ``case_ids`` (every case by default), checked against the review server's keys.
 
     ``signers`` are SSH ``allowed_signers`` lines (office.yaml ``review_signers``); when
     given, each 审核 carries whether git verified its commit's signature with one of them.
     ``blob_sink`` is handed the case files' contents while the whole log is being read,
     so that parsing them overlaps git's work (it may get a few that no version uses).
+
+    With ``since``, not a trail but the recent main line, for when entries were recorded:
+    from that day on (Asia/Shanghai), each main-line commit one version, a merge diffed
+    against its first parent, so a change is dated by the commit that brought it into the
+    records. Each version still names the blob it replaced, which is all that question needs.
     """
     repo = _open(root)
     if not repo.head:
         return Histories("", {})
     few = case_ids is not None and len(case_ids) <= _FEW
-    log = _read_some(repo, case_ids) if few and case_ids is not None else None
+    log = _read_main_line(repo, since) if since is not None else None
+    if log is None and few and case_ids is not None:
+        log = _read_some(repo, case_ids)
     if log is None:
         log = _read_all(repo, case_ids, blob_sink)
     steps = _steps(log, case_ids)
@@ -882,3 +905,73 @@ def _pair_moves(changes: list[FileChange]) -> list[FileChange]:
         else:
             paired.append(change)
     return [c for c in paired if not (c.status == "D" and c.path in moved)]
+
+
+def reachable_commits(root: Path) -> frozenset[str]:
+    """Every commit in the current history (reachable from HEAD); empty before the first commit."""
+    repo = open_repo(root)
+    import git
+
+    try:
+        return frozenset(repo.git.rev_list("HEAD").split())
+    except git.GitCommandError:
+        return frozenset()
+
+
+def is_ancestor(root: Path, ancestor: str, descendant: str) -> bool:
+    """Whether ``ancestor`` is ``descendant`` or lies in its history (False when either is unknown)."""
+    if not _COMMIT_ID.fullmatch(ancestor):
+        return False  # only commit ids: a value from a record must never reach git as an option
+    repo = open_repo(root)
+    import git
+
+    try:
+        repo.git.merge_base("--is-ancestor", ancestor, descendant)
+    except git.GitCommandError:
+        return False
+    return True
+
+
+def commits_adding(root: Path, folder: str) -> dict[str, str]:
+    """For each file under ``folder`` in the current history, the commit that first added it."""
+    repo = open_repo(root)
+    import git
+
+    try:
+        output = repo.git.log("--diff-filter=A", "--name-only", "-z", "--format=%x1e%H", "HEAD", "--", folder)
+    except git.GitCommandError:
+        return {}
+    added: dict[str, str] = {}
+    for chunk in output.split("\x1e")[1:]:  # newest first: the oldest adding commit wins
+        sha, _, names = chunk.partition("\0")
+        for name in names.strip("\n\0").split("\0"):
+            if name:
+                added[name] = sha
+    return added
+
+
+def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, bytes]:
+    """Many file contents at once: one ``git cat-file --batch`` fed every id, read in one go.
+
+    Asking for thousands of blobs one round trip at a time costs more than git's own work.
+    """
+    wanted = sorted(set(blobs))
+    if not wanted:
+        return {}
+    open_repo(root)  # refuses what is not a repository, or a shallow clone
+    done = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input="\n".join(wanted).encode() + b"\n",
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        raise HistoryError(f"读取 {root} 中的记录内容失败（{done.stderr.decode('utf-8', 'replace').strip()}）。"
+                           "修改：用 `git fsck` 检查仓库是否完好。")
+    out, at = done.stdout, 0
+    found: dict[str, bytes] = {}
+    for blob in wanted:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) == 3:  # "<id> blob <size>"; "<id> missing" has no content
+            size = int(header[2])
+            found[blob] = out[at:at + size]
+            at += size + 1
+    return found

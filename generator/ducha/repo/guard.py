@@ -34,11 +34,12 @@ from ducha.model.demo import DEMO_LIST, parse_demo_list
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
 from ducha.model.office import Office
 from ducha.repo.changes import FACTS, IDENTITY, Kind, compare
-from ducha.repo.git import FileChange, changed_files, files_at, merge_base, resolve
+from ducha.repo.git import FileChange, changed_files, files_at, is_ancestor, merge_base, resolve
 from ducha.repo.manifest import read_manifest_text
 from ducha.rules import schema
 from ducha.rules.calendar import Calendar, calendar_for
 from ducha.rules.deadlines import Status, deadline
+from ducha.rules.late import unexplained_late
 from ducha.rules.layout import RECORD_DIRS
 
 _APPEND_ONLY_FIX = "恢复原来的内容；已记录的条目只能追加：如需更正，在末尾追加一条新记录写明「更正：……」。"
@@ -309,7 +310,43 @@ def guard(root: Path, base: str, today: dt.date) -> GuardResult:
     head = validate_repository(root, today)
     problems += head.problems
     problems += _deadlines(root, fork, records, blobs, head, today, set(problems))
+    if head.office is not None:
+        problems += _new_entries(root, records, blobs, head.office, today)
     return GuardResult(fork, changed, tuple(sorted(set(problems), key=Problem.sort_key)))
+
+
+def _new_entries(root: Path, records: list[FileChange], blobs: Mapping[str, bytes | None], office: Office,
+                 today: dt.date) -> list[Problem]:
+    """What a pull request adds must be true to when it is added: a 补录 says why (``rules.late``), and a
+    new notice is computed from records already in the branch it is added to."""
+    problems: list[Problem] = []
+    for change in records:
+        if change.status == "D" or not change.path.endswith(".yaml"):
+            continue
+        old_path = change.old_path or change.path
+        if change.path.startswith(f"{CASES_DIR}/"):
+            new_doc, _ = read_yaml(root / change.path, change.path)
+            old_raw = blobs.get(old_path)
+            old_doc = parse_yaml(old_raw, old_path)[0] if old_raw is not None else None
+            old = old_doc.data if old_doc is not None and isinstance(old_doc.data, dict) else None
+            if new_doc is not None:
+                problems += unexplained_late(change.path, old, new_doc, office, today)
+        elif _top(change.path) == NOTICES_DIR and blobs.get(old_path) is None:
+            problems += _data_commit(root, change.path)
+    return problems
+
+
+def _data_commit(root: Path, path: str) -> list[Problem]:
+    doc, _ = read_yaml(root / path, path)
+    if doc is None or not isinstance(doc.data, dict) or "data_commit" not in doc.data:
+        return []  # validation reports what is wrong with the file
+    ref = str(doc.data["data_commit"])
+    if is_ancestor(root, ref, "HEAD"):
+        return []
+    line, column = doc.mark(("data_commit",))
+    return [Problem(path, line, column, "data_commit",
+                    f"通报依据的数据提交「{ref}」不是本分支已有的提交：通报只能依据印发时仓库中已有的记录生成。",
+                    "不要手工填写或修改 data_commit：在本分支上用 `ducha report --issue` 重新生成该通报。")]
 
 
 def _deadlines(root: Path, fork: str, records: list[FileChange], blobs: Mapping[str, bytes | None],

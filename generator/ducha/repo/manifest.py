@@ -53,11 +53,13 @@ def manifest_path(root: Path, year: int) -> Path:
     return root / "cases" / str(year) / MANIFEST_NAME
 
 
-def append_entries(root: Path, year: int, entries: list[Sealed]) -> Path:
-    """Append to the year's manifest, creating it with its header."""
+def appended(root: Path, year: int, entries: list[Sealed]) -> tuple[Path, str]:
+    """The year's manifest and its text with ``entries`` added at the end (with the header if new).
+
+    Returned, not written: the archive writes it together with the records it seals.
+    """
     path = manifest_path(root, year)
     text = path.read_text(encoding="utf-8") if path.exists() else HEADER
     if not text.endswith("\n"):
         text += "\n"
-    path.write_text(text + "".join(e.as_line() for e in entries), encoding="utf-8")
-    return path
+    return path, text + "".join(e.as_line() for e in entries)

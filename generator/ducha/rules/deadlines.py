@@ -54,7 +54,7 @@ def count_from(start: dt.date, limit: TimeLimit, calendar: Calendar) -> Dated:
 
 def category_rule(case: Case, office: Office) -> CategoryRule:
     """The category's rules as in force when ``case`` was assigned (registered, before 交办)."""
-    return office.rule(case.category, case.assigned or case.registered)
+    return office.rule(case.category, case.assigned or case.registered, case.source.level)
 
 
 def effective_time_limit(case: Case, office: Office) -> TimeLimit | None:

@@ -8,15 +8,17 @@ the same records, period and day always give the same report.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ducha.model.case import Case
+from ducha.model.logs import late_mark
 from ducha.model.notices import Bulletin, Mention, Notice
 from ducha.model.office import Office
 from ducha.rules.calendar import calendar_for
 from ducha.rules.deadlines import Light, status_board
 from ducha.rules.escalation import PRAISE_RULE, criticism_tally, propose_criticism
+from ducha.rules.late import EntryKey, LateEntry, RecordedAt, late_entries
 from ducha.rules.metrics import CLOSED_STAGES
 from ducha.rules.periods import Period
 
@@ -86,6 +88,8 @@ class PeriodReport:
     bulletins: BulletinProgress | None = None
     notices_this_year: tuple[str, ...] = field(default=())
     ranking: tuple[str, ...] = ()
+    #: 补录 entries recorded in the period (dated earlier than recorded by more than the office allows).
+    recorded_late: tuple[Item, ...] = field(default=())
 
     @property
     def closed(self) -> int:
@@ -116,9 +120,19 @@ def _sorted(items: list[Item]) -> tuple[Item, ...]:
     return tuple(sorted(items, key=lambda i: (i.unit, i.id, i.detail)))
 
 
+def _flag(text: str, late: Mapping[EntryKey, LateEntry], key: EntryKey) -> str:
+    """An item's detail, marked 补录 when the entry behind it was recorded late (its verdict still goes by its date)."""
+    return text + late_mark(late[key].reason) if key in late else text
+
+
 def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice], bulletins: Sequence[Bulletin],
-                 period: Period, today: dt.date, data_commit: str) -> PeriodReport:
-    """The 通报 for ``period`` as of ``today`` (clamped to the period's end)."""
+                 period: Period, today: dt.date, data_commit: str,
+                 recorded: Mapping[str, Mapping[EntryKey, RecordedAt]] | None = None) -> PeriodReport:
+    """The 通报 for ``period`` as of ``today`` (clamped to the period's end).
+
+    ``recorded`` says when each entry entered the records (from git): entries recorded too
+    late are 补录, flagged beside the items they support and listed on their own.
+    """
     today = min(today, period.end)
     calendar = calendar_for(office.holiday_overrides)
     statuses = status_board(office, cases, today)
@@ -130,25 +144,33 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
     extended: list[Item] = []
     returned: list[Item] = []
     followups: list[Item] = []
+    recorded_late: list[Item] = []
     for s in statuses:
         case = s.case
+        found = late_entries(case, office, (recorded or {}).get(case.id), calendar)
+        late_here = {(e.key, e.index): e for e in found}
+        recorded_late += [_item(case, e.text()) for e in found if (e.recorded.day if e.recorded else e.date) in period]
         if case.registered in period:
             registered.append(_item(case, f"立项 {case.registered}"))
         closed = case.closed_on(today)
         if closed in period and s.stage in CLOSED_STAGES:
-            (on_time if s.light is Light.DONE else late).append(
-                _item(case, f"{closed} 办结" + (f"，超期{s.workdays_overdue}个工作日" if s.light is Light.LATE else "")))
+            report = case.closing_report(today)
+            index = next((i for i, r in enumerate(case.reports) if r is report), -1)
+            (on_time if s.light is Light.DONE else late).append(_item(case, _flag(
+                f"{closed} 办结" + (f"，超期{s.workdays_overdue}个工作日" if s.light is Light.LATE else ""), late_here,
+                ("reports", index))))
         if s.light is Light.RED:
             overdue.append(_item(case, f"到期 {s.due}，超期{s.workdays_overdue}个工作日"))
-        for ext in case.extensions:
+        for index, ext in enumerate(case.extensions):
             if ext.approved in period:
-                extended.append(_item(case, f"{ext.approved} 批准延期：{ext.term}"))
-        for review in case.reviews:
+                extended.append(_item(case, _flag(f"{ext.approved} 批准延期：{ext.term}", late_here, ("extensions", index))))
+        for index, review in enumerate(case.reviews):
             if review.date in period and not review.passed:
-                returned.append(_item(case, f"{review.date} 退回：{review.opinion}"))
-        for followup in case.followups:
+                returned.append(_item(case, _flag(f"{review.date} 退回：{review.opinion}", late_here, ("reviews", index))))
+        for index, followup in enumerate(case.followups):
             if followup.date in period:
-                followups.append(_item(case, f"{followup.date} {followup.by}：{followup.finding}"))
+                followups.append(_item(case, _flag(f"{followup.date} {followup.by}：{followup.finding}", late_here,
+                                                   ("followups", index))))
     tally = criticism_tally(notices, today.year)
     criticism = propose_criticism(statuses, rules, calendar, [n for n in notices if n.date <= today])
     criticised = {m.unit for m in criticism} | {m.unit for n in notices if n.date in period for m in n.criticised}
@@ -180,6 +202,7 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
         units=tuple(rows), praise=tuple(praise), criticism=criticism, bulletins=progress,
         notices_this_year=tuple(n.doc_no for n in notices if n.date.year == today.year),
         ranking=rules.ranking, next_consequences=tuple(wording.consequence(n) for n in (1, 2, 3)),
+        recorded_late=_sorted(recorded_late),
     )
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from ducha.model.case import Stage
 from ducha.rules.deadlines import Light, Status, urgency
 
 #: 七日内到期: open items due within this many calendar days from today.
@@ -34,3 +36,64 @@ def to_chase(statuses: Sequence[Status]) -> list[Status]:
 def followups_due(statuses: Sequence[Status]) -> list[Status]:
     """待回头看: closed items whose 回访复核 is due."""
     return [s for s in statuses if s.followup_due]
+
+
+def yellow(statuses: Sequence[Status]) -> list[Status]:
+    """临期: open items in their last ``yellow_days`` working days, fewest left first."""
+    return sorted((s for s in statuses if s.light is Light.YELLOW), key=urgency)
+
+
+def progress_due(statuses: Sequence[Status]) -> list[Status]:
+    """需续报: open items whose unit has reported no progress for longer than the interval."""
+    return sorted((s for s in statuses if s.stage.is_open and s.progress_overdue), key=urgency)
+
+
+def returned(statuses: Sequence[Status]) -> list[Status]:
+    """退回重办: items whose last report the office sent back."""
+    return sorted((s for s in statuses if s.stage is Stage.RETURNED), key=urgency)
+
+
+def pending_review(statuses: Sequence[Status]) -> list[Status]:
+    """待审核: reports the office has yet to review, oldest first."""
+    waiting = [s for s in statuses if s.stage is Stage.PENDING_REVIEW]
+    return sorted(waiting, key=lambda s: (_last_report(s), s.case.id))
+
+
+def _last_report(status: Status) -> dt.date:
+    return status.case.reports[-1].date if status.case.reports else status.today
+
+
+def answers_for(statuses: Sequence[Status], unit: str) -> list[Status]:
+    """The items ``unit`` answers for: those it leads or co-handles."""
+    return [s for s in statuses if s.case.lead_unit == unit or unit in s.case.co_units]
+
+
+@dataclass(frozen=True)
+class Attention:
+    """What one recipient must look at on ``today``: a unit (its own and co-handled items), or
+    the 督查室 (``unit`` None: every item, plus the reports it has to review).
+
+    There is no 待签收 list: the records have no 签收 (acknowledgement of receipt) step yet.
+    """
+
+    unit: str | None
+    today: dt.date
+    overdue: tuple[Status, ...]
+    yellow: tuple[Status, ...]
+    progress_due: tuple[Status, ...]
+    returned: tuple[Status, ...]
+    followups_due: tuple[Status, ...]
+    pending_review: tuple[Status, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.overdue or self.yellow or self.progress_due or self.returned or self.followups_due
+                    or self.pending_review)
+
+
+def attention(statuses: Sequence[Status], today: dt.date, unit: str | None = None) -> Attention:
+    """The morning lists for ``unit`` (or for the 督查室 when None)."""
+    mine = answers_for(statuses, unit) if unit is not None else list(statuses)
+    return Attention(unit, today, tuple(overdue(mine)), tuple(yellow(mine)), tuple(progress_due(mine)),
+                     tuple(returned(mine)), tuple(sorted(followups_due(mine), key=lambda s: s.case.id)),
+                     tuple(pending_review(mine)) if unit is None else ())

@@ -6,6 +6,7 @@ Every problem is collected; ``load`` runs these over a repository and fails once
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Container, Iterable, Sequence
 from typing import Any
 
@@ -43,13 +44,15 @@ class _CaseChecker:
         self.identity()
         self.corrections()
         self.dates_in_range()
-        if self.problems:  # the calendar cannot count from a year out of range
+        self.category()
+        if self.problems:  # the calendar cannot count from a year out of range, nor a category without rules
             return self.problems
         self.assignment()
         for kind in LOG_KINDS:
             self.log_order(kind.key, log(self.case, kind), kind.date_field)
         self.after_assignment()
         self.extensions()
+        self.extensions_asked_in_time()
         self.reports_and_reviews()
         self.closing()
         self.not_in_future()
@@ -102,6 +105,22 @@ class _CaseChecker:
         for path, day in self._all_dates(include_future_kinds=True):
             if not FIRST_YEAR <= day.year <= LAST_YEAR:
                 self.add(path, f"日期 {day} 超出 {FIRST_YEAR}—{LAST_YEAR} 年的范围。", "检查年份是否写错。")
+
+    def category(self) -> None:
+        """来源类型 and 来源层级 as office.yaml defines them (the standard types, or the office's own)."""
+        case, office = self.case, self.office
+        names = office.category_names
+        if case.category not in names:
+            guess = difflib.get_close_matches(case.category, names, n=1, cutoff=0.5)
+            self.add(("category",), f"来源类型「{case.category}」不在可选范围内。",
+                     (f"是不是「{guess[0]}」？" if guess else "") + f"改为以下之一：{'、'.join(names)}；"
+                     "本单位确需新的来源类型的，先在 office.yaml 的 categories 中设置。")
+            return
+        levels = office.categories[case.category].levels if case.category in office.categories else {}
+        if case.source.level and case.source.level not in levels:
+            choices = f"可选：{'、'.join(levels)}" if levels else f"office.yaml 没有为「{case.category}」设置层级"
+            self.add(("source", "level"), f"来源层级「{case.source.level}」不是「{case.category}」的层级（{choices}）。",
+                     "改为可选的层级，或删除 level（按来源类型的默认规则）。")
 
     def assignment(self) -> None:
         case, office = self.case, self.office
@@ -198,6 +217,32 @@ class _CaseChecker:
                 self.add(("extensions", last.index),
                          f"延期后到期日 {last.after.date} 超过上限：「{case.category}」{why}（最迟 {cap}）。",
                          f"把延期缩短到 {cap} 之前，或按规定报批后在 office.yaml 中调整上限。")
+
+    def extensions_asked_in_time(self) -> None:
+        """实施办法 §九: a unit that cannot finish in time "应提前……申请延长办理期限".
+
+        So each extension must be requested on or before the due date it extends (the
+        original one, or the one set by the approved extensions before it): an extension
+        asked for once the item is overdue would turn 超期 into 按期 after the fact.
+        """
+        case = self.case
+        if not case.extensions:
+            return
+        try:
+            plan = schedule(self.case, self.office)
+        except ValueError:
+            return  # reported by extensions()
+        if plan is None:
+            return
+        for index, ext in enumerate(case.extensions):
+            before = [step.after for step in plan.steps if step.index < index]
+            due = before[-1].date if before else plan.original.date
+            if ext.requested > due:
+                self.add(("extensions", index, "requested"),
+                         f"延期申请日期 {ext.requested} 晚于它要延长的到期日 {due}：按《督促检查工作实施办法》第九条，"
+                         "确需延期的，承办单位应在到期前提前申请。",
+                         f"延期只能在到期日（{due}）当天或之前申请；已超期的事项不能再延期，应如实报送办理报告（按超期办结）。"
+                         "如是日期笔误，按更正程序更正。")
 
     def reports_and_reviews(self) -> None:
         reports, reviews = self.case.reports, self.case.reviews

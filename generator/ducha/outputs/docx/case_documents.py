@@ -19,7 +19,7 @@ from ducha.model.case import events
 from ducha.model.office import Office
 from ducha.rules.deadlines import Light, Status, deadline, effective_time_limit
 
-from .gongwen import HEI, RED, masthead, new_document, para, signature, table, title
+from .gongwen import HEI, RED, masthead, new_document, para, save, signature, table, title
 
 KINDS = ("notice", "urge", "report")
 URGE_LEVELS = {Light.RED: ("红色", RED), Light.YELLOW: ("黄色", RGBColor(0xC8, 0x8A, 0x00))}
@@ -91,7 +91,7 @@ def write_case_doc(kind: str, office: Office, status: Status, output: Path, toda
         raise ValueError(kind)
     signature(doc, office.name, today)
     doc.core_properties.title = f"{case.id} {case.title}"
-    doc.save(str(output))
+    save(doc, output)
 
 
 #: What each document is called, and when it makes sense to issue it.

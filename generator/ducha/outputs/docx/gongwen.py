@@ -9,6 +9,8 @@ GB2312 fonts are declared in the font table (altName).
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import Any
 
 from docx import Document
@@ -20,6 +22,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+
+from ducha.io.atomic import write_file
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -162,3 +166,10 @@ def signature(doc: Any, office: str, day: Any) -> None:
     para(doc, indent=False)
     para(doc, office, BODY_FONT, SANHAO, WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
     para(doc, f"{day.year}年{day.month}月{day.day}日", BODY_FONT, SANHAO, WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+
+
+def save(doc: Any, output: Path) -> None:
+    """Write ``doc`` to ``output`` whole or not at all (never a truncated .docx)."""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    write_file(output, buffer.getvalue())

@@ -7,7 +7,7 @@ from pathlib import Path
 from ducha.outputs.present import rate_text
 from ducha.rules.period_report import Item, PeriodReport
 
-from .gongwen import HEI, KAI, masthead, new_document, para, signature, table, title
+from .gongwen import HEI, KAI, masthead, new_document, para, save, signature, table, title
 
 
 def _items(doc: object, heading: str, items: tuple[Item, ...]) -> None:
@@ -44,6 +44,8 @@ def write_docx(report: PeriodReport, output: Path, issuer: str, number: int | No
     _items(doc, "（二）退回重办事项", report.returned)
     _items(doc, "（三）延期事项", report.extended)
     _items(doc, "（四）回头看情况", report.followups)
+    if report.recorded_late:
+        _items(doc, "（五）本期补录的记录", report.recorded_late)
     para(doc, "四、表扬和批评", HEI)
     para(doc, "（一）通报表扬", KAI)
     for n, p in enumerate(report.praise, 1):
@@ -64,4 +66,4 @@ def write_docx(report: PeriodReport, output: Path, issuer: str, number: int | No
     signature(doc, report.office, report.today)
     doc.core_properties.title = f"{report.office}督查通报（{report.period.label}）"
     doc.core_properties.author = report.office
-    doc.save(str(output))
+    save(doc, output)

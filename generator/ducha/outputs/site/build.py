@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from ducha.errors import UsageError
+from ducha.io.atomic import write_file
 from ducha.io.yamlfile import read_yaml
 from ducha.load import load_records
 from ducha.model.redaction import PROFILES, Disclosure
@@ -108,8 +109,7 @@ def _copy_tree(source: Any, target: Path) -> None:
         data = item.read_bytes()
         destination = target / item.name
         if not destination.is_file() or destination.read_bytes() != data:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_bytes(data)
+            write_file(destination, data, durable=False)
 
 
 def static_files(root: Path, docs: Path) -> None:
@@ -149,8 +149,7 @@ def config_file(root: Path, profile: str, office_name: str) -> Path:
         "watch": [str((root / name).resolve()) for name in WATCHED if (root / name).exists()],
     })
     target = root / "build" / f"mkdocs-{profile}.yml"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    write_file(target, yaml.safe_dump(config, allow_unicode=True, sort_keys=False), durable=False)
     return target
 
 

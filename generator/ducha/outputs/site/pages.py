@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ducha.io.files import sync_files
-from ducha.model.case import CATEGORIES, Case, Stage, events
+from ducha.model.case import Case, Stage, events
 from ducha.model.notices import Mention, Notice
 from ducha.model.office import Office
 from ducha.outputs.present import PROVISIONAL_NOTE, chase_reasons, criticism_count, light_label, rate_text, remaining
@@ -230,7 +230,7 @@ def dashboard(data: SiteData) -> str:
         "<h2>各单位（主办）</h2>", _tally_table(page, unit_rows, lambda u: _unit_link(page, u), "单位", data),
         f'<div class="ducha-figure"><p>各单位按期办结率</p>{rate_chart}</div>' if rate_chart else "",
         "<h2>各来源类型</h2>",
-        _tally_table(page, by_category(statuses, CATEGORIES),
+        _tally_table(page, by_category(statuses, data.office.category_names),
                      lambda c: f'<a href="{href(page, category_page(c))}">{h(c)}</a>', "来源类型"),
     ]
     return _page("督查事项总览", [b for b in body if b], search=False)
@@ -385,10 +385,10 @@ def category_markdown(category: str, statuses: Sequence[Status]) -> str:
     return _page(category, body, search=False)
 
 
-def categories_index(statuses: Sequence[Status]) -> str:
+def categories_index(data: SiteData, statuses: Sequence[Status]) -> str:
     page = "categories/index.md"
     return _page("来源类型", ["<h1>来源类型</h1>",
-                          _tally_table(page, by_category(statuses, CATEGORIES),
+                          _tally_table(page, by_category(statuses, data.office.category_names),
                                        lambda c: f'<a href="{href(page, category_page(c))}">{h(c)}</a>', "来源类型")],
                  search=False)
 
@@ -534,8 +534,8 @@ def generate(data: SiteData) -> Iterable[tuple[str, str]]:
     yield "units/index.md", units_index(data)
     for unit in data.office.units:
         yield unit_page(unit.name), unit_markdown(data, unit.name, unit.full_name)
-    yield "categories/index.md", categories_index(data.statuses)
-    for category in CATEGORIES:
+    yield "categories/index.md", categories_index(data, data.statuses)
+    for category in data.office.category_names:
         yield category_page(category), category_markdown(category, data.statuses)
     yield "decisions.md", decisions_markdown(data.statuses)
     yield "calendars/index.md", calendars_markdown(data)
@@ -560,5 +560,5 @@ def page_count(data: SiteData) -> int:
     """How many pages ``generate`` yields (for a progress bar), without rendering them."""
     years = {s.case.year for s in data.statuses}
     archived = {s.case.year for s in data.statuses if s.case.archive is not None}
-    return (1 + 1 + len(years) + len(data.statuses) + 1 + len(data.office.units) + 1 + len(CATEGORIES)
+    return (1 + 1 + len(years) + len(data.statuses) + 1 + len(data.office.units) + 1 + len(data.office.category_names)
             + 1 + 1 + len(archived) + 1 + len(data.notices) + (data.draft is not None) + 1 + len(data.feeds))

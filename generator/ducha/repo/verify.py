@@ -1,0 +1,88 @@
+"""``ducha verify``: the archive seals hold, and the history they name is still there.
+
+Archive manifests name the commit each record was sealed on; issued notices name the
+commit whose records they were computed from. A history rewritten or squashed on the
+server (``git checkout --orphan``, ``filter-branch``, a force push) cannot be prevented
+by the guard, but it loses those commits: verify finds that every one of them is still
+in the current history, and that each notice was computed from records that existed
+before it was issued.
+"""
+
+from __future__ import annotations
+
+import bisect
+from pathlib import Path
+
+from ducha.errors import Problem
+from ducha.io.yamlfile import read_yaml
+from ducha.model.case import CASES_DIR, MANIFEST_NAME
+from ducha.model.notices import NOTICES_DIR
+from ducha.repo.archive import VerifyResult, verify_archive
+from ducha.repo.git import commits_adding, head_sha, is_ancestor, reachable_commits
+from ducha.repo.manifest import read_manifest_text
+
+_REWRITTEN = ("不在当前的提交历史中：提交历史被改写过（如 git checkout --orphan、把全部历史压缩成一个提交、"
+              "git filter-branch 或强制推送）。")
+_RESTORE_HISTORY = ("从未被改写的克隆或备份中恢复原来的提交历史（在服务器上推回原来的分支），并查明改写的经过；"
+                    "已有的提交历史不得改写。")
+
+
+class _History:
+    """The commits of the current history, found by full id or by an unambiguous prefix."""
+
+    def __init__(self, commits: frozenset[str]) -> None:
+        self._sorted = sorted(commits)
+
+    def find(self, ref: str) -> str | None:
+        ref = ref.strip().lower()
+        if len(ref) < 7 or any(c not in "0123456789abcdef" for c in ref):
+            return None
+        start = bisect.bisect_left(self._sorted, ref)
+        found = [sha for sha in self._sorted[start:start + 2] if sha.startswith(ref)]
+        return found[0] if len(found) == 1 else None
+
+
+def _sealed_commits(root: Path, history: _History) -> list[Problem]:
+    problems = []
+    for manifest in sorted((root / CASES_DIR).glob(f"*/{MANIFEST_NAME}")):
+        name = manifest.relative_to(root).as_posix()
+        for entry in read_manifest_text(manifest.read_text(encoding="utf-8")):
+            if history.find(entry.sealed_on) is None:
+                problems.append(Problem(name, entry.line, 1, "sealed_on",
+                                        f"{entry.path} 封存时所基于的提交 {entry.sealed_on[:12]} {_REWRITTEN}",
+                                        _RESTORE_HISTORY))
+    return problems
+
+
+def _notice_commits(root: Path, history: _History) -> tuple[int, list[Problem]]:
+    problems = []
+    added = commits_adding(root, NOTICES_DIR)
+    head = head_sha(root)
+    files = sorted((root / NOTICES_DIR).glob("*/*.yaml"))
+    for file in files:
+        name = file.relative_to(root).as_posix()
+        doc, _ = read_yaml(file, name)
+        if doc is None or not isinstance(doc.data, dict) or "data_commit" not in doc.data:
+            continue  # `ducha validate` reports what is wrong with the file itself
+        ref = str(doc.data["data_commit"])
+        line, column = doc.mark(("data_commit",))
+        commit = history.find(ref)
+        issued_in = added.get(name) or head  # not committed yet: it would be added on top of HEAD
+        if commit is None:
+            problems.append(Problem(name, line, column, "data_commit", f"通报依据的数据提交「{ref}」{_REWRITTEN}",
+                                    _RESTORE_HISTORY + "通报印发后不得修改。"))
+        elif issued_in is not None and not is_ancestor(root, commit, issued_in):
+            problems.append(Problem(name, line, column, "data_commit",
+                                    f"通报依据的数据提交 {ref[:12]} 不在印发它的提交 {issued_in[:12]} 之前："
+                                    "通报只能依据印发时已有的记录生成。",
+                                    "通报印发后不得修改：查明该通报的来历；新的通报用 `ducha report --issue` 在当前记录上生成。"))
+    return len(files), problems
+
+
+def verify(root: Path) -> VerifyResult:
+    """The archive (see ``verify_archive``), and every sealed_on and data_commit in the current history."""
+    archive = verify_archive(root)
+    history = _History(reachable_commits(root))
+    notices, found = _notice_commits(root, history)
+    problems = [*archive.problems, *_sealed_commits(root, history), *found]
+    return VerifyResult(archive.checked, tuple(sorted(problems, key=Problem.sort_key)), notices)

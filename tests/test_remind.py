@@ -1,0 +1,253 @@
+"""``ducha remind``: the day's digests per unit and for the 督查室, sent to a real SMTP server
+(aiosmtpd) and a webhook on localhost, never twice a day, and nothing on a day off.
+
+The office is tests/fixtures/remind: seven items made so that on 2026-11-23 (a Monday) each list
+holds known items; the lists below are worked out by hand from those records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import json
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from ducha.load import load_cases
+from ducha.model.case import Stage
+from ducha.rules.deadlines import Light, status_board
+from ducha.rules.queues import attention
+
+from .conftest import REPO, TESTS, Invoke, free_port
+
+FIXTURE = TESTS / "fixtures" / "remind"
+DAY = "2026-11-23"
+OFFICE = "dcs@dcs.example.cn"
+#: Each mailbox's lists on 2026-11-23, by hand from the fixture's records (yellow_days 3,
+#: progress every 30 days, 回头看 after 90): most overdue first, fewest days left first.
+EXPECTED = {
+    OFFICE: {
+        "超期未办结": ["DC-2026-0007", "DC-2026-0001"],  # due 11-19 (4 days over) and 11-20 (3 days)
+        "临期（黄灯）": ["DC-2026-0002"],  # due 11-25: two working days left
+        "退回重办": ["DC-2026-0004"],
+        "需续报进展": ["DC-2026-0003"],  # assigned 10-01, no progress in 53 days
+        "待审核办理报告": ["DC-2026-0006"],  # reported 11-20, not yet reviewed
+        "待回头看（回访复核）": ["DC-2026-0005"],  # closed 07-01: 145 days without a 回访复核
+    },
+    # 市财政局 leads 0001, 0003 and 0006 (0006 waits for the office, not for it) and co-handles 0002.
+    "czj@czj.example.cn": {"超期未办结": ["DC-2026-0001"], "临期（黄灯）": ["DC-2026-0002"], "需续报进展": ["DC-2026-0003"]},
+    # 市教育局 leads 0002, 0004 and the internal 0007, which only the office hears of.
+    "jyj@jyj.example.cn": {"临期（黄灯）": ["DC-2026-0002"], "退回重办": ["DC-2026-0004"]},
+}
+SUBJECTS = {
+    OFFICE: "督查提醒：测试市人民政府督查室 2026-11-23（超期未办结2项，临期1项，退回重办1项，需续报进展1项，待审核办理报告1项，待回头看1项）",
+    "czj@czj.example.cn": "督查提醒：市财政局 2026-11-23（超期未办结1项，临期1项，需续报进展1项）",
+    "jyj@jyj.example.cn": "督查提醒：市教育局 2026-11-23（临期1项，退回重办1项）",
+}
+
+
+def office_copy(tmp_path: Path, port: int, extra: str = "") -> Path:
+    root = tmp_path / "office"
+    shutil.copytree(FIXTURE, root)
+    office = root / "office.yaml"
+    office.write_text(office.read_text(encoding="utf-8").replace("port: 2525", f"port: {port}") + extra, encoding="utf-8")
+    return root
+
+
+def lists_in(text: str) -> dict[str, list[str]]:
+    """The case ids under each 【heading】 of a digest's body."""
+    found: dict[str, list[str]] = {}
+    heading = None
+    for line in text.splitlines():
+        if match := re.match(r"^【(.+)】\d+项$", line):
+            heading = match.group(1)
+            found[heading] = []
+        elif heading and (match := re.match(r"^  \d+\. (DC-\d{4}-\d{4}) ", line)):
+            found[heading].append(match.group(1))
+    return found
+
+
+class Inbox:
+    """aiosmtpd's handler: every mail it accepts, as delivered."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[list[str], bytes]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.received.append((list(envelope.rcpt_tos), bytes(envelope.content)))
+        return "250 OK"
+
+    def messages(self) -> list[EmailMessage]:
+        return [email.message_from_bytes(raw, policy=email.policy.default) for _, raw in self.received]
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+def test_the_lists_come_from_the_queues() -> None:
+    office, cases = load_cases(FIXTURE)
+    statuses = status_board(office, cases, dt.date(2026, 11, 23))
+    mine = attention(statuses, dt.date(2026, 11, 23), "市财政局")
+    assert [s.case.id for s in mine.overdue] == ["DC-2026-0001"]
+    assert [s.case.id for s in mine.yellow] == ["DC-2026-0002"] and mine.yellow[0].light is Light.YELLOW
+    assert [s.case.id for s in mine.progress_due] == ["DC-2026-0003"]
+    assert mine.returned == () and mine.pending_review == () and mine.followups_due == ()
+    office_lists = attention(statuses, dt.date(2026, 11, 23))
+    assert [s.case.id for s in office_lists.pending_review] == ["DC-2026-0006"]
+    assert office_lists.returned[0].stage is Stage.RETURNED
+
+
+def test_the_mails_of_a_day_arrive_with_each_units_lists(tmp_path: Path, invoke: Invoke, smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
+    root = office_copy(tmp_path, port)
+    result = invoke(root, "remind", "--today", DAY, "--send")
+    assert result.exit_code == 0, result.output
+    assert "邮件  市住建局  未设置收件人，未发送" in result.output
+    mails = inbox.messages()
+    assert sorted(str(m["To"]).split(", ")[0] for m in mails) == sorted(EXPECTED)
+    for mail in mails:
+        first = str(mail["To"]).split(", ")[0]
+        assert str(mail["Subject"]) == SUBJECTS[first]
+        assert str(mail["From"]) == "ducha@dcs.example.cn"
+        assert str(mail["Date"]) == "Mon, 23 Nov 2026 08:00:00 +0800"
+        body = mail.get_body(("plain",))
+        assert body is not None
+        assert lists_in(body.get_content()) == EXPECTED[first], first
+    czj = next(m for m in mails if "czj@" in str(m["To"]))
+    assert str(czj["To"]) == "czj@czj.example.cn, czj-office@czj.example.cn"
+    envelope = next(rcpt for (rcpt, _), mail in zip(inbox.received, mails, strict=True) if mail is czj)
+    assert sorted(envelope) == ["czj-office@czj.example.cn", "czj@czj.example.cn"]
+    internal = "内部超期事项庚"
+    assert [m["To"] for m in mails if internal in (m.get_body(("plain",)) or m).get_content()] == [OFFICE]
+
+
+def test_running_twice_a_day_sends_nothing_twice(tmp_path: Path, invoke: Invoke, smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
+    root = office_copy(tmp_path, port)
+    assert invoke(root, "remind", "--today", DAY, "--send").exit_code == 0
+    first = [raw for _, raw in inbox.received]
+    assert len(first) == 3
+    again = invoke(root, "remind", "--today", DAY, "--send")
+    assert again.exit_code == 0
+    assert len(inbox.received) == 3
+    assert again.output.count("今天已发送过，跳过") == 3
+    sent = (root / "reminders" / "2026" / "2026-11-23.sent").read_text(encoding="utf-8").splitlines()
+    assert [line.split()[1:] for line in sent[1:]] == [
+        ["mail", "测试市人民政府督查室"], ["mail", "市财政局"], ["mail", "市教育局"]]
+    # The next working day is a new day: the digests go out again.
+    assert invoke(root, "remind", "--today", "2026-11-24", "--send").exit_code == 0
+    assert len(inbox.received) == 6
+
+
+def test_same_records_and_day_give_the_same_mails(tmp_path: Path, invoke: Invoke, smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
+    one = office_copy(tmp_path / "a", port)
+    two = office_copy(tmp_path / "b", port)
+    assert invoke(one, "remind", "--today", DAY, "--send").exit_code == 0
+    assert invoke(two, "remind", "--today", DAY, "--send").exit_code == 0
+    raw = [content for _, content in inbox.received]
+    assert raw[:3] == raw[3:]
+    ids = [str(m["Message-ID"]) for m in inbox.messages()[:3]]
+    assert all(re.fullmatch(r"<ducha-remind\.2026-11-23\.[0-9a-f]{24}@dcs\.example\.cn>", i) for i in ids)
+    assert invoke(one, "remind", "--today", DAY).output == invoke(two, "remind", "--today", DAY).output
+
+
+def test_the_dry_run_prints_every_mail_and_sends_nothing(tmp_path: Path, invoke: Invoke, smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
+    root = office_copy(tmp_path, port)
+    result = invoke(root, "remind", "--today", DAY)
+    assert result.exit_code == 0
+    assert inbox.received == []
+    assert not (root / "reminders").exists()
+    assert result.output.count("Subject: 督查提醒：") == 4
+    assert "（未在 office.yaml 的 reminders 中设置收件人：不发送邮件）" in result.output
+    assert result.output.rstrip().endswith("预览：共 4 份提醒，未发送。确认无误后加 --send 发送。")
+
+
+class Hook(BaseHTTPRequestHandler):
+    received: ClassVar[list[tuple[str, dict[str, Any]]]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        Hook.received.append((self.headers.get("Authorization", ""), json.loads(body)))
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_the_webhook_gets_each_digest_as_json_once(tmp_path: Path, invoke: Invoke, smtp: tuple[Inbox, int],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    _, port = smtp
+    Hook.received = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        hook = f"  webhook:\n    url: http://127.0.0.1:{server.server_address[1]}/bot\n    token_env: DUCHA_TEST_BOT\n"
+        root = office_copy(tmp_path, port, hook)
+        monkeypatch.setenv("DUCHA_TEST_BOT", "s3cret")
+        assert invoke(root, "remind", "--today", DAY, "--send").exit_code == 0
+        assert invoke(root, "remind", "--today", DAY, "--send").exit_code == 0
+    finally:
+        server.shutdown()
+    assert [auth for auth, _ in Hook.received] == ["Bearer s3cret"] * 4
+    posted = {body["recipient"]: body for _, body in Hook.received}
+    assert list(posted) == ["测试市人民政府督查室", "市财政局", "市教育局", "市住建局"]
+    assert posted["市住建局"]["lists"] == {"followups_due": ["DC-2026-0005 待回头看事项戊（2026-07-01 办结，尚未回访复核）"]}
+    assert [line.split()[0] for line in posted["市教育局"]["lists"]["returned"]] == ["DC-2026-0004"]
+    assert posted["市财政局"]["date"] == "2026-11-23" and posted["市财政局"]["unit"] == "市财政局"
+
+
+def test_a_mail_server_that_refuses_is_reported_and_retried_next_run(tmp_path: Path, invoke: Invoke) -> None:
+    root = office_copy(tmp_path, free_port())  # nothing listens there
+    result = invoke(root, "remind", "--today", DAY, "--send")
+    assert result.exit_code == 1
+    assert result.output.count("发送失败：无法连接邮件服务器") == 3
+    assert not (root / "reminders" / "2026" / "2026-11-23.sent").exists()
+
+
+def test_a_tiaoxiu_saturday_is_a_working_morning_and_a_holiday_is_skipped(tmp_path: Path, invoke: Invoke) -> None:
+    # 2026-10-10 is a Saturday worked in exchange for the National Day holiday (调休上班, chinesecalendar);
+    # 2026-10-11 is an ordinary Sunday; 2026-10-05 a Monday inside the holiday.
+    root = office_copy(tmp_path, 2525)
+    saturday = invoke(root, "remind", "--today", "2026-10-10")
+    assert saturday.exit_code == 0
+    assert "Subject: 督查提醒：测试市人民政府督查室 2026-10-10（待回头看1项）" in saturday.output
+    for day in ("2026-10-11", "2026-10-05"):
+        skipped = invoke(root, "remind", "--today", day, "--send")
+        assert (skipped.exit_code, skipped.output) == (0, f"{day} 不是工作日（按办公日历），不发送提醒。\n")
+
+
+def test_the_ci_schedule_runs_every_morning_and_leaves_days_off_to_ducha() -> None:
+    workflow = (REPO / ".github" / "workflows" / "remind.yml").read_text(encoding="utf-8")
+    assert re.search(r"cron: \"30 23 \* \* \*\"", workflow)  # 07:30 in Beijing, every day: 调休 Saturdays too
+    assert "ducha remind --send" in workflow and "DUCHA_SMTP_PASSWORD: ${{ secrets.DUCHA_SMTP_PASSWORD }}" in workflow
+
+
+def test_unknown_units_in_the_reminder_settings_are_refused(tmp_path: Path, invoke: Invoke) -> None:
+    root = office_copy(tmp_path, 2525)
+    office = root / "office.yaml"
+    office.write_text(office.read_text(encoding="utf-8").replace("    市教育局: [jyj", "    市教委: [jyj"), encoding="utf-8")
+    result = invoke(root, "remind", "--today", DAY)
+    assert result.exit_code == 1
+    assert "office.yaml:25:5:" in result.output and "reminders.units.市教委" in result.output
+    assert "单位「市教委」未在 units 中登记" in result.output
