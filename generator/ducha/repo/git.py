@@ -207,13 +207,15 @@ def _open(root: Path) -> _Repo:
     if not root.is_dir():
         raise not_a_repository
     try:
-        done = subprocess.run(["git", "rev-parse", "--git-common-dir", "--is-shallow-repository"], cwd=root,
-                              capture_output=True, check=False, text=True)
+        done = subprocess.run(["git", "rev-parse", "--show-toplevel", "--git-common-dir", "--is-shallow-repository"],
+                              cwd=root, capture_output=True, check=False, text=True)
     except FileNotFoundError:
         raise HistoryError("找不到 git 命令：审计记录来自提交历史。请先安装 git。") from None
     if done.returncode != 0:
         raise not_a_repository
-    common, shallow = done.stdout.splitlines()[:2]
+    top, common, shallow = done.stdout.splitlines()[:3]
+    if Path(top).resolve() != root.resolve():  # records inside some other repository: their paths are not ours
+        raise not_a_repository
     if shallow == "true":
         raise ShallowCloneError(_SHALLOW)
     head = _run(root, "rev-parse", "-q", "--verify", "HEAD^{commit}", check=False).strip()
@@ -225,7 +227,10 @@ def open_repo(root: Path) -> git.Repo:
     import git
 
     _open(root)
-    return git.Repo(root)
+    try:
+        return git.Repo(root)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise HistoryError(f"{root} 不是 git 仓库：审计记录来自提交历史。请在督查仓库中运行。") from None
 
 
 def check_repository(root: Path) -> None:
