@@ -10,7 +10,7 @@ import datetime as dt
 import difflib
 import itertools
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -56,6 +56,41 @@ def case_files(paths: Iterable[Path]) -> list[Path]:
         else:
             found.add(path)
     return sorted(found, key=str)  # comparing Path objects costs a tenth of a second per 10,000
+
+
+class CaseIds(Container[str]):
+    """Every case id in the repository, from file names alone, listed on first use.
+
+    A one-file check (the pre-commit hook) needs them only for a ``parent``; listing
+    names, never Path objects, keeps that cheap as the archive grows.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._ids: frozenset[str] | None = None
+
+    @classmethod
+    def of(cls, files: Iterable[Path]) -> CaseIds:
+        ids = cls(Path())
+        ids._ids = frozenset(os.path.basename(f)[:-5] for f in map(os.fspath, files))
+        return ids
+
+    def __contains__(self, case_id: object) -> bool:
+        if self._ids is None:
+            self._ids = frozenset(_yaml_names(os.fspath(self._folder)))
+        return case_id in self._ids
+
+
+def _yaml_names(folder: str) -> Iterator[str]:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir():
+            yield from _yaml_names(entry.path)
+        elif entry.name.endswith(".yaml"):
+            yield entry.name[:-5]
 
 
 @dataclass(frozen=True)
@@ -227,6 +262,7 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
         internal_fields=tuple(data.get("internal_fields", ("owner", "notes"))),
         cms=_cms(data.get("cms")),
         reminders=_reminders(data.get("reminders")),
+        review_signers=tuple(data.get("review_signers", ())),
         holiday_overrides=MappingProxyType({
             int(year): YearOverride(_expand(o.get("holidays", [])), _expand(o.get("workdays", [])))
             for year, o in data.get("holiday_overrides", {}).items()
@@ -447,10 +483,10 @@ def _cross_checks(cases: Sequence[Case], root: Path) -> list[Problem]:
 def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = None) -> ValidationResult:
     """Check every case file under ``paths`` against office.yaml in ``root``."""
     root = root.resolve()
-    files = case_files(p.resolve() for p in paths)
-    every_file = case_files([root / CASES_DIR])
+    paths = [p.resolve() for p in paths]
+    files = case_files(paths)
     # A parent may live outside the files being checked, but must be somewhere in the repository.
-    known_ids = frozenset(os.path.basename(f)[:-5] for f in map(os.fspath, every_file))
+    known_ids = (CaseIds.of(files) if paths == [root / CASES_DIR] else CaseIds(root / CASES_DIR))
     try:
         office = load_office(root)
     except DataError as error:

@@ -220,6 +220,8 @@ class Office:
     internal_fields: tuple[str, ...] = ("owner", "notes")
     cms: CmsSettings | None = None
     reminders: ReminderSettings | None = None
+    #: SSH allowed_signers lines of the review server (Gitea/Forgejo), whose signed commits carry a trusted 审核.
+    review_signers: tuple[str, ...] = ()
 
     @property
     def unit_names(self) -> frozenset[str]:

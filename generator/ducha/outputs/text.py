@@ -127,7 +127,8 @@ def audit_text(trail: AuditTrail) -> str:
     """The git audit trail: who changed what, when, and who approved it."""
     lines = []
     for e in trail.entries:
-        approved = f"  审核：{'、'.join(e.reviewers)}" if e.reviewers else ""
+        signed = f"（{e.signature}）" if e.signature else ""
+        approved = f"  审核：{'、'.join(e.reviewers)}{signed}" if e.reviewers else ""
         merged = f"（经合并提交 {e.merged_in}）" if e.merged_in and e.reviewers else ""
         lines.append(f"  {e.date:%Y-%m-%d %H:%M}  {e.author}  {e.commit}  {e.change}{approved}{merged}")
         lines.append(f"      提交说明：{e.subject}")

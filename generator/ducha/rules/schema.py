@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
+import marshal
+import os
+import re
+import sys
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import fastjsonschema
@@ -16,7 +23,7 @@ import fastjsonschema
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path
 from ducha.model.timelimit import guess_date
-from ducha.schemas import load_schema
+from ducha.schemas import load_schema, schema_text
 
 _TYPE_NAMES = {"string": "文字", "array": "列表（每项以 - 开头）", "object": "字段组（下一级缩进的 字段: 值）",
                "integer": "整数"}
@@ -39,10 +46,46 @@ def _inline_refs(node: Any, definitions: dict[str, Any]) -> Any:
     return {key: _inline_refs(value, definitions) for key, value in node.items() if key != "definitions"}
 
 
+def _cache_dir() -> Path | None:
+    base = os.environ.get("XDG_CACHE_HOME") or (os.path.join(os.path.expanduser("~"), ".cache")
+                                                  if os.path.expanduser("~") != "~" else "")
+    return Path(base) / "ducha" if base else None
+
+
 @functools.cache
 def _fast_validator(name: str) -> Callable[[Any], Any]:
-    schema = load_schema(name)
-    validate: Callable[[Any], Any] = fastjsonschema.compile(_inline_refs(schema, schema.get("definitions", {})))
+    """The compiled validator; its bytecode is cached per user, as compiling it costs more than a one-file check.
+
+    The cache key covers the schema, fastjsonschema and Python versions, so a stale entry is never used.
+    """
+    text = schema_text(name)
+    key = hashlib.sha256(f"{text}\0{fastjsonschema.VERSION}\0{sys.version}".encode()).hexdigest()[:24]
+    folder = _cache_dir()
+    cached = folder / f"{name}-{key}.validator" if folder is not None else None
+    entry: tuple[str, Any] | None = None
+    if cached is not None and cached.exists():
+        try:
+            entry = marshal.loads(cached.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            entry = None
+    if entry is None:
+        schema = load_schema(name)
+        source = fastjsonschema.compile_to_code(_inline_refs(schema, schema.get("definitions", {})))
+        first = re.search(r"^def (\w+)\(", source, re.M)  # the schema's own function comes first
+        assert first is not None
+        entry = (first.group(1), compile(source, f"<{name}.schema.json>", "exec"))
+        if cached is not None:
+            try:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                handle, temporary = tempfile.mkstemp(dir=cached.parent, prefix=f".{cached.name}.")
+                with os.fdopen(handle, "wb") as out:
+                    out.write(marshal.dumps(entry))
+                os.replace(temporary, cached)
+            except OSError:
+                pass  # no cache: compiled again next time
+    namespace: dict[str, Any] = {}
+    exec(entry[1], namespace)  # fastjsonschema's own code, generated from the package's schema
+    validate: Callable[[Any], Any] = namespace[entry[0]]
     return validate
 
 

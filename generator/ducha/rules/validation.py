@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from typing import Any
 
 from ducha.errors import Problem
@@ -28,7 +28,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2099
 class _CaseChecker:
     """The rules for one case; problems accumulate in ``self.problems``."""
 
-    def __init__(self, case: Case, doc: YamlDocument, office: Office, known_ids: frozenset[str],
+    def __init__(self, case: Case, doc: YamlDocument, office: Office, known_ids: Container[str],
                  today: dt.date | None) -> None:
         self.case, self.doc, self.office, self.known_ids, self.today = case, doc, office, known_ids, today
         self.problems: list[Problem] = []
@@ -329,7 +329,7 @@ def _plain(value: Any) -> Any:
 _DUE_DATES = frozenset({"until"})
 
 
-def check_document(doc: YamlDocument | None, found: list[Problem], office: Office, known_ids: frozenset[str],
+def check_document(doc: YamlDocument | None, found: list[Problem], office: Office, known_ids: Container[str],
                     today: dt.date | None) -> tuple[Case | None, list[Problem]]:
     if doc is None:
         return None, found
@@ -342,7 +342,7 @@ def check_document(doc: YamlDocument | None, found: list[Problem], office: Offic
     return case, _CaseChecker(case, doc, office, known_ids, today).run()
 
 
-def check_text(raw: bytes, name: str, office: Office, known_ids: frozenset[str],
+def check_text(raw: bytes, name: str, office: Office, known_ids: Container[str],
                today: dt.date | None) -> tuple[Case | None, list[Problem]]:
     """Every check `validate` makes on one file, for text not yet written (imports preview with it)."""
     doc, found = parse_yaml(raw, name)

@@ -27,8 +27,9 @@ from ducha.load import load_records
 from ducha.model.redaction import PROFILES, Disclosure
 from ducha.outputs.ics import feeds
 from ducha.outputs.site.pages import SiteData, page_count, write_pages
-from ducha.repo.audit import AuditTrail, all_trails, disclosed
-from ducha.repo.git import HistoryError, ShallowCloneError, open_repo
+from ducha.repo.audit import AuditTrail, disclosed
+from ducha.repo.audit import trails as read_trails
+from ducha.repo.git import HistoryError, ShallowCloneError, check_repository
 from ducha.rules.deadlines import status_board
 from ducha.rules.escalation import criticism_tally
 from ducha.rules.period_report import build_report
@@ -57,13 +58,12 @@ class Prepared:
 
 def _trails(root: Path) -> tuple[dict[str, AuditTrail], str, tuple[str, ...]]:
     try:
-        open_repo(root)
+        check_repository(root)
     except ShallowCloneError:
         raise  # a wrong audit trail is worse than none: refuse
     except HistoryError:
         return {}, "", (f"{root} 不是 git 仓库：站点中不含审计记录。",)
-    trails = all_trails(root)
-    head = next(iter(trails.values())).head if trails else ""
+    head, trails = read_trails(root)
     return trails, head, ()
 
 

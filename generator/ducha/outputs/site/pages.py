@@ -292,7 +292,8 @@ def _audit(trail: AuditTrail | None) -> str:
         return '<h2>审计记录</h2><p class="ducha-empty">尚无提交历史。</p>'
     rows = "\n".join(
         f"<tr><td>{e.date:%Y-%m-%d %H:%M}</td><td>{h(e.author)}</td><td>{h(e.change)}</td>"
-        f"<td>{h('、'.join(_EMAIL.sub('', r) for r in e.reviewers) or '—')}</td><td>{h(e.commit)}</td></tr>"
+        f"<td>{h('、'.join(_EMAIL.sub('', r) for r in e.reviewers) or '—')}"
+        f"{f'<br><small>{h(e.signature)}</small>' if e.reviewers and e.signature else ''}</td><td>{h(e.commit)}</td></tr>"
         for e in trail.entries)
     return ("<h2>审计记录</h2><p>来自 git 提交历史：谁在何时改了什么，经谁审核合并。</p>"
             f'<table class="ducha-audit">\n<tr><th>时间</th><th>提交人</th><th>改动</th><th>审核人</th>'
