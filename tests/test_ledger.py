@@ -46,8 +46,9 @@ def column(name: str) -> int:
 def test_export_layout(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
     wb = load_workbook(exported(repo, invoke, tmp_path))
     ws = wb.active
-    assert [c.value for c in ws[2]][:12] == ["序号", "编号", "事项名称", "来源", "主办单位", "协办单位", "交办日期",
-                                             "办理时限", "最新进展", "阶段", "红黄绿灯", "备注"]
+    assert [c.value for c in ws[2]] == ["序号", "编号", "事项名称", "来源", "主办单位", "协办单位", "责任人", "交办日期",
+                                        "办理时限", "到期日", "最新进展", "阶段", "红黄绿灯", "审核意见", "备注",
+                                        "进展日期", "进展情况", "报告日期", "发文字号", "签发人", "办理结果"]
     assert ws.freeze_panes == "C3" and ws.auto_filter.ref.startswith("A2:")
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
     red = ws.cell(row_of(ws, "DC-2026-0010"), column("红黄绿灯"))
@@ -99,15 +100,15 @@ def test_round_trip(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
     preview = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY)
     assert preview.exit_code == 1
     lines = preview.output.splitlines()
-    assert f"督查事项台账!{row_of(ws, 'DC-2026-0012')}  DC-2026-0012  新增办理进展 2026-11-23" in lines
+    assert f"督查事项台账!{row_of(ws, 'DC-2026-0012')}  DC-2026-0012  新增办理进展 2026-11-23（填报单位：市住建局）" in lines
     assert f"督查事项台账!{row_of(ws, 'DC-2026-0013')}  DC-2026-0013  报送办理报告 青民〔2026〕120号（2026-11-23）" in lines
     assert f"督查事项台账!{new}  DC-2026-0037  新立项：冬季供暖质量专项督查" in lines
     assert f"督查事项台账!{new + 1}  DC-2026-0038  新立项：冬季供暖投诉办理" in lines
     errors = [line for line in lines if "第" in line and "行「" in line]
     assert errors == [
         f"督查事项台账:{bad[0]}:5: [主办单位] 第{bad[0]}行「主办单位」（E{bad[0]}）：台账中为「市人社局」，记录中为「市数据局」：台账不能修改已记录的事实。 修改：恢复为「市数据局」。确需更正或延期的，向督查室申请，由督查室在记录中办理。",
-        f"督查事项台账:{bad[1]}:13: [进展日期] 第{bad[1]}行「进展日期」（M{bad[1]}）：「2026-02-30」不是有效的日期。 修改：写成 2026-03-05、2026.3.5 或 2026年3月5日。",
-        f"督查事项台账:{bad[3]}:15: [报告日期] 第{bad[3]}行「报告日期」（O{bad[3]}）：办理报告须写明报告日期、发文字号、签发人和办理结果。 修改：补全报告日期、签发人、办理结果，或把本行的办理报告各列都留空。",
+        f"督查事项台账:{bad[1]}:16: [进展日期] 第{bad[1]}行「进展日期」（P{bad[1]}）：「2026-02-30」不是有效的日期。 修改：写成 2026-03-05、2026.3.5 或 2026年3月5日。",
+        f"督查事项台账:{bad[3]}:18: [报告日期] 第{bad[3]}行「报告日期」（R{bad[3]}）：办理报告须写明报告日期、发文字号、签发人和办理结果。 修改：补全报告日期、签发人、办理结果，或把本行的办理报告各列都留空。",
         f"督查事项台账:{bad[2]}:5: [主办单位] 第{bad[2]}行「主办单位」（E{bad[2]}）：单位「市文旅局」未登记。 修改：使用 office.yaml 中登记的单位简称。",
     ]
     assert lines[-1] == "有问题的行须改正后重新导入；本次没有写入任何记录。"
@@ -149,7 +150,7 @@ def test_not_a_workbook(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
 
 
 def test_progress_for_an_unassigned_case_is_a_row_error(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
-    sheet_path = exported(repo, invoke, tmp_path, "--year", "2026")
+    sheet_path = exported(repo, invoke, tmp_path, "--year", "2026", "--all")
     wb = load_workbook(sheet_path)
     ws = wb.active
     r = row_of(ws, "DC-2026-0025")  # 立项 only
@@ -158,4 +159,4 @@ def test_progress_for_an_unassigned_case_is_a_row_error(repo: GitRepo, invoke: I
     wb.save(sheet_path)
     result = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY)
     assert result.exit_code == 1
-    assert f"督查事项台账:{r}:13: [进展日期] 第{r}行「进展日期」（M{r}）：DC-2026-0025 尚未交办，不能填报办理进展或办理报告。" in result.output
+    assert f"督查事项台账:{r}:16: [进展日期] 第{r}行「进展日期」（P{r}）：DC-2026-0025 尚未交办，不能填报办理进展或办理报告。" in result.output

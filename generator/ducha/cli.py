@@ -6,6 +6,7 @@ The only place that reads the clock, touches the terminal, or turns errors into 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import re
@@ -23,6 +24,7 @@ from ducha.intake.new_case import new_case
 from ducha.load import OFFICE_FILE, load_cases, validate_paths, validate_repository
 from ducha.model.case import CASES_DIR, CATEGORIES
 from ducha.outputs import text as reporters
+from ducha.outputs.safe import terminal
 from ducha.rules.deadlines import Light, status_board
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -104,8 +106,45 @@ def chinese_usage(error: click.UsageError) -> ChineseUsageError:
     return ChineseUsageError(message, error.ctx)
 
 
+_ERRNO_TEXT = {
+    errno.ENOSPC: ("磁盘空间不足", "清理磁盘空间，或用 -o 写到别的磁盘"),
+    errno.EDQUOT: ("超出磁盘配额", "清理空间，或用 -o 写到别的位置"),
+    errno.EACCES: ("没有权限", "换一个有写入权限的位置，或请管理员开通权限"),
+    errno.EPERM: ("不允许这样操作", "换一个位置，或请管理员开通权限"),
+    errno.ENOENT: ("文件或目录不存在", "检查路径是否写对，所在目录是否已经建好"),
+    errno.EISDIR: ("这是一个目录，不是文件", "在目录后写上文件名"),
+    errno.ENOTDIR: ("路径中有一段不是目录", "检查路径是否写对"),
+    errno.EROFS: ("所在磁盘是只读的", "换一个可以写入的位置"),
+    errno.EEXIST: ("文件已存在", "换一个文件名"),
+    errno.ENAMETOOLONG: ("文件名太长", "换一个短一些的文件名"),
+    errno.EIO: ("磁盘读写出错", "检查磁盘或网络盘是否正常，稍后重试"),
+}
+
+
+def file_error(error: OSError) -> str:
+    """What went wrong reading or writing a file, in Chinese, with what to do."""
+    what, fix = _ERRNO_TEXT.get(error.errno or 0, (error.strerror or "读写文件失败", "检查路径、权限和磁盘空间"))
+    name = f"「{error.filename}」" if error.filename else ""
+    return f"无法读写文件{name}：{what}。\n修改：{fix}。"
+
+
+class DuchaCommand(click.Command):
+    """A command whose file errors name the file: a full disk reports no name of its own."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            if error.filename is None and ctx.params.get("output") is not None:
+                error.filename = str(ctx.params["output"])
+            raise
+
+
 class DuchaGroup(click.Group):
     """Turns every failure into a Chinese message and an exit code: 1 data, 2 usage, 3 unexpected."""
+
+    command_class = DuchaCommand
+    group_class = type
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
@@ -130,6 +169,9 @@ class DuchaGroup(click.Group):
         except DuchaError as error:
             click.echo(f"错误：{error}", err=True)
             ctx.exit(error.exit_code)
+        except OSError as error:  # a disk, a permission, a path: the user's to fix, not a bug
+            click.echo(f"错误：{file_error(error)}", err=True)
+            ctx.exit(1)
         except Exception:  # the last line of defence: never a bare traceback for users
             if os.environ.get("DUCHA_DEBUG"):
                 traceback.print_exc()
@@ -387,19 +429,20 @@ def ledger() -> None:
 @today_option
 @click.option("--year", type=int, default=None, help="只导出某年度立项的事项。")
 @click.option("--unit", default=None, help="只导出某单位主办或协办的事项。")
-@click.option("--by-unit", is_flag=True, help="每个主办单位一个工作表。")
+@click.option("--by-unit", is_flag=True, help="每个单位一个工作表（含本单位主办和协办的事项）。")
+@click.option("--all", "everything", is_flag=True, help="包括已办结、已撤销、已归档和尚未交办的事项（默认只导出在办和待审核的）。")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出的 .xlsx 文件。")
 @click.pass_context
 def ledger_export(ctx: click.Context, today: dt.date | None, year: int | None, unit: str | None, by_unit: bool,
-                  output: Path) -> None:
-    """导出督查事项台账（Excel）。"""
+                  everything: bool, output: Path) -> None:
+    """导出督查事项台账（Excel）：默认只含在办和待审核的事项。"""
     from ducha.outputs.ledger import export_ledger
 
     root = _root(ctx)
     office, cases = load_cases(root)
     if unit is not None and unit not in office.unit_names:
         raise click.UsageError(f"单位「{unit}」未在 office.yaml 中登记。")
-    result = export_ledger(office, cases, today or shanghai_today(), output, year, unit, by_unit)
+    result = export_ledger(office, cases, today or shanghai_today(), output, year, unit, by_unit, everything)
     click.echo(f"已导出 {result.rows} 项（{len(result.sheets)} 个工作表）：{output}")
 
 
@@ -414,7 +457,9 @@ def ledger_import(ctx: click.Context, workbook: Path, today: dt.date | None, app
 
     result = import_ledger(_root(ctx), workbook, today or shanghai_today(), apply)
     for action in result.actions:
-        click.echo(f"{action.where}  {action.case_id}  {action.text}")
+        click.echo(terminal(f"{action.where}  {action.case_id}  {action.text}"))
+    for ignored in result.ignored:
+        click.echo(terminal(f"{ignored.where}  {ignored.text}"))
     if result.problems:
         click.echo(reporters.problems_text(result.problems, result.rows), nl=False)
         click.echo("有问题的行须改正后重新导入；本次没有写入任何记录。")

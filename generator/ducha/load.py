@@ -14,12 +14,23 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ducha.errors import DataError, Problem
-from ducha.io.yamlfile import PathKey, read_yaml
+from ducha.io.yamlfile import PathKey, YamlDocument, read_yaml
 from ducha.model.case import CASES_DIR, Case
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR, Bulletin, Mention, Notice, notice_path
-from ducha.model.office import DEFAULT_CATEGORY_RULES, BulletinRules, CategoryRule, NoticeRules, Office, Unit, YearOverride
+from ducha.model.office import (
+    DEFAULT_CATEGORY_RULES,
+    RESERVED_FILE_NAMES,
+    BulletinRules,
+    CategoryRule,
+    NoticeRules,
+    Office,
+    Unit,
+    YearOverride,
+    slug,
+)
 from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
 from ducha.rules import schema
+from ducha.rules.characters import character_problems, invisible_free
 from ducha.rules.validation import check_document
 
 OFFICE_FILE = "office.yaml"
@@ -78,6 +89,36 @@ def _limit(values: Mapping[str, str], key: str) -> TimeLimit | None:
     return parse_time_limit(values[key]) if key in values else None
 
 
+def _unit_name_problems(doc: YamlDocument) -> list[Problem]:
+    """Unit names that repeat, look like another (full-width, invisible characters), or would
+    take the file name of a page the site or the feeds already use."""
+    problems = []
+    seen: dict[str, str] = {}  # what a reader sees (and the file name it gets) → the name as written
+    for index, unit in enumerate(doc.data["units"]):
+        name = unit["name"]
+        line, column = doc.mark(("units", index, "name"))
+
+        def problem(message: str, fix: str) -> None:
+            problems.append(Problem(OFFICE_FILE, line, column, f"units[{index}].name", message, fix))  # noqa: B023
+
+        if slug(name).lower() in RESERVED_FILE_NAMES:
+            problem(f"单位简称「{name}」与站点自己的页面或日历同名，会覆盖单位总表或督查室总日历。",
+                    f"改用单位通常的简称（如「市财政局」）；简称不能是 {'、'.join(sorted(RESERVED_FILE_NAMES))}。")
+            continue
+        for key in (invisible_free(name), slug(invisible_free(name)).lower()):
+            if key in seen:
+                other = seen[key]
+                if other == name:
+                    problem(f"单位简称「{name}」重复登记。", "删除重复的一项，或改用不同的简称。")
+                else:
+                    problem(f"单位简称「{name}」与「{other}」看起来相同（只差全角半角、标点或看不见的字符），会被当成两个单位。",
+                            "删除重复的一项，或改用明显不同的简称。")
+                break
+        else:
+            seen[invisible_free(name)] = seen[slug(invisible_free(name)).lower()] = name
+    return problems
+
+
 def load_office(root: Path) -> Office:
     """Read and check ``root/office.yaml``; raise DataError listing every problem."""
     path = root / OFFICE_FILE
@@ -90,6 +131,7 @@ def load_office(root: Path) -> Office:
     problems += schema.check(doc, "office")
     if problems:
         raise DataError(problems)
+    problems += character_problems(doc, "office")
     data = doc.data
     for year, override in data.get("holiday_overrides", {}).items():
         for kind in ("holidays", "workdays"):
@@ -102,12 +144,7 @@ def load_office(root: Path) -> Office:
                     line, column = doc.mark(("holiday_overrides", year, kind, index))
                     problems.append(Problem(OFFICE_FILE, line, column, f"holiday_overrides.{year}.{kind}[{index}]",
                                             f"日期「{entry}」不在 {year} 年。", f"移到 {entry[:4]} 年的节假日补充下。"))
-    names = [unit["name"] for unit in data["units"]]
-    for index, name in enumerate(names):
-        if name in names[:index]:
-            line, column = doc.mark(("units", index, "name"))
-            problems.append(Problem(OFFICE_FILE, line, column, f"units[{index}].name",
-                                    f"单位简称「{name}」重复登记。", "删除重复的一项，或改用不同的简称。"))
+    problems += _unit_name_problems(doc)
     if problems:
         raise DataError(problems)
     rules: dict[str, CategoryRule] = {}
@@ -157,7 +194,7 @@ def _load(root: Path, folder: str, kind: str) -> tuple[list[tuple[str, dict[str,
         problems += trouble
         if doc is None:
             continue
-        trouble = schema.check(doc, kind)
+        trouble = schema.check(doc, kind) + character_problems(doc, kind)
         problems += trouble
         if not trouble:
             if parse_date(str(doc.data["date"])) is None:
@@ -270,7 +307,9 @@ def validate_repository(root: Path, today: dt.date | None = None) -> ValidationR
     result = validate_paths([root / CASES_DIR], root, today)
     if result.office is None:
         return result
-    _, notice_problems = load_notices(root, result.office, frozenset(c.id for c in result.cases))
+    # A case that exists but has problems of its own is reported there, not as missing here.
+    ids = frozenset(c.id for c in result.cases) | {f.stem for f in case_files([root / CASES_DIR])}
+    _, notice_problems = load_notices(root, result.office, ids)
     _, bulletin_problems = load_bulletins(root)
     problems = sorted([*result.problems, *notice_problems, *bulletin_problems], key=Problem.sort_key)
     return ValidationResult(result.files, result.office, result.cases, tuple(problems))

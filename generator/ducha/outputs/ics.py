@@ -8,16 +8,14 @@ bytes, so subscribers are not told about changes that are not there.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ducha.model.office import Office
+from ducha.model.office import OFFICE_FEED, Office, slug
 from ducha.outputs.present import remaining
-from ducha.outputs.site.pages import slug
 from ducha.rules.deadlines import Status
-
-OFFICE_FEED = "督查事项"
 
 
 @dataclass(frozen=True)
@@ -31,8 +29,16 @@ class CalendarEvent:
     units: tuple[str, ...]
 
 
+#: RFC 5545 §3.3.11: TEXT holds no control character but HTAB; a line break is written ``\\n``.
+_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f\u0085\u2028\u2029]")
+_BREAK = re.compile("\r\n|[\r\n\u0085\u2028\u2029]")
+
+
 def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    """A TEXT value per RFC 5545: backslash, semicolon and comma escaped; every kind of line
+    break (a bare CR too) as ``\\n``; other controls dropped, so no value can end a line."""
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _CONTROLS.sub("", _BREAK.sub("\\\\n", text))
 
 
 def _fold(line: str) -> str:

@@ -15,9 +15,10 @@ from docx.shared import RGBColor
 
 from ducha.model.case import events
 from ducha.model.office import Office
+from ducha.outputs.safe import xml_text
 from ducha.rules.deadlines import Light, Status, effective_time_limit
 
-from .gongwen import HEI, RED, masthead, new_document, para, signature, table, title
+from .gongwen import HEI, RED, masthead, new_document, para, save, signature, table, title
 
 KINDS = ("notice", "urge", "report")
 URGE_LEVELS = {Light.RED: ("红色", RED), Light.YELLOW: ("黄色", RGBColor(0xC8, 0x8A, 0x00))}
@@ -88,5 +89,5 @@ def write_case_doc(kind: str, office: Office, status: Status, output: Path, toda
     else:
         raise ValueError(kind)
     signature(doc, office.name, today)
-    doc.core_properties.title = f"{case.id} {case.title}"
-    doc.save(str(output))
+    doc.core_properties.title = xml_text(f"{case.id} {case.title}")
+    save(doc, output)

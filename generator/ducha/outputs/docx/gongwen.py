@@ -9,6 +9,8 @@ GB2312 fonts are declared in the font table (altName).
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import Any
 
 from docx import Document
@@ -20,6 +22,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+
+from ducha.outputs.safe import xml_text
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -58,7 +62,7 @@ def para(doc: object, text: str = "", font: str = BODY_FONT, size: Pt = SANHAO, 
     if align is not None:
         p.alignment = align
     if text:
-        set_font(p.add_run(text), font, size, bold, color)
+        set_font(p.add_run(xml_text(text)), font, size, bold, color)
     return p
 
 
@@ -104,7 +108,7 @@ def table(doc: object, header: list[str], rows: list[list[str]], widths_mm: list
             cell.width = width
             paragraph = cell.paragraphs[0]
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if row_cells is header else WD_ALIGN_PARAGRAPH.LEFT
-            set_font(paragraph.add_run(text), HEI if row_cells is header else BODY_FONT, Pt(12))
+            set_font(paragraph.add_run(xml_text(text)), HEI if row_cells is header else BODY_FONT, Pt(12))
     return table
 
 
@@ -162,3 +166,10 @@ def signature(doc: Any, office: str, day: Any) -> None:
     para(doc, indent=False)
     para(doc, office, BODY_FONT, SANHAO, WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
     para(doc, f"{day.year}年{day.month}月{day.day}日", BODY_FONT, SANHAO, WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+
+
+def save(doc: Any, output: Path) -> None:
+    """Write the document: built in memory first, so a full disk leaves no half-open zip behind."""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    output.write_bytes(buffer.getvalue())

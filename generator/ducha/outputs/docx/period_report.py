@@ -7,7 +7,7 @@ from pathlib import Path
 from ducha.outputs.present import rate_text
 from ducha.rules.period_report import Item, PeriodReport
 
-from .gongwen import HEI, KAI, masthead, new_document, para, signature, table, title
+from .gongwen import HEI, KAI, masthead, new_document, para, save, signature, table, title
 
 
 def _items(doc: object, heading: str, items: tuple[Item, ...]) -> None:
@@ -64,4 +64,4 @@ def write_docx(report: PeriodReport, output: Path, issuer: str, number: int | No
     signature(doc, report.office, report.today)
     doc.core_properties.title = f"{report.office}督查通报（{report.period.label}）"
     doc.core_properties.author = report.office
-    doc.save(str(output))
+    save(doc, output)

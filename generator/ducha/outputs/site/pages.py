@@ -23,7 +23,7 @@ from pathlib import Path
 from ducha.io.files import sync_files
 from ducha.model.case import CATEGORIES, Case, Stage, events
 from ducha.model.notices import Mention, Notice
-from ducha.model.office import Office
+from ducha.model.office import Office, slug
 from ducha.outputs.present import PROVISIONAL_NOTE, chase_reasons, light_label, rate_text, remaining
 from ducha.repo.audit import AuditTrail
 from ducha.rules import queues
@@ -48,11 +48,6 @@ _INERT = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "�
 def inert_title(text: str) -> str:
     """A title safe in templates that do not escape: markup characters become full-width lookalikes."""
     return text.translate(_INERT)
-
-
-def slug(name: str) -> str:
-    """A file name from a unit or category name (characters that break paths or URLs replaced)."""
-    return re.sub(r"[\s/\\:*?\"<>|#%&{}.]+", "-", name).strip("-") or "x"
 
 
 def href(from_page: str, to_page: str) -> str:
