@@ -461,8 +461,8 @@ def ledger_import(ctx: click.Context, workbook: Path, today: dt.date | None, app
     for ignored in result.ignored:
         click.echo(terminal(f"{ignored.where}  {ignored.text}"))
     if result.problems:
-        click.echo(reporters.problems_text(result.problems, result.rows), nl=False)
-        click.echo("有问题的行须改正后重新导入；本次没有写入任何记录。")
+        click.echo(reporters.problems_text(result.problems, result.rows, summary=False), nl=False)
+        click.echo(f"台账共 {result.rows} 行，发现 {len(result.problems)} 个问题。有问题的行须改正后重新导入；本次没有写入任何记录。")
         ctx.exit(1)
     changes = len(result.changes)
     if apply and changes:

@@ -34,6 +34,7 @@ from ducha.outputs.ledger import COMPUTED, FILL_IN, HEADERS, due_column, latest_
 from ducha.repo.manifest import manifest_path, read_manifest_text
 from ducha.rules.deadlines import deadline, effective_time_limit
 from ducha.rules.schema import subschema
+from ducha.rules.units import unknown_unit
 from ducha.rules.validation import check_text
 
 #: Columns a new row is read from (besides the fill-in ones), and the record field each one fills.
@@ -399,10 +400,9 @@ class _Importer:
             self.error(sheet, row, "事项名称", "新事项没有事项名称。", "填写事项名称；不是新事项的，填写编号。")
         if category not in CATEGORIES:
             self.error(sheet, row, "来源", f"「{category}」不是来源类型。", f"填写以下之一：{'、'.join(CATEGORIES)}。")
-        for unit in [lead, *co]:
+        for role, unit in [("主办单位", lead)] + [("协办单位", u) for u in co]:
             if unit not in self.office.unit_names:
-                self.error(sheet, row, "主办单位" if unit == lead else "协办单位", f"单位「{unit}」未登记。",
-                           "使用 office.yaml 中登记的单位简称。")
+                self.error(sheet, row, role, *unknown_unit(role, unit, self.office))
         assigned = self.date(sheet, row, "交办日期")
         limit_text = _narrow(_text(sheet.get(row, "办理时限")))
         if limit_text and parse_time_limit(limit_text) is None:

@@ -56,9 +56,10 @@ def _extent(ref: str) -> Extent | None:
 
 
 def _check(where: str, extent: Extent, what: str) -> None:
-    if extent.rows > MAX_ROWS or extent.columns > MAX_COLUMNS:
-        raise TooLarge(f"工作表「{where}」{what}到第 {extent.rows} 行、第 {extent.columns} 列，"
-                       f"超出台账的上限（{MAX_ROWS} 行、{MAX_COLUMNS} 列）")
+    beyond = ([f"第 {extent.rows} 行"] if extent.rows > MAX_ROWS else []) + \
+        ([f"第 {extent.columns} 列"] if extent.columns > MAX_COLUMNS else [])
+    if beyond:
+        raise TooLarge(f"工作表「{where}」{what}到{'、'.join(beyond)}，超出台账的上限（{MAX_ROWS} 行、{MAX_COLUMNS} 列）")
 
 
 def _sheet_names(package: zipfile.ZipFile) -> dict[str, str]:
@@ -106,7 +107,7 @@ def _scan_sheet(package: zipfile.ZipFile, part: str, name: str, budget: list[int
                 elif tag == f"{_MAIN}row":
                     number = element.get("r") or ""
                     row, column = (int(number) if number.isdigit() else row + 1), 0
-                    _check(name, Extent(row, 1), "有行")
+                    _check(name, Extent(row, 1), "有内容")
                 elif tag in (f"{_MAIN}c", f"{_MAIN}mergeCell"):
                     ref = str(element.get("r" if tag == f"{_MAIN}c" else "ref") or "")
                     extent = _extent(ref) if ref else None

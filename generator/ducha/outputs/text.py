@@ -25,14 +25,16 @@ _ANSI = {Light.RED: "\x1b[31m", Light.YELLOW: "\x1b[33m", Light.GREEN: "\x1b[32m
 _RESET = "\x1b[0m"
 
 
-def problems_text(problems: Sequence[Problem], files: int) -> str:
+def problems_text(problems: Sequence[Problem], files: int, summary: bool = True) -> str:
     """One line per problem (file:line:column: field: what is wrong. 修改：the fix), then a summary."""
     lines = []
     for p in problems:
         where = f"{p.file}:{p.line}:{p.column}" if p.line else p.file
         field = f" [{p.field}]" if p.field else ""
         lines.append(terminal(f"{where}:{field} {p.message} 修改：{p.fix}"))
-    if problems:
+    if not summary:
+        pass
+    elif problems:
         affected = len({p.file for p in problems})
         lines.append(f"检查了 {files} 个文件，发现 {len(problems)} 个问题（涉及 {affected} 个文件）。")
     else:
