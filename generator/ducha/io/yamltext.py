@@ -33,7 +33,7 @@ def yaml_scalar(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _block(text: str, indent: str) -> list[str] | None:
+def block_scalar(text: str, indent: str) -> list[str] | None:
     """Several lines of text as a literal block (``|-``) at ``indent``, when it reads back unchanged."""
     lines = text.split("\n")
     if (text != text.strip() or _NOT_ONE_LINE.search(text.replace("\n", ""))
@@ -51,7 +51,7 @@ def entry_lines(fields: dict[str, str], indent: int) -> list[str]:
     lines = []
     for n, (key, value) in enumerate(fields.items()):
         lead = f"{pad}- " if n == 0 else f"{pad}  "
-        block = _block(value, pad + "    ") if "\n" in value else None
+        block = block_scalar(value, pad + "    ") if "\n" in value else None
         if block is not None:  # a cell typed over several lines (Alt+Enter) stays several lines
             lines.append(f"{lead}{key}: {block[0]}")
             lines += block[1:]
