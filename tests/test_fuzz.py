@@ -6,6 +6,7 @@ is a bug that was not even caught. Neither may happen, whatever a record or an o
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import tempfile
@@ -159,3 +160,45 @@ def test_no_command_crashes_on_generated_options(template: Path, data: st.DataOb
     with tempfile.TemporaryDirectory() as folder:
         root = _copy(template, folder)
         run(root, data.draw(commands(root)))
+
+
+@pytest.fixture(scope="module")
+def sheet(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The template's 台账 as exported (every item), to be filled in by hypothesis."""
+    target = tmp_path_factory.mktemp("sheet") / "台账.xlsx"
+    result = CliRunner().invoke(cli, ["--root", str(template), "ledger", "export", "--all", "--today", "2026-03-20",
+                                      "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    return target
+
+
+CELL = st.one_of(VALUE, st.integers(-10, 10**12), st.floats(allow_nan=True), st.booleans(),
+                 st.dates().map(lambda d: dt.datetime(d.year, d.month, d.day)), st.sampled_from(["=TODAY()", "=1/0", "=A1"]))
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
+@given(cells=st.lists(st.tuples(st.integers(1, 8), st.integers(1, 24), CELL), max_size=12),
+       merges=st.lists(st.tuples(st.integers(1, 6), st.integers(1, 22), st.integers(0, 3), st.integers(0, 3)), max_size=2),
+       apply=st.booleans())
+def test_ledger_import_never_crashes_on_a_filled_in_sheet(template: Path, sheet: Path, cells: list[tuple[int, int, object]],
+                                                          merges: list[tuple[int, int, int, int]], apply: bool) -> None:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = _copy(template, folder)
+        wb = load_workbook(sheet)
+        ws = wb.active
+        for row, column, value in cells:
+            try:
+                ws.cell(row, column).value = value
+            except (ValueError, TypeError, AttributeError, IllegalCharacterError):
+                continue  # openpyxl refuses to store it (or the cell is merged): no sheet can hold it either
+        for row, column, down, right in merges:
+            try:
+                ws.merge_cells(start_row=row, start_column=column, end_row=row + down, end_column=column + right)
+            except ValueError:
+                continue
+        filled = Path(folder) / "填报.xlsx"
+        wb.save(filled)
+        run(root, ["ledger", "import", str(filled), "--today", "2026-03-20", *(["--apply"] if apply else [])])
