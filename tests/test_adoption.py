@@ -48,6 +48,7 @@ def own_tests_pass(root: Path) -> None:
 def test_a_new_office_starts_without_demo_data(tmp_path: Path, invoke: Invoke) -> None:
     root = clone(tmp_path)
     assert (root / "DEMO.sha256").is_file(), "the demo repository lists its demo records"
+    git(root, "switch", "-q", "-c", "start")
     result = invoke(root, "init", "--name", "测试市人民政府督查室", "--prefix", "CS", "--fonds", "0100",
                     "--unit", "市财政局=测试市财政局", "--unit", "市教育局＝测试市教育局")
     assert result.exit_code == 0, result.output
@@ -58,14 +59,24 @@ def test_a_new_office_starts_without_demo_data(tmp_path: Path, invoke: Invoke) -
         assert (root / "schema" / f"{name}.schema.json").read_text(encoding="utf-8") == schema_text(name)
     again = invoke(root, "init", "--name", "别的督查室", "--prefix", "BD", "--fonds", "1", "--unit", "甲=甲单位")
     assert again.exit_code == 2 and "已经启用" in again.output
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "启用督查事项管理")
+    # As a pull request, removing exactly the listed demo records together with office.yaml is the start of an office.
+    started = invoke(root, "guard", "--base", "main", "--today", TODAY)
+    assert started.exit_code == 0, started.output
+    git(root, "switch", "-q", "main")
+    git(root, "merge", "-q", "--ff-only", "start")
+    git(root, "switch", "-q", "-c", "first-case")
 
     made = invoke(root, "new", "--title", "冬季供暖保障", "--category", "领导批示", "--registered", TODAY,
                   "--assigned", TODAY, "--lead-unit", "市财政局")
     assert made.exit_code == 0 and made.output == "已新建 CS-2026-0001：cases/2026/CS-2026-0001.yaml\n", made.output
     git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "启用督查事项管理")
+    git(root, "commit", "-q", "-m", "立项：冬季供暖保障")
     assert git(root, "status", "--porcelain") == ""
     # The CI checks on the office's data.
+    guarded = invoke(root, "guard", "--base", "main", "--today", TODAY)
+    assert guarded.exit_code == 0, guarded.output
     assert invoke(root, "validate", "--today", TODAY).exit_code == 0
     assert invoke(root, "verify-archive").exit_code == 0
     status = invoke(root, "status", "--today", TODAY, "--format", "json")

@@ -72,3 +72,14 @@ def test_urge_renders_in_libreoffice(invoke: Invoke, tmp_path: Path) -> None:
     first = re.sub(r"\s+", "", text.split("\f")[0])
     assert first.index("督查催办单（红色）") < first.index("DC-2026-0010") < first.index("请于3个工作日内报送办理结果")
     assert first.endswith("—1—")
+
+
+@pytest.mark.parametrize(("kind", "case_id", "message"), [
+    ("urge", "DC-2026-0005", "错误：DC-2026-0005 目前为「已办结」，不需要催办：催办单只发给已交办、尚未报送办理结果的事项。\n"),
+    ("notice", "DC-2026-0025", ("错误：DC-2026-0025 尚未交办（截至 2026-11-23）：没有可通知或催办的承办单位。"
+                               "修改：先在记录中填写交办日期和主办单位。\n")),
+])
+def test_documents_only_when_they_make_sense(kind: str, case_id: str, message: str, invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke(DEMO, "doc", kind, case_id, "--as-of", TODAY, "-o", str(tmp_path / "x.docx"))
+    assert (result.exit_code, result.output) == (2, message)
+    assert not (tmp_path / "x.docx").exists()

@@ -164,7 +164,7 @@ def test_console_script_runs_outside_the_test_process(tmp_path: Path) -> None:
     (["--nope"], "错误：没有 --nope 这个选项。\n"),
     (["history"], "错误：缺少必填的参数 '编号'。\n"),
     ([], "错误：缺少命令。\n修改：用 `ducha -h` 查看用法。\n"),
-    (["status", "--today", "2026/1/1"], "错误：'--today'：日期「2026/1/1」格式不对，应写成 YYYY-MM-DD，如 2026-03-05。\n"),
+    (["status", "--today", "2026/1/1"], "错误：'--as-of' / '--today'：日期「2026/1/1」格式不对，应写成 YYYY-MM-DD，如 2026-03-05。\n"),
 ])
 def test_usage_errors_are_in_chinese(repo: Path, args: list[str], expected: str) -> None:
     from click.testing import CliRunner
@@ -175,3 +175,16 @@ def test_usage_errors_are_in_chinese(repo: Path, args: list[str], expected: str)
     assert result.exit_code == 2
     assert result.output.startswith(expected)
     assert not re.search(r"Error|Usage|Missing|Invalid|No such", result.output)
+
+
+def test_as_of_is_the_state_of_that_day_in_every_command(invoke: Invoke, tmp_path: Path) -> None:
+    """On 2025-10-10 the 2026 cases did not exist yet: they are left out, not reported as dated in the future."""
+    status = invoke(DEMO, "status", "--as-of", "2025-10-10", "--format", "json")
+    assert status.exit_code == 0, status.output
+    ids = [row["id"] for row in json.loads(status.output)]
+    assert ids and all(case_id.startswith("DC-2025-") for case_id in ids)
+    archived = [row for row in json.loads(status.output) if row["stage"] == "archived"]
+    assert archived == []  # the 2025 cases were sealed in 2026
+    for args in (["report", "--period", "2025-Q3"], ["ics", "-o", str(tmp_path / "ics")],
+                 ["ledger", "export", "-o", str(tmp_path / "台账.xlsx")]):
+        assert invoke(DEMO, *args, "--as-of", "2025-10-10").exit_code == 0, args

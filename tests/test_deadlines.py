@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ducha.load import load_office
-from ducha.model.case import Case, Stage
+from ducha.model.case import Case, Source, Stage
 from ducha.model.logs import Extension, Report, Review
 from ducha.model.office import Office
 from ducha.model.timelimit import parse_time_limit
@@ -129,3 +130,36 @@ def test_json_shape_is_the_contract() -> None:
     assert {k: data[k] for k in ("id", "stage", "due", "light", "working_days_left", "days_overdue", "provisional")} == {
         "id": "DC-2026-0001", "stage": "in_progress", "due": "2026-03-09", "light": "yellow",
         "working_days_left": 3, "days_overdue": 0, "provisional": False}
+
+
+REGIMES = """
+  上级交办:
+    time_limit: 30个工作日
+    levels:
+      中央批办:
+        time_limit: 2个月
+        max_extension: 2个月
+  信访督办:
+    custom: 是
+    time_limit: 15个工作日
+"""
+
+
+def test_two_regimes_of_one_category_and_an_offices_own_category(tmp_path: Path) -> None:
+    """上级交办 counts 30 working days (国办 2008); a 中央批办 within it two months (中办 1999 §七).
+
+    Assigned 2026-03-02: 30 working days are 3-03…4-14 (清明 4-4…4-6 off) → 2026-04-14; two months → Sat 2026-05-02,
+    inside 劳动节 (5-1…5-5 off) → Wed 2026-05-06. 信访督办, the office's own, 15 working days → 2026-03-23.
+    """
+    text = (EXAMPLES / "office.yaml").read_text(encoding="utf-8")
+    old = "  上级交办:\n    time_limit: 30个工作日\n    max_extension: 2个月\n"
+    assert old in text
+    (tmp_path / "office.yaml").write_text(text.replace(old, REGIMES.lstrip("\n"), 1), encoding="utf-8")
+    office = load_office(tmp_path)
+    plain = case(limit=None, category="上级交办")
+    central = replace(plain, source=Source(level="中央批办"))
+    own = case(limit=None, category="信访督办")
+    assert (due(plain, office), due(central, office), due(own, office)) == ("2026-04-14", "2026-05-06", "2026-03-23")
+    assert "信访督办" in office.category_names and office.category_names[:2] == ("重大决策部署", "重要会议")
+    assert str(office.rule("上级交办", None, "中央批办").max_extension) == "2个月"
+    assert office.rule("上级交办").max_extension is None

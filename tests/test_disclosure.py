@@ -24,6 +24,8 @@ units:
   - name: 市教育局
     full_name: 测试市教育局
 internal_fields: [owner, notes, requirements, source]
+notice_rules:
+  publish: 是
 """
 PUBLIC = """id: DC-2026-0001
 title: 燃气安全隐患排查
@@ -76,8 +78,12 @@ SECRETS = ("SNTDOCNO", "SNTLEADER", "SNTINSTRUCTION", "SNTREQUIREMENTS", "SNTOWN
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    repo = GitRepo(tmp_path_factory.mktemp("disclosure") / "repo")
-    repo.write("office.yaml", OFFICE)
+    return make_office(tmp_path_factory.mktemp("disclosure") / "repo", OFFICE)
+
+
+def make_office(root: Path, office_yaml: str) -> Path:
+    repo = GitRepo(root)
+    repo.write("office.yaml", office_yaml)
     repo.write("cases/2026/DC-2026-0001.yaml", PUBLIC)
     repo.write("cases/2026/DC-2026-0002.yaml", INTERNAL)
     repo.write("cases/2026/DC-2026-0003.yaml", CHILD)
@@ -100,7 +106,7 @@ criticised:
     cases: [DC-2026-0002]
 """)
     repo.commit("印发通报", date="2026-03-20T09:00:00+08:00")
-    return repo.root
+    return root
 
 
 def _texts(folder: Path) -> dict[str, str]:
@@ -131,3 +137,18 @@ def test_the_internal_build_shows_everything(office: Path, invoke: Invoke) -> No
     assert result.exit_code == 0, result.output
     text = "".join(_texts(office / "build" / "site").values())
     assert [secret for secret in SECRETS if secret not in text] == []
+
+
+@pytest.mark.slow
+def test_criticism_stays_internal_unless_the_office_publishes_it(tmp_path: Path, invoke: Invoke) -> None:
+    """通报 go out 在一定范围内 (中办 2012 意见（八）): by default the public site names no criticised unit."""
+    office = make_office(tmp_path / "repo", OFFICE.replace("notice_rules:\n  publish: 是\n", ""))
+    result = invoke(office, "build", "--today", TODAY, "--profile", "public")
+    assert result.exit_code == 0, result.output
+    files = _texts(office / "build" / "site-public")
+    assert "通报批评" in files["notices/2026-001.html"]  # the heading stays, the list is empty
+    assert "市教育局" not in files["notices/2026-001.html"] and "超期" not in files["notices/2026-001.html"]
+    assert "被批评" not in files["units/市教育局.html"] and "书面检查" not in files["units/市教育局.html"]
+    internal = invoke(office, "build", "--today", TODAY)
+    assert internal.exit_code == 0
+    assert "市教育局" in (office / "build" / "site" / "notices" / "2026-001.html").read_text(encoding="utf-8")

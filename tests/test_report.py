@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
+from ducha.model.office import Wording
 from ducha.outputs.text import report_markdown
 from ducha.repo.snapshot import report_for
-from ducha.rules.escalation import consequence
 from ducha.rules.periods import parse_period
 
 from .conftest import DEMO, TESTS, Invoke, check_golden, demo_repo
@@ -88,14 +88,15 @@ def test_fourth_quarter_lists_worked_out_by_hand(demo: Path) -> None:
     """2026-Q4 as of 2026-11-23, each item checked against its record and the 2026 holiday notice.
 
     DC-2026-0008: 领导批示 (5个工作日) assigned Mon 2026-09-28 → 9-29, 9-30, then 国庆 10-1…7 off,
-    10-8, 10-9, and Sat 10-10 (调休上班) is the 5th working day; reported 10-14: 超期 4 天.
+    10-8, 10-9, and Sat 10-10 (调休上班) is the 5th working day; reported Wed 10-14: late by the
+    working days 10-12, 10-13, 10-14 (Sun 10-11 is off), 超期3个工作日.
     DC-2026-0011: extended until 2026-11-13, no report by 11-23: overdue.
     """
     report = report_for(demo, parse_period("2026-Q4"), dt.date.fromisoformat(TODAY))
     assert sorted(i.id for i in report.overdue) == ["DC-2026-0003", "DC-2026-0009", "DC-2026-0010", "DC-2026-0011",
                                                    "DC-2026-0017"]
     assert [i.id for i in report.closed_on_time] == ["DC-2026-0005", "DC-2026-0007"]
-    assert [(i.id, i.detail) for i in report.closed_late] == [("DC-2026-0008", "2026-10-15 办结，超期4天")]
+    assert [(i.id, i.detail) for i in report.closed_late] == [("DC-2026-0008", "2026-10-15 办结，超期3个工作日")]
 
 
 def test_units_are_ranked_by_on_time_rate(demo: Path) -> None:
@@ -118,10 +119,15 @@ def test_markdown_and_json_golden(demo: Path, invoke: Invoke) -> None:
         ["git", "rev-parse", "HEAD"], cwd=demo, capture_output=True, text=True, check=True).stdout.strip()
 
 
-def test_consequences_escalate() -> None:
-    assert [consequence(n) for n in (0, 1, 2, 3, 5)] == [
-        "", "向党工委、管委会作出书面检查", "主要领导约谈单位主要负责人，取消年度评先树优资格",
-        "提出问责建议，由纪检监察部门依规问责", "提出问责建议，由纪检监察部门依规问责"]
+def test_consequences_escalate_in_the_offices_words() -> None:
+    city = Wording()
+    assert [city.consequence(n) for n in (0, 1, 2, 3, 5)] == [
+        "", "向市政府作出书面检查", "由市政府主要领导约谈单位主要负责人，取消年度评先评优资格",
+        "提出问责建议，由纪检监察机关依规依纪依法问责", "提出问责建议，由纪检监察机关依规依纪依法问责"]
+    district = Wording(superior="党工委、管委会", consequences=("", "", "提出问责建议，由区纪检监察部门依规问责"))
+    assert [district.consequence(n) for n in (1, 2, 4)] == [
+        "向党工委、管委会作出书面检查", "由党工委、管委会主要领导约谈单位主要负责人，取消年度评先评优资格",
+        "提出问责建议，由区纪检监察部门依规问责"]
 
 
 def test_issuing_writes_a_record_that_counts_and_cannot_be_edited(tmp_path: Path, invoke: Invoke) -> None:
@@ -132,18 +138,20 @@ def test_issuing_writes_a_record_that_counts_and_cannot_be_edited(tmp_path: Path
     first = invoke(repo.root, "report", "--period", "2026-W47", "--today", "2026-11-20", "--issue", "--number", "13")
     assert first.output == "已写入通报记录 notices/2026/2026-013.yaml：请核对后提交（git commit），经审核合并即为印发。\n"
     assert invoke(repo.root, "validate", "--today", TODAY).exit_code == 0
-    again = invoke(repo.root, "report", "--period", "2026-W47", "--today", "2026-11-20", "--issue", "--number", "13")
+    again = invoke(repo.root, "report", "--period", "2026-W48", "--today", "2026-11-27", "--issue", "--number", "13")
     assert again.exit_code == 2 and "已经印发" in again.output
+    overlap = invoke(repo.root, "report", "--period", "2026-W47", "--today", "2026-11-20", "--issue", "--number", "14")
+    assert overlap.exit_code == 2 and "统计期间重叠" in overlap.output
     repo.commit("印发通报", date="2026-11-20T10:00:00+08:00")
-    # Counted: the next draft says it would be the second time, with its consequence.
+    # Counted once, and never again for the same cause: the quarter's draft does not re-propose DC-2026-0010.
     draft = invoke(repo.root, "report", "--period", "2026-Q4", "--today", TODAY).output
-    assert "市住建局：DC-2026-0010 超期25个工作日未办结。如本通报印发，为本年度第2次通报批评" in draft
-    assert "| 1次（向党工委、管委会作出书面检查） |" in draft
+    assert "| 12 | 市住建局（本期批评） | 0 | 0 | 0 | — | 2 | 0 | 1次（向市政府作出书面检查） |" in draft
+    assert "DC-2026-0010 超期" not in draft.partition("十一、拟通报批评")[2]
     # Refused: editing an issued notice.
     repo.replace("notices/2026/2026-013.yaml", "超期24个工作日", "超期20个工作日")
     guard = invoke(repo.root, "guard", "--base", "main", "--today", TODAY)
     assert guard.exit_code == 1
-    assert guard.output.startswith("notices/2026/2026-013.yaml: 改动了已印发的督查通报：通报印发后不得修改、删除。")
+    assert guard.output.startswith("notices/2026/2026-013.yaml: 改动了已印发的督查通报：印发后不得修改。")
 
 
 def test_bad_notice_record_is_reported(tmp_path: Path, invoke: Invoke) -> None:

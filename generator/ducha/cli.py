@@ -22,7 +22,8 @@ import click
 from ducha.errors import DataError, DuchaError
 from ducha.intake.new_case import Assignment, new_case
 from ducha.load import OFFICE_FILE, load_cases, validate_paths, validate_repository
-from ducha.model.case import CASES_DIR, CATEGORIES
+from ducha.model.case import CASES_DIR
+from ducha.model.office import STANDARD_CATEGORIES
 from ducha.outputs import text as reporters
 from ducha.outputs.safe import terminal
 from ducha.rules.deadlines import Light, status_board
@@ -180,12 +181,13 @@ def choices(*codes: str, **aliases: tuple[str, ...]) -> Choices:
 
 LIGHTS = Choices({light.value: (light.label if light is not Light.NONE else "无灯",) for light in Light})
 PROFILES = choices("internal", "public", internal=("内部",), public=("公开",))
-CATEGORY = Choices(dict.fromkeys(CATEGORIES, ()))
 
 
 def today_option(func: F) -> F:
-    return click.option("--today", type=DATE, default=None,
-                        help="按哪一天计算（默认：北京时间今天）。")(func)
+    """``--as-of`` (alias ``--today``): the state as of that day, the same in every command."""
+    return click.option("--as-of", "--today", "today", type=DATE, default=None,
+                        help="按哪一天的状态计算：晚于这一天的记录内容不计入（默认：北京时间今天）。"
+                             "记录中「不得晚于今天」的检查始终按实际日期。--today 与之相同。")(func)
 
 
 def _root(ctx: click.Context) -> Path:
@@ -380,7 +382,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, today: dt.da
 @cli.command()
 @today_option
 @click.option("--unit", default=None, help="只看某单位主办或协办的事项。")
-@click.option("--category", type=CATEGORY, default=None, help="只看某一来源类型。")
+@click.option("--category", default=None, help="只看某一来源类型。")
 @click.option("--light", type=LIGHTS, default=None, help="只看某一灯色（红灯、黄灯、绿灯、按期办结、超期办结，或 red 等代码）。")
 @click.option("--format", "fmt", type=choices("table", "json", "csv", table=("表格",)), default="table", help="输出格式。")
 @click.pass_context
@@ -389,7 +391,7 @@ def status(ctx: click.Context, today: dt.date | None, unit: str | None, category
     """各督查事项的办理阶段、到期日和红黄绿灯，最紧急的在前。"""
     root = _root(ctx)
     day = today or shanghai_today()
-    office, cases = load_cases(root, day)
+    office, cases = load_cases(root, as_of=day)  # "not in the future" is validate's and guard's check, on the real date
     check_unit(office, unit)
     board = status_board(office, cases, day, unit, category, Light(light) if light else None)
     if fmt == "json":
@@ -445,7 +447,7 @@ def _units(values: tuple[str, ...]) -> tuple[str, ...]:
 
 @cli.command()
 @click.option("--title", required=True, help="事项名称。")
-@click.option("--category", type=CATEGORY, required=True, help="来源类型。")
+@click.option("--category", required=True, help="来源类型：" + "、".join(STANDARD_CATEGORIES) + "，或 office.yaml 中自设的类型。")
 @click.option("--registered", type=DATE, default=None, help="立项日期（默认今天）。")
 @click.option("--assigned", type=DATE, default=None, help="交办日期（填写则须同时填写主办单位）。")
 @click.option("--lead-unit", default=None, help="主办单位简称。")
@@ -505,7 +507,7 @@ def history(ctx: click.Context, case_id: str, fmt: str) -> None:
 @click.option("--format", "fmt", type=choices("text", "json", text=("文字",)), default="text", help="输出格式。")
 @click.pass_context
 def guard(ctx: click.Context, base: str, today: dt.date | None, fmt: str) -> None:
-    """合并请求检查：记录只能追加，不能删除、改写；已归档的记录不能改动；并做全部校验。"""
+    """合并请求检查：与基准分支的分叉点相比，记录只能追加，不能删除、改名、改写；记录与系统分开提交；已有事项的期限不变；并做全部校验。"""
     from ducha.repo.guard import guard as run_guard
 
     result = run_guard(_root(ctx), base, today or shanghai_today())
@@ -514,7 +516,8 @@ def guard(ctx: click.Context, base: str, today: dt.date | None, fmt: str) -> Non
     elif result.problems:
         click.echo(reporters.problems_text(result.problems, result.changed), nl=False)
     else:
-        click.echo(f"与 {result.base[:8]} 相比，{result.changed} 个督查事项文件有改动，均为追加；全部校验通过。")
+        click.echo(f"与 {result.base[:8]}（{base} 与当前分支的分叉点）相比，{result.changed} 个督查事项文件有改动，"
+                   "均为追加；全部校验通过。")
     if result.problems:
         ctx.exit(1)
 
@@ -579,22 +582,20 @@ def export_archive_command(ctx: click.Context, year: int, output: Path | None) -
 def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, output: Path | None, issue: bool,
            number: int | None) -> None:
     """督查通报：总体情况、各单位排名、超期/退回/延期事项、回头看、拟表扬和拟批评名单。"""
-    from ducha.intake.notice import write_notice
+    from ducha.intake.notice import issue_notice
     from ducha.load import load_office
     from ducha.repo.snapshot import report_for
     from ducha.rules.periods import parse_period
 
     root = _root(ctx)
     day = today or shanghai_today()
-    result = report_for(root, parse_period(period), day)
     if issue:
         if number is None:
             raise click.UsageError("印发通报须用 --number 指定序号，如 --number 12。")
-        office = load_office(root)
-        path = write_notice(root, number, day, result.period.code, result.data_commit, office.notice_rules.issuer,
-                            list(result.praise), list(result.criticism))
+        path = issue_notice(root, parse_period(period), day, number)
         click.echo(f"已写入通报记录 {path.relative_to(root).as_posix()}：请核对后提交（git commit），经审核合并即为印发。")
         return
+    result = report_for(root, parse_period(period), day)
     if fmt == "docx":
         from ducha.outputs.docx.period_report import write_docx
 
@@ -631,9 +632,10 @@ def ledger_export(ctx: click.Context, today: dt.date | None, year: int | None, u
     from ducha.outputs.ledger import export_ledger
 
     root = _root(ctx)
-    office, cases = load_cases(root)
+    day = today or shanghai_today()
+    office, cases = load_cases(root, as_of=day)
     check_unit(office, unit)
-    result = export_ledger(office, cases, today or shanghai_today(), output, year, unit, by_unit, everything)
+    result = export_ledger(office, cases, day, output, year, unit, by_unit, everything)
     click.echo(f"已导出 {result.rows} 项（{len(result.sheets)} 个工作表）：{output}")
 
 
@@ -674,18 +676,9 @@ def ledger_import(ctx: click.Context, workbook: Path, today: dt.date | None, app
 @click.pass_context
 def doc(ctx: click.Context, kind: str, case_id: str, today: dt.date | None, output: Path | None) -> None:
     """单个事项的文书：notice 督查通知单，urge 催办单（按灯色蓝/黄/红），report 办理情况报告。"""
-    from ducha.outputs.docx.case_documents import write_case_doc
-    from ducha.rules.deadlines import deadline
+    from ducha.outputs.docx.case_documents import case_document
 
-    root = _root(ctx)
-    office, cases = load_cases(root)
-    found = [c for c in cases if c.id == case_id]
-    if not found:
-        raise click.UsageError(f"没有编号为「{case_id}」的督查事项。")
-    day = today or shanghai_today()
-    names = {"notice": "督查通知单", "urge": "催办单", "report": "办理情况报告"}
-    target = output or Path(f"{case_id}-{names[kind]}.docx")
-    write_case_doc(kind, office, deadline(found[0], office, day), target, day)
+    target = case_document(_root(ctx), kind, case_id, today or shanghai_today(), output)
     click.echo(f"已生成 {target}")
 
 
@@ -701,9 +694,9 @@ def ics(ctx: click.Context, today: dt.date | None, unit: str | None, output: Pat
     from ducha.rules.deadlines import status_board
 
     root = _root(ctx)
-    office, cases = load_cases(root)
-    check_unit(office, unit)
     day = today or shanghai_today()
+    office, cases = load_cases(root, as_of=day)
+    check_unit(office, unit)
     written = write_feeds(output, feeds(office, status_board(office, cases, day), day, unit))
     click.echo(f"已生成 {len(written)} 个日历文件：{output}")
 

@@ -7,30 +7,38 @@ checks it, and every problem in every file is collected before anything fails.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
-from ducha.errors import DataError, Problem
-from ducha.io.yamlfile import PathKey, YamlDocument, read_yaml
+from ducha.errors import DataError, Problem, UsageError
+from ducha.io.yamlfile import PathKey, YamlDocument, format_path, parse_yaml, read_yaml
 from ducha.model.case import CASES_DIR, Case
-from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR, Bulletin, Mention, Notice, notice_path
+from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR, Bulletin, Ground, Mention, Notice, notice_path
 from ducha.model.office import (
     DEFAULT_CATEGORY_RULES,
     RESERVED_FILE_NAMES,
+    STANDARD_CATEGORIES,
     BulletinRules,
     CategoryRule,
     NoticeRules,
     Office,
+    RuleRevision,
     Unit,
+    Wording,
     YearOverride,
     slug,
 )
 from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
 from ducha.rules import schema
 from ducha.rules.characters import character_problems, invisible_free
+from ducha.rules.escalation import already_criticised, overlapping
+from ducha.rules.layout import layout_problems
+from ducha.rules.periods import parse_period
 from ducha.rules.validation import check_document
 
 OFFICE_FILE = "office.yaml"
@@ -119,6 +127,10 @@ def _unit_name_problems(doc: YamlDocument) -> list[Problem]:
     return problems
 
 
+def _count(values: Mapping[str, str], key: str, default: int | None) -> int | None:
+    return int(values[key]) if key in values else default
+
+
 def load_office(root: Path) -> Office:
     """Read and check ``root/office.yaml``; raise DataError listing every problem."""
     path = root / OFFICE_FILE
@@ -126,6 +138,36 @@ def load_office(root: Path) -> Office:
         raise DataError([Problem(OFFICE_FILE, 0, 0, "", "找不到 office.yaml。",
                                  "在仓库根目录创建 office.yaml（可复制示例仓库中的文件修改）。")])
     doc, problems = read_yaml(path, OFFICE_FILE)
+    return _office(doc, problems)
+
+
+def parse_office(raw: bytes) -> Office:
+    """office.yaml as another version held it (the guard reads the base's); DataError if it is wrong."""
+    doc, problems = parse_yaml(raw, OFFICE_FILE)
+    return _office(doc, problems)
+
+
+def _revisions(doc: YamlDocument, category: str, entries: list[dict[str, str]],
+               problems: list[Problem]) -> tuple[RuleRevision, ...]:
+    revisions: list[RuleRevision] = []
+    for index, entry in enumerate(entries):
+        day = parse_date(entry["effective_from"])
+        where: PathKey = ("categories", category, "revisions", index, "effective_from")
+        line, column = doc.mark(where)
+        if day is None:
+            problems.append(Problem(OFFICE_FILE, line, column, format_path(where),
+                                    f"生效日期「{entry['effective_from']}」不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。"))
+            continue
+        if revisions and day <= revisions[-1].effective_from:
+            problems.append(Problem(OFFICE_FILE, line, column, format_path(where),
+                                    f"规则修订的生效日期 {day} 不晚于上一次修订（{revisions[-1].effective_from}）。",
+                                    "按生效日期先后排列，新的修订追加在末尾。"))
+        revisions.append(RuleRevision(day, _limit(entry, "time_limit"), _limit(entry, "max_extension"),
+                                      _limit(entry, "max_total"), entry.get("retention")))
+    return tuple(revisions)
+
+
+def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
     if doc is None:
         raise DataError(problems)
     problems += schema.check(doc, "office")
@@ -144,21 +186,37 @@ def load_office(root: Path) -> Office:
                     line, column = doc.mark(("holiday_overrides", year, kind, index))
                     problems.append(Problem(OFFICE_FILE, line, column, f"holiday_overrides.{year}.{kind}[{index}]",
                                             f"日期「{entry}」不在 {year} 年。", f"移到 {entry[:4]} 年的节假日补充下。"))
+    for category, values in data.get("categories", {}).items():
+        if category not in STANDARD_CATEGORIES and values.get("custom") != "是":
+            line, column = doc.key_mark(("categories", category))
+            guess = difflib.get_close_matches(category, STANDARD_CATEGORIES, n=1, cutoff=0.5)
+            problems.append(Problem(OFFICE_FILE, line, column, f"categories.{category}",
+                                    f"「{category}」不是标准来源类型，也没有标明为本单位自设。",
+                                    (f"是不是「{guess[0]}」？" if guess else "") + "标准来源类型：" + "、".join(STANDARD_CATEGORIES)
+                                    + "；确为本单位自设的类型，在其下写 custom: 是。"))
     problems += _unit_name_problems(doc)
     if problems:
         raise DataError(problems)
     rules: dict[str, CategoryRule] = {}
-    merged = {cat: dict(values) for cat, values in DEFAULT_CATEGORY_RULES.items()}
+    merged: dict[str, dict[str, Any]] = {cat: dict(values) for cat, values in DEFAULT_CATEGORY_RULES.items()}
     for cat, values in data.get("categories", {}).items():
         merged.setdefault(cat, {}).update(values)
+    revised: dict[str, list[dict[str, str]]] = {cat: values.get("revisions", [])
+                                                for cat, values in data.get("categories", {}).items()}
     for cat, values in merged.items():
+        levels = {name: RuleRevision(dt.date.min, _limit(level, "time_limit"), _limit(level, "max_extension"),
+                                     _limit(level, "max_total"))
+                  for name, level in values.get("levels", {}).items()}
         rules[cat] = CategoryRule(_limit(values, "time_limit"), _limit(values, "max_extension"),
-                                  _limit(values, "max_total"), values.get("retention", "30年"))
+                                  _limit(values, "max_total"), values.get("retention", "30年"),
+                                  _revisions(doc, cat, revised.get(cat, []), problems), MappingProxyType(levels))
+    if problems:
+        raise DataError(problems)
 
     def number(key: str) -> int | None:
         return int(data[key]) if key in data else None
 
-    notice, bulletins = data.get("notice_rules", {}), data.get("bulletins", {})
+    notice, bulletins, wording = data.get("notice_rules", {}), data.get("bulletins", {}), data.get("wording", {})
     return Office(
         name=data["name"],
         prefix=data.get("prefix", "DC"),
@@ -169,8 +227,12 @@ def load_office(root: Path) -> Office:
         progress_interval_days=number("progress_interval_days"),
         followup_after_days=number("followup_after_days"),
         notice_rules=NoticeRules(
-            int(notice.get("praise_min_items", 3)), int(notice.get("criticise_overdue_workdays", 10)),
-            int(notice.get("criticise_returns", 2)), notice.get("issuer", "督查")),
+            int(notice.get("praise_min_items", 3)), _count(notice, "criticise_after_order_workdays", 5),
+            _count(notice, "criticise_overdue_workdays", None), _count(notice, "criticise_returns", None),
+            notice.get("issuer", "督查"), tuple(notice.get("ranking", NoticeRules.ranking)), notice.get("publish") == "是"),
+        wording=Wording(wording.get("superior", "市政府"), wording.get("authority", data["name"]),
+                        tuple(wording.get("consequences", {}).get(k, "") for k in "123"),
+                        tuple(wording.get("copy_to", ())), wording.get("printer", "")),
         bulletins=BulletinRules(str(bulletins.get("enabled", "false")).lower() == "true",
                                 int(bulletins.get("yearly_quota", 30)), int(bulletins.get("problem_share", 50))),
         internal_fields=tuple(data.get("internal_fields", ("owner", "notes"))),
@@ -181,8 +243,9 @@ def load_office(root: Path) -> Office:
     )
 
 
-def _mentions(items: list[dict[str, object]]) -> tuple[Mention, ...]:
-    return tuple(Mention(str(i["unit"]), str(i["reason"]), tuple(str(c) for c in i["cases"]))  # type: ignore[attr-defined]
+def _mentions(items: list[dict[str, Any]]) -> tuple[Mention, ...]:
+    return tuple(Mention(i["unit"], i["reason"], tuple(i["cases"]), i.get("basis", ""),
+                         tuple(Ground(g["case"], g["cause"]) for g in i.get("grounds", ())))
                  for i in items)
 
 
@@ -227,7 +290,33 @@ def load_notices(root: Path, office: Office, case_ids: frozenset[str]) -> tuple[
                     problems.append(Problem(name, 0, 0, kind, f"通报涉及的事项 {'、'.join(missing)} 不存在。",
                                             "督查事项不能删除：从 git 历史中恢复这些事项。"))
         notices.append(notice)
+    problems += _notice_overlaps(notices)
     return notices, problems
+
+
+def _notice_overlaps(notices: Sequence[Notice]) -> list[Problem]:
+    """Issued notices of one kind may not count a day twice, nor criticise a case twice for one cause."""
+    problems = []
+    ordered = sorted(notices, key=lambda n: (n.date, n.number))
+    for index, notice in enumerate(ordered):
+        try:
+            period = parse_period(notice.period)
+        except UsageError as error:
+            problems.append(Problem(notice.path, 0, 0, "period", f"统计期间「{notice.period}」无法识别。",
+                                    str(error).partition("修改：")[2] or "写成 2026-W12、2026-03、2026-Q1、2026-H1 或 2026。"))
+            continue
+        for earlier in overlapping(period, ordered[:index]):
+            problems.append(Problem(notice.path, 0, 0, "period",
+                                    f"统计期间 {notice.period} 与已印发的{earlier.doc_no}（{earlier.period}）重叠。",
+                                    f"同一类通报（按{period.kind}）不能两次统计同一天：撤回本通报，改为紧接其后的{period.kind}。"))
+        done = already_criticised(ordered[:index])
+        for mention in notice.criticised:
+            for ground in mention.grounds:
+                if (ground.case, ground.cause) in done:
+                    problems.append(Problem(notice.path, 0, 0, "criticised",
+                                            f"{ground.case} 已因「{ground.cause}」被通报批评过。",
+                                            "同一事项同一原因只能通报批评一次：撤回本通报中的这一项。"))
+    return problems
 
 
 def load_bulletins(root: Path) -> tuple[list[Bulletin], list[Problem]]:
@@ -311,13 +400,41 @@ def validate_repository(root: Path, today: dt.date | None = None) -> ValidationR
     ids = frozenset(c.id for c in result.cases) | {f.stem for f in case_files([root / CASES_DIR])}
     _, notice_problems = load_notices(root, result.office, ids)
     _, bulletin_problems = load_bulletins(root)
-    problems = sorted([*result.problems, *notice_problems, *bulletin_problems], key=Problem.sort_key)
+    problems = sorted([*result.problems, *notice_problems, *bulletin_problems, *layout_problems(root.resolve())],
+                      key=Problem.sort_key)
     return ValidationResult(result.files, result.office, result.cases, tuple(problems))
 
 
-def load_cases(root: Path, today: dt.date | None = None) -> tuple[Office, tuple[Case, ...]]:
-    """Office and every case of the repository at ``root``; DataError if anything is wrong."""
+@dataclass(frozen=True)
+class Records:
+    """A repository's records, checked, as they stood on ``as_of`` (all of them when None)."""
+
+    office: Office
+    cases: tuple[Case, ...]
+    notices: tuple[Notice, ...]
+    bulletins: tuple[Bulletin, ...]
+
+
+def load_records(root: Path, as_of: dt.date | None = None) -> Records:
+    """Every record, checked against all the others, then cut to what existed on ``as_of``."""
+    office, cases = load_cases(root)
+    notices, bulletins = load_all(root, office, frozenset(c.id for c in cases))
+    if as_of is None:
+        return Records(office, cases, tuple(notices), tuple(bulletins))
+    return Records(office, tuple(c.as_of(as_of) for c in cases if c.registered <= as_of),
+                   tuple(n for n in notices if n.date <= as_of), tuple(b for b in bulletins if b.date <= as_of))
+
+
+def load_cases(root: Path, as_of: dt.date | None = None, today: dt.date | None = None) -> tuple[Office, tuple[Case, ...]]:
+    """Office and every case of the repository at ``root``; DataError if anything is wrong.
+
+    ``today`` is the real date, for the rule that records only say what has happened;
+    ``as_of`` asks for the records as they stood that day (cases registered later left out,
+    facts dated later left out).
+    """
     result = validate_paths([root / CASES_DIR], root, today)
     if not result.ok or result.office is None:
         raise DataError(result.problems, result.files)
-    return result.office, result.cases
+    if as_of is None:
+        return result.office, result.cases
+    return result.office, tuple(c.as_of(as_of) for c in result.cases if c.registered <= as_of)

@@ -20,13 +20,13 @@ from pathlib import Path
 from ducha.errors import UsageError
 from ducha.io.yamltext import yaml_scalar
 from ducha.load import OFFICE_FILE, load_office
-from ducha.model.case import CASES_DIR
+from ducha.model.case import CASES_DIR, MANIFEST_NAME
+from ducha.model.demo import DEMO_LIST, parse_demo_list
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
 from ducha.model.office import Unit
-from ducha.repo.manifest import MANIFEST_NAME, read_manifest_text
+from ducha.repo.manifest import read_manifest_text
 from ducha.schemas import NAMES, schema_text
 
-DEMO_LIST = "DEMO.sha256"
 SCHEMA_DIR = "schema"
 _PREFIX = re.compile(r"^[A-Z]{1,10}$")
 _FONDS = re.compile(r"^[0-9A-Za-z]{1,10}$")
@@ -45,14 +45,7 @@ class InitResult:
 def demo_list(root: Path) -> dict[str, str]:
     """The demo records as ``path → sha256`` (empty when the repository is no longer the demo)."""
     path = root / DEMO_LIST
-    if not path.is_file():
-        return {}
-    listed = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split()
-        if len(parts) == 2 and not line.startswith("#"):
-            listed[parts[1]] = parts[0]
-    return listed
+    return parse_demo_list(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
 def write_demo_list(root: Path) -> Path:

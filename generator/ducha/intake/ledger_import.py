@@ -26,7 +26,7 @@ from ducha.intake.new_case import next_id
 from ducha.intake.workbook import TooLarge, check_workbook_size
 from ducha.io.yamltext import append_entry, yaml_scalar
 from ducha.load import load_cases
-from ducha.model.case import CASES_DIR, CATEGORIES, Case, Stage, log
+from ducha.model.case import CASES_DIR, Case, Stage, log
 from ducha.model.logs import LOG_KINDS, LogKind
 from ducha.model.office import Office
 from ducha.model.timelimit import guess_date, parse_time_limit
@@ -398,8 +398,9 @@ class _Importer:
         errors_before = len(self.result.problems)
         if not title:
             self.error(sheet, row, "事项名称", "新事项没有事项名称。", "填写事项名称；不是新事项的，填写编号。")
-        if category not in CATEGORIES:
-            self.error(sheet, row, "来源", f"「{category}」不是来源类型。", f"填写以下之一：{'、'.join(CATEGORIES)}。")
+        if category not in self.office.category_names:
+            names = "、".join(self.office.category_names)
+            self.error(sheet, row, "来源", f"「{category}」不是来源类型。", f"填写以下之一：{names}。")
         for role, unit in [("主办单位", lead)] + [("协办单位", u) for u in co]:
             if unit not in self.office.unit_names:
                 self.error(sheet, row, role, *unknown_unit(role, unit, self.office))

@@ -7,7 +7,28 @@ from pathlib import Path
 
 from ducha.errors import UsageError
 from ducha.io.yamltext import yaml_scalar
+from ducha.load import load_records
 from ducha.model.notices import Mention, notice_path
+from ducha.repo.snapshot import report_for
+from ducha.rules.escalation import overlapping
+from ducha.rules.periods import Period
+
+
+def issue_notice(root: Path, period: Period, issued: dt.date, number: int) -> Path:
+    """Issue the 通报 of ``period`` as its record; refuse one whose period overlaps an issued notice of the same kind.
+
+    The proposals already leave out every (case, cause) an issued notice criticised, so no case
+    is criticised twice for one cause, however the periods are chosen.
+    """
+    records = load_records(root)
+    clash = overlapping(period, records.notices)
+    if clash:
+        names = "、".join(f"{n.doc_no}（{n.period}）" for n in clash)
+        raise UsageError(f"{period.label}与已印发的{names}统计期间重叠：同一类通报（按{period.kind}）不能两次统计同一天。"
+                         f"修改：选择紧接其后的{period.kind}，或改发其他类别的通报。")
+    report = report_for(root, period, issued)
+    return write_notice(root, number, issued, period.code, report.data_commit, records.office.notice_rules.issuer,
+                        list(report.praise), list(report.criticism))
 
 
 def write_notice(root: Path, number: int, issued: dt.date, period: str, data_commit: str, issuer: str,
@@ -29,6 +50,11 @@ def write_notice(root: Path, number: int, issued: dt.date, period: str, data_com
         for m in mentions:
             lines += [f"  - unit: {yaml_scalar(m.unit)}", f"    reason: {yaml_scalar(m.reason)}",
                       f"    cases: [{', '.join(m.cases)}]"]
+            if m.basis:
+                lines.append(f"    basis: {yaml_scalar(m.basis)}")
+            if m.grounds:
+                lines.append("    grounds:")
+                lines += [f"      - {{case: {g.case}, cause: {yaml_scalar(g.cause)}}}" for g in m.grounds]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -10,13 +11,12 @@ from typing import Any, Protocol, TypeVar
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path
-from ducha.model.logs import LOG_KINDS, Extension, Followup, LogKind, Progress, Report, Review, Step, Urge
+from ducha.model.logs import LOG_KINDS, Correction, Extension, Followup, LogKind, Progress, Report, Review, Step, Urge
 from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
-from ducha.schemas import load_schema
 
 CASES_DIR = "cases"
-#: 来源类型, in the order the schema lists them (the schema is the one place they are defined).
-CATEGORIES: tuple[str, ...] = tuple(load_schema("case")["properties"]["category"]["enum"])
+#: Each year folder's archive manifest (归档清单), the one file there that is not a case.
+MANIFEST_NAME = "ARCHIVE.sha256"
 
 
 class Stage(Enum):
@@ -53,6 +53,7 @@ class Source:
     meeting: str = ""
     leader: str = ""
     instruction: str = ""
+    level: str = ""  # 来源层级 within the category (中央批办, 国务院批示…), when office.yaml sets levels
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class Case:
     reports: tuple[Report, ...] = ()
     reviews: tuple[Review, ...] = ()
     followups: tuple[Followup, ...] = ()
+    corrections: tuple[Correction, ...] = ()
     cancelled: Cancellation | None = None
     archive: Archive | None = None
     visibility: str = "公开"
@@ -104,6 +106,25 @@ class Case:
     @property
     def year(self) -> int:
         return int(self.id.split("-")[-2])
+
+    def as_of(self, day: dt.date) -> Case:
+        """The record as it stood at the end of ``day``: every fact dated later left out.
+
+        An extension approved later was still only requested; a case 交办 later was not yet
+        assigned. Callers drop cases registered after ``day`` altogether.
+        """
+        logs: dict[str, Any] = {}
+        for kind in LOG_KINDS:
+            kept = tuple(e for e in log(self, kind) if getattr(e, kind.date_field) <= day)
+            if kind.key == "extensions":
+                kept = tuple(e if e.approved is None or e.approved <= day
+                             else dataclasses.replace(e, approved=None, approved_by="") for e in kept)
+            logs[kind.key] = kept
+        return dataclasses.replace(
+            self, **logs,
+            assigned=self.assigned if self.assigned is not None and self.assigned <= day else None,
+            cancelled=self.cancelled if self.cancelled is not None and self.cancelled.date <= day else None,
+            archive=self.archive if self.archive is not None and self.archive.date <= day else None)
 
     def stage_on(self, today: dt.date | None = None) -> Stage:
         """The stage from the facts dated on or before ``today`` (all facts when None)."""
@@ -192,12 +213,36 @@ def last_on(entries: Iterable[_Entry], today: dt.date | None) -> _Entry | None:
     return found
 
 
+def corrected(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, PathKey]]:
+    """The record's facts with every correction applied in order, and where each corrected value is written.
+
+    Plain data in, plain data out: the record itself is never edited, so the history keeps the
+    value first written and the correction that replaced it.
+    """
+    entries = data.get("corrections")
+    if not entries:
+        return data, {}
+    values = dict(data)
+    source = dict(values.get("source") or {})
+    where: dict[str, PathKey] = {}
+    for index, entry in enumerate(entries):
+        field, new = entry["field"], entry["new"]
+        if field.startswith("source."):
+            source[field.partition(".")[2]] = new
+            values["source"] = source
+        else:
+            values[field] = new
+        where[field] = ("corrections", index, "new")
+    return values, where
+
+
 class _Reader:
     """Turns a schema-valid document into a Case, collecting date problems on the way."""
 
     def __init__(self, doc: YamlDocument) -> None:
         self.doc = doc
         self.problems: list[Problem] = []
+        self.data, self.where = corrected(doc.data)
 
     def date(self, value: str | None, path: PathKey) -> dt.date | None:
         if value is None:
@@ -222,15 +267,19 @@ class _Reader:
     def entries(self, kind: LogKind) -> Iterator[Any]:
         for index, entry in enumerate(self.doc.data.get(kind.key, [])):
             here: PathKey = (kind.key, index)
-            values: dict[str, Any] = {name: entry.get(name, "") for name in entry}
+            values: dict[str, Any] = {name: tuple(v) if isinstance(v, list) else v for name, v in entry.items()}
             for name in kind.date_fields:
                 values[name] = self.date(entry.get(name), (*here, name))
             for name in kind.limit_fields:
                 values[name] = self.limit(entry.get(name), (*here, name))
             yield kind.entry(**values)
 
+    def at(self, name: str) -> PathKey:
+        """Where the value of ``name`` in force is written: its own line, or the correction that set it."""
+        return self.where.get(name, (name,))
+
     def case(self) -> Case | None:
-        data = self.doc.data
+        data = self.data
         d = self.date
         logs = {kind.key: tuple(self.entries(kind)) for kind in LOG_KINDS}
         cancelled = archive = None
@@ -240,9 +289,9 @@ class _Reader:
         if "archive" in data:
             a = data["archive"]
             archive = Archive(d(a["date"], ("archive", "date")), a["number"], a["retention"])  # type: ignore[arg-type]
-        registered = d(data["registered"], ("registered",))
-        assigned = d(data.get("assigned"), ("assigned",))
-        time_limit = self.limit(data.get("time_limit"), ("time_limit",))
+        registered = d(data["registered"], self.at("registered"))
+        assigned = d(data.get("assigned"), self.at("assigned"))
+        time_limit = self.limit(data.get("time_limit"), self.at("time_limit"))
         if self.problems or registered is None:
             return None
         src = data.get("source", {})
@@ -250,7 +299,7 @@ class _Reader:
             id=data["id"], title=data["title"], category=data["category"], registered=registered,
             path=self.doc.path,
             source=Source(src.get("doc_no", ""), src.get("meeting", ""), src.get("leader", ""),
-                          src.get("instruction", "")),
+                          src.get("instruction", ""), src.get("level", "")),
             requirements=data.get("requirements", ""), parent=data.get("parent"), assigned=assigned,
             lead_unit=data.get("lead_unit"), co_units=tuple(data.get("co_units", ())),
             owner=data.get("owner", ""), time_limit=time_limit, **logs,

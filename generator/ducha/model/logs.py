@@ -90,6 +90,26 @@ class Followup:
     finding: str
 
 
+#: A corrected value as written: text, or a list of unit names (``co_units``).
+Value = str | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Correction:
+    """更正: a recorded fact put right with its reason and approver.
+
+    The record keeps what was first written; the model reads the corrected value, so every
+    output shows it, and the history shows both.
+    """
+
+    date: dt.date
+    field: str
+    new: Value
+    reason: str
+    approved_by: str
+    old: Value = ""
+
+
 @dataclass(frozen=True)
 class Step:
     """One dated step of a case's 办理经过, for timelines."""
@@ -118,6 +138,35 @@ def _extension_steps(e: Any) -> list[Step]:
 def _extension_wording(entry: Mapping[str, Any]) -> str:
     term = extension_term(entry.get("until"), entry.get("time_limit"))
     return f"申请延期 {entry.get('requested', '')}（{term}）"
+
+
+def show_value(value: object) -> str:
+    """A recorded value as the office reads it: lists joined with 、, nothing as （未填写）."""
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value) or "（无）"
+    return str(value) if value not in (None, "") else "（未填写）"
+
+
+#: Fields a correction may put right, with their Chinese names (nested ones as ``source.doc_no``).
+CORRECTABLE: Mapping[str, str] = {
+    "title": "事项名称", "category": "来源类型", "source.doc_no": "依据·文号", "source.meeting": "依据·会议",
+    "source.leader": "依据·批示领导", "source.instruction": "依据·批示摘录", "requirements": "任务要求",
+    "parent": "上级事项", "registered": "立项日期", "assigned": "交办日期", "lead_unit": "主办单位",
+    "co_units": "协办单位", "owner": "责任人", "time_limit": "办理时限", "visibility": "公开范围",
+}
+
+
+def _correction_text(field: str, old: object, new: object) -> str:
+    return f"{CORRECTABLE.get(field, field)} {show_value(old)} → {show_value(new)}"
+
+
+def _correction_steps(e: Any) -> list[Step]:
+    return [Step(e.date, "更正", f"{_correction_text(e.field, e.old, e.new)}；理由：{e.reason}（{e.approved_by}批准）")]
+
+
+def _correction_wording(entry: Mapping[str, Any]) -> str:
+    return (f"更正：{_correction_text(str(entry.get('field', '')), entry.get('old'), entry.get('new'))}"
+            f"（{entry.get('approved_by', '')}批准）")
 
 
 def _review_wording(entry: Mapping[str, Any]) -> str:
@@ -183,6 +232,8 @@ LOG_KINDS: tuple[LogKind, ...] = (
     LogKind("followups", Followup, "date", "回访复核",
             lambda e: [Step(e.date, "回访复核", _joined(e.by, e.finding))],
             lambda d: f"回访复核 {d.get('date', '')}", after_assignment=False),
+    LogKind("corrections", Correction, "date", "更正", _correction_steps, _correction_wording,
+            after_assignment=False),
 )
 LOGS: Mapping[str, LogKind] = {kind.key: kind for kind in LOG_KINDS}
 #: What approving an extension adds to its entry; nothing else may change in it.

@@ -14,12 +14,22 @@ BULLETINS_DIR = "bulletins"
 
 
 @dataclass(frozen=True)
+class Ground:
+    """One case behind a praise or criticism, and the cause: a case is criticised once per cause."""
+
+    case: str
+    cause: str
+
+
+@dataclass(frozen=True)
 class Mention:
-    """A unit praised or criticised in a notice, with the reason and the cases behind it."""
+    """A unit praised or criticised in a notice, with the reason, the cases behind it and the rule."""
 
     unit: str
     reason: str
     cases: tuple[str, ...]
+    basis: str = ""  # the office.yaml key and the seed clause (or 本室规则) that proposed it
+    grounds: tuple[Ground, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,9 @@ from ducha.model.timelimit import TimeLimit
 #: 30个工作日 (003); 人大代表建议 / 政协提案 3个月, 6个月 at most (004 §十).
 #: 保管期限 defaults after DA/T 22: decisions and their meetings kept permanently, routine
 #: and cancelled items ten years, the rest thirty.
+#: The 来源类型 every office has, in the order offices list them; office.yaml may add its own.
+STANDARD_CATEGORIES: tuple[str, ...] = ("重大决策部署", "重要会议", "重要文件", "领导批示", "上级交办", "年度重点工作",
+                                        "调研交办", "人大代表建议", "政协提案", "其他交办")
 DEFAULT_CATEGORY_RULES: Mapping[str, Mapping[str, str]] = {
     "重大决策部署": {"retention": "永久"},
     "重要会议": {"retention": "永久"},
@@ -48,13 +51,44 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class RuleRevision:
+    """A change to a category's rules that applies to cases assigned on or after ``effective_from``.
+
+    Existing cases keep the rule they were assigned under: a revised default never moves a
+    due date already running (the guard refuses a change to office.yaml that would).
+    None leaves that setting as it was.
+    """
+
+    effective_from: dt.date
+    time_limit: TimeLimit | None = None
+    max_extension: TimeLimit | None = None
+    max_total: TimeLimit | None = None
+    retention: str | None = None
+
+
+@dataclass(frozen=True)
 class CategoryRule:
-    """The default time limit and extension caps for one 来源类型."""
+    """The default time limit and extension caps for one 来源类型, and their dated revisions."""
 
     time_limit: TimeLimit | None = None
     max_extension: TimeLimit | None = None
     max_total: TimeLimit | None = None
     retention: str = "30年"
+    revisions: tuple[RuleRevision, ...] = ()  # oldest first
+    levels: Mapping[str, RuleRevision] = field(default_factory=lambda: MappingProxyType({}))  # 来源层级 → its own limits
+
+    def on(self, day: dt.date | None) -> CategoryRule:
+        """The rule in force for a case assigned (or, before 交办, registered) on ``day``.
+
+        None: the rule in force now, every revision applied (what a new case gets).
+        """
+        rule = CategoryRule(self.time_limit, self.max_extension, self.max_total, self.retention)
+        for revision in self.revisions:
+            if day is not None and revision.effective_from > day:
+                break
+            rule = CategoryRule(revision.time_limit or rule.time_limit, revision.max_extension or rule.max_extension,
+                                revision.max_total or rule.max_total, revision.retention or rule.retention)
+        return rule
 
 
 @dataclass(frozen=True)
@@ -67,12 +101,43 @@ class YearOverride:
 
 @dataclass(frozen=True)
 class NoticeRules:
-    """How the 通报 proposes praise and criticism (office.yaml ``notice_rules``)."""
+    """How the 通报 proposes praise and criticism (office.yaml ``notice_rules``).
+
+    Only ``criticise_after_order_workdays`` implements a seed (实施办法 第十六条（二）); the
+    overdue and returns rules are an office's own and apply only when office.yaml sets them.
+    """
 
     praise_min_items: int = 3
-    criticise_overdue_workdays: int = 10
-    criticise_returns: int = 2
+    criticise_after_order_workdays: int | None = 5
+    criticise_overdue_workdays: int | None = None
+    criticise_returns: int | None = None
     issuer: str = "督查"
+    ranking: tuple[str, ...] = ("本期批评", "按期办结率", "超期未办结", "办结数")
+    publish: bool = False  # 在一定范围内: criticism stays in the internal site unless the office says otherwise
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How the office's own bodies and consequences are named (office.yaml ``wording``)."""
+
+    superior: str = "市政府"
+    authority: str = ""  # 发文机关; empty: the office's name
+    consequences: tuple[str, str, str] = ("", "", "")  # 1st, 2nd, 3rd-and-more criticism in a year; empty: derived
+    copy_to: tuple[str, ...] = ()
+    printer: str = ""
+
+    def consequence(self, count: int) -> str:
+        """What the ``count``-th criticism of a calendar year means for a unit (实施办法 第十六条（二）（三）)."""
+        if count <= 0:
+            return ""
+        own = self.consequences[min(count, 3) - 1]
+        if own:
+            return own
+        if count == 1:
+            return f"向{self.superior}作出书面检查"
+        if count == 2:
+            return f"由{self.superior}主要领导约谈单位主要负责人，取消年度评先评优资格"
+        return "提出问责建议，由纪检监察机关依规依纪依法问责"
 
 
 @dataclass(frozen=True)
@@ -98,6 +163,7 @@ class Office:
     followup_after_days: int | None = None
     holiday_overrides: Mapping[int, YearOverride] = field(default_factory=lambda: MappingProxyType({}))
     notice_rules: NoticeRules = NoticeRules()
+    wording: Wording = Wording()
     bulletins: BulletinRules = BulletinRules()
     internal_fields: tuple[str, ...] = ("owner", "notes")
 
@@ -105,5 +171,18 @@ class Office:
     def unit_names(self) -> frozenset[str]:
         return frozenset(unit.name for unit in self.units)
 
-    def rule(self, category: str) -> CategoryRule:
-        return self.categories.get(category) or CategoryRule()
+    @property
+    def category_names(self) -> tuple[str, ...]:
+        """来源类型: the standard ones in their usual order, then the office's own."""
+        return STANDARD_CATEGORIES + tuple(c for c in self.categories if c not in STANDARD_CATEGORIES)
+
+    def rule(self, category: str, on: dt.date | None = None, level: str = "") -> CategoryRule:
+        """The rules of ``category`` (refined by its 来源层级 ``level``) for a case assigned on ``on``
+        (None: as in force now)."""
+        base = self.categories.get(category) or CategoryRule()
+        rule = base.on(on) if base.revisions else base
+        refined = base.levels.get(level) if level else None
+        if refined is None:
+            return rule
+        return CategoryRule(refined.time_limit or rule.time_limit, refined.max_extension or rule.max_extension,
+                            refined.max_total or rule.max_total, rule.retention)

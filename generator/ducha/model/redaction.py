@@ -26,6 +26,7 @@ class Disclosure:
 
     profile: str
     internal_fields: frozenset[str]
+    publish_criticism: bool = False  # 通报批评 goes out 在一定范围内: public only when office.yaml says so
 
     @property
     def public(self) -> bool:
@@ -61,6 +62,8 @@ class Disclosure:
         """
         if not self.public:
             return notice
+        if not self.publish_criticism:
+            notice = dataclasses.replace(notice, criticised=())
 
         def keep(mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
             kept = []
@@ -76,3 +79,7 @@ class Disclosure:
             return tuple(kept)
 
         return dataclasses.replace(notice, praised=keep(notice.praised), criticised=keep(notice.criticised))
+
+    def shows_criticism(self) -> bool:
+        """Whether the audience may see who was criticised and each unit's tally."""
+        return not self.public or self.publish_criticism

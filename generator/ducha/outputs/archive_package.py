@@ -11,11 +11,12 @@ from pathlib import Path
 
 from ducha.errors import DataError, UsageError
 from ducha.load import load_cases
+from ducha.model.case import MANIFEST_NAME
 from ducha.outputs.text import timeline_text
 from ducha.repo.archive import verify_archive
 from ducha.repo.audit import all_trails
 from ducha.repo.git import read_histories
-from ducha.repo.manifest import MANIFEST_NAME, manifest_path, sha256_of
+from ducha.repo.manifest import manifest_path, sha256_of
 
 
 def _zip_bytes(files: dict[str, bytes], stamp: dt.date) -> bytes:

@@ -20,9 +20,12 @@ def light_label(status: Status) -> str:
 
 
 def remaining(status: Status) -> str:
-    """剩N个工作日 for open items with time left, 超期N天 once late; empty otherwise."""
+    """剩N个工作日 for open items with time left, 超期N个工作日 once late; empty otherwise.
+
+    Working days both ways: they are what the rules count (the day of 交办 and days off are not).
+    """
     if status.light in (Light.RED, Light.LATE):
-        return f"超期{status.days_overdue}天"
+        return f"超期{status.workdays_overdue}个工作日"
     if status.working_days_left is not None:
         return f"剩{status.working_days_left}个工作日"
     return ""

@@ -15,6 +15,8 @@ from ducha.model.case import Case, events
 from ducha.outputs.present import flags, light_label, rate_text, remaining
 from ducha.outputs.safe import formula_inert, terminal
 from ducha.rules.deadlines import Light, Status
+from ducha.rules.metrics import tally
+from ducha.rules.period_report import ranking_rule
 
 if TYPE_CHECKING:  # keeps GitPython out of commands that never read history
     from ducha.repo.audit import AuditTrail
@@ -93,10 +95,10 @@ def status_table(board: Sequence[Status], color: bool) -> str:
         if color and _ANSI[status.light]:
             line = f"{_ANSI[status.light]}{line}{_RESET}"
         out.append(line)
-    counts = {light: sum(1 for s in board if s.light is light) for light in Light}
+    t = tally(board)
     today = board[0].today.isoformat() if board else ""
-    out.append(f"共 {len(board)} 项（{today}）：红灯 {counts[Light.RED]}，黄灯 {counts[Light.YELLOW]}，"
-               f"绿灯 {counts[Light.GREEN]}，按期办结 {counts[Light.DONE]}，超期办结 {counts[Light.LATE]}。")
+    out.append(f"共 {t.total} 项（{today}）：红灯 {t.red}，黄灯 {t.yellow}，绿灯 {t.green}，待审核 {t.pending}，"
+               f"按期办结 {t.closed_on_time}，超期办结 {t.closed_late}，未交办 {t.registered}，已撤销 {t.cancelled}。")
     if any(s.provisional for s in board):
         out.append("注意：部分到期日涉及尚未公布放假安排的年份，按周一至周五推算，仅供参考；"
                    "请在 office.yaml 的 holiday_overrides 中补充当年安排。")
@@ -171,12 +173,13 @@ def report_markdown(report: PeriodReport) -> str:
            f"按期办结率 {rate_text(report.rate)}；截至 {report.today} 超期未办结 {t['超期未办结']} 项；"
            f"批准延期 {t['延期']} 次；退回重办 {t['退回重办']} 次；回头看 {t['回头看']} 次。"), "",
            "| 指标 | 数量 |", "| --- | --- |"] + [f"| {k} | {v} |" for k, v in t.items()] + [
-           "", "## 二、各单位办理情况", "", "主办事项按按期办结率排序；协办事项另列。", "",
+           "", "## 二、各单位办理情况", "", f"主办事项排名规则：{ranking_rule(report.ranking)}协办事项另列。", "",
            "| 排名 | 单位 | 办结 | 按期 | 超期 | 按期办结率 | 超期未办结 | 协办事项 | 本年度被通报批评 |",
            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for n, r in enumerate(report.units, 1):
         criticised = f"{r.criticised_this_year}次（{r.consequence}）" if r.criticised_this_year else "—"
-        out.append(f"| {n} | {r.unit} | {r.closed} | {r.on_time} | {r.late} | {rate_text(r.rate)} | {r.overdue_open} | "
+        unit = f"{r.unit}（本期批评）" if r.criticised_in_period else r.unit
+        out.append(f"| {n} | {unit} | {r.closed} | {r.on_time} | {r.late} | {rate_text(r.rate)} | {r.overdue_open} | "
                    f"{r.co_handled} | {criticised} |")
     sections = [("三、新立项事项", report.registered), ("四、办结事项（按期）", report.closed_on_time),
                 ("五、办结事项（超期）", report.closed_late), ("六、超期未办结事项", report.overdue),
@@ -184,11 +187,12 @@ def report_markdown(report: PeriodReport) -> str:
     for title, items in sections:
         out += ["", f"## {title}（{len(items)}）", ""] + _items_table(items)
     out += ["", f"## 十、拟通报表扬（{len(report.praise)}）", ""]
-    out += [f"{n}. {p.unit}：{p.reason}（{'、'.join(p.cases)}）。" for n, p in enumerate(report.praise, 1)] or ["无。"]
+    out += [f"{n}. {p.unit}：{p.reason}（{'、'.join(p.cases)}）。依据：{p.basis}。"
+            for n, p in enumerate(report.praise, 1)] or ["无。"]
     out += ["", f"## 十一、拟通报批评（{len(report.criticism)}）", ""]
     for n, c in enumerate(report.criticism, 1):
         after, outcome = report.next_criticism(c.unit)
-        out.append(f"{n}. {c.unit}：{c.reason}。如本通报印发，为本年度第{after}次通报批评，按规定{outcome}。")
+        out.append(f"{n}. {c.unit}：{c.reason}。依据：{c.basis}。如本通报印发，为本年度第{after}次通报批评，按规定{outcome}。")
     if not report.criticism:
         out.append("无。")
     if report.bulletins is not None:

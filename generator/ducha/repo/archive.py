@@ -13,9 +13,10 @@ from pathlib import Path
 
 from ducha.errors import DataError, Problem, UsageError
 from ducha.load import load_cases, validate_paths
-from ducha.model.case import CASES_DIR, Case, Stage
+from ducha.model.case import CASES_DIR, MANIFEST_NAME, Case, Stage
 from ducha.repo.git import head_sha
-from ducha.repo.manifest import MANIFEST_NAME, Sealed, append_entries, read_manifest_text, sha256_of
+from ducha.repo.manifest import Sealed, append_entries, read_manifest_text, sha256_of
+from ducha.rules.deadlines import category_rule
 
 RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
 
@@ -52,7 +53,7 @@ def archive_year(root: Path, year: int, today: dt.date) -> ArchiveResult:
     used = _next_numbers(cases, office.fonds, year)
     entries: list[Sealed] = []
     for case in due:
-        retention = office.rule(case.category).retention if case.cancelled is None else "10年"
+        retention = category_rule(case, office).retention if case.cancelled is None else "10年"
         code = RETENTION_CODES[retention]
         used[code] += 1
         number = f"{office.fonds}-{year}-{code}-{used[code]:04d}"

@@ -15,8 +15,16 @@ from ducha.io.yamlfile import PathKey
 from ducha.model.logs import APPROVAL_KEYS, LOGS, extension_term
 from ducha.rules import schema as schemas
 
-#: Facts fixed once written: 立项 and 交办 dates, and the id.
-FIXED = ("id", "registered", "assigned")
+#: The number: never changes, not even by a correction (a wrong number is cancelled and re-registered).
+IDENTITY = ("id",)
+#: Facts fixed once recorded: never edited in place. A mistake is put right by an appended,
+#: approved correction (``corrections``), which the model applies everywhere.
+FACTS = ("title", "category", "source", "requirements", "parent", "registered", "assigned", "lead_unit",
+         "co_units", "time_limit", "owner", "visibility")
+#: Written at 交办: may be filled in before or together with the first 交办, fixed from then on.
+ASSIGNMENT = ("lead_unit", "co_units", "time_limit")
+#: What the guard protects as written (everything except the free working notes).
+FIXED = IDENTITY + FACTS
 #: One-time blocks: once there, they stay as written.
 ONCE = ("cancelled", "archive")
 #: A version whose data did not change (comments, spacing, or a move).
@@ -26,7 +34,7 @@ UNCHANGED = "格式调整（内容未变）"
 class Kind(Enum):
     """Whether a change adds to the record or rewrites it."""
 
-    ADDED = "added"  # allowed: new entries, new facts, ordinary field edits
+    ADDED = "added"  # allowed: new entries, first values of facts, the working notes
     REWRITTEN = "rewritten"  # refused by the guard
 
 
@@ -100,6 +108,26 @@ def _log_changes(key: str, old: dict[str, Any], new: dict[str, Any]) -> list[Cha
     return changes
 
 
+def _fact_change(key: str, was: Any, now: Any, old: dict[str, Any]) -> Change:
+    """A change to a fact: adding a first value is recording it; anything else rewrites it."""
+    name = field_name(key)
+    if isinstance(was, dict) and isinstance(now, dict):  # 依据: a new sub-field is recorded, an old one is fixed
+        for sub, value in was.items():
+            if now.get(sub) != value:
+                label = schemas.label("case", (key, sub)).strip("「」")
+                return Change(Kind.REWRITTEN, (key, sub), f"改写了{label} {_show(value)} → {_show(now.get(sub, '（删除）'))}",
+                              in_old=sub not in now)
+        added = "、".join(f"{schemas.label('case', (key, sub)).strip('「」')} {_short(_show(v))}"
+                         for sub, v in now.items() if sub not in was)
+        return Change(Kind.ADDED, (key,), f"补充{added}")
+    if was is None and not (key in ASSIGNMENT and "assigned" in old):
+        return Change(Kind.ADDED, (key,), f"{name} 设为 {_short(_show(now))}")
+    if was is None:
+        return Change(Kind.REWRITTEN, (key,), f"交办后补填了{name}（{_short(_show(now))}），改变了交办的内容")
+    text = f"{name} {_show(was)} → {_show(now)}" if now is not None else f"删除了{name}（原为 {_short(_show(was))}）"
+    return Change(Kind.REWRITTEN, (key,), f"改写了{text}", in_old=now is None)
+
+
 def compare(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Change]:
     """The changes from ``old`` to ``new`` (None: the file did not exist / was deleted)."""
     if old is None and new is None:
@@ -118,9 +146,8 @@ def compare(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Chan
         if was == now:
             continue
         name = field_name(key)
-        if key in FIXED and was is not None:
-            text = f"{name} {_show(was)} → {_show(now)}" if now is not None else f"删除了{name}"
-            changes.append(Change(Kind.REWRITTEN, (key,), f"改写了{text}", in_old=now is None))
+        if key in FIXED:
+            changes.append(_fact_change(key, was, now, old))
         elif key in ONCE and was is not None:
             changes.append(Change(Kind.REWRITTEN, (key,), f"改写了{name}", in_old=now is None))
         elif key == "cancelled":

@@ -220,6 +220,20 @@ class BlobReader:
         return bytes(data)
 
 
+def files_at(root: Path, rev: str, paths: list[str]) -> dict[str, bytes | None]:
+    """The content of each of ``paths`` at ``rev`` (None where it did not exist), through one process."""
+    reader = open_repo(root).git
+    found: dict[str, bytes | None] = {}
+    for path in paths:
+        try:
+            _, kind, _, data = reader.get_object_data(f"{rev}:{path}")
+        except ValueError:  # cat-file answered "missing"
+            found[path] = None
+            continue
+        found[path] = bytes(data) if kind in ("blob", b"blob") else None
+    return found
+
+
 def file_at(root: Path, rev: str, path: str) -> bytes | None:
     """The content of ``path`` at ``rev``, or None when it did not exist there."""
     repo = open_repo(root)
@@ -238,19 +252,34 @@ def resolve(root: Path, rev: str) -> str:
         raise HistoryError(f"找不到提交「{rev}」。修改：检查分支名或提交号；CI 中请用 fetch-depth: 0 取得完整历史。") from None
 
 
+def merge_base(root: Path, base: str, head: str = "HEAD") -> str | None:
+    """The newest commit both ``base`` and ``head`` descend from; None when they share no history."""
+    repo = open_repo(root)
+    try:
+        return str(repo.git.merge_base(base, head)) or None
+    except git.GitCommandError:
+        return None
+
+
 @dataclass(frozen=True)
 class FileChange:
-    """A case file changed between a base commit and the working tree."""
+    """A file changed between a base commit and the working tree."""
 
     status: str  # A, M, D, R
     path: str
     old_path: str | None
 
 
-def changed_files(root: Path, base: str, folder: str = CASES_DIR) -> list[FileChange]:
-    """Files under ``folder`` that differ between ``base`` and the working tree (moves detected)."""
+def changed_files(root: Path, base: str, folder: str | None = CASES_DIR,
+                  untracked_in: tuple[str, ...] | None = None) -> list[FileChange]:
+    """Files under ``folder`` (None: anywhere) that differ between ``base`` and the working tree (moves detected).
+
+    Files git does not track yet count as added when they lie under ``untracked_in`` (default: ``folder``):
+    a record written but not yet committed is checked before it is pushed.
+    """
     repo = open_repo(root)
-    output = repo.git.diff("--name-status", "-z", "-M", base, "--", folder)
+    where = [folder] if folder is not None else []
+    output = repo.git.diff("--name-status", "-z", "-M", base, "--", *where)
     tokens = output.split("\0")
     changes: list[FileChange] = []
     i = 0
@@ -262,6 +291,7 @@ def changed_files(root: Path, base: str, folder: str = CASES_DIR) -> list[FileCh
         else:
             changes.append(FileChange(status, tokens[i + 1], None))
             i += 2
-    untracked = repo.git.ls_files("--others", "--exclude-standard", "-z", "--", folder)
+    untracked = repo.git.ls_files("--others", "--exclude-standard", "-z", "--",
+                                  *(untracked_in if untracked_in is not None else where))
     changes += [FileChange("A", path, None) for path in untracked.split("\0") if path]
     return changes

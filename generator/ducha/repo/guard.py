@@ -1,36 +1,111 @@
-"""``ducha guard --base REV``: a pull request may add to the records, never rewrite or remove them.
+"""``ducha guard --base REV``: a pull request may add to the records, never rewrite, hide or remove them.
 
-Compared with the base: no case file deleted, no id changed, dated log entries only
-appended, 立项/交办 dates never rewritten, archived (sealed) records not touched at all,
-archive manifests only appended to. It also runs every validation check.
+Everything is compared with the merge base of REV and HEAD, so a branch that is behind
+main is judged on its own changes, not blamed for main's newer entries. Refused:
+
+- a pull request that changes records (cases/, notices/, bulletins/) and anything else:
+  records and the system that judges them are reviewed apart;
+- a record file deleted, renamed or moved (cases, issued notices, 督查专报, archive manifests);
+- a case's facts rewritten in place (a mistake is put right by an appended, approved
+  correction), a dated log entry edited or removed, an archived record touched, an
+  archive manifest changed other than by appending, an issued notice or bulletin touched;
+- an existing case whose due date or light comes out differently under the head's
+  office.yaml than under the base's, or whose own due date moves without an approved
+  extension or a correction appended in this pull request;
+
+and everything validation refuses (including a file of unknown kind under the record folders).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ducha.errors import Problem
-from ducha.io.yamlfile import YamlDocument, parse_yaml, read_yaml
-from ducha.load import validate_repository
-from ducha.model.case import CASES_DIR
-from ducha.model.notices import NOTICES_DIR
-from ducha.repo.changes import FIXED, Kind, compare
-from ducha.repo.git import FileChange, changed_files, file_at, resolve
-from ducha.repo.manifest import MANIFEST_NAME, read_manifest_text
+from ducha.errors import DataError, Problem
+from ducha.io.yamlfile import YamlDocument, format_path, parse_yaml, read_yaml
+from ducha.load import OFFICE_FILE, ValidationResult, parse_office, validate_repository
+from ducha.model.case import CASES_DIR, MANIFEST_NAME, Case, build_case
+from ducha.model.demo import DEMO_LIST, parse_demo_list
+from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
+from ducha.model.office import Office
+from ducha.repo.changes import FACTS, IDENTITY, Kind, compare
+from ducha.repo.git import FileChange, changed_files, files_at, merge_base, resolve
+from ducha.repo.manifest import read_manifest_text
+from ducha.rules import schema
+from ducha.rules.calendar import Calendar, calendar_for
+from ducha.rules.deadlines import Status, deadline
+from ducha.rules.layout import RECORD_DIRS
 
-_APPEND_ONLY_FIX = "恢复原来的内容；已记录的事实只能追加：如需更正，在末尾追加一条新记录写明「更正：……」。"
-_FIXED_FIX = "恢复原值。立项日期、交办日期和编号一经记录不能改写；确有错误的，恢复原值并在备注（notes）中说明。"
+_APPEND_ONLY_FIX = "恢复原来的内容；已记录的条目只能追加：如需更正，在末尾追加一条新记录写明「更正：……」。"
+_IDENTITY_FIX = "恢复原值：编号一经使用不能更改。编号错了的事项，填写撤销（cancelled）并报批后，用 ducha new 重新立项。"
+_FACT_FIX = ("恢复原来写下的值。确有错误的，在 corrections（更正）末尾追加一条，写明 date（日期）、field（字段）、"
+             "old（原值）、new（新值）、reason（理由）和 approved_by（批准人）：经批准的更正在各处按新值显示，原值留在记录中。")
+_SPLIT_FIX = ("把改动拆成两个合并请求：一个只含 cases/、notices/、bulletins/ 下的记录，另一个只含其他文件"
+              "（由督查室管理员审核）。可用 `git checkout 基准分支 -- 文件` 从本分支撤下其中一类改动。")
+_OFFICE_FIX = ("撤销这项改动。只适用于新事项的时限变更，写进该来源类型的 revisions（规则修订），注明晚于已有事项交办日期的 "
+               "effective_from（生效日期）；日历包已收录年份的节假日不能改写。确需改变某个已有事项期限的，"
+               "在该事项中追加经批准的延期（extensions）或更正（corrections）。")
+#: Corrections of these fields may move a due date.
+_DEADLINE_FIELDS = frozenset({"category", "registered", "assigned", "time_limit"})
+_ISSUED = {NOTICES_DIR: "已印发的督查通报", BULLETINS_DIR: "已印发的督查专报"}
+_SHOWN = 5
 
 
 @dataclass(frozen=True)
 class GuardResult:
-    """What the guard found against ``base``."""
+    """What the guard found, compared with ``base`` (the merge base of the base branch and HEAD)."""
 
     base: str
     changed: int
     problems: tuple[Problem, ...]
+
+
+def _top(path: str) -> str:
+    return path.split("/", 1)[0]
+
+
+def _is_record(change: FileChange) -> bool:
+    return _top(change.path) in RECORD_DIRS or (change.old_path is not None and _top(change.old_path) in RECORD_DIRS)
+
+
+def _demo_removals(root: Path, fork: str, changes: list[FileChange]) -> set[str]:
+    """Deleted records that the base's DEMO.sha256 lists, unchanged: removing them starts an office's own records.
+
+    An archive manifest goes with them when everything it sealed is demo data.
+    """
+    deleted = [c.path for c in changes if c.status == "D" and _is_record(c)]
+    listed_raw = files_at(root, fork, [DEMO_LIST]).get(DEMO_LIST) if deleted else None
+    if listed_raw is None:
+        return set()
+    listed = parse_demo_list(listed_raw.decode("utf-8", "replace"))
+    removable = set()
+    for path, raw in files_at(root, fork, deleted).items():
+        if raw is None:
+            continue
+        if path.endswith(MANIFEST_NAME):
+            demo_only = all(e.path in listed for e in read_manifest_text(raw.decode("utf-8", "replace")))
+        else:
+            demo_only = hashlib.sha256(raw).hexdigest() == listed.get(path)
+        if demo_only:
+            removable.add(path)
+    return removable
+
+
+def _split(changes: list[FileChange]) -> list[Problem]:
+    """Records and the system change apart: one pull request touching both is refused."""
+    records = sorted(c.path for c in changes if _is_record(c))
+    system = sorted(c.path for c in changes if not _is_record(c))
+    if not records or not system:
+        return []
+    shown = "、".join(system[:_SHOWN]) + (f" 等 {len(system)} 个" if len(system) > _SHOWN else "")
+    return [Problem(system[0], 0, 0, "", f"同一合并请求既改动了记录（{len(records)} 个文件，如 {records[0]}），"
+                                         f"又改动了记录以外的文件（{shown}）：记录与系统（程序、格式、配置、CI、测试）"
+                                         "必须分开提交、分别审核，否则一个合并请求就能改掉评判它的规则。", _SPLIT_FIX)]
 
 
 def _problem(doc: YamlDocument | None, path: str, where: tuple[str | int, ...], message: str, fix: str,
@@ -39,83 +114,227 @@ def _problem(doc: YamlDocument | None, path: str, where: tuple[str | int, ...], 
     if in_old and line:
         message += f"（原文件第 {line} 行）"
         line, column = 0, 0
-    return Problem(path, line, column, ".".join(str(p) for p in where), message, fix)
+    return Problem(path, line, column, format_path(where), message, fix)
 
 
-def _check_case(root: Path, base: str, change: FileChange, sealed: dict[str, str]) -> list[Problem]:
-    path = change.path
-    old_path = change.old_path or path
-    old_raw = file_at(root, base, old_path)
-    if old_raw is None:
-        return []  # a new file: validation covers it
+def _fix_for(key: str | int) -> str:
+    if key in IDENTITY:
+        return _IDENTITY_FIX
+    return _FACT_FIX if key in FACTS else _APPEND_ONLY_FIX
+
+
+def _check_case(root: Path, change: FileChange, old_raw: bytes, sealed: Mapping[str, str]) -> list[Problem]:
+    path, old_path = change.path, change.old_path or change.path
     old_doc, _ = parse_yaml(old_raw, old_path)
     if change.status == "D":
-        return [Problem(path, 0, 0, "", "删除了督查事项文件：督查事项不能删除。",
-                        "恢复该文件（git checkout 基准分支 -- 文件）；如事项不再办理，填写 cancelled（撤销）并报批。")]
+        return [Problem(old_path, 0, 0, "", "删除了督查事项文件：督查事项不能删除。",
+                        "恢复该文件（git checkout 基准分支 -- 文件）；如事项不再办理，填写撤销（cancelled）并报批。")]
+    if old_path != path:
+        return [Problem(path, 0, 0, "id", f"文件由 {old_path} 改名或移动为 {path}：记录的文件名和位置由编号决定，"
+                                          "一经使用不能更改（改名后各处按新名字读，原编号会被再次发放）。",
+                        f"用 git mv 改回 {old_path}。")]
     new_doc, _ = read_yaml(root / path, path)
-    problems: list[Problem] = []
-    if Path(old_path).stem != Path(path).stem:
-        problems.append(Problem(path, 0, 0, "id", f"文件由 {old_path} 改名为 {path}：编号不能更改。",
-                                f"恢复原文件名 {Path(old_path).name}；编号一经使用不能更改。"))
     old_data = old_doc.data if old_doc is not None else None
     new_data = new_doc.data if new_doc is not None else None
-    new_raw = (root / path).read_bytes()
     if old_path in sealed or (isinstance(old_data, dict) and "archive" in old_data):
-        if new_raw != old_raw or old_path != path:
-            problems.append(Problem(path, 0, 0, "archive", "该记录已归档封存，不能再做任何修改。",
-                                    "撤销对该文件的全部改动；归档记录如确需更正，须经档案管理程序另行处理。"))
-        return problems
+        if (root / path).read_bytes() != old_raw:
+            return [Problem(path, 0, 0, "archive", "该记录已归档封存，不能再做任何修改。",
+                            "撤销对该文件的全部改动；归档记录如确需更正，须经档案管理程序另行处理。")]
+        return []
     if not isinstance(old_data, dict) or not isinstance(new_data, dict):
-        return problems  # unreadable: validation reports why
+        return []  # unreadable: validation reports why
+    problems = []
     for item in compare(old_data, new_data):
         if item.kind is Kind.REWRITTEN:
-            fixed = bool(item.path) and item.path[0] in FIXED
+            key = item.path[0] if item.path else ""
             doc = old_doc if item.in_old else new_doc
-            problems.append(_problem(doc, path, item.path, f"{item.text}。" if fixed else
-                                     f"{item.text}：已记录的内容只能追加，不能改写或删除。",
-                                     _FIXED_FIX if fixed else _APPEND_ONLY_FIX, in_old=item.in_old))
+            text = f"{item.text}：{'编号' if key in IDENTITY else '已记录的事实'}不能改写。" if key in IDENTITY + FACTS \
+                else f"{item.text}：已记录的内容只能追加，不能改写或删除。"
+            problems.append(_problem(doc, path, item.path, text, _fix_for(key), in_old=item.in_old))
     return problems
 
 
-def _check_manifest(root: Path, base: str, change: FileChange) -> list[Problem]:
-    old = file_at(root, base, change.old_path or change.path)
-    if old is None:
-        return []
-    new = (root / change.path).read_bytes() if change.status != "D" else b""
-    if not new.startswith(old):
-        return [Problem(change.path, 0, 0, "", "改动了归档清单中已有的内容：归档清单只能追加。",
-                        "恢复原有各行，只在末尾追加新归档的记录（由 ducha archive 写入）。")]
+def _check_manifest(root: Path, change: FileChange, old: bytes) -> list[Problem]:
+    new = (root / change.path).read_bytes() if change.status != "D" and (root / change.path).exists() else b""
+    if change.status in "DR" or not new.startswith(old):
+        return [Problem(change.old_path or change.path, 0, 0, "",
+                        "改动、删除或移动了归档清单中已有的内容：归档清单只能追加。",
+                        "恢复原有各行和原文件位置，只在末尾追加新归档的记录（由 ducha archive 写入）。")]
     return []
 
 
-def _sealed_at_base(root: Path, base: str, manifests: list[str]) -> dict[str, str]:
+def _check_issued(change: FileChange) -> Problem:
+    """Any change to an issued notice or bulletin: they are published documents."""
+    old_path = change.old_path or change.path
+    what = _ISSUED[_top(old_path)]
+    if change.status == "D":
+        return Problem(old_path, 0, 0, "", f"删除了{what}：印发后不得删除。", "恢复该文件（git checkout 基准分支 -- 文件）。")
+    if old_path != change.path:
+        return Problem(change.path, 0, 0, "", f"把{what} {old_path} 改名或移动为 {change.path}：印发后不得改名。",
+                       f"用 git mv 改回 {old_path}。")
+    return Problem(change.path, 0, 0, "", f"改动了{what}：印发后不得修改。", "撤销对该文件的改动；如需更正，另行印发新的一期。")
+
+
+def _sealed_at_base(blobs: Mapping[str, bytes | None]) -> dict[str, str]:
     sealed: dict[str, str] = {}
-    for path in manifests:
-        raw = file_at(root, base, path)
-        if raw is not None:
+    for path, raw in blobs.items():
+        if path.endswith(MANIFEST_NAME) and raw is not None:
             for entry in read_manifest_text(raw.decode("utf-8", "replace")):
                 sealed[entry.path] = entry.sha256
     return sealed
 
 
-def guard(root: Path, base: str, today: dt.date) -> GuardResult:
-    """Every problem in the change from ``base`` to the working tree, validation included."""
-    base_sha = resolve(root, base)
-    changes = changed_files(root, base_sha)
-    manifests = sorted({f"{CASES_DIR}/{c.path.split('/')[1]}/{MANIFEST_NAME}" for c in changes if c.path.count("/") >= 2})
-    sealed = _sealed_at_base(root, base_sha, manifests)
-    problems: list[Problem] = []
-    changed = 0
-    for change in changes:
-        if change.path.endswith(".yaml"):
-            changed += 1
-            problems += _check_case(root, base_sha, change, sealed)
-        elif change.path.endswith(MANIFEST_NAME):
-            problems += _check_manifest(root, base_sha, change)
-    for change in changed_files(root, base_sha, NOTICES_DIR):
-        if file_at(root, base_sha, change.old_path or change.path) is not None:
-            problems.append(Problem(change.path, 0, 0, "", "改动了已印发的督查通报：通报印发后不得修改、删除。",
-                                    "撤销对该文件的改动；如需更正，另行印发新的通报。"))
-    problems += validate_repository(root, today).problems
-    return GuardResult(base_sha, changed, tuple(sorted(set(problems), key=Problem.sort_key)))
+def _case_at(raw: bytes | None, path: str) -> tuple[Case | None, dict[str, Any] | None]:
+    """A case as another version held it (None when it does not read cleanly)."""
+    if raw is None:
+        return None, None
+    doc, problems = parse_yaml(raw, path)
+    if doc is None or problems or schema.check(doc, "case"):
+        return None, None
+    case, _ = build_case(doc)
+    return case, doc.data
 
+
+def _explained(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """Whether the pull request appends what may move a due date: an approval or a correction of a term."""
+    def approved(data: Mapping[str, Any]) -> int:
+        return sum(1 for e in data.get("extensions", []) if "approved" in e)
+
+    corrections = new.get("corrections", [])[len(old.get("corrections", [])):]
+    return approved(new) > approved(old) or any(c.get("field") in _DEADLINE_FIELDS for c in corrections)
+
+
+def _safe_deadline(case: Case, office: Office, today: dt.date, calendar: Calendar) -> Status | None:
+    try:
+        return deadline(case, office, today, calendar)
+    except ValueError:  # a term beyond the calendar: validation reports it
+        return None
+
+
+def _own_deadline(case_path: str, old: tuple[Case | None, dict[str, Any] | None], new: Case | None,
+                  new_data: Mapping[str, Any] | None, office: Office, today: dt.date) -> list[Problem]:
+    """A case's own due date moves only with what this pull request appends to explain it."""
+    (old_case, old_data), calendar = old, calendar_for(office.holiday_overrides)
+    if old_case is None or new is None or old_data is None or new_data is None:
+        return []
+    before, after = _safe_deadline(old_case, office, today, calendar), _safe_deadline(new, office, today, calendar)
+    if before is None or after is None or before.due is None or before.due == after.due:
+        return []
+    if _explained(old_data, new_data):
+        return []
+    return [Problem(case_path, 0, 0, "time_limit", f"到期日由 {before.due} 变为 {after.due}，但本次没有追加经批准的延期或更正："
+                                                   "到期日只能由经批准的延期（extensions）或更正（corrections）改变。",
+                    "撤销改变到期日的改动；确需延期的，追加延期申请并写明批准日期和批准人。")]
+
+
+def _changed_keys(old: Any, new: Any, prefix: str = "", depth: int = 2) -> list[str]:
+    """Dotted keys (two levels deep) whose values differ between two versions of office.yaml."""
+    if depth == 0 or not isinstance(old, dict) or not isinstance(new, dict):
+        return [prefix] if old != new else []
+    keys: list[str] = []
+    for key in dict.fromkeys([*old, *new]):
+        keys += _changed_keys(old.get(key), new.get(key), f"{prefix}.{key}" if prefix else str(key), depth - 1)
+    return keys
+
+
+def _office_moves(root: Path, base_raw: bytes, cases: Iterable[Case], today: dt.date) -> list[Problem]:
+    """Every existing case keeps the due date and light the base's office.yaml gave it."""
+    head_raw = (root / OFFICE_FILE).read_bytes() if (root / OFFICE_FILE).exists() else None
+    if head_raw is None or head_raw == base_raw:
+        return []
+    try:
+        before_office, after_office = parse_office(base_raw), parse_office(head_raw)
+    except DataError:
+        return []  # validation reports a broken office.yaml
+    # The yellow threshold is a warning setting the office may change; the calendar and time limits are not.
+    after_office = dataclasses.replace(after_office, yellow_days=before_office.yellow_days)
+    before_calendar = calendar_for(before_office.holiday_overrides)
+    after_calendar = calendar_for(after_office.holiday_overrides)
+    moved: list[tuple[Case, Status, Status]] = []
+    for case in cases:
+        before = _safe_deadline(case, before_office, today, before_calendar)
+        after = _safe_deadline(case, after_office, today, after_calendar)
+        if before is None or after is None or before.provisional:  # a guessed date may become the official one
+            continue
+        if (before.due, before.light) != (after.due, after.light):
+            moved.append((case, before, after))
+    if not moved:
+        return []
+    moved.sort(key=lambda item: item[0].id)
+    shown = "；".join(f"{c.id} {b.due or '无'}（{b.light.label}）→ {a.due or '无'}（{a.light.label}）"
+                     for c, b, a in moved[:_SHOWN])
+    more = f"；另有 {len(moved) - _SHOWN} 个" if len(moved) > _SHOWN else ""
+    old_doc, _ = parse_yaml(base_raw, OFFICE_FILE)
+    new_doc, _ = parse_yaml(head_raw, OFFICE_FILE)
+    keys = _changed_keys(old_doc.data if old_doc else None, new_doc.data if new_doc else None)
+    first = tuple(keys[0].split(".")) if keys else ()
+    line, column = new_doc.mark(first) if new_doc is not None and first else (0, 0)
+    return [Problem(OFFICE_FILE, line, column, "、".join(keys[:3]),
+                    f"office.yaml 的改动使 {len(moved)} 个已有事项的到期日或灯色随之改变（{shown}{more}）："
+                    "已有事项的期限只能由经批准的延期或更正改变。", _OFFICE_FIX)]
+
+
+def guard(root: Path, base: str, today: dt.date) -> GuardResult:
+    """Every problem in the change from the merge base of ``base`` and HEAD to the working tree."""
+    tip = resolve(root, base)
+    fork = merge_base(root, tip)
+    if fork is None:
+        return GuardResult(tip, 0, (Problem("（提交历史）", 0, 0, "", f"当前分支与 {base} 没有共同的提交历史：历史可能被重建或改写，"
+                                                                  "无法判断改动了什么。",
+                                            f"从 {base} 新建分支（git switch -c 新分支 {base}），把要提交的记录改动重新加上。"),))
+    changes = changed_files(root, fork, None, untracked_in=RECORD_DIRS)
+    demo = _demo_removals(root, fork, changes)  # the start of an office (ducha init): not a deletion of records
+    problems = _split([c for c in changes if c.path not in demo])
+    records = [c for c in changes if _is_record(c) and c.path not in demo]
+    old_paths = sorted({c.old_path or c.path for c in records}
+                       | {f"{CASES_DIR}/{c.path.split('/')[1]}/{MANIFEST_NAME}" for c in records
+                          if c.path.startswith(f"{CASES_DIR}/") and c.path.count("/") >= 2})
+    blobs = files_at(root, fork, [*old_paths, OFFICE_FILE])
+    sealed = _sealed_at_base(blobs)
+    changed = 0
+    for change in records:
+        old_path = change.old_path or change.path
+        old_raw = blobs.get(old_path)
+        if old_raw is None:
+            if change.path.startswith(f"{CASES_DIR}/") and change.path.endswith(".yaml"):
+                changed += 1
+            continue  # a new file: validation and the layout check cover it
+        if _top(old_path) in _ISSUED:
+            problems.append(_check_issued(change))
+        elif old_path.endswith(MANIFEST_NAME):
+            problems += _check_manifest(root, change, old_raw)
+        elif old_path.endswith(".yaml"):
+            changed += 1
+            problems += _check_case(root, change, old_raw, sealed)
+    head = validate_repository(root, today)
+    problems += head.problems
+    problems += _deadlines(root, fork, records, blobs, head, today, set(problems))
+    return GuardResult(fork, changed, tuple(sorted(set(problems), key=Problem.sort_key)))
+
+
+def _deadlines(root: Path, fork: str, records: list[FileChange], blobs: Mapping[str, bytes | None],
+               head: ValidationResult, today: dt.date, found: set[Problem]) -> list[Problem]:
+    """Due dates move only by what explains them: per changed case, and for every case under office.yaml."""
+    if head.office is None:
+        return []
+    by_path = {case.path: case for case in head.cases}
+    refused = {p.file for p in found}
+    base_cases: dict[str, Case] = {}
+    problems: list[Problem] = []
+    for change in records:
+        old_path = change.old_path or change.path
+        if not old_path.startswith(f"{CASES_DIR}/") or not old_path.endswith(".yaml"):
+            continue
+        old = _case_at(blobs.get(old_path), old_path)
+        if old[0] is not None:
+            base_cases[old_path] = old[0]
+        if change.status == "M" and change.path not in refused:
+            new_doc, _ = read_yaml(root / change.path, change.path)
+            problems += _own_deadline(change.path, old, by_path.get(change.path),
+                                      new_doc.data if new_doc is not None else None, head.office, today)
+    base_office = blobs.get(OFFICE_FILE)
+    if base_office is not None:
+        touched = {c.path for c in records}
+        unchanged = (case for path, case in by_path.items() if path not in touched)
+        problems += _office_moves(root, base_office, [*unchanged, *base_cases.values()], today)
+    return problems

@@ -10,7 +10,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-MANIFEST_NAME = "ARCHIVE.sha256"
+from ducha.model.case import MANIFEST_NAME
+
 HEADER = (
     "# 归档清单：由 ducha archive 追加写入，不得修改已有各行。\n"
     "# 各列：SHA-256  文件  封存时所基于的提交  封存日期  档号\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ducha.load import load_all, load_cases
+from ducha.load import load_records
 from ducha.repo.git import HistoryError, ShallowCloneError, head_sha
 from ducha.rules.period_report import PeriodReport, build_report
 from ducha.rules.periods import Period
@@ -13,13 +13,11 @@ from ducha.rules.periods import Period
 
 def report_for(root: Path, period: Period, today: dt.date) -> PeriodReport:
     """Load the repository and build the report (``ducha report``)."""
-
-    office, cases = load_cases(root)
-    notices, bulletins = load_all(root, office, frozenset(c.id for c in cases))
+    records = load_records(root, as_of=min(today, period.end))
     try:
         commit = head_sha(root) or "（尚无提交）"
     except ShallowCloneError:
         commit = "（浅克隆，提交未知）"
     except HistoryError:
         commit = "（非 git 仓库）"
-    return build_report(office, cases, notices, bulletins, period, today, commit)
+    return build_report(records.office, records.cases, records.notices, records.bulletins, period, today, commit)

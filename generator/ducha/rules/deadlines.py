@@ -16,7 +16,7 @@ from enum import Enum
 
 from ducha.model.case import Case, Stage
 from ducha.model.logs import Extension
-from ducha.model.office import Office
+from ducha.model.office import CategoryRule, Office
 from ducha.model.timelimit import TimeLimit, TimeUnit
 from ducha.rules.calendar import Calendar, Dated, add_months, calendar_for
 
@@ -52,9 +52,14 @@ def count_from(start: dt.date, limit: TimeLimit, calendar: Calendar) -> Dated:
     return calendar.roll_forward(target, start)
 
 
+def category_rule(case: Case, office: Office) -> CategoryRule:
+    """The category's rules as in force when ``case`` was assigned (registered, before 交办)."""
+    return office.rule(case.category, case.assigned or case.registered, case.source.level)
+
+
 def effective_time_limit(case: Case, office: Office) -> TimeLimit | None:
     """The case's own 办理时限, else its category's default from office.yaml."""
-    return case.time_limit or office.rule(case.category).time_limit
+    return case.time_limit or category_rule(case, office).time_limit
 
 
 def extension_counts(extension: Extension, today: dt.date | None) -> bool:
@@ -119,7 +124,8 @@ class Status:
     due: dt.date | None
     light: Light
     working_days_left: int | None
-    days_overdue: int
+    days_overdue: int  # calendar days, for people who count them; rules use ``workdays_overdue``
+    workdays_overdue: int
     provisional: bool
     extended: bool
     progress_overdue: bool
@@ -137,7 +143,8 @@ class Status:
             "lead_unit": case.lead_unit, "co_units": list(case.co_units),
             "stage": self.stage.value, "due": self.due.isoformat() if self.due else None,
             "light": self.light.value, "working_days_left": self.working_days_left,
-            "days_overdue": self.days_overdue, "provisional": self.provisional,
+            "days_overdue": self.days_overdue, "workdays_overdue": self.workdays_overdue,
+            "provisional": self.provisional,
             "extended": self.extended, "progress_overdue": self.progress_overdue,
             "followup_due": self.followup_due,
         }
@@ -149,23 +156,25 @@ def deadline(case: Case, office: Office, today: dt.date, calendar: Calendar | No
     stage = case.stage_on(today)
     plan = schedule(case, office, today, calendar)
     due = plan.due if plan is not None else None
-    light, left, overdue, provisional = Light.NONE, None, 0, bool(due and due.provisional)
+    light, left, overdue, late_workdays, provisional = Light.NONE, None, 0, 0, bool(due and due.provisional)
     closing = case.closing_report(today)
     if due is None or stage is Stage.CANCELLED or (stage is Stage.ARCHIVED and case.cancelled is not None):
         light = Light.NONE
     elif closing is not None:
         late_by = (closing.date - due.date).days
         light, overdue = (Light.LATE, late_by) if late_by > 0 else (Light.DONE, 0)
+        late_workdays = calendar.workdays_between(due.date, closing.date)
     elif stage.is_open:
         if today > due.date:
             light, overdue = Light.RED, (today - due.date).days
+            late_workdays = calendar.workdays_between(due.date, today)
         else:
             left = calendar.workdays_between(today, due.date)
             provisional = provisional or calendar.provisional_between(today, due.date)
             light = Light.YELLOW if left <= office.yellow_days else Light.GREEN
     return Status(
         case=case, today=today, stage=stage, due=due.date if due else None, light=light,
-        working_days_left=left, days_overdue=overdue, provisional=provisional,
+        working_days_left=left, days_overdue=overdue, workdays_overdue=late_workdays, provisional=provisional,
         extended=bool(plan and plan.steps),
         progress_overdue=_progress_overdue(case, office, stage, today),
         followup_due=stage is Stage.CLOSED and _followup_due(case, office, today),

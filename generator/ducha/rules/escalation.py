@@ -1,28 +1,145 @@
-"""Escalation: what criticism in a 通报 costs a unit.
+"""Escalation: 催办 → 督办令 → 通报批评 → in one calendar year 书面检查, 约谈 and 取消评先, 问责.
 
-Criticisms are tallied per unit per calendar year, with the consequences of seed 004
-§十六: 1 → 书面检查; 2 → 约谈、取消年度评先树优资格; 3 or more → 问责建议（纪检监察）.
+The seed (督促检查工作实施办法 第十六条（二）（三）) criticises a unit when, after a 督办令, its
+work still shows no clear progress, and escalates by the number of criticisms in a year.
+Other triggers (long overdue, repeated returns) are an office's own rules and apply only
+when office.yaml sets them. Every proposal names its rule: the office.yaml key and the
+clause, or 本室规则. A case is criticised at most once for one cause: what an issued notice
+already criticised is not proposed again, however the periods fall.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from ducha.model.notices import Notice
+from ducha.errors import UsageError
+from ducha.model.notices import Ground, Mention, Notice
+from ducha.model.office import NoticeRules
+from ducha.rules.calendar import Calendar
+from ducha.rules.deadlines import Light, Status
+from ducha.rules.periods import Period, parse_period
+
+#: An urge of this method is a 督办令 (下达督办令), the step before 通报批评.
+ORDER_METHOD = "督办令"
 
 
-def consequence(count: int) -> str:
-    """What ``count`` criticisms in one calendar year mean for a unit (seed 004 §十六)."""
-    if count <= 0:
-        return ""
-    if count == 1:
-        return "向党工委、管委会作出书面检查"
-    if count == 2:
-        return "主要领导约谈单位主要负责人，取消年度评先树优资格"
-    return "提出问责建议，由纪检监察部门依规问责"
+@dataclass(frozen=True)
+class Rule:
+    """Where a proposal comes from: the office.yaml key that sets it, and the clause it implements."""
+
+    key: str
+    clause: str
+
+    @property
+    def basis(self) -> str:
+        return f"office.yaml {self.key}；{self.clause}"
+
+
+ORDER_RULE = Rule("notice_rules.criticise_after_order_workdays",
+                  "督促检查工作实施办法 第十六条（二）：下达督办令后，工作仍没有明显进展的，通报批评")
+OVERDUE_RULE = Rule("notice_rules.criticise_overdue_workdays", "本室规则")
+RETURNS_RULE = Rule("notice_rules.criticise_returns", "本室规则")
+PRAISE_RULE = Rule("notice_rules.praise_min_items", "本室规则（通报表扬见中办 2012 年意见（八））")
+
+
+def orders(status: Status) -> list[dt.date]:
+    """The days 督办令 were issued for the case, up to the status's day."""
+    return [u.date for u in status.case.urges if u.method == ORDER_METHOD and u.date <= status.today]
+
+
+def _progress_since(status: Status, day: dt.date) -> bool:
+    """明显进展: a progress entry or a report made after ``day``."""
+    case = status.case
+    return (any(day < e.date <= status.today for e in case.progress)
+            or any(day < r.date <= status.today for r in case.reports))
+
+
+def criticism_grounds(status: Status, rules: NoticeRules, calendar: Calendar) -> list[tuple[Rule, Ground, str]]:
+    """Every cause for which ``status``'s lead unit may be criticised today: (rule, ground, text)."""
+    case, today = status.case, status.today
+    found: list[tuple[Rule, Ground, str]] = []
+    if not status.stage.is_open:
+        return found
+    grace = rules.criticise_after_order_workdays
+    if grace is not None:
+        for day in orders(status):
+            waited = calendar.workdays_between(day, today)
+            if waited > grace and not _progress_since(status, day):
+                found.append((ORDER_RULE, Ground(case.id, f"督办令 {day} 后无明显进展"),
+                              f"{case.id} 下达督办令（{day}）后{waited}个工作日仍无明显进展"))
+    limit = rules.criticise_overdue_workdays
+    if limit is not None and status.light is Light.RED and status.due is not None and status.workdays_overdue > limit:
+        found.append((OVERDUE_RULE, Ground(case.id, f"超期（到期日 {status.due}）"),
+                      f"{case.id} 超期{status.workdays_overdue}个工作日未办结"))
+    returns = rules.criticise_returns
+    returned = [r for r in case.reviews if not r.passed and r.date <= today]
+    if returns is not None and len(returned) >= returns:
+        found.append((RETURNS_RULE, Ground(case.id, f"办理报告被退回{len(returned)}次"),
+                      f"{case.id} 办理报告被退回{len(returned)}次"))
+    return found
+
+
+def already_criticised(notices: Iterable[Notice]) -> set[tuple[str, str]]:
+    """(case, cause) pairs issued notices have criticised. A notice written before causes were recorded
+    counts for each case it names and the kind of cause its reason states."""
+    done: set[tuple[str, str]] = set()
+    for notice in notices:
+        for mention in notice.criticised:
+            done |= {(g.case, g.cause) for g in mention.grounds}
+            if not mention.grounds:
+                done |= {(case, _legacy_cause(mention.reason)) for case in mention.cases}
+    return done
+
+
+def _legacy_cause(reason: str) -> str:
+    return "督办令" if "督办令" in reason else "超期" if "超期" in reason else "退回" if "退回" in reason else reason
+
+
+def _same_cause(ground: Ground, done: set[tuple[str, str]]) -> bool:
+    if (ground.case, ground.cause) in done:
+        return True
+    legacy = _legacy_cause(ground.cause)
+    return (ground.case, legacy) in done and legacy != ground.cause
+
+
+def propose_criticism(statuses: Sequence[Status], rules: NoticeRules, calendar: Calendar,
+                      issued: Iterable[Notice]) -> tuple[Mention, ...]:
+    """拟批评: per lead unit, every cause not criticised before, with its rule cited."""
+    done = already_criticised(issued)
+    per_unit: dict[str, list[tuple[Rule, Ground, str]]] = defaultdict(list)
+    for status in statuses:
+        unit = status.case.lead_unit
+        if unit is None:
+            continue
+        per_unit[unit] += [g for g in criticism_grounds(status, rules, calendar) if not _same_cause(g[1], done)]
+    mentions = []
+    for unit, found in sorted(per_unit.items()):
+        if not found:
+            continue
+        found.sort(key=lambda item: (item[1].case, item[1].cause))
+        bases = "；".join(dict.fromkeys(rule.basis for rule, _, _ in found))
+        mentions.append(Mention(unit, "；".join(text for _, _, text in found),
+                                tuple(sorted({g.case for _, g, _ in found})), bases, tuple(g for _, g, _ in found)))
+    return tuple(mentions)
 
 
 def criticism_tally(notices: Iterable[Notice], year: int) -> Counter[str]:
-    """How many times each unit was criticised in notices issued in ``year``."""
-    return Counter(m.unit for n in notices if n.date.year == year for m in n.criticised)
+    """How many issued notices of ``year`` criticised each unit: one notice is one criticism,
+    however many of the unit's cases it names."""
+    return Counter(unit for n in notices if n.date.year == year for unit in {m.unit for m in n.criticised})
+
+
+def overlapping(period: Period, notices: Iterable[Notice]) -> list[Notice]:
+    """Issued notices of the same kind of period (week, month…) whose period overlaps ``period``."""
+    found = []
+    for notice in notices:
+        try:
+            other = parse_period(notice.period)
+        except UsageError:  # a period the notice file got wrong is reported by validation
+            continue
+        if other.kind == period.kind and other.start <= period.end and period.start <= other.end:
+            found.append(notice)
+    return found

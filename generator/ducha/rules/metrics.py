@@ -17,7 +17,11 @@ CLOSED_STAGES = (Stage.CLOSED, Stage.ARCHIVED)
 
 @dataclass(frozen=True)
 class Tally:
-    """How a group of items stands; the rates derive from the counts."""
+    """How a group of items stands; the rates derive from the counts.
+
+    Every item is in exactly one of: registered (not yet 交办), open (red, yellow or green),
+    pending (report awaiting 审核), closed on time, closed late, cancelled.
+    """
 
     total: int
     open: int
@@ -27,6 +31,8 @@ class Tally:
     pending: int
     closed_on_time: int
     closed_late: int
+    registered: int = 0
+    cancelled: int = 0
 
     @property
     def closed(self) -> int:
@@ -38,10 +44,15 @@ class Tally:
 
 
 def tally(statuses: Iterable[Status]) -> Tally:
-    counts = {"total": 0, "open": 0, "red": 0, "yellow": 0, "green": 0, "pending": 0, "on_time": 0, "late": 0}
+    counts = {"total": 0, "open": 0, "red": 0, "yellow": 0, "green": 0, "pending": 0, "on_time": 0, "late": 0,
+              "registered": 0, "cancelled": 0}
     for s in statuses:
         counts["total"] += 1
-        if s.stage.is_open:
+        if s.stage is Stage.REGISTERED:
+            counts["registered"] += 1
+        elif s.stage is Stage.CANCELLED or (s.stage is Stage.ARCHIVED and s.case.cancelled is not None):
+            counts["cancelled"] += 1
+        elif s.stage.is_open:
             counts["open"] += 1
             if s.light in (Light.RED, Light.YELLOW, Light.GREEN):
                 counts[s.light.value] += 1
@@ -50,7 +61,7 @@ def tally(statuses: Iterable[Status]) -> Tally:
         elif s.stage in CLOSED_STAGES and s.light in (Light.DONE, Light.LATE):
             counts["on_time" if s.light is Light.DONE else "late"] += 1
     return Tally(counts["total"], counts["open"], counts["red"], counts["yellow"], counts["green"],
-                 counts["pending"], counts["on_time"], counts["late"])
+                 counts["pending"], counts["on_time"], counts["late"], counts["registered"], counts["cancelled"])
 
 
 def by_lead_unit(statuses: Sequence[Status], units: Iterable[str]) -> dict[str, Tally]:

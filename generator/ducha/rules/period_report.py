@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from ducha.model.case import Case
 from ducha.model.notices import Bulletin, Mention, Notice
 from ducha.model.office import Office
-from ducha.rules.calendar import Calendar, calendar_for
-from ducha.rules.deadlines import Light, Status, status_board
-from ducha.rules.escalation import consequence, criticism_tally
+from ducha.rules.calendar import calendar_for
+from ducha.rules.deadlines import Light, status_board
+from ducha.rules.escalation import PRAISE_RULE, criticism_tally, propose_criticism
 from ducha.rules.metrics import CLOSED_STAGES
 from ducha.rules.periods import Period
 
@@ -42,14 +42,12 @@ class UnitRow:
     overdue_open: int
     co_handled: int
     criticised_this_year: int
+    consequence: str  # of this year's criticisms, in the office's words
+    criticised_in_period: bool = False  # criticised by a notice of the period, or proposed now
 
     @property
     def rate(self) -> float | None:
         return self.on_time / self.closed if self.closed else None
-
-    @property
-    def consequence(self) -> str:
-        return consequence(self.criticised_this_year)
 
 
 @dataclass(frozen=True)
@@ -87,6 +85,7 @@ class PeriodReport:
     criticism: tuple[Mention, ...]
     bulletins: BulletinProgress | None = None
     notices_this_year: tuple[str, ...] = field(default=())
+    ranking: tuple[str, ...] = ()
 
     @property
     def closed(self) -> int:
@@ -96,10 +95,12 @@ class PeriodReport:
     def rate(self) -> float | None:
         return len(self.closed_on_time) / self.closed if self.closed else None
 
+    next_consequences: tuple[str, ...] = ()  # what the 1st, 2nd, 3rd… criticism of the year costs
+
     def next_criticism(self, unit: str) -> tuple[int, str]:
         """Which criticism of the year issuing this report would be for ``unit``, and what it costs."""
         count = next((r.criticised_this_year for r in self.units if r.unit == unit), 0) + 1
-        return count, consequence(count)
+        return count, self.next_consequences[min(count, len(self.next_consequences)) - 1]
 
     def totals(self) -> dict[str, int]:
         return {"新立项": len(self.registered), "办结": self.closed, "按期办结": len(self.closed_on_time),
@@ -136,9 +137,9 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
         closed = case.closed_on(today)
         if closed in period and s.stage in CLOSED_STAGES:
             (on_time if s.light is Light.DONE else late).append(
-                _item(case, f"{closed} 办结" + (f"，超期{s.days_overdue}天" if s.light is Light.LATE else "")))
+                _item(case, f"{closed} 办结" + (f"，超期{s.workdays_overdue}个工作日" if s.light is Light.LATE else "")))
         if s.light is Light.RED:
-            overdue.append(_item(case, f"到期 {s.due}，超期{s.days_overdue}天"))
+            overdue.append(_item(case, f"到期 {s.due}，超期{s.workdays_overdue}个工作日"))
         for ext in case.extensions:
             if ext.approved in period:
                 extended.append(_item(case, f"{ext.approved} 批准延期：{ext.term}"))
@@ -148,7 +149,10 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
         for followup in case.followups:
             if followup.date in period:
                 followups.append(_item(case, f"{followup.date} {followup.by}：{followup.finding}"))
-    tally = criticism_tally(list(notices), today.year)
+    tally = criticism_tally(notices, today.year)
+    criticism = propose_criticism(statuses, rules, calendar, [n for n in notices if n.date <= today])
+    criticised = {m.unit for m in criticism} | {m.unit for n in notices if n.date in period for m in n.criticised}
+    wording = office.wording
     rows = []
     for unit in office.units:
         mine = [s for s in statuses if s.case.lead_unit == unit.name]
@@ -157,12 +161,13 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
             unit=unit.name, closed=len(done), on_time=sum(s.light is Light.DONE for s in done),
             late=sum(s.light is Light.LATE for s in done), overdue_open=sum(s.light is Light.RED for s in mine),
             co_handled=sum(1 for s in statuses if unit.name in s.case.co_units and (s.is_open or s.case.closed_on(today) in period)),
-            criticised_this_year=tally.get(unit.name, 0)))
-    rows.sort(key=lambda r: (r.rate is None, -(r.rate or 0.0), -r.closed, r.overdue_open, r.unit))
+            criticised_this_year=tally.get(unit.name, 0), consequence=wording.consequence(tally.get(unit.name, 0)),
+            criticised_in_period=unit.name in criticised))
+    rows.sort(key=lambda r: ranking_key(r, rules.ranking))
     praise = [Mention(r.unit, f"本期主办事项{r.closed}项全部按期办结，无超期未办结事项",
-                       tuple(sorted(i.id for i in on_time if i.unit == r.unit)))
-              for r in rows if r.closed >= rules.praise_min_items and r.late == 0 and r.overdue_open == 0]
-    criticism = _criticism(statuses, period, today, rules.criticise_overdue_workdays, rules.criticise_returns, calendar)
+                      tuple(sorted(i.id for i in on_time if i.unit == r.unit)), PRAISE_RULE.basis)
+              for r in rows if r.closed >= rules.praise_min_items and r.late == 0 and r.overdue_open == 0
+              and not r.criticised_in_period]
     progress = None
     if office.bulletins.enabled:
         year = [b for b in bulletins if b.date.year == today.year and b.date <= today]
@@ -174,22 +179,30 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
         overdue=_sorted(overdue), extended=_sorted(extended), returned=_sorted(returned), followups=_sorted(followups),
         units=tuple(rows), praise=tuple(praise), criticism=criticism, bulletins=progress,
         notices_this_year=tuple(n.doc_no for n in notices if n.date.year == today.year),
+        ranking=rules.ranking, next_consequences=tuple(wording.consequence(n) for n in (1, 2, 3)),
     )
 
 
-def _criticism(statuses: Sequence[Status], period: Period, today: dt.date, overdue_days: int, returns: int,
-               calendar: Calendar) -> tuple[Mention, ...]:
-    reasons: dict[str, list[tuple[str, str]]] = {}
-    for s in statuses:
-        unit = s.case.lead_unit
-        if unit is None:
-            continue
-        if s.light is Light.RED and s.due is not None:
-            late_by = calendar.workdays_between(s.due, today)
-            if late_by > overdue_days:
-                reasons.setdefault(unit, []).append((s.case.id, f"{s.case.id} 超期{late_by}个工作日未办结"))
-        returned = [r for r in s.case.reviews if not r.passed and r.date <= today]
-        if len(returned) >= returns and any(r.date in period for r in returned):
-            reasons.setdefault(unit, []).append((s.case.id, f"{s.case.id} 办理报告被退回{len(returned)}次"))
-    return tuple(Mention(unit, "；".join(text for _, text in found), tuple(sorted({cid for cid, _ in found})))
-                 for unit, found in sorted(reasons.items()))
+#: How each ranking criterion orders two units (office.yaml ``notice_rules.ranking``).
+RANKING_EXPLAINED = {"本期批评": "本期未被通报批评的在前", "按期办结率": "按期办结率高的在前",
+                     "超期未办结": "超期未办结少的在前", "办结数": "办结多的在前"}
+
+
+def ranking_key(row: UnitRow, ranking: Sequence[str]) -> tuple[object, ...]:
+    """Sort key of a unit row under the office's ranking rule; the unit name settles ties."""
+    parts: list[object] = []
+    for criterion in ranking:
+        if criterion == "本期批评":
+            parts.append(row.criticised_in_period)
+        elif criterion == "按期办结率":
+            parts += [row.rate is None, -(row.rate or 0.0)]
+        elif criterion == "超期未办结":
+            parts.append(row.overdue_open)
+        elif criterion == "办结数":
+            parts.append(-row.closed)
+    return (*parts, row.unit)
+
+
+def ranking_rule(ranking: Sequence[str]) -> str:
+    """The ranking rule in words, for the page and the report."""
+    return "；".join(RANKING_EXPLAINED[c] for c in ranking) + "。"

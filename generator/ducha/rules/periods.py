@@ -21,6 +21,17 @@ class Period:
     start: dt.date
     end: dt.date
 
+    @property
+    def kind(self) -> str:
+        """周, 月, 季度, 半年 or 年: notices of one kind must not cover a day twice."""
+        if "-W" in self.code:
+            return "周"
+        if "-Q" in self.code:
+            return "季度"
+        if "-H" in self.code:
+            return "半年"
+        return "月" if "-" in self.code else "年"
+
     def __contains__(self, day: object) -> bool:
         return isinstance(day, dt.date) and self.start <= day <= self.end
 

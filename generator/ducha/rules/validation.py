@@ -6,19 +6,20 @@ Every problem is collected; ``load`` runs these over a repository and fails once
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path, parse_yaml
-from ducha.model.case import CASES_DIR, Case, build_case, log
-from ducha.model.logs import LOG_KINDS
+from ducha.model.case import CASES_DIR, Case, build_case, corrected, log
+from ducha.model.logs import CORRECTABLE, LOG_KINDS, show_value
 from ducha.model.office import Office
 from ducha.model.timelimit import TimeUnit
 from ducha.rules import schema as schemas
 from ducha.rules.calendar import calendar_for
 from ducha.rules.characters import character_problems
-from ducha.rules.deadlines import count_from, effective_time_limit, schedule
+from ducha.rules.deadlines import category_rule, count_from, effective_time_limit, schedule
 from ducha.rules.units import unknown_unit
 
 #: Longer limits are typos; these also keep every due date (2099 + 10 years) inside the calendar.
@@ -33,15 +34,20 @@ class _CaseChecker:
                  today: dt.date | None) -> None:
         self.case, self.doc, self.office, self.known_ids, self.today = case, doc, office, known_ids, today
         self.problems: list[Problem] = []
+        self.corrected = corrected(doc.data)[1]
 
     def add(self, path: PathKey, message: str, fix: str) -> None:
+        if path and path[0] in self.corrected:  # the value in force is written in a correction: point there
+            path = (*self.corrected[str(path[0])], *path[1:])
         line, column = self.doc.mark(path)
         self.problems.append(Problem(self.case.path, line, column, format_path(path), message, fix))
 
     def run(self) -> list[Problem]:
         self.identity()
+        self.corrections()
         self.dates_in_range()
-        if self.problems:  # the calendar cannot count from a year out of range
+        self.category()
+        if self.problems:  # the calendar cannot count from a year out of range, nor a category without rules
             return self.problems
         self.assignment()
         for kind in LOG_KINDS:
@@ -76,10 +82,46 @@ class _CaseChecker:
                 self.add(("parent",), f"上级事项「{case.parent}」不存在。",
                          "填写已立项的督查事项编号（见 cases/ 下的文件名），或删除 parent。")
 
+    def corrections(self) -> None:
+        """Each correction names the value it replaces as the record then stood, and changes it."""
+        data = self.doc.data
+        current: dict[str, Any] = {}
+        for index, entry in enumerate(data.get("corrections", [])):
+            field = entry["field"]
+            if field not in current:
+                head, _, sub = field.partition(".")
+                current[field] = (data.get(head) or {}).get(sub) if sub else data.get(head)
+            was, old, new = _plain(current[field]), _plain(entry.get("old")), _plain(entry["new"])
+            name = CORRECTABLE.get(field, field)
+            if old != was:
+                self.add(("corrections", index, "old") if "old" in entry else ("corrections", index),
+                         f"更正的原值「{show_value(old)}」与记录中{name}的值「{show_value(was)}」不一致。",
+                         f"原值照抄更正前的{name}（{show_value(was)}）；原来没有填写的，不写 old。")
+            elif new == was:
+                self.add(("corrections", index, "new"), f"更正的新值与{name}原来的值相同，没有更正任何内容。",
+                         "删除这条更正，或写明正确的新值。")
+            current[field] = entry["new"]
+
     def dates_in_range(self) -> None:
         for path, day in self._all_dates(include_future_kinds=True):
             if not FIRST_YEAR <= day.year <= LAST_YEAR:
                 self.add(path, f"日期 {day} 超出 {FIRST_YEAR}—{LAST_YEAR} 年的范围。", "检查年份是否写错。")
+
+    def category(self) -> None:
+        """来源类型 and 来源层级 as office.yaml defines them (the standard types, or the office's own)."""
+        case, office = self.case, self.office
+        names = office.category_names
+        if case.category not in names:
+            guess = difflib.get_close_matches(case.category, names, n=1, cutoff=0.5)
+            self.add(("category",), f"来源类型「{case.category}」不在可选范围内。",
+                     (f"是不是「{guess[0]}」？" if guess else "") + f"改为以下之一：{'、'.join(names)}；"
+                     "本单位确需新的来源类型的，先在 office.yaml 的 categories 中设置。")
+            return
+        levels = office.categories[case.category].levels if case.category in office.categories else {}
+        if case.source.level and case.source.level not in levels:
+            choices = f"可选：{'、'.join(levels)}" if levels else f"office.yaml 没有为「{case.category}」设置层级"
+            self.add(("source", "level"), f"来源层级「{case.source.level}」不是「{case.category}」的层级（{choices}）。",
+                     "改为可选的层级，或删除 level（按来源类型的默认规则）。")
 
     def assignment(self) -> None:
         case, office = self.case, self.office
@@ -157,7 +199,7 @@ class _CaseChecker:
             if step.after.date <= step.before.date:
                 self.add(("extensions", step.index, "until"),
                          f"延至日期 {step.after.date} 不晚于原到期日 {step.before.date}。", "延期后的日期应晚于原到期日。")
-        rule = office.rule(case.category)
+        rule = category_rule(case, office)
         if not plan.steps or case.assigned is None:
             return
         calendar = calendar_for(office.holiday_overrides)
@@ -247,6 +289,13 @@ class _CaseChecker:
             yield ("archive", "date"), case.archive.date
         if include_future_kinds and case.time_limit is not None and case.time_limit.date is not None:
             yield ("time_limit",), case.time_limit.date
+
+
+def _plain(value: Any) -> Any:
+    """A recorded value for comparison: nothing written, an empty text and an empty list are the same."""
+    if value in (None, "", [], ()):
+        return None
+    return tuple(value) if isinstance(value, list) else value
 
 
 #: Date fields that name a day ahead (a due date), not the day something happened.

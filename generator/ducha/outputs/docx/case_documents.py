@@ -13,10 +13,12 @@ from pathlib import Path
 
 from docx.shared import RGBColor
 
+from ducha.errors import UsageError
+from ducha.load import load_cases
 from ducha.model.case import events
 from ducha.model.office import Office
 from ducha.outputs.safe import xml_text
-from ducha.rules.deadlines import Light, Status, effective_time_limit
+from ducha.rules.deadlines import Light, Status, deadline, effective_time_limit
 
 from .gongwen import HEI, RED, masthead, new_document, para, save, signature, table, title
 
@@ -91,3 +93,24 @@ def write_case_doc(kind: str, office: Office, status: Status, output: Path, toda
     signature(doc, office.name, today)
     doc.core_properties.title = xml_text(f"{case.id} {case.title}")
     save(doc, output)
+
+
+#: What each document is called, and when it makes sense to issue it.
+NAMES = {"notice": "督查通知单", "urge": "催办单", "report": "办理情况报告"}
+
+
+def case_document(root: Path, kind: str, case_id: str, as_of: dt.date, output: Path | None) -> Path:
+    """Write the ``kind`` document for one case as of ``as_of``; refuse one that would say something untrue."""
+    office, cases = load_cases(root, as_of=as_of)
+    found = [c for c in cases if c.id == case_id]
+    if not found:
+        raise UsageError(f"没有编号为「{case_id}」的督查事项（截至 {as_of}）。修改：检查编号，或所选日期是否早于立项。")
+    status = deadline(found[0], office, as_of)
+    if kind in ("notice", "urge") and status.case.assigned is None:
+        raise UsageError(f"{case_id} 尚未交办（截至 {as_of}）：没有可通知或催办的承办单位。"
+                         "修改：先在记录中填写交办日期和主办单位。")
+    if kind == "urge" and not status.stage.is_open:
+        raise UsageError(f"{case_id} 目前为「{status.stage.label}」，不需要催办：催办单只发给已交办、尚未报送办理结果的事项。")
+    target = output or Path(f"{case_id}-{NAMES[kind]}.docx")
+    write_case_doc(kind, office, status, target, as_of)
+    return target

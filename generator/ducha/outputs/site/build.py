@@ -22,7 +22,7 @@ import yaml
 
 from ducha.errors import UsageError
 from ducha.io.yamlfile import read_yaml
-from ducha.load import load_all, load_cases
+from ducha.load import load_records
 from ducha.model.redaction import PROFILES, Disclosure
 from ducha.outputs.ics import feeds
 from ducha.outputs.site.pages import SiteData, page_count, write_pages
@@ -71,10 +71,10 @@ def prepare(root: Path, today: dt.date, profile: str) -> Prepared:
     keep only what ``profile`` may see: every page and feed is made from what this returns."""
     if profile not in PROFILES:
         raise UsageError(f"未知的发布范围「{profile}」：可选 {'、'.join(PROFILES)}。")
-    office, cases = load_cases(root)  # past --today is allowed: facts after it are simply not shown yet
-    notices, bulletins = load_all(root, office, frozenset(c.id for c in cases))
+    records = load_records(root, as_of=today)  # the site as of that day: later facts are left out
+    office, cases, notices, bulletins = records.office, records.cases, records.notices, records.bulletins
     trails, head, warnings = _trails(root)
-    disclosure = Disclosure(profile, frozenset(office.internal_fields))
+    disclosure = Disclosure(profile, frozenset(office.internal_fields), office.notice_rules.publish)
     shown = disclosure.cases(cases)
     shown_ids = frozenset(c.id for c in shown)
     draft = None
@@ -82,11 +82,12 @@ def prepare(root: Path, today: dt.date, profile: str) -> Prepared:
         month = parse_period(f"{today.year}-{today.month:02d}")
         draft = build_report(office, cases, notices, bulletins, month, today, head or "（非 git 仓库）")
     statuses = tuple(sorted(status_board(office, shown, today), key=lambda s: s.case.id))
+    criticisms = dict(criticism_tally(notices, today.year)) if disclosure.shows_criticism() else {}
     data = SiteData(
         office, today, profile, head, statuses,
         trails={case_id: disclosed(trail, disclosure) for case_id, trail in trails.items() if case_id in shown_ids},
         notices=tuple(disclosure.notice(n, shown_ids) for n in notices),
-        criticisms=dict(criticism_tally(notices, today.year)), draft=draft, feeds=feeds(office, statuses, today))
+        criticisms=criticisms, draft=draft, feeds=feeds(office, statuses, today))
     return Prepared(data, warnings)
 
 

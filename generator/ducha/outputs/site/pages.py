@@ -21,16 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ducha.io.files import sync_files
-from ducha.model.case import CATEGORIES, Case, Stage, events
+from ducha.model.case import Case, Stage, events
 from ducha.model.notices import Mention, Notice
 from ducha.model.office import Office, slug
-from ducha.outputs.present import PROVISIONAL_NOTE, chase_reasons, light_label, rate_text, remaining
+from ducha.outputs.present import PROVISIONAL_NOTE, chase_reasons, criticism_count, light_label, rate_text, remaining
 from ducha.repo.audit import AuditTrail
 from ducha.rules import queues
-from ducha.rules.deadlines import Light, Status
-from ducha.rules.escalation import consequence
+from ducha.rules.deadlines import Light, Status, effective_time_limit
 from ducha.rules.metrics import Tally, by_category, by_co_unit, by_lead_unit, tally
-from ducha.rules.period_report import Item, PeriodReport
+from ducha.rules.period_report import Item, PeriodReport, ranking_rule
 from ducha.rules.schema import label
 
 #: Folders and files this module owns inside the docs folder; removed before each generation.
@@ -101,6 +100,10 @@ class SiteData:
     draft: PeriodReport | None = None
     feeds: dict[str, str] = field(default_factory=dict)  # calendar file name → iCalendar text
 
+    def consequence(self, count: int) -> str:
+        """What the ``count``-th criticism of the year costs a unit, in the office's words."""
+        return self.office.wording.consequence(count)
+
     @functools.cached_property
     def by_id(self) -> dict[str, Status]:
         """Computed once: every case page looks up its parent here."""
@@ -145,13 +148,15 @@ def _unit_link(page: str, unit: str | None) -> str:
     return f'<a href="{href(page, unit_page(unit))}">{h(unit)}</a>' if unit else "—"
 
 
-def _mark(marks: dict[str, int] | None, name: str) -> str:
-    count = (marks or {}).get(name, 0)
-    return f' <span class="ducha-criticised" title="{h(consequence(count))}">（本年被批评{count}次）</span>' if count else ""
+def _mark(data: SiteData | None, name: str) -> str:
+    if data is None or not data.criticisms.get(name):
+        return ""
+    count = data.criticisms[name]
+    return f' <span class="ducha-criticised" title="{h(data.consequence(count))}">（{criticism_count(count)}）</span>'
 
 
 def _tally_table(page: str, rows: dict[str, Tally], link: Callable[[str], str], heading: str,
-                 marks: dict[str, int] | None = None) -> str:
+                 marks: SiteData | None = None) -> str:
     body = "\n".join(
         f"<tr><td>{link(name)}{_mark(marks, name)}</td><td>{t.total}</td><td>{t.open}</td><td>{t.red}</td><td>{t.yellow}</td>"
         f"<td>{t.pending}</td><td>{t.closed}</td><td>{rate_text(t.on_time_rate)}</td></tr>"
@@ -183,10 +188,11 @@ def dashboard(data: SiteData) -> str:
     page = "index.md"
     statuses = data.statuses
     overall = tally(statuses)
-    counts = {light: sum(1 for s in statuses if s.light is light) for light in Light}
-    cards = "".join(
-        f'<div class="ducha-card ducha-{_LIGHT_CLASS[light]}"><span>{h(light.label)}</span><strong>{counts[light]}</strong></div>'
-        for light in (Light.RED, Light.YELLOW, Light.GREEN, Light.DONE, Light.LATE))
+    tiles = [("红灯", overall.red, "red"), ("黄灯", overall.yellow, "yellow"), ("绿灯", overall.green, "green"),
+             ("待审核", overall.pending, "none"), ("按期办结", overall.closed_on_time, "done"),
+             ("超期办结", overall.closed_late, "late")]
+    cards = "".join(f'<div class="ducha-card ducha-{css}"><span>{h(name)}</span><strong>{count}</strong></div>'
+                    for name, count, css in tiles)
     rate = rate_text(overall.on_time_rate)
     overdue = queues.overdue(statuses)
     this_week = queues.due_soon(statuses, data.today)
@@ -194,8 +200,7 @@ def dashboard(data: SiteData) -> str:
     followups = queues.followups_due(statuses)
     units = [u.name for u in data.office.units]
     unit_rows = by_lead_unit(statuses, units)
-    chart = bar_chart([(light.label, counts[light], _LIGHT_CLASS[light])
-                       for light in (Light.RED, Light.YELLOW, Light.GREEN, Light.DONE, Light.LATE)])
+    chart = bar_chart([(name, count, css) for name, count, css in tiles])
     rate_chart = bar_chart([(u, t.on_time_rate or 0.0, "done") for u, t in unit_rows.items() if t.closed], unit="%")
     provisional = ('<p class="ducha-warning">注意：标有「（暂定）」的到期日涉及尚未公布放假安排的年份，按周一至周五推算，仅供参考。</p>'
                    if any(s.provisional for s in statuses) else "")
@@ -217,10 +222,10 @@ def dashboard(data: SiteData) -> str:
         f'<table class="ducha-chase"><thead><tr><th>灯</th><th>事项</th><th>主办单位</th><th>原因</th></tr></thead>'
         f"<tbody>\n{chase_rows}\n</tbody></table>" if chase else '<p class="ducha-empty">（无）</p>',
         f"<h2>待回头看（{len(followups)}）</h2>", _case_table(page, followups),
-        "<h2>各单位（主办）</h2>", _tally_table(page, unit_rows, lambda u: _unit_link(page, u), "单位", data.criticisms),
+        "<h2>各单位（主办）</h2>", _tally_table(page, unit_rows, lambda u: _unit_link(page, u), "单位", data),
         f'<div class="ducha-figure"><p>各单位按期办结率</p>{rate_chart}</div>' if rate_chart else "",
         "<h2>各来源类型</h2>",
-        _tally_table(page, by_category(statuses, CATEGORIES),
+        _tally_table(page, by_category(statuses, data.office.category_names),
                      lambda c: f'<a href="{href(page, category_page(c))}">{h(c)}</a>', "来源类型"),
     ]
     return _page("督查事项总览", [b for b in body if b], search=False)
@@ -248,7 +253,7 @@ def _facts(page: str, data: SiteData, status: Status, children: Sequence[Status]
         rows.append(("协办单位", "、".join(_unit_link(page, u) for u in case.co_units)))
     if case.owner:
         rows.append(("责任人", h(case.owner)))
-    limit = case.time_limit or data.office.rule(case.category).time_limit
+    limit = effective_time_limit(case, data.office)
     if limit is not None:
         rows.append(("办理时限", h(limit) + ("" if case.time_limit else "（按来源类型默认）")))
     rows.append(("到期日", due_text(status) + ("（已延期）" if status.extended else "")))
@@ -354,7 +359,7 @@ def units_index(data: SiteData) -> str:
     co_rows = "".join(f"<tr><td>{_unit_link(page, u)}</td><td>{t.total}</td><td>{t.open}</td></tr>"
                       for u, t in co.items() if t.total)
     return _page("承办单位", ["<h1>承办单位</h1>", "<h2>主办事项</h2>",
-                          _tally_table(page, rows, lambda u: _unit_link(page, u), "单位", data.criticisms),
+                          _tally_table(page, rows, lambda u: _unit_link(page, u), "单位", data),
                           "<h2>协办事项</h2>",
                           (f'<table class="ducha-tally"><thead><tr><th>单位</th><th>协办合计</th><th>在办</th></tr></thead>'
                           f"<tbody>{co_rows}</tbody></table>")], search=False)
@@ -374,10 +379,10 @@ def category_markdown(category: str, statuses: Sequence[Status]) -> str:
     return _page(category, body, search=False)
 
 
-def categories_index(statuses: Sequence[Status]) -> str:
+def categories_index(data: SiteData, statuses: Sequence[Status]) -> str:
     page = "categories/index.md"
     return _page("来源类型", ["<h1>来源类型</h1>",
-                          _tally_table(page, by_category(statuses, CATEGORIES),
+                          _tally_table(page, by_category(statuses, data.office.category_names),
                                        lambda c: f'<a href="{href(page, category_page(c))}">{h(c)}</a>', "来源类型")],
                  search=False)
 
@@ -423,7 +428,7 @@ def _criticism_note(data: SiteData, unit: str) -> str:
     count = data.criticisms.get(unit, 0)
     if not count:
         return ""
-    return (f'<p class="ducha-warning">{data.today.year}年已被通报批评 {count} 次：{h(consequence(count))}。</p>')
+    return (f'<p class="ducha-warning">{data.today.year}年已被通报批评 {count} 次：{h(data.consequence(count))}。</p>')
 
 
 def _items_html(page: str, data: SiteData, items: Sequence[Item]) -> str:
@@ -440,18 +445,20 @@ def draft_markdown(data: SiteData, report: PeriodReport) -> str:
     page = "notices/draft.md"
     totals = "".join(f"<tr><td>{h(k)}</td><td>{v}</td></tr>" for k, v in report.totals().items())
     units = "\n".join(
-        f"<tr><td>{n}</td><td>{_unit_link(page, r.unit)}</td><td>{r.closed}</td><td>{r.on_time}</td><td>{r.late}</td>"
+        f"<tr><td>{n}</td><td>{_unit_link(page, r.unit)}{'（本期批评）' if r.criticised_in_period else ''}</td>"
+        f"<td>{r.closed}</td><td>{r.on_time}</td><td>{r.late}</td>"
         f"<td>{rate_text(r.rate)}</td><td>{r.overdue_open}</td>"
         f"<td>{h(f'{r.criticised_this_year}次（{r.consequence}）') if r.criticised_this_year else '—'}</td></tr>"
         for n, r in enumerate(report.units, 1))
     proposals = "".join(
-        f"<li>{kind}：{h(p.unit)}——{h(p.reason)}</li>" for kind, group in (("拟表扬", report.praise), ("拟批评", report.criticism))
+        f"<li>{kind}：{h(p.unit)}——{h(p.reason)}<br><small>依据：{h(p.basis)}</small></li>"
+        for kind, group in (("拟表扬", report.praise), ("拟批评", report.criticism))
         for p in group) or "<li>（无）</li>"
     body = [f"<h1>{h(report.period.label)}督查通报（草稿）</h1>",
             (f'<p class="ducha-asof">统计期间 {report.period.start} 至 {report.period.end}，数据截至 {report.today}。'
             "印发前由督查室审定；印发后的通报见「通报」列表。</p>"),
             f'<table class="ducha-tally"><tr><th>指标</th><th>数量</th></tr>{totals}</table>',
-            "<h2>各单位办理情况</h2>",
+            "<h2>各单位办理情况</h2>", f"<p>排名规则：{h(ranking_rule(report.ranking))}</p>",
             (f'<table class="ducha-tally"><tr><th>排名</th><th>单位</th><th>办结</th><th>按期</th><th>超期</th><th>按期办结率</th>'
             f"<th>超期未办结</th><th>本年度被批评</th></tr>\n{units}\n</table>"),
             "<h2>超期未办结</h2>", _items_html(page, data, report.overdue),
@@ -489,7 +496,7 @@ def notices_index(data: SiteData) -> str:
         f"<td>{n.date}</td><td>{h(n.period)}</td><td>{h('、'.join(m.unit for m in n.praised)) or '—'}</td>"
         f"<td>{h('、'.join(m.unit for m in n.criticised)) or '—'}</td></tr>"
         for n in sorted(data.notices, key=lambda n: (n.date, n.number), reverse=True))
-    tally = "".join(f"<li>{_unit_link(page, u)}：{c} 次，{h(consequence(c))}</li>" for u, c in sorted(data.criticisms.items()))
+    tally = "".join(f"<li>{_unit_link(page, u)}：{c} 次，{h(data.consequence(c))}</li>" for u, c in sorted(data.criticisms.items()))
     body = ["<h1>督查通报</h1>"]
     if data.draft is not None:
         body.append(f'<p>本期草稿：<a href="{href(page, "notices/draft.md")}">{h(data.draft.period.label)}督查通报（草稿）</a></p>')
@@ -521,8 +528,8 @@ def generate(data: SiteData) -> Iterable[tuple[str, str]]:
     yield "units/index.md", units_index(data)
     for unit in data.office.units:
         yield unit_page(unit.name), unit_markdown(data, unit.name, unit.full_name)
-    yield "categories/index.md", categories_index(data.statuses)
-    for category in CATEGORIES:
+    yield "categories/index.md", categories_index(data, data.statuses)
+    for category in data.office.category_names:
         yield category_page(category), category_markdown(category, data.statuses)
     yield "decisions.md", decisions_markdown(data.statuses)
     yield "calendars/index.md", calendars_markdown(data)
@@ -547,5 +554,5 @@ def page_count(data: SiteData) -> int:
     """How many pages ``generate`` yields (for a progress bar), without rendering them."""
     years = {s.case.year for s in data.statuses}
     archived = {s.case.year for s in data.statuses if s.case.archive is not None}
-    return (1 + 1 + len(years) + len(data.statuses) + 1 + len(data.office.units) + 1 + len(CATEGORIES)
+    return (1 + 1 + len(years) + len(data.statuses) + 1 + len(data.office.units) + 1 + len(data.office.category_names)
             + 1 + 1 + len(archived) + 1 + len(data.notices) + (data.draft is not None) + 1 + len(data.feeds))
