@@ -32,6 +32,8 @@ def git(root: Path, *args: str) -> str:
 def clone(tmp_path: Path) -> Path:
     target = tmp_path / "office"
     subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(REPO), str(target)], env=ENV, check=True)
+    if "main" not in git(target, "branch", "--list", "main"):  # cloned from a feature branch's worktree
+        git(target, "branch", "main", "HEAD")
     return target
 
 
