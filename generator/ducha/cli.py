@@ -578,9 +578,10 @@ def export_archive_command(ctx: click.Context, year: int, output: Path | None) -
               help="输出文件（docx 必须指定；md/json 默认打印）。")
 @click.option("--issue", is_flag=True, help="印发：把本期通报写成记录（notices/年份/），提交后不得修改。")
 @click.option("--number", type=NUMBER, default=None, help="印发时的通报序号（当年第几号）。")
+@click.option("--copy-to", multiple=True, help="docx 版记中的抄送机关，多个用顿号或逗号隔开，如 市委办公室、市人大常委会办公室。")
 @click.pass_context
 def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, output: Path | None, issue: bool,
-           number: int | None) -> None:
+           number: int | None, copy_to: tuple[str, ...]) -> None:
     """督查通报：总体情况、各单位排名、超期/退回/延期事项、回头看、拟表扬和拟批评名单。"""
     from ducha.intake.notice import issue_notice
     from ducha.load import load_office
@@ -602,7 +603,7 @@ def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, out
         if output is None:
             raise click.UsageError("docx 格式须用 -o 指定输出文件，如 -o 通报.docx。")
         office = load_office(root)
-        write_docx(result, output, office.notice_rules.issuer, number)
+        write_docx(result, output, office.notice_rules.issuer, number, _units(copy_to))
         click.echo(f"已生成 {output}")
         return
     text = reporters.report_json(result) if fmt == "json" else reporters.report_markdown(result)
@@ -673,12 +674,14 @@ def ledger_import(ctx: click.Context, workbook: Path, today: dt.date | None, app
 @today_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="输出文件（默认：编号-文书名.docx）。")
+@click.option("--copy-to", multiple=True, help="版记中的抄送机关，多个用顿号或逗号隔开（默认：通知单、催办单抄送协办单位）。")
 @click.pass_context
-def doc(ctx: click.Context, kind: str, case_id: str, today: dt.date | None, output: Path | None) -> None:
+def doc(ctx: click.Context, kind: str, case_id: str, today: dt.date | None, output: Path | None,
+        copy_to: tuple[str, ...]) -> None:
     """单个事项的文书：notice 督查通知单，urge 催办单（按灯色蓝/黄/红），report 办理情况报告。"""
     from ducha.outputs.docx.case_documents import case_document
 
-    target = case_document(_root(ctx), kind, case_id, today or shanghai_today(), output)
+    target = case_document(_root(ctx), kind, case_id, today or shanghai_today(), output, _units(copy_to) or None)
     click.echo(f"已生成 {target}")
 
 
