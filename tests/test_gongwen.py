@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from .conftest import Invoke, demo_repo
-from .gitrepo import GitRepo
+from .conftest import Invoke
+from .gitrepo import committed_demo
 from .pixels import matches_reference as looks_like
 from .pixels import render
 
@@ -20,11 +20,7 @@ TODAY = "2026-11-23"
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("gongwen") / "repo"
-    repo = GitRepo(root)
-    demo_repo(root)
-    repo.commit("导入示例数据", date="2026-11-20T09:00:00+08:00")
-    return root
+    return committed_demo(tmp_path_factory.mktemp("gongwen") / "repo")
 
 
 def make(invoke: Invoke, root: Path, folder: Path, *args: str) -> Path:
