@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from ducha.model.case import Stage
 from ducha.rules.deadlines import Light, Status, urgency
 
 #: 七日内到期: open items due within this many calendar days from today.
@@ -34,3 +35,25 @@ def to_chase(statuses: Sequence[Status]) -> list[Status]:
 def followups_due(statuses: Sequence[Status]) -> list[Status]:
     """待回头看: closed items whose 回访复核 is due."""
     return [s for s in statuses if s.followup_due]
+
+
+def pending_review(statuses: Sequence[Status]) -> list[Status]:
+    """待审核: a report is in and waits for the office's review, the longest waiting first."""
+    waiting = [s for s in statuses if s.stage is Stage.PENDING_REVIEW and s.case.reports]
+    return sorted(waiting, key=lambda s: (submitted(s), s.case.id))
+
+
+def submitted(status: Status) -> dt.date:
+    """The day the report awaiting review came in (the last one dated by the status's day)."""
+    return max(r.date for r in status.case.reports if r.date <= status.today)
+
+
+def near_due(statuses: Sequence[Status]) -> list[Status]:
+    """临期: open items on a yellow light (due within the office's ``yellow_days`` working days),
+    the fewest working days left first."""
+    return sorted((s for s in statuses if s.light is Light.YELLOW), key=urgency)
+
+
+def needs_progress(statuses: Sequence[Status]) -> list[Status]:
+    """需续报: open items whose unit has reported no progress for longer than the office's interval."""
+    return sorted((s for s in statuses if s.stage.is_open and s.progress_overdue), key=urgency)

@@ -4,14 +4,17 @@ records as they are (MkDocs watches cases/, notices/, bulletins/ and office.yaml
 `ducha build` writes the pages itself (with a progress bar) and tells this hook to skip.
 The repository, date and profile come from DUCHA_ROOT / DUCHA_TODAY / DUCHA_PROFILE; the
 date defaults to today in Asia/Shanghai (this hook, like the CLI, is an edge that may read
-the clock). When a record turns invalid, the last good pages stay and the problems are
-printed in the preview's log.
+the clock). When a record turns invalid, the last good pages stay, and the problems are shown
+at the top of the dashboard and of the page of each record that has them (and in the log).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +22,7 @@ from zoneinfo import ZoneInfo
 from mkdocs.plugins import event_priority
 
 from ducha.errors import DataError
+from ducha.outputs.safe import terminal
 from ducha.outputs.site.build import PROFILE_ENV, READY_ENV, ROOT_ENV, TODAY_ENV, prepare, write
 from ducha.outputs.site.pages import DETAIL_MARK, HTML_FLAG
 from ducha.outputs.text import problems_text
@@ -33,10 +37,44 @@ def on_pre_build(config: Any, **kwargs: Any) -> None:
     today = dt.date.fromisoformat(day) if day else dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
     try:
         prepared = prepare(root, today, os.environ.get(PROFILE_ENV, "internal"))
-    except DataError as error:  # show the problems in the serve log; keep the last good pages
+    except DataError as error:  # keep the last good pages, with the problems over them
         print(problems_text(error.problems, error.checked_files), end="")
+        PROBLEMS[:] = [terminal(f"{p.file}:{p.line}:{p.column}" if p.line else p.file) + f" {p.message} 修改：{p.fix}"
+                       for p in error.problems]
+        _touch(docs, ["index.md", *(_page_of(p.file) for p in error.problems)])
         return
+    if PROBLEMS:  # fixed: the pages that showed the problems are built again without them
+        PROBLEMS.clear()
+        _touch(docs, list(_SHOWN))
+        _SHOWN.clear()
     write(root, prepared)
+
+
+#: The problems of the records as they are now, shown at the top of each page built while they last.
+PROBLEMS: list[str] = []
+#: Pages built with the problems over them (a dirty rebuild leaves the others as they were).
+_SHOWN: set[str] = set()
+_CASE_FILE = re.compile(r"^cases/(\d{4})/([^/]+)\.yaml$")
+
+
+def _page_of(file: str) -> str:
+    match = _CASE_FILE.match(file)
+    return f"cases/{match.group(1)}/{match.group(2)}.md" if match else "index.md"
+
+
+def _touch(docs: Path, pages: list[str]) -> None:
+    """Mark generated pages as changed, so that even a dirty rebuild builds them again."""
+    for page in pages:
+        target = docs / page
+        if target.is_file():
+            target.touch()
+            _SHOWN.add(page)
+
+
+def _problems_banner() -> str:
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in PROBLEMS)
+    return (f'<div class="ducha-problems" role="alert"><p><strong>记录有 {len(PROBLEMS)} 个问题：本页显示的是上次校验通过时的内容。'
+            f"改正后本页自动更新。</strong></p><ul>{items}</ul></div>")
 
 
 def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
@@ -64,4 +102,39 @@ def on_page_context(context: Any, page: Any, **kwargs: Any) -> Any:
 
 def on_post_page(output: str, page: Any, **kwargs: Any) -> str:
     detail = getattr(page, "ducha_detail", None)
-    return output if detail is None else output.replace(DETAIL_MARK, DETAIL_MARK + detail, 1)
+    if detail is not None:
+        output = output.replace(DETAIL_MARK, DETAIL_MARK + detail, 1)
+    if PROBLEMS:
+        output = _ARTICLE.sub(lambda m: m.group(0) + _problems_banner(), output, count=1)
+    return output
+
+
+_ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">')
+
+
+#: Material's search worker splits a Chinese query into the words of the index it contains, but
+#: only tries pieces that stop short of the query's last character (``j < length``): a query that
+#: is itself a word (住建局, 供暖, 市财政局) is never looked up whole, and its first character
+#: matches instead (住, 供 → 供给). The worker is patched to try the whole query too.
+_WHOLE_QUERY = re.compile(r"for\(let (\w+)=(\w+)\+1;\1<(\w+)\.length;\1\+\+\)\3\.slice\(\2,\1\)in ")
+
+
+_NUMBER_MARK = re.compile("(?<=\\d)\u200b(?=号)")
+
+
+def on_post_build(config: Any, **kwargs: Any) -> None:
+    site = Path(config["site_dir"])
+    # The search index as UTF-8: Material writes every Chinese character and every zero-width space
+    # between jieba's words as a six-byte \u escape, which doubles the file the browser downloads.
+    index = site / "search" / "search_index.json"
+    if index.is_file():
+        data = json.loads(index.read_text(encoding="utf-8"))
+        for doc in data.get("docs", []):
+            # 133号 stays one word, as a query types it: jieba cut the number from the character.
+            doc["text"] = _NUMBER_MARK.sub("", doc.get("text", ""))
+        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    for worker in (site / "assets" / "javascripts" / "workers").glob("search.*.min.js"):
+        code = worker.read_text(encoding="utf-8")
+        patched = _WHOLE_QUERY.sub(lambda m: m.group(0).replace(f"{m.group(1)}<", f"{m.group(1)}<=", 1), code, count=1)
+        if patched != code:
+            worker.write_text(patched, encoding="utf-8")
