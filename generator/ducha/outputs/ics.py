@@ -42,17 +42,19 @@ def _escape(text: str) -> str:
 
 
 def _fold(line: str) -> str:
-    """Fold at 75 octets without splitting a character (RFC 5545 §3.1)."""
-    out, current, size = [], "", 0
-    for ch in line:
-        width = len(ch.encode("utf-8"))
-        if size + width > 75:
-            out.append(current)
-            current, size = " ", 1
-        current += ch
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
+    """Fold at 75 octets without splitting a character (RFC 5545 §3.1): continuation lines start with a space."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    pieces, at, room = [], 0, 75
+    while len(data) - at > room:
+        cut = at + room
+        while data[cut] & 0xC0 == 0x80:  # never inside a character: back to its first byte
+            cut -= 1
+        pieces.append(data[at:cut])
+        at, room = cut, 74  # the leading space takes one octet of the next line
+    pieces.append(data[at:])
+    return "\r\n ".join(piece.decode("utf-8") for piece in pieces)
 
 
 def calendar_events(office: Office, statuses: Sequence[Status], today: dt.date) -> list[CalendarEvent]:

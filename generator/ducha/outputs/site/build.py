@@ -199,6 +199,8 @@ def config_file(root: Path, profile: str, office_name: str) -> Path:
                 options = {} if isinstance(plugin, str) else dict(plugin["search"] or {})
                 options["jieba_dict_user"] = str(words.resolve())
                 config["plugins"][index] = {"search": options}
+    # Pages outside the navigation use ducha.html (tabs and menu rendered once per depth).
+    config["theme"] = {**config["theme"], "custom_dir": str(Path(str(_STATIC)) / "overrides")}
     config.update({
         "docs_dir": str(docs_dir(root, profile).resolve()),
         "site_dir": str(site_dir(root, profile).resolve()),

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from jinja2 import pass_context
 from mkdocs.plugins import event_priority
 
 from ducha.errors import DataError
@@ -138,3 +139,23 @@ def on_post_build(config: Any, **kwargs: Any) -> None:
         patched = _WHOLE_QUERY.sub(lambda m: m.group(0).replace(f"{m.group(1)}<", f"{m.group(1)}<=", 1), code, count=1)
         if patched != code:
             worker.write_text(patched, encoding="utf-8")
+
+
+def on_env(env: Any, config: Any, files: Any, **kwargs: Any) -> Any:
+    """``ducha_memo`` for the ducha.html template: a block rendered once per folder depth, then reused.
+
+    Only pages outside the navigation use that template: no tab or menu entry is ever marked as
+    theirs, so at one depth the block comes out the same for all of them.
+    """
+    rendered: dict[tuple[str, int], Any] = {}
+
+    @pass_context
+    def memo(context: Any, name: str, render: Any) -> Any:
+        page = context.get("page")
+        key = (name, page.url.count("/") if page is not None else -1)
+        if key not in rendered:
+            rendered[key] = render()
+        return rendered[key]
+
+    env.globals["ducha_memo"] = memo
+    return env

@@ -155,6 +155,9 @@ class SiteData:
 #: Front-matter flag on generated pages: the body is already HTML. Any Markdown engine renders it
 #: as is; the MkDocs hook (mkdocs_hook.py) also skips Markdown parsing for it, which is half the build.
 HTML_FLAG = "ducha_html"
+#: On a searched page's heading: search takes the page's title from its front matter (the same words),
+#: and would otherwise segment and store them twice.
+TITLED = "data-search-exclude"
 #: Search boost of a unit's or a leader's page: a query for the name finds the page before the items.
 UNIT_BOOST = 5
 #: Separates what search should index (title, status, summary) from a case page's detail.
@@ -471,7 +474,7 @@ def case_markdown(data: SiteData, status: Status, children: Sequence[Status]) ->
     summary = case.requirements or case.source.instruction or ""
     timeline = "\n".join(f"<li>{e.date}　{h(e.kind)}：{h(e.text)}</li>" for e in events(case))
     body = [
-        f"<h1>{h(case.id)} {h(case.title)}</h1>",
+        f"<h1 {TITLED}>{h(case.id)} {h(case.title)}</h1>",
         (f'<p class="ducha-status" data-search-exclude>{light_badge(status)} {h(status.stage.label)} · 到期日 {due_text(status)}'
         f"{' · ' + h(remaining(status)) if remaining(status) else ''}</p>"),
         _keys(page, data, case),
@@ -516,7 +519,7 @@ def unit_markdown(data: SiteData, unit: str, full_name: str) -> str:
     in_hand = (Stage.IN_PROGRESS, Stage.RETURNED, Stage.PENDING_REVIEW)
     core = unit_core(unit)
     body = [
-        f"<h1>{h(unit)}</h1>", f"<p>{h(full_name)}{f'<span hidden> {h(core)}</span>' if core != unit else ''}</p>",
+        f"<h1 {TITLED}>{h(unit)}</h1>", f"<p>{h(full_name)}{f'<span hidden> {h(core)}</span>' if core != unit else ''}</p>",
         DETAIL_MARK, _criticism_note(data, unit),
         f'<p><a href="{href(page, f"calendars/{slug(unit)}.ics")}">订阅本单位的到期日历（iCalendar）</a></p>'
         if f"{slug(unit)}.ics" in data.feeds else "",
@@ -550,7 +553,7 @@ def leader_markdown(data: SiteData, leader: str) -> str:
     t = tally(statuses)
     in_hand = [s for s in statuses if s.stage.is_open or s.stage is Stage.PENDING_REVIEW]
     done = [s for s in statuses if s not in in_hand]
-    body = [f"<h1>{h(leader)}批示交办的事项</h1>", f'<p hidden>{h(" ".join(leader.split()))}</p>', DETAIL_MARK,
+    body = [f"<h1 {TITLED}>{h(leader)}批示交办的事项</h1>", f'<p hidden>{h(" ".join(leader.split()))}</p>', DETAIL_MARK,
             (f"<p>共 {t.total} 项：在办 {t.open} 项（超期 {t.red} 项，临期 {t.yellow} 项），待审核 {t.pending} 项，"
              f"已办结 {t.closed} 项，按期办结率 <strong>{rate_text(t.on_time_rate)}</strong>。</p>"),
             "<h2>在办和待审核</h2>", _case_table(page, in_hand), "<h2>其他</h2>", _case_table(page, done)]
@@ -769,9 +772,22 @@ def generate(data: SiteData) -> Iterable[tuple[str, str]]:
         yield f"archive/{year}.md", archive_markdown(year, group)
 
 
+#: Generated pages listed in the site's navigation (mkdocs.yml ``nav``); every other one is rendered
+#: with the ducha.html template, which reuses the tabs and menu of its depth.
+IN_NAV = frozenset({"index.md", "cases/index.md", "units/index.md", "leaders/index.md", "categories/index.md",
+                    "decisions.md", "notices/index.md", "archive/index.md", "calendars/index.md"})
+
+
+def _templated(pages: Iterable[tuple[str, str]]) -> Iterable[tuple[str, str]]:
+    for path, text in pages:
+        if path.endswith(".md") and path not in IN_NAV:
+            text = text.replace("---\n", "---\ntemplate: ducha.html\n", 1)
+        yield path, text
+
+
 def write_pages(docs: Path, data: SiteData, progress: Callable[[int], None] | None = None) -> int:
     """Bring the generated part of ``docs`` up to date; returns how many pages there are."""
-    return sync_files(docs, generate(data), GENERATED, progress)
+    return sync_files(docs, _templated(generate(data)), GENERATED, progress)
 
 
 def page_count(data: SiteData) -> int:
