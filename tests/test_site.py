@@ -62,6 +62,8 @@ def site(built: Path) -> Path:
 
     result = CliRunner().invoke(cli, ["--root", str(built), "build", "--today", TODAY], catch_exceptions=False)
     assert result.exit_code == 0, result.output
+    # The Markdown pages as files too (the build makes them in memory), for the tests that read them.
+    assert CliRunner().invoke(cli, ["--root", str(built), "pages", "--today", TODAY]).exit_code == 0
     return built / "build" / "site"
 
 

@@ -742,13 +742,14 @@ def pages(ctx: click.Context, today: dt.date | None, profile: str) -> None:
 @click.pass_context
 def build(ctx: click.Context, today: dt.date | None, profile: str) -> None:
     """构建内网站点：生成各页面后完整构建（不做增量构建，以保证搜索索引完整）。"""
-    from ducha.outputs.site.build import run_mkdocs, total_pages, write
+    from ducha.outputs.site.build import assemble, pages_in_memory, run_mkdocs, total_pages
 
     root, prepared = _prepare(ctx, today, profile)
+    assemble(root, prepared)
     with click.progressbar(length=total_pages(prepared), label="生成页面", file=sys.stderr) as bar:
-        write(root, prepared, bar.update)
+        made = pages_in_memory(prepared, bar.update)
     click.echo("构建站点（MkDocs）……", err=True)
-    target = run_mkdocs(root, prepared)
+    target = run_mkdocs(root, prepared, made)
     click.echo(f"站点已生成：{_shown(root, target)}/index.html"
                f"（数据截至 {prepared.data.today}，{len(prepared.data.statuses)} 项）")
 

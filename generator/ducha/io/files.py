@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 

@@ -26,7 +26,7 @@ from ducha.io.yamlfile import read_yaml
 from ducha.load import load_records
 from ducha.model.redaction import PROFILES, Disclosure
 from ducha.outputs.ics import feeds
-from ducha.outputs.site.pages import SiteData, page_count, unit_core, write_pages
+from ducha.outputs.site.pages import SiteData, page_count, rendered, unit_core, write_pages
 from ducha.repo.audit import AuditTrail, all_trails, disclosed
 from ducha.repo.git import HistoryError, ShallowCloneError, open_repo
 from ducha.rules.deadlines import status_board
@@ -138,16 +138,28 @@ def static_files(root: Path, docs: Path) -> None:
         _copy_tree(root / OVERLAY_DIR, docs)
 
 
-def write(root: Path, prepared: Prepared, progress: Callable[[int], None] | None = None) -> Path:
-    """Assemble the docs folder of the prepared profile, and the search words beside it; returns it."""
+def assemble(root: Path, prepared: Prepared) -> Path:
+    """The docs folder of the prepared profile with its static pages, and the search words beside it."""
     docs = docs_dir(root, prepared.data.profile)
     static_files(root, docs)
-    write_pages(docs, prepared.data, progress)
     words = search_words_file(root, prepared.data.profile)
     text = "".join(f"{word} {SEARCH_WORD_FREQUENCY} nz\n" for word in search_words(prepared.data))
     if not words.is_file() or words.read_text(encoding="utf-8") != text:
         words.write_text(text, encoding="utf-8")
     return docs
+
+
+def write(root: Path, prepared: Prepared, progress: Callable[[int], None] | None = None) -> Path:
+    """Assemble the docs folder of the prepared profile with every generated page written into it."""
+    docs = assemble(root, prepared)
+    write_pages(docs, prepared.data, progress)
+    return docs
+
+
+#: Pages made in memory for a build running in this process, by docs folder: the MkDocs hook hands
+#: them to MkDocs as generated files. Writing 10,000 Markdown files only for MkDocs to read them back
+#: costs a tenth of a build.
+IN_MEMORY: dict[str, dict[str, str]] = {}
 
 
 #: jieba's frequency for the office's own words: high enough that it never cuts one apart.
@@ -174,6 +186,11 @@ def search_words(data: SiteData) -> list[str]:
 
 def search_words_file(root: Path, profile: str) -> Path:
     return root / "build" / f"search-words-{profile}.txt"
+
+
+def pages_in_memory(prepared: Prepared, progress: Callable[[int], None] | None = None) -> dict[str, str]:
+    """Every generated page as (path in the docs folder → text), for ``run_mkdocs``."""
+    return rendered(prepared.data, progress)
 
 
 def total_pages(prepared: Prepared) -> int:
@@ -221,18 +238,23 @@ def quiet() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
-def run_mkdocs(root: Path, prepared: Prepared) -> Path:
-    """A full MkDocs build of the pages already written; returns the output folder."""
+def run_mkdocs(root: Path, prepared: Prepared, pages: dict[str, str] | None = None) -> Path:
+    """A full MkDocs build of ``pages`` (made in memory), or of the pages already written when None;
+    returns the output folder."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     profile = prepared.data.profile
     quiet()
-    os.environ[READY_ENV] = str(docs_dir(root, profile).resolve())
+    docs = str(docs_dir(root, profile).resolve())
+    os.environ[READY_ENV] = docs
+    if pages is not None:
+        IN_MEMORY[docs] = pages
     try:
         build(load_config(str(config_file(root, profile, prepared.data.office.name))))
     finally:
         os.environ.pop(READY_ENV, None)
+        IN_MEMORY.pop(docs, None)
     return site_dir(root, profile)
 
 

@@ -785,6 +785,16 @@ def _templated(pages: Iterable[tuple[str, str]]) -> Iterable[tuple[str, str]]:
         yield path, text
 
 
+def rendered(data: SiteData, progress: Callable[[int], None] | None = None) -> dict[str, str]:
+    """Every page as (path inside the docs folder → text), made in memory."""
+    pages = {}
+    for path, text in _templated(generate(data)):
+        pages[path] = text
+        if progress is not None:
+            progress(1)
+    return pages
+
+
 def write_pages(docs: Path, data: SiteData, progress: Callable[[int], None] | None = None) -> int:
     """Bring the generated part of ``docs`` up to date; returns how many pages there are."""
     return sync_files(docs, _templated(generate(data)), GENERATED, progress)
