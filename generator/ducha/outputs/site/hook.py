@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import os
 import re
 from pathlib import Path
@@ -26,6 +25,7 @@ from ducha.errors import DataError
 from ducha.outputs.safe import terminal
 from ducha.outputs.site.build import IN_MEMORY, PROFILE_ENV, READY_ENV, ROOT_ENV, TODAY_ENV, prepare, write
 from ducha.outputs.site.pages import DETAIL_MARK, GENERATED, HTML_FLAG
+from ducha.outputs.site.search import INDEX
 from ducha.outputs.text import problems_text
 
 
@@ -119,7 +119,16 @@ def on_page_context(context: Any, page: Any, **kwargs: Any) -> Any:
         head, _, detail = content.partition(DETAIL_MARK)
         page.ducha_detail = detail
         page.content = head + DETAIL_MARK
+    search = page.meta.get("search") or {}
+    if page.meta.get(HTML_FLAG) and not search.get("exclude"):  # indexed in one pass at the end (search.py)
+        INDEX.add(page.url, str(page.meta.get("title", page.title)), page.content.partition(DETAIL_MARK)[0],
+                  search.get("boost"))
+        page.meta["search"] = {"exclude": True}
     return context
+
+
+def on_startup(command: str, dirty: bool, **kwargs: Any) -> None:
+    INDEX.dirty = dirty  # a preview rebuilding only what changed keeps the other pages' entries
 
 
 def on_post_page(output: str, page: Any, **kwargs: Any) -> str:
@@ -141,20 +150,9 @@ _ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">')
 _WHOLE_QUERY = re.compile(r"for\(let (\w+)=(\w+)\+1;\1<(\w+)\.length;\1\+\+\)\3\.slice\(\2,\1\)in ")
 
 
-_NUMBER_MARK = re.compile("(?<=\\d)\u200b(?=号)")
-
-
 def on_post_build(config: Any, **kwargs: Any) -> None:
     site = Path(config["site_dir"])
-    # The search index as UTF-8: Material writes every Chinese character and every zero-width space
-    # between jieba's words as a six-byte \u escape, which doubles the file the browser downloads.
-    index = site / "search" / "search_index.json"
-    if index.is_file():
-        data = json.loads(index.read_text(encoding="utf-8"))
-        for doc in data.get("docs", []):
-            # 133号 stays one word, as a query types it: jieba cut the number from the character.
-            doc["text"] = _NUMBER_MARK.sub("", doc.get("text", ""))
-        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    INDEX.write(site / "search" / "search_index.json")
     for worker in (site / "assets" / "javascripts" / "workers").glob("search.*.min.js"):
         code = worker.read_text(encoding="utf-8")
         patched = _WHOLE_QUERY.sub(lambda m: m.group(0).replace(f"{m.group(1)}<", f"{m.group(1)}<=", 1), code, count=1)
