@@ -23,6 +23,7 @@ from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR, Bulletin, Ground, Me
 from ducha.model.office import (
     DEFAULT_CATEGORY_RULES,
     LATE_ENTRY_WORKDAYS,
+    RESERVED_FILE_NAMES,
     STANDARD_CATEGORIES,
     BulletinRules,
     CategoryRule,
@@ -36,9 +37,11 @@ from ducha.model.office import (
     Webhook,
     Wording,
     YearOverride,
+    slug,
 )
 from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
 from ducha.rules import schema
+from ducha.rules.characters import character_problems, invisible_free
 from ducha.rules.escalation import already_criticised, overlapping
 from ducha.rules.layout import layout_problems
 from ducha.rules.periods import parse_period
@@ -135,6 +138,36 @@ def _limit(values: Mapping[str, str], key: str) -> TimeLimit | None:
     return parse_time_limit(values[key]) if key in values else None
 
 
+def _unit_name_problems(doc: YamlDocument) -> list[Problem]:
+    """Unit names that repeat, look like another (full-width, invisible characters), or would
+    take the file name of a page the site or the feeds already use."""
+    problems = []
+    seen: dict[str, str] = {}  # what a reader sees (and the file name it gets) → the name as written
+    for index, unit in enumerate(doc.data["units"]):
+        name = unit["name"]
+        line, column = doc.mark(("units", index, "name"))
+
+        def problem(message: str, fix: str) -> None:
+            problems.append(Problem(OFFICE_FILE, line, column, f"units[{index}].name", message, fix))  # noqa: B023
+
+        if slug(name).lower() in RESERVED_FILE_NAMES:
+            problem(f"单位简称「{name}」与站点自己的页面或日历同名，会覆盖单位总表或督查室总日历。",
+                    f"改用单位通常的简称（如「市财政局」）；简称不能是 {'、'.join(sorted(RESERVED_FILE_NAMES))}。")
+            continue
+        for key in (invisible_free(name), slug(invisible_free(name)).lower()):
+            if key in seen:
+                other = seen[key]
+                if other == name:
+                    problem(f"单位简称「{name}」重复登记。", "删除重复的一项，或改用不同的简称。")
+                else:
+                    problem(f"单位简称「{name}」与「{other}」看起来相同（只差全角半角、标点或看不见的字符），会被当成两个单位。",
+                            "删除重复的一项，或改用明显不同的简称。")
+                break
+        else:
+            seen[invisible_free(name)] = seen[slug(invisible_free(name)).lower()] = name
+    return problems
+
+
 def _count(values: Mapping[str, str], key: str, default: int | None) -> int | None:
     return int(values[key]) if key in values else default
 
@@ -181,6 +214,7 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
     problems += schema.check(doc, "office")
     if problems:
         raise DataError(problems)
+    problems += character_problems(doc, "office")
     data = doc.data
     for year, override in data.get("holiday_overrides", {}).items():
         for kind in ("holidays", "workdays"):
@@ -205,12 +239,8 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
         line, column = doc.mark(("adopted_on",))
         problems.append(Problem(OFFICE_FILE, line, column, "adopted_on", f"日期「{data['adopted_on']}」不存在。",
                                 "写成实际存在的日期，格式 YYYY-MM-DD。"))
+    problems += _unit_name_problems(doc)
     names = [unit["name"] for unit in data["units"]]
-    for index, name in enumerate(names):
-        if name in names[:index]:
-            line, column = doc.mark(("units", index, "name"))
-            problems.append(Problem(OFFICE_FILE, line, column, f"units[{index}].name",
-                                    f"单位简称「{name}」重复登记。", "删除重复的一项，或改用不同的简称。"))
     for unit in data.get("reminders", {}).get("units", {}):
         if unit not in names:
             line, column = doc.key_mark(("reminders", "units", unit))
@@ -308,7 +338,7 @@ def _load(root: Path, folder: str, kind: str) -> tuple[list[YamlDocument], list[
         problems += trouble
         if doc is None:
             continue
-        trouble = schema.check(doc, kind)
+        trouble = schema.check(doc, kind) + character_problems(doc, kind)
         problems += trouble
         if not trouble:
             if parse_date(str(doc.data["date"])) is None:
@@ -510,7 +540,9 @@ def validate_repository(root: Path, today: dt.date | None = None) -> ValidationR
     result = validate_paths([root / CASES_DIR], root, today)
     if result.office is None:
         return result
-    _, notice_problems = load_notices(root, result.office, frozenset(c.id for c in result.cases), today)
+    # A case that exists but has problems of its own is reported there, not as missing here.
+    ids = frozenset(c.id for c in result.cases) | {f.stem for f in case_files([root / CASES_DIR])}
+    _, notice_problems = load_notices(root, result.office, ids, today)
     _, bulletin_problems = load_bulletins(root, today)
     problems = sorted([*result.problems, *notice_problems, *bulletin_problems, *layout_problems(root.resolve())],
                       key=Problem.sort_key)

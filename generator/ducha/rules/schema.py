@@ -22,6 +22,7 @@ import fastjsonschema
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path
+from ducha.model.logs import LOG_KINDS
 from ducha.model.timelimit import guess_date
 from ducha.schemas import load_schema, schema_text
 
@@ -153,9 +154,40 @@ def check(doc: YamlDocument, name: str) -> list[Problem]:
     except fastjsonschema.JsonSchemaException:
         pass
     problems: list[Problem] = []
+    misplaced = _misplaced_entries(doc) if name == "case" else {}
+    for path, other in misplaced.items():
+        key, fields = path[0], "、".join(doc.data[path[0]][path[1]])
+        line, column = doc.key_mark(path)
+        problems.append(Problem(
+            doc.path, line, column, format_path(path),
+            f"这一条（{fields}）看起来是{label(name, (other,))}，却写在了{label(name, (key,))} `{key}:` 下。",
+            f"把这一条移到 `{other}:` 下（没有就在文件末尾另起一行写 `{other}:`）；不要删除其中的字段。"))
     for error in _full_validator(name).iter_errors(doc.data):
+        if tuple(error.absolute_path)[:2] in misplaced:
+            continue  # its fields are right, its place is wrong: said once above
         problems.extend(_translate(doc, name, error))
     return list(dict.fromkeys(problems))  # jsonschema repeats some errors under if/then
+
+
+def _misplaced_entries(doc: YamlDocument) -> dict[PathKey, str]:
+    """Log entries written under the wrong log: (log, index) → the log whose fields they have.
+
+    An entry appended at the end of a file lands under whatever log comes last; the unknown
+    fields it then has are the right fields in the wrong place, and deleting them loses data.
+    """
+    fields = {kind.key: set(subschema("case", (kind.key, 0)).get("properties", {})) for kind in LOG_KINDS}
+    found: dict[PathKey, str] = {}
+    for key, own in fields.items():
+        entries = doc.data.get(key)
+        if not isinstance(entries, list):
+            continue
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict) or set(entry) <= own:
+                continue
+            other = next((k for k, theirs in fields.items() if k != key and set(entry) <= theirs), None)
+            if other is not None:
+                found[(key, index)] = other
+    return found
 
 
 def _translate(doc: YamlDocument, name: str, error: Any) -> list[Problem]:

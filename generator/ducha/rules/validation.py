@@ -18,7 +18,9 @@ from ducha.model.office import Office
 from ducha.model.timelimit import TimeUnit
 from ducha.rules import schema as schemas
 from ducha.rules.calendar import calendar_for
+from ducha.rules.characters import character_problems
 from ducha.rules.deadlines import category_rule, count_from, effective_time_limit, schedule
+from ducha.rules.units import unknown_unit
 
 #: Longer limits are typos; these also keep every due date (2099 + 10 years) inside the calendar.
 MAX_COUNT = {TimeUnit.WORKDAYS: 999, TimeUnit.DAYS: 3650, TimeUnit.MONTHS: 120}
@@ -129,12 +131,10 @@ class _CaseChecker:
                      "交办应在立项当天或之后：改正其中一个日期。")
         units = office.unit_names
         if case.lead_unit is not None and case.lead_unit not in units:
-            self.add(("lead_unit",), f"主办单位「{case.lead_unit}」未在 office.yaml 中登记。",
-                     f"改为已登记的单位简称（{'、'.join(sorted(units))}），或先在 office.yaml 的 units 中登记。")
+            self.add(("lead_unit",), *unknown_unit("主办单位", case.lead_unit, office))
         for index, unit in enumerate(case.co_units):
             if unit not in units:
-                self.add(("co_units", index), f"协办单位「{unit}」未在 office.yaml 中登记。",
-                         "改为已登记的单位简称，或先在 office.yaml 的 units 中登记。")
+                self.add(("co_units", index), *unknown_unit("协办单位", unit, office))
             elif unit == case.lead_unit:
                 self.add(("co_units", index), f"「{unit}」已是主办单位，不能同时是协办单位。", "从协办单位中删除它。")
         limits = [(("time_limit",), case.time_limit)] + [
@@ -333,7 +333,7 @@ def check_document(doc: YamlDocument | None, found: list[Problem], office: Offic
                     today: dt.date | None) -> tuple[Case | None, list[Problem]]:
     if doc is None:
         return None, found
-    found = found + schemas.check(doc, "case")
+    found = found + schemas.check(doc, "case") + character_problems(doc, "case")
     if found:
         return None, found
     case, found = build_case(doc)
