@@ -1,9 +1,10 @@
-"""Issue 4: full history extraction on a repository of N cases and ≥3N commits.
+"""Issues 4, 11 and 16: audit trails on a repository of N cases and about 3N commits.
 
-Compared in the same run with (a) a loop of per-file `git log --follow` (what per-page MkDocs
-git plugins do; timed on a sample of files and scaled to all of them, because the full loop
-takes many minutes) and (b) a bare `git log --name-status` of the same repository.
-Targets: at least 20× faster than (a), at most 3× (b).
+All cases at once (what the site and the archive read) against a bare `git log --name-status`
+of the same repository (target: at most 1.5×) and a loop of per-file `git log --follow` (what
+per-page MkDocs git plugins do; timed on a sample and scaled; target: at least 20× faster).
+One case (`ducha history ONE_ID`) against `git log -- FILE` with and without git's changed-path
+Bloom filters (target: under 0.5 s), for an ordinary case and for one moved between folders.
 """
 
 from __future__ import annotations
@@ -19,17 +20,30 @@ from pathlib import Path
 from synthetic import OFFICE, case_text
 from timing import best_of, table
 
+BIN = Path(sys.executable).parent
+LATER_LOGS = ("urges", "extensions", "reports", "reviews")
+TRAILS = (
+    "from pathlib import Path\n"
+    "from ducha.repo.audit import trails\n"
+    "head, found = trails(Path('.'))\n"
+    "print(len(found), sum(len(t.entries) for t in found.values()))\n"
+)
 EXTRACT = (
     "from pathlib import Path\n"
     "from ducha.repo.git import read_histories\n"
     "h = read_histories(Path('.'))\n"
-    "print(len(h.by_path), sum(len(x.versions) for x in h.by_path.values()))\n"
+    "print(len(h.by_id), sum(len(x.versions) for x in h.by_id.values()))\n"
 )
 
 
-def build_repo(target: Path, cases: int, updates: int, seed: int = 11) -> tuple[int, int]:
-    """A repository via `git fast-import`: one 立项 commit per case, then `updates` changes,
-    every tenth through a branch merged with a Reviewed-by trailer, and some moves."""
+def build_repo(target: Path, cases: int, updates: int, seed: int = 11) -> tuple[int, int, int, int]:
+    """A repository via `git fast-import`, shaped like an office's: one 立项 commit per case, then
+    `updates` changes, a third of them through a reviewed pull request (a branch commit and a merge
+    with a Reviewed-by trailer, 1 in 50 of those merges editing the file itself), and 0.5 % of the
+    cases filed in the wrong year folder, moved later in one commit that, for most, also adds so
+    much that git's rename detection no longer pairs the paths.
+
+    Returns (commits, cases, merges, moves)."""
     import datetime as dt
 
     if target.exists():
@@ -40,9 +54,10 @@ def build_repo(target: Path, cases: int, updates: int, seed: int = 11) -> tuple[
     stamp = int(dt.datetime(2025, 1, 2, 9, tzinfo=dt.UTC).timestamp())
     paths: list[str] = []
     contents: dict[str, str] = {}
+    misfiled: dict[str, str] = {}  # wrong path → right path
     out: list[str] = []
     mark = 0
-    commits = 0
+    commits = merges = moves = 0
 
     def commit(branch: str, message: str, ops: list[str], parents: list[int]) -> int:
         nonlocal mark, stamp, commits
@@ -65,6 +80,21 @@ def build_repo(target: Path, cases: int, updates: int, seed: int = 11) -> tuple[
         data = text.encode("utf-8")
         return f"M 100644 inline {path}\ndata {len(data)}\n{text}\n"
 
+    def followup(path: str, n: int) -> None:
+        """A 办理进展 entry added at the end of the case's progress log: a real change, as offices make them."""
+        lines = contents[path].splitlines(keepends=True)
+        lead = next((line.split(": ", 1)[1].strip() for line in lines if line.startswith("lead_unit: ")), "市住建局")
+        day = dt.date(2026, 4, 1) + dt.timedelta(days=contents[path].count("次进展："))
+        entry = [f"  - date: {day.isoformat()}\n", f"    by: {lead}\n", f"    summary: 第{n}次进展：整改措施落实到位。\n"]
+        if "progress:\n" in lines:
+            at = lines.index("progress:\n") + 1
+            while at < len(lines) and lines[at].startswith("  "):
+                at += 1
+        else:
+            at = next((i for i, line in enumerate(lines) if line.split(":")[0] in LATER_LOGS), len(lines))
+            entry.insert(0, "progress:\n")
+        contents[path] = "".join(lines[:at] + entry + lines[at:])
+
     shutil.copy(OFFICE, target / "office.yaml")
     office = (target / "office.yaml").read_text(encoding="utf-8")
     head = commit("main", "初始化", [modify("office.yaml", office)], [])
@@ -72,30 +102,42 @@ def build_repo(target: Path, cases: int, updates: int, seed: int = 11) -> tuple[
         year = 2025 if i < cases // 2 else 2026
         case_id = f"DC-{year}-{i + 1:05d}"
         path = f"cases/{year}/{case_id}.yaml"
+        if rng.random() < 0.005:  # filed in the wrong year folder
+            misfiled[f"cases/{year - 1}/{case_id}.yaml"] = path
+            path = f"cases/{year - 1}/{case_id}.yaml"
         text, _ = case_text(case_id, rng, dt.date(year, 3, 2))
         paths.append(path)
         contents[path] = text
         head = commit("main", f"立项 {case_id}", [modify(path, text)], [head])
+    move_at = dict(zip(sorted(rng.sample(range(updates), len(misfiled))), misfiled, strict=True))
     for n in range(updates):
+        if n in move_at:  # moved to the right folder, mostly with a batch of entries added
+            old = move_at[n]
+            new = misfiled[old]
+            contents[new] = contents.pop(old)
+            paths[paths.index(old)] = new
+            for extra in range(15 if rng.random() < 0.6 else 0):
+                followup(new, n * 100 + extra)
+            head = commit("main", f"移动 {old}", [f"D {old}\n", modify(new, contents[new])], [head])
+            moves += 1
+            continue
         path = rng.choice(paths)
-        contents[path] += f"notes: 第{n}次更新\n" if "notes:" not in contents[path] else ""
-        contents[path] = contents[path].replace("notes: 第", f"notes: 更新{n}，第", 1)
-        if n % 50 == 0:  # a move between year folders
-            folder = path.split("/")[1]
-            new = path.replace(f"cases/{folder}/", f"cases/{int(folder) + 1}/")
-            contents[new] = contents.pop(path)
-            paths[paths.index(path)] = new
-            head = commit("main", f"移动 {path}", [f"R {path} {new}\n"], [head])
-        elif n % 10 == 0:  # a pull request: a branch commit and a merge with the reviewer
+        while "assigned:" not in contents[path]:  # progress only once a case is assigned
+            path = rng.choice(paths)
+        followup(path, n)
+        if n % 3 == 0:  # a pull request: a branch commit and a merge with the reviewer
             side = commit("pr", f"更新 {path}", [modify(path, contents[path])], [head])
-            head = commit("main", f"Merge pull request #{n}\n\nReviewed-by: 王晓峰 <wangxf@dcs.example.cn>", [],
-                          [head, side])
+            if n % 150 == 0:  # the merge edits the file itself
+                followup(path, n + 1)
+            head = commit("main", f"Merge pull request #{n}\n\nReviewed-by: 王晓峰 <wangxf@dcs.example.cn>",
+                          [modify(path, contents[path])], [head, side])
+            merges += 1
         else:
             head = commit("main", f"更新 {path}", [modify(path, contents[path])], [head])
     stream = "".join(out).encode("utf-8")
     subprocess.run(["git", "fast-import", "--quiet"], cwd=target, input=stream, check=True)
     subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=target, check=True)
-    return commits, len(paths)
+    return commits, len(paths), merges, moves
 
 
 def follow_loop_seconds(repo: Path, files: list[str], sample: int) -> tuple[float, int]:
@@ -111,23 +153,60 @@ def follow_loop_seconds(repo: Path, files: list[str], sample: int) -> tuple[floa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", "--cases", type=int, default=10_000)
-    parser.add_argument("--updates", type=int, default=None, help="default: 2.1 × cases")
-    parser.add_argument("--sample", type=int, default=20, help="files timed for the --follow loop")
+    parser.add_argument("--updates", type=int, default=None, help="default: 1.5 × cases (about 3 commits per case)")
+    parser.add_argument("--sample", type=int, default=10, help="files timed for the --follow loop")
     parser.add_argument("--work", type=Path, default=Path(__file__).parent / "work" / "history")
+    parser.add_argument("--reuse", action="store_true", help="time the repository already in --work")
     args = parser.parse_args()
-    updates = args.updates if args.updates is not None else int(args.cases * 2.1)
+    updates = args.updates if args.updates is not None else int(args.cases * 1.5)
     start = time.perf_counter()
-    commits, files = build_repo(args.work, args.cases, updates)
-    print(f"history: {files} cases, {commits} commits (built in {time.perf_counter() - start:.1f} s)")
-    tracked = subprocess.run(["git", "ls-files", "cases"], cwd=args.work, capture_output=True, text=True,
-                             check=True).stdout.split()
-    bare = best_of(["git", "log", "--name-status"], args.work)
-    ours = best_of([sys.executable, "-c", EXTRACT], args.work)
-    follow, sampled = follow_loop_seconds(args.work, tracked, args.sample)
-    print(table([("git log --name-status (bare)", bare), ("ducha read_histories", ours),
+    repo = args.work
+    if args.reuse and (repo / ".git").is_dir():
+        print(f"history: reusing {repo} ({git(repo, 'rev-list', '--count', 'HEAD').strip()} commits, "
+              f"{git(repo, 'rev-list', '--count', '--merges', 'HEAD').strip()} merges)")
+    else:
+        commits, files, merges, moves = build_repo(repo, args.cases, updates)
+        print(f"history: {files} cases, {commits} commits, {merges} reviewed merges, {moves} moved cases "
+              f"(built in {time.perf_counter() - start:.1f} s)")
+    tracked = git(repo, "ls-files", "cases").split()
+    bare = best_of(["git", "log", "--name-status"], repo)
+    histories = best_of([sys.executable, "-c", EXTRACT], repo)
+    trails = best_of([sys.executable, "-c", TRAILS], repo)
+    follow, sampled = follow_loop_seconds(repo, tracked, args.sample)
+    print(table([("git log --name-status (bare)", bare), ("ducha read_histories (all cases)", histories),
+                 ("ducha audit trails of all cases (the site's read)", trails),
                  (f"git log --follow per file ({sampled} timed, scaled)", follow)], "git log --name-status (bare)"))
-    print(f"  ducha is {follow / ours:.0f}× faster than the per-file loop (target ≥ 20×) "
-          f"and {ours / bare:.2f}× the bare log (target ≤ 3×)")
+    print(f"  all trails: {trails / bare:.2f}× the bare log (target ≤ 1.5×); "
+          f"{follow / trails:.0f}× faster than the per-file loop (target ≥ 20×)")
+
+    moved = sorted(git(repo, "log", "--diff-filter=D", "--name-only", "--format=", "--", "cases").split())[0]
+    case_id = Path(moved).stem
+    path = next(p for p in tracked if p.endswith(f"/{case_id}.yaml"))
+    plain = tracked[len(tracked) // 3]
+    shutil.rmtree(repo / ".git" / "ducha", ignore_errors=True)  # as a fresh clone: no index, no commit-graph
+    shutil.rmtree(repo / ".git" / "objects" / "info" / "commit-graphs", ignore_errors=True)
+    (repo / ".git" / "objects" / "info" / "commit-graph").unlink(missing_ok=True)
+    no_graph = best_of(["git", "log", "--format=%H", "--", plain], repo, runs=1)
+    started = time.perf_counter()
+    run(repo, str(BIN / "ducha"), "history", Path(plain).stem)
+    cold = time.perf_counter() - started  # reads the whole log once, writes the index and the commit-graph
+    with_graph = best_of(["git", "log", "--format=%H", "--", plain], repo)
+    one = best_of([str(BIN / "ducha"), "history", Path(plain).stem], repo)
+    one_moved = best_of([str(BIN / "ducha"), "history", case_id], repo)
+    print(f"history of one case ({plain}; moved: {moved} → {path})")
+    print(table([("git log -- FILE (no commit-graph)", no_graph), ("git log -- FILE (changed-path filters)", with_graph),
+                 ("ducha history ID, first run (writes index, commit-graph)", cold),
+                 ("ducha history ID", one), ("ducha history ID of a moved case", one_moved)],
+                "git log -- FILE (changed-path filters)"))
+    print(f"  ducha history ONE_ID: {one:.2f} s, moved case {one_moved:.2f} s (target < 0.5 s)")
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True).stdout
+
+
+def run(repo: Path, *command: str) -> None:
+    subprocess.run(list(command), cwd=repo, capture_output=True, check=True)
 
 
 if __name__ == "__main__":

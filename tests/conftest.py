@@ -102,7 +102,7 @@ def check_golden(path: Path, actual: str) -> None:
     asserted by the tests that are about them.
     """
     actual = _COMMIT.sub(r"\1<提交>", actual)
-    actual = re.sub(r"<td>[0-9a-f]{8}</td>", "<td><提交></td>", actual)
+    actual = re.sub(r"(<td[^>]*>)[0-9a-f]{8}</td>", r"\1<提交></td>", actual)
     expected = path.read_text(encoding="utf-8") if path.exists() else None
     if actual == expected:
         return

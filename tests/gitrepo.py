@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, demo_repo
 
 
 class GitRepo:
@@ -56,3 +56,11 @@ class GitRepo:
         self.git("add", "-A")
         self.git("commit", "-q", "-m", message, date=date, author=author, email=email)
         return self.git("rev-parse", "HEAD")
+
+
+def committed_demo(root: Path) -> Path:
+    """The tests' demo office in a fresh repository, committed once on a fixed date (stable commit ids)."""
+    repo = GitRepo(root)
+    demo_repo(root)
+    repo.commit("导入示例数据", date="2026-11-20T09:00:00+08:00")
+    return root

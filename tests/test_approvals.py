@@ -44,7 +44,8 @@ def test_the_archive_waits_for_the_leader_and_the_report_back(tmp_path: Path, in
                               "2026 年没有待归档的事项（已办结或已撤销且尚未归档）。\n")
     assert invoke(repo.root, "pages", "--today", "2026-03-10").exit_code == 0
     dashboard = (repo.root / "build/docs-internal/index.md").read_text(encoding="utf-8")
-    assert "<h2>待领导审阅、待上报（1）</h2>" in dashboard and "<td>2026-03-09</td><td>待领导审阅、待上报结果</td>" in dashboard
+    assert "<h2>待领导审阅、待上报（1）</h2>" in dashboard and (
+        '<td data-label="办结日期">2026-03-09</td><td data-label="待办">待领导审阅、待上报结果</td>') in dashboard
 
     repo.append(PATH, "readings:\n  - date: 2026-03-11\n    leader: 副市长 林静\n    opinion: 同意。\n")
     assert awaiting(repo, invoke, "2026-03-11") == ["待上报结果"]
@@ -62,7 +63,7 @@ def test_a_new_item_is_assigned_only_with_its_approval(tmp_path: Path, invoke: I
     repo = office_repo(tmp_path)
     refused = invoke(repo.root, "new", "--title", "校园安全检查", "--category", "领导批示", "--registered", "2026-03-02",
                      "--assigned", "2026-03-02", "--lead-unit", "市住建局", "--owner", "孙立新", "--requirements", "检查。")
-    assert refused.exit_code == 1 and "[approval] 事项已于 2026-03-02 交办，但没有立项审批记录（approval）" in refused.output
+    assert refused.exit_code == 1 and "[--approved-by] 事项已于 2026-03-02 交办，但没有立项审批记录（approval）" in refused.output
     made = invoke(repo.root, "new", "--title", "校园安全检查", "--category", "领导批示", "--registered", "2026-03-02",
                   "--assigned", "2026-03-03", "--lead-unit", "市住建局", "--owner", "孙立新", "--requirements", "检查。",
                   "--approved-by", "副市长 林静", "--priority", "急")

@@ -49,7 +49,7 @@ def test_notice_and_report(invoke: Invoke, tmp_path: Path) -> None:
     assert "督查通知单" in notice and "青川市生态环境局：" in notice
     assert "市发改委、市财政局协办" in notice and "2026-11-13" in notice
     report = text(make(invoke, tmp_path, "report", "DC-2026-0032"))
-    assert "关于「市政府第66次常务会议议定事项：数字政府建设」办理情况的报告" in report
+    assert "关于“市政府第66次常务会议议定事项：数字政府建设”办理情况的报告" in report
     assert "青数据〔2026〕80号（签发人：周海涛）" in report and "审核退回" in report
 
 

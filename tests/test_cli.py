@@ -93,10 +93,55 @@ def test_new_in_an_empty_year_starts_at_0001(repo: Path, invoke: Invoke) -> None
 
 def test_new_refuses_unknown_unit_and_writes_nothing(repo: Path, invoke: Invoke) -> None:
     result = invoke(repo, "new", "--title", "事项", "--category", "领导批示", "--registered", "2026-11-20",
-                    "--assigned", "2026-11-20", "--lead-unit", "市文旅局")
+                    "--assigned", "2026-11-20", "--lead-unit", "住建局", "--co-units", "市财政局，市文旅局",
+                    "--owner", "孙立新", "--requirements", "排查供暖管网。")
     assert result.exit_code == 1
-    assert "主办单位「市文旅局」未在 office.yaml 中登记" in result.output
+    # Said of the options: the file a line number would point into was never written.
+    assert result.output == (
+        "ducha new: [--lead-unit] 主办单位「住建局」未在 office.yaml 中登记。 修改：是不是「市住建局」？写成登记的简称「市住建局」；"
+        "确是新单位的，先在 office.yaml 的 units 中登记。\n"
+        "ducha new: [--co-units] 协办单位「市文旅局」未在 office.yaml 中登记。 修改：改为已登记的单位简称（市住建局、市教育局、市财政局），"
+        "或先在 office.yaml 的 units 中登记。\n"
+        "没有写入任何文件：改正上面的选项后重新运行 ducha new。\n")
     assert not (repo / "cases/2026/DC-2026-0002.yaml").exists()
+
+
+def test_new_takes_every_field_of_an_assignment(repo: Path, invoke: Invoke) -> None:
+    result = invoke(repo, "new", "--title", "冬季供暖保障", "--category", "领导批示", "--registered", "2026-11-20",
+                    "--assigned", "2026-11-20", "--lead-unit", "市住建局", "--co-units", "市财政局、市教育局",
+                    "--owner", "孙立新", "--leader", "市长 刘志远", "--instruction", "请立即部署。\n确保群众温暖过冬。",
+                    "--doc-no", "测政〔2026〕8号", "--requirements", "一、排查管网；\n二、回复群众。", "--time-limit", "5个工作日",
+                    "--visibility", "内部", "--notes", "市长热线转办")
+    assert result.exit_code == 0, result.output
+    assert (repo / "cases/2026/DC-2026-0002.yaml").read_text(encoding="utf-8").splitlines()[2:24] == [
+        "id: DC-2026-0002", "title: 冬季供暖保障", "category: 领导批示", "# priority: 急 或 重点（一般事项不写）", "source:", "  doc_no: 测政〔2026〕8号",
+        "  leader: 市长 刘志远", "  instruction: |-", "    请立即部署。", "    确保群众温暖过冬。", "requirements: |-",
+        "  一、排查管网；", "  二、回复群众。", "registered: 2026-11-20",
+        "# approval:（立项审批：office.yaml 要求时，交办前写明）", "#   date: 批准日期", "#   by: 批准人", "assigned: 2026-11-20", "lead_unit: 市住建局",
+        "co_units: [市财政局, 市教育局]", "owner: 孙立新", "time_limit: 5个工作日"]
+    assert invoke(repo, "validate", "--today", "2026-11-23").exit_code == 0
+
+
+def test_chinese_light_names_filter_as_the_codes_do(invoke: Invoke) -> None:
+    chinese = invoke(DEMO, "status", "--today", "2026-11-23", "--light", "红灯", "--format", "json")
+    code = invoke(DEMO, "status", "--today", "2026-11-23", "--light", "red", "--format", "json")
+    assert chinese.exit_code == 0 and chinese.output == code.output
+    assert [row["id"] for row in json.loads(chinese.output)] == ["DC-2026-0028", "DC-2026-0011", "DC-2026-0010",
+                                                                 "DC-2026-0009", "DC-2026-0003", "DC-2026-0017"]
+
+
+@pytest.mark.parametrize("args", [["-h"], ["status", "-h"], ["new", "-h"], ["ledger", "-h"], ["ledger", "import", "-h"],
+                                  ["report", "-h"], ["doc", "-h"], ["build", "-h"]])
+def test_help_is_in_chinese(repo: Path, args: list[str]) -> None:
+    from click.testing import CliRunner
+
+    from ducha.cli import cli
+
+    result = CliRunner().invoke(cli, ["--root", str(repo), *args])
+    assert result.exit_code == 0
+    assert result.output.startswith("用法：ducha")
+    assert "选项：" in result.output and "显示本帮助并退出。" in result.output
+    assert not re.search(r"Usage|Options|Commands|Show this|TEXT|INTEGER|PATH|\[default|\[required", result.output)
 
 
 def test_console_script_runs_outside_the_test_process(tmp_path: Path) -> None:
@@ -115,10 +160,14 @@ def test_console_script_runs_outside_the_test_process(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("args", "expected"), [
     (["report"], "错误：缺少必填的选项 '--period'。\n修改：用 `ducha report -h` 查看用法。\n"),
-    (["report", "--period", "2026", "--format", "pdf"], "错误：'--format' 的值无效，可选：md、docx、json。\n"),
+    (["report", "--period", "2026", "--format", "pdf"], "错误：'--format'：「pdf」不是可选的值；可选：md、docx、json。\n"),
+    (["status", "--light", "紫灯"], "错误：'--light'：「紫灯」不是可选的值；可选：绿灯（green）、黄灯（yellow）、红灯（red）、按期办结（done）、超期办结（late）、无灯（none）。\n"),
+    (["archive", "--year", "二〇二六"], "错误：'--year'：「二〇二六」不是整数，应写成数字，如 2026。\n"),
+    (["status", "extra"], "错误：多了一个参数（extra）\n修改：用 `ducha status -h` 查看用法。\n"),
     (["status", "--bogus"], "错误：没有 --bogus 这个选项。\n"),
     (["--nope"], "错误：没有 --nope 这个选项。\n"),
-    (["history"], "错误：缺少必填的参数 'CASE_ID'。\n"),
+    (["history"], "错误：缺少必填的参数 '编号'。\n"),
+    ([], "错误：缺少命令。\n修改：用 `ducha -h` 查看用法。\n"),
     (["status", "--today", "2026/1/1"], "错误：'--as-of' / '--today'：日期「2026/1/1」格式不对，应写成 YYYY-MM-DD，如 2026-03-05。\n"),
 ])
 def test_usage_errors_are_in_chinese(repo: Path, args: list[str], expected: str) -> None:

@@ -57,8 +57,9 @@ def column(name: str) -> int:
 def test_export_layout(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
     wb = load_workbook(exported(repo, invoke, tmp_path))
     ws = wb.active
-    assert [c.value for c in ws[2]][:14] == ["序号", "编号", "事项名称", "来源", "主办单位", "协办单位", "交办日期",
-                                             "办理时限", "最新进展", "阶段", "红黄绿灯", "备注", "责任人", "任务要求"]
+    assert [c.value for c in ws[2]] == ["序号", "编号", "事项名称", "来源", "主办单位", "协办单位", "责任人", "任务要求",
+                                        "交办日期", "办理时限", "到期日", "最新进展", "阶段", "红黄绿灯", "审核意见", "备注",
+                                        "签收日期", "签收人", "进展日期", "进展情况", "报告日期", "发文字号", "签发人", "办理结果"]
     assert ws.freeze_panes == "C3" and ws.auto_filter.ref.startswith("A2:")
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
     red = ws.cell(row_of(ws, "DC-2026-0010"), column("红黄绿灯"))
@@ -114,7 +115,7 @@ def test_round_trip(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
     preview = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY)
     assert preview.exit_code == 1
     lines = preview.output.splitlines()
-    assert f"督查事项台账!{row_of(ws, 'DC-2026-0012')}  DC-2026-0012  新增办理进展 2026-11-23" in lines
+    assert f"督查事项台账!{row_of(ws, 'DC-2026-0012')}  DC-2026-0012  新增办理进展 2026-11-23（填报单位：市住建局）" in lines
     assert f"督查事项台账!{row_of(ws, 'DC-2026-0013')}  DC-2026-0013  报送办理报告 青民〔2026〕120号（2026-11-23）" in lines
     assert f"督查事项台账!{new}  DC-2026-0037  新立项：冬季供暖质量专项督查" in lines
     assert f"督查事项台账!{new + 1}  DC-2026-0038  新立项：冬季供暖投诉办理" in lines
@@ -124,9 +125,9 @@ def test_round_trip(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
         f"督查事项台账:{bad[0]}:5: [主办单位] 第{bad[0]}行「主办单位」（E{bad[0]}）：台账中为「市人社局」，记录中为「市数据局」：台账不能修改已记录的事实。 修改：恢复为「市数据局」。确需更正或延期的，向督查室申请，由督查室在记录中办理。",
         f"督查事项台账:{bad[1]}:{progress}: [进展日期] 第{bad[1]}行「进展日期」（{letter(progress)}{bad[1]}）：「2026-02-30」不是有效的日期。 修改：写成 2026-03-05、2026.3.5 或 2026年3月5日。",
         f"督查事项台账:{bad[3]}:{report}: [报告日期] 第{bad[3]}行「报告日期」（{letter(report)}{bad[3]}）：办理报告须写明报告日期、发文字号、签发人和办理结果。 修改：补全报告日期、签发人、办理结果，或把本行的办理报告各列都留空。",
-        f"督查事项台账:{bad[2]}:5: [主办单位] 第{bad[2]}行「主办单位」（E{bad[2]}）：单位「市文旅局」未登记。 修改：使用 office.yaml 中登记的单位简称。",
+        f"督查事项台账:{bad[2]}:5: [主办单位] 第{bad[2]}行「主办单位」（E{bad[2]}）：主办单位「市文旅局」未在 office.yaml 中登记。 修改：改为已登记的单位简称（市交通运输局、市人社局、市住建局、市卫健委、市发改委、市城管局、市教育局、市数据局、市民政局、市生态环境局、市自然资源局、市财政局），或先在 office.yaml 的 units 中登记。",
     ]
-    assert lines[-1] == "有问题的行须改正后重新导入；本次没有写入任何记录。"
+    assert lines[-1].endswith("发现 4 个问题。有问题的行须改正后重新导入；本次没有写入任何记录。")
     assert {p: p.read_bytes() for p in (repo.root / "cases").rglob("*.yaml")} == before  # nothing written
 
     # The unit fixes its rows (clears the bad ones) and the office applies the sheet.
@@ -165,7 +166,7 @@ def test_not_a_workbook(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
 
 
 def test_progress_for_an_unassigned_case_is_a_row_error(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
-    sheet_path = exported(repo, invoke, tmp_path, "--year", "2026")
+    sheet_path = exported(repo, invoke, tmp_path, "--year", "2026", "--all")
     wb = load_workbook(sheet_path)
     ws = wb.active
     r = row_of(ws, "DC-2026-0025")  # 立项 only
@@ -176,6 +177,147 @@ def test_progress_for_an_unassigned_case_is_a_row_error(repo: GitRepo, invoke: I
     assert result.exit_code == 1
     at = column("进展日期")
     assert f"督查事项台账:{r}:{at}: [进展日期] 第{r}行「进展日期」（{letter(at)}{r}）：DC-2026-0025 尚未交办，不能填报办理进展或办理报告。" in result.output
+
+
+def test_a_co_unit_sheet_credits_the_co_unit(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
+    sheet_path = exported(repo, invoke, tmp_path, "--unit", "市发改委")
+    wb = load_workbook(sheet_path)
+    ws = wb["市发改委"]
+    r = row_of(ws, "DC-2026-0011")  # led by 市生态环境局, co-handled by 市发改委
+    assert ws.cell(r, column("主办单位")).value == "市生态环境局"
+    ws.cell(r, column("进展日期")).value = "2026-11-23"
+    ws.cell(r, column("进展情况")).value = "已完成园区企业排放数据核对。"
+    wb.save(sheet_path)
+    preview = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY)
+    assert f"市发改委!{r}  DC-2026-0011  新增办理进展 2026-11-23（填报单位：市发改委）" in preview.output.splitlines()
+    assert invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY, "--apply").exit_code == 0
+    diff = repo.git("diff", "-U0", "cases/2026/DC-2026-0011.yaml")
+    added = [line for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    assert added == ["+  - date: 2026-11-23", "+    by: 市发改委", "+    summary: 已完成园区企业排放数据核对。"]
+
+
+def test_a_cell_typed_over_several_lines_is_kept(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
+    sheet_path = exported(repo, invoke, tmp_path)
+    wb = load_workbook(sheet_path)
+    ws = wb.active
+    r = row_of(ws, "DC-2026-0012")
+    ws.cell(r, column("进展日期")).value = "2026-11-23"
+    ws.cell(r, column("进展情况")).value = "一是完成餐饮场所排查：1200家；\r\n二是整改隐患86处。\n\n三是约谈企业3家。"  # Alt+Enter
+    wb.save(sheet_path)
+    applied = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY, "--apply")
+    assert applied.exit_code == 0, applied.output
+    assert ("  - date: 2026-11-23\n    by: 市住建局\n    summary: |-\n"
+            "      一是完成餐饮场所排查：1200家；\n      二是整改隐患86处。\n\n      三是约谈企业3家。\n"
+            "attachments:\n") in repo.read("cases/2026/DC-2026-0012.yaml")  # appended to progress, before the next log
+    assert invoke(repo.root, "validate", "--today", TODAY).exit_code == 0
+    from ducha.load import load_cases
+
+    case = next(c for c in load_cases(repo.root)[1] if c.id == "DC-2026-0012")
+    assert case.progress[-1].summary == "一是完成餐饮场所排查：1200家；\n二是整改隐患86处。\n\n三是约谈企业3家。"
+
+
+def test_an_archived_case_is_never_written(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
+    sheet_path = exported(repo, invoke, tmp_path, "--all", "--year", "2025")
+    wb = load_workbook(sheet_path)
+    ws = wb.active
+    r = row_of(ws, "DC-2025-0001")
+    ws.cell(r, column("进展日期")).value = "2026-11-23"
+    ws.cell(r, column("进展情况")).value = "补充材料。"
+    wb.save(sheet_path)
+    before = repo.read("cases/2025/DC-2025-0001.yaml")
+    result = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY, "--apply")
+    assert result.exit_code == 1
+    at = column("进展日期")
+    assert (f"督查事项台账:{r}:{at}: [进展日期] 第{r}行「进展日期」（{letter(at)}{r}）：DC-2025-0001 已归档封存（档号 0371-2025-Y-0001），"
+            "记录不能再改动。 修改：删除本行的填报内容；确需补充的，请与督查室联系。") in result.output
+    assert repo.read("cases/2025/DC-2025-0001.yaml") == before
+
+
+def test_only_open_items_by_default(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
+    ws = load_workbook(exported(repo, invoke, tmp_path)).active
+    stages = {ws.cell(r, column("阶段")).value for r in range(3, ws.max_row + 1)}
+    assert stages == {"办理中", "已退回", "待审核"}
+    r = row_of(ws, "DC-2026-0010")  # returned: the unit must see why
+    assert ws.cell(r, column("审核意见")).value == "2026-10-22 退回：报告未说明抢修结果和群众回复情况，请补充后重新报送。"
+    assert ws.cell(r, column("责任人")).value == "孙立新"
+    assert ws.cell(row_of(ws, "DC-2026-0011"), column("到期日")).value == "2026-11-13（已延期）"
+    # 3个月 from 2026-11-10: 2027-02-10, a Wednesday in a year whose holidays are not yet published.
+    assert ws.cell(row_of(ws, "DC-2026-0018"), column("到期日")).value == "2027-02-10（暂定）"
+    assert ws.column_dimensions[letter(column("最新进展"))].width == 40 and ws.cell(r, column("最新进展")).alignment.wrap_text
+
+
+def test_formulas_and_edits_that_are_not_imported_are_reported(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
+    sheet_path = exported(repo, invoke, tmp_path)
+    wb = load_workbook(sheet_path)
+    ws = wb.active
+    r = row_of(ws, "DC-2026-0012")
+    ws.cell(r, column("备注")).value = "请批准延期"
+    ws.cell(r, column("阶段")).value = "已办结"
+    ws.cell(r, column("进展日期")).value = "=TODAY()"
+    ws.cell(r, column("进展情况")).value = "完成排查。"
+    from ducha.outputs.ledger import HEADERS
+
+    extra = len(HEADERS) + 1
+    stage, notes = letter(column("阶段")), letter(column("备注"))
+    ws.cell(2, extra).value = "说明"
+    ws.cell(r, extra).value = "我们已尽力"
+    lone = ws.max_row + 2
+    ws.cell(lone, column("备注")).value = "补充说明"
+    wb.save(sheet_path)
+    result = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert [line for line in lines if "未导入" in line or "不是台账的列" in line] == [
+        f"督查事项台账!{letter(extra)}2  表头「说明」不是台账的列，这一列没有导入。",
+        f"督查事项台账!{stage}{r}  「阶段」未导入：「阶段」由记录生成，改动不会保存；新的进展写在「进展日期」「进展情况」，办结写「报告日期」等四列。",
+        f"督查事项台账!{notes}{r}  「备注」未导入：备注由督查室在记录中维护；需要说明的情况请写在「进展情况」里。",
+        f"督查事项台账!{letter(extra)}{r}  「说明」未导入：这一列不是台账的列。",
+        f"督查事项台账!{notes}{lone}  「备注」未导入：这一行没有编号、事项名称或填报内容。",
+    ]
+    at = column("进展日期")
+    assert (f"督查事项台账:{r}:{at}: [进展日期] 第{r}行「进展日期」（{letter(at)}{r}）：单元格是公式「=TODAY()」，台账只读取填写的文字和日期。"
+            " 修改：把公式换成它的结果：复制这个单元格，再「选择性粘贴 → 数值」。") in lines
+
+
+def _with_xml(source: Path, target: Path, edit: Any) -> None:
+    """Copy an .xlsx, passing the first sheet's XML through ``edit``."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = edit(data.decode("utf-8")).encode("utf-8")
+            new.writestr(info, data)
+
+
+@pytest.mark.parametrize(("how", "expected"), [
+    ("cell", "工作表「督查事项台账」有内容到第 1048576 行"),
+    ("column", "工作表「督查事项台账」有单元格到第 16384 列"),
+    ("merged", "工作表「督查事项台账」有合并单元格延伸到第 1048576 行、第 16384 列"),
+    ("declared", "工作表「督查事项台账」声明的范围延伸到第 1048576 行、第 16384 列"),
+])
+def test_a_dimension_bomb_is_refused_before_loading(repo: GitRepo, invoke: Invoke, tmp_path: Path, how: str,
+                                                    expected: str) -> None:
+    import re
+
+    from ducha.outputs.ledger import HEADERS
+
+    sheet_path = exported(repo, invoke, tmp_path)
+    bomb = tmp_path / "bomb.xlsx"
+    if how == "cell":  # one real cell far away, the declared dimension left as exported
+        far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+        _with_xml(sheet_path, bomb, lambda xml: xml.replace("</sheetData>", far))
+    elif how == "column":
+        _with_xml(sheet_path, bomb, lambda xml: xml.replace("</row>", '<c r="XFD1" t="inlineStr"><is><t>x</t></is></c></row>', 1))
+    elif how == "merged":
+        _with_xml(sheet_path, bomb, lambda xml: xml.replace(f'<mergeCell ref="A1:{letter(len(HEADERS))}1"/>', '<mergeCell ref="A1:XFD1048576"/>'))
+    else:
+        _with_xml(sheet_path, bomb, lambda xml: re.sub(r'<dimension ref="[^"]+"/>', '<dimension ref="A1:XFD1048576"/>', xml))
+    assert bomb.stat().st_size < 100_000
+    result = invoke(repo.root, "ledger", "import", str(bomb), "--today", TODAY)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"bomb.xlsx: 台账过大，没有读取：{expected}，超出台账的上限（50000 行、100 列）。")
 
 
 def test_a_new_item_needs_approval_before_it_is_assigned(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:

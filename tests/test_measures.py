@@ -114,7 +114,7 @@ def test_an_order_that_leads_to_a_criticism_in_git(tmp_path: Path, invoke: Invok
     unit = (repo.root / "build/docs-internal/units/市住建局.md").read_text(encoding="utf-8")
     assert "<li>第1次通报批评 → 书面检查：已记录：2026-03-20 书面检查</li>" in unit
     page = (repo.root / "build/docs-internal/cases/2026/DC-2026-0001.md").read_text(encoding="utf-8")
-    assert "<td>督办令（督办〔2026〕1号）</td>" in page and "限期 2026-03-17（限期届满，无明显进展）" in page
+    assert '<td data-label="类别">督办令（督办〔2026〕1号）</td>' in page and "限期 2026-03-17（限期届满，无明显进展）" in page
     # Criticised once for this order: the next month's draft does not propose it again.
     assert "拟通报批评（0）" in invoke(repo.root, "report", "--period", "2026-04", "--today", "2026-04-01").output
 

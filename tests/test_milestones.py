@@ -124,7 +124,8 @@ def test_milestone_lights_over_time_in_git(tmp_path: Path, invoke: Invoke) -> No
     assert invoke(repo.root, "pages", "--today", "2026-09-01").exit_code == 0
     page = (repo.root / "build/docs-internal/cases/2026/DC-2026-0001.md").read_text(encoding="utf-8")
     assert '<p class="ducha-warning">未达到序时进度（节点「建成10个」超期1个工作日）</p>' in page
-    assert ("<td>完成选址设计</td><td>—</td><td>2026-04-30</td><td>2026-05-08 超期完成（超期3个工作日）</td>") in page
+    assert ('<td data-label="节点">完成选址设计</td><td data-label="要求">—</td><td data-label="完成期限">2026-04-30</td>'
+            '<td data-label="完成情况">2026-05-08 超期完成（超期3个工作日）</td>') in page
     urge = tmp_path / "催办单.docx"
     assert invoke(repo.root, "doc", "urge", "DC-2026-0001", "--today", "2026-09-01", "-o", str(urge)).exit_code == 0
     from docx import Document

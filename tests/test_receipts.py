@@ -89,7 +89,7 @@ def test_dashboard_and_case_page_show_who_has_not_signed(tmp_path: Path, invoke:
     docs = root / "build" / "docs-internal"
     dashboard = (docs / "index.md").read_text(encoding="utf-8")
     assert "<h2>待签收（1）</h2>" in dashboard
-    assert "<td>2026-11-19</td><td>超时未签收（市城管局）</td>" in dashboard
+    assert '<td data-label="签收时限">2026-11-19</td><td data-label="签收情况">超时未签收（市城管局）</td>' in dashboard
     page = (docs / "cases/2026/DC-2026-0014.md").read_text(encoding="utf-8")
     assert ("<tr><th>签收</th><td>市数据局 2026-11-03（赵敏）；市人社局 2026-11-04（彭涛）；市民政局 2026-11-05（罗琳）；"
             "其中市民政局超时签收（应于 2026-11-04 前）</td></tr>") in page

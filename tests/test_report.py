@@ -18,8 +18,8 @@ from ducha.outputs.text import report_markdown
 from ducha.repo.snapshot import report_for
 from ducha.rules.periods import parse_period
 
-from .conftest import DEMO, TESTS, Invoke, check_golden, demo_repo
-from .gitrepo import GitRepo
+from .conftest import DEMO, TESTS, Invoke, check_golden
+from .gitrepo import GitRepo, committed_demo
 
 TODAY = "2026-11-23"
 
@@ -27,11 +27,7 @@ TODAY = "2026-11-23"
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo records in a fresh repository with a fixed commit, so the report names a stable commit."""
-    root = tmp_path_factory.mktemp("report") / "repo"
-    repo = GitRepo(root)
-    demo_repo(root)
-    repo.commit("导入示例数据", date="2026-11-20T09:00:00+08:00")
-    return root
+    return committed_demo(tmp_path_factory.mktemp("report") / "repo")
 
 
 @pytest.mark.parametrize(("code", "label", "start", "end"), [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from typing import Any
 
 import pytest
@@ -125,10 +126,11 @@ def test_reopening_lifecycle_in_git(tmp_path: Any, invoke: Invoke) -> None:
     pages = invoke(repo.root, "pages", "--today", "2026-04-30")
     assert pages.exit_code == 0, pages.output
     page = (repo.root / "build/docs-internal/cases/2026/DC-2026-0001.md").read_text(encoding="utf-8")
-    assert ("<tr><td>第1轮</td><td>交办 2026-03-02</td><td>5个工作日</td><td>2026-03-09</td>"
-            "<td>2026-03-06 测建〔2026〕1号</td><td>2026-03-09 通过</td><td>—</td></tr>") in page
-    assert ("<tr><td>第2轮</td><td>再督查 2026-04-10</td><td>10个工作日</td><td>2026-04-24</td>"
-            "<td>2026-04-28 测建〔2026〕9号</td><td>2026-04-29 通过</td><td>抽查12家，4家燃气报警器仍未安装。</td></tr>") in page
+    cells = re.findall(r"<tr>(.*?)</tr>", page.split("<h2>办理轮次</h2>")[1].split("</table>")[0])
+    assert [re.findall(r'<td data-label="[^"]+">(.*?)</td>', row) for row in cells][1:] == [
+        ["第1轮", "交办 2026-03-02", "5个工作日", "2026-03-09", "2026-03-06 测建〔2026〕1号", "2026-03-09 通过", "—"],
+        ["第2轮", "再督查 2026-04-10", "10个工作日", "2026-04-24", "2026-04-28 测建〔2026〕9号", "2026-04-29 通过",
+         "抽查12家，4家燃气报警器仍未安装。"]]
 
 
 def test_a_dissatisfied_deputy_sends_a_proposal_back_for_redo(tmp_path: Any, invoke: Invoke) -> None:

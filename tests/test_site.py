@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
 import re
@@ -63,6 +64,8 @@ def site(built: Path) -> Path:
 
     result = CliRunner().invoke(cli, ["--root", str(built), "build", "--today", TODAY], catch_exceptions=False)
     assert result.exit_code == 0, result.output
+    # The Markdown pages as files too (the build makes them in memory), for the tests that read them.
+    assert CliRunner().invoke(cli, ["--root", str(built), "pages", "--today", TODAY]).exit_code == 0
     return built / "build" / "site"
 
 
@@ -81,10 +84,10 @@ def server(site: Path) -> Iterator[str]:
 class Visit:
     """A page opened in Chromium, remembering every request and dialog it caused."""
 
-    def __init__(self, browser: object, url: str) -> None:
+    def __init__(self, browser: object, url: str, width: int = 1280, height: int = 1000) -> None:
         self.requests: list[str] = []
         self.dialogs: list[str] = []
-        self.page = browser.new_page(viewport={"width": 1280, "height": 1000})  # type: ignore[attr-defined]
+        self.page = browser.new_page(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
         self.page.on("request", lambda request: self.requests.append(request.url))
         self.page.on("dialog", self._dismiss)
         self.page.goto(url, wait_until="networkidle")
@@ -122,7 +125,7 @@ def test_case_page_shows_light_timeline_and_audit(browser: object, server: str) 
     audit = visit.page.inner_text(".ducha-audit")
     assert "2026-11-20 09:00" in audit and "张三" in audit and "立项" in audit
     # Links work under the sub-path: the unit page is reachable.
-    visit.page.click(".ducha-status a")
+    visit.page.click(".ducha-keys a")
     assert visit.page.url.endswith("/site/units/%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80.html")
     assert visit.page.inner_text("h1") == "市住建局"
     assert visit.foreign_hosts() == set()
@@ -267,3 +270,170 @@ def test_notices_section_and_consequences_on_unit_pages(browser: object, server:
     unit = Visit(browser, server + "units/%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80.html")
     assert "2026年已被通报批评 1 次：向市政府作出书面检查。" in unit.page.inner_text("article")
     assert visit.foreign_hosts() == set() and unit.foreign_hosts() == set()
+
+
+#: Every kind of page, as (artifact name, path under the site).
+PAGES = [("dashboard", ""), ("case", "cases/2026/DC-2026-0011.html"), ("unit", "units/%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80.html"),
+         ("units", "units/index.html"), ("leader", "leaders/002.html"), ("year", "cases/2026/index.html"),
+         ("notices", "notices/index.html"), ("draft", "notices/draft-2026-11.html"), ("archive", "archive/2025.html"),
+         ("category", "categories/%E9%A2%86%E5%AF%BC%E6%89%B9%E7%A4%BA.html"), ("guide", "guide.html")]
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_no_page_scrolls_sideways(browser: object, server: str, width: int) -> None:
+    """On a wide screen and on a phone, every page fits its width: tables become cards, charts shrink."""
+    wide = []
+    for name, path in PAGES:
+        visit = Visit(browser, server + path, width)
+        visit.screenshot(f"{name}-{width}")
+        scroll = visit.page.evaluate("document.documentElement.scrollWidth")
+        if scroll > width:
+            wide.append((name, scroll))
+        if width == 1400 and name in ("dashboard", "year"):  # the lists use the whole width
+            table = visit.page.eval_on_selector("table.ducha-grid", "t => t.getBoundingClientRect().width")
+            assert table > 1200, (name, table)
+    search = Visit(browser, server, width)
+    search_for(search, "住建局")
+    search.screenshot(f"search-{width}")
+    assert search.page.evaluate("document.documentElement.scrollWidth") <= width
+    assert wide == []
+
+
+def test_table_headers_stay_in_view(browser: object, server: str) -> None:
+    # A short window over a list of the year's items: the list is longer than the view.
+    visit = Visit(browser, server + "categories/%E9%A2%86%E5%AF%BC%E6%89%B9%E7%A4%BA.html", 1400, 300)
+    # Scroll into the middle of the longest table: its header must stay pinned at the top of the view.
+    top = visit.page.evaluate(
+        "() => { const t = [...document.querySelectorAll('table.ducha-grid')].sort((a, b) => b.rows.length - a.rows.length)[0];"
+        " const r = t.getBoundingClientRect(); window.scrollTo(0, window.scrollY + r.top + r.height / 2 - 100);"
+        " return new Promise(done => requestAnimationFrame(() => done(t.tHead.rows[0].cells[0].getBoundingClientRect().top))); }")
+    site_header = visit.page.eval_on_selector(".md-header", "h => h.getBoundingClientRect().bottom")
+    assert abs(top - site_header) < 2  # pinned right under the site's own header
+
+
+def test_dashboard_queues_with_their_counts(browser: object, server: str) -> None:
+    visit = Visit(browser, server, 1400)
+    counts = visit.page.eval_on_selector_all(".ducha-queues a", "links => links.map(a => a.innerText.replace(/\\s+/g, ' '))")
+    assert counts == ["待审核 2", "待签收 2", "超期未办结 7", "临期 4", "需续报 8", "待回头看 4", "待领导审阅、待上报 1", "督办令 1"]
+
+    def ids(anchor: str) -> list[str]:
+        found = visit.page.eval_on_selector_all(f"#{anchor} tbody td[data-label='事项'] a", "links => links.map(a => a.innerText)")
+        return [str(text) for text in found]
+
+    # Worked out from the records for 2026-11-23: the longest waiting report first; then 急 and 重点 items
+    # before the others (0028 and 0011 are 重点), each group by days overdue (0028's 再督查 round due 10-28,
+    # 0011 11-13; 0010 due 10-19, 0009 11-03, 0003 11-15, 0017 and the planted 0900 both 11-16); yellow: 0012
+    # (急, 2 working days left), then 0013 (today), 0024 (2 left), 0004 (a 节点 behind, due far off); silent
+    # units, red before green; closed >90 days ago where office.yaml's followup_for asks for a 回头看.
+    assert ids("pending") == ["DC-2026-0023", "DC-2026-0022"]
+    assert visit.page.inner_text("#pending tbody tr:first-child td[data-label='已等待']") == "10天"
+    assert ids("receipt") == [XSS_ID, "DC-2026-0012"]
+    assert ids("overdue") == ["DC-2026-0028", "DC-2026-0011", "DC-2026-0010", "DC-2026-0009", "DC-2026-0003",
+                              "DC-2026-0017", XSS_ID]
+    assert ids("near") == ["DC-2026-0012", "DC-2026-0013", "DC-2026-0024", "DC-2026-0004"]
+    assert visit.page.inner_text("#near h2") == "临期（4）"
+    assert "未达到序时进度" in visit.page.inner_text("#near tbody tr:last-child td[data-label='原因']")
+    assert "3个工作日内到期" in visit.page.inner_text("#near .ducha-note")
+    assert ids("progress") == ["DC-2026-0028", "DC-2026-0011", "DC-2026-0010", "DC-2026-0003", "DC-2026-0016",
+                               "DC-2026-0020", "DC-2026-0021", "DC-2026-0001"]
+    assert ids("followup") == ["DC-2026-0006", "DC-2026-0030", "DC-2026-0033", "DC-2026-0034"]
+    assert ids("awaiting") == ["DC-2026-0008"]
+    assert "督办令（1）" in visit.page.inner_text("#orders h2")
+    assert visit.page.locator("svg.ducha-trend").count() == 2  # on-time rate and overdue by month, drawn inline
+    visit.page.click(".ducha-queues a[href='#near']")
+    assert visit.page.url.endswith("#near")
+
+
+def test_leader_and_unit_views(browser: object, server: str) -> None:
+    leader = Visit(browser, server + "leaders/002.html")
+    assert leader.page.inner_text("h1") == "市长 刘志远批示交办的事项"
+    listed = leader.page.eval_on_selector_all("td[data-label='编号'] a", "links => links.map(a => a.innerText)")
+    # The items 市长 刘志远 instructed, in hand first (most urgent first), then the others by urgency.
+    assert sorted(listed) == ["DC-2025-0004", "DC-2025-0009", "DC-2026-0006", "DC-2026-0010", "DC-2026-0022",
+                              "DC-2026-0024", "DC-2026-0031"]
+    assert listed[:3] == ["DC-2026-0010", "DC-2026-0024", "DC-2026-0022"]
+    unit = Visit(browser, server + "units/%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80.html")
+    assert unit.page.eval_on_selector_all(".ducha-queues a", "links => links.map(a => a.innerText.replace(/\\s+/g, ' '))") == [
+        "待审核 0", "待签收 1", "超期未办结 3", "临期 1", "需续报 3"]
+
+
+def test_notices_page_names_periods_and_keeps_drafts(browser: object, server: str) -> None:
+    visit = Visit(browser, server + "notices/index.html")
+    text = visit.page.inner_text("article")
+    assert "2026年第47周" in text and "2026年第三季度" in text and "2026-W47" not in text
+    assert "2026年11月督查通报（草稿）" in text and "2026年第四季度督查通报（草稿）" in text
+    notice = Visit(browser, server + "notices/2026-013.html")
+    assert "市住建局：DC-2026-0010 超期24个工作日未办结" in notice.page.inner_text("article")
+    assert notice.page.inner_text("article").count("DC-2026-0010") == 1  # named once, not again in brackets
+
+
+def test_drafts_around_the_turn_of_the_year(built: Path, tmp_path: Path) -> None:
+    """In January: this month's and quarter's drafts, December's and Q4's, and last year's tally stays."""
+    from ducha.outputs.site.build import draft_periods, prepare
+    from ducha.outputs.site.pages import notices_index
+
+    assert [p.code for p in draft_periods(dt.date(2027, 1, 6))] == ["2027-01", "2027-Q1", "2026-12", "2026-Q4"]
+    assert [p.code for p in draft_periods(dt.date(2027, 1, 20))] == ["2027-01", "2027-Q1"]
+    assert [p.code for p in draft_periods(dt.date(2026, 11, 23))] == ["2026-11", "2026-Q4"]
+    page = notices_index(prepare(built, dt.date(2027, 1, 6), "internal").data)
+    assert "2027年通报批评统计" in page and "2026年通报批评统计" in page and "市住建局</a>：1 次" in page
+
+
+#: Real queries a staffer types, and the page that must come first: units by short, bare and full
+#: name, leaders, ids, 文号 and topics.
+QUERIES = [
+    ("住建局", "units/%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80.html"),
+    ("市住建局", "units/%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80.html"),
+    ("青川市住房和城乡建设局", "units/%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80.html"),
+    ("财政局", "units/%E5%B8%82%E8%B4%A2%E6%94%BF%E5%B1%80.html"),
+    ("交通运输局", "units/%E5%B8%82%E4%BA%A4%E9%80%9A%E8%BF%90%E8%BE%93%E5%B1%80.html"),
+    ("青川市数据和政务服务管理局", "units/%E5%B8%82%E6%95%B0%E6%8D%AE%E5%B1%80.html"),
+    ("发改委", "units/%E5%B8%82%E5%8F%91%E6%94%B9%E5%A7%94.html"),
+    ("刘志远", "leaders/002.html"),
+    ("林静", "leaders/001.html"),
+    ("DC-2026-0009", "cases/2026/DC-2026-0009.html"),
+    ("DC-2025-0003", "cases/2025/DC-2025-0003.html"),
+    ("青建〔2026〕133号", "cases/2026/DC-2026-0010.html"),
+    ("青数据〔2026〕80号", "cases/2026/DC-2026-0032.html"),
+    ("国办发〔2026〕18号", "cases/2026/DC-2026-0014.html"),
+    ("燃气", "cases/2026/DC-2026-0012.html"),
+    ("供暖", "cases/2026/DC-2026-0010.html"),
+    ("低保", "cases/2026/DC-2026-0013.html"),
+    ("路灯", "cases/2026/DC-2026-0017.html"),
+    ("数字政府", "cases/2026/DC-2026-0032.html"),
+    ("公交", "cases/2026/DC-2026-0018.html"),
+    ("农民工工资", "cases/2026/DC-2026-0006.html"),
+    ("共享单车", "cases/2026/DC-2026-0035.html"),
+    ("垃圾分类", "cases/2026/DC-2026-0028.html"),
+    ("口袋公园", "cases/2026/DC-2026-0004.html"),
+]
+
+
+def search_for(visit: Visit, query: str) -> list[str]:
+    """Type ``query`` into the site's search and return the result pages, best first (paths under the site)."""
+    page = visit.page
+    if page.viewport_size["width"] < 960:  # on a phone the search field opens from its icon
+        page.click("label.md-header__button[for='__search']")
+    else:
+        page.click(".md-search__input")
+    page.wait_for_function("() => { const m = document.querySelector('.md-search-result__meta');"
+                           " return m && m.textContent.trim() !== '' && !m.textContent.includes('初始化'); }", timeout=30_000)
+    page.fill(".md-search__input", "")
+    page.keyboard.press("End")  # Material reads the query on keyup
+    page.wait_for_function("() => document.querySelector('.md-search-result__meta').textContent.includes('键入')")
+    page.fill(".md-search__input", query)  # the whole query at once: no results for half-typed ones …
+    page.keyboard.press("End")  # … and a key, for Material reads the query on keyup
+    page.wait_for_function("() => document.querySelector('.md-search-result__meta').textContent.includes('结果')",
+                           timeout=15_000)
+    hrefs = page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
+    return [urlparse(str(h)).path.split("/site/", 1)[1] for h in hrefs]
+
+
+def test_search_finds_units_leaders_ids_numbers_and_topics(browser: object, server: str) -> None:
+    visit = Visit(browser, server)
+    found = {query: search_for(visit, query) for query, _ in QUERIES}
+    visit.screenshot("search-quality")
+    misses = [(query, expected, found[query][:3]) for query, expected in QUERIES if found[query][:1] != [expected]]
+    assert misses == []
+    assert "cases/2026/DC-2026-0020.html" not in found["供暖"]  # 停车位供给 shares a character, not a word
+    assert visit.foreign_hosts() == set()

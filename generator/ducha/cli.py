@@ -6,6 +6,7 @@ The only place that reads the clock, touches the terminal, or turns errors into 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import re
@@ -19,15 +20,95 @@ from zoneinfo import ZoneInfo
 import click
 
 from ducha.errors import DataError, DuchaError
-from ducha.intake.new_case import new_case
+from ducha.intake.new_case import Assignment, new_case
 from ducha.io.atomic import write_file
 from ducha.load import OFFICE_FILE, load_cases, validate_paths, validate_repository
 from ducha.model.case import CASES_DIR, Case
 from ducha.model.office import STANDARD_CATEGORIES
 from ducha.outputs import text as reporters
+from ducha.outputs.safe import terminal
 from ducha.rules.deadlines import Light, status_board
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: Click's own words (help layout, its error messages), in Chinese. Click looks each one up
+#: through gettext at the moment it is shown; the placeholders stay as Click fills them.
+CLICK_TEXT = {
+    "Usage:": "用法：",
+    "Options": "选项",
+    "Commands": "命令",
+    "Positional arguments": "参数",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Show the version and exit.": "显示版本并退出。",
+    "Aborted!": "已取消。",
+    "Error: {message}": "错误：{message}",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing command.": "缺少命令。",
+    "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "Missing {param_type}": "缺少{param_type}",
+    "No such command {name!r}.": "没有「{name}」这个命令。",
+    "No such option {name!r}.": "没有 {name} 这个选项。",
+    "Option {name!r} does not take a value.": "选项 {name} 不带值。",
+    "Option {name!r} requires an argument.": "选项 {name} 后面要写一个值。",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name} 后面要写 {nargs} 个值。",
+    "Got unexpected extra argument ({args})": "多了一个参数（{args}）",
+    "Got unexpected extra arguments ({args})": "多了几个参数（{args}）",
+    "Did you mean {possibility}?": "是否想写 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是否想写其中之一：{possibilities}？）",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
+    "Invalid value: {message}": "值无效：{message}",
+    "Try '{command} {option}' for help.": "用 `{command} {option}` 查看用法。",
+    "default: {default}": "默认：{default}",
+    "required": "必填",
+    "env var: {var}": "环境变量：{var}",
+    "(dynamic)": "（动态）",
+    "{value!r} is not a valid {number_type}.": "「{value}」不是{number_type}。",
+    "integer": "整数",
+    "float": "数字",
+    "{value} is not in the range {range}.": "{value} 不在 {range} 范围内。",
+    "{value!r} is not one of {choices}.": "「{value}」不是可选的值（{choices}）。",
+    "{value!r} is not {choice}.": "「{value}」不是 {choice}。",
+    "file": "文件",
+    "directory": "目录",
+    "path": "路径",
+    "{name} {filename!r} does not exist.": "{name}「{filename}」不存在。",
+    "{name} {filename!r} is a file.": "{name}「{filename}」是文件，不是目录。",
+    "{name} {filename!r} is a directory.": "{name}「{filename}」是目录，不是文件。",
+    "{name} {filename!r} is not readable.": "{name}「{filename}」不能读取。",
+    "{name} {filename!r} is not writable.": "{name}「{filename}」不能写入。",
+    "Could not open file {filename!r}: {message}": "无法打开文件「{filename}」：{message}",
+    "Repeat for confirmation": "再输入一次以确认",
+    "Error: The two entered values do not match.": "错误：两次输入不一致。",
+    "Error: invalid input": "错误：输入无效",
+    "Do you want to continue?": "是否继续？",
+    "Value must be an iterable.": "值必须是列表。",
+}
+
+
+def _chinese(message: str) -> str:
+    return CLICK_TEXT.get(message, message)
+
+
+def _chinese_plural(singular: str, plural: str, n: int) -> str:
+    return _chinese(singular if n == 1 else plural)
+
+
+def _speak_chinese() -> None:
+    """Make Click say its own words in Chinese: each of its modules holds its own ``_``."""
+    import importlib
+
+    for name in ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils"):
+        module = importlib.import_module(f"click.{name}")
+        if hasattr(module, "_"):
+            module._ = _chinese  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = _chinese_plural  # type: ignore[attr-defined]
+
+
+_speak_chinese()
+click.types.StringParamType.name = "文字"  # the metavar of every plain option in help: TEXT → 文字
 
 
 def shanghai_today() -> dt.date:
@@ -51,10 +132,56 @@ class DateType(click.ParamType):  # type: ignore[type-arg]
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            self.fail(f"日期「{value}」格式不对，应写成 YYYY-MM-DD，如 2026-03-05。", param, ctx)
+            self.fail(f"日期「{terminal(str(value))}」格式不对，应写成 YYYY-MM-DD，如 2026-03-05。", param, ctx)
 
 
 DATE = DateType()
+
+
+class WholeNumber(click.ParamType):  # type: ignore[type-arg]
+    """A whole number (a year, a notice number, a port), refused in Chinese."""
+
+    name = "整数"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        if not text.isascii() or not text.isdigit() or len(text) > 9:
+            self.fail(f"「{terminal(str(value))}」不是整数，应写成数字，如 2026。", param, ctx)
+        return int(text)
+
+
+NUMBER = WholeNumber()
+
+
+class Choices(click.ParamType):  # type: ignore[type-arg]
+    """A choice written as its code or in Chinese: ``--light 红灯`` is ``--light red``."""
+
+    def __init__(self, choices: dict[str, tuple[str, ...]]) -> None:
+        self.choices = choices
+        self.lookup = {alias.lower(): code for code, aliases in choices.items() for alias in (code, *aliases)}
+        self.name = "|".join(aliases[0] if aliases else code for code, aliases in choices.items())
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return f"[{self.name}]"
+
+    def described(self) -> str:
+        return "、".join(f"{aliases[0]}（{code}）" if aliases else code for code, aliases in self.choices.items())
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        code = self.lookup.get(str(value).strip().lower())
+        if code is None:
+            self.fail(f"「{terminal(str(value))}」不是可选的值；可选：{self.described()}。", param, ctx)
+        return code
+
+
+def choices(*codes: str, **aliases: tuple[str, ...]) -> Choices:
+    return Choices({code: aliases.get(code, ()) for code in codes})
+
+
+LIGHTS = Choices({light.value: (light.label if light is not Light.NONE else "无灯",) for light in Light})
+PROFILES = choices("internal", "public", internal=("内部",), public=("公开",))
 
 
 def today_option(func: F) -> F:
@@ -70,8 +197,20 @@ def _root(ctx: click.Context) -> Path:
 
 
 def emit_problems(error: DataError, fmt: str = "text") -> None:
+    if error.summary and fmt == "text":
+        click.echo(reporters.problems_text(error.problems, 0, summary=False) + error.summary)
+        return
     render = reporters.problems_json if fmt == "json" else reporters.problems_text
     click.echo(render(error.problems, error.checked_files or len({p.file for p in error.problems})), nl=False)
+
+
+def check_unit(office: Any, unit: str | None) -> None:
+    """Refuse a --unit that is not registered, saying which registered one it most likely means."""
+    from ducha.rules.units import unknown_unit
+
+    if unit is not None and unit not in office.unit_names:
+        message, fix = unknown_unit("单位", unit, office)
+        raise click.UsageError(f"{terminal(message)}\n修改：{terminal(fix)}")
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -82,7 +221,8 @@ class ChineseUsageError(click.UsageError):
 
     def show(self, file: Any = None) -> None:
         path = self.ctx.command_path if self.ctx is not None else "ducha"
-        click.echo(f"错误：{self.message}\n修改：用 `{path} -h` 查看用法。", err=True)
+        fix = "" if "修改：" in self.message else f"\n修改：用 `{path} -h` 查看用法。"
+        click.echo(f"错误：{self.message}{fix}", err=True)
 
 
 def chinese_usage(error: click.UsageError) -> ChineseUsageError:
@@ -108,12 +248,79 @@ def chinese_usage(error: click.UsageError) -> ChineseUsageError:
     return ChineseUsageError(message, error.ctx)
 
 
+_ERRNO_TEXT = {
+    errno.ENOSPC: ("磁盘空间不足", "清理磁盘空间，或用 -o 写到别的磁盘"),
+    errno.EDQUOT: ("超出磁盘配额", "清理空间，或用 -o 写到别的位置"),
+    errno.EACCES: ("没有权限", "换一个有写入权限的位置，或请管理员开通权限"),
+    errno.EPERM: ("不允许这样操作", "换一个位置，或请管理员开通权限"),
+    errno.ENOENT: ("文件或目录不存在", "检查路径是否写对，所在目录是否已经建好"),
+    errno.EISDIR: ("这是一个目录，不是文件", "在目录后写上文件名"),
+    errno.ENOTDIR: ("路径中有一段不是目录", "检查路径是否写对"),
+    errno.EROFS: ("所在磁盘是只读的", "换一个可以写入的位置"),
+    errno.EEXIST: ("文件已存在", "换一个文件名"),
+    errno.ENAMETOOLONG: ("文件名太长", "换一个短一些的文件名"),
+    errno.EIO: ("磁盘读写出错", "检查磁盘或网络盘是否正常，稍后重试"),
+}
+
+
+def file_error(error: OSError) -> str:
+    """What went wrong reading or writing a file, in Chinese, with what to do."""
+    what, fix = _ERRNO_TEXT.get(error.errno or 0, (error.strerror or "读写文件失败", "检查路径、权限和磁盘空间"))
+    name = f"「{error.filename}」" if error.filename else ""
+    return f"无法读写文件{name}：{what}。\n修改：{fix}。"
+
+
+class ChineseHelpFormatter(click.HelpFormatter):
+    """Help text laid out with Chinese punctuation: 「用法：」「选项：」."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, "用法：" if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+
+class DuchaContext(click.Context):
+    formatter_class = ChineseHelpFormatter
+
+
+class DuchaCommand(click.Command):
+    """A command whose file errors name the file (a full disk reports no name of its own), with
+    its usage line in Chinese."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
+    context_class = DuchaContext
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            if error.filename is None and ctx.params.get("output") is not None:
+                error.filename = str(ctx.params["output"])
+            raise
+
+
 class DuchaGroup(click.Group):
     """Turns every failure into a Chinese message and an exit code: 1 data, 2 usage, 3 unexpected."""
+
+    command_class = DuchaCommand
+    group_class = type
+    context_class = DuchaContext
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
             return super().parse_args(ctx, args)
+        except click.exceptions.NoArgsIsHelpError:
+            click.echo(ctx.get_help())  # no command given: the help is the answer, not an error
+            ctx.exit(0)
         except ChineseUsageError:
             raise
         except click.UsageError as error:
@@ -134,6 +341,9 @@ class DuchaGroup(click.Group):
         except DuchaError as error:
             click.echo(f"错误：{error}", err=True)
             ctx.exit(error.exit_code)
+        except OSError as error:  # a disk, a permission, a path: the user's to fix, not a bug
+            click.echo(f"错误：{file_error(error)}", err=True)
+            ctx.exit(1)
         except Exception:  # the last line of defence: never a bare traceback for users
             if os.environ.get("DUCHA_DEBUG"):
                 traceback.print_exc()
@@ -141,7 +351,7 @@ class DuchaGroup(click.Group):
             ctx.exit(3)
 
 
-@click.group(cls=DuchaGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="ducha", cls=DuchaGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--root", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="督查仓库根目录（含 office.yaml）；默认从当前目录向上查找。")
 @click.pass_context
@@ -152,8 +362,8 @@ def cli(ctx: click.Context, root: Path | None) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式。")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[路径]...")
+@click.option("--format", "fmt", type=choices("text", "json", text=("文字",)), default="text", help="输出格式。")
 @today_option
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, today: dt.date | None) -> None:
@@ -174,8 +384,8 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, today: dt.da
 @today_option
 @click.option("--unit", default=None, help="只看某单位主办或协办的事项。")
 @click.option("--category", default=None, help="只看某一来源类型。")
-@click.option("--light", type=click.Choice([light.value for light in Light]), default=None, help="只看某一灯色。")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", help="输出格式。")
+@click.option("--light", type=LIGHTS, default=None, help="只看某一灯色（红灯、黄灯、绿灯、按期办结、超期办结，或 red 等代码）。")
+@click.option("--format", "fmt", type=choices("table", "json", "csv", table=("表格",)), default="table", help="输出格式。")
 @click.pass_context
 def status(ctx: click.Context, today: dt.date | None, unit: str | None, category: str | None,
            light: str | None, fmt: str) -> None:
@@ -183,8 +393,7 @@ def status(ctx: click.Context, today: dt.date | None, unit: str | None, category
     root = _root(ctx)
     day = today or shanghai_today()
     office, cases = load_cases(root, as_of=day)  # "not in the future" is validate's and guard's check, on the real date
-    if unit is not None and unit not in office.unit_names:
-        raise click.UsageError(f"单位「{unit}」未在 office.yaml 中登记；已登记：{'、'.join(sorted(office.unit_names))}。")
+    check_unit(office, unit)
     board = status_board(office, cases, day, unit, category, Light(light) if light else None)
     if fmt == "json":
         click.echo(reporters.status_json(board), nl=False)
@@ -231,32 +440,51 @@ def mark_demo(ctx: click.Context) -> None:
     click.echo(f"已写入 {target.name}。")
 
 
+def _units(values: tuple[str, ...]) -> tuple[str, ...]:
+    """--co-units 市财政局、市教育局 (or repeated, or separated by commas): each unit once, in order."""
+    split = [part for value in values for part in re.split(r"[、,，;；\s]+", value) if part]
+    return tuple(dict.fromkeys(split))
+
+
 @cli.command()
 @click.option("--title", required=True, help="事项名称。")
 @click.option("--category", required=True, help="来源类型：" + "、".join(STANDARD_CATEGORIES) + "，或 office.yaml 中自设的类型。")
 @click.option("--registered", type=DATE, default=None, help="立项日期（默认今天）。")
-@click.option("--assigned", type=DATE, default=None, help="交办日期。")
+@click.option("--assigned", type=DATE, default=None, help="交办日期（填写则须同时填写主办单位）。")
 @click.option("--lead-unit", default=None, help="主办单位简称。")
-@click.option("--time-limit", default=None, help="办理时限，如 5个工作日、30日、3个月、2026-12-31。")
-@click.option("--owner", default=None, help="责任人（交办时必填）。")
-@click.option("--requirements", default=None, help="任务要求（交办时必填）。")
-@click.option("--priority", type=click.Choice(["急", "重点"]), default=None, help="优先级（一般事项不填）。")
-@click.option("--approved-by", default=None, help="同意立项的领导（office.yaml 要求立项审批时，交办前必填）。")
-@click.option("--approved", type=DATE, default=None, help="同意立项的日期（默认交办日期或立项日期）。")
+@click.option("--co-units", multiple=True, help="协办单位简称，多个用顿号或逗号隔开，如 市财政局、市教育局；也可重复填写。")
+@click.option("--owner", default="", help="责任人。")
+@click.option("--time-limit", default=None, help="办理时限，如 5个工作日、30日、3个月、2026-12-31（不填按来源类型的默认时限）。")
+@click.option("--leader", default="", help="批示领导，如 市长 刘志远。")
+@click.option("--instruction", default="", help="批示内容（摘录）。")
+@click.option("--doc-no", default="", help="依据文件的文号。")
+@click.option("--meeting", default="", help="依据的会议，如 市政府第71次常务会议。")
+@click.option("--requirements", default="", help="任务要求。")
+@click.option("--parent", default=None, help="上级事项编号（分解立项时）。")
+@click.option("--visibility", type=choices("公开", "内部"), default=None, help="公开（默认）或 内部（公开版站点不显示）。")
+@click.option("--notes", default="", help="备注。")
+@click.option("--priority", type=choices("急", "重点"), default=None, help="优先级：急 或 重点（一般事项不填）。")
+@click.option("--approved-by", default="", help="同意立项的领导（office.yaml 要求立项审批时，交办前必填）。")
+@click.option("--approved", type=DATE, default=None, help="同意立项的日期（默认交办日期，未交办的为立项日期）。")
 @click.pass_context
 def new(ctx: click.Context, title: str, category: str, registered: dt.date | None, assigned: dt.date | None,
-        lead_unit: str | None, time_limit: str | None, owner: str | None, requirements: str | None,
-        priority: str | None, approved_by: str | None, approved: dt.date | None) -> None:
-    """按模板新建一个督查事项，自动取下一个编号。"""
+        lead_unit: str | None, co_units: tuple[str, ...], owner: str, time_limit: str | None, leader: str,
+        instruction: str, doc_no: str, meeting: str, requirements: str, parent: str | None, visibility: str | None,
+        notes: str, priority: str | None, approved_by: str, approved: dt.date | None) -> None:
+    """按模板新建一个督查事项（交办所需的各项都可以直接填写），自动取下一个编号。"""
     root = _root(ctx)
-    made = new_case(root, title, category, registered or shanghai_today(), lead_unit, assigned, time_limit,
-                    owner, requirements, priority, approved_by, approved)
+    assignment = Assignment(
+        title=title, category=category, registered=registered or shanghai_today(), lead_unit=lead_unit,
+        assigned=assigned, time_limit=time_limit, co_units=_units(co_units), owner=owner, leader=leader,
+        instruction=instruction, doc_no=doc_no, meeting=meeting, requirements=requirements, parent=parent,
+        visibility=visibility or "", notes=notes, priority=priority or "", approved_by=approved_by, approved=approved)
+    made = new_case(root, assignment)
     click.echo(f"已新建 {made.id}：{made.path.relative_to(root).as_posix()}")
 
 
 @cli.command()
-@click.argument("case_id")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式。")
+@click.argument("case_id", metavar="编号")
+@click.option("--format", "fmt", type=choices("text", "json", text=("文字",)), default="text", help="输出格式。")
 @click.pass_context
 def history(ctx: click.Context, case_id: str, fmt: str) -> None:
     """某督查事项的办理经过和审计记录（谁在何时改了什么、谁审核）。"""
@@ -287,7 +515,7 @@ def history(ctx: click.Context, case_id: str, fmt: str) -> None:
 @cli.command()
 @click.option("--base", required=True, help="比较的基准（目标分支或提交，如 origin/main）。")
 @today_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式。")
+@click.option("--format", "fmt", type=choices("text", "json", text=("文字",)), default="text", help="输出格式。")
 @click.pass_context
 def guard(ctx: click.Context, base: str, today: dt.date | None, fmt: str) -> None:
     """合并请求检查：与基准分支的分叉点相比，记录只能追加，不能删除、改名、改写；记录与系统分开提交；已有事项的期限不变；并做全部校验。"""
@@ -306,7 +534,7 @@ def guard(ctx: click.Context, base: str, today: dt.date | None, fmt: str) -> Non
 
 
 @cli.command()
-@click.option("--year", type=int, required=True, help="归档年度（按编号中的年份）。")
+@click.option("--year", type=NUMBER, required=True, help="归档年度（按编号中的年份）。")
 @today_option
 @click.pass_context
 def archive(ctx: click.Context, year: int, today: dt.date | None) -> None:
@@ -345,7 +573,7 @@ cli.add_command(verify_command, "verify-archive")  # the name it had before `ver
 
 
 @cli.command("export-archive")
-@click.option("--year", type=int, required=True, help="导出年度。")
+@click.option("--year", type=NUMBER, required=True, help="导出年度。")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="输出文件（默认：督查档案-年度.zip）。")
 @click.pass_context
@@ -361,15 +589,17 @@ def export_archive_command(ctx: click.Context, year: int, output: Path | None) -
 @cli.command()
 @click.option("--period", required=True, help="统计期间：2026-W12、2026-03、2026-Q1、2026-H1 或 2026。")
 @today_option
-@click.option("--format", "fmt", type=click.Choice(["md", "docx", "json"]), default="md", help="输出格式。")
+@click.option("--format", "fmt", type=choices("md", "docx", "json"), default="md",
+              help="输出格式：md（Markdown）、docx（Word 公文）、json。")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="输出文件（docx 必须指定；md/json 默认打印）。")
 @click.option("--issue", is_flag=True, help="印发：把本期通报写成记录（notices/年份/），提交后不得修改。")
-@click.option("--number", type=int, default=None, help="印发时的通报序号（当年第几号）。")
+@click.option("--number", type=NUMBER, default=None, help="印发时的通报序号（当年第几号）。")
+@click.option("--copy-to", multiple=True, help="docx 版记中的抄送机关，多个用顿号或逗号隔开，如 市委办公室、市人大常委会办公室。")
 @click.option("--approver", default=None, help="印发时：同意印发的领导（office.yaml 启用通报审批时必填）。")
 @click.pass_context
 def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, output: Path | None, issue: bool,
-           number: int | None, approver: str | None) -> None:
+           number: int | None, copy_to: tuple[str, ...], approver: str | None) -> None:
     """督查通报：总体情况、各单位排名、超期/退回/延期事项、回头看、拟表扬和拟批评名单。"""
     from ducha.intake.notice import issue_notice
     from ducha.load import load_office
@@ -391,7 +621,7 @@ def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, out
         if output is None:
             raise click.UsageError("docx 格式须用 -o 指定输出文件，如 -o 通报.docx。")
         office = load_office(root)
-        write_docx(result, output, office.notice_rules.issuer, number)
+        write_docx(result, output, office.notice_rules.issuer, number, _units(copy_to))
         click.echo(f"已生成 {output}")
         return
     text = reporters.report_json(result) if fmt == "json" else reporters.report_markdown(result)
@@ -409,27 +639,27 @@ def ledger() -> None:
 
 @ledger.command("export")
 @today_option
-@click.option("--year", type=int, default=None, help="只导出某年度立项的事项。")
+@click.option("--year", type=NUMBER, default=None, help="只导出某年度立项的事项。")
 @click.option("--unit", default=None, help="只导出某单位主办或协办的事项。")
-@click.option("--by-unit", is_flag=True, help="每个主办单位一个工作表。")
+@click.option("--by-unit", is_flag=True, help="每个单位一个工作表（含本单位主办和协办的事项）。")
+@click.option("--all", "everything", is_flag=True, help="包括已办结、已撤销、已归档和尚未交办的事项（默认只导出在办和待审核的）。")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出的 .xlsx 文件。")
 @click.pass_context
 def ledger_export(ctx: click.Context, today: dt.date | None, year: int | None, unit: str | None, by_unit: bool,
-                  output: Path) -> None:
-    """导出督查事项台账（Excel）。"""
+                  everything: bool, output: Path) -> None:
+    """导出督查事项台账（Excel）：默认只含在办和待审核的事项。"""
     from ducha.outputs.ledger import export_ledger
 
     root = _root(ctx)
     day = today or shanghai_today()
     office, cases = load_cases(root, as_of=day)
-    if unit is not None and unit not in office.unit_names:
-        raise click.UsageError(f"单位「{unit}」未在 office.yaml 中登记。")
-    result = export_ledger(office, cases, day, output, year, unit, by_unit)
+    check_unit(office, unit)
+    result = export_ledger(office, cases, day, output, year, unit, by_unit, everything)
     click.echo(f"已导出 {result.rows} 项（{len(result.sheets)} 个工作表）：{output}")
 
 
 @ledger.command("import")
-@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="台账.xlsx")
 @today_option
 @click.option("--apply", is_flag=True, help="写入记录（默认只预览）。")
 @click.pass_context
@@ -439,10 +669,12 @@ def ledger_import(ctx: click.Context, workbook: Path, today: dt.date | None, app
 
     result = import_ledger(_root(ctx), workbook, today or shanghai_today(), apply)
     for action in result.actions:
-        click.echo(f"{action.where}  {action.case_id}  {action.text}")
+        click.echo(terminal(f"{action.where}  {action.case_id}  {action.text}"))
+    for ignored in result.ignored:
+        click.echo(terminal(f"{ignored.where}  {ignored.text}"))
     if result.problems:
-        click.echo(reporters.problems_text(result.problems, result.rows), nl=False)
-        click.echo("有问题的行须改正后重新导入；本次没有写入任何记录。")
+        click.echo(reporters.problems_text(result.problems, result.rows, summary=False), nl=False)
+        click.echo(f"台账共 {result.rows} 行，发现 {len(result.problems)} 个问题。有问题的行须改正后重新导入；本次没有写入任何记录。")
         ctx.exit(1)
     changes = len(result.changes)
     if apply and changes:
@@ -454,7 +686,7 @@ def ledger_import(ctx: click.Context, workbook: Path, today: dt.date | None, app
 
 
 @cli.command()
-@click.option("--kind", type=click.Choice(["督办令", "约谈", "书面检查", "问责"]), required=True, help="类别。")
+@click.option("--kind", type=choices("督办令", "约谈", "书面检查", "问责"), required=True, help="类别。")
 @click.option("--unit", required=True, help="单位简称（督办令下达给主办单位）。")
 @click.option("--case", "cases", multiple=True, required=True, help="涉及的督查事项编号；可重复填写多个。")
 @click.option("--reason", required=True, help="事由：存在的问题、落实不力的情形。")
@@ -475,8 +707,8 @@ def measure(ctx: click.Context, kind: str, unit: str, cases: tuple[str, ...], re
 
 
 @cli.command()
-@click.argument("case_id")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("case_id", metavar="编号")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="文件")
 @click.option("--title", required=True, help="附件标题，如 市长批示件、办理报告（签章扫描件）。")
 @click.option("--date", "day", type=DATE, default=None, help="登记日期（默认今天）。")
 @click.option("--name", default=None, help="存放的文件名（默认沿用原文件名，空白换成 _）。")
@@ -492,13 +724,17 @@ def attach(ctx: click.Context, case_id: str, file: Path, title: str, day: dt.dat
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["notice", "urge", "report", "order"]))
-@click.argument("case_id")
+@click.argument("kind", type=choices("notice", "urge", "report", "order", notice=("通知单", "督查通知单"),
+                                     urge=("催办单", "督查催办单"), report=("报告", "办理情况报告"), order=("督办令",)),
+                metavar="文书")
+@click.argument("case_id", metavar="编号")
 @today_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="输出文件（默认：编号-文书名.docx）。")
+@click.option("--copy-to", multiple=True, help="版记中的抄送机关，多个用顿号或逗号隔开（默认：通知单、催办单抄送协办单位）。")
 @click.pass_context
-def doc(ctx: click.Context, kind: str, case_id: str, today: dt.date | None, output: Path | None) -> None:
+def doc(ctx: click.Context, kind: str, case_id: str, today: dt.date | None, output: Path | None,
+        copy_to: tuple[str, ...]) -> None:
     """单个事项的文书：notice 督查通知单，urge 催办单（按灯色蓝/黄/红），report 办理情况报告；
     order 督办令（编号写督查问责记录的 年份-序号，如 2026-001）。"""
     from ducha.outputs.docx.case_documents import case_document, order_document
@@ -506,7 +742,7 @@ def doc(ctx: click.Context, kind: str, case_id: str, today: dt.date | None, outp
     if kind == "order":
         target = order_document(_root(ctx), case_id, today or shanghai_today(), output)
     else:
-        target = case_document(_root(ctx), kind, case_id, today or shanghai_today(), output)
+        target = case_document(_root(ctx), kind, case_id, today or shanghai_today(), output, _units(copy_to) or None)
     click.echo(f"已生成 {target}")
 
 
@@ -524,14 +760,13 @@ def ics(ctx: click.Context, today: dt.date | None, unit: str | None, output: Pat
     root = _root(ctx)
     day = today or shanghai_today()
     office, cases = load_cases(root, as_of=day)
-    if unit is not None and unit not in office.unit_names:
-        raise click.UsageError(f"单位「{unit}」未在 office.yaml 中登记。")
+    check_unit(office, unit)
     written = write_feeds(output, feeds(office, status_board(office, cases, day), day, unit))
     click.echo(f"已生成 {len(written)} 个日历文件：{output}")
 
 
 def _profile_option(func: F) -> F:
-    return click.option("--profile", type=click.Choice(["internal", "public"]), default="internal",
+    return click.option("--profile", type=PROFILES, default="internal",
                         help="发布范围：internal 督查室内部（全部），public 公开（不含「内部」事项和内部字段）。")(func)
 
 
@@ -568,13 +803,14 @@ def pages(ctx: click.Context, today: dt.date | None, profile: str) -> None:
 @click.pass_context
 def build(ctx: click.Context, today: dt.date | None, profile: str) -> None:
     """构建内网站点：生成各页面后完整构建（不做增量构建，以保证搜索索引完整）。"""
-    from ducha.outputs.site.build import run_mkdocs, total_pages, write
+    from ducha.outputs.site.build import assemble, pages_in_memory, run_mkdocs, total_pages
 
     root, prepared = _prepare(ctx, today, profile)
+    assemble(root, prepared)
     with click.progressbar(length=total_pages(prepared), label="生成页面", file=sys.stderr) as bar:
-        write(root, prepared, bar.update)
+        made = pages_in_memory(prepared, bar.update)
     click.echo("构建站点（MkDocs）……", err=True)
-    target = run_mkdocs(root, prepared)
+    target = run_mkdocs(root, prepared, made)
     click.echo(f"站点已生成：{_shown(root, target)}/index.html"
                f"（数据截至 {prepared.data.today}，{len(prepared.data.statuses)} 项）")
     office = prepared.data.office
@@ -592,7 +828,7 @@ def build(ctx: click.Context, today: dt.date | None, profile: str) -> None:
 @cli.command()
 @today_option
 @_profile_option
-@click.option("--port", type=int, default=8000, help="端口（只监听本机）。")
+@click.option("--port", type=NUMBER, default=8000, help="端口（只监听本机）。")
 @click.pass_context
 def serve(ctx: click.Context, today: dt.date | None, profile: str, port: int) -> None:
     """本机预览站点：修改 cases/ 下的记录后自动重新生成。"""

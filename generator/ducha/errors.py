@@ -44,7 +44,9 @@ class DataError(DuchaError):
 
     exit_code = 1
 
-    def __init__(self, problems: Sequence[Problem], checked_files: int = 0) -> None:
+    def __init__(self, problems: Sequence[Problem], checked_files: int = 0, summary: str = "") -> None:
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = tuple(sorted(problems, key=Problem.sort_key))
         self.checked_files = checked_files
+        #: What to say after the problems instead of counting checked files (they were not files).
+        self.summary = summary

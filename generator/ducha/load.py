@@ -10,7 +10,7 @@ import datetime as dt
 import difflib
 import itertools
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -27,6 +27,7 @@ from ducha.model.office import (
     ATTACHMENT_TYPES,
     DEFAULT_CATEGORY_RULES,
     LATE_ENTRY_WORKDAYS,
+    RESERVED_FILE_NAMES,
     STANDARD_CATEGORIES,
     Approvals,
     AssignmentRules,
@@ -47,9 +48,11 @@ from ducha.model.office import (
     Webhook,
     Wording,
     YearOverride,
+    slug,
 )
 from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
 from ducha.rules import schema
+from ducha.rules.characters import character_problems, invisible_free
 from ducha.rules.escalation import already_criticised, overlapping
 from ducha.rules.layout import layout_problems
 from ducha.rules.periods import parse_period
@@ -67,6 +70,41 @@ def case_files(paths: Iterable[Path]) -> list[Path]:
         else:
             found.add(path)
     return sorted(found, key=str)  # comparing Path objects costs a tenth of a second per 10,000
+
+
+class CaseIds(Container[str]):
+    """Every case id in the repository, from file names alone, listed on first use.
+
+    A one-file check (the pre-commit hook) needs them only for a ``parent``; listing
+    names, never Path objects, keeps that cheap as the archive grows.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._ids: frozenset[str] | None = None
+
+    @classmethod
+    def of(cls, files: Iterable[Path]) -> CaseIds:
+        ids = cls(Path())
+        ids._ids = frozenset(os.path.basename(f)[:-5] for f in map(os.fspath, files))
+        return ids
+
+    def __contains__(self, case_id: object) -> bool:
+        if self._ids is None:
+            self._ids = frozenset(_yaml_names(os.fspath(self._folder)))
+        return case_id in self._ids
+
+
+def _yaml_names(folder: str) -> Iterator[str]:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir():
+            yield from _yaml_names(entry.path)
+        elif entry.name.endswith(".yaml"):
+            yield entry.name[:-5]
 
 
 @dataclass(frozen=True)
@@ -132,6 +170,36 @@ def _attachment_rules(block: dict[str, Any]) -> AttachmentRules:
 
 def _from(block: dict[str, str]) -> dt.date | None:
     return parse_date(block["effective_from"]) if "effective_from" in block else None
+def _unit_name_problems(doc: YamlDocument) -> list[Problem]:
+    """Unit names that repeat, look like another (full-width, invisible characters), or would
+    take the file name of a page the site or the feeds already use."""
+    problems = []
+    seen: dict[str, str] = {}  # what a reader sees (and the file name it gets) → the name as written
+    for index, unit in enumerate(doc.data["units"]):
+        name = unit["name"]
+        line, column = doc.mark(("units", index, "name"))
+
+        def problem(message: str, fix: str) -> None:
+            problems.append(Problem(OFFICE_FILE, line, column, f"units[{index}].name", message, fix))  # noqa: B023
+
+        if slug(name).lower() in RESERVED_FILE_NAMES:
+            problem(f"单位简称「{name}」与站点自己的页面或日历同名，会覆盖单位总表或督查室总日历。",
+                    f"改用单位通常的简称（如「市财政局」）；简称不能是 {'、'.join(sorted(RESERVED_FILE_NAMES))}。")
+            continue
+        for key in (invisible_free(name), slug(invisible_free(name)).lower()):
+            if key in seen:
+                other = seen[key]
+                if other == name:
+                    problem(f"单位简称「{name}」重复登记。", "删除重复的一项，或改用不同的简称。")
+                else:
+                    problem(f"单位简称「{name}」与「{other}」看起来相同（只差全角半角、标点或看不见的字符），会被当成两个单位。",
+                            "删除重复的一项，或改用明显不同的简称。")
+                break
+        else:
+            seen[invisible_free(name)] = seen[slug(invisible_free(name)).lower()] = name
+    return problems
+
+
 def _count(values: Mapping[str, str], key: str, default: int | None) -> int | None:
     return int(values[key]) if key in values else default
 
@@ -178,6 +246,7 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
     problems += schema.check(doc, "office")
     if problems:
         raise DataError(problems)
+    problems += character_problems(doc, "office")
     data = doc.data
     for year, override in data.get("holiday_overrides", {}).items():
         for kind in ("holidays", "workdays"):
@@ -221,12 +290,8 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
         line, column = doc.mark(("adopted_on",))
         problems.append(Problem(OFFICE_FILE, line, column, "adopted_on", f"日期「{data['adopted_on']}」不存在。",
                                 "写成实际存在的日期，格式 YYYY-MM-DD。"))
+    problems += _unit_name_problems(doc)
     names = [unit["name"] for unit in data["units"]]
-    for index, name in enumerate(names):
-        if name in names[:index]:
-            line, column = doc.mark(("units", index, "name"))
-            problems.append(Problem(OFFICE_FILE, line, column, f"units[{index}].name",
-                                    f"单位简称「{name}」重复登记。", "删除重复的一项，或改用不同的简称。"))
     for unit in data.get("reminders", {}).get("units", {}):
         if unit not in names:
             line, column = doc.key_mark(("reminders", "units", unit))
@@ -291,6 +356,7 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
         if "followup_for" in data else None,
         cms=_cms(data.get("cms")),
         reminders=_reminders(data.get("reminders")),
+        review_signers=tuple(data.get("review_signers", ())),
         holiday_overrides=MappingProxyType({
             int(year): YearOverride(_expand(o.get("holidays", [])), _expand(o.get("workdays", [])))
             for year, o in data.get("holiday_overrides", {}).items()
@@ -336,7 +402,7 @@ def _load(root: Path, folder: str, kind: str) -> tuple[list[YamlDocument], list[
         problems += trouble
         if doc is None:
             continue
-        trouble = schema.check(doc, kind)
+        trouble = schema.check(doc, kind) + character_problems(doc, kind)
         problems += trouble
         if not trouble:
             if parse_date(str(doc.data["date"])) is None:
@@ -595,10 +661,10 @@ def _cross_checks(cases: Sequence[Case], root: Path) -> list[Problem]:
 def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = None) -> ValidationResult:
     """Check every case file under ``paths`` against office.yaml in ``root``."""
     root = root.resolve()
-    files = case_files(p.resolve() for p in paths)
-    every_file = case_files([root / CASES_DIR])
+    paths = [p.resolve() for p in paths]
+    files = case_files(paths)
     # A parent may live outside the files being checked, but must be somewhere in the repository.
-    known_ids = frozenset(os.path.basename(f)[:-5] for f in map(os.fspath, every_file))
+    known_ids = (CaseIds.of(files) if paths == [root / CASES_DIR] else CaseIds(root / CASES_DIR))
     try:
         office = load_office(root)
     except DataError as error:
@@ -725,7 +791,9 @@ def validate_repository(root: Path, today: dt.date | None = None) -> ValidationR
     result = validate_paths([root / CASES_DIR], root, today)
     if result.office is None:
         return result
-    notices, notice_problems = load_notices(root, result.office, frozenset(c.id for c in result.cases), today)
+    # A case that exists but has problems of its own is reported there, not as missing here.
+    ids = frozenset(c.id for c in result.cases) | {f.stem for f in case_files([root / CASES_DIR])}
+    notices, notice_problems = load_notices(root, result.office, ids, today)
     _, bulletin_problems = load_bulletins(root, today)
     _, measure_problems = load_measures(root, result.office, result.cases, notices, today)
     problems = sorted([*result.problems, *notice_problems, *bulletin_problems, *measure_problems,

@@ -3,8 +3,10 @@
 Rows with an 编号 may only add a progress entry or a report; rows without one become new
 cases with the next ids. A recorded fact is never overwritten: a sheet that changes one
 is an error. Importing the same sheet twice changes nothing. Merged cells, dates typed
-as text (2026.3.5, 3月5日), full-width digits and stray spaces are read or reported,
-never misread. Nothing is written unless every row is good.
+as text (2026.3.5, 3月5日), full-width digits, stray spaces and cells typed over several
+lines are read or reported, never misread; every cell that is not taken is listed with
+the reason. Nothing is written unless every row is good, and nothing is ever written
+to a sealed (archived) record.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+import zipfile
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,17 +23,30 @@ from typing import Any
 
 from ducha.errors import Problem, UsageError
 from ducha.intake.new_case import next_id
+from ducha.intake.workbook import TooLarge, check_workbook_size
 from ducha.io.atomic import write_files
 from ducha.io.yamltext import append_entry, yaml_scalar
 from ducha.load import load_cases
-from ducha.model.case import CASES_DIR, Case, log
+from ducha.model.case import CASES_DIR, Case, Stage, log
 from ducha.model.logs import LOG_KINDS, LogKind
 from ducha.model.office import Office
 from ducha.model.timelimit import guess_date, parse_time_limit
-from ducha.outputs.ledger import FILL_IN
-from ducha.rules.deadlines import effective_time_limit
+from ducha.outputs.ledger import COMPUTED, FILL_IN, HEADERS, due_column, latest_progress, review_opinion, sheet_name
+from ducha.repo.manifest import manifest_path, read_manifest_text
+from ducha.rules.deadlines import deadline, effective_time_limit
 from ducha.rules.schema import subschema
+from ducha.rules.units import unknown_unit
 from ducha.rules.validation import check_text
+
+#: Columns a new row is read from (besides the fill-in ones), and the record field each one fills.
+NEW_CASE_COLUMNS = {"事项名称": "title", "来源": "category", "主办单位": "lead_unit", "协办单位": "co_units",
+                    "责任人": "owner", "交办日期": "assigned", "办理时限": "time_limit", "备注": "notes"}
+#: Facts of an existing case a row may repeat but never change.
+FACT_COLUMNS = ("事项名称", "主办单位", "交办日期", "办理时限", "来源", "协办单位")
+#: Columns the office keeps in the record: a unit's edit there is shown as not imported.
+OFFICE_COLUMNS = {"备注": "备注由督查室在记录中维护；需要说明的情况请写在「进展情况」里。",
+                  "责任人": "责任人由督查室登记；有变动请告知督查室。"}
+_UNIT_SPLIT = re.compile(r"[、,，;；\s]+")
 
 
 @dataclass(frozen=True)
@@ -42,6 +59,14 @@ class Action:
     done_before: bool = False
 
 
+@dataclass(frozen=True)
+class Ignored:
+    """A filled cell the import does not take, and why."""
+
+    where: str
+    text: str
+
+
 @dataclass
 class ImportResult:
     """The preview, or what was written with ``--apply``."""
@@ -50,6 +75,7 @@ class ImportResult:
     actions: list[Action] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    ignored: list[Ignored] = field(default_factory=list)
 
     @property
     def changes(self) -> list[Action]:
@@ -57,12 +83,14 @@ class ImportResult:
 
 
 def _text(value: object) -> str:
-    """A cell as text: stray spaces (including full-width ones) trimmed."""
+    """A cell as text: stray spaces (including full-width ones) trimmed, line breaks as ``\\n``."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).replace("\u3000", " ").strip()
+    text = str(value).replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line.replace("\u3000", " ").strip() for line in text.split("\n")]
+    return "\n".join(lines).strip("\n")
 
 
 def _narrow(text: str) -> str:
@@ -70,31 +98,70 @@ def _narrow(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace(" ", "")  # NFKC: ０-９ → 0-9, full-width space → space
 
 
-class _Sheet:
-    """One worksheet with merged cells filled in and the header located."""
+def _cell_name(row: int, column: int) -> str:
+    from openpyxl.utils import get_column_letter
 
-    def __init__(self, ws: Any) -> None:
-        self.ws = ws
+    return f"{get_column_letter(column)}{row}"
+
+
+class _Sheet:
+    """One worksheet with merged cells filled in and the header located.
+
+    Only the cells present are read (never the rectangle up to the last one), and the
+    workbook's size was checked before it was loaded.
+    """
+
+    def __init__(self, ws: Any, unit: str | None) -> None:
+        self.ws, self.title, self.unit = ws, str(ws.title), unit
         self.values: dict[tuple[int, int], object] = {}
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.value is not None:
-                    self.values[(cell.row, cell.column)] = cell.value
+        self.formulas: dict[tuple[int, int], str] = {}
+        for (r, c), cell in ws._cells.items():  # the cells present; iter_rows would fill the rectangle
+            if cell.value is None:
+                continue
+            if cell.data_type == "f":
+                self.formulas[(r, c)] = str(getattr(cell.value, "text", cell.value))
+            self.values[(r, c)] = cell.value
         for merged in ws.merged_cells.ranges:
             top = self.values.get((merged.min_row, merged.min_col))
             for r in range(merged.min_row, merged.max_row + 1):
                 for c in range(merged.min_col, merged.max_col + 1):
-                    self.values[(r, c)] = top
+                    if top is not None:
+                        self.values[(r, c)] = top
+                        if (merged.min_row, merged.min_col) in self.formulas:
+                            self.formulas[(r, c)] = self.formulas[(merged.min_row, merged.min_col)]
+        self.rows: dict[int, list[int]] = defaultdict(list)
+        for r, c in sorted(self.values):
+            self.rows[r].append(c)
         self.header_row, self.columns = 0, {}
-        for r in range(1, min(ws.max_row, 10) + 1):
-            names = {re.sub(r"\s+", "", _text(self.values.get((r, c)))): c for c in range(1, ws.max_column + 1)}
+        self.headings: dict[int, str] = {}
+        for r in sorted(self.rows)[:10]:
+            names = {re.sub(r"\s+", "", _text(self.values.get((r, c)))): c for c in self.rows[r]}
             if "编号" in names and "事项名称" in names:
                 self.header_row, self.columns = r, {k: v for k, v in names.items() if k}
+                self.headings = {c: k for k, c in self.columns.items()}
                 break
 
     def get(self, row: int, name: str) -> object:
         column = self.columns.get(name)
         return self.values.get((row, column)) if column else None
+
+    def formula(self, row: int, name: str) -> str | None:
+        column = self.columns.get(name)
+        return self.formulas.get((row, column)) if column else None
+
+    def where(self, row: int, name: str | None = None) -> str:
+        column = self.columns.get(name or "", 0)
+        return f"{self.title}!{_cell_name(row, column)}" if column else f"{self.title}!{row}"
+
+
+@dataclass(frozen=True)
+class _Origin:
+    """Which row (and which columns) put a part of a record's new text there."""
+
+    sheet: _Sheet
+    row: int
+    prefix: str  # "progress[3]" for an appended entry; "" for a whole new case
+    columns: dict[str, str]  # record field → sheet column
 
 
 class _Importer:
@@ -102,19 +169,42 @@ class _Importer:
         self.root, self.office, self.today = root, office, today
         self.cases = {c.id: c for c in cases}
         self.texts: dict[str, str] = {}  # case path → new text
+        self.appended: dict[tuple[str, str], int] = defaultdict(int)  # (path, log) → entries added
+        self.origins: dict[str, list[_Origin]] = defaultdict(list)
         self.new_ids: dict[int, int] = {}
         self.result = ImportResult(0)
+        self.sealed = self._sealed_paths(cases)
+
+    def _sealed_paths(self, cases: Sequence[Case]) -> frozenset[str]:
+        paths: set[str] = set()
+        for year in {c.year for c in cases}:
+            manifest = manifest_path(self.root, year)
+            if manifest.is_file():
+                paths.update(entry.path for entry in read_manifest_text(manifest.read_text(encoding="utf-8")))
+        return frozenset(paths)
 
     def error(self, sheet: _Sheet, row: int, column: str, message: str, fix: str) -> None:
-        from openpyxl.utils import get_column_letter
-
         index = sheet.columns.get(column, 0)
-        cell = f"（{get_column_letter(index)}{row}）" if index else ""
-        self.result.problems.append(Problem(sheet.ws.title, row, index, column, f"第{row}行「{column}」{cell}：{message}", fix))
+        cell = f"（{_cell_name(row, index)}）" if index else ""
+        self.result.problems.append(Problem(sheet.title, row, index, column, f"第{row}行「{column}」{cell}：{message}", fix))
+
+    def ignore(self, sheet: _Sheet, row: int, column: int, why: str) -> None:
+        heading = sheet.headings.get(column)
+        named = f"「{heading}」" if heading else ""
+        self.result.ignored.append(Ignored(f"{sheet.title}!{_cell_name(row, column)}", f"{named}未导入：{why}"))
+
+    def readable(self, sheet: _Sheet, row: int, column: str) -> bool:
+        """False (and a problem) when the cell holds a formula: only typed text and dates are taken."""
+        formula = sheet.formula(row, column)
+        if formula is None:
+            return True
+        self.error(sheet, row, column, f"单元格是公式「{formula}」，台账只读取填写的文字和日期。",
+                   "把公式换成它的结果：复制这个单元格，再「选择性粘贴 → 数值」。")
+        return False
 
     def date(self, sheet: _Sheet, row: int, column: str) -> dt.date | None:
         value = sheet.get(row, column)
-        if value is None or _text(value) == "":
+        if value is None or _text(value) == "" or not self.readable(sheet, row, column):
             return None
         if isinstance(value, dt.datetime):
             return value.date()
@@ -139,19 +229,59 @@ class _Importer:
     def run(self, sheets: list[_Sheet]) -> None:
         for sheet in sheets:
             if not sheet.header_row:
-                self.result.problems.append(Problem(sheet.ws.title, 0, 0, "", f"工作表「{sheet.ws.title}」找不到表头。",
-                                                    "保留导出时的表头行（含「编号」「事项名称」两列）。"))
+                if sheet.values:
+                    self.result.problems.append(Problem(sheet.title, 0, 0, "", f"工作表「{sheet.title}」找不到表头。",
+                                                        "保留导出时的表头行（含「编号」「事项名称」两列）。"))
                 continue
-            for row in range(sheet.header_row + 1, sheet.ws.max_row + 1):
+            for column, heading in sorted(sheet.headings.items()):
+                if heading not in HEADERS:
+                    self.result.ignored.append(Ignored(f"{sheet.title}!{_cell_name(sheet.header_row, column)}",
+                                                       f"表头「{heading}」不是台账的列，这一列没有导入。"))
+            for row in sorted(r for r in sheet.rows if r > sheet.header_row):
                 case_id = _narrow(_text(sheet.get(row, "编号"))).upper()
                 title = _text(sheet.get(row, "事项名称"))
+                read = {"编号", "事项名称", *FILL_IN, *(FACT_COLUMNS if case_id else NEW_CASE_COLUMNS)}
                 if not case_id and not title and not any(_text(sheet.get(row, c)) for c in FILL_IN):
+                    for column in sheet.rows[row]:
+                        if sheet.headings.get(column) != "序号":
+                            self.ignore(sheet, row, column, "这一行没有编号、事项名称或填报内容。")
                     continue
                 self.result.rows += 1
-                if case_id:
+                self.unread_cells(sheet, row, read, case_id)
+                if case_id and self.readable(sheet, row, "编号"):
                     self.existing(sheet, row, case_id)
-                else:
+                elif not case_id and self.readable(sheet, row, "事项名称"):
                     self.new_case(sheet, row, title)
+
+    def unread_cells(self, sheet: _Sheet, row: int, read: set[str], case_id: str) -> None:
+        """Report the filled cells of ``row`` that no rule reads (the office's columns are compared apart)."""
+        case = self.cases.get(case_id)
+        for column in sheet.rows[row]:
+            heading = sheet.headings.get(column)
+            if heading in read or heading == "序号" or heading == "红黄绿灯":
+                continue  # 序号 and the light are the sheet's own: renumbering or recolouring loses nothing
+            value = _text(sheet.values[(row, column)])
+            if heading is None or heading not in HEADERS:
+                self.ignore(sheet, row, column, "这一列不是台账的列。")
+            elif (row, column) in sheet.formulas:
+                self.ignore(sheet, row, column, f"单元格是公式「{sheet.formulas[(row, column)]}」。")
+            elif case is None:
+                if heading in COMPUTED:
+                    self.ignore(sheet, row, column, f"「{heading}」由督查室根据记录生成。")
+            elif heading in OFFICE_COLUMNS and value != getattr(case, {"备注": "notes", "责任人": "owner"}[heading]):
+                self.ignore(sheet, row, column, OFFICE_COLUMNS[heading])
+            elif heading in COMPUTED and value != self.computed(case, heading):
+                self.ignore(sheet, row, column, f"「{heading}」由记录生成，改动不会保存；"
+                            "新的进展写在「进展日期」「进展情况」，办结写「报告日期」等四列。")
+
+    def computed(self, case: Case, heading: str) -> str:
+        if heading == "最新进展":
+            return latest_progress(case)
+        if heading == "审核意见":
+            return review_opinion(case)
+        if heading == "阶段":
+            return case.stage_on(self.today).label
+        return due_column(deadline(case, self.office, self.today))
 
     def _text_of(self, case: Case) -> str:
         return self.texts.get(case.path) or (self.root / case.path).read_text(encoding="utf-8")
@@ -173,39 +303,67 @@ class _Importer:
                 recorded[column] = getattr(case, name)
         for column, fact in recorded.items():
             cell = sheet.get(row, column)
-            if cell is None or _text(cell) == "":
+            if cell is None or _text(cell) == "" or not self.readable(sheet, row, column):
                 continue
             value: object = self.date(sheet, row, column) if column == "交办日期" else _text(cell)
             if column in ("办理时限",) and isinstance(value, str):
                 value = _narrow(value)
             if column == "协办单位" and isinstance(value, str):
-                value = "、".join(u for u in re.split(r"[、,，;；\s]+", value) if u)
+                value = "、".join(u for u in _UNIT_SPLIT.split(value) if u)
             if value is not None and value != fact:
                 self.error(sheet, row, column, f"台账中为「{value}」，记录中为「{fact}」：台账不能修改已记录的事实。",
                            f"恢复为「{fact}」。确需更正或延期的，向督查室申请，由督查室在记录中办理。")
         self.fill_in(sheet, row, case)
 
+    def reporting_unit(self, sheet: _Sheet, row: int, case: Case, filled: str) -> str | None:
+        """Who fills the row in: the unit whose sheet it is (lead or co-unit), else the lead unit."""
+        if sheet.unit is None:
+            return case.lead_unit or ""
+        if sheet.unit == case.lead_unit or sheet.unit in case.co_units:
+            return sheet.unit
+        self.error(sheet, row, filled, f"这是{sheet.unit}的台账，{case.id} 由{case.lead_unit}主办"
+                   f"{'、' + '、'.join(case.co_units) + '协办' if case.co_units else ''}，{sheet.unit}不是承办单位。",
+                   "只填报本单位主办或协办的事项；其他事项请由承办单位填报。")
+        return None
+
     def fill_in(self, sheet: _Sheet, row: int, case: Case, text: str | None = None) -> str | None:
         filled = [c for c in FILL_IN if _text(sheet.get(row, c))]
-        if filled and case.assigned is None:
+        if not filled:
+            return None
+        if case.assigned is None:
             self.error(sheet, row, filled[0], f"{case.id} 尚未交办，不能填报办理进展或办理报告。",
                        "删除本行的填报内容；交办后再填报。")
+            return None
+        if case.archive is not None or case.path in self.sealed:
+            number = f"（档号 {case.archive.number}）" if case.archive is not None else ""
+            self.error(sheet, row, filled[0], f"{case.id} 已归档封存{number}，记录不能再改动。",
+                       "删除本行的填报内容；确需补充的，请与督查室联系。")
+            return None
+        if case.stage_on(self.today) is Stage.CANCELLED:
+            self.error(sheet, row, filled[0], f"{case.id} 已撤销，不再填报。", "删除本行的填报内容。")
+            return None
+        unit = self.reporting_unit(sheet, row, case, filled[0])
+        if unit is None:
             return None
         text = text if text is not None else self._text_of(case)
         changed = False
         for kind in LOG_KINDS:
             if kind.ledger:
-                entry = self.entry(sheet, row, case, kind)
+                entry = self.entry(sheet, row, case, kind, unit)
                 if entry is not None:
                     text = append_entry(text, kind.key, entry)
+                    index = len(log(case, kind)) + self.appended[(case.path, kind.key)]
+                    self.appended[(case.path, kind.key)] += 1
+                    self.origins[case.path].append(_Origin(sheet, row, f"{kind.key}[{index}]",
+                                                           {name: column for column, name in kind.ledger}))
                     changed = True
         if changed:
             self.texts[case.path] = text
         return text if changed else None
 
-    def entry(self, sheet: _Sheet, row: int, case: Case, kind: LogKind) -> dict[str, str] | None:
+    def entry(self, sheet: _Sheet, row: int, case: Case, kind: LogKind, unit: str) -> dict[str, str] | None:
         """The new ``kind`` entry the row fills in, or None (nothing filled, already imported, or wrong)."""
-        where = f"{sheet.ws.title}!{row}"
+        where = f"{sheet.title}!{row}"
         typed = {column: bool(_text(sheet.get(row, column))) for column, _ in kind.ledger}
         if not any(typed.values()):
             return None
@@ -217,6 +375,8 @@ class _Importer:
                     return None  # typed but unreadable: already reported
                 values[name] = day.isoformat() if day else ""
             else:
+                if not self.readable(sheet, row, column):
+                    return None
                 values[name] = _text(sheet.get(row, column))
         missing = [column for column, name in kind.ledger if not values[name]]
         if missing:
@@ -225,30 +385,34 @@ class _Importer:
                        f"补全{'、'.join(missing)}，或把本行的{kind.label}各列都留空。")
             return None
         if kind.ledger_unit:
-            values[kind.ledger_unit] = case.lead_unit or ""
+            values[kind.ledger_unit] = unit  # the unit the sheet is from (a 签收 is known by its unit)
         described = f"{kind.label} {' '.join(values[name] for name in kind.ledger_identity if name != 'summary')}".rstrip()
         for recorded in log(case, kind):
             if all(str(getattr(recorded, name)) == values[name] for name in kind.ledger_identity):
                 self.result.actions.append(Action(where, case.id, f"{described} 已导入过，跳过", True))
                 return None
-        self.result.actions.append(Action(where, case.id, kind.wording(values)))
+        wording = kind.wording(values)
+        if kind.ledger_unit and unit not in wording:
+            wording += f"（填报单位：{unit}）"
+        self.result.actions.append(Action(where, case.id, wording))
         order = subschema("case", (kind.key, 0)).get("properties", {})  # keys as the template writes them
         return {name: values[name] for name in order if name in values}
 
     def new_case(self, sheet: _Sheet, row: int, title: str) -> None:
+        if not all(self.readable(sheet, row, column) for column in NEW_CASE_COLUMNS if column != "交办日期"):
+            return
         category = _text(sheet.get(row, "来源"))
         lead = _text(sheet.get(row, "主办单位"))
-        co = [u for u in re.split(r"[、,，;；\s]+", _text(sheet.get(row, "协办单位"))) if u]
+        co = [u for u in _UNIT_SPLIT.split(_text(sheet.get(row, "协办单位"))) if u]
         errors_before = len(self.result.problems)
         if not title:
             self.error(sheet, row, "事项名称", "新事项没有事项名称。", "填写事项名称；不是新事项的，填写编号。")
         if category not in self.office.category_names:
             names = "、".join(self.office.category_names)
             self.error(sheet, row, "来源", f"「{category}」不是来源类型。", f"填写以下之一：{names}。")
-        for unit in [lead, *co]:
+        for role, unit in [("主办单位", lead)] + [("协办单位", u) for u in co]:
             if unit not in self.office.unit_names:
-                self.error(sheet, row, "主办单位" if unit == lead else "协办单位", f"单位「{unit}」未登记。",
-                           "使用 office.yaml 中登记的单位简称。")
+                self.error(sheet, row, role, *unknown_unit(role, unit, self.office))
         assigned = self.date(sheet, row, "交办日期")
         limit_text = _narrow(_text(sheet.get(row, "办理时限")))
         if limit_text and parse_time_limit(limit_text) is None:
@@ -267,7 +431,7 @@ class _Importer:
         registered = assigned or self.today
         same = [c for c in self.cases.values() if c.title == title and c.lead_unit == lead and c.registered == registered]
         if same:
-            self.result.actions.append(Action(f"{sheet.ws.title}!{row}", same[0].id, "新事项已导入过，跳过", True))
+            self.result.actions.append(Action(f"{sheet.title}!{row}", same[0].id, "新事项已导入过，跳过", True))
             self.fill_in(sheet, row, same[0])
             return
         year = registered.year
@@ -276,7 +440,7 @@ class _Importer:
         case_id = f"{self.office.prefix}-{year}-{self.new_ids[year]:04d}"
         self.new_ids[year] += 1
         lines = ["# yaml-language-server: $schema=../../schema/case.schema.json",
-                 f"# 由台账导入（{sheet.ws.title} 第{row}行，{self.today}）。",
+                 f"# 由台账导入（{sheet.title} 第{row}行，{self.today}）。",
                  f"id: {case_id}", f"title: {yaml_scalar(title)}", f"category: {category}",
                  f"registered: {registered.isoformat()}"]
         if assigned:
@@ -294,17 +458,34 @@ class _Importer:
             lines += [f"notes: {yaml_scalar(notes)}"]
         path = f"{CASES_DIR}/{year}/{case_id}.yaml"
         case = Case(id=case_id, title=title, category=category, registered=registered, path=path, assigned=assigned,
-                    lead_unit=lead)
+                    lead_unit=lead, co_units=tuple(co))
         self.texts[path] = "\n".join(lines) + "\n"
-        self.result.actions.append(Action(f"{sheet.ws.title}!{row}", case_id, f"新立项：{title}"))
+        self.origins[path].append(_Origin(sheet, row, "", {field: column for column, field in NEW_CASE_COLUMNS.items()}
+                                          | {"registered": "交办日期", "id": "编号"}))
+        self.result.actions.append(Action(f"{sheet.title}!{row}", case_id, f"新立项：{title}"))
         self.fill_in(sheet, row, case, self.texts[path])
 
     def check(self) -> None:
-        """Validate every new or changed record in memory, exactly as `ducha validate` would."""
+        """Validate every new or changed record in memory, exactly as `ducha validate` would, and
+        say each problem at the row and column it came from: those files are not written yet."""
         known = frozenset(self.cases) | {Path(p).stem for p in self.texts}
         for path, text in sorted(self.texts.items()):
             _, problems = check_text(text.encode("utf-8"), path, self.office, known, self.today)
-            self.result.problems += problems
+            self.result.problems += [self.at_row(path, p) for p in problems]
+
+    def at_row(self, path: str, problem: Problem) -> Problem:
+        origins = self.origins.get(path, [])
+        found = next((o for o in origins if o.prefix and (problem.field == o.prefix or problem.field.startswith(o.prefix + ".")
+                                                         or problem.field.startswith(o.prefix + "["))), None)
+        found = found or next((o for o in origins if not o.prefix), None)
+        if found is None:
+            return problem
+        name = re.split(r"[.\[]", problem.field[len(found.prefix):].lstrip("."), maxsplit=1)[0]
+        column = found.columns.get(name) or next(iter(found.columns.values()))
+        index = found.sheet.columns.get(column, 0)
+        cell = f"（{_cell_name(found.row, index)}）" if index else ""
+        return Problem(found.sheet.title, found.row, index, column, f"第{found.row}行「{column}」{cell}：{problem.message}",
+                       problem.fix)
 
 
 def import_ledger(root: Path, workbook: Path, today: dt.date, apply: bool) -> ImportResult:
@@ -312,13 +493,24 @@ def import_ledger(root: Path, workbook: Path, today: dt.date, apply: bool) -> Im
     from openpyxl import load_workbook
 
     office, cases = load_cases(root)
+
+    def refused(message: str, fix: str) -> ImportResult:
+        return ImportResult(0, problems=[Problem(workbook.name, 0, 0, "", message, fix)])
+
     try:
-        wb = load_workbook(workbook, data_only=True)
+        check_workbook_size(workbook)
+    except TooLarge as error:
+        return refused(f"台账过大，没有读取：{error}。", "只保留导出时的工作表和行列：删除多余的行列（特别是表格末尾很远处的"
+                       "单元格和合并单元格），或复制有内容的部分到新的工作簿后另存为 .xlsx。")
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, RuntimeError, NotImplementedError):
+        return refused("无法读取 Excel 文件（不是 .xlsx 格式，或文件已损坏）。", "用 Excel 或 WPS 另存为 .xlsx 格式后再导入。")
+    try:
+        wb = load_workbook(workbook)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        return ImportResult(0, problems=[Problem(workbook.name, 0, 0, "", f"无法读取 Excel 文件（{type(error).__name__}）。",
-                                                 "用 Excel 或 WPS 另存为 .xlsx 格式后再导入。")])
+        return refused(f"无法读取 Excel 文件（{type(error).__name__}）。", "用 Excel 或 WPS 另存为 .xlsx 格式后再导入。")
+    units = {sheet_name(u.name): u.name for u in office.units}
     importer = _Importer(root, office, cases, today)
-    importer.run([_Sheet(ws) for ws in wb.worksheets])
+    importer.run([_Sheet(ws, units.get(ws.title)) for ws in wb.worksheets])
     importer.check()
     result = importer.result
     result.problems.sort(key=Problem.sort_key)

@@ -14,6 +14,7 @@ import contextlib
 import errno
 import os
 import secrets
+import stat
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
@@ -21,7 +22,12 @@ from ducha.errors import DuchaError
 
 
 class WriteError(DuchaError):
-    """A file could not be written (disk full, no permission); nothing was changed."""
+    """A file could not be written (disk full, no permission); nothing was changed.
+
+    Not a bug in ducha (exit 3) but a problem the user can fix where the file goes: exit 1.
+    """
+
+    exit_code = 1
 
 
 def _bytes(data: bytes | str) -> bytes:
@@ -78,6 +84,11 @@ def write_files(files: Mapping[Path, bytes | str], new: Collection[Path] = (), d
     the ones in ``new`` linked into place exclusively (FileExistsError, and nothing kept,
     when one already exists) and the others renamed over what was there.
     """
+    special = {path: data for path, data in files.items() if _is_special(path)}
+    if special:  # a device or pipe named as output (/dev/stdout, /dev/full): write into it, never replace it
+        for path, data in special.items():
+            _write_into(path, _bytes(data))
+        files = {path: data for path, data in files.items() if path not in special}
     temps: dict[Path, Path] = {}
     created: list[Path] = []
     path = Path()
@@ -102,6 +113,22 @@ def write_files(files: Mapping[Path, bytes | str], new: Collection[Path] = (), d
             temp.unlink(missing_ok=True)  # already renamed or linked: gone or a second name
     if durable:
         _sync_folders({target.parent for target in files})
+
+
+def _is_special(path: Path) -> bool:
+    """Whether ``path`` exists and is not a regular file: renaming over it would destroy a device."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _write_into(path: Path, data: bytes) -> None:
+    try:
+        with open(path, "wb") as handle:
+            handle.write(data)
+    except OSError as error:
+        raise _failure(path, error) from error
 
 
 def _link_exclusive(temp: Path, path: Path) -> None:

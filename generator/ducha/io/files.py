@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -18,6 +19,7 @@ def sync_files(folder: Path, files: Iterable[tuple[str, str]], owned: Iterable[s
     """
     wanted: set[Path] = set()
     made: set[Path] = set()
+    present = {Path(top) / name for top, _, names in os.walk(folder) for name in names} if folder.is_dir() else set()
     for path, text in files:
         target = folder / path
         wanted.add(target)
@@ -25,8 +27,8 @@ def sync_files(folder: Path, files: Iterable[tuple[str, str]], owned: Iterable[s
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         data = text.encode("utf-8")
-        try:
-            unchanged = target.read_bytes() == data
+        try:  # a file that is not there yet is not opened to find out: a first build writes 10,000
+            unchanged = target in present and target.read_bytes() == data
         except OSError:
             unchanged = False
         if not unchanged:

@@ -26,6 +26,9 @@ except ImportError:  # pragma: no cover - libyaml is present in our venv
 
 #: A 督查事项 record is a few kilobytes; anything this large is a mistake or an attack.
 MAX_FILE_BYTES = 512 * 1024
+#: A record nests four levels deep (progress → entry → field); deeper is a mistake or an attack,
+#: and building it would exhaust Python's recursion limit long before libyaml's own limit.
+MAX_DEPTH = 16
 
 _DEFAULT_TAGS = frozenset(
     {"tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
@@ -33,6 +36,14 @@ _DEFAULT_TAGS = frozenset(
 _BOM = b"\xef\xbb\xbf"
 _FULLWIDTH_COLON_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*：", re.M)
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.M)
+#: Full-width spaces (U+3000) where YAML wants indentation: before a list dash or a field name.
+#: A Chinese paragraph inside a block of text may start with them; it is followed by text, not these.
+_FULLWIDTH_INDENT = re.compile(r"^[ ]*\u3000[\u3000 ]*(?=-[ \u3000]|[A-Za-z_][A-Za-z0-9_]*[ \t]*[:：])", re.M)
+#: A list item begun with a full-width or typographic dash (－ — –) instead of ASCII ``-``.
+_FULLWIDTH_DASH = re.compile(r"^[ \u3000]*([－—–])[ \u3000]*[A-Za-z_][A-Za-z0-9_]*[ \t]*[:：]", re.M)
+#: A list entry (``- date: …``) and a top-level ``key: value`` line with a value on it.
+_LIST_ENTRY = re.compile(r"^[ ]*-[ ]+[A-Za-z_][A-Za-z0-9_]*[ ]*:")
+_SCALAR_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)[ ]*:[ ]*[^\s#|>]")
 
 Data = str | list["Data"] | dict[str, "Data"]
 PathKey = tuple[str | int, ...]
@@ -106,6 +117,7 @@ class _Builder:
         self.path = path
         self.problems: list[Problem] = []
         self.seen: set[int] | None = set() if check_aliases else None
+        self.too_deep = False
 
     def problem(self, node: Node, where: _Where, message: str, fix: str) -> None:
         mark = node.start_mark
@@ -113,7 +125,16 @@ class _Builder:
             Problem(self.path, mark.line + 1, mark.column + 1, format_path(_flatten(where)), message, fix)
         )
 
-    def build(self, node: Node, where: _Where) -> Data | None:
+    def build(self, node: Node, where: _Where, depth: int = 0) -> Data | None:
+        if depth > MAX_DEPTH:
+            if self.too_deep:
+                return None
+            self.too_deep = True  # one report per file: a wide block of deep nesting is one mistake
+            self.problem(
+                node, where, f"嵌套层次过深（超过 {MAX_DEPTH} 层），督查事项记录最多只有四五层。",
+                "检查是否误粘贴了大量方括号 [ ] 或花括号 { }；按模板改写这一段。",
+            )
+            return None
         if self.seen is not None:
             if id(node) in self.seen:
                 self.problem(
@@ -134,7 +155,7 @@ class _Builder:
         if isinstance(node, SequenceNode):
             items: list[Data] = []
             for index, child in enumerate(node.value):
-                value = self.build(child, (where, index))
+                value = self.build(child, (where, index), depth + 1)
                 if value is not None:
                     items.append(value)
             return items
@@ -155,7 +176,7 @@ class _Builder:
                 )
                 continue
             first_line[key] = key_node.start_mark.line + 1
-            value = self.build(value_node, (where, key))
+            value = self.build(value_node, (where, key), depth + 1)
             if value is not None:
                 mapping[key] = value
         return mapping
@@ -187,6 +208,16 @@ def _yaml_error_problem(path: str, text: str, error: yaml.YAMLError) -> Problem:
     if "：" in source_line:
         return Problem(path, line, column, "", "这一行用了全角冒号「：」，YAML 只认半角冒号。",
                        "把字段名后面的「：」改成半角「: 」（冒号后加一个空格）。")
+    if "maximum nesting depth" in problem:
+        return Problem(path, line, column, "", "嵌套层次过深，督查事项记录最多只有四五层。",
+                       "检查是否误粘贴了大量方括号 [ ] 或花括号 { }；按模板改写这一段。")
+    if ("mapping values are not allowed" in problem or "did not find expected key" in problem) \
+            and _LIST_ENTRY.match(source_line):
+        owner = _owning_key(text.splitlines()[: line - 1])
+        if owner is not None:
+            return Problem(path, line, column, "", f"这一条列表项前面缺少它所属的日志名：上方的 `{owner}:` 已经写了值，不是列表。",
+                           "在这些条目的上一行加上所属日志的名称，如 `progress:`（办理进展）、`reports:`（办理报告）；"
+                           "不要删除内容。")
     if "mapping values are not allowed" in problem:
         return Problem(path, line, column, "", "值里含有「: 」，YAML 把它当成了新的字段。",
                        "给整段文字加上引号，或改用 | 多行写法。")
@@ -201,6 +232,16 @@ def _yaml_error_problem(path: str, text: str, error: yaml.YAMLError) -> Problem:
                        "把内容直接写出来，删除 & 和 *；若是正文里的 *，请给整段文字加引号。")
     return Problem(path, line, column, "", f"YAML 格式错误：{problem.strip()}。",
                    "检查这一行及上一行的缩进、冒号和引号是否成对。")
+
+
+def _owning_key(lines: list[str]) -> str | None:
+    """The top-level key a list item would belong to, when that key already holds a plain value."""
+    for previous in reversed(lines):
+        if not previous.strip() or previous.lstrip().startswith("#") or previous.startswith((" ", "-")):
+            continue
+        match = _SCALAR_KEY.match(previous)
+        return match.group(1) if match else None
+    return None
 
 
 def read_yaml(file: Path, display: str | None = None) -> tuple[YamlDocument | None, list[Problem]]:
@@ -248,6 +289,16 @@ def parse_yaml(raw: bytes, name: str) -> tuple[YamlDocument | None, list[Problem
                                 "把「：」改成半角「: 」（冒号后加一个空格）。"))
     if problems and any("全角冒号" in p.message for p in problems):
         return None, problems
+    for match in _FULLWIDTH_INDENT.finditer(text):
+        line, column = _line_col(raw, len(text[: match.start()].encode("utf-8")))
+        problems.append(Problem(name, line, column, "", "这一行用了全角空格「　」缩进，YAML 只认半角空格。",
+                                "把行首的全角空格换成半角空格（每级缩进 2 个空格）；不要删除这一行。"))
+        return None, problems
+    for match in _FULLWIDTH_DASH.finditer(text):
+        line, column = _line_col(raw, len(text[: match.start(1)].encode("utf-8")))
+        problems.append(Problem(name, line, column, "", f"列表项开头用了「{match.group(1)}」，YAML 只认半角减号「-」。",
+                                f"把「{match.group(1)}」改成半角「- 」（减号后加一个空格）；不要删除这一行。"))
+        return None, problems
     for match in _TAB_INDENT.finditer(text):
         line, column = _line_col(raw, len(text[: match.end() - 1].encode("utf-8")))
         problems.append(Problem(name, line, column, "", "这一行用了制表符（Tab）缩进，YAML 只认空格。",
@@ -268,6 +319,8 @@ def parse_yaml(raw: bytes, name: str) -> tuple[YamlDocument | None, list[Problem
     builder = _Builder(name, check_aliases="*" in text)
     data = builder.build(node, ())
     problems.extend(builder.problems)
+    if builder.too_deep:  # what is left of it would only draw further, misleading problems
+        return None, problems
     if not isinstance(data, dict):
         problems.append(Problem(name, 1, 1, "", "文件内容应是「字段: 值」的形式。",
                                 "按模板填写，每行写成 `字段名: 值`。"))

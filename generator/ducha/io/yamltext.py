@@ -22,13 +22,26 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _BREAKS = re.compile(r"[\n\r\t]")
 
 
+#: Anything that is not one plain line: line breaks, tabs and other controls go quoted (escaped).
+_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def yaml_scalar(text: str) -> str:
     """``text`` as a YAML scalar that reads back unchanged (dates stay plain, as staff write them)."""
     if _ISO_DATE.fullmatch(text):
         return text
-    if _PLAIN_SAFE.fullmatch(text) and not _YAML11_WORDS.fullmatch(text) and not _BREAKS.search(text):
+    if _PLAIN_SAFE.fullmatch(text) and not _YAML11_WORDS.fullmatch(text) and not _NOT_ONE_LINE.search(text):
         return text
     return json.dumps(text, ensure_ascii=False)
+
+
+def block_scalar(text: str, indent: str) -> list[str] | None:
+    """Several lines of text as a literal block (``|-``) at ``indent``, when it reads back unchanged."""
+    lines = text.split("\n")
+    if (text != text.strip() or _NOT_ONE_LINE.search(text.replace("\n", ""))
+            or any(line != line.rstrip() for line in lines) or lines[0].startswith(" ")):
+        return None
+    return ["|-\n"] + [f"{indent}{line}\n" if line else "\n" for line in lines]
 
 
 _TOP_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\s*:")
@@ -40,7 +53,12 @@ def entry_lines(fields: dict[str, str], indent: int) -> list[str]:
     lines = []
     for n, (key, value) in enumerate(fields.items()):
         lead = f"{pad}- " if n == 0 else f"{pad}  "
-        lines.append(f"{lead}{key}: {yaml_scalar(value)}\n")
+        block = block_scalar(value, pad + "    ") if "\n" in value else None
+        if block is not None:  # a cell typed over several lines (Alt+Enter) stays several lines
+            lines.append(f"{lead}{key}: {block[0]}")
+            lines += block[1:]
+        else:
+            lines.append(f"{lead}{key}: {yaml_scalar(value)}\n")
     return lines
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -34,6 +35,16 @@ DEFAULT_CATEGORY_RULES: Mapping[str, Mapping[str, str]] = {
 #: report or extension cannot be slipped in after a whole deadline has passed unseen, and
 #: more than the day or two a 公文 takes from a unit's 发文 to the office's 收文登记.
 LATE_ENTRY_WORKDAYS = 3
+#: The office-wide calendar feed (calendars/督查事项.ics) beside one feed per unit.
+OFFICE_FEED = "督查事项"
+#: File names the site and feeds give themselves, beside a file per unit (units/<name>.md,
+#: calendars/<name>.ics): a unit named so would overwrite the unit index or the office calendar.
+RESERVED_FILE_NAMES = frozenset({"index", OFFICE_FEED})
+
+
+def slug(name: str) -> str:
+    """A file name from a unit or category name (characters that break paths or URLs replaced)."""
+    return re.sub(r"[\s/\\:*?\"<>|#%&{}.]+", "-", name).strip("-") or "x"
 
 
 @dataclass(frozen=True)
@@ -321,6 +332,8 @@ class Office:
     attachments: AttachmentRules = AttachmentRules()
     cms: CmsSettings | None = None
     reminders: ReminderSettings | None = None
+    #: SSH allowed_signers lines of the review server (Gitea/Forgejo), whose signed commits carry a trusted 审核.
+    review_signers: tuple[str, ...] = ()
 
     def yellow_for(self, priority: str) -> int:
         """The yellow threshold for an item of ``priority`` (empty: none)."""

@@ -16,8 +16,7 @@ from ducha.load import load_all, load_cases, load_measures
 from ducha.model.case import MANIFEST_NAME
 from ducha.outputs.text import timeline_text
 from ducha.repo.archive import verify_archive
-from ducha.repo.audit import all_trails
-from ducha.repo.git import read_histories
+from ducha.repo.audit import trails as read_trails
 from ducha.repo.manifest import manifest_path, sha256_of
 
 
@@ -56,8 +55,7 @@ def export_archive(root: Path, year: int, output: Path) -> int:
     archived = [c for c in cases if c.year == year and c.archive is not None]
     if not archived:
         raise UsageError(f"{year} 年没有已归档的督查事项：先运行 `ducha archive --year {year}` 并提交。")
-    histories = read_histories(root)
-    trails = all_trails(root, histories)
+    head, trails = read_trails(root, [case.id for case in archived])
     files: dict[str, bytes] = {}
     for case in archived:
         trail = trails.get(case.id)
@@ -79,7 +77,7 @@ def export_archive(root: Path, year: int, output: Path) -> int:
     manifest = manifest_path(root, year)
     files[MANIFEST_NAME] = manifest.read_bytes()
     files["说明.txt"] = _README.format(office=office.name, year=year, count=len(archived), manifest=MANIFEST_NAME,
-                                     head=histories.head).encode("utf-8")
+                                     head=head).encode("utf-8")
     files["SHA256SUMS"] = "".join(f"{sha256_of(data)}  {name}\n" for name, data in sorted(files.items())).encode("utf-8")
     stamp = max(c.archive.date for c in archived if c.archive is not None)
     write_file(output, _zip_bytes(files, stamp))

@@ -8,17 +8,15 @@ bytes, so subscribers are not told about changes that are not there.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ducha.io.atomic import write_files
-from ducha.model.office import Office
+from ducha.model.office import OFFICE_FEED, Office, slug
 from ducha.outputs.present import remaining
-from ducha.outputs.site.pages import slug
 from ducha.rules.deadlines import Status
-
-OFFICE_FEED = "督查事项"
 
 
 @dataclass(frozen=True)
@@ -32,22 +30,32 @@ class CalendarEvent:
     units: tuple[str, ...]
 
 
+#: RFC 5545 §3.3.11: TEXT holds no control character but HTAB; a line break is written ``\\n``.
+_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f\u0085\u2028\u2029]")
+_BREAK = re.compile("\r\n|[\r\n\u0085\u2028\u2029]")
+
+
 def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    """A TEXT value per RFC 5545: backslash, semicolon and comma escaped; every kind of line
+    break (a bare CR too) as ``\\n``; other controls dropped, so no value can end a line."""
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _CONTROLS.sub("", _BREAK.sub("\\\\n", text))
 
 
 def _fold(line: str) -> str:
-    """Fold at 75 octets without splitting a character (RFC 5545 §3.1)."""
-    out, current, size = [], "", 0
-    for ch in line:
-        width = len(ch.encode("utf-8"))
-        if size + width > 75:
-            out.append(current)
-            current, size = " ", 1
-        current += ch
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
+    """Fold at 75 octets without splitting a character (RFC 5545 §3.1): continuation lines start with a space."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    pieces, at, room = [], 0, 75
+    while len(data) - at > room:
+        cut = at + room
+        while data[cut] & 0xC0 == 0x80:  # never inside a character: back to its first byte
+            cut -= 1
+        pieces.append(data[at:cut])
+        at, room = cut, 74  # the leading space takes one octet of the next line
+    pieces.append(data[at:])
+    return "\r\n ".join(piece.decode("utf-8") for piece in pieces)
 
 
 def calendar_events(office: Office, statuses: Sequence[Status], today: dt.date) -> list[CalendarEvent]:

@@ -14,6 +14,7 @@ from ducha.errors import Problem
 from ducha.model.case import Case, events
 from ducha.model.measures import MEASURE_KINDS
 from ducha.outputs.present import flags, light_label, rate_text, remaining
+from ducha.outputs.safe import formula_inert, terminal
 from ducha.rules.deadlines import Light, Status
 from ducha.rules.metrics import tally
 from ducha.rules.period_report import ranking_rule
@@ -28,14 +29,16 @@ _ANSI = {Light.RED: "\x1b[31m", Light.YELLOW: "\x1b[33m", Light.GREEN: "\x1b[32m
 _RESET = "\x1b[0m"
 
 
-def problems_text(problems: Sequence[Problem], files: int) -> str:
+def problems_text(problems: Sequence[Problem], files: int, summary: bool = True) -> str:
     """One line per problem (file:line:column: field: what is wrong. 修改：the fix), then a summary."""
     lines = []
     for p in problems:
         where = f"{p.file}:{p.line}:{p.column}" if p.line else p.file
         field = f" [{p.field}]" if p.field else ""
-        lines.append(f"{where}:{field} {p.message} 修改：{p.fix}")
-    if problems:
+        lines.append(terminal(f"{where}:{field} {p.message} 修改：{p.fix}"))
+    if not summary:
+        pass
+    elif problems:
         affected = len({p.file for p in problems})
         lines.append(f"检查了 {files} 个文件，发现 {len(problems)} 个问题（涉及 {affected} 个文件）。")
     else:
@@ -86,7 +89,7 @@ def status_table(board: Sequence[Status], color: bool) -> str:
     """The Chinese status table, one row per case, coloured by light."""
     header = ["灯", "编号", "事项名称", "主办单位", "阶段", "到期日", "剩余/超期", "备注"]
     widths = [8, 13, 30, 12, 6, 10, 14, 0]
-    rows = [[light_label(s), s.case.id, s.case.title, s.case.lead_unit or "—", s.stage.label,
+    rows = [[light_label(s), s.case.id, terminal(s.case.title), terminal(s.case.lead_unit or "—"), s.stage.label,
              s.due.isoformat() if s.due else "—", remaining(s), flags(s)] for s in board]
     out = ["  ".join(fit(h, w) if w else h for h, w in zip(header, widths, strict=True)).rstrip()]
     for status, row in zip(board, rows, strict=True):
@@ -120,7 +123,7 @@ def status_csv(board: Sequence[Status]) -> str:
     for status in board:
         row = status.as_json()
         row["co_units"] = "、".join(status.case.co_units)
-        writer.writerow(row)
+        writer.writerow({key: formula_inert(value) if isinstance(value, str) else value for key, value in row.items()})
     return buffer.getvalue()
 
 
@@ -128,7 +131,8 @@ def audit_text(trail: AuditTrail) -> str:
     """The git audit trail: who changed what, when, and who approved it."""
     lines = []
     for e in trail.entries:
-        approved = f"  审核：{'、'.join(e.reviewers)}" if e.reviewers else ""
+        signed = f"（{e.signature}）" if e.signature else ""
+        approved = f"  审核：{'、'.join(e.reviewers)}{signed}" if e.reviewers else ""
         merged = f"（经合并提交 {e.merged_in}）" if e.merged_in and e.reviewers else ""
         lines.append(f"  {e.date:%Y-%m-%d %H:%M}  {e.author}  {e.commit}  {e.change}{approved}{merged}")
         lines.append(f"      提交说明：{e.subject}")

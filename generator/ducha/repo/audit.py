@@ -1,9 +1,14 @@
-"""The audit trail: every version of a case, who made it, who approved it, what it changed."""
+"""The audit trail: every version of a case, who made it, who approved it, what it changed.
+
+``trails`` is the one place a trail is made: ``ducha history`` asks it for one case, the
+site and the archive export for all of them, and each gets the same entries for a case.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,8 +16,21 @@ from typing import Any
 from ducha.errors import UsageError
 from ducha.io.yamlfile import parse_yaml
 from ducha.model.redaction import Disclosure
-from ducha.repo.changes import UNCHANGED, Change, compare, describe, field_name
-from ducha.repo.git import BlobReader, CaseHistory, Histories, Version, read_histories
+from ducha.repo.changes import Change, compare, describe, field_name, merge_compare
+from ducha.repo.git import (
+    SIGNATURE_NONE,
+    SIGNATURE_UNTRUSTED,
+    SIGNATURE_VERIFIED,
+    BlobReader,
+    CaseHistory,
+    Histories,
+    Version,
+    read_histories,
+)
+
+#: How a 审核 stands when office.yaml lists the review server's signing keys.
+SIGNATURE_LABELS = {SIGNATURE_VERIFIED: "签名已验证", SIGNATURE_NONE: "未签名",
+                    SIGNATURE_UNTRUSTED: "签名未通过验证"}
 
 
 @dataclass(frozen=True)
@@ -28,11 +46,14 @@ class AuditEntry:
     change: str
     path: str
     changes: tuple[Change, ...] = ()  # what ``change`` says, one by one (for redaction)
+    old_path: str | None = None  # a move: where the record was before
+    signature: str | None = None  # 签名已验证 / 未签名 / 签名未通过验证, when office.yaml lists review_signers
 
     def as_json(self) -> dict[str, Any]:
         return {
             "date": self.date.isoformat(), "commit": self.commit, "author": self.author, "subject": self.subject,
-            "reviewers": list(self.reviewers), "merged_in": self.merged_in, "change": self.change, "path": self.path,
+            "reviewers": list(self.reviewers), "signature": self.signature, "merged_in": self.merged_in,
+            "change": self.change, "path": self.path, "old_path": self.old_path,
         }
 
 
@@ -48,41 +69,68 @@ class AuditTrail:
         return {"id": self.case_id, "head": self.head, "entries": [e.as_json() for e in self.entries]}
 
 
-def _data(blobs: BlobReader, blob: str | None, name: str) -> dict[str, Any] | None:
-    if blob is None:
-        return None
-    doc, _ = parse_yaml(blobs.read(blob), name)
-    return doc.data if doc is not None and isinstance(doc.data, dict) else {}
+class _Contents:
+    """Each blob read and parsed once, however many versions point at it."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[str, dict[str, Any]] = {}
+        self.blobs: BlobReader | None = None  # for what was not fed while the log was read
+
+    def feed(self, blob: str, raw: bytes) -> None:
+        doc, _ = parse_yaml(raw, blob)
+        self._parsed[blob] = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+
+    def __call__(self, blob: str | None, name: str) -> dict[str, Any] | None:
+        if blob is None:
+            return None
+        if blob not in self._parsed:
+            assert self.blobs is not None
+            self.feed(blob, self.blobs.read(blob))
+        return self._parsed[blob]
+
+
+def _change(version: Version, data: _Contents) -> tuple[str, list[Change]] | None:
+    """The version in the office's words, and the changes they name; None for a merge that only joined its parents."""
+    old_name = version.old_path or version.path
+    if version.by_merge:
+        own = merge_compare(data(version.old_blob, old_name), [data(b, version.path) for b in version.other_blobs],
+                            data(version.blob, version.path))
+        return ("合并时直接改动：" + describe(own), own) if own else None
+    if version.status == "A" and version.old_path is None:
+        changes = compare(None, {})  # 立项: nothing to read
+        return describe(changes), changes
+    if version.status == "C":
+        return f"另建同编号的记录文件 {version.path}（{version.old_path} 仍在）", []
+    changes = compare(data(version.old_blob, old_name), data(version.blob, version.path))
+    if version.status == "A":
+        note = ("恢复此前删除的记录文件" if version.old_path == version.path
+                else f"移动：{version.old_path} → {version.path}（原文件在此前的提交中删除）")
+    elif version.status == "R":
+        note = f"移动：{version.old_path} → {version.path}"
+    else:
+        return describe(changes), changes
+    return (note if not changes else f"{describe(changes)}（{note}）"), changes
 
 
 def _entry(version: Version, change: str, changes: tuple[Change, ...] = ()) -> AuditEntry:
     commit = version.commit
-    if version.status == "R" and version.old_path:
-        moved = f"移动：{version.old_path} → {version.path}"
-        change = moved if change == UNCHANGED else f"{change}（{moved}）"
     return AuditEntry(
         date=commit.date, commit=commit.short, author=commit.author, subject=commit.subject,
         reviewers=version.reviewers, merged_in=version.merged_by.short if version.merged_by else None,
-        change=change, path=version.path, changes=changes,
+        change=change, path=version.path, changes=changes, old_path=version.old_path,
+        signature=SIGNATURE_LABELS.get(version.signature) if version.signature else None,
     )
 
 
-def trail_of(history: CaseHistory, head: str, blobs: BlobReader) -> AuditTrail:
+def trail_of(history: CaseHistory, head: str, blobs: BlobReader, contents: _Contents | None = None) -> AuditTrail:
     """Describe each version against the one before it, reading and parsing each blob once."""
-    parsed: dict[str, dict[str, Any] | None] = {}
-
-    def data(blob: str | None, name: str) -> dict[str, Any] | None:
-        if blob is not None and blob not in parsed:
-            parsed[blob] = _data(blobs, blob, name)
-        return parsed[blob] if blob is not None else None
-
+    data = contents or _Contents()
+    data.blobs = blobs
     entries = []
     for version in history.versions:
-        if version.status == "A":
-            changes = compare(None, {})  # 立项: nothing to read
-        else:
-            changes = compare(data(version.old_blob, version.old_path or version.path), data(version.blob, version.path))
-        entries.append(_entry(version, describe(changes), tuple(changes)))
+        described = _change(version, data)
+        if described is not None:
+            entries.append(_entry(version, described[0], tuple(described[1])))
     return AuditTrail(history.case_id, head, tuple(entries))
 
 
@@ -94,22 +142,46 @@ def disclosed(trail: AuditTrail, disclosure: Disclosure) -> AuditTrail:
         if hidden:
             texts = [f"修改了{field_name(str(c.path[0]))}（内部信息，不公开）" if c in hidden else c.text for c in entry.changes]
             changes = tuple(c for c in entry.changes if c not in hidden)
-            entry = dataclasses.replace(entry, change="；".join(dict.fromkeys(texts)), changes=changes)
+            # Only the changes' own words are replaced: a move's or a merge's note around them stays.
+            change = entry.change.replace(describe(entry.changes), "；".join(dict.fromkeys(texts)), 1)
+            entry = dataclasses.replace(entry, change=change, changes=changes)
         entries.append(entry)
     return AuditTrail(trail.case_id, trail.head, tuple(entries))
 
 
-def audit_trail(root: Path, case_id: str) -> AuditTrail:
+def review_signers(root: Path) -> tuple[str, ...]:
+    """The review server's keys, from office.yaml: the 审核 of every trail is checked against them."""
+    from ducha.load import load_office
+
+    return load_office(root).review_signers
+
+
+def trails(root: Path, case_ids: Collection[str] | None = None,
+           signers: Sequence[str] | None = None) -> tuple[str, dict[str, AuditTrail]]:
+    """HEAD and the audit trails of ``case_ids`` (every case by default), keyed by case id.
+
+    The one function every trail comes from. ``signers`` defaults to office.yaml's ``review_signers``.
+    """
+    contents = _Contents()
+    histories = read_histories(root, case_ids, review_signers(root) if signers is None else signers, contents.feed)
+    return histories.head, _trails_of(root, histories, contents)
+
+
+def _trails_of(root: Path, histories: Histories, contents: _Contents) -> dict[str, AuditTrail]:
+    with BlobReader(root) as blobs:
+        return {case_id: trail_of(h, histories.head, blobs, contents) for case_id, h in histories.by_id.items()}
+
+
+def audit_trail(root: Path, case_id: str, signers: Sequence[str] | None = None) -> AuditTrail:
     """The audit trail of one case (``ducha history ID``)."""
-    histories = read_histories(root)
-    history = histories.for_id(case_id)
-    if history is None:
+    _, found = trails(root, [case_id], signers)
+    if case_id not in found:
         raise UsageError(f"提交历史中没有督查事项「{case_id}」。修改：检查编号；新建的记录要先提交（git commit）才有历史。")
-    return trail_of(history, histories.head, BlobReader(root))
+    return found[case_id]
 
 
 def all_trails(root: Path, histories: Histories | None = None) -> dict[str, AuditTrail]:
     """Every case's audit trail, keyed by case id (for the site and the archive export)."""
-    histories = histories or read_histories(root)
-    blobs = BlobReader(root)
-    return {h.case_id: trail_of(h, histories.head, blobs) for h in histories.by_path.values()}
+    if histories is not None:
+        return _trails_of(root, histories, _Contents())
+    return trails(root)[1]

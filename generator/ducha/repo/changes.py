@@ -182,3 +182,50 @@ def compare(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Chan
 def describe(changes: Sequence[Change]) -> str:
     """All changes as one line, e.g. ``新增办理进展 2026-03-05；审核：通过``."""
     return "；".join(change.text for change in changes) or UNCHANGED
+
+
+def _merge_log_changes(key: str, first: dict[str, Any], others: list[dict[str, Any]],
+                       result: dict[str, Any]) -> list[Change]:
+    lists = [p.get(key, []) for p in (first, *others)]
+    after = result.get(key, [])
+    if not isinstance(after, list) or not all(isinstance(x, list) for x in lists):
+        return [Change(Kind.REWRITTEN, (key,), f"{field_name(key)}的结构被改写")]
+    before = lists[0]
+    dropped = {j for j, entry in enumerate(before) if entry not in after}
+    changes: list[Change] = []
+    for index, entry in enumerate(after):
+        if any(entry in entries for entries in lists):
+            continue  # taken from a parent as it was
+        if index in dropped:  # the first parent's entry at this place, edited by the merge
+            dropped.discard(index)
+            changes += _log_changes(key, {key: [before[index]]}, {key: [entry]})
+        else:
+            changes.append(Change(Kind.ADDED, (key, index), _appended(result, key, index)))
+    changes += [Change(Kind.REWRITTEN, (key, j), f"删除了{field_name(key)}第{j + 1}条", in_old=True) for j in sorted(dropped)]
+    for other in others:
+        for j, entry in enumerate(other.get(key, [])):
+            if entry not in after and entry not in before:
+                changes.append(Change(Kind.REWRITTEN, (key,), f"未并入分支上的{_appended(other, key, j)}"))
+    return changes
+
+
+def merge_compare(first: dict[str, Any] | None, others: list[dict[str, Any] | None],
+                  result: dict[str, Any] | None) -> list[Change]:
+    """What a merge commit changed by itself (an "evil merge"), against its first parent.
+
+    What the merge took from a parent as it was is the work of the commits it brought in,
+    shown with them; left is what no parent had, and what the merge dropped.
+    """
+    parents = [p for p in (first, *others) if p is not None]
+    if result is None or not parents:
+        return compare(first, result)
+    base = first if first is not None else parents[0]
+    rest = [p for p in others if p is not None and p is not base]
+    changes: list[Change] = []
+    for key in dict.fromkeys([*base, *result]):
+        if key in LOGS:
+            changes += _merge_log_changes(key, base, rest, result)
+        elif all(result.get(key) != p.get(key) for p in parents):
+            was = {key: base[key]} if key in base else {}
+            changes += compare(was, {key: result[key]} if key in result else {})
+    return changes

@@ -20,7 +20,7 @@ from ducha.io.yamlfile import parse_yaml
 from ducha.model.case import Case
 from ducha.model.logs import LOG_KINDS
 from ducha.model.office import Office
-from ducha.repo.audit import AuditTrail, trail_of
+from ducha.repo.audit import AuditTrail, review_signers, trail_of
 from ducha.repo.git import BlobReader, CaseHistory, Histories, Version, read_blobs, read_histories
 from ducha.rules.late import EntryKey, LateEntry, RecordedAt, late_entries
 
@@ -111,9 +111,9 @@ def recorded_in(history: CaseHistory, blobs: Mapping[str, bytes], since: dt.date
 def recorded_entries(root: Path, histories: Histories | None = None, ids: Iterable[str] | None = None,
                      since: dt.date | None = None) -> Mapping[str, dict[EntryKey, RecordedAt]]:
     """For each case (all, or those in ``ids``), when each of its entries was recorded."""
-    histories = histories or read_histories(root, since)
+    histories = histories or read_histories(root, since=since)
     wanted = set(ids) if ids is not None else None
-    chosen = [h for h in histories.by_path.values() if wanted is None or h.case_id in wanted]
+    chosen = [h for h in histories.by_id.values() if wanted is None or h.case_id in wanted]
     blobs = _blobs_of(root, chosen)
     return {h.case_id: recorded_in(h, blobs, since) for h in chosen}
 
@@ -134,9 +134,11 @@ class CaseRecord:
 
 
 def case_record(root: Path, case_id: str) -> CaseRecord:
-    """One case's audit trail and the recording day of each entry, from one read of the history."""
-    histories = read_histories(root)
+    """One case's audit trail and the recording day of each entry, from one read of its history."""
+    histories = read_histories(root, [case_id], review_signers(root))
     history = histories.for_id(case_id)
     if history is None:
         raise UsageError(f"提交历史中没有督查事项「{case_id}」。修改：检查编号；新建的记录要先提交（git commit）才有历史。")
-    return CaseRecord(trail_of(history, histories.head, BlobReader(root)), recorded_in(history, _blobs_of(root, [history])))
+    with BlobReader(root) as blobs:
+        trail = trail_of(history, histories.head, blobs)
+    return CaseRecord(trail, recorded_in(history, _blobs_of(root, [history])))

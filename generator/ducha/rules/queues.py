@@ -125,16 +125,6 @@ def returned(statuses: Sequence[Status]) -> list[Status]:
     return sorted((s for s in statuses if s.stage is Stage.RETURNED), key=urgency)
 
 
-def pending_review(statuses: Sequence[Status]) -> list[Status]:
-    """待审核: reports the office has yet to review, oldest first."""
-    waiting = [s for s in statuses if s.stage is Stage.PENDING_REVIEW]
-    return sorted(waiting, key=lambda s: (_last_report(s), s.case.id))
-
-
-def _last_report(status: Status) -> dt.date:
-    return status.case.reports[-1].date if status.case.reports else status.today
-
-
 def answers_for(statuses: Sequence[Status], unit: str) -> list[Status]:
     """The items ``unit`` answers for: those it leads or co-handles."""
     return [s for s in statuses if s.case.lead_unit == unit or unit in s.case.co_units]
@@ -171,3 +161,25 @@ def attention(statuses: Sequence[Status], today: dt.date, unit: str | None = Non
                      tuple(returned(mine)), tuple(sorted(followups_due(mine), key=lambda s: s.case.id)),
                      tuple(pending_review(mine)) if unit is None else (),
                      tuple(s for s in awaiting_receipt(mine) if unit is None or unit in s.receipt.pending))  # type: ignore[union-attr]
+
+
+def pending_review(statuses: Sequence[Status]) -> list[Status]:
+    """待审核: a report is in and waits for the office's review, the longest waiting first."""
+    waiting = [s for s in statuses if s.stage is Stage.PENDING_REVIEW and s.case.reports]
+    return sorted(waiting, key=lambda s: (submitted(s), s.case.id))
+
+
+def submitted(status: Status) -> dt.date:
+    """The day the report awaiting review came in (the last one dated by the status's day)."""
+    return max(r.date for r in status.case.reports if r.date <= status.today)
+
+
+def near_due(statuses: Sequence[Status]) -> list[Status]:
+    """临期: open items on a yellow light (due within the office's ``yellow_days`` working days),
+    the fewest working days left first."""
+    return sorted((s for s in statuses if s.light is Light.YELLOW), key=urgency)
+
+
+def needs_progress(statuses: Sequence[Status]) -> list[Status]:
+    """需续报: open items whose unit has reported no progress for longer than the office's interval."""
+    return sorted((s for s in statuses if s.stage.is_open and s.progress_overdue), key=urgency)

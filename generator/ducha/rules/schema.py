@@ -8,15 +8,23 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
+import marshal
+import os
+import re
+import sys
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import fastjsonschema
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path
+from ducha.model.logs import LOG_KINDS
 from ducha.model.timelimit import guess_date
-from ducha.schemas import load_schema
+from ducha.schemas import load_schema, schema_text
 
 _TYPE_NAMES = {"string": "文字", "array": "列表（每项以 - 开头）", "object": "字段组（下一级缩进的 字段: 值）",
                "integer": "整数"}
@@ -39,10 +47,46 @@ def _inline_refs(node: Any, definitions: dict[str, Any]) -> Any:
     return {key: _inline_refs(value, definitions) for key, value in node.items() if key != "definitions"}
 
 
+def _cache_dir() -> Path | None:
+    base = os.environ.get("XDG_CACHE_HOME") or (os.path.join(os.path.expanduser("~"), ".cache")
+                                                  if os.path.expanduser("~") != "~" else "")
+    return Path(base) / "ducha" if base else None
+
+
 @functools.cache
 def _fast_validator(name: str) -> Callable[[Any], Any]:
-    schema = load_schema(name)
-    validate: Callable[[Any], Any] = fastjsonschema.compile(_inline_refs(schema, schema.get("definitions", {})))
+    """The compiled validator; its bytecode is cached per user, as compiling it costs more than a one-file check.
+
+    The cache key covers the schema, fastjsonschema and Python versions, so a stale entry is never used.
+    """
+    text = schema_text(name)
+    key = hashlib.sha256(f"{text}\0{fastjsonschema.VERSION}\0{sys.version}".encode()).hexdigest()[:24]
+    folder = _cache_dir()
+    cached = folder / f"{name}-{key}.validator" if folder is not None else None
+    entry: tuple[str, Any] | None = None
+    if cached is not None and cached.exists():
+        try:
+            entry = marshal.loads(cached.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            entry = None
+    if entry is None:
+        schema = load_schema(name)
+        source = fastjsonschema.compile_to_code(_inline_refs(schema, schema.get("definitions", {})))
+        first = re.search(r"^def (\w+)\(", source, re.M)  # the schema's own function comes first
+        assert first is not None
+        entry = (first.group(1), compile(source, f"<{name}.schema.json>", "exec"))
+        if cached is not None:
+            try:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                handle, temporary = tempfile.mkstemp(dir=cached.parent, prefix=f".{cached.name}.")
+                with os.fdopen(handle, "wb") as out:
+                    out.write(marshal.dumps(entry))
+                os.replace(temporary, cached)
+            except OSError:
+                pass  # no cache: compiled again next time
+    namespace: dict[str, Any] = {}
+    exec(entry[1], namespace)  # fastjsonschema's own code, generated from the package's schema
+    validate: Callable[[Any], Any] = namespace[entry[0]]
     return validate
 
 
@@ -110,9 +154,40 @@ def check(doc: YamlDocument, name: str) -> list[Problem]:
     except fastjsonschema.JsonSchemaException:
         pass
     problems: list[Problem] = []
+    misplaced = _misplaced_entries(doc) if name == "case" else {}
+    for path, other in misplaced.items():
+        key, fields = path[0], "、".join(doc.data[path[0]][path[1]])
+        line, column = doc.key_mark(path)
+        problems.append(Problem(
+            doc.path, line, column, format_path(path),
+            f"这一条（{fields}）看起来是{label(name, (other,))}，却写在了{label(name, (key,))} `{key}:` 下。",
+            f"把这一条移到 `{other}:` 下（没有就在文件末尾另起一行写 `{other}:`）；不要删除其中的字段。"))
     for error in _full_validator(name).iter_errors(doc.data):
+        if tuple(error.absolute_path)[:2] in misplaced:
+            continue  # its fields are right, its place is wrong: said once above
         problems.extend(_translate(doc, name, error))
     return list(dict.fromkeys(problems))  # jsonschema repeats some errors under if/then
+
+
+def _misplaced_entries(doc: YamlDocument) -> dict[PathKey, str]:
+    """Log entries written under the wrong log: (log, index) → the log whose fields they have.
+
+    An entry appended at the end of a file lands under whatever log comes last; the unknown
+    fields it then has are the right fields in the wrong place, and deleting them loses data.
+    """
+    fields = {kind.key: set(subschema("case", (kind.key, 0)).get("properties", {})) for kind in LOG_KINDS}
+    found: dict[PathKey, str] = {}
+    for key, own in fields.items():
+        entries = doc.data.get(key)
+        if not isinstance(entries, list):
+            continue
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict) or set(entry) <= own:
+                continue
+            other = next((k for k, theirs in fields.items() if k != key and set(entry) <= theirs), None)
+            if other is not None:
+                found[(key, index)] = other
+    return found
 
 
 def _translate(doc: YamlDocument, name: str, error: Any) -> list[Problem]:

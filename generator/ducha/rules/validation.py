@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from typing import Any
 
 from ducha.errors import Problem
@@ -18,7 +18,9 @@ from ducha.model.office import Office
 from ducha.model.timelimit import TimeUnit
 from ducha.rules import schema as schemas
 from ducha.rules.calendar import calendar_for
+from ducha.rules.characters import character_problems
 from ducha.rules.deadlines import Schedule, category_rule, count_from, effective_time_limit, milestone_due, round_schedule
+from ducha.rules.units import unknown_unit
 
 #: Longer limits are typos; these also keep every due date (2099 + 10 years) inside the calendar.
 MAX_COUNT = {TimeUnit.WORKDAYS: 999, TimeUnit.DAYS: 3650, TimeUnit.MONTHS: 120}
@@ -28,7 +30,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2099
 class _CaseChecker:
     """The rules for one case; problems accumulate in ``self.problems``."""
 
-    def __init__(self, case: Case, doc: YamlDocument, office: Office, known_ids: frozenset[str],
+    def __init__(self, case: Case, doc: YamlDocument, office: Office, known_ids: Container[str],
                  today: dt.date | None) -> None:
         self.case, self.doc, self.office, self.known_ids, self.today = case, doc, office, known_ids, today
         self.problems: list[Problem] = []
@@ -134,12 +136,10 @@ class _CaseChecker:
                      "交办应在立项当天或之后：改正其中一个日期。")
         units = office.unit_names
         if case.lead_unit is not None and case.lead_unit not in units:
-            self.add(("lead_unit",), f"主办单位「{case.lead_unit}」未在 office.yaml 中登记。",
-                     f"改为已登记的单位简称（{'、'.join(sorted(units))}），或先在 office.yaml 的 units 中登记。")
+            self.add(("lead_unit",), *unknown_unit("主办单位", case.lead_unit, office))
         for index, unit in enumerate(case.co_units):
             if unit not in units:
-                self.add(("co_units", index), f"协办单位「{unit}」未在 office.yaml 中登记。",
-                         "改为已登记的单位简称，或先在 office.yaml 的 units 中登记。")
+                self.add(("co_units", index), *unknown_unit("协办单位", unit, office))
             elif unit == case.lead_unit:
                 self.add(("co_units", index), f"「{unit}」已是主办单位，不能同时是协办单位。", "从协办单位中删除它。")
         limits = [(("time_limit",), case.time_limit)] + [
@@ -499,11 +499,11 @@ def _plain(value: Any) -> Any:
 _DUE_DATES = frozenset({"until"})
 
 
-def check_document(doc: YamlDocument | None, found: list[Problem], office: Office, known_ids: frozenset[str],
+def check_document(doc: YamlDocument | None, found: list[Problem], office: Office, known_ids: Container[str],
                     today: dt.date | None) -> tuple[Case | None, list[Problem]]:
     if doc is None:
         return None, found
-    found = found + schemas.check(doc, "case")
+    found = found + schemas.check(doc, "case") + character_problems(doc, "case")
     if found:
         return None, found
     case, found = build_case(doc)
@@ -512,7 +512,7 @@ def check_document(doc: YamlDocument | None, found: list[Problem], office: Offic
     return case, _CaseChecker(case, doc, office, known_ids, today).run()
 
 
-def check_text(raw: bytes, name: str, office: Office, known_ids: frozenset[str],
+def check_text(raw: bytes, name: str, office: Office, known_ids: Container[str],
                today: dt.date | None) -> tuple[Case | None, list[Problem]]:
     """Every check `validate` makes on one file, for text not yet written (imports preview with it)."""
     doc, found = parse_yaml(raw, name)

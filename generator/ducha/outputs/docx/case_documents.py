@@ -20,9 +20,25 @@ from ducha.model.case import events
 from ducha.model.measures import ORDER, Measure
 from ducha.model.office import Office
 from ducha.outputs.present import light_label, milestone_light, remaining
+from ducha.outputs.safe import xml_text
 from ducha.rules.deadlines import Light, Status, deadline, effective_time_limit
 
-from .gongwen import HEI, RED, masthead, new_document, para, save, signature, table, title
+from .gongwen import (
+    HEI,
+    RED,
+    Imprint,
+    about,
+    doc_number,
+    imprint,
+    masthead,
+    new_document,
+    para,
+    quoted,
+    save,
+    signature,
+    table,
+    title,
+)
 
 KINDS = ("notice", "urge", "report")
 URGE_LEVELS = {Light.RED: ("红色", RED), Light.YELLOW: ("黄色", RGBColor(0xC8, 0x8A, 0x00))}
@@ -45,17 +61,24 @@ def _facts(doc: object, office: Office, status: Status) -> None:
     table(doc, ["项目", "内容"], rows, [30, 126])
 
 
-def write_case_doc(kind: str, office: Office, status: Status, output: Path, today: dt.date) -> None:
-    """Write the ``kind`` document (notice, urge, report) for one case."""
+def write_case_doc(kind: str, office: Office, status: Status, output: Path, today: dt.date,
+                   copy_to: tuple[str, ...] | None = None) -> None:
+    """Write the ``kind`` document (notice, urge, report) for one case.
+
+    ``copy_to`` (抄送) defaults to the co-units for a notice or an urge, to no one for a report.
+    """
     case = status.case
     doc = new_document()
     full = {u.name: u.full_name for u in office.units}
     lead = full.get(case.lead_unit or "", case.lead_unit or "")
+    number = case.id.rsplit("-", 1)[1]
+    if copy_to is None:
+        copy_to = tuple(full.get(u, u) for u in case.co_units) if kind != "report" else ()
     if kind == "notice":
-        masthead(doc, office.name, f"督查通知〔{case.year}〕{case.id.rsplit('-', 1)[1]}号")
+        masthead(doc, office.name, doc_number("督查通知", case.year, number))
         title(doc, "督查通知单")
         para(doc, f"{lead}：", indent=False)
-        para(doc, f"现将「{case.title}」交由你单位主办" + (f"，{'、'.join(case.co_units)}协办" if case.co_units else "") +
+        para(doc, f"现将{quoted(case.title)}交由你单位主办" + (f"，{'、'.join(case.co_units)}协办" if case.co_units else "") +
              "，请按以下要求抓好落实。")
         _facts(doc, office, status)
         para(doc, "办理要求", HEI)
@@ -66,7 +89,7 @@ def write_case_doc(kind: str, office: Office, status: Status, output: Path, toda
             para(doc, f"四、请于{status.receipt.due}前签收本通知，并明确责任人。")
     elif kind == "urge":
         name, color = URGE_LEVELS.get(status.light, BLUE)
-        masthead(doc, office.name, f"督查催办〔{today.year}〕{case.id.rsplit('-', 1)[1]}-{len(case.urges) + 1}号", color)
+        masthead(doc, office.name, doc_number("督查催办", today.year, number, len(case.urges) + 1), color)
         title(doc, f"督查催办单（{name}）")
         para(doc, f"{lead}：", indent=False)
         behind = "；".join(f"节点「{m.name}」应于{m.due}完成，至今未报送完成情况" for m in status.behind)
@@ -74,7 +97,7 @@ def write_case_doc(kind: str, office: Office, status: Status, output: Path, toda
                  f"{behind}，未达到序时进度" if behind else
                  f"距到期仅剩{status.working_days_left}个工作日" if status.light is Light.YELLOW else
                  f"到期日为{status.due}")
-        para(doc, f"你单位主办的「{case.title}」（{case.id}）{state}，尚未报送办理结果。"
+        para(doc, f"你单位主办的{quoted(case.title)}（{case.id}）{state}，尚未报送办理结果。"
                   f"这是第{len(case.urges) + 1}次催办，请高度重视，抓紧办理。")
         _facts(doc, office, status)
         if status.milestones:
@@ -85,8 +108,8 @@ def write_case_doc(kind: str, office: Office, status: Status, output: Path, toda
         deadline = "3个工作日内" if status.light is Light.RED else "到期日前"
         para(doc, f"请于{deadline}报送办理结果或书面说明原因；逾期不报的，将按规定予以通报。")
     elif kind == "report":
-        masthead(doc, office.name, f"督查报告〔{today.year}〕{case.id.rsplit('-', 1)[1]}号")
-        title(doc, f"关于「{case.title}」办理情况的报告")
+        masthead(doc, office.name, doc_number("督查报告", today.year, number))
+        title(doc, about(case.title, "办理情况的报告"))
         para(doc, f"{case.source.leader or '领导'}：", indent=False)
         para(doc, "一、基本情况", HEI)
         para(doc, f"该事项于{case.registered}立项，{case.assigned or '尚未'}交办{lead}主办"
@@ -102,7 +125,8 @@ def write_case_doc(kind: str, office: Office, status: Status, output: Path, toda
     else:
         raise ValueError(kind)
     signature(doc, office.name, today)
-    doc.core_properties.title = f"{case.id} {case.title}"
+    imprint(doc, Imprint(office.name, today, copy_to))
+    doc.core_properties.title = xml_text(f"{case.id} {case.title}")
     save(doc, output)
 
 
@@ -110,7 +134,8 @@ def write_case_doc(kind: str, office: Office, status: Status, output: Path, toda
 NAMES = {"notice": "督查通知单", "urge": "催办单", "report": "办理情况报告"}
 
 
-def case_document(root: Path, kind: str, case_id: str, as_of: dt.date, output: Path | None) -> Path:
+def case_document(root: Path, kind: str, case_id: str, as_of: dt.date, output: Path | None,
+                  copy_to: tuple[str, ...] | None = None) -> Path:
     """Write the ``kind`` document for one case as of ``as_of``; refuse one that would say something untrue."""
     office, cases = load_cases(root, as_of=as_of)
     found = [c for c in cases if c.id == case_id]
@@ -123,7 +148,7 @@ def case_document(root: Path, kind: str, case_id: str, as_of: dt.date, output: P
     if kind == "urge" and not status.stage.is_open:
         raise UsageError(f"{case_id} 目前为「{status.stage.label}」，不需要催办：催办单只发给已交办、尚未报送办理结果的事项。")
     target = output or Path(f"{case_id}-{NAMES[kind]}.docx")
-    write_case_doc(kind, office, status, target, as_of)
+    write_case_doc(kind, office, status, target, as_of, copy_to)
     return target
 
 

@@ -9,14 +9,16 @@ GB2312 fonts are declared in the font table (altName).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -24,6 +26,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from ducha.io.atomic import write_file
+from ducha.outputs.safe import xml_text
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -62,8 +65,20 @@ def para(doc: object, text: str = "", font: str = BODY_FONT, size: Pt = SANHAO, 
     if align is not None:
         p.alignment = align
     if text:
-        set_font(p.add_run(text), font, size, bold, color)
+        set_font(p.add_run(xml_text(text)), font, size, bold, color)
     return p
+
+
+#: What follows w:pBdr inside w:pPr (ECMA-376 order): a border must go before the first of these.
+_AFTER_BORDER = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+                 "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+                 "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                 "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+                 "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def _put_border(paragraph: Paragraph, border: Any) -> None:
+    paragraph._p.get_or_add_pPr().insert_element_before(border, *_AFTER_BORDER)
 
 
 def red_rule(paragraph: Paragraph, color: RGBColor = None) -> None:  # type: ignore[assignment]
@@ -73,7 +88,7 @@ def red_rule(paragraph: Paragraph, color: RGBColor = None) -> None:  # type: ign
     for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "1"), ("w:color", hex_color)):
         bottom.set(qn(key), value)
     border.append(bottom)
-    paragraph._p.get_or_add_pPr().append(border)
+    _put_border(paragraph, border)
 
 
 def page_number(paragraph: Paragraph, align: Any) -> None:
@@ -108,7 +123,7 @@ def table(doc: object, header: list[str], rows: list[list[str]], widths_mm: list
             cell.width = width
             paragraph = cell.paragraphs[0]
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if row_cells is header else WD_ALIGN_PARAGRAPH.LEFT
-            set_font(paragraph.add_run(text), HEI if row_cells is header else BODY_FONT, Pt(12))
+            set_font(paragraph.add_run(xml_text(text)), HEI if row_cells is header else BODY_FONT, Pt(12))
     return table
 
 
@@ -173,3 +188,91 @@ def save(doc: Any, output: Path) -> None:
     buffer = io.BytesIO()
     doc.save(buffer)
     write_file(output, buffer.getvalue())
+
+
+def doc_number(issuer: str, year: int, number: int | str, part: int | None = None) -> str:
+    """发文字号 as GB/T 9704 §7.2.4 writes it: 〔year〕, the number without leading zeros: 督查通知〔2026〕37号."""
+    return f"{issuer}〔{year}〕{int(number)}{f'-{part}' if part else ''}号"
+
+
+def quoted(text: str) -> str:
+    """A name quoted the way 公文 quote: “…”."""
+    return f"“{text}”"
+
+
+def about(subject: str, what: str) -> str:
+    """A title 关于“…”{what}: a subject that already begins with 关于 does not get a second one."""
+    inner = subject[2:] if subject.startswith("关于") else subject
+    return f"关于{quoted(inner)}{what}"
+
+
+@dataclass(frozen=True)
+class Imprint:
+    """版记 (GB/T 9704 §7.4): 抄送, 印发机关 and 印发日期; plus the data the document rests on."""
+
+    printer: str
+    day: dt.date
+    copy_to: tuple[str, ...] = ()
+    data: str = ""
+
+
+def _rules(paragraph: Paragraph, edges: dict[str, int]) -> None:
+    """Rules above or below a paragraph: edge → width in eighths of a point."""
+    border = OxmlElement("w:pBdr")
+    for edge in ("top", "bottom"):
+        if edges.get(edge):
+            line = OxmlElement(f"w:{edge}")
+            for key, value in (("w:val", "single"), ("w:sz", str(edges[edge])), ("w:space", "1"), ("w:color", "000000")):
+                line.set(qn(key), value)
+            border.append(line)
+    _put_border(paragraph, border)
+
+
+#: Characters of 四号 on one 版记 line, one character in from each side of the 156 mm 版心.
+_IMPRINT_CHARS = 29
+_CONTINUED = "\x00"  # marks a run-on line of 抄送 while the lines are laid out; never written
+
+
+def imprint(doc: Any, block: Imprint) -> None:
+    """The 版记 at the foot of the last page (GB/T 9704 §7.4.1): rules as wide as the 版心, thick above and
+    below (0.35 mm), thin between (0.25 mm); 四号仿宋; 抄送 and 印发机关 one character in from the left,
+    印发日期 one in from the right. Its paragraphs share one frame aligned to the bottom of the 版心, so
+    the last rule sits on the 版心's lower edge however long the body is."""
+    lines: list[tuple[str, str]] = []
+    if block.copy_to:
+        names = f"{'，'.join(block.copy_to)}。"
+        first, rest = names[:_IMPRINT_CHARS - 3], names[_IMPRINT_CHARS - 3:]
+        lines.append((f"抄送：{first}", ""))
+        # A long list runs on, aligned under the first name after 抄送： (GB/T 9704 §7.4.2).
+        lines += [(_CONTINUED + rest[i:i + _IMPRINT_CHARS - 3], "") for i in range(0, len(rest), _IMPRINT_CHARS - 3)]
+    if block.data:
+        lines.append((block.data, ""))
+    lines.append((block.printer, f"{block.day.year}年{block.day.month}月{block.day.day}日印发"))
+    thick, thin = 8, 6  # eighths of a point: 1 pt ≈ 0.35 mm, 0.75 pt ≈ 0.25 mm
+    for index, (left, right) in enumerate(lines):
+        if index:  # an ordinary (empty) paragraph between frames keeps LibreOffice from joining them
+            spacer = para(doc, indent=False)
+            spacer.paragraph_format.line_spacing = Pt(1)
+        paragraph = para(doc, indent=False)
+        fmt = paragraph.paragraph_format
+        fmt.left_indent = fmt.right_indent = SIHAO  # 左右各空一字
+        # Each line is its own frame at its own height, counted up from the 版心's lower edge: lines
+        # sharing one frame would need the same borders (LibreOffice lays them out inline otherwise).
+        top = Mm(225) - PITCH * (len(lines) - index)
+        frame = OxmlElement("w:framePr")
+        for key, value in (("w:w", str(TEXT_WIDTH.twips)), ("w:h", str(PITCH.twips)), ("w:hRule", "exact"),
+                           ("w:hAnchor", "margin"), ("w:vAnchor", "margin"), ("w:xAlign", "center"),
+                           ("w:y", str(round(top / 635))), ("w:wrap", "notBeside")):
+            frame.set(qn(key), value)
+        paragraph._p.get_or_add_pPr().insert(0, frame)  # framePr comes first in pPr
+        continued = left.startswith(_CONTINUED)
+        _rules(paragraph, {"top": 0 if continued else thick if index == 0 else thin,
+                           "bottom": thick if index == len(lines) - 1 else 0})
+        left = left.replace(_CONTINUED, "\u3000" * 3)
+        set_font(paragraph.add_run(xml_text(left)), BODY_FONT, SIHAO)
+        if right:
+            fmt.tab_stops.add_tab_stop(TEXT_WIDTH - 2 * SIHAO, WD_TAB_ALIGNMENT.RIGHT)
+            set_font(paragraph.add_run("\t" + xml_text(right)), BODY_FONT, SIHAO)
+
+
+

@@ -7,7 +7,7 @@ from pathlib import Path
 from ducha.outputs.present import rate_text
 from ducha.rules.period_report import Item, PeriodReport
 
-from .gongwen import HEI, KAI, masthead, new_document, para, save, signature, table, title
+from .gongwen import HEI, KAI, Imprint, doc_number, imprint, masthead, new_document, para, save, signature, table, title
 
 
 def _items(doc: object, heading: str, items: tuple[Item, ...]) -> None:
@@ -19,16 +19,17 @@ def _items(doc: object, heading: str, items: tuple[Item, ...]) -> None:
           [[str(n), i.id, i.title, i.unit, i.detail] for n, i in enumerate(items, 1)], [10, 28, 50, 24, 44])
 
 
-def write_docx(report: PeriodReport, output: Path, issuer: str, number: int | None = None) -> None:
-    """Write ``report`` as a 公文-layout DOCX at ``output``."""
+def write_docx(report: PeriodReport, output: Path, issuer: str, number: int | None = None,
+               copy_to: tuple[str, ...] = ()) -> None:
+    """Write ``report`` as a 公文-layout DOCX at ``output``; the records' version goes in the 版记, not the body."""
     doc = new_document()
     year = report.today.year
-    doc_no = f"{issuer}〔{year}〕{number}号" if number is not None else f"{issuer}〔{year}〕  号（草稿）"
+    doc_no = doc_number(issuer, year, number) if number is not None else f"{issuer}〔{year}〕  号（草稿）"
     masthead(doc, report.office, doc_no)
     title(doc, f"关于{report.period.label}督查事项办理情况的通报")
+    para(doc, "各承办单位：", indent=False)
     totals = report.totals()
-    para(doc, f"现将{report.period.label}（{report.period.start}至{report.period.end}）督查事项办理情况通报如下。"
-              f"本通报数据截至{report.today}，依据记录提交 {report.data_commit[:12]}。")
+    para(doc, f"现将{report.period.label}（{report.period.start}至{report.period.end}）督查事项办理情况通报如下。")
     para(doc, "一、总体情况", HEI)
     para(doc, f"本期新立项{totals['新立项']}项；办结{totals['办结']}项，其中按期办结{totals['按期办结']}项、"
               f"超期办结{totals['超期办结']}项，按期办结率{rate_text(report.rate)}；截至{report.today}超期未办结"
@@ -67,6 +68,9 @@ def write_docx(report: PeriodReport, output: Path, issuer: str, number: int | No
         para(doc, f"{b.year}年已报送《督查专报》{b.issued}期，其中反映问题{b.on_problems}期；年度任务不少于{b.quota}期，"
                   f"其中反映问题不少于{b.problems_needed}期。")
     signature(doc, report.office, report.today)
+    day = report.today
+    version = f"（记录版本 {report.data_commit[:12]}）" if report.data_commit.isalnum() else ""
+    imprint(doc, Imprint(report.office, day, copy_to, f"数据截至{day.year}年{day.month}月{day.day}日{version}"))
     doc.core_properties.title = f"{report.office}督查通报（{report.period.label}）"
     doc.core_properties.author = report.office
     save(doc, output)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,13 +28,14 @@ from ducha.io.yamlfile import read_yaml
 from ducha.load import load_records
 from ducha.model.redaction import PROFILES, Disclosure
 from ducha.outputs.ics import feeds
-from ducha.outputs.site.pages import SiteData, page_count, write_pages
-from ducha.repo.audit import AuditTrail, all_trails, disclosed
-from ducha.repo.git import HistoryError, ShallowCloneError, open_repo
+from ducha.outputs.site.pages import SiteData, page_count, rendered, unit_core, write_pages
+from ducha.repo.audit import AuditTrail, disclosed
+from ducha.repo.audit import trails as read_trails
+from ducha.repo.git import HistoryError, ShallowCloneError, check_repository
 from ducha.rules.deadlines import status_board
 from ducha.rules.escalation import criticism_tally
-from ducha.rules.period_report import build_report
-from ducha.rules.periods import parse_period
+from ducha.rules.period_report import PeriodReport, build_report
+from ducha.rules.periods import Period, parse_period
 
 #: The office's own additions to the site: extra pages, or its own guide.md / assets/ducha.css.
 OVERLAY_DIR = "site"
@@ -58,13 +60,12 @@ class Prepared:
 
 def _trails(root: Path) -> tuple[dict[str, AuditTrail], str, tuple[str, ...]]:
     try:
-        open_repo(root)
+        check_repository(root)
     except ShallowCloneError:
         raise  # a wrong audit trail is worse than none: refuse
     except HistoryError:
         return {}, "", (f"{root} 不是 git 仓库：站点中不含审计记录。",)
-    trails = all_trails(root)
-    head = next(iter(trails.values())).head if trails else ""
+    head, trails = read_trails(root)
     return trails, head, ()
 
 
@@ -79,20 +80,38 @@ def prepare(root: Path, today: dt.date, profile: str) -> Prepared:
     disclosure = Disclosure(profile, frozenset(office.internal_fields), office.notice_rules.publish)
     shown = disclosure.cases(cases)
     shown_ids = frozenset(c.id for c in shown)
-    draft = None
+    drafts: tuple[PeriodReport, ...] = ()
     if not disclosure.public:  # a draft 通报 is the office's working paper
-        month = parse_period(f"{today.year}-{today.month:02d}")
-        draft = build_report(office, cases, notices, bulletins, month, today, head or "（非 git 仓库）",
-                             measures=records.measures)
+        drafts = tuple(build_report(office, cases, notices, bulletins, period, today, head or "（非 git 仓库）",
+                                    measures=records.measures)
+                       for period in draft_periods(today))
     statuses = tuple(sorted(status_board(office, shown, today), key=lambda s: s.case.id))
     criticisms = dict(criticism_tally(notices, today.year)) if disclosure.shows_criticism() else {}
+    # While the year is young, last year's tally stays in view: January has no criticism of its own yet.
+    earlier = dict(criticism_tally(notices, today.year - 1)) if disclosure.shows_criticism() and today.month <= 3 else {}
     data = SiteData(
         office, today, profile, head, statuses,
         trails={case_id: disclosed(trail, disclosure) for case_id, trail in trails.items() if case_id in shown_ids},
         notices=tuple(disclosure.notice(n, shown_ids) for n in notices),
-        criticisms=criticisms, draft=draft, feeds=feeds(office, statuses, today),
+        criticisms=criticisms, drafts=drafts, feeds=feeds(office, statuses, today), last_year_criticisms=earlier,
         measures=disclosure.measures(records.measures, shown_ids))
     return Prepared(data, warnings)
+
+
+#: How long after a month or quarter ends its 通报 is still being drafted (and shown beside the current ones).
+DRAFTING_DAYS = 15
+
+
+def draft_periods(today: dt.date) -> list[Period]:
+    """The periods whose 通报 the office may be drafting: this month and quarter, and, in the first
+    fortnight after they end, the month and quarter just ended (in January: December and Q4)."""
+    periods = [parse_period(f"{today.year}-{today.month:02d}"), parse_period(f"{today.year}-Q{(today.month - 1) // 3 + 1}")]
+    if today.day <= DRAFTING_DAYS:
+        ended = today.replace(day=1) - dt.timedelta(days=1)
+        periods.append(parse_period(f"{ended.year}-{ended.month:02d}"))
+        if today.month % 3 == 1:  # the first month of a quarter: the quarter before has just ended
+            periods.append(parse_period(f"{ended.year}-Q{(ended.month - 1) // 3 + 1}"))
+    return periods
 
 
 def docs_dir(root: Path, profile: str) -> Path:
@@ -122,11 +141,21 @@ def static_files(root: Path, docs: Path) -> None:
         _copy_tree(root / OVERLAY_DIR, docs)
 
 
-def write(root: Path, prepared: Prepared, progress: Callable[[int], None] | None = None) -> Path:
-    """Assemble the docs folder of the prepared profile; returns it."""
+def assemble(root: Path, prepared: Prepared) -> Path:
+    """The docs folder of the prepared profile with its static pages, and the search words beside it."""
     docs = docs_dir(root, prepared.data.profile)
     static_files(root, docs)
     copy_attachments(root, docs, prepared.data)
+    words = search_words_file(root, prepared.data.profile)
+    text = "".join(f"{word} {SEARCH_WORD_FREQUENCY} nz\n" for word in search_words(prepared.data))
+    if not words.is_file() or words.read_text(encoding="utf-8") != text:
+        words.write_text(text, encoding="utf-8")
+    return docs
+
+
+def write(root: Path, prepared: Prepared, progress: Callable[[int], None] | None = None) -> Path:
+    """Assemble the docs folder of the prepared profile with every generated page written into it."""
+    docs = assemble(root, prepared)
     write_pages(docs, prepared.data, progress)
     return docs
 
@@ -141,6 +170,41 @@ def copy_attachments(root: Path, docs: Path, data: SiteData) -> None:
             if source.is_file() and (not target.is_file() or target.stat().st_size != source.stat().st_size):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, target)
+#: Pages made in memory for a build running in this process, by docs folder: the MkDocs hook hands
+#: them to MkDocs as generated files. Writing 10,000 Markdown files only for MkDocs to read them back
+#: costs a tenth of a build.
+IN_MEMORY: dict[str, dict[str, str]] = {}
+
+
+#: jieba's frequency for the office's own words: high enough that it never cuts one apart.
+SEARCH_WORD_FREQUENCY = 100_000
+_ISSUER = re.compile(r"^([\u4e00-\u9fff]+)〔")
+
+
+def search_words(data: SiteData) -> list[str]:
+    """The words people search for that a general dictionary does not know, for jieba (search is
+    segmented with it): unit short names, the same without their 市 (住建局, which case pages also
+    carry), full names, leaders' names, the issuer part of 文号 (青建 in 青建〔2026〕133号), category names."""
+    words: set[str] = set(data.office.category_names)
+    for unit in data.office.units:
+        words.update((unit.name, unit.full_name, unit_core(unit.name)))
+    for status in data.statuses:
+        case = status.case
+        words.update(part for part in case.source.leader.split() if part)
+        for number in [case.source.doc_no] + [r.doc_no for r in case.reports]:
+            if match := _ISSUER.match(number):
+                words.add(match.group(1))
+    # A line of jieba's file is "word frequency tag": a word may hold no whitespace.
+    return sorted(w for w in words if len(w) > 1 and not any(ch.isspace() for ch in w))
+
+
+def search_words_file(root: Path, profile: str) -> Path:
+    return root / "build" / f"search-words-{profile}.txt"
+
+
+def pages_in_memory(prepared: Prepared, progress: Callable[[int], None] | None = None) -> dict[str, str]:
+    """Every generated page as (path in the docs folder → text), for ``run_mkdocs``."""
+    return rendered(prepared.data, progress)
 
 
 def total_pages(prepared: Prepared) -> int:
@@ -158,6 +222,16 @@ def config_file(root: Path, profile: str, office_name: str) -> Path:
             raise UsageError(f"{OFFICE_CONFIG} 无法读取：{problems[0].message} 修改：{problems[0].fix}")
         config.update(yaml.safe_load(own.read_text(encoding="utf-8")) or {})
     # What the office may not change: where things are, and the hook that makes the pages.
+    words = search_words_file(root, profile)
+    if words.is_file():  # the office's names segmented as whole words in the search index
+        for index, plugin in enumerate(config.get("plugins", [])):
+            name = plugin if isinstance(plugin, str) else next(iter(plugin), "")
+            if name == "search":
+                options = {} if isinstance(plugin, str) else dict(plugin["search"] or {})
+                options["jieba_dict_user"] = str(words.resolve())
+                config["plugins"][index] = {"search": options}
+    # Pages outside the navigation use ducha.html (tabs and menu rendered once per depth).
+    config["theme"] = {**config["theme"], "custom_dir": str(Path(str(_STATIC)) / "overrides")}
     config.update({
         "docs_dir": str(docs_dir(root, profile).resolve()),
         "site_dir": str(site_dir(root, profile).resolve()),
@@ -177,18 +251,23 @@ def quiet() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
-def run_mkdocs(root: Path, prepared: Prepared) -> Path:
-    """A full MkDocs build of the pages already written; returns the output folder."""
+def run_mkdocs(root: Path, prepared: Prepared, pages: dict[str, str] | None = None) -> Path:
+    """A full MkDocs build of ``pages`` (made in memory), or of the pages already written when None;
+    returns the output folder."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     profile = prepared.data.profile
     quiet()
-    os.environ[READY_ENV] = str(docs_dir(root, profile).resolve())
+    docs = str(docs_dir(root, profile).resolve())
+    os.environ[READY_ENV] = docs
+    if pages is not None:
+        IN_MEMORY[docs] = pages
     try:
         build(load_config(str(config_file(root, profile, prepared.data.office.name))))
     finally:
         os.environ.pop(READY_ENV, None)
+        IN_MEMORY.pop(docs, None)
     return site_dir(root, profile)
 
 

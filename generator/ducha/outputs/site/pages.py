@@ -20,15 +20,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ducha.errors import DuchaError
 from ducha.io.files import sync_files
 from ducha.model.case import Case, Stage, events
 from ducha.model.logs import size_text
 from ducha.model.measures import Measure
 from ducha.model.notices import Mention, Notice
-from ducha.model.office import Office
+from ducha.model.office import Office, slug
 from ducha.outputs.present import (
     PROVISIONAL_NOTE,
-    chase_reasons,
     criticism_count,
     light_label,
     milestone_light,
@@ -40,19 +40,27 @@ from ducha.outputs.present import (
 from ducha.repo.audit import AuditTrail
 from ducha.rules import queues
 from ducha.rules.calendar import calendar_for
-from ducha.rules.deadlines import Light, Status, effective_time_limit, round_schedule
+from ducha.rules.deadlines import Light, Status, effective_time_limit, round_schedule, urgency
 from ducha.rules.escalation import owed_measures
 from ducha.rules.metrics import Tally, by_category, by_co_unit, by_lead_unit, tally
 from ducha.rules.period_report import Item, PeriodReport, ranking_rule
+from ducha.rules.periods import parse_period
 from ducha.rules.schema import label
+from ducha.rules.trends import Month, monthly
 
 #: Folders and files this module owns inside the docs folder; removed before each generation.
-GENERATED = ("index.md", "cases", "units", "categories", "decisions.md", "archive", "notices", "calendars")
+GENERATED = ("index.md", "cases", "units", "leaders", "categories", "decisions.md", "archive", "notices", "calendars")
+
+
+_SPECIAL = re.compile("[&<>\"'\r\n]")
 
 
 def h(value: object) -> str:
     """HTML-escape a value from a record; newlines become line breaks (no blank lines in blocks)."""
-    return html.escape(str(value), quote=True).replace("\r", "").replace("\n", "<br>")
+    text = value if isinstance(value, str) else str(value)
+    if _SPECIAL.search(text) is None:  # most values: nothing to escape, and a million calls a build
+        return text
+    return html.escape(text, quote=True).replace("\r", "").replace("\n", "<br>")
 
 
 _INERT = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇", "\n": " ", "\r": " "})
@@ -63,15 +71,19 @@ def inert_title(text: str) -> str:
     return text.translate(_INERT)
 
 
-def slug(name: str) -> str:
-    """A file name from a unit or category name (characters that break paths or URLs replaced)."""
-    return re.sub(r"[\s/\\:*?\"<>|#%&{}.]+", "-", name).strip("-") or "x"
-
-
 def href(from_page: str, to_page: str) -> str:
     """The relative URL from one generated page to another (``use_directory_urls: false``)."""
     target = to_page[:-3] + ".html" if to_page.endswith(".md") else to_page
-    return h(os.path.relpath(target, os.path.dirname(from_page) or ".").replace(os.sep, "/"))
+    folder, _, name = target.rpartition("/")
+    way = _way(from_page.rpartition("/")[0], folder)
+    return h(f"{way}/{name}" if way else name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _way(from_folder: str, to_folder: str) -> str:
+    """The relative path between two folders of the site: a few dozen pairs, asked for a hundred thousand times."""
+    way = os.path.relpath(to_folder or ".", from_folder or ".").replace(os.sep, "/")
+    return "" if way == "." else way
 
 
 def case_page(case: Case) -> str:
@@ -80,6 +92,11 @@ def case_page(case: Case) -> str:
 
 def unit_page(unit: str) -> str:
     return f"units/{slug(unit)}.md"
+
+
+def leader_page(number: int) -> str:
+    """A leader's page, numbered in the order of the leaders index: names may clash as file names."""
+    return f"leaders/{number:03d}.md"
 
 
 def category_page(category: str) -> str:
@@ -116,8 +133,10 @@ class SiteData:
     trails: dict[str, AuditTrail]
     notices: tuple[Notice, ...] = ()
     criticisms: dict[str, int] = field(default_factory=dict)  # this calendar year, per unit
-    draft: PeriodReport | None = None
+    drafts: tuple[PeriodReport, ...] = ()  # this month's and quarter's 通报, and the ones just ended
     feeds: dict[str, str] = field(default_factory=dict)  # calendar file name → iCalendar text
+    #: The year before's criticism tally, kept in view while the new year is young.
+    last_year_criticisms: dict[str, int] = field(default_factory=dict)
     measures: tuple[Measure, ...] = ()  # 督办令, 约谈, 书面检查, 问责 the audience may see
 
     def consequence(self, count: int) -> str:
@@ -142,19 +161,45 @@ class SiteData:
                 found[case_id].append(measure)
         return found
 
+    @functools.cached_property
+    def leaders(self) -> dict[str, list[Status]]:
+        """Each leader who gave instructions (source.leader) → the items, leaders in order of name."""
+        found: dict[str, list[Status]] = defaultdict(list)
+        for s in self.statuses:
+            if s.case.source.leader.strip():
+                found[s.case.source.leader.strip()].append(s)
+        return dict(sorted(found.items()))
+
+    @functools.cached_property
+    def leader_pages(self) -> dict[str, str]:
+        return {leader: leader_page(n) for n, leader in enumerate(self.leaders, 1)}
+
+    @functools.cached_property
+    def full_names(self) -> dict[str, str]:
+        return {u.name: u.full_name for u in self.office.units}
+
 
 #: Front-matter flag on generated pages: the body is already HTML. Any Markdown engine renders it
 #: as is; the MkDocs hook (mkdocs_hook.py) also skips Markdown parsing for it, which is half the build.
 HTML_FLAG = "ducha_html"
+#: On a searched page's heading: search takes the page's title from its front matter (the same words),
+#: and would otherwise segment and store them twice.
+TITLED = "data-search-exclude"
+#: Search boost of a unit's or a leader's page: a query for the name finds the page before the items.
+UNIT_BOOST = 5
 #: Separates what search should index (title, status, summary) from a case page's detail.
 #: Record text cannot produce it: every value is escaped, so "<!--" never comes from a record.
 DETAIL_MARK = "<!-- ducha:detail -->"
 
 
-def _page(title: str, body: Iterable[str], search: bool = True) -> str:
-    meta = [f"title: {json.dumps(inert_title(title), ensure_ascii=False)}", f"{HTML_FLAG}: true"]
+def _page(title: str, body: Iterable[str], search: bool = True, boost: int | None = None) -> str:
+    # No side navigation or table of contents: the tabs lead to every list, and tables get the width.
+    meta = [f"title: {json.dumps(inert_title(title), ensure_ascii=False)}", f"{HTML_FLAG}: true",
+            "hide:\n  - navigation\n  - toc"]
     if not search:
         meta.append("search:\n  exclude: true")
+    elif boost is not None:  # a unit's or a leader's own page comes before the items that name it
+        meta.append(f"search:\n  boost: {boost}")
     return "---\n" + "\n".join(meta) + "\n---\n\n" + "\n\n".join(body) + "\n"
 
 
@@ -170,17 +215,25 @@ def _link_case(page: str, status: Status, with_title: bool = True) -> str:
     return f'<a href="{href(page, case_page(case))}">{h(case.id)}</a>{title}'
 
 
+EMPTY = '<p class="ducha-empty">（无）</p>'
+
+
+def grid(css: str, headers: Sequence[str], rows: Iterable[Sequence[str]], empty: str = EMPTY) -> str:
+    """A table as wide as the page with its header kept in view; on a phone each row becomes a card
+    whose cells carry their column's name (``data-label``), so nothing scrolls sideways."""
+    body = "\n".join("<tr>" + "".join(f'<td data-label="{h(name)}">{cell}</td>' for name, cell in zip(headers, row, strict=True))
+                     + "</tr>" for row in rows)
+    if not body:
+        return empty
+    head = "".join(f"<th>{h(name)}</th>" for name in headers)
+    return f'<table class="ducha-grid {css}"><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>'
+
+
 def _case_table(page: str, statuses: Sequence[Status], unit: bool = True) -> str:
-    if not statuses:
-        return '<p class="ducha-empty">（无）</p>'
-    head = "<th>灯</th><th>编号</th><th>事项名称</th>" + ("<th>主办单位</th>" if unit else "") + \
-        "<th>阶段</th><th>到期日</th><th>剩余/超期</th>"
-    rows = []
-    for s in statuses:
-        lead = f'<td>{_unit_link(page, s.case.lead_unit)}</td>' if unit else ""
-        rows.append(f"<tr><td>{light_badge(s)}</td><td>{_link_case(page, s, False)}</td><td>{h(s.case.title)}{priority_badge(s)}</td>"
-                    f"{lead}<td>{h(s.stage.label)}</td><td>{due_text(s)}</td><td>{h(remaining(s))}</td></tr>")
-    return f'<table class="ducha-cases"><thead><tr>{head}</tr></thead><tbody>\n{chr(10).join(rows)}\n</tbody></table>'
+    headers = ["灯", "编号", "事项名称"] + (["主办单位"] if unit else []) + ["阶段", "到期日", "剩余/超期"]
+    return grid("ducha-cases", headers, (
+        [light_badge(s), _link_case(page, s, False), h(s.case.title)] + ([_unit_link(page, s.case.lead_unit)] if unit else [])
+        + [h(s.stage.label), due_text(s), h(remaining(s))] for s in statuses))
 
 
 def _unit_link(page: str, unit: str | None) -> str:
@@ -196,12 +249,9 @@ def _mark(data: SiteData | None, name: str) -> str:
 
 def _tally_table(page: str, rows: dict[str, Tally], link: Callable[[str], str], heading: str,
                  marks: SiteData | None = None) -> str:
-    body = "\n".join(
-        f"<tr><td>{link(name)}{_mark(marks, name)}</td><td>{t.total}</td><td>{t.open}</td><td>{t.red}</td><td>{t.yellow}</td>"
-        f"<td>{t.pending}</td><td>{t.closed}</td><td>{rate_text(t.on_time_rate)}</td></tr>"
-        for name, t in rows.items() if t.total)
-    return (f'<table class="ducha-tally"><thead><tr><th>{h(heading)}</th><th>合计</th><th>在办</th><th>红灯</th>'
-            f"<th>黄灯</th><th>待审核</th><th>已办结</th><th>按期办结率</th></tr></thead><tbody>\n{body}\n</tbody></table>")
+    return grid("ducha-tally", [heading, "合计", "在办", "红灯", "黄灯", "待审核", "已办结", "按期办结率"], (
+        [f"{link(name)}{_mark(marks, name)}", str(t.total), str(t.open), str(t.red), str(t.yellow), str(t.pending),
+         str(t.closed), rate_text(t.on_time_rate)] for name, t in rows.items() if t.total))
 
 
 def bar_chart(items: Sequence[tuple[str, float, str]], unit: str = "", width: int = 560) -> str:
@@ -219,8 +269,132 @@ def bar_chart(items: Sequence[tuple[str, float, str]], unit: str = "", width: in
                     f'<rect class="ducha-bar-{css}" x="{label_w}" y="{y + 4}" width="{length:.1f}" height="18" rx="2"/>'
                     f'<text x="{label_w + length + 6:.1f}" y="{y + 17}">{shown}</text>')
     height = row * len(items) + 4
-    return (f'<svg class="ducha-chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-            f'xmlns="http://www.w3.org/2000/svg">{"".join(bars)}</svg>')
+    return (f'<svg class="ducha-chart" role="img" viewBox="0 0 {width} {height}" width="{width}" '
+            f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">{"".join(bars)}</svg>')
+
+
+def trend_chart(months: Sequence[Month], kind: str, width: int = 560, height: int = 180) -> str:
+    """Twelve months as inline SVG: 按期办结率 as a line (``rate``), 超期未办结 at each month's end as bars."""
+    if not months:
+        return ""
+    left, bottom, top = 40, 36, 14
+    plot_w, plot_h = width - left - 10, height - bottom - top
+    step = plot_w / len(months)
+    parts = [f'<line class="ducha-axis" x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}"/>']
+    if kind == "rate":
+        values: list[float | None] = [m.rate for m in months]
+        scale = 1.0
+        parts.append(f'<text x="{left - 6}" y="{top + 4}" text-anchor="end">100%</text>'
+                     f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end">0</text>')
+    else:
+        values = [float(m.overdue) for m in months]
+        scale = max(max(m.overdue for m in months), 1)
+        parts.append(f'<text x="{left - 6}" y="{top + 4}" text-anchor="end">{scale:g}</text>'
+                     f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end">0</text>')
+    points = []
+    for i, (month, value) in enumerate(zip(months, values, strict=True)):
+        x = left + step * i + step / 2
+        parts.append(f'<text class="ducha-tick" x="{x:.1f}" y="{height - 18}" text-anchor="middle">{month.start.month}月</text>')
+        if value is None:
+            continue
+        y = top + plot_h - plot_h * value / scale
+        shown = rate_text(value) if kind == "rate" else f"{value:g}"
+        if kind == "rate":
+            points.append(f"{x:.1f},{y:.1f}")
+            parts.append(f'<circle class="ducha-dot" cx="{x:.1f}" cy="{y:.1f}" r="3"><title>{h(month.label)}：{shown}</title></circle>')
+        else:
+            parts.append(f'<rect class="ducha-bar-red" x="{x - step * 0.3:.1f}" y="{y:.1f}" width="{step * 0.6:.1f}" '
+                         f'height="{top + plot_h - y:.1f}"><title>{h(month.label)}：{shown}</title></rect>')
+        parts.append(f'<text class="ducha-value" x="{x:.1f}" y="{y - 5:.1f}" text-anchor="middle">{shown}</text>')
+    if points:
+        parts.insert(1, f'<polyline class="ducha-line" points="{" ".join(points)}"/>')
+    return (f'<svg class="ducha-chart ducha-trend" role="img" viewBox="0 0 {width} {height}" width="{width}" '
+            f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>')
+
+
+@dataclass(frozen=True)
+class Queue:
+    """One of the morning lists: where it is on the page, what it is called, and who is on it."""
+
+    anchor: str
+    title: str
+    statuses: tuple[Status, ...]
+    note: str = ""
+
+
+def morning_queues(data: SiteData, statuses: Sequence[Status], unit: str | None = None) -> list[Queue]:
+    """待审核, 待签收, 超期, 临期, 需续报, 待回头看, 待领导审阅、待上报 — each from ``rules.queues``, in the
+    order a staffer works them; 待签收 only where office.yaml sets a 签收 limit (for ``unit``: what it has
+    yet to sign for), the last only where it asks for 审阅 or 上报."""
+    office = data.office
+    receipts = [s for s in queues.awaiting_receipt(statuses) if unit is None or unit in s.receipt.pending]  # type: ignore[union-attr]
+    found = [
+        Queue("pending", "待审核", tuple(queues.pending_review(statuses)), "办理报告已报送，等待督查室审核，等得最久的在前。"),
+        Queue("overdue", "超期未办结", tuple(queues.overdue(statuses)), "超期最久的在前。"),
+        Queue("near", "临期", tuple(queues.near_due(statuses)),
+              f"{data.office.yellow_days}个工作日内到期或未达到序时进度（黄灯），剩余时间最少的在前。"),
+        Queue("progress", "需续报", tuple(queues.needs_progress(statuses)),
+              f"超过{data.office.progress_interval_days}天未报送进展。" if data.office.progress_interval_days else ""),
+        Queue("followup", "待回头看", tuple(queues.followups_due(statuses)),
+              f"办结满{data.office.followup_after_days}天，尚未回访复核。" if data.office.followup_after_days else ""),
+    ]
+    if office.receipt is not None:
+        found.insert(1, Queue("receipt", "待签收", tuple(receipts),
+                              f"交办后{office.receipt.time_limit}内签收；超时未签收的在前。"))
+    if office.approvals.reading is not None or office.approvals.report_back is not None:
+        found.append(Queue("awaiting", "待领导审阅、待上报", tuple(queues.awaiting_approval(statuses)),
+                           "已办结，办理报告尚待领导审阅或结果尚待上报（office.yaml approvals）。"))
+    return found
+
+
+def _last_progress(status: Status) -> str:
+    dated = [p for p in status.case.progress if p.date <= status.today]
+    return f"{dated[-1].date}（{(status.today - dated[-1].date).days}天前）" if dated else "交办后未报送"
+
+
+def queue_html(page: str, queue: Queue) -> str:
+    """The list with the columns its work needs: when the report came, how late, how long silent."""
+    today_rows: list[list[str]]
+    if queue.anchor == "pending":
+        headers = ["灯", "事项", "主办单位", "报送日期", "已等待"]
+        today_rows = [[light_badge(s), _link_case(page, s), _unit_link(page, s.case.lead_unit),
+                       h(queues.submitted(s)), f"{(s.today - queues.submitted(s)).days}天"] for s in queue.statuses]
+    elif queue.anchor == "progress":
+        headers = ["灯", "事项", "主办单位", "最近一次进展", "到期日"]
+        today_rows = [[light_badge(s), _link_case(page, s), _unit_link(page, s.case.lead_unit), h(_last_progress(s)),
+                       due_text(s)] for s in queue.statuses]
+    elif queue.anchor == "receipt":
+        headers = ["灯", "事项", "主办单位", "签收时限", "签收情况"]
+        today_rows = [[light_badge(s), _link_case(page, s), _unit_link(page, s.case.lead_unit),
+                       h(s.receipt.due if s.receipt else "—"), h(receipt_text(s))] for s in queue.statuses]
+    elif queue.anchor == "awaiting":
+        headers = ["灯", "事项", "主办单位", "办结日期", "待办"]
+        today_rows = [[light_badge(s), _link_case(page, s), _unit_link(page, s.case.lead_unit),
+                       h(s.case.closed_on(s.today) or "—"), h("、".join(s.awaiting))] for s in queue.statuses]
+    elif queue.anchor == "near":
+        headers = ["灯", "事项", "主办单位", "到期日", "原因"]
+        today_rows = [[light_badge(s), _link_case(page, s), _unit_link(page, s.case.lead_unit), due_text(s),
+                       h("；".join(([remaining(s)] if s.due_light is Light.YELLOW else []) + milestone_reasons(s))
+                         or remaining(s))] for s in queue.statuses]
+    elif queue.anchor == "followup":
+        headers = ["灯", "事项", "主办单位", "办结日期"]
+        today_rows = [[light_badge(s), _link_case(page, s), _unit_link(page, s.case.lead_unit),
+                       h(s.case.closed_on(s.today) or "—")] for s in queue.statuses]
+    else:
+        headers = ["灯", "事项", "主办单位", "到期日", "剩余/超期"]
+        today_rows = [[light_badge(s), _link_case(page, s), _unit_link(page, s.case.lead_unit), due_text(s),
+                       h(remaining(s))] for s in queue.statuses]
+    note = f'<p class="ducha-note">{h(queue.note)}</p>' if queue.note and queue.statuses else ""
+    return (f'<section class="ducha-queue" id="{queue.anchor}"><h2>{h(queue.title)}（{len(queue.statuses)}）</h2>'
+            f"{note}{grid('ducha-cases', headers, today_rows)}</section>")
+
+
+def queue_summary(found: Sequence[Queue], prefix: str = "", extra: Sequence[tuple[str, str, int]] = ()) -> str:
+    """The lists' names and counts, each a link to its list; ``extra`` adds (anchor, title, count) ones."""
+    counts = [(q.anchor, q.title, len(q.statuses)) for q in found] + list(extra)
+    links = "".join(f'<a class="ducha-count" href="{prefix}#{anchor}"><span>{h(title)}</span><strong>{count}</strong></a>'
+                    for anchor, title, count in counts)
+    return f'<nav class="ducha-queues" aria-label="待办清单">{links}</nav>'
 
 
 def dashboard(data: SiteData) -> str:
@@ -233,23 +407,17 @@ def dashboard(data: SiteData) -> str:
     cards = "".join(f'<div class="ducha-card ducha-{css}"><span>{h(name)}</span><strong>{count}</strong></div>'
                     for name, count, css in tiles)
     rate = rate_text(overall.on_time_rate)
-    overdue = queues.overdue(statuses)
-    this_week = queues.due_soon(statuses, data.today)
-    chase = queues.to_chase(statuses)
-    followups = queues.followups_due(statuses)
-    receipts = queues.awaiting_receipt(statuses)
-    orders = [o for o in data.orders if o.state in (queues.OrderState.RUNNING, queues.OrderState.STALLED)]
-    awaiting = queues.awaiting_approval(statuses)
-    asks = data.office.approvals.reading is not None or data.office.approvals.report_back is not None
+    found = morning_queues(data, statuses)
+    orders = [o.order for o in data.orders if o.state in (queues.OrderState.RUNNING, queues.OrderState.STALLED)]
+    extra = [("orders", "督办令", len(orders))] if data.measures else []
     units = [u.name for u in data.office.units]
     unit_rows = by_lead_unit(statuses, units)
-    chart = bar_chart([(name, count, css) for name, count, css in tiles])
     rate_chart = bar_chart([(u, t.on_time_rate or 0.0, "done") for u, t in unit_rows.items() if t.closed], unit="%")
+    months = monthly(data.office, statuses, data.today)
     provisional = ('<p class="ducha-warning">注意：标有「（暂定）」的到期日涉及尚未公布放假安排的年份，按周一至周五推算，仅供参考。</p>'
                    if any(s.provisional for s in statuses) else "")
-    chase_rows = "\n".join(
-        f"<tr><td>{light_badge(s)}</td><td>{_link_case(page, s)}</td><td>{_unit_link(page, s.case.lead_unit)}</td>"
-        f"<td>{h('、'.join(chase_reasons(s)))}</td></tr>" for s in chase)
+    leaders = (f'<p>按批示领导查看：<a href="{href(page, "leaders/index.md")}">批示领导（{len(data.leaders)}）</a></p>'
+               if data.leaders else "")
     body = [
         f"<h1>{h(data.office.name)} · 督查事项总览</h1>",
         (f'<p class="ducha-asof">数据截至 <time datetime="{data.today}">{data.today}</time>'
@@ -258,48 +426,23 @@ def dashboard(data: SiteData) -> str:
         f"按期办结率 <strong>{rate}</strong>。</p>"),
         f'<div class="ducha-cards">{cards}</div>',
         provisional,
-        f'<div class="ducha-figure">{chart}</div>',
-        f"<h2>超期未办结（{len(overdue)}）</h2>", _case_table(page, overdue),
-        f"<h2>七日内到期（{len(this_week)}）</h2>", _case_table(page, this_week),
-        f"<h2>催办候选（{len(chase)}）</h2>",
-        f'<table class="ducha-chase"><thead><tr><th>灯</th><th>事项</th><th>主办单位</th><th>原因</th></tr></thead>'
-        f"<tbody>\n{chase_rows}\n</tbody></table>" if chase else '<p class="ducha-empty">（无）</p>',
-        f"<h2>待签收（{len(receipts)}）</h2>" if data.office.receipt is not None else "",
-        _receipt_table(page, receipts) if data.office.receipt is not None else "",
-        f"<h2>督办令（{len(orders)}）</h2>" if data.measures else "",
-        _measures_table(page, data, [o.order for o in orders]) if data.measures else "",
-        f"<h2>待领导审阅、待上报（{len(awaiting)}）</h2>" if asks else "",
-        _awaiting_table(page, awaiting) if asks else "",
-        f"<h2>待回头看（{len(followups)}）</h2>", _case_table(page, followups),
+        queue_summary(found, extra=extra),
+        *(queue_html(page, q) for q in found),
+        (f'<section class="ducha-queue" id="orders"><h2>督办令（{len(orders)}）</h2>'
+         f'<p class="ducha-note">限期内和限期届满仍无明显进展的督办令。</p>{_measures_table(page, data, orders)}</section>')
+        if data.measures else "",
+        "<h2>近12个月</h2>",
+        ('<div class="ducha-trends"><figure class="ducha-figure"><figcaption>按期办结率（当月办结的事项）</figcaption>'
+         f'{trend_chart(months, "rate")}</figure><figure class="ducha-figure"><figcaption>超期未办结（月末，当月为今天）</figcaption>'
+         f'{trend_chart(months, "overdue")}</figure></div>'),
         "<h2>各单位（主办）</h2>", _tally_table(page, unit_rows, lambda u: _unit_link(page, u), "单位", data),
-        f'<div class="ducha-figure"><p>各单位按期办结率</p>{rate_chart}</div>' if rate_chart else "",
+        f'<figure class="ducha-figure"><figcaption>各单位按期办结率</figcaption>{rate_chart}</figure>' if rate_chart else "",
+        leaders,
         "<h2>各来源类型</h2>",
         _tally_table(page, by_category(statuses, data.office.category_names),
                      lambda c: f'<a href="{href(page, category_page(c))}">{h(c)}</a>', "来源类型"),
     ]
     return _page("督查事项总览", [b for b in body if b], search=False)
-
-
-def _queue_table(page: str, statuses: Sequence[Status], css: str, headings: tuple[str, str],
-                 cells: Callable[[Status], tuple[object, str]]) -> str:
-    """A morning list: the item, its lead unit, and two columns of its own (a date and what is pending)."""
-    if not statuses:
-        return '<p class="ducha-empty">（无）</p>'
-    rows = "\n".join(
-        f"<tr><td>{_link_case(page, s)}</td><td>{_unit_link(page, s.case.lead_unit)}</td>"
-        f"<td>{h(cells(s)[0] or '')}</td><td>{h(cells(s)[1])}</td></tr>" for s in statuses)
-    return (f'<table class="ducha-{css}"><thead><tr><th>事项</th><th>主办单位</th><th>{headings[0]}</th><th>{headings[1]}</th>'
-            f"</tr></thead><tbody>\n{rows}\n</tbody></table>")
-
-
-def _awaiting_table(page: str, statuses: Sequence[Status]) -> str:
-    return _queue_table(page, statuses, "awaiting", ("办结日期", "待办"),
-                        lambda s: (s.case.closed_on(s.today), "、".join(s.awaiting)))
-
-
-def _receipt_table(page: str, statuses: Sequence[Status]) -> str:
-    return _queue_table(page, statuses, "receipts", ("签收时限", "签收情况"),
-                        lambda s: (s.receipt.due if s.receipt else None, receipt_text(s)))
 
 
 def _receipts(status: Status) -> str:
@@ -360,12 +503,8 @@ def _facts(page: str, data: SiteData, status: Status, children: Sequence[Status]
 def _extensions(case: Case) -> str:
     if not case.extensions:
         return ""
-    rows = "\n".join(
-        f"<tr><td>{h(e.requested)}</td><td>{h(e.reason)}</td>"
-        f"<td>{h(e.term)}</td>"
-        f"<td>{h(e.approved or '待批准')}</td><td>{h(e.approved_by or '—')}</td></tr>" for e in case.extensions)
-    return ('<h2>延期</h2><table class="ducha-extensions">\n<tr><th>申请日期</th><th>理由</th><th>申请期限</th>'
-            f"<th>批准日期</th><th>批准人</th></tr>\n{rows}\n</table>")
+    return "<h2>延期</h2>" + grid("ducha-extensions", ["申请日期", "理由", "申请期限", "批准日期", "批准人"], (
+        [h(e.requested), h(e.reason), h(e.term), h(e.approved or "待批准"), h(e.approved_by or "—")] for e in case.extensions))
 
 
 def _milestones(status: Status) -> str:
@@ -379,24 +518,21 @@ def _milestones(status: Status) -> str:
         state = shown.get(milestone.name)
         light = f'<span class="ducha-light ducha-{_LIGHT_CLASS[state.light]}">{h(state.light.label)}</span>' \
             if state is not None and state.light is not Light.NONE else "—"
-        rows.append(f"<tr><td>{light}</td><td>{h(milestone.name)}</td><td>{h(milestone.requirement or '—')}</td>"
-                    f"<td>{h(state.due if state else milestone.due or milestone.time_limit or '—')}</td>"
-                    f"<td>{h(milestone_light(state) if state else '—')}</td></tr>")
+        rows.append([light, h(milestone.name), h(milestone.requirement or "—"),
+                     h(state.due if state else milestone.due or milestone.time_limit or "—"),
+                     h(milestone_light(state) if state else "—")])
     behind = (f'<p class="ducha-warning">{h("、".join(milestone_reasons(status)))}</p>' if status.behind else "")
-    return ('<h2>节点</h2>' + behind + '<table class="ducha-milestones">\n<tr><th>灯</th><th>节点</th><th>要求</th>'
-            f"<th>完成期限</th><th>完成情况</th></tr>\n{chr(10).join(rows)}\n</table>")
+    return "<h2>节点</h2>" + behind + grid("ducha-milestones", ["灯", "节点", "要求", "完成期限", "完成情况"], rows)
 
 
 def _attachments(page: str, case: Case) -> str:
     """附件: the files registered with the case, linked (only internal pages carry any)."""
     if not case.attachments:
         return ""
-    rows = "\n".join(
-        f'<tr><td><a href="{href(page, f"{case.attachment_folder}/{a.file}")}">{h(a.title)}</a></td><td>{h(a.file)}</td>'
-        f"<td>{h(a.type)}</td><td>{h(size_text(a.bytes))}</td><td>{h(a.date)}</td>"
-        f'<td><code title="{h(a.sha256)}">{h(a.sha256[:12])}…</code></td></tr>' for a in case.attachments)
-    return ('<h2>附件</h2><table class="ducha-attachments">\n<tr><th>标题</th><th>文件</th><th>类型</th><th>大小</th>'
-            f"<th>登记日期</th><th>SHA-256</th></tr>\n{rows}\n</table>")
+    return "<h2>附件</h2>" + grid("ducha-attachments", ["标题", "文件", "类型", "大小", "登记日期", "SHA-256"], (
+        [f'<a href="{href(page, f"{case.attachment_folder}/{a.file}")}">{h(a.title)}</a>', h(a.file), h(a.type),
+         h(size_text(a.bytes)), h(a.date), f'<code title="{h(a.sha256)}">{h(a.sha256[:12])}…</code>']
+        for a in case.attachments))
 
 
 def _rounds(data: SiteData, status: Status) -> str:
@@ -413,12 +549,10 @@ def _rounds(data: SiteData, status: Status) -> str:
         plan = round_schedule(case, data.office, round_, status.today)
         limit = round_.time_limit or case.time_limit or data.office.rule(case.category).time_limit
         result = "；".join(f"{r.date} {r.result}" for r in reviews) or ("办理中" if end is None else "—")
-        rows.append(f"<tr><td>第{round_.number}轮</td><td>{h(round_.kind)} {h(round_.start)}</td><td>{h(limit or '—')}</td>"
-                    f"<td>{h(plan.due.date if plan else '—')}</td>"
-                    f"<td>{h('；'.join(f'{r.date} {r.doc_no}' for r in reports) or '—')}</td><td>{h(result)}</td>"
-                    f"<td>{h(round_.reason or '—')}</td></tr>")
-    return ('<h2>办理轮次</h2><table class="ducha-rounds">\n<tr><th>轮次</th><th>起始</th><th>办理时限</th><th>到期日</th>'
-            f"<th>办理报告</th><th>审核</th><th>缘由</th></tr>\n{chr(10).join(rows)}\n</table>")
+        rows.append([f"第{round_.number}轮", f"{h(round_.kind)} {h(round_.start)}", h(limit or "—"),
+                     h(plan.due.date if plan else "—"), h("；".join(f"{r.date} {r.doc_no}" for r in reports) or "—"),
+                     h(result), h(round_.reason or "—")])
+    return "<h2>办理轮次</h2>" + grid("ducha-rounds", ["轮次", "起始", "办理时限", "到期日", "办理报告", "审核", "缘由"], rows)
 
 
 _EMAIL = re.compile(r"\s*<[^>]*>")
@@ -427,13 +561,42 @@ _EMAIL = re.compile(r"\s*<[^>]*>")
 def _audit(trail: AuditTrail | None) -> str:
     if trail is None or not trail.entries:
         return '<h2>审计记录</h2><p class="ducha-empty">尚无提交历史。</p>'
-    rows = "\n".join(
-        f"<tr><td>{e.date:%Y-%m-%d %H:%M}</td><td>{h(e.author)}</td><td>{h(e.change)}</td>"
-        f"<td>{h('、'.join(_EMAIL.sub('', r) for r in e.reviewers) or '—')}</td><td>{h(e.commit)}</td></tr>"
-        for e in trail.entries)
-    return ("<h2>审计记录</h2><p>来自 git 提交历史：谁在何时改了什么，经谁审核合并。</p>"
-            f'<table class="ducha-audit">\n<tr><th>时间</th><th>提交人</th><th>改动</th><th>审核人</th>'
-            f"<th>提交</th></tr>\n{rows}\n</table>")
+    return "<h2>审计记录</h2><p>来自 git 提交历史：谁在何时改了什么，经谁审核合并。</p>" + grid(
+        "ducha-audit", ["时间", "提交人", "改动", "审核人", "提交"], (
+            [f"{e.date:%Y-%m-%d %H:%M}", h(e.author), h(e.change), h("、".join(_EMAIL.sub("", r) for r in e.reviewers) or "—")
+             + (f"<br><small>{h(e.signature)}</small>" if e.reviewers and e.signature else ""),
+             h(e.commit)] for e in trail.entries))
+
+
+_LOCALITY = re.compile(r"^[省市区县镇乡]")
+
+
+def unit_core(name: str) -> str:
+    """A unit's short name without its 市 (住建局): what people type when they search for it."""
+    return _LOCALITY.sub("", name)
+
+
+def _unit_words(page: str, data: SiteData, unit: str) -> str:
+    """A unit linked by its short name, its full name beside it, and the name without 市 for search only."""
+    core = unit_core(unit)
+    hidden = f'<span hidden> {h(core)}</span>' if core != unit else ""
+    return f"{_unit_link(page, unit)}{hidden}（{h(data.full_names.get(unit, unit))}）"
+
+
+def _keys(page: str, data: SiteData, case: Case) -> str:
+    """Who handles it and what it rests on, in the words people search for: short and full unit names,
+    the instructing leader, 文号 of its basis and of every report."""
+    parts = []
+    if case.lead_unit:
+        parts.append(f"主办 {_unit_words(page, data, case.lead_unit)}")
+    if case.co_units:
+        parts.append("协办 " + "、".join(_unit_words(page, data, u) for u in case.co_units))
+    if case.source.leader.strip():
+        parts.append(f'批示 <a href="{href(page, data.leader_pages[case.source.leader.strip()])}">{h(case.source.leader)}</a>')
+    numbers = [case.source.doc_no] + [r.doc_no for r in case.reports]
+    if any(numbers):
+        parts.append("文号 " + "、".join(h(n) for n in numbers if n))
+    return f'<p class="ducha-keys">{" · ".join(parts)}</p>' if parts else ""
 
 
 def case_markdown(data: SiteData, status: Status, children: Sequence[Status]) -> str:
@@ -442,9 +605,10 @@ def case_markdown(data: SiteData, status: Status, children: Sequence[Status]) ->
     summary = case.requirements or case.source.instruction or ""
     timeline = "\n".join(f"<li>{e.date}　{h(e.kind)}：{h(e.text)}</li>" for e in events(case))
     body = [
-        f"<h1>{h(case.id)} {h(case.title)}</h1>",
-        (f'<p class="ducha-status">{light_badge(status)} {h(status.stage.label)} · 到期日 {due_text(status)}'
-        f"{' · ' + h(remaining(status)) if remaining(status) else ''} · 主办 {_unit_link(page, case.lead_unit)}</p>"),
+        f"<h1 {TITLED}>{h(case.id)} {h(case.title)}</h1>",
+        (f'<p class="ducha-status" data-search-exclude>{light_badge(status)} {h(status.stage.label)} · 到期日 {due_text(status)}'
+        f"{' · ' + h(remaining(status)) if remaining(status) else ''}</p>"),
+        _keys(page, data, case),
         f'<p class="ducha-summary">{h(summary)}</p>' if summary else "",
         DETAIL_MARK + '\n<div data-search-exclude class="ducha-detail">'
         + "\n" + _facts(page, data, status, children) + "\n" + _milestones(status) + _rounds(data, status)
@@ -480,37 +644,67 @@ def cases_index(years: dict[int, list[Status]]) -> str:
 
 
 def unit_markdown(data: SiteData, unit: str, full_name: str) -> str:
+    """A unit's own view: its lists for today (items it leads or co-handles), then what it leads and co-handles."""
     page = unit_page(unit)
     lead = [s for s in data.statuses if s.case.lead_unit == unit]
     co = [s for s in data.statuses if unit in s.case.co_units]
     mine = tally(lead)
+    found = [q for q in morning_queues(data, lead + co, unit) if q.anchor not in ("followup", "awaiting")]
+    in_hand = (Stage.IN_PROGRESS, Stage.RETURNED, Stage.PENDING_REVIEW)
+    core = unit_core(unit)
     body = [
-        f"<h1>{h(unit)}</h1>", f"<p>{h(full_name)}</p>", _criticism_note(data, unit),
+        f"<h1 {TITLED}>{h(unit)}</h1>", f"<p>{h(full_name)}{f'<span hidden> {h(core)}</span>' if core != unit else ''}</p>",
+        DETAIL_MARK, _criticism_note(data, unit),
         f'<p><a href="{href(page, f"calendars/{slug(unit)}.ics")}">订阅本单位的到期日历（iCalendar）</a></p>'
         if f"{slug(unit)}.ics" in data.feeds else "",
         (f"<p>主办 {mine.total} 项：在办 {mine.open} 项（红灯 {mine.red}，黄灯 {mine.yellow}），待审核 {mine.pending} 项，"
         f"已办结 {mine.closed} 项，按期办结率 <strong>{rate_text(mine.on_time_rate)}</strong>；协办 {len(co)} 项。</p>"),
-        "<h2>主办在办</h2>", _case_table(page, [s for s in lead if s.stage.is_open or s.stage is Stage.PENDING_REVIEW], unit=False),
-        "<h2>协办在办</h2>", _case_table(page, [s for s in co if s.stage.is_open or s.stage is Stage.PENDING_REVIEW]),
+        queue_summary(found),
+        *(queue_html(page, q) for q in found),
+        "<h2>主办在办</h2>", _case_table(page, [s for s in lead if s.stage in in_hand], unit=False),
+        "<h2>协办在办</h2>", _case_table(page, [s for s in co if s.stage in in_hand]),
         "<h2>已办结</h2>", _case_table(page, [s for s in lead if s.stage in (Stage.CLOSED, Stage.ARCHIVED)], unit=False),
     ]
     mine_measures = [m for m in data.measures if m.unit == unit]
     if mine_measures or data.criticisms.get(unit):
         body += ["<h2>督查问责</h2>", _owed_note(data, unit), _measures_table(page, data, mine_measures, unit=False)]
-    return _page(unit, [b for b in body if b], search=False)
+    return _page(unit, [b for b in body if b], boost=UNIT_BOOST)
+
+
+def leaders_index(data: SiteData) -> str:
+    page = "leaders/index.md"
+    rows = []
+    for leader, statuses in data.leaders.items():
+        t = tally(statuses)
+        rows.append([f'<a href="{href(page, data.leader_pages[leader])}">{h(leader)}</a>', str(t.total), str(t.open),
+                     str(t.red), str(t.pending), str(t.closed), rate_text(t.on_time_rate)])
+    return _page("批示领导", ["<h1>批示领导</h1>", "<p>各位领导批示交办的事项及办理情况。</p>",
+                          grid("ducha-tally", ["批示领导", "合计", "在办", "超期", "待审核", "已办结", "按期办结率"], rows)],
+                 search=False)
+
+
+def leader_markdown(data: SiteData, leader: str) -> str:
+    """What one leader instructed and where each item stands: open items first, most urgent first."""
+    page = data.leader_pages[leader]
+    statuses = sorted(data.leaders[leader], key=urgency)
+    t = tally(statuses)
+    in_hand = [s for s in statuses if s.stage.is_open or s.stage is Stage.PENDING_REVIEW]
+    done = [s for s in statuses if s not in in_hand]
+    body = [f"<h1 {TITLED}>{h(leader)}批示交办的事项</h1>", f'<p hidden>{h(" ".join(leader.split()))}</p>', DETAIL_MARK,
+            (f"<p>共 {t.total} 项：在办 {t.open} 项（超期 {t.red} 项，临期 {t.yellow} 项），待审核 {t.pending} 项，"
+             f"已办结 {t.closed} 项，按期办结率 <strong>{rate_text(t.on_time_rate)}</strong>。</p>"),
+            "<h2>在办和待审核</h2>", _case_table(page, in_hand), "<h2>其他</h2>", _case_table(page, done)]
+    return _page(f"{leader}批示交办的事项", body, boost=UNIT_BOOST)
 
 
 def units_index(data: SiteData) -> str:
     page = "units/index.md"
     rows = by_lead_unit(data.statuses, [u.name for u in data.office.units])
     co = by_co_unit(data.statuses, [u.name for u in data.office.units])
-    co_rows = "".join(f"<tr><td>{_unit_link(page, u)}</td><td>{t.total}</td><td>{t.open}</td></tr>"
-                      for u, t in co.items() if t.total)
+    co_rows = ([_unit_link(page, u), str(t.total), str(t.open)] for u, t in co.items() if t.total)
     return _page("承办单位", ["<h1>承办单位</h1>", "<h2>主办事项</h2>",
                           _tally_table(page, rows, lambda u: _unit_link(page, u), "单位", data),
-                          "<h2>协办事项</h2>",
-                          (f'<table class="ducha-tally"><thead><tr><th>单位</th><th>协办合计</th><th>在办</th></tr></thead>'
-                          f"<tbody>{co_rows}</tbody></table>")], search=False)
+                          "<h2>协办事项</h2>", grid("ducha-tally", ["单位", "协办合计", "在办"], co_rows)], search=False)
 
 
 def category_markdown(category: str, statuses: Sequence[Status]) -> str:
@@ -555,13 +749,10 @@ def decisions_markdown(statuses: Sequence[Status]) -> str:
 
 def archive_markdown(year: int, statuses: Sequence[Status]) -> str:
     page = f"archive/{year}.md"
-    rows = "\n".join(
-        f"<tr><td>{h(s.case.archive.number)}</td><td>{_link_case(page, s)}</td><td>{h(s.case.archive.retention)}</td>"
-        f"<td>{h(s.case.archive.date)}</td></tr>" for s in sorted(statuses, key=lambda s: s.case.archive.number)  # type: ignore[union-attr]
-        if s.case.archive is not None)
+    sealed = sorted(((s, s.case.archive) for s in statuses if s.case.archive is not None), key=lambda pair: pair[1].number)
+    rows = ([h(a.number), _link_case(page, s), h(a.retention), h(a.date)] for s, a in sealed)
     return _page(f"{year} 年度档案", [f"<h1>{year} 年度档案</h1>", f"<p>已归档 {len(statuses)} 件。</p>",
-                                   (f'<table class="ducha-cases"><thead><tr><th>档号</th><th>事项</th><th>保管期限</th>'
-                                   f"<th>归档日期</th></tr></thead><tbody>\n{rows}\n</tbody></table>")], search=False)
+                                   grid("ducha-cases", ["档号", "事项", "保管期限", "归档日期"], rows)], search=False)
 
 
 def archive_index(years: dict[int, list[Status]]) -> str:
@@ -582,18 +773,14 @@ def _order_state(data: SiteData, measure: Measure) -> str:
 
 def _measures_table(page: str, data: SiteData, measures: Sequence[Measure], unit: bool = True) -> str:
     """督查问责 records: date, kind and 发文字号, unit, cases, reason, and a 督办令's 限期 and state."""
-    if not measures:
-        return '<p class="ducha-empty">（无）</p>'
     rows = []
     for m in sorted(measures, key=lambda m: (m.date, m.number)):
         cases = "、".join(_link_case(page, data.by_id[c], False) if c in data.by_id else h(c) for c in m.cases)
         follows = f"（依据{h(m.notice)}）" if m.notice else ""
-        rows.append(f"<tr><td>{h(m.date)}</td><td>{h(m.title)}</td>" + (f"<td>{_unit_link(page, m.unit)}</td>" if unit else "")
-                    + f"<td>{cases}</td><td>{h(m.reason)}{follows}</td><td>{h(m.by)}</td>"
-                    f"<td>{h(_order_state(data, m)) or '—'}</td></tr>")
-    head = "<th>日期</th><th>类别</th>" + ("<th>单位</th>" if unit else "") + \
-        "<th>涉及事项</th><th>事由</th><th>签发或主持</th><th>限期</th>"
-    return f'<table class="ducha-measures"><thead><tr>{head}</tr></thead><tbody>\n{chr(10).join(rows)}\n</tbody></table>'
+        rows.append([h(m.date), h(m.title)] + ([_unit_link(page, m.unit)] if unit else [])
+                    + [cases or "—", f"{h(m.reason)}{follows}", h(m.by), h(_order_state(data, m)) or "—"])
+    headers = ["日期", "类别"] + (["单位"] if unit else []) + ["涉及事项", "事由", "签发或主持", "限期"]
+    return grid("ducha-measures", headers, rows)
 
 
 def _owed_note(data: SiteData, unit: str) -> str:
@@ -616,24 +803,22 @@ def _criticism_note(data: SiteData, unit: str) -> str:
 
 
 def _items_html(page: str, data: SiteData, items: Sequence[Item]) -> str:
-    if not items:
-        return '<p class="ducha-empty">（无）</p>'
     by_id = data.by_id
-    rows = "\n".join(
-        f"<tr><td>{_link_case(page, by_id[i.id]) if i.id in by_id else h(i.id + ' ' + i.title)}</td>"
-        f"<td>{h(i.unit)}</td><td>{h(i.detail)}</td></tr>" for i in items)
-    return f'<table class="ducha-cases"><tr><th>事项</th><th>主办单位</th><th>情况</th></tr>\n{rows}\n</table>'
+    return grid("ducha-cases", ["事项", "主办单位", "情况"], (
+        [_link_case(page, by_id[i.id]) if i.id in by_id else h(i.id + " " + i.title), h(i.unit), h(i.detail)]
+        for i in items))
+
+
+def draft_page(report: PeriodReport) -> str:
+    return f"notices/draft-{report.period.code}.md"
 
 
 def draft_markdown(data: SiteData, report: PeriodReport) -> str:
-    page = "notices/draft.md"
-    totals = "".join(f"<tr><td>{h(k)}</td><td>{v}</td></tr>" for k, v in report.totals().items())
-    units = "\n".join(
-        f"<tr><td>{n}</td><td>{_unit_link(page, r.unit)}{'（本期批评）' if r.criticised_in_period else ''}</td>"
-        f"<td>{r.closed}</td><td>{r.on_time}</td><td>{r.late}</td>"
-        f"<td>{rate_text(r.rate)}</td><td>{r.overdue_open}</td>"
-        f"<td>{h(f'{r.criticised_this_year}次（{r.consequence}）') if r.criticised_this_year else '—'}</td></tr>"
-        for n, r in enumerate(report.units, 1))
+    page = draft_page(report)
+    units = ([str(n), f"{_unit_link(page, r.unit)}{'（本期批评）' if r.criticised_in_period else ''}", str(r.closed),
+              str(r.on_time), str(r.late), rate_text(r.rate), str(r.overdue_open),
+              h(f"{r.criticised_this_year}次（{r.consequence}）") if r.criticised_this_year else "—"]
+             for n, r in enumerate(report.units, 1))
     proposals = "".join(
         f"<li>{kind}：{h(p.unit)}——{h(p.reason)}<br><small>依据：{h(p.basis)}</small></li>"
         for kind, group in (("拟表扬", report.praise), ("拟批评", report.criticism))
@@ -641,10 +826,9 @@ def draft_markdown(data: SiteData, report: PeriodReport) -> str:
     body = [f"<h1>{h(report.period.label)}督查通报（草稿）</h1>",
             (f'<p class="ducha-asof">统计期间 {report.period.start} 至 {report.period.end}，数据截至 {report.today}。'
             "印发前由督查室审定；印发后的通报见「通报」列表。</p>"),
-            f'<table class="ducha-tally"><tr><th>指标</th><th>数量</th></tr>{totals}</table>',
+            grid("ducha-tally", ["指标", "数量"], ([h(k), str(v)] for k, v in report.totals().items())),
             "<h2>各单位办理情况</h2>", f"<p>排名规则：{h(ranking_rule(report.ranking))}</p>",
-            (f'<table class="ducha-tally"><tr><th>排名</th><th>单位</th><th>办结</th><th>按期</th><th>超期</th><th>按期办结率</th>'
-            f"<th>超期未办结</th><th>本年度被批评</th></tr>\n{units}\n</table>"),
+            grid("ducha-tally", ["排名", "单位", "办结", "按期", "超期", "按期办结率", "超期未办结", "本年度被批评"], units),
             "<h2>超期未办结</h2>", _items_html(page, data, report.overdue),
             "<h2>退回重办</h2>", _items_html(page, data, report.returned),
             "<h2>延期</h2>", _items_html(page, data, report.extended),
@@ -662,34 +846,59 @@ def calendars_markdown(data: SiteData) -> str:
     return _page("日历订阅", body, search=False)
 
 
+def period_label(code: str) -> str:
+    """「2026年第47周」 for ``2026-W47``; the code itself if it is not one (an old record may hold anything)."""
+    try:
+        return parse_period(code).label
+    except DuchaError:
+        return code
+
+
+def _mention(mention: Mention) -> str:
+    """A unit and why, naming the cases once: a reason that already names them is not followed by them again."""
+    unnamed = [c for c in mention.cases if c not in mention.reason]
+    return f"{h(mention.unit)}：{h(mention.reason)}{'（' + h('、'.join(unnamed)) + '）' if unnamed else ''}"
+
+
+def notice_page(notice: Notice) -> str:
+    return f"notices/{notice.date.year}-{notice.number:03d}.md"
+
+
 def notice_markdown(notice: Notice) -> str:
     def mentions(items: Sequence[Mention]) -> str:
-        return "".join(f"<li>{h(m.unit)}：{h(m.reason)}（{h('、'.join(m.cases))}）</li>" for m in items) or "<li>（无）</li>"
+        return "".join(f"<li>{_mention(m)}</li>" for m in items) or "<li>（无）</li>"
 
     body = [f"<h1>{h(notice.doc_no)}</h1>",
-            f"<p>印发日期 {notice.date}；统计期间 {h(notice.period)}；数据提交 {h(notice.data_commit[:12])}"
-            + (f"；经{h(notice.approved_by)}同意印发" if notice.approved_by else "") + "。</p>",
+            (f"<p>印发日期 {notice.date}；统计期间 {h(period_label(notice.period))}；"
+             f"数据提交 {h(notice.data_commit[:12])}"
+             + (f"；经{h(notice.approved_by)}同意印发" if notice.approved_by else "") + "。</p>"),
             "<h2>通报表扬</h2>", f"<ul>{mentions(notice.praised)}</ul>",
             "<h2>通报批评</h2>", f"<ul>{mentions(notice.criticised)}</ul>"]
     return _page(notice.doc_no, body, search=False)
 
 
+def _criticism_list(page: str, data: SiteData, tally: dict[str, int]) -> str:
+    return (f"<ul>{''.join(f'<li>{_unit_link(page, u)}：{c} 次，{h(data.consequence(c))}</li>' for u, c in sorted(tally.items()))}</ul>"
+            if tally else EMPTY)
+
+
 def notices_index(data: SiteData) -> str:
     page = "notices/index.md"
-    rows = "\n".join(
-        f'<tr><td><a href="{href(page, f"notices/{n.date.year}-{n.number:03d}.md")}">{h(n.doc_no)}</a></td>'
-        f"<td>{n.date}</td><td>{h(n.period)}</td><td>{h('、'.join(m.unit for m in n.praised)) or '—'}</td>"
-        f"<td>{h('、'.join(m.unit for m in n.criticised)) or '—'}</td></tr>"
-        for n in sorted(data.notices, key=lambda n: (n.date, n.number), reverse=True))
-    tally = "".join(f"<li>{_unit_link(page, u)}：{c} 次，{h(data.consequence(c))}</li>" for u, c in sorted(data.criticisms.items()))
+    rows = ([f'<a href="{href(page, notice_page(n))}">{h(n.doc_no)}</a>', h(n.date), h(period_label(n.period)),
+             h("、".join(m.unit for m in n.praised)) or "—", h("、".join(m.unit for m in n.criticised)) or "—"]
+            for n in sorted(data.notices, key=lambda n: (n.date, n.number), reverse=True))
     body = ["<h1>督查通报</h1>"]
-    if data.draft is not None:
-        body.append(f'<p>本期草稿：<a href="{href(page, "notices/draft.md")}">{h(data.draft.period.label)}督查通报（草稿）</a></p>')
+    if data.drafts:
+        links = "".join(f'<li><a href="{href(page, draft_page(r))}">{h(r.period.label)}督查通报（草稿）</a>'
+                        f"（{r.period.start} 至 {r.period.end}{'，进行中' if data.today < r.period.end else ''}）</li>"
+                        for r in data.drafts)
+        body += ["<h2>草稿</h2>", "<p>本月、本季度和刚结束的月份、季度；印发前由督查室审定。</p>", f"<ul>{links}</ul>"]
     body += ["<h2>已印发</h2>",
-             '<table class="ducha-cases"><tr><th>发文字号</th><th>印发日期</th><th>统计期间</th><th>表扬</th><th>批评</th></tr>'
-             f"\n{rows}\n</table>"
-             if rows else '<p class="ducha-empty">（尚无印发的通报）</p>',
-             f"<h2>{data.today.year}年通报批评统计</h2>", f"<ul>{tally}</ul>" if tally else '<p class="ducha-empty">（无）</p>']
+             grid("ducha-cases", ["发文字号", "印发日期", "统计期间", "表扬", "批评"], rows,
+                  '<p class="ducha-empty">（尚无印发的通报）</p>'),
+             f"<h2>{data.today.year}年通报批评统计</h2>", _criticism_list(page, data, data.criticisms)]
+    if data.last_year_criticisms:
+        body += [f"<h2>{data.today.year - 1}年通报批评统计</h2>", _criticism_list(page, data, data.last_year_criticisms)]
     return _page("督查通报", body, search=False)
 
 
@@ -713,6 +922,9 @@ def generate(data: SiteData) -> Iterable[tuple[str, str]]:
     yield "units/index.md", units_index(data)
     for unit in data.office.units:
         yield unit_page(unit.name), unit_markdown(data, unit.name, unit.full_name)
+    yield "leaders/index.md", leaders_index(data)
+    for leader in data.leaders:
+        yield data.leader_pages[leader], leader_markdown(data, leader)
     yield "categories/index.md", categories_index(data, data.statuses)
     for category in data.office.category_names:
         yield category_page(category), category_markdown(category, data.statuses)
@@ -722,22 +934,46 @@ def generate(data: SiteData) -> Iterable[tuple[str, str]]:
         yield f"calendars/{name}", text
     yield "notices/index.md", notices_index(data)
     for notice in data.notices:
-        yield f"notices/{notice.date.year}-{notice.number:03d}.md", notice_markdown(notice)
-    if data.draft is not None:
-        yield "notices/draft.md", draft_markdown(data, data.draft)
+        yield notice_page(notice), notice_markdown(notice)
+    for report in data.drafts:
+        yield draft_page(report), draft_markdown(data, report)
     yield "archive/index.md", archive_index(archived)
     for year, group in archived.items():
         yield f"archive/{year}.md", archive_markdown(year, group)
 
 
+#: Generated pages listed in the site's navigation (mkdocs.yml ``nav``); every other one is rendered
+#: with the ducha.html template, which reuses the tabs and menu of its depth.
+IN_NAV = frozenset({"index.md", "cases/index.md", "units/index.md", "leaders/index.md", "categories/index.md",
+                    "decisions.md", "notices/index.md", "archive/index.md", "calendars/index.md"})
+
+
+def _templated(pages: Iterable[tuple[str, str]]) -> Iterable[tuple[str, str]]:
+    for path, text in pages:
+        if path.endswith(".md") and path not in IN_NAV:
+            text = text.replace("---\n", "---\ntemplate: ducha.html\n", 1)
+        yield path, text
+
+
+def rendered(data: SiteData, progress: Callable[[int], None] | None = None) -> dict[str, str]:
+    """Every page as (path inside the docs folder → text), made in memory."""
+    pages = {}
+    for path, text in _templated(generate(data)):
+        pages[path] = text
+        if progress is not None:
+            progress(1)
+    return pages
+
+
 def write_pages(docs: Path, data: SiteData, progress: Callable[[int], None] | None = None) -> int:
     """Bring the generated part of ``docs`` up to date; returns how many pages there are."""
-    return sync_files(docs, generate(data), GENERATED, progress)
+    return sync_files(docs, _templated(generate(data)), GENERATED, progress)
 
 
 def page_count(data: SiteData) -> int:
     """How many pages ``generate`` yields (for a progress bar), without rendering them."""
     years = {s.case.year for s in data.statuses}
     archived = {s.case.year for s in data.statuses if s.case.archive is not None}
-    return (1 + 1 + len(years) + len(data.statuses) + 1 + len(data.office.units) + 1 + len(data.office.category_names)
-            + 1 + 1 + len(archived) + 1 + len(data.notices) + (data.draft is not None) + 1 + len(data.feeds))
+    return (1 + 1 + len(years) + len(data.statuses) + 1 + len(data.office.units) + 1 + len(data.leaders) + 1
+            + len(data.office.category_names) + 1 + 1 + len(archived) + 1 + len(data.notices) + len(data.drafts) + 1
+            + len(data.feeds))

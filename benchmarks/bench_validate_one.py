@@ -1,0 +1,42 @@
+"""Issue 16: `ducha validate ONE_FILE` (the pre-commit check) must not grow with the archive.
+
+Times the one-file check on repositories of 1,000 / 10,000 / 30,000 synthetic cases, with
+Python's own start-up and the `ducha` start-up (`ducha --help`) as peers.
+Target: under 0.15 s at 30,000 cases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from synthetic import build
+from timing import best_of
+
+BIN = Path(sys.executable).parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 30_000])
+    parser.add_argument("--work", type=Path, default=Path(__file__).parent / "work" / "validate-one")
+    args = parser.parse_args()
+    print("validate one file: the pre-commit check, as the archive grows")
+    rows = []
+    for size in args.sizes:
+        repo = build(args.work / str(size), size)
+        one = sorted((repo / "cases" / "2026").glob("*.yaml"))[-1].relative_to(repo)
+        python = best_of([sys.executable, "-c", "pass"], repo, runs=5)
+        started = best_of([str(BIN / "ducha"), "--help"], repo, runs=5)
+        ducha = best_of([str(BIN / "ducha"), "validate", "--today", "2027-12-31", str(one)], repo, runs=5)
+        rows.append((size, ducha))
+        print(f"  {size:6d} cases  python -c pass {python:5.2f} s   ducha --help {started:5.2f} s   "
+              f"ducha validate {one.name} {ducha:5.2f} s")
+    largest, seconds = rows[-1]
+    print(f"  one-file validate at {largest} cases: {seconds:.2f} s (target < 0.15 s); "
+          f"{seconds / rows[0][1]:.2f}× the time at {rows[0][0]} cases")
+
+
+if __name__ == "__main__":
+    main()
