@@ -26,11 +26,11 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # Test tools from Debian: chromium for the site (no browser download), CJK fonts for readable
-# screenshots, LibreOffice and poppler to render the DOCX documents to PDF and PNG.
+# screenshots, LibreOffice and poppler to render the DOCX documents to PDF and PNG, git-lfs for attachments in Git LFS.
 tools:
 	@command -v chromium >/dev/null && command -v soffice >/dev/null && command -v pdftoppm >/dev/null && \
-		fc-list :lang=zh | grep -q . || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq \
-		chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils >/dev/null; }
+		command -v git-lfs >/dev/null && fc-list :lang=zh | grep -q . || { $(SUDO) apt-get update -qq && \
+		$(SUDO) apt-get install -y -qq chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils git-lfs >/dev/null; }
 
 # Node.js and npm from Debian when missing (for the form page's packages and the form test).
 node:

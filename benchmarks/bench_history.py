@@ -105,7 +105,7 @@ def build_repo(target: Path, cases: int, updates: int, seed: int = 11) -> tuple[
         if rng.random() < 0.005:  # filed in the wrong year folder
             misfiled[f"cases/{year - 1}/{case_id}.yaml"] = path
             path = f"cases/{year - 1}/{case_id}.yaml"
-        text = case_text(case_id, rng, dt.date(year, 3, 2))
+        text, _ = case_text(case_id, rng, dt.date(year, 3, 2))
         paths.append(path)
         contents[path] = text
         head = commit("main", f"立项 {case_id}", [modify(path, text)], [head])

@@ -66,7 +66,7 @@ def build_repo(target: Path, cases: int, updates: int, seed: int = 5) -> int:
     for i in range(cases):
         case_id = f"DC-2025-{i + 1:05d}"
         path = f"cases/2025/{case_id}.yaml"
-        texts[path] = case_text(case_id, rng, dt.date(2025, 1, 2))
+        texts[path], _ = case_text(case_id, rng, dt.date(2025, 1, 2))
         head = commit("main", f"立项 {case_id}", [modify(path, texts[path])], [head])
     open_cases = [p for p, text in texts.items() if "assigned:" in text]
     for n in range(updates):

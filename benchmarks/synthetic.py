@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import random
 import shutil
 from pathlib import Path
@@ -20,7 +21,9 @@ TOPICS = ["燃气安全隐患排查", "老旧小区改造", "学校周边交通�
           "社区养老服务站建设", "公办学位扩容", "营商环境优化", "医保基金监管", "城市内涝治理"]
 
 
-def case_text(case_id: str, rng: random.Random, registered: dt.date) -> str:
+def case_text(case_id: str, rng: random.Random, registered: dt.date, rich: bool = False) -> tuple[str, dict[str, bytes]]:
+    """A record, and the attached files it registers. ``rich`` records (a fifth of them) carry 节点 and an
+    attachment (issue 14's metadata)."""
     category = rng.choice(CATEGORIES)
     lead = rng.choice(UNITS)
     co = rng.sample([u for u in UNITS if u != lead], rng.randint(0, 2))
@@ -35,12 +38,15 @@ def case_text(case_id: str, rng: random.Random, registered: dt.date) -> str:
         f"registered: {registered.isoformat()}",
     ]
     if rng.random() < 0.05:
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines) + "\n", {}
     assigned = registered + dt.timedelta(days=rng.randint(0, 2))
-    lines += [f"assigned: {assigned.isoformat()}", f"lead_unit: {lead}"]
+    lines += ["approval:", f"  date: {registered.isoformat()}", "  by: 副市长 林静",
+              f"assigned: {assigned.isoformat()}", f"lead_unit: {lead}"]
     if co:
         lines.append(f"co_units: [{', '.join(co)}]")
     lines += ["owner: 张明", f"time_limit: {rng.choice(['5个工作日', '10个工作日', '30个工作日', '30日', '3个月'])}"]
+    if rich:  # every time limit above is at least 5 working days: both 节点 fall within it
+        lines += ["milestones:", "  - name: 制定方案", "    time_limit: 2个工作日", "  - name: 完成整改", "    time_limit: 4个工作日"]
     day = assigned
     progress = rng.randint(0, 4)
     if progress:
@@ -48,6 +54,8 @@ def case_text(case_id: str, rng: random.Random, registered: dt.date) -> str:
         for i in range(progress):
             day += dt.timedelta(days=rng.randint(1, 6))
             lines += [f"  - date: {day.isoformat()}", f"    by: {lead}", f"    summary: 第{i + 1}阶段工作已完成，正在推进下一阶段。"]
+            if rich and i < 2:
+                lines.append(f"    milestone: {('制定方案', '完成整改')[i]}")
     if rng.random() < 0.3:
         day += dt.timedelta(days=1)
         lines += ["urges:", f"  - date: {day.isoformat()}", "    method: 电话催办", "    note: 请加快办理进度。"]
@@ -63,11 +71,18 @@ def case_text(case_id: str, rng: random.Random, registered: dt.date) -> str:
         if rng.random() < 0.8:
             day += dt.timedelta(days=rng.randint(0, 3))
             lines += ["reviews:", f"  - date: {day.isoformat()}", "    reviewer: 王晓峰", "    result: 通过"]
-    return "\n".join(lines) + "\n"
+    files: dict[str, bytes] = {}
+    if rich:
+        content = f"%PDF-1.4\n% {case_id} 批示件（合成数据）\n".encode()
+        files["批示件.pdf"] = content
+        lines += ["attachments:", f"  - date: {assigned.isoformat()}", "    file: 批示件.pdf", "    title: 领导批示件",
+                  "    type: pdf", f'    size: "{len(content)}"', f"    sha256: {hashlib.sha256(content).hexdigest()}"]
+    return "\n".join(lines) + "\n", files
 
 
 def build(target: Path, count: int, seed: int = 7) -> Path:
-    """Write office.yaml, schema/ and ``count`` cases under ``target``; returns ``target``."""
+    """Write office.yaml, schema/ and ``count`` cases under ``target`` (a fifth with 节点 and an attached file);
+    returns ``target``."""
     if target.exists():
         shutil.rmtree(target)
     (target / "cases").mkdir(parents=True)
@@ -82,7 +97,12 @@ def build(target: Path, count: int, seed: int = 7) -> Path:
         case_id = f"DC-{registered.year}-{number:04d}"
         folder = target / "cases" / str(registered.year)
         folder.mkdir(exist_ok=True)
-        (folder / f"{case_id}.yaml").write_text(case_text(case_id, rng, registered), encoding="utf-8")
+        text, files = case_text(case_id, rng, registered, rich=i % 5 == 0)
+        (folder / f"{case_id}.yaml").write_text(text, encoding="utf-8")
+        for name, data in files.items():
+            attached = target / "attachments" / str(registered.year) / case_id / name
+            attached.parent.mkdir(parents=True, exist_ok=True)
+            attached.write_bytes(data)
     return target
 
 

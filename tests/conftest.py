@@ -76,7 +76,7 @@ def demo_repo(into: Path) -> Path:
     """A copy of the tests' demo office (records and office.yaml) in ``into``."""
     into.mkdir(parents=True, exist_ok=True)
     shutil.copy(DEMO / "office.yaml", into / "office.yaml")
-    for folder in ("cases", "notices", "bulletins"):
+    for folder in ("cases", "notices", "bulletins", "accountability", "attachments"):
         shutil.copytree(DEMO / folder, into / folder)
     return into
 

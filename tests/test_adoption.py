@@ -54,7 +54,7 @@ def test_a_new_office_starts_without_demo_data(tmp_path: Path, invoke: Invoke) -
     result = invoke(root, "init", "--name", "测试市人民政府督查室", "--prefix", "CS", "--fonds", "0100",
                     "--unit", "市财政局=测试市财政局", "--unit", "市教育局＝测试市教育局")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("已启用「测试市人民政府督查室」：写入 office.yaml 和 schema/，删除示例数据 59 个文件。")  # the 59 lines of DEMO.sha256
+    assert result.output.startswith("已启用「测试市人民政府督查室」：写入 office.yaml 和 schema/，删除示例数据 65 个文件。")  # the 65 lines of DEMO.sha256
     records = [p for folder in ("cases", "notices", "bulletins") for p in (root / folder).rglob("*") if p.is_file()]
     assert records == [] and not (root / "DEMO.sha256").exists()
     for name in NAMES:
@@ -71,7 +71,8 @@ def test_a_new_office_starts_without_demo_data(tmp_path: Path, invoke: Invoke) -
     git(root, "switch", "-q", "-c", "first-case")
 
     made = invoke(root, "new", "--title", "冬季供暖保障", "--category", "领导批示", "--registered", TODAY,
-                  "--assigned", TODAY, "--lead-unit", "市财政局")
+                  "--assigned", TODAY, "--lead-unit", "市财政局", "--owner", "韦宁",
+                  "--requirements", "确保供暖季前完成管网检修")
     assert made.exit_code == 0 and made.output == "已新建 CS-2026-0001：cases/2026/CS-2026-0001.yaml\n", made.output
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "立项：冬季供暖保障")
@@ -90,7 +91,8 @@ def test_a_new_office_starts_without_demo_data(tmp_path: Path, invoke: Invoke) -
 def test_a_record_added_to_the_demo_keeps_the_tests_green(tmp_path: Path, invoke: Invoke) -> None:
     root = clone(tmp_path)
     made = invoke(root, "new", "--title", "冬季供暖保障", "--category", "领导批示", "--registered", TODAY,
-                  "--assigned", TODAY, "--lead-unit", "市财政局")
+                  "--assigned", TODAY, "--lead-unit", "市财政局", "--owner", "韦宁",
+                  "--requirements", "确保供暖季前完成管网检修", "--approved-by", "副市长 林静")  # the demo asks for 立项审批
     assert made.exit_code == 0, made.output
     assert invoke(root, "validate", "--today", TODAY).exit_code == 0
     git(root, "add", "-A")

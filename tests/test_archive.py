@@ -16,9 +16,11 @@ TODAY = "2026-11-23"
 CANCELLED = """id: DC-2026-0003
 title: 夜市摊点规范
 category: 调研交办
+requirements: 规范夜市摊点设置。
 registered: 2026-03-02
 assigned: 2026-03-02
 lead_unit: 市住建局
+owner: 孙立新
 time_limit: 15个工作日
 cancelled:
   date: 2026-03-10

@@ -28,6 +28,8 @@ category: 上级交办
 registered: 2026-03-02
 assigned: 2026-03-02
 lead_unit: 市住建局
+owner: 孙立新
+requirements: 对全市餐饮场所开展燃气安全排查。
 """
 
 
@@ -112,7 +114,7 @@ def _filled_sheet(repo: GitRepo, invoke: Invoke, target: Path) -> Path:
         ws.cell(row, column["进展情况"]).value = "已排查餐饮场所620家，整改隐患35处。" * 20
     new = ws.max_row + 1
     for name, value in (("事项名称", "冬季供暖质量专项督查"), ("来源", "领导批示"), ("主办单位", "市住建局"),
-                        ("交办日期", "2026-03-09")):
+                        ("交办日期", "2026-03-09"), ("责任人", "孙立新"), ("任务要求", "专项督查供暖质量。")):
         ws.cell(new, column[name]).value = value
     wb.save(target)
     return target

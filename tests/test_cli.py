@@ -75,7 +75,8 @@ def test_unexpected_error_is_exit_3_without_traceback(repo: Path, invoke: Invoke
 
 def test_new_writes_next_id_that_validates(repo: Path, invoke: Invoke) -> None:
     result = invoke(repo, "new", "--title", "yes: 冒号与 # 号的标题", "--category", "领导批示",
-                    "--registered", "2026-11-20", "--assigned", "2026-11-20", "--lead-unit", "市教育局")
+                    "--registered", "2026-11-20", "--assigned", "2026-11-20", "--lead-unit", "市教育局",
+                    "--owner", "高翔", "--requirements", "年底前完成")
     assert result.exit_code == 0, result.output
     assert result.output == "已新建 DC-2026-0002：cases/2026/DC-2026-0002.yaml\n"
     text = (repo / "cases/2026/DC-2026-0002.yaml").read_text(encoding="utf-8")
@@ -92,7 +93,8 @@ def test_new_in_an_empty_year_starts_at_0001(repo: Path, invoke: Invoke) -> None
 
 def test_new_refuses_unknown_unit_and_writes_nothing(repo: Path, invoke: Invoke) -> None:
     result = invoke(repo, "new", "--title", "事项", "--category", "领导批示", "--registered", "2026-11-20",
-                    "--assigned", "2026-11-20", "--lead-unit", "住建局", "--co-units", "市财政局，市文旅局")
+                    "--assigned", "2026-11-20", "--lead-unit", "住建局", "--co-units", "市财政局，市文旅局",
+                    "--owner", "孙立新", "--requirements", "排查供暖管网。")
     assert result.exit_code == 1
     # Said of the options: the file a line number would point into was never written.
     assert result.output == (
@@ -111,10 +113,11 @@ def test_new_takes_every_field_of_an_assignment(repo: Path, invoke: Invoke) -> N
                     "--doc-no", "测政〔2026〕8号", "--requirements", "一、排查管网；\n二、回复群众。", "--time-limit", "5个工作日",
                     "--visibility", "内部", "--notes", "市长热线转办")
     assert result.exit_code == 0, result.output
-    assert (repo / "cases/2026/DC-2026-0002.yaml").read_text(encoding="utf-8").splitlines()[2:20] == [
-        "id: DC-2026-0002", "title: 冬季供暖保障", "category: 领导批示", "source:", "  doc_no: 测政〔2026〕8号",
+    assert (repo / "cases/2026/DC-2026-0002.yaml").read_text(encoding="utf-8").splitlines()[2:24] == [
+        "id: DC-2026-0002", "title: 冬季供暖保障", "category: 领导批示", "# priority: 急 或 重点（一般事项不写）", "source:", "  doc_no: 测政〔2026〕8号",
         "  leader: 市长 刘志远", "  instruction: |-", "    请立即部署。", "    确保群众温暖过冬。", "requirements: |-",
-        "  一、排查管网；", "  二、回复群众。", "registered: 2026-11-20", "assigned: 2026-11-20", "lead_unit: 市住建局",
+        "  一、排查管网；", "  二、回复群众。", "registered: 2026-11-20",
+        "# approval:（立项审批：office.yaml 要求时，交办前写明）", "#   date: 批准日期", "#   by: 批准人", "assigned: 2026-11-20", "lead_unit: 市住建局",
         "co_units: [市财政局, 市教育局]", "owner: 孙立新", "time_limit: 5个工作日"]
     assert invoke(repo, "validate", "--today", "2026-11-23").exit_code == 0
 
@@ -123,8 +126,8 @@ def test_chinese_light_names_filter_as_the_codes_do(invoke: Invoke) -> None:
     chinese = invoke(DEMO, "status", "--today", "2026-11-23", "--light", "红灯", "--format", "json")
     code = invoke(DEMO, "status", "--today", "2026-11-23", "--light", "red", "--format", "json")
     assert chinese.exit_code == 0 and chinese.output == code.output
-    assert [row["id"] for row in json.loads(chinese.output)] == ["DC-2026-0010", "DC-2026-0009", "DC-2026-0011",
-                                                                 "DC-2026-0003", "DC-2026-0017"]
+    assert [row["id"] for row in json.loads(chinese.output)] == ["DC-2026-0028", "DC-2026-0011", "DC-2026-0010",
+                                                                 "DC-2026-0009", "DC-2026-0003", "DC-2026-0017"]
 
 
 @pytest.mark.parametrize("args", [["-h"], ["status", "-h"], ["new", "-h"], ["ledger", "-h"], ["ledger", "import", "-h"],
@@ -146,6 +149,7 @@ def test_console_script_runs_outside_the_test_process(tmp_path: Path) -> None:
     import sys
 
     shutil.copytree(DEMO / "cases", tmp_path / "cases")
+    shutil.copytree(DEMO / "attachments", tmp_path / "attachments")  # the cases' registered files
     shutil.copy(DEMO / "office.yaml", tmp_path)
     ducha = Path(sys.executable).parent / "ducha"
     done = subprocess.run([str(ducha), "validate", "--today", "2026-11-23"], cwd=tmp_path,

@@ -51,9 +51,10 @@ GITEA = """cms:
   staging_branch: 表单暂存
 """
 #: The case schema's top-level keys in file order, as written in case.schema.json.
-CASE_KEYS = ["id", "title", "category", "source", "requirements", "parent", "registered", "assigned", "lead_unit",
-             "co_units", "owner", "time_limit", "progress", "urges", "extensions", "reports", "reviews", "followups",
-             "corrections", "cancelled", "archive", "visibility", "notes"]
+CASE_KEYS = ["id", "title", "category", "priority", "source", "requirements", "parent", "registered", "approval", "assigned",
+             "lead_unit", "co_units", "owner", "time_limit", "milestones", "receipts", "progress", "urges", "extensions",
+             "reports", "reviews", "followups", "feedback", "readings", "submissions", "attachments", "corrections", "cancelled",
+             "archive", "visibility", "notes"]
 #: tests/fixtures/demo/office.yaml's units.
 DEMO_UNITS = ["市发改委", "市财政局", "市教育局", "市卫健委", "市住建局", "市交通运输局", "市生态环境局", "市自然资源局",
               "市人社局", "市民政局", "市城管局", "市数据局"]
@@ -92,13 +93,14 @@ def test_every_schema_field_in_file_order_with_chinese_labels(tmp_path: Path) ->
     assert [f["name"] for f in fields["reports"]["fields"]] == ["date", "doc_no", "signer", "summary", "late_reason"]
     assert [f["label"] for f in fields["reports"]["fields"]] == ["报告日期", "发文字号", "签发人", "办理情况", "补录理由"]
     assert [f["required"] for f in fields["reports"]["fields"]] == [True, True, True, True, False]
-    assert [f["required"] for f in fields["progress"]["fields"]] == [True, False, True, False]
+    assert [f["required"] for f in fields["progress"]["fields"]] == [True, False, True, False, False]  # milestone, late_reason
 
 
 def test_logs_are_lists_that_keep_their_entries(tmp_path: Path) -> None:
     office = load_office(office_with(tmp_path, FORGEJO))
     fields = by_name(decap_config(office, load_schema("case"), [2026])["collections"][0]["fields"])
-    for log in ("progress", "urges", "extensions", "reports", "reviews", "followups", "corrections"):
+    for log in ("milestones", "receipts", "progress", "urges", "extensions", "reports", "reviews", "followups", "feedback",
+                "readings", "submissions", "corrections"):
         assert (fields[log]["widget"], fields[log]["allow_remove"], fields[log]["allow_reorder"], fields[log]["allow_add"]) == \
             ("list", False, False, True), log
 

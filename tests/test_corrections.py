@@ -52,26 +52,26 @@ def test_the_old_value_is_the_value_then_in_force(root: Path, invoke: Invoke) ->
     first = correction("lead_unit", "市教育局", "市住建局")
     second = correction("lead_unit", "市财政局", "市住建局", date="2026-03-09")  # should name 市教育局
     assert validate(root, invoke, first, second) == [
-        (f"{PATH}:26:10: [corrections[1].old] 更正的原值「市住建局」与记录中主办单位的值「市教育局」不一致。"
+        (f"{PATH}:28:10: [corrections[1].old] 更正的原值「市住建局」与记录中主办单位的值「市教育局」不一致。"
         " 修改：原值照抄更正前的主办单位（市教育局）；原来没有填写的，不写 old。")]
 
 
 def test_a_correction_that_changes_nothing_is_refused(root: Path, invoke: Invoke) -> None:
     assert validate(root, invoke, correction("title", "燃气安全隐患排查", "燃气安全隐患排查")) == [
-        f"{PATH}:21:10: [corrections[0].new] 更正的新值与事项名称原来的值相同，没有更正任何内容。 修改：删除这条更正，或写明正确的新值。"]
+        f"{PATH}:23:10: [corrections[0].new] 更正的新值与事项名称原来的值相同，没有更正任何内容。 修改：删除这条更正，或写明正确的新值。"]
 
 
 def test_corrected_values_are_checked_where_they_are_written(root: Path, invoke: Invoke) -> None:
     assert validate(root, invoke, correction("registered", "2025-12-30", "2026-03-02")) == [
-        (f"{PATH}:21:10: [corrections[0].new] 立项日期 2025-12-30 与编号年份 2026 不一致。"
+        (f"{PATH}:23:10: [corrections[0].new] 立项日期 2025-12-30 与编号年份 2026 不一致。"
         " 修改：编号中的年份应是立项年份：改正立项日期，或用 `ducha new` 重新取号。")]
 
 
 def test_new_values_are_written_as_the_field_is(root: Path, invoke: Invoke) -> None:
     problems = validate(root, invoke, correction("co_units", "市财政局", None), correction("time_limit", "十天", None))
     assert problems == [
-        f"{PATH}:20:10: [corrections[0].new] 「更正第1条·新值」应为列表（每项以 - 开头）。 修改：按模板改写「更正第1条·新值」的结构。",
-        (f"{PATH}:25:10: [corrections[1].new] 「更正第2条·新值」的值「十天」格式不对。"
+        f"{PATH}:22:10: [corrections[0].new] 「更正第1条·新值」应为列表（每项以 - 开头）。 修改：按模板改写「更正第1条·新值」的结构。",
+        (f"{PATH}:27:10: [corrections[1].new] 「更正第2条·新值」的值「十天」格式不对。"
         " 修改：更正后的值，写法与所更正的字段相同：日期写 YYYY-MM-DD，办理时限写「N个工作日」「N日」「N个月」或具体日期，协办单位写成列表。")]
 
 

@@ -49,8 +49,10 @@ def test_filters_and_csv_agree_with_json(invoke: Invoke) -> None:
 
 def test_most_urgent_first(invoke: Invoke) -> None:
     board = json.loads(invoke(DEMO, "status", "--today", TODAY, "--format", "json").output)
-    reds = [row["days_overdue"] for row in board if row["light"] == "red"]
-    assert reds == sorted(reds, reverse=True)
+    # Within the reds: 急, then 重点, then the rest, each most overdue first.
+    rank = {"急": 0, "重点": 1, None: 2}
+    reds = [(rank[row["priority"]], -row["days_overdue"]) for row in board if row["light"] == "red"]
+    assert reds == sorted(reds) and {r[0] for r in reds} == {1, 2}
     lights = [row["light"] for row in board]
     assert lights.index("red") < lights.index("yellow") < lights.index("green") < lights.index("done")
 

@@ -49,9 +49,11 @@ CHILD = """id: DC-2026-0003
 title: 分解落实事项
 category: 其他交办
 parent: DC-2026-0002
+requirements: 分解落实。
 registered: 2026-03-03
 assigned: 2026-03-03
 lead_unit: 市教育局
+owner: 高翔
 time_limit: 10个工作日
 """
 INTERNAL = """id: DC-2026-0002

@@ -21,7 +21,7 @@ SCENARIOS: list[dict[str, Any]] = yaml.load((TESTS / "escalation" / "scenarios.y
 
 def _case(case_id: str, facts: dict[str, Any]) -> str:
     lines = [f"id: {case_id}", f"title: 事项{case_id[-1]}", "category: 领导批示", "registered: 2025-11-03",
-             "assigned: 2025-11-03", "lead_unit: 市住建局"]
+             "assigned: 2025-11-03", "lead_unit: 市住建局", "owner: 孙立新", "requirements: 按批示要求办理。"]
     if facts.get("progress"):
         lines += ["progress:"] + [f"  - date: {day}\n    summary: 已推进。" for day in facts["progress"]]
     if facts.get("urges"):

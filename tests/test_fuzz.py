@@ -35,7 +35,7 @@ DATE = st.one_of(st.sampled_from(["2026-03-02", "2026-03-05", "2026-11-23", "202
 BASE: dict[str, object] = {
     "id": "DC-2026-0001", "title": "燃气安全隐患排查", "category": "领导批示", "registered": "2026-03-02",
     "assigned": "2026-03-02", "lead_unit": "市住建局", "co_units": ["市财政局"], "time_limit": "5个工作日",
-    "owner": "孙立新", "notes": "无",
+    "owner": "孙立新", "requirements": "排查餐饮场所燃气隐患。", "notes": "无",
     "progress": [{"date": "2026-03-04", "by": "市住建局", "summary": "已排查。"}],
     "reports": [{"date": "2026-03-06", "doc_no": "测建〔2026〕1号", "signer": "吴永强", "summary": "排查完毕。"}],
     "reviews": [{"date": "2026-03-09", "reviewer": "王晓峰", "result": "通过"}],

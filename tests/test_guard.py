@@ -24,6 +24,8 @@ source:
 registered: 2026-03-02
 assigned: 2026-03-02
 lead_unit: 市住建局
+owner: 孙立新
+requirements: 对全市餐饮场所开展燃气安全排查。
 progress:
   - date: 2026-03-04
     by: 市住建局
@@ -39,6 +41,8 @@ category: 领导批示
 registered: 2026-03-02
 assigned: 2026-03-02
 lead_unit: 市教育局
+owner: 高翔
+requirements: 检查全市中小学食堂食品安全。
 reports:
   - date: 2026-03-06
     doc_no: 测教〔2026〕1号
@@ -119,11 +123,12 @@ PASSING: dict[str, Callable[[GitRepo], object]] = {
     "add a new case": lambda r: r.write("cases/2026/DC-2026-0003.yaml", CASE.replace("0001", "0003").replace(
         "620家。\n", "620家。\n    late_reason: 立项前的进展，随事项一并登记。\n")),  # 4 working days before: a 补录
     "edit the working notes": lambda r: r.append(PATH, "notes: 已电话提醒。\n"),
-    "set a first value": lambda r: r.replace(PATH, "lead_unit: 市住建局\n", "lead_unit: 市住建局\nowner: 孙立新\n"),
+    "set a first value": lambda r: r.replace(PATH, "lead_unit: 市住建局\n", "lead_unit: 市住建局\nvisibility: 内部\n"),
     "add a source detail": lambda r: r.replace(PATH, "  doc_no: 测政办〔2026〕3号\n",
                                                 "  doc_no: 测政办〔2026〕3号\n  leader: 副市长 林静\n"),
     "assign for the first time": lambda r: r.append("cases/2026/DC-2026-0004.yaml",
-                                                    "assigned: 2026-03-03\nlead_unit: 市教育局\ntime_limit: 10个工作日\n"),
+                                                    "assigned: 2026-03-03\nlead_unit: 市教育局\nowner: 高翔\nrequirements: 按要求办理。\n"
+                                                    "time_limit: 10个工作日\n"),
     "correct the lead unit": lambda r: r.append(PATH, CORRECTION),
     "correct the time limit": lambda r: r.append(PATH, CORRECTION.replace("lead_unit", "time_limit")
                                                  .replace("old: 市住建局", "old: \"\"").replace("new: 市教育局", "new: 10个工作日")),
@@ -141,9 +146,9 @@ FAILING: dict[str, tuple[Callable[[GitRepo], object], str]] = {
     "rewrite the source": (lambda r: r.replace(PATH, "测政办〔2026〕3号", "测政办〔2026〕9号"),
                            f"{PATH}:5:11: [source.doc_no] 改写了依据·文号 测政办〔2026〕3号 → 测政办〔2026〕9号：已记录的事实不能改写。"),
     "set a time limit after 交办": (lambda r: r.append(PATH, "time_limit: 2027-06-30\n"),
-                                   f"{PATH}:17:13: [time_limit] 交办后补填了办理时限（2027-06-30），改变了交办的内容：已记录的事实不能改写。"),
+                                   f"{PATH}:19:13: [time_limit] 交办后补填了办理时限（2027-06-30），改变了交办的内容：已记录的事实不能改写。"),
     "add a co-unit after 交办": (lambda r: r.append(PATH, "co_units: [市财政局]\n"),
-                                f"{PATH}:17:11: [co_units] 交办后补填了协办单位（市财政局），改变了交办的内容：已记录的事实不能改写。"),
+                                f"{PATH}:19:11: [co_units] 交办后补填了协办单位（市财政局），改变了交办的内容：已记录的事实不能改写。"),
     "rewrite the id": (lambda r: r.replace(PATH, "id: DC-2026-0001", "id: DC-2026-0009"),
                        f"{PATH}:1:5: [id] 改写了编号 DC-2026-0001 → DC-2026-0009：编号不能改写。"),
     "rewrite registered": (lambda r: r.replace(PATH, "registered: 2026-03-02", "registered: 2026-03-01"),
@@ -151,18 +156,18 @@ FAILING: dict[str, tuple[Callable[[GitRepo], object], str]] = {
     "rewrite assigned": (lambda r: r.replace(PATH, "assigned: 2026-03-02", "assigned: 2026-03-03"),
                          f"{PATH}:7:11: [assigned] 改写了交办日期 2026-03-02 → 2026-03-03：已记录的事实不能改写。"),
     "edit a progress entry": (lambda r: r.replace(PATH, "已排查餐饮场所620家。", "已排查餐饮场所700家。"),
-                              f"{PATH}:10:5: [progress[0]] 改写了办理进展第1条：已记录的内容只能追加，不能改写或删除。"),
+                              f"{PATH}:12:5: [progress[0]] 改写了办理进展第1条：已记录的内容只能追加，不能改写或删除。"),
     "remove a progress entry": (lambda r: r.replace(PATH, "progress:\n  - date: 2026-03-04\n    by: 市住建局\n"
                                                           "    summary: 已排查餐饮场所620家。\n", ""),
-                                f"{PATH}: [progress[0]] 删除了办理进展第1条：已记录的内容只能追加，不能改写或删除。（原文件第 10 行）"),
+                                f"{PATH}: [progress[0]] 删除了办理进展第1条：已记录的内容只能追加，不能改写或删除。（原文件第 12 行）"),
     "rewrite the extension reason": (lambda r: r.replace(PATH, "涉及多个部门。", "情况复杂。"),
-                                     f"{PATH}:14:5: [extensions[0]] 改写了延期第1条：已记录的内容只能追加，不能改写或删除。"),
+                                     f"{PATH}:16:5: [extensions[0]] 改写了延期第1条：已记录的内容只能追加，不能改写或删除。"),
     "correct with a wrong old value": (lambda r: r.append(PATH, CORRECTION.replace("old: 市住建局", "old: 市财政局")),
-                                       f"{PATH}:20:10: [corrections[0].old] 更正的原值「市财政局」与记录中主办单位的值「市住建局」不一致。"),
+                                       f"{PATH}:22:10: [corrections[0].old] 更正的原值「市财政局」与记录中主办单位的值「市住建局」不一致。"),
     "correct the id": (lambda r: r.append(PATH, CORRECTION.replace("field: lead_unit", "field: id")),
-                       f"{PATH}:19:12: [corrections[0].field] 「更正第1条·更正字段」的值「id」不在可选范围内。"),
+                       f"{PATH}:21:12: [corrections[0].field] 「更正第1条·更正字段」的值「id」不在可选范围内。"),
     "correct to an unregistered unit": (lambda r: r.append(PATH, CORRECTION.replace("new: 市教育局", "new: 市文旅局")),
-                                        f"{PATH}:21:10: [corrections[0].new] 主办单位「市文旅局」未在 office.yaml 中登记。"),
+                                        f"{PATH}:23:10: [corrections[0].new] 主办单位「市文旅局」未在 office.yaml 中登记。"),
     "break validation": (lambda r: r.write("cases/2026/DC-2026-0003.yaml", CASE.replace("0001", "0003").replace("市住建局", "市文旅局")),
                          "cases/2026/DC-2026-0003.yaml:8:12: [lead_unit] 主办单位「市文旅局」未在 office.yaml 中登记。"),
 }
@@ -430,7 +435,7 @@ def test_a_branch_behind_main_that_removes_an_entry_is_refused(repo: GitRepo, in
     code, output = run(repo, invoke)
     assert code == 1
     lines = output.splitlines()
-    assert lines[0].startswith(f"{PATH}: [progress[0]] 删除了办理进展第1条：已记录的内容只能追加，不能改写或删除。（原文件第 10 行）")
+    assert lines[0].startswith(f"{PATH}: [progress[0]] 删除了办理进展第1条：已记录的内容只能追加，不能改写或删除。（原文件第 12 行）")
     assert len(lines) == 2  # one problem: main's newer entry is not blamed on the branch
 
 

@@ -17,9 +17,11 @@ from .gitrepo import GitRepo
 CASE = """id: DC-2026-0001
 title: 燃气安全隐患排查
 category: 领导批示
+requirements: 对全市餐饮场所开展燃气安全排查。
 registered: 2026-03-02
 assigned: 2026-03-02
 lead_unit: 市住建局
+owner: 孙立新
 """
 PATH = "cases/2026/DC-2026-0001.yaml"
 

@@ -58,7 +58,7 @@ def test_guard_refuses_a_late_report_without_a_reason(repo: GitRepo, invoke: Inv
     code, output = guard(repo, invoke, "2026-03-20")
     assert code == 1
     assert output.splitlines()[0] == (
-        f"{PATH}:8:11: [reports[0].date] 办理报告第1条的日期是 2026-03-06，今天（2026-03-20）才登记，晚了10个工作日："
+        f"{PATH}:10:11: [reports[0].date] 办理报告第1条的日期是 2026-03-06，今天（2026-03-20）才登记，晚了10个工作日："
         "超过3个工作日登记的是补录，补录须写明理由。 修改：在这一条里加一行 `late_reason: 补录原因`"
         "（如「纸质报告3月16日才送达」），它会在办理经过和通报中标明「补录」；如是日期写错，改正日期。")
 
@@ -90,7 +90,7 @@ def test_a_new_record_with_old_entries_needs_reasons_too(repo: GitRepo, invoke: 
     repo.git("checkout", "-q", "-b", "pr")
     repo.write("cases/2026/DC-2026-0002.yaml", CASE.replace("0001", "0002") + REPORT.format(date="2026-03-06"))
     code, output = guard(repo, invoke, "2026-03-20")
-    assert code == 1 and output.startswith("cases/2026/DC-2026-0002.yaml:8:11: [reports[0].date] 办理报告第1条的日期是 2026-03-06")
+    assert code == 1 and output.startswith("cases/2026/DC-2026-0002.yaml:10:11: [reports[0].date] 办理报告第1条的日期是 2026-03-06")
 
 
 def test_records_migrated_on_adoption_are_not_late(repo: GitRepo, invoke: Invoke) -> None:
@@ -107,7 +107,7 @@ def test_extension_asked_after_the_due_date_is_refused(repo: GitRepo, invoke: In
     code, output = guard(repo, invoke, "2026-03-10")
     assert code == 1
     assert output.splitlines()[0].startswith(
-        f"{PATH}:8:16: [extensions[0].requested] 延期申请日期 2026-03-10 晚于它要延长的到期日 2026-03-09："
+        f"{PATH}:10:16: [extensions[0].requested] 延期申请日期 2026-03-10 晚于它要延长的到期日 2026-03-09："
         "按《督促检查工作实施办法》第九条，确需延期的，承办单位应在到期前提前申请。")
 
 

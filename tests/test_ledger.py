@@ -14,13 +14,18 @@ from .conftest import DEMO, Invoke
 from .gitrepo import GitRepo
 
 TODAY = "2026-11-24"
+REGISTRATION = "  registration:\n    effective_from: 2026-11-01\n"
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> GitRepo:
+    """The demo office without 立项审批: here new items may be 交办 straight from the sheet."""
     repo = GitRepo(tmp_path / "repo")
-    shutil.copy(DEMO / "office.yaml", repo.root / "office.yaml")
+    office = (DEMO / "office.yaml").read_text(encoding="utf-8")
+    assert REGISTRATION in office
+    (repo.root / "office.yaml").write_text(office.replace(REGISTRATION, ""), encoding="utf-8")
     shutil.copytree(DEMO / "cases", repo.root / "cases")
+    shutil.copytree(DEMO / "attachments", repo.root / "attachments")  # the cases' registered files
     repo.commit("导入示例数据", date="2026-11-20T09:00:00+08:00")
     return repo
 
@@ -37,6 +42,12 @@ def row_of(ws: Any, case_id: str) -> int:
     return row
 
 
+def letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(index))
+
+
 def column(name: str) -> int:
     from ducha.outputs.ledger import HEADERS
 
@@ -46,9 +57,9 @@ def column(name: str) -> int:
 def test_export_layout(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
     wb = load_workbook(exported(repo, invoke, tmp_path))
     ws = wb.active
-    assert [c.value for c in ws[2]] == ["序号", "编号", "事项名称", "来源", "主办单位", "协办单位", "责任人", "交办日期",
-                                        "办理时限", "到期日", "最新进展", "阶段", "红黄绿灯", "审核意见", "备注",
-                                        "进展日期", "进展情况", "报告日期", "发文字号", "签发人", "办理结果"]
+    assert [c.value for c in ws[2]] == ["序号", "编号", "事项名称", "来源", "主办单位", "协办单位", "责任人", "任务要求",
+                                        "交办日期", "办理时限", "到期日", "最新进展", "阶段", "红黄绿灯", "审核意见", "备注",
+                                        "签收日期", "签收人", "进展日期", "进展情况", "报告日期", "发文字号", "签发人", "办理结果"]
     assert ws.freeze_panes == "C3" and ws.auto_filter.ref.startswith("A2:")
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
     red = ws.cell(row_of(ws, "DC-2026-0010"), column("红黄绿灯"))
@@ -81,10 +92,14 @@ def test_round_trip(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
     ws.cell(new, column("主办单位")).value = "市住建局"
     ws.cell(new, column("交办日期")).value = dt.datetime(2026, 11, 23)
     ws.cell(new, column("办理时限")).value = "５个工作日"
+    ws.cell(new, column("责任人")).value = "孙立新"
+    ws.cell(new, column("任务要求")).value = "对全市供暖质量开展专项督查。"
     ws.cell(new + 1, column("事项名称")).value = "冬季供暖投诉办理"
     ws.merge_cells(start_row=new, start_column=column("来源"), end_row=new + 1, end_column=column("来源"))
     ws.merge_cells(start_row=new, start_column=column("主办单位"), end_row=new + 1, end_column=column("主办单位"))
     ws.cell(new + 1, column("交办日期")).value = "2026年11月23日"
+    ws.cell(new + 1, column("责任人")).value = "孙立新"
+    ws.cell(new + 1, column("任务要求")).value = "投诉当日响应，三日内办结。"
     # Bad rows: an edited fact, a date that does not exist, an unknown unit, a half-filled report.
     bad = [row_of(ws, "DC-2026-0014"), row_of(ws, "DC-2026-0015"), new + 2, row_of(ws, "DC-2026-0016")]
     ws.cell(bad[0], column("主办单位")).value = "市人社局"
@@ -105,10 +120,11 @@ def test_round_trip(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
     assert f"督查事项台账!{new}  DC-2026-0037  新立项：冬季供暖质量专项督查" in lines
     assert f"督查事项台账!{new + 1}  DC-2026-0038  新立项：冬季供暖投诉办理" in lines
     errors = [line for line in lines if "第" in line and "行「" in line]
+    progress, report = column("进展日期"), column("报告日期")
     assert errors == [
         f"督查事项台账:{bad[0]}:5: [主办单位] 第{bad[0]}行「主办单位」（E{bad[0]}）：台账中为「市人社局」，记录中为「市数据局」：台账不能修改已记录的事实。 修改：恢复为「市数据局」。确需更正或延期的，向督查室申请，由督查室在记录中办理。",
-        f"督查事项台账:{bad[1]}:16: [进展日期] 第{bad[1]}行「进展日期」（P{bad[1]}）：「2026-02-30」不是有效的日期。 修改：写成 2026-03-05、2026.3.5 或 2026年3月5日。",
-        f"督查事项台账:{bad[3]}:18: [报告日期] 第{bad[3]}行「报告日期」（R{bad[3]}）：办理报告须写明报告日期、发文字号、签发人和办理结果。 修改：补全报告日期、签发人、办理结果，或把本行的办理报告各列都留空。",
+        f"督查事项台账:{bad[1]}:{progress}: [进展日期] 第{bad[1]}行「进展日期」（{letter(progress)}{bad[1]}）：「2026-02-30」不是有效的日期。 修改：写成 2026-03-05、2026.3.5 或 2026年3月5日。",
+        f"督查事项台账:{bad[3]}:{report}: [报告日期] 第{bad[3]}行「报告日期」（{letter(report)}{bad[3]}）：办理报告须写明报告日期、发文字号、签发人和办理结果。 修改：补全报告日期、签发人、办理结果，或把本行的办理报告各列都留空。",
         f"督查事项台账:{bad[2]}:5: [主办单位] 第{bad[2]}行「主办单位」（E{bad[2]}）：主办单位「市文旅局」未在 office.yaml 中登记。 修改：改为已登记的单位简称（市交通运输局、市人社局、市住建局、市卫健委、市发改委、市城管局、市教育局、市数据局、市民政局、市生态环境局、市自然资源局、市财政局），或先在 office.yaml 的 units 中登记。",
     ]
     assert lines[-1].endswith("发现 4 个问题。有问题的行须改正后重新导入；本次没有写入任何记录。")
@@ -159,7 +175,8 @@ def test_progress_for_an_unassigned_case_is_a_row_error(repo: GitRepo, invoke: I
     wb.save(sheet_path)
     result = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY)
     assert result.exit_code == 1
-    assert f"督查事项台账:{r}:16: [进展日期] 第{r}行「进展日期」（P{r}）：DC-2026-0025 尚未交办，不能填报办理进展或办理报告。" in result.output
+    at = column("进展日期")
+    assert f"督查事项台账:{r}:{at}: [进展日期] 第{r}行「进展日期」（{letter(at)}{r}）：DC-2026-0025 尚未交办，不能填报办理进展或办理报告。" in result.output
 
 
 def test_a_co_unit_sheet_credits_the_co_unit(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
@@ -189,9 +206,9 @@ def test_a_cell_typed_over_several_lines_is_kept(repo: GitRepo, invoke: Invoke, 
     wb.save(sheet_path)
     applied = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY, "--apply")
     assert applied.exit_code == 0, applied.output
-    assert repo.read("cases/2026/DC-2026-0012.yaml").endswith(
-        "  - date: 2026-11-23\n    by: 市住建局\n    summary: |-\n"
-        "      一是完成餐饮场所排查：1200家；\n      二是整改隐患86处。\n\n      三是约谈企业3家。\n")
+    assert ("  - date: 2026-11-23\n    by: 市住建局\n    summary: |-\n"
+            "      一是完成餐饮场所排查：1200家；\n      二是整改隐患86处。\n\n      三是约谈企业3家。\n"
+            "attachments:\n") in repo.read("cases/2026/DC-2026-0012.yaml")  # appended to progress, before the next log
     assert invoke(repo.root, "validate", "--today", TODAY).exit_code == 0
     from ducha.load import load_cases
 
@@ -210,7 +227,8 @@ def test_an_archived_case_is_never_written(repo: GitRepo, invoke: Invoke, tmp_pa
     before = repo.read("cases/2025/DC-2025-0001.yaml")
     result = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY, "--apply")
     assert result.exit_code == 1
-    assert (f"督查事项台账:{r}:16: [进展日期] 第{r}行「进展日期」（P{r}）：DC-2025-0001 已归档封存（档号 0371-2025-Y-0001），"
+    at = column("进展日期")
+    assert (f"督查事项台账:{r}:{at}: [进展日期] 第{r}行「进展日期」（{letter(at)}{r}）：DC-2025-0001 已归档封存（档号 0371-2025-Y-0001），"
             "记录不能再改动。 修改：删除本行的填报内容；确需补充的，请与督查室联系。") in result.output
     assert repo.read("cases/2025/DC-2025-0001.yaml") == before
 
@@ -225,7 +243,7 @@ def test_only_open_items_by_default(repo: GitRepo, invoke: Invoke, tmp_path: Pat
     assert ws.cell(row_of(ws, "DC-2026-0011"), column("到期日")).value == "2026-11-13（已延期）"
     # 3个月 from 2026-11-10: 2027-02-10, a Wednesday in a year whose holidays are not yet published.
     assert ws.cell(row_of(ws, "DC-2026-0018"), column("到期日")).value == "2027-02-10（暂定）"
-    assert ws.column_dimensions["K"].width == 40 and ws.cell(r, column("最新进展")).alignment.wrap_text
+    assert ws.column_dimensions[letter(column("最新进展"))].width == 40 and ws.cell(r, column("最新进展")).alignment.wrap_text
 
 
 def test_formulas_and_edits_that_are_not_imported_are_reported(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
@@ -237,8 +255,12 @@ def test_formulas_and_edits_that_are_not_imported_are_reported(repo: GitRepo, in
     ws.cell(r, column("阶段")).value = "已办结"
     ws.cell(r, column("进展日期")).value = "=TODAY()"
     ws.cell(r, column("进展情况")).value = "完成排查。"
-    ws.cell(2, 22).value = "说明"
-    ws.cell(r, 22).value = "我们已尽力"
+    from ducha.outputs.ledger import HEADERS
+
+    extra = len(HEADERS) + 1
+    stage, notes = letter(column("阶段")), letter(column("备注"))
+    ws.cell(2, extra).value = "说明"
+    ws.cell(r, extra).value = "我们已尽力"
     lone = ws.max_row + 2
     ws.cell(lone, column("备注")).value = "补充说明"
     wb.save(sheet_path)
@@ -246,13 +268,14 @@ def test_formulas_and_edits_that_are_not_imported_are_reported(repo: GitRepo, in
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert [line for line in lines if "未导入" in line or "不是台账的列" in line] == [
-        "督查事项台账!V2  表头「说明」不是台账的列，这一列没有导入。",
-        f"督查事项台账!L{r}  「阶段」未导入：「阶段」由记录生成，改动不会保存；新的进展写在「进展日期」「进展情况」，办结写「报告日期」等四列。",
-        f"督查事项台账!O{r}  「备注」未导入：备注由督查室在记录中维护；需要说明的情况请写在「进展情况」里。",
-        f"督查事项台账!V{r}  「说明」未导入：这一列不是台账的列。",
-        f"督查事项台账!O{lone}  「备注」未导入：这一行没有编号、事项名称或填报内容。",
+        f"督查事项台账!{letter(extra)}2  表头「说明」不是台账的列，这一列没有导入。",
+        f"督查事项台账!{stage}{r}  「阶段」未导入：「阶段」由记录生成，改动不会保存；新的进展写在「进展日期」「进展情况」，办结写「报告日期」等四列。",
+        f"督查事项台账!{notes}{r}  「备注」未导入：备注由督查室在记录中维护；需要说明的情况请写在「进展情况」里。",
+        f"督查事项台账!{letter(extra)}{r}  「说明」未导入：这一列不是台账的列。",
+        f"督查事项台账!{notes}{lone}  「备注」未导入：这一行没有编号、事项名称或填报内容。",
     ]
-    assert (f"督查事项台账:{r}:16: [进展日期] 第{r}行「进展日期」（P{r}）：单元格是公式「=TODAY()」，台账只读取填写的文字和日期。"
+    at = column("进展日期")
+    assert (f"督查事项台账:{r}:{at}: [进展日期] 第{r}行「进展日期」（{letter(at)}{r}）：单元格是公式「=TODAY()」，台账只读取填写的文字和日期。"
             " 修改：把公式换成它的结果：复制这个单元格，再「选择性粘贴 → 数值」。") in lines
 
 
@@ -278,6 +301,8 @@ def test_a_dimension_bomb_is_refused_before_loading(repo: GitRepo, invoke: Invok
                                                     expected: str) -> None:
     import re
 
+    from ducha.outputs.ledger import HEADERS
+
     sheet_path = exported(repo, invoke, tmp_path)
     bomb = tmp_path / "bomb.xlsx"
     if how == "cell":  # one real cell far away, the declared dimension left as exported
@@ -286,10 +311,28 @@ def test_a_dimension_bomb_is_refused_before_loading(repo: GitRepo, invoke: Invok
     elif how == "column":
         _with_xml(sheet_path, bomb, lambda xml: xml.replace("</row>", '<c r="XFD1" t="inlineStr"><is><t>x</t></is></c></row>', 1))
     elif how == "merged":
-        _with_xml(sheet_path, bomb, lambda xml: xml.replace('<mergeCell ref="A1:U1"/>', '<mergeCell ref="A1:XFD1048576"/>'))
+        _with_xml(sheet_path, bomb, lambda xml: xml.replace(f'<mergeCell ref="A1:{letter(len(HEADERS))}1"/>', '<mergeCell ref="A1:XFD1048576"/>'))
     else:
         _with_xml(sheet_path, bomb, lambda xml: re.sub(r'<dimension ref="[^"]+"/>', '<dimension ref="A1:XFD1048576"/>', xml))
     assert bomb.stat().st_size < 100_000
     result = invoke(repo.root, "ledger", "import", str(bomb), "--today", TODAY)
     assert result.exit_code == 1
     assert result.output.startswith(f"bomb.xlsx: 台账过大，没有读取：{expected}，超出台账的上限（50000 行、100 列）。")
+
+
+def test_a_new_item_needs_approval_before_it_is_assigned(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
+    office = repo.read("office.yaml")
+    repo.write("office.yaml", office.replace("approvals:\n", "approvals:\n" + REGISTRATION))
+    sheet_path = exported(repo, invoke, tmp_path, "--year", "2026")
+    wb = load_workbook(sheet_path)
+    ws = wb.active
+    new = ws.max_row + 1
+    for name, value in (("事项名称", "冬季供暖质量专项督查"), ("来源", "领导批示"), ("主办单位", "市住建局"),
+                        ("交办日期", "2026-11-23"), ("责任人", "孙立新"), ("任务要求", "专项督查供暖质量。")):
+        ws.cell(new, column(name)).value = value
+    wb.save(sheet_path)
+    result = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY)
+    at = column("交办日期")
+    assert result.exit_code == 1
+    assert (f"督查事项台账:{new}:{at}: [交办日期] 第{new}行「交办日期」（{letter(at)}{new}）：新事项须先报领导同意立项"
+            "（office.yaml approvals.registration），台账不能直接交办。") in result.output

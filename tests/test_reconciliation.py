@@ -35,7 +35,11 @@ def where(record: dict[str, Any], day: str) -> str:
     if len(reports) > len(reviews):
         return "待审核"
     if reviews and reviews[-1]["result"] == "通过":
-        return "已办结"
+        # 再督查 and 重新办理: a 回访复核 that found 整改不到位, or a deputy 不满意, since the pass reopens the case.
+        reopenings = [f for f in record.get("followups", []) if f.get("result") == "整改不到位"]
+        reopenings += [f for f in record.get("feedback", []) if f.get("result") == "不满意"]
+        reopened = any(reviews[-1]["date"] <= f["date"] <= day for f in reopenings)
+        return "在办" if reopened else "已办结"
     return "在办" if record.get("assigned", "9999") <= day else "未交办"
 
 

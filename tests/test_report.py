@@ -87,19 +87,26 @@ def test_fourth_quarter_lists_worked_out_by_hand(demo: Path) -> None:
     10-8, 10-9, and Sat 10-10 (调休上班) is the 5th working day; reported Wed 10-14: late by the
     working days 10-12, 10-13, 10-14 (Sun 10-11 is off), 超期3个工作日.
     DC-2026-0011: extended until 2026-11-13, no report by 11-23: overdue.
+    DC-2026-0028: closed in May, reopened by 再督查 on Thu 2026-09-10 with 30个工作日 → 10-28 (9-11…9-30 14 days,
+    国庆 off, 10-8…10-28 16 days with Sat 10-10 调休): no report since, overdue.
     """
     report = report_for(demo, parse_period("2026-Q4"), dt.date.fromisoformat(TODAY))
     assert sorted(i.id for i in report.overdue) == ["DC-2026-0003", "DC-2026-0009", "DC-2026-0010", "DC-2026-0011",
-                                                   "DC-2026-0017"]
+                                                   "DC-2026-0017", "DC-2026-0028"]
     assert [i.id for i in report.closed_on_time] == ["DC-2026-0005", "DC-2026-0007"]
     assert [(i.id, i.detail) for i in report.closed_late] == [("DC-2026-0008", "2026-10-15 办结，超期3个工作日")]
 
 
 def test_units_are_ranked_by_on_time_rate(demo: Path) -> None:
     report = report_for(demo, parse_period("2026"), dt.date.fromisoformat(TODAY))
-    rates = [r.rate for r in report.units if r.rate is not None]
-    assert rates == sorted(rates, reverse=True)
-    assert all(r.rate is None for r in report.units[len(rates):])
+    # Units criticised in the period come last (本期批评 ranks first); within each group, by on-time rate.
+    flags = [r.criticised_in_period for r in report.units]
+    assert flags == sorted(flags) and True in flags
+    for flag in (False, True):
+        group = [r for r in report.units if r.criticised_in_period is flag]
+        rates = [r.rate for r in group if r.rate is not None]
+        assert rates == sorted(rates, reverse=True)
+        assert all(r.rate is None for r in group[len(rates):])
 
 
 def test_markdown_and_json_golden(demo: Path, invoke: Invoke) -> None:
@@ -130,18 +137,25 @@ def test_issuing_writes_a_record_that_counts_and_cannot_be_edited(tmp_path: Path
     repo = GitRepo(tmp_path / "repo")
     shutil.copy(DEMO / "office.yaml", repo.root / "office.yaml")
     shutil.copytree(DEMO / "cases", repo.root / "cases")
+    shutil.copytree(DEMO / "attachments", repo.root / "attachments")  # the cases' registered files
     repo.commit("导入", date="2026-11-20T09:00:00+08:00")
-    first = invoke(repo.root, "report", "--period", "2026-W47", "--today", "2026-11-20", "--issue", "--number", "13")
+    unapproved = invoke(repo.root, "report", "--period", "2026-W47", "--today", "2026-11-20", "--issue", "--number", "13")
+    assert unapproved.exit_code == 2 and "印发通报须经主要领导同意" in unapproved.output  # office.yaml approvals.notice
+    first = invoke(repo.root, "report", "--period", "2026-W47", "--today", "2026-11-20", "--issue", "--number", "13",
+                   "--approver", "市长 刘志远")
     assert first.output == "已写入通报记录 notices/2026/2026-013.yaml：请核对后提交（git commit），经审核合并即为印发。\n"
+    assert "\napproved_by: 市长 刘志远\n" in repo.read("notices/2026/2026-013.yaml")
     assert invoke(repo.root, "validate", "--today", TODAY).exit_code == 0
-    again = invoke(repo.root, "report", "--period", "2026-W48", "--today", "2026-11-27", "--issue", "--number", "13")
+    again = invoke(repo.root, "report", "--period", "2026-W48", "--today", "2026-11-27", "--issue", "--number", "13",
+                   "--approver", "市长 刘志远")
     assert again.exit_code == 2 and "已经印发" in again.output
-    overlap = invoke(repo.root, "report", "--period", "2026-W47", "--today", "2026-11-20", "--issue", "--number", "14")
+    overlap = invoke(repo.root, "report", "--period", "2026-W47", "--today", "2026-11-20", "--issue", "--number", "14",
+                     "--approver", "市长 刘志远")
     assert overlap.exit_code == 2 and "统计期间重叠" in overlap.output
     repo.commit("印发通报", date="2026-11-20T10:00:00+08:00")
     # Counted once, and never again for the same cause: the quarter's draft does not re-propose DC-2026-0010.
     draft = invoke(repo.root, "report", "--period", "2026-Q4", "--today", TODAY).output
-    assert "| 12 | 市住建局（本期批评） | 0 | 0 | 0 | — | 2 | 0 | 1次（向市政府作出书面检查） |" in draft
+    assert "| 11 | 市住建局（本期批评） | 0 | 0 | 0 | — | 2 | 0 | 1次（向市政府作出书面检查） |" in draft
     assert "DC-2026-0010 超期" not in draft.partition("十一、拟通报批评")[2]
     # Refused: editing an issued notice.
     repo.replace("notices/2026/2026-013.yaml", "超期24个工作日", "超期20个工作日")
@@ -153,6 +167,7 @@ def test_issuing_writes_a_record_that_counts_and_cannot_be_edited(tmp_path: Path
 def test_bad_notice_record_is_reported(tmp_path: Path, invoke: Invoke) -> None:
     repo = GitRepo(tmp_path / "repo")
     shutil.copytree(DEMO / "cases", repo.root / "cases")
+    shutil.copytree(DEMO / "attachments", repo.root / "attachments")  # the cases' registered files
     repo.write("notices/2026/2026-001.yaml", "number: \"1\"\ndoc_no: 督查〔2026〕1号\ndate: 2026-02-30\nperiod: 2026-01\n"
                                              "data_commit: abc\npraised: []\ncriticised:\n  - unit: 市文旅局\n"
                                              "    reason: 超期\n    cases: [DC-2026-0099]\n")

@@ -30,6 +30,9 @@ requirements: |
   <iframe src="javascript:window.__xss='iframe'"></iframe>
   **不应加粗** {{{{ config }}}} &lt;script&gt;window.__xss='entity'&lt;/script&gt;
 registered: 2026-11-02
+approval:
+  date: 2026-11-02
+  by: "<b onmouseover=\\"window.__xss='approval'\\">领导</b>"
 assigned: 2026-11-02
 lead_unit: 市住建局
 owner: "\\"><svg onload=\\"window.__xss='owner'\\">"
@@ -107,7 +110,7 @@ def test_dashboard_shows_the_lights(browser: object, server: str) -> None:
     cards = {visit.page.inner_text(f".ducha-card.ducha-{c} span"): visit.page.inner_text(f".ducha-card.ducha-{c} strong")
              for c in ("red", "yellow", "green", "none", "done", "late")}
     # The demo plus the planted record (open, red on the day): see tests/golden/status-table.txt.
-    assert cards == {"红灯": "6", "黄灯": "3", "绿灯": "7", "待审核": "2", "按期办结": "24", "超期办结": "6"}
+    assert cards == {"红灯": "7", "黄灯": "4", "绿灯": "7", "待审核": "2", "按期办结": "22", "超期办结": "6"}
     assert "数据截至 2026-11-23" in visit.page.inner_text(".ducha-asof")
     assert visit.foreign_hosts() == set()
 
@@ -262,7 +265,8 @@ def test_notices_section_and_consequences_on_unit_pages(browser: object, server:
     visit.page.click("text=2026年11月督查通报（草稿）")
     # 市住建局's overdue DC-2026-0010 was criticised by notice 13 already: not proposed again for the same cause.
     draft = visit.page.inner_text("article")
-    assert draft.endswith("拟表扬、拟批评\n（无）") and "排名规则：本期未被通报批评的在前" in draft
+    proposals = draft.split("拟表扬、拟批评")[-1]
+    assert "市住建局" not in proposals and "排名规则：本期未被通报批评的在前" in draft
     unit = Visit(browser, server + "units/%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80.html")
     assert "2026年已被通报批评 1 次：向市政府作出书面检查。" in unit.page.inner_text("article")
     assert visit.foreign_hosts() == set() and unit.foreign_hosts() == set()
@@ -310,24 +314,31 @@ def test_table_headers_stay_in_view(browser: object, server: str) -> None:
 def test_dashboard_queues_with_their_counts(browser: object, server: str) -> None:
     visit = Visit(browser, server, 1400)
     counts = visit.page.eval_on_selector_all(".ducha-queues a", "links => links.map(a => a.innerText.replace(/\\s+/g, ' '))")
-    assert counts == ["待审核 2", "超期未办结 6", "临期 3", "需续报 6", "待回头看 8"]
+    assert counts == ["待审核 2", "待签收 2", "超期未办结 7", "临期 4", "需续报 8", "待回头看 4", "待领导审阅、待上报 1", "督办令 1"]
 
     def ids(anchor: str) -> list[str]:
         found = visit.page.eval_on_selector_all(f"#{anchor} tbody td[data-label='事项'] a", "links => links.map(a => a.innerText)")
         return [str(text) for text in found]
 
-    # Worked out from the records for 2026-11-23: the longest waiting report first; then by days overdue
-    # (0010 due 10-19, 0009 11-03, 0011 11-13, 0003 11-15, 0017 and the planted 0900 both 11-16); yellow by
-    # working days left (0013 today, 0012 and 0024 in 2); silent units, red before green; closed >90 days ago.
+    # Worked out from the records for 2026-11-23: the longest waiting report first; then 急 and 重点 items
+    # before the others (0028 and 0011 are 重点), each group by days overdue (0028's 再督查 round due 10-28,
+    # 0011 11-13; 0010 due 10-19, 0009 11-03, 0003 11-15, 0017 and the planted 0900 both 11-16); yellow: 0012
+    # (急, 2 working days left), then 0013 (today), 0024 (2 left), 0004 (a 节点 behind, due far off); silent
+    # units, red before green; closed >90 days ago where office.yaml's followup_for asks for a 回头看.
     assert ids("pending") == ["DC-2026-0023", "DC-2026-0022"]
     assert visit.page.inner_text("#pending tbody tr:first-child td[data-label='已等待']") == "10天"
-    assert ids("overdue") == ["DC-2026-0010", "DC-2026-0009", "DC-2026-0011", "DC-2026-0003", "DC-2026-0017", XSS_ID]
-    assert ids("near") == ["DC-2026-0013", "DC-2026-0012", "DC-2026-0024"]
-    assert visit.page.inner_text("#near h2") == "临期（3）"
+    assert ids("receipt") == [XSS_ID, "DC-2026-0012"]
+    assert ids("overdue") == ["DC-2026-0028", "DC-2026-0011", "DC-2026-0010", "DC-2026-0009", "DC-2026-0003",
+                              "DC-2026-0017", XSS_ID]
+    assert ids("near") == ["DC-2026-0012", "DC-2026-0013", "DC-2026-0024", "DC-2026-0004"]
+    assert visit.page.inner_text("#near h2") == "临期（4）"
+    assert "未达到序时进度" in visit.page.inner_text("#near tbody tr:last-child td[data-label='原因']")
     assert "3个工作日内到期" in visit.page.inner_text("#near .ducha-note")
-    assert ids("progress") == ["DC-2026-0010", "DC-2026-0011", "DC-2026-0003", "DC-2026-0016", "DC-2026-0021", "DC-2026-0001"]
-    assert ids("followup") == ["DC-2026-0006", "DC-2026-0019", "DC-2026-0027", "DC-2026-0028", "DC-2026-0030",
-                               "DC-2026-0031", "DC-2026-0033", "DC-2026-0034"]
+    assert ids("progress") == ["DC-2026-0028", "DC-2026-0011", "DC-2026-0010", "DC-2026-0003", "DC-2026-0016",
+                               "DC-2026-0020", "DC-2026-0021", "DC-2026-0001"]
+    assert ids("followup") == ["DC-2026-0006", "DC-2026-0030", "DC-2026-0033", "DC-2026-0034"]
+    assert ids("awaiting") == ["DC-2026-0008"]
+    assert "督办令（1）" in visit.page.inner_text("#orders h2")
     assert visit.page.locator("svg.ducha-trend").count() == 2  # on-time rate and overdue by month, drawn inline
     visit.page.click(".ducha-queues a[href='#near']")
     assert visit.page.url.endswith("#near")
@@ -343,7 +354,7 @@ def test_leader_and_unit_views(browser: object, server: str) -> None:
     assert listed[:3] == ["DC-2026-0010", "DC-2026-0024", "DC-2026-0022"]
     unit = Visit(browser, server + "units/%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80.html")
     assert unit.page.eval_on_selector_all(".ducha-queues a", "links => links.map(a => a.innerText.replace(/\\s+/g, ' '))") == [
-        "待审核 0", "超期未办结 3", "临期 1", "需续报 3"]
+        "待审核 0", "待签收 1", "超期未办结 3", "临期 1", "需续报 3"]
 
 
 def test_notices_page_names_periods_and_keeps_drafts(browser: object, server: str) -> None:

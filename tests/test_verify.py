@@ -66,7 +66,7 @@ def test_a_quoted_archive_key_written_by_hand_is_found(repo: GitRepo, invoke: In
     assert b"\narchive:" not in (repo.root / path).read_bytes()  # what the old check looked for
     code, lines = verify(repo, invoke)
     assert code == 1
-    assert lines[0] == (f"{path}:16:1: [archive] 记录有归档信息，但不在任何归档清单中。 修改：归档只能由 "
+    assert lines[0] == (f"{path}:18:1: [archive] 记录有归档信息，但不在任何归档清单中。 修改：归档只能由 "
                         "`ducha archive --year 年份` 完成：删除手工写入的 archive 块后重新归档。")
 
 
@@ -93,7 +93,7 @@ def test_a_number_of_the_wrong_form_or_year_is_found(repo: GitRepo, invoke: Invo
 def test_a_retention_code_that_does_not_match_is_found(repo: GitRepo, invoke: Invoke) -> None:
     code, lines = seal_by_hand(repo, invoke, "0001-2026-Y-0001")
     assert code == 1
-    assert lines[0].startswith(f"{SECOND_PATH}:16:1: [archive.retention] 档号「0001-2026-Y-0001」的保管期限代码 Y 与保管期限「30年」不符。")
+    assert lines[0].startswith(f"{SECOND_PATH}:18:1: [archive.retention] 档号「0001-2026-Y-0001」的保管期限代码 Y 与保管期限「30年」不符。")
 
 
 def test_a_sealed_record_archived_properly_later_verifies(repo: GitRepo, invoke: Invoke) -> None:

@@ -463,18 +463,21 @@ def _units(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--parent", default=None, help="上级事项编号（分解立项时）。")
 @click.option("--visibility", type=choices("公开", "内部"), default=None, help="公开（默认）或 内部（公开版站点不显示）。")
 @click.option("--notes", default="", help="备注。")
+@click.option("--priority", type=choices("急", "重点"), default=None, help="优先级：急 或 重点（一般事项不填）。")
+@click.option("--approved-by", default="", help="同意立项的领导（office.yaml 要求立项审批时，交办前必填）。")
+@click.option("--approved", type=DATE, default=None, help="同意立项的日期（默认交办日期，未交办的为立项日期）。")
 @click.pass_context
 def new(ctx: click.Context, title: str, category: str, registered: dt.date | None, assigned: dt.date | None,
         lead_unit: str | None, co_units: tuple[str, ...], owner: str, time_limit: str | None, leader: str,
         instruction: str, doc_no: str, meeting: str, requirements: str, parent: str | None, visibility: str | None,
-        notes: str) -> None:
+        notes: str, priority: str | None, approved_by: str, approved: dt.date | None) -> None:
     """按模板新建一个督查事项（交办所需的各项都可以直接填写），自动取下一个编号。"""
     root = _root(ctx)
     assignment = Assignment(
         title=title, category=category, registered=registered or shanghai_today(), lead_unit=lead_unit,
         assigned=assigned, time_limit=time_limit, co_units=_units(co_units), owner=owner, leader=leader,
         instruction=instruction, doc_no=doc_no, meeting=meeting, requirements=requirements, parent=parent,
-        visibility=visibility or "", notes=notes)
+        visibility=visibility or "", notes=notes, priority=priority or "", approved_by=approved_by, approved=approved)
     made = new_case(root, assignment)
     click.echo(f"已新建 {made.id}：{made.path.relative_to(root).as_posix()}")
 
@@ -540,6 +543,8 @@ def archive(ctx: click.Context, year: int, today: dt.date | None) -> None:
 
     root = _root(ctx)
     result = archive_year(root, year, today or shanghai_today())
+    for path, owed in result.waiting:
+        click.echo(f"暂不归档 {path}：{owed}（office.yaml approvals 要求办结后完成）。")
     if not result.sealed:
         click.echo(f"{year} 年没有待归档的事项（已办结或已撤销且尚未归档）。")
         return
@@ -591,9 +596,10 @@ def export_archive_command(ctx: click.Context, year: int, output: Path | None) -
 @click.option("--issue", is_flag=True, help="印发：把本期通报写成记录（notices/年份/），提交后不得修改。")
 @click.option("--number", type=NUMBER, default=None, help="印发时的通报序号（当年第几号）。")
 @click.option("--copy-to", multiple=True, help="docx 版记中的抄送机关，多个用顿号或逗号隔开，如 市委办公室、市人大常委会办公室。")
+@click.option("--approver", default=None, help="印发时：同意印发的领导（office.yaml 启用通报审批时必填）。")
 @click.pass_context
 def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, output: Path | None, issue: bool,
-           number: int | None, copy_to: tuple[str, ...]) -> None:
+           number: int | None, copy_to: tuple[str, ...], approver: str | None) -> None:
     """督查通报：总体情况、各单位排名、超期/退回/延期事项、回头看、拟表扬和拟批评名单。"""
     from ducha.intake.notice import issue_notice
     from ducha.load import load_office
@@ -605,7 +611,7 @@ def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, out
     if issue:
         if number is None:
             raise click.UsageError("印发通报须用 --number 指定序号，如 --number 12。")
-        path = issue_notice(root, parse_period(period), day, number)
+        path = issue_notice(root, parse_period(period), day, number, approver)
         click.echo(f"已写入通报记录 {path.relative_to(root).as_posix()}：请核对后提交（git commit），经审核合并即为印发。")
         return
     result = report_for(root, parse_period(period), day)
@@ -680,8 +686,47 @@ def ledger_import(ctx: click.Context, workbook: Path, today: dt.date | None, app
 
 
 @cli.command()
-@click.argument("kind", type=choices("notice", "urge", "report", notice=("通知单", "督查通知单"), urge=("催办单", "督查催办单"),
-                                     report=("报告", "办理情况报告")), metavar="文书")
+@click.option("--kind", type=choices("督办令", "约谈", "书面检查", "问责"), required=True, help="类别。")
+@click.option("--unit", required=True, help="单位简称（督办令下达给主办单位）。")
+@click.option("--case", "cases", multiple=True, required=True, help="涉及的督查事项编号；可重复填写多个。")
+@click.option("--reason", required=True, help="事由：存在的问题、落实不力的情形。")
+@click.option("--by", "by", required=True, help="签发人或主持人，如 副市长 林静。")
+@click.option("--date", "day", type=DATE, default=None, help="日期（默认今天）。")
+@click.option("--deadline", default=None, help="督办令的限期：5个工作日、10日或具体日期（督办令必填）。")
+@click.option("--requirements", default=None, help="督办要求或整改要求。")
+@click.option("--notice", default=None, help="依据的通报批评的发文字号（书面检查、约谈、问责）。")
+@click.pass_context
+def measure(ctx: click.Context, kind: str, unit: str, cases: tuple[str, ...], reason: str, by: str, day: dt.date | None,
+            deadline: str | None, requirements: str | None, notice: str | None) -> None:
+    """督查问责：下达督办令，记录约谈、书面检查、问责（写入 accountability/年份/，提交后不得修改）。"""
+    from ducha.intake.measure import issue_measure
+
+    root = _root(ctx)
+    path = issue_measure(root, kind, unit, cases, reason, by, day or shanghai_today(), deadline, requirements, notice)
+    click.echo(f"已写入{kind}记录 {path.relative_to(root).as_posix()}：请核对后提交（git commit），经审核合并即为下达（记录）。")
+
+
+@cli.command()
+@click.argument("case_id", metavar="编号")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="文件")
+@click.option("--title", required=True, help="附件标题，如 市长批示件、办理报告（签章扫描件）。")
+@click.option("--date", "day", type=DATE, default=None, help="登记日期（默认今天）。")
+@click.option("--name", default=None, help="存放的文件名（默认沿用原文件名，空白换成 _）。")
+@click.pass_context
+def attach(ctx: click.Context, case_id: str, file: Path, title: str, day: dt.date | None, name: str | None) -> None:
+    """登记附件：把文件复制到 attachments/年份/编号/，在记录中写明标题、类型、大小和 SHA-256。"""
+    from ducha.intake.attach import attach as attach_file
+
+    root = _root(ctx)
+    done = attach_file(root, case_id, file, title, day or shanghai_today(), name, shanghai_today())
+    click.echo(f"已登记附件 {done.path.relative_to(root).as_posix()}（{done.size} 字节，SHA-256 {done.sha256[:12]}…），"
+               f"记录：{done.record.relative_to(root).as_posix()}。请核对后一并提交（git add -A && git commit）。")
+
+
+@cli.command()
+@click.argument("kind", type=choices("notice", "urge", "report", "order", notice=("通知单", "督查通知单"),
+                                     urge=("催办单", "督查催办单"), report=("报告", "办理情况报告"), order=("督办令",)),
+                metavar="文书")
 @click.argument("case_id", metavar="编号")
 @today_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -690,10 +735,14 @@ def ledger_import(ctx: click.Context, workbook: Path, today: dt.date | None, app
 @click.pass_context
 def doc(ctx: click.Context, kind: str, case_id: str, today: dt.date | None, output: Path | None,
         copy_to: tuple[str, ...]) -> None:
-    """单个事项的文书：notice 督查通知单，urge 催办单（按灯色蓝/黄/红），report 办理情况报告。"""
-    from ducha.outputs.docx.case_documents import case_document
+    """单个事项的文书：notice 督查通知单，urge 催办单（按灯色蓝/黄/红），report 办理情况报告；
+    order 督办令（编号写督查问责记录的 年份-序号，如 2026-001）。"""
+    from ducha.outputs.docx.case_documents import case_document, order_document
 
-    target = case_document(_root(ctx), kind, case_id, today or shanghai_today(), output, _units(copy_to) or None)
+    if kind == "order":
+        target = order_document(_root(ctx), case_id, today or shanghai_today(), output)
+    else:
+        target = case_document(_root(ctx), kind, case_id, today or shanghai_today(), output, _units(copy_to) or None)
     click.echo(f"已生成 {target}")
 
 

@@ -17,20 +17,31 @@ from types import MappingProxyType
 from typing import Any
 
 from ducha.errors import DataError, Problem, UsageError
+from ducha.io.lfs import read_pointer, sha256_hex
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path, parse_yaml, read_yaml
-from ducha.model.case import CASES_DIR, Case
+from ducha.model.case import ATTACHMENTS_DIR, CASES_DIR, Case
+from ducha.model.logs import size_text
+from ducha.model.measures import MEASURES_DIR, ORDER, Measure, measure_path
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR, Bulletin, Ground, Mention, Notice, bulletin_path, notice_path
 from ducha.model.office import (
+    ATTACHMENT_TYPES,
     DEFAULT_CATEGORY_RULES,
     LATE_ENTRY_WORKDAYS,
     RESERVED_FILE_NAMES,
     STANDARD_CATEGORIES,
+    Approvals,
+    AssignmentRules,
+    AttachmentRules,
     BulletinRules,
     CategoryRule,
     CmsSettings,
+    FollowupScope,
     NoticeRules,
     Office,
+    PriorityRule,
+    ReceiptRules,
     ReminderSettings,
+    Requirement,
     RuleRevision,
     SmtpSettings,
     Unit,
@@ -138,6 +149,27 @@ def _limit(values: Mapping[str, str], key: str) -> TimeLimit | None:
     return parse_time_limit(values[key]) if key in values else None
 
 
+def _effective_dates(data: dict[str, Any]) -> list[PathKey]:
+    """Where office.yaml writes an ``effective_from`` of a requirement block."""
+    found: list[PathKey] = [(block, "effective_from") for block in _EFFECTIVE_BLOCKS
+                            if isinstance(data.get(block), dict) and "effective_from" in data[block]]
+    found += [("approvals", key, "effective_from") for key, block in data.get("approvals", {}).items()
+              if "effective_from" in block]
+    return found
+
+
+#: office.yaml blocks that hold a requirement with its own effective date.
+_EFFECTIVE_BLOCKS = ("assignment", "receipt")
+
+
+def _attachment_rules(block: dict[str, Any]) -> AttachmentRules:
+    size = block.get("max_size")
+    max_size = int(size[:-2]) * (1024 if size.endswith("KB") else 1024 * 1024) if size else AttachmentRules.max_size
+    return AttachmentRules(tuple(block.get("types", AttachmentRules.types)), max_size, block.get("lfs") == "是")
+
+
+def _from(block: dict[str, str]) -> dt.date | None:
+    return parse_date(block["effective_from"]) if "effective_from" in block else None
 def _unit_name_problems(doc: YamlDocument) -> list[Problem]:
     """Unit names that repeat, look like another (full-width, invisible characters), or would
     take the file name of a page the site or the feeds already use."""
@@ -227,6 +259,14 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
                     line, column = doc.mark(("holiday_overrides", year, kind, index))
                     problems.append(Problem(OFFICE_FILE, line, column, f"holiday_overrides.{year}.{kind}[{index}]",
                                             f"日期「{entry}」不在 {year} 年。", f"移到 {entry[:4]} 年的节假日补充下。"))
+    for where in _effective_dates(data):
+        value = data
+        for part in where:
+            value = value[part]
+        if parse_date(value) is None:
+            line, column = doc.mark(where)
+            problems.append(Problem(OFFICE_FILE, line, column, ".".join(map(str, where)),
+                                    f"生效日期「{value}」不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。"))
     for category, values in data.get("categories", {}).items():
         if category not in STANDARD_CATEGORIES and values.get("custom") != "是":
             line, column = doc.key_mark(("categories", category))
@@ -235,6 +275,17 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
                                     f"「{category}」不是标准来源类型，也没有标明为本单位自设。",
                                     (f"是不是「{guess[0]}」？" if guess else "") + "标准来源类型：" + "、".join(STANDARD_CATEGORIES)
                                     + "；确为本单位自设的类型，在其下写 custom: 是。"))
+    known = set(DEFAULT_CATEGORY_RULES) | set(STANDARD_CATEGORIES) | set(data.get("categories", {}))
+    listed: list[tuple[PathKey, str]] = [(("followup_for", "categories", index), category)
+              for index, category in enumerate(data.get("followup_for", {}).get("categories", []))]
+    listed += [(("approvals", key, "categories", index), category) for key, block in data.get("approvals", {}).items()
+               for index, category in enumerate(block.get("categories", []))]
+    for where, category in listed:
+        if category not in known:
+            line, column = doc.mark(where)
+            problems.append(Problem(OFFICE_FILE, line, column, format_path(where),
+                                    f"「{category}」不是来源类型。",
+                                    "写标准来源类型或 categories 中自设的类型：" + "、".join(STANDARD_CATEGORIES) + "。"))
     if "adopted_on" in data and parse_date(data["adopted_on"]) is None:
         line, column = doc.mark(("adopted_on",))
         problems.append(Problem(OFFICE_FILE, line, column, "adopted_on", f"日期「{data['adopted_on']}」不存在。",
@@ -269,6 +320,7 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
         return int(data[key]) if key in data else None
 
     notice, bulletins, wording = data.get("notice_rules", {}), data.get("bulletins", {}), data.get("wording", {})
+    assignment = data.get("assignment", {})
     return Office(
         name=data["name"],
         prefix=data.get("prefix", "DC"),
@@ -283,13 +335,25 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
         notice_rules=NoticeRules(
             int(notice.get("praise_min_items", 3)), _count(notice, "criticise_after_order_workdays", 5),
             _count(notice, "criticise_overdue_workdays", None), _count(notice, "criticise_returns", None),
-            notice.get("issuer", "督查"), tuple(notice.get("ranking", NoticeRules.ranking)), notice.get("publish") == "是"),
+            notice.get("issuer", "督查"), tuple(notice.get("ranking", NoticeRules.ranking)), notice.get("publish") == "是",
+            notice.get("order_issuer", NoticeRules.order_issuer)),
         wording=Wording(wording.get("superior", "市政府"), wording.get("authority", data["name"]),
                         tuple(wording.get("consequences", {}).get(k, "") for k in "123"),
                         tuple(wording.get("copy_to", ())), wording.get("printer", "")),
         bulletins=BulletinRules(str(bulletins.get("enabled", "false")).lower() == "true",
                                 int(bulletins.get("yearly_quota", 30)), int(bulletins.get("problem_share", 50))),
         internal_fields=tuple(data.get("internal_fields", ("owner", "notes"))),
+        assignment=AssignmentRules(_from(assignment), tuple(assignment.get("required", AssignmentRules.required))),
+        receipt=ReceiptRules(_from(data["receipt"]), _limit(data["receipt"], "time_limit")) if "receipt" in data else None,
+        priorities=MappingProxyType({name: PriorityRule(_count(rule, "yellow_days", None),
+                                                        _count(rule, "followup_after_days", None))
+                                     for name, rule in data.get("priorities", {}).items()}),
+        attachments=_attachment_rules(data.get("attachments", {})),
+        approvals=Approvals(**{key: Requirement(_from(block), frozenset(block.get("categories", ())))
+                               for key, block in data.get("approvals", {}).items()}),
+        followup_for=FollowupScope(frozenset(data["followup_for"].get("categories", ())),
+                                   frozenset(data["followup_for"].get("priorities", ())))
+        if "followup_for" in data else None,
         cms=_cms(data.get("cms")),
         reminders=_reminders(data.get("reminders")),
         review_signers=tuple(data.get("review_signers", ())),
@@ -409,7 +473,12 @@ def load_notices(root: Path, office: Office, case_ids: frozenset[str],
         name, data = doc.path, doc.data
         notice = Notice(name, int(str(data["number"])), str(data["doc_no"]), dt.date.fromisoformat(str(data["date"])),
                         str(data["period"]), str(data["data_commit"]),
-                        _mentions(data["praised"]), _mentions(data["criticised"]))
+                        _mentions(data["praised"]), _mentions(data["criticised"]),
+                        str(data.get("approved_by", "")))
+        rule = office.approvals.notice
+        if rule is not None and rule.binds(notice.date) and not notice.approved_by:
+            problems.append(Problem(name, 0, 0, "approved_by", "通报没有写明批准印发的领导（approved_by）：通报须经主要领导同意。",
+                                    "印发前补上 `approved_by: 批准人`（由 ducha report --issue --approver 写入）；已合并的通报不得修改。"))
         for kind, mentions in (("praised", notice.praised), ("criticised", notice.criticised)):
             seen: set[str] = set()
             for index, mention in enumerate(mentions):
@@ -467,6 +536,85 @@ def load_bulletins(root: Path, today: dt.date | None = None) -> tuple[list[Bulle
     problems += _issue_checks([_Issue(d, b.number, b.date) for d, b in zip(loaded, bulletins, strict=True)],
                               "督查专报", bulletin_path, "每期一个文件", today)
     return bulletins, problems
+
+
+def _measure(doc: YamlDocument, office: Office, by_id: Mapping[str, Case],
+             issued: Mapping[str, Notice]) -> tuple[Measure | None, list[Problem]]:
+    """One 督查问责 record read and checked against the office, the cases and the issued notices."""
+    data, name = doc.data, doc.path
+    problems: list[Problem] = []
+
+    def add(field: str, message: str, fix: str) -> None:
+        line, column = doc.mark((field,))
+        problems.append(Problem(name, line, column, field, message, fix))
+
+    day = parse_date(data["date"])
+    deadline = parse_time_limit(data["deadline"]) if "deadline" in data else None
+    if day is None:
+        add("date", f"日期「{data['date']}」不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。")
+        return None, problems
+    if "deadline" in data and deadline is None:
+        add("deadline", f"限期「{data['deadline']}」中的日期不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。")
+        return None, problems
+    measure = Measure(name, int(data["number"]), data["kind"], day, data["unit"], tuple(data["cases"]), data["reason"],
+                      data["by"], data.get("doc_no", ""), data.get("requirements", ""), deadline, data.get("notice", ""))
+    if measure.unit not in office.unit_names:
+        add("unit", f"单位「{measure.unit}」未在 office.yaml 中登记。", "使用 office.yaml 中登记的单位简称。")
+    for case_id in measure.cases:
+        case = by_id.get(case_id)
+        if case is None:
+            add("cases", f"事项 {case_id} 不存在。", "填写已立项的督查事项编号；督查事项不能删除。")
+        elif measure.unit not in case.units:
+            add("cases", f"{case_id} 不是{measure.unit}主办或协办的事项。",
+                f"只写{measure.unit}承办的事项（{case_id} 的承办单位：{'、'.join(case.units) or '尚未交办'}）。")
+        elif case.assigned is None or case.assigned > day:
+            add("cases", f"{case_id} 在 {day} 尚未交办。", "督查问责只针对已交办的事项：改正日期或事项编号。")
+        elif measure.kind == ORDER and case.lead_unit != measure.unit:
+            add("unit", f"督办令下达给事项的主办单位：{case_id} 由{case.lead_unit}主办。",
+                f"把单位改为{case.lead_unit}；协办单位的问题由主办单位组织落实。")
+    if measure.kind == ORDER:
+        if not measure.doc_no:
+            add("kind", "督办令须有发文字号（doc_no）。", "补上 `doc_no: 青督令〔2026〕1号`（由 ducha measure 自动编号）。")
+        if deadline is None:
+            add("kind", "督办令须写明限期（deadline）。", "补上 `deadline: 5个工作日` 或具体日期。")
+        elif deadline.date is not None and deadline.date <= day:
+            add("deadline", f"督办令的限期 {deadline.date} 不晚于下达日期 {day}。", "限期应在下达之后：改正日期。")
+    elif deadline is not None:
+        add("deadline", f"只有督办令写限期，{measure.kind}不写。", "删除 deadline；整改要求写在 requirements 中。")
+    if measure.notice:
+        notice = issued.get(measure.notice)
+        if notice is None:
+            add("notice", f"没有发文字号为「{measure.notice}」的已印发通报。", "照抄通报的发文字号，如 青督查〔2026〕13号。")
+        elif notice.date > day:
+            add("notice", f"通报 {measure.notice} 印发于 {notice.date}，晚于本记录（{day}）。", "改正日期或依据的通报。")
+        elif measure.unit not in {m.unit for m in notice.criticised}:
+            add("notice", f"通报 {measure.notice} 没有批评{measure.unit}。", "写批评了该单位的通报，或删除 notice。")
+    return measure, problems
+
+
+def load_measures(root: Path, office: Office, cases: Sequence[Case], notices: Sequence[Notice],
+                  today: dt.date | None = None) -> tuple[list[Measure], list[Problem]]:
+    """Every 督查问责 record, checked: named by year and number, its unit answering for each of its cases,
+    a 督办令 with its 发文字号 and 限期, and the 通报 it follows issued before it."""
+    by_id = {case.id: case for case in cases}
+    issued = {notice.doc_no: notice for notice in notices}
+    measures: list[Measure] = []
+    loaded, problems = _load(root, MEASURES_DIR, "measure")
+    read: list[_Issue] = []
+    for doc in loaded:
+        measure, found = _measure(doc, office, by_id, issued)
+        problems += found
+        if measure is not None:
+            measures.append(measure)
+            read.append(_Issue(doc, measure.number, measure.date))
+    problems += _issue_checks(read, "督查问责记录", measure_path, "由 ducha measure 生成", today)
+    seen: dict[str, Measure] = {}
+    for measure in sorted(measures, key=lambda m: (m.date, m.number)):
+        if measure.doc_no and measure.doc_no in seen:
+            problems.append(Problem(measure.path, 0, 0, "doc_no", f"发文字号 {measure.doc_no} 与 {seen[measure.doc_no].path} 重复。",
+                                    "每份督办令一个发文字号：由 ducha measure 自动编号。"))
+        seen.setdefault(measure.doc_no, measure)
+    return measures, problems
 
 
 def load_all(root: Path, office: Office, case_ids: frozenset[str]) -> tuple[list[Notice], list[Bulletin]]:
@@ -528,11 +676,114 @@ def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = No
         case, found = check_document(doc, found, office, known_ids, today)
         if case is not None:
             cases.append(case)
+            if case.attachments:
+                found += attachment_problems(root, office, case, doc)
         problems.extend(found)
         # The node tree goes with `doc` here: keeping 10,000 of them alive makes the
         # garbage collector walk them all, again and again (more than doubles the time).
     problems.extend(_cross_checks(cases, root))
     return ValidationResult(len(files), office, tuple(cases), tuple(sorted(problems, key=Problem.sort_key)))
+
+
+def attachment_problems(root: Path, office: Office, case: Case, doc: YamlDocument | None = None,
+                        deep: bool = False, on_disk: bool = True) -> list[Problem]:
+    """What is wrong with ``case``'s attached files: type, name, size limit, and the file itself —
+    present and of its registered size (``validate``), and of its registered SHA-256 too when ``deep``
+    (``ducha verify``); only the entries when not ``on_disk``. A Git LFS pointer stands for its content
+    when it names the same hash and size."""
+    problems: list[Problem] = []
+    rules = office.attachments
+    names: set[str] = set()
+    for index, attachment in enumerate(case.attachments):
+        def add(field: str, message: str, fix: str, index: int = index) -> None:
+            line, column = doc.mark(("attachments", index, field)) if doc is not None else (0, 0)
+            problems.append(Problem(case.path, line, column, f"attachments[{index}].{field}", message, fix))
+
+        name = attachment.file
+        if name in names:
+            add("file", f"附件文件名「{name}」重复登记。", "每个文件只登记一次；同名的新版本用不同的文件名登记。")
+        names.add(name)
+        if attachment.type not in rules.types:
+            add("type", f"附件类型「{attachment.type}」不在 office.yaml 允许的类型（{'、'.join(rules.types)}）中。",
+                "转换为允许的格式后重新登记，或在 office.yaml 的 attachments.types 中增加该类型。")
+        elif not name.lower().endswith(ATTACHMENT_TYPES[attachment.type]):
+            add("file", f"文件名「{name}」与类型「{attachment.type}」不符。",
+                f"类型写成与扩展名一致的，或文件名以 {'、'.join(ATTACHMENT_TYPES[attachment.type])} 结尾。")
+        if attachment.bytes > rules.max_size:
+            add("size", f"附件「{name}」有 {size_text(attachment.bytes)}，超过 office.yaml 规定的上限 {size_text(rules.max_size)}。",
+                "压缩或分拆后登记；确需更大的，调整 office.yaml 的 attachments.max_size。")
+        if not on_disk:
+            continue  # the file is not written yet (ducha attach checks the entry first)
+        path = root / case.attachment_folder / name
+        where = f"{case.attachment_folder}/{name}"
+        try:
+            size = path.stat().st_size
+        except OSError:
+            add("file", f"附件文件 {where} 不存在。",
+                "把登记时的文件放回该处（git checkout 恢复）；已登记的附件不能删除。")
+            continue
+        if size != attachment.bytes or deep:
+            data = path.read_bytes()
+            pointer = read_pointer(data)
+            if pointer is not None:
+                same = (pointer.sha256, pointer.size) == (attachment.sha256, attachment.bytes)
+            else:
+                same = size == attachment.bytes and (not deep or sha256_hex(data) == attachment.sha256)
+            if not same:
+                add("sha256" if size == attachment.bytes else "size",
+                    f"附件文件 {where} 与登记的不一致（" + (f"大小 {size} 字节，登记为 {attachment.size} 字节" if size != attachment.bytes
+                                                       else "SHA-256 不符") + "）：文件被替换或改动过。",
+                    "从 git 历史中恢复登记时的文件；新的版本用 ducha attach 另行登记。")
+    return problems
+
+
+def verify_attachments(root: Path, office: Office, case: Case) -> list[Problem]:
+    """Every attached file of ``case`` holds the SHA-256 its record registers (``ducha verify``), located
+    at its entry in the record."""
+    problems = attachment_problems(root, office, case, deep=True)
+    if not problems:
+        return problems
+    doc, _ = read_yaml(root / case.path, case.path)  # marks are found only when something is wrong
+    return attachment_problems(root, office, case, doc, deep=True)
+
+
+GITATTRIBUTES = ".gitattributes"
+#: What ``.gitattributes`` says when the office keeps attachments in Git LFS.
+LFS_RULE = f"{ATTACHMENTS_DIR}/** filter=lfs diff=lfs merge=lfs -text"
+
+
+def lfs_configured(root: Path) -> bool:
+    """Whether ``.gitattributes`` hands the attachment folder to Git LFS."""
+    attributes = root / GITATTRIBUTES
+    return attributes.is_file() and LFS_RULE in attributes.read_text(encoding="utf-8").splitlines()
+
+
+def lfs_missing() -> str:
+    return ("office.yaml 规定附件用 Git LFS 保存（attachments.lfs: 是），但仓库根目录的 .gitattributes 中没有相应设置，"
+            f"附件会直接存入 git。修改：在 .gitattributes 中加一行 `{LFS_RULE}`，作为系统改动单独提交、合并"
+            "（Gitea、Forgejo 服务器须启用 LFS），然后再登记附件。")
+
+
+def _unregistered_attachments(root: Path, cases: Sequence[Case]) -> list[Problem]:
+    """Every file under attachments/ belongs to a case that registers it: nothing hides there either."""
+    top = root / ATTACHMENTS_DIR
+    if not top.is_dir():
+        return []
+    registered = {f"{case.attachment_folder}/{a.file}" for case in cases for a in case.attachments}
+    stray = []
+    for folder, _, names in os.walk(top):
+        for name in names:
+            path = os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/")
+            if path not in registered and path.count("/") == 3 and not name.startswith("."):  # else: the layout check
+                stray.append(path)
+    if not stray:
+        return []
+    loaded = {case.id for case in cases}
+    unread = {file.stem for file in case_files([root / CASES_DIR])} - loaded  # their own problems come first
+    return [Problem(path, 0, 0, "", "这个文件没有在任何督查事项中登记为附件，不会归档，也不会显示。",
+                    "用 `ducha attach 编号 文件 --title 标题` 登记（文件放在 attachments/<年份>/<编号>/ 下），"
+                    "不属于附件的文件移出该文件夹。")
+            for path in sorted(stray) if path.split("/")[2] not in unread]
 
 
 def validate_repository(root: Path, today: dt.date | None = None) -> ValidationResult:
@@ -542,11 +793,16 @@ def validate_repository(root: Path, today: dt.date | None = None) -> ValidationR
         return result
     # A case that exists but has problems of its own is reported there, not as missing here.
     ids = frozenset(c.id for c in result.cases) | {f.stem for f in case_files([root / CASES_DIR])}
-    _, notice_problems = load_notices(root, result.office, ids, today)
+    notices, notice_problems = load_notices(root, result.office, ids, today)
     _, bulletin_problems = load_bulletins(root, today)
-    problems = sorted([*result.problems, *notice_problems, *bulletin_problems, *layout_problems(root.resolve())],
+    _, measure_problems = load_measures(root, result.office, result.cases, notices, today)
+    problems = sorted([*result.problems, *notice_problems, *bulletin_problems, *measure_problems,
+                       *layout_problems(root.resolve()), *_unregistered_attachments(root.resolve(), result.cases)],
                       key=Problem.sort_key)
-    issued = sum(1 for folder in (NOTICES_DIR, BULLETINS_DIR) for _ in (root / folder).glob("*/*.yaml"))
+    if result.office.attachments.lfs and not lfs_configured(root):
+        problems.append(Problem(OFFICE_FILE, 0, 0, "attachments.lfs", lfs_missing().partition("修改：")[0],
+                                lfs_missing().partition("修改：")[2]))
+    issued = sum(1 for folder in (NOTICES_DIR, BULLETINS_DIR, MEASURES_DIR) for _ in (root / folder).glob("*/*.yaml"))
     return ValidationResult(result.files + issued, result.office, result.cases, tuple(problems))
 
 
@@ -558,16 +814,21 @@ class Records:
     cases: tuple[Case, ...]
     notices: tuple[Notice, ...]
     bulletins: tuple[Bulletin, ...]
+    measures: tuple[Measure, ...] = ()
 
 
 def load_records(root: Path, as_of: dt.date | None = None) -> Records:
     """Every record, checked against all the others, then cut to what existed on ``as_of``."""
     office, cases = load_cases(root)
     notices, bulletins = load_all(root, office, frozenset(c.id for c in cases))
+    measures, problems = load_measures(root, office, cases, notices)
+    if problems:
+        raise DataError(problems)
     if as_of is None:
-        return Records(office, cases, tuple(notices), tuple(bulletins))
+        return Records(office, cases, tuple(notices), tuple(bulletins), tuple(measures))
     return Records(office, tuple(c.as_of(as_of) for c in cases if c.registered <= as_of),
-                   tuple(n for n in notices if n.date <= as_of), tuple(b for b in bulletins if b.date <= as_of))
+                   tuple(n for n in notices if n.date <= as_of), tuple(b for b in bulletins if b.date <= as_of),
+                   tuple(m for m in measures if m.date <= as_of))
 
 
 def load_cases(root: Path, as_of: dt.date | None = None, today: dt.date | None = None) -> tuple[Office, tuple[Case, ...]]:

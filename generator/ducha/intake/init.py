@@ -25,6 +25,7 @@ from ducha.model.demo import DEMO_LIST, parse_demo_list
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
 from ducha.model.office import Unit
 from ducha.repo.manifest import read_manifest_text
+from ducha.rules.layout import RECORD_DIRS
 from ducha.schemas import NAMES, schema_text
 
 SCHEMA_DIR = "schema"
@@ -49,9 +50,9 @@ def demo_list(root: Path) -> dict[str, str]:
 
 
 def write_demo_list(root: Path) -> Path:
-    """List every record under cases/, notices/ and bulletins/ as demo data (for the demo's maintainers)."""
+    """List every record under the record folders (cases/, notices/…) as demo data (for the demo's maintainers)."""
     lines = ["# 示例数据清单：ducha init 只删除这里列出、且内容未被改动的记录。各列：SHA-256  文件\n"]
-    for folder in (CASES_DIR, NOTICES_DIR, BULLETINS_DIR):
+    for folder in RECORD_DIRS:
         for file in sorted((root / folder).rglob("*"), key=str):
             if file.is_file():
                 lines.append(f"{_sha256(file)}  {file.relative_to(root).as_posix()}\n")
@@ -172,7 +173,7 @@ def init_office(root: Path, name: str, prefix: str, fonds: str, units: Sequence[
         schemas.append(target.relative_to(root).as_posix())
     _write(root / OFFICE_FILE, office_text(name, prefix, fonds, units))
     for records in (CASES_DIR, NOTICES_DIR, BULLETINS_DIR):
-        (root / records).mkdir(exist_ok=True)
+        (root / records).mkdir(exist_ok=True)  # the folders every office uses from the first day
     (root / DEMO_LIST).unlink(missing_ok=True)
     load_office(root)  # what init wrote must load: a name YAML cannot hold is reported here, with its line
     return InitResult(name, tuple(removed), tuple(kept), tuple(schemas))

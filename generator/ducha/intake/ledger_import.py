@@ -292,8 +292,15 @@ class _Importer:
             self.error(sheet, row, "编号", f"编号「{case_id}」不存在。", "新事项请把编号留空；已有事项请照导出的台账填写编号。")
             return
         limit = effective_time_limit(case, self.office)
-        recorded = {"事项名称": case.title, "主办单位": case.lead_unit or "", "交办日期": case.assigned,
+        recorded: dict[str, object] = {"事项名称": case.title, "主办单位": case.lead_unit or "", "交办日期": case.assigned,
                     "办理时限": str(limit) if limit else "", "来源": case.category, "协办单位": "、".join(case.co_units)}
+        for column, name in (("责任人", "owner"), ("任务要求", "requirements")):
+            typed = _text(sheet.get(row, column))
+            if typed and not getattr(case, name):
+                self.error(sheet, row, column, f"记录中尚未填写{column}，台账不能补写记录中的事实。",
+                           f"把{column}留空，由督查室在记录中填写（`{name}: …`）。")
+            elif typed:
+                recorded[column] = getattr(case, name)
         for column, fact in recorded.items():
             cell = sheet.get(row, column)
             if cell is None or _text(cell) == "" or not self.readable(sheet, row, column):
@@ -377,14 +384,15 @@ class _Importer:
             self.error(sheet, row, missing[0], f"{kind.label}须写明{'、'.join(columns[:-1])}和{columns[-1]}。",
                        f"补全{'、'.join(missing)}，或把本行的{kind.label}各列都留空。")
             return None
+        if kind.ledger_unit:
+            values[kind.ledger_unit] = unit  # the unit the sheet is from (a 签收 is known by its unit)
         described = f"{kind.label} {' '.join(values[name] for name in kind.ledger_identity if name != 'summary')}".rstrip()
         for recorded in log(case, kind):
             if all(str(getattr(recorded, name)) == values[name] for name in kind.ledger_identity):
                 self.result.actions.append(Action(where, case.id, f"{described} 已导入过，跳过", True))
                 return None
         wording = kind.wording(values)
-        if kind.ledger_unit:
-            values[kind.ledger_unit] = unit
+        if kind.ledger_unit and unit not in wording:
             wording += f"（填报单位：{unit}）"
         self.result.actions.append(Action(where, case.id, wording))
         order = subschema("case", (kind.key, 0)).get("properties", {})  # keys as the template writes them
@@ -409,6 +417,15 @@ class _Importer:
         limit_text = _narrow(_text(sheet.get(row, "办理时限")))
         if limit_text and parse_time_limit(limit_text) is None:
             self.error(sheet, row, "办理时限", f"「{limit_text}」不是有效的办理时限。", "写成 5个工作日、30日、3个月 或具体日期。")
+        if self.office.assignment.binds(assigned):
+            for column, name in (("责任人", "owner"), ("任务要求", "requirements")):
+                if name in self.office.assignment.required and not _text(sheet.get(row, column)):
+                    self.error(sheet, row, column, f"新事项填写了交办日期，须同时填写{column}（交办时必须明确）。",
+                               f"填写{column}；尚未交办的，把交办日期留空。")
+        rule = self.office.approvals.registration
+        if rule is not None and rule.applies(category, assigned):
+            self.error(sheet, row, "交办日期", "新事项须先报领导同意立项（office.yaml approvals.registration），台账不能直接交办。",
+                       "把交办日期留空导入为立项；领导同意后由督查室在记录中写明 approval 并交办。")
         if len(self.result.problems) > errors_before:
             return
         registered = assigned or self.today
@@ -431,9 +448,9 @@ class _Importer:
         lines += [f"lead_unit: {yaml_scalar(lead)}"]
         if co:
             lines += [f"co_units: [{', '.join(yaml_scalar(u) for u in co)}]"]
-        owner = _text(sheet.get(row, "责任人"))
-        if owner:
-            lines += [f"owner: {yaml_scalar(owner)}"]
+        for column, name in (("责任人", "owner"), ("任务要求", "requirements")):
+            if value := _text(sheet.get(row, column)):
+                lines += [f"{name}: {yaml_scalar(value)}"]
         if limit_text:
             lines += [f"time_limit: {yaml_scalar(limit_text)}"]
         notes = _text(sheet.get(row, "备注"))

@@ -47,6 +47,9 @@ class Assignment:
     parent: str | None = None
     visibility: str = ""
     notes: str = ""
+    priority: str = ""
+    approved_by: str = ""  # 立项审批: who agreed, when office.yaml asks for it before 交办
+    approved: dt.date | None = None  # the day they agreed (default: the 交办, else the 立项 day)
 
 
 #: The record field each ``ducha new`` option fills: a problem is reported at the option, since
@@ -55,7 +58,8 @@ OPTIONS = {"title": "--title", "category": "--category", "registered": "--regist
            "lead_unit": "--lead-unit", "co_units": "--co-units", "owner": "--owner", "time_limit": "--time-limit",
            "source": "--leader", "source.leader": "--leader", "source.instruction": "--instruction",
            "source.doc_no": "--doc-no", "source.meeting": "--meeting", "requirements": "--requirements",
-           "parent": "--parent", "visibility": "--visibility", "notes": "--notes"}
+           "parent": "--parent", "visibility": "--visibility", "notes": "--notes", "priority": "--priority",
+           "approval": "--approved-by", "approval.date": "--approved", "approval.by": "--approved-by"}
 
 
 @dataclass(frozen=True)
@@ -83,15 +87,18 @@ def _template(case_id: str, a: Assignment) -> str:
         f"id: {case_id}",
         f"title: {yaml_scalar(a.title)}",
         f"category: {yaml_scalar(a.category)}",
+        f"priority: {a.priority}" if a.priority else "# priority: 急 或 重点（一般事项不写）",
         *(["source:", *source] if source else
           ["# source:", "#   doc_no: 文号", "#   leader: 批示领导", "#   instruction: 批示摘录"]),
-        *(_text("requirements", a.requirements) if a.requirements else ["# requirements: |", "#   任务要求"]),
+        *(_text("requirements", a.requirements) if a.requirements else ["# requirements: |", "#   任务要求（交办时必填）"]),
         *([f"parent: {yaml_scalar(a.parent)}"] if a.parent else []),
         f"registered: {a.registered.isoformat()}",
+        *(["approval:", f"  date: {(a.approved or a.assigned or a.registered).isoformat()}", f"  by: {yaml_scalar(a.approved_by)}"]
+          if a.approved_by else ["# approval:（立项审批：office.yaml 要求时，交办前写明）", "#   date: 批准日期", "#   by: 批准人"]),
         f"assigned: {a.assigned.isoformat()}" if a.assigned else "# assigned: 交办日期（办理时限从次日起算）",
         f"lead_unit: {yaml_scalar(a.lead_unit)}" if a.lead_unit else "# lead_unit: 主办单位简称",
         f"co_units: [{', '.join(yaml_scalar(u) for u in a.co_units)}]" if a.co_units else "# co_units: [协办单位简称]",
-        f"owner: {yaml_scalar(a.owner)}" if a.owner else "# owner: 责任人",
+        f"owner: {yaml_scalar(a.owner)}" if a.owner else "# owner: 责任人（交办时必填）",
         f"time_limit: {yaml_scalar(a.time_limit)}" if a.time_limit else
         "# time_limit: 5个工作日（不填则按来源类型的默认时限）",
         *([f"visibility: {yaml_scalar(a.visibility)}"] if a.visibility else []),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -11,10 +12,28 @@ from typing import Any, Protocol, TypeVar
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path
-from ducha.model.logs import LOG_KINDS, Correction, Extension, Followup, LogKind, Progress, Report, Review, Step, Urge
+from ducha.model.logs import (
+    LOG_KINDS,
+    Attachment,
+    Correction,
+    Extension,
+    Feedback,
+    Followup,
+    LogKind,
+    Progress,
+    Reading,
+    Receipt,
+    Report,
+    Review,
+    Step,
+    Submission,
+    Urge,
+)
 from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
 
 CASES_DIR = "cases"
+#: Where a case's attached files live: ``attachments/<year>/<id>/<file>``.
+ATTACHMENTS_DIR = "attachments"
 #: Each year folder's archive manifest (归档清单), the one file there that is not a case.
 MANIFEST_NAME = "ARCHIVE.sha256"
 
@@ -57,6 +76,15 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Approval:
+    """立项审批: the leader who agreed to take the item up, and when."""
+
+    date: dt.date
+    by: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Cancellation:
     """撤销 of the item, with who approved it."""
 
@@ -75,6 +103,28 @@ class Archive:
 
 
 @dataclass(frozen=True)
+class Milestone:
+    """节点: a stage of a long task with its own due date (or a time limit counted from 交办)."""
+
+    name: str
+    due: dt.date | None = None
+    time_limit: TimeLimit | None = None
+    requirement: str = ""
+
+
+@dataclass(frozen=True)
+class Round:
+    """One round of handling: the first from 交办, each later one from a 再督查 or 重新办理 that reopened the case."""
+
+    number: int
+    start: dt.date
+    kind: str  # 交办, 再督查, 重新办理
+    time_limit: TimeLimit | None  # None in the first round: the case's own, or its category's default
+    reason: str = ""
+    opened_by: tuple[str, int] | None = None  # the log entry (key, index) that reopened the case
+
+
+@dataclass(frozen=True)
 class Case:
     """One 督查事项 as recorded in ``cases/<year>/<id>.yaml``."""
 
@@ -83,20 +133,28 @@ class Case:
     category: str
     registered: dt.date
     path: str
+    priority: str = ""  # 急, 重点, or empty for an ordinary item
     source: Source = Source()
     requirements: str = ""
     parent: str | None = None
+    approval: Approval | None = None
     assigned: dt.date | None = None
     lead_unit: str | None = None
     co_units: tuple[str, ...] = ()
     owner: str = ""
     time_limit: TimeLimit | None = None
+    milestones: tuple[Milestone, ...] = ()
+    receipts: tuple[Receipt, ...] = ()
     progress: tuple[Progress, ...] = ()
     urges: tuple[Urge, ...] = ()
     extensions: tuple[Extension, ...] = ()
     reports: tuple[Report, ...] = ()
     reviews: tuple[Review, ...] = ()
     followups: tuple[Followup, ...] = ()
+    feedback: tuple[Feedback, ...] = ()
+    readings: tuple[Reading, ...] = ()
+    submissions: tuple[Submission, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
     corrections: tuple[Correction, ...] = ()
     cancelled: Cancellation | None = None
     archive: Archive | None = None
@@ -104,9 +162,42 @@ class Case:
     notes: str = ""
 
     @property
+    def units(self) -> tuple[str, ...]:
+        """The lead unit and the co-units: every unit the item is assigned to."""
+        return (self.lead_unit, *self.co_units) if self.lead_unit else self.co_units
+
+    @property
+    def attachment_folder(self) -> str:
+        """The folder of the case's attached files, relative to the repository."""
+        return f"{ATTACHMENTS_DIR}/{self.year}/{self.id}"
+
+    @property
     def year(self) -> int:
         return int(self.id.split("-")[-2])
 
+    @functools.cached_property
+    def _all_rounds(self) -> tuple[Round, ...]:
+        """Every round, worked out once per case (a frozen case never changes): statuses ask many times a day."""
+        if self.assigned is None:
+            return ()
+        found = [Round(1, self.assigned, "交办", self.time_limit)]
+        reopenings = sorted(((e.date, kind, index, e) for kind in _REOPENING_KINDS
+                             for index, e in enumerate(log(self, kind)) if e.reopens), key=lambda item: item[0])
+        for number, (day, kind, index, entry) in enumerate(reopenings, start=2):
+            found.append(Round(number, day, kind.reopening, entry.time_limit, _reason(entry), (kind.key, index)))
+        return tuple(found)
+
+    def rounds(self, today: dt.date | None = None) -> tuple[Round, ...]:
+        """The rounds begun on or before ``today`` (all when None): 交办, then each reopening in date order."""
+        every = self._all_rounds
+        if today is None or not every or every[-1].start <= today:
+            return every
+        return tuple(r for r in every if r.start <= today)
+
+    def round_on(self, today: dt.date | None = None) -> Round | None:
+        """The round in progress (or last finished) on ``today``."""
+        rounds = self.rounds(today)
+        return rounds[-1] if rounds else None
     def as_of(self, day: dt.date) -> Case:
         """The record as it stood at the end of ``day``: every fact dated later left out.
 
@@ -115,15 +206,24 @@ class Case:
         """
         logs: dict[str, Any] = {}
         for kind in LOG_KINDS:
-            kept = tuple(e for e in log(self, kind) if getattr(e, kind.date_field) <= day)
+            entries = log(self, kind)
+            if not entries:
+                continue
+            kept = tuple(e for e in entries if getattr(e, kind.date_field) <= day)
             if kind.key == "extensions":
                 kept = tuple(e if e.approved is None or e.approved <= day
                              else dataclasses.replace(e, approved=None, approved_by="") for e in kept)
-            logs[kind.key] = kept
+            if kept != entries:
+                logs[kind.key] = kept
+        later = [fact for fact in (self.assigned, *(b.date for b in (self.cancelled, self.approval, self.archive) if b))
+                 if fact is not None and fact > day]
+        if not logs and not later:
+            return self  # nothing happened after ``day``: the record as it stands
         return dataclasses.replace(
             self, **logs,
             assigned=self.assigned if self.assigned is not None and self.assigned <= day else None,
             cancelled=self.cancelled if self.cancelled is not None and self.cancelled.date <= day else None,
+            approval=self.approval if self.approval is not None and self.approval.date <= day else None,
             archive=self.archive if self.archive is not None and self.archive.date <= day else None)
 
     def stage_on(self, today: dt.date | None = None) -> Stage:
@@ -141,7 +241,9 @@ class Case:
         if reports > reviews:
             return Stage.PENDING_REVIEW
         if reviews:
-            return Stage.CLOSED if self.reviews[reviews - 1].passed else Stage.RETURNED
+            if not self.reviews[reviews - 1].passed:
+                return Stage.RETURNED
+            return Stage.IN_PROGRESS if self._reopened_after(self.reviews[reviews - 1].date, today) else Stage.CLOSED
         if known(self.assigned):
             return Stage.IN_PROGRESS
         return Stage.REGISTERED
@@ -160,11 +262,30 @@ class Case:
             return self.reviews[reviews - 1].date
         return None
 
+    def finished_on(self, today: dt.date | None = None) -> dt.date | None:
+        """The day of the passing review, unless a 再督查 or 重新办理 has reopened the case since."""
+        passed = self.passed_on(today)
+        return None if passed is None or self._reopened_after(passed, today) else passed
+
     def closed_on(self, today: dt.date | None = None) -> dt.date | None:
         """The day of the passing review, when the item is closed (and perhaps archived)."""
         if self.cancelled is not None and (today is None or self.cancelled.date <= today):
             return None
-        return self.passed_on(today)
+        return self.finished_on(today)
+
+    def _reopened_after(self, day: dt.date, today: dt.date | None) -> bool:
+        """Whether a round began on or after ``day`` (a passing review), by ``today``."""
+        current = self.round_on(today)
+        return current is not None and current.number > 1 and current.start >= day
+
+
+#: The log kinds whose entries may open another round (回访复核, 满意度).
+_REOPENING_KINDS = tuple(kind for kind in LOG_KINDS if kind.reopening)
+
+
+def _reason(entry: Any) -> str:
+    """Why a round was opened, from the entry that opened it (its finding or note)."""
+    return str(getattr(entry, "finding", "") or getattr(entry, "note", ""))
 
 
 def log(case: Case, kind: LogKind) -> tuple[Any, ...]:
@@ -176,6 +297,9 @@ def log(case: Case, kind: LogKind) -> tuple[Any, ...]:
 def events(case: Case) -> list[Step]:
     """The case's own facts in date order: 立项, 交办, then every log's steps, 撤销, 归档."""
     out = [Step(case.registered, "立项", case.title)]
+    if case.approval is not None:
+        note = f"：{case.approval.note}" if case.approval.note else ""
+        out.append(Step(case.approval.date, "立项审批", f"{case.approval.by}同意立项{note}"))
     if case.assigned is not None:
         co = f"，协办：{'、'.join(case.co_units)}" if case.co_units else ""
         out.append(Step(case.assigned, "交办", f"主办：{case.lead_unit}{co}"))
@@ -281,14 +405,21 @@ class _Reader:
     def case(self) -> Case | None:
         data = self.data
         d = self.date
-        logs = {kind.key: tuple(self.entries(kind)) for kind in LOG_KINDS}
-        cancelled = archive = None
+        logs = {kind.key: tuple(self.entries(kind)) for kind in LOG_KINDS if kind.key in data}
+        cancelled = archive = approval = None
+        if "approval" in data:
+            a = data["approval"]
+            approval = Approval(d(a["date"], ("approval", "date")), a["by"], a.get("note", ""))  # type: ignore[arg-type]
         if "cancelled" in data:
             c = data["cancelled"]
             cancelled = Cancellation(d(c["date"], ("cancelled", "date")), c["reason"], c["approved_by"])  # type: ignore[arg-type]
         if "archive" in data:
             a = data["archive"]
             archive = Archive(d(a["date"], ("archive", "date")), a["number"], a["retention"])  # type: ignore[arg-type]
+        milestones = tuple(
+            Milestone(m["name"], d(m.get("due"), ("milestones", i, "due")),
+                      self.limit(m.get("time_limit"), ("milestones", i, "time_limit")), m.get("requirement", ""))
+            for i, m in enumerate(data.get("milestones", ())))
         registered = d(data["registered"], self.at("registered"))
         assigned = d(data.get("assigned"), self.at("assigned"))
         time_limit = self.limit(data.get("time_limit"), self.at("time_limit"))
@@ -297,13 +428,14 @@ class _Reader:
         src = data.get("source", {})
         return Case(
             id=data["id"], title=data["title"], category=data["category"], registered=registered,
+            priority=data.get("priority", ""),
             path=self.doc.path,
             source=Source(src.get("doc_no", ""), src.get("meeting", ""), src.get("leader", ""),
                           src.get("instruction", ""), src.get("level", "")),
             requirements=data.get("requirements", ""), parent=data.get("parent"), assigned=assigned,
             lead_unit=data.get("lead_unit"), co_units=tuple(data.get("co_units", ())),
-            owner=data.get("owner", ""), time_limit=time_limit, **logs,
-            cancelled=cancelled, archive=archive, visibility=data.get("visibility", "公开"),
+            owner=data.get("owner", ""), time_limit=time_limit, milestones=milestones, **logs,
+            cancelled=cancelled, archive=archive, approval=approval, visibility=data.get("visibility", "公开"),
             notes=data.get("notes", ""),
         )
 

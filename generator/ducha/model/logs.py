@@ -30,12 +30,22 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Receipt(Entry):
+    """签收: a 承办单位 acknowledges the 交办 (its 督查通知), by the person who signed for it."""
+
+    date: dt.date
+    unit: str
+    by: str
+
+
+@dataclass(frozen=True)
 class Progress(Entry):
-    """办理进展: a unit's interim report."""
+    """办理进展: a unit's interim report; ``milestone`` names the 节点 it reports done."""
 
     date: dt.date
     summary: str
     by: str = ""
+    milestone: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,13 +103,90 @@ class Review(Entry):
         return self.result == "通过"
 
 
+#: 回访复核 results: a fixed value beside the finding, so that 整改不到位 can reopen the case.
+FOLLOWUP_RESULTS = ("整改到位", "整改不到位")
+#: The result that reopens a closed case for 再督查 (2012 中办意见（七）；实施办法 §十三（七）).
+NOT_RECTIFIED = "整改不到位"
+
+
 @dataclass(frozen=True)
 class Followup(Entry):
-    """回访复核 / 回头看 after closing."""
+    """回访复核 / 回头看 after closing; 整改不到位 reopens the case with a new time limit (再督查)."""
 
     date: dt.date
     by: str
     finding: str
+    result: str = ""
+    time_limit: TimeLimit | None = None
+
+    @property
+    def reopens(self) -> bool:
+        return self.result == NOT_RECTIFIED
+
+
+#: The items a 满意度 is asked of (实施办法 §十：人大代表建议和政协委员提案).
+SATISFACTION_CATEGORIES = ("人大代表建议", "政协提案")
+SATISFACTION_RESULTS = ("满意", "基本满意", "不满意")
+#: The result that sends the item back to be handled again (重新办理).
+DISSATISFIED = "不满意"
+
+
+@dataclass(frozen=True)
+class Feedback(Entry):
+    """满意度: the 代表's or 委员's verdict on the reply; 不满意 reopens the item (重新办理) with a new time limit."""
+
+    date: dt.date
+    by: str
+    result: str
+    note: str = ""
+    time_limit: TimeLimit | None = None
+
+    @property
+    def reopens(self) -> bool:
+        return self.result == DISSATISFIED
+
+
+@dataclass(frozen=True)
+class Reading(Entry):
+    """领导审阅 of the 办理报告 that closed the item (实施办法 §七（五）（六）: 一事一报)."""
+
+    date: dt.date
+    leader: str
+    opinion: str = ""
+
+
+@dataclass(frozen=True)
+class Submission(Entry):
+    """上报: the result reported back to the upper body that sent the item (1999 中办 §七)."""
+
+    date: dt.date
+    to: str
+    doc_no: str = ""
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Attachment(Entry):
+    """附件: a file kept beside the record (批示件, the report's full text, signed scans), identified by
+    its SHA-256 so the sealed record also seals it."""
+
+    date: dt.date
+    file: str
+    title: str
+    type: str
+    size: str
+    sha256: str
+
+    @property
+    def bytes(self) -> int:
+        return int(self.size)
+
+
+def size_text(size: int) -> str:
+    """A file's size as people read it: 812 字节, 35.2KB, 4.1MB."""
+    if size < 1024:
+        return f"{size} 字节"
+    return f"{size / 1024:.1f}KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f}MB"
 
 
 #: A corrected value as written: text, or a list of unit names (``co_units``).
@@ -166,7 +253,7 @@ def show_value(value: object) -> str:
 
 #: Fields a correction may put right, with their Chinese names (nested ones as ``source.doc_no``).
 CORRECTABLE: Mapping[str, str] = {
-    "title": "事项名称", "category": "来源类型", "source.doc_no": "依据·文号", "source.meeting": "依据·会议",
+    "title": "事项名称", "category": "来源类型", "priority": "优先级", "source.doc_no": "依据·文号", "source.meeting": "依据·会议",
     "source.leader": "依据·批示领导", "source.instruction": "依据·批示摘录", "requirements": "任务要求",
     "parent": "上级事项", "registered": "立项日期", "assigned": "交办日期", "lead_unit": "主办单位",
     "co_units": "协办单位", "owner": "责任人", "time_limit": "办理时限", "visibility": "公开范围",
@@ -192,6 +279,18 @@ def _review_wording(entry: Mapping[str, Any]) -> str:
     return f"审核：{entry.get('result', '')}{f'（{short}）' if short else ''}"
 
 
+def _followup_steps(e: Any) -> list[Step]:
+    if e.reopens:
+        return [Step(e.date, "再督查", f"{_joined(e.by, e.finding)}（{e.result}，重新办理，时限 {e.time_limit}）")]
+    return [Step(e.date, "回访复核", _joined(e.by, e.finding) + (f"（{e.result}）" if e.result else ""))]
+
+
+def _followup_wording(entry: Mapping[str, Any]) -> str:
+    if entry.get("result") == NOT_RECTIFIED:
+        return f"回访复核 {entry.get('date', '')}：{NOT_RECTIFIED}，再督查（时限 {entry.get('time_limit', '')}）"
+    return f"回访复核 {entry.get('date', '')}" + (f"：{entry['result']}" if entry.get("result") else "")
+
+
 @dataclass(frozen=True)
 class LogKind:
     """Everything ducha knows about one kind of dated log.
@@ -214,6 +313,16 @@ class LogKind:
     ledger_identity: tuple[str, ...] = ()
     #: The field that names who filled the entry in, set to the unit the sheet belongs to.
     ledger_unit: str = ""
+    #: What a round opened by an entry of this kind is called (再督查, 重新办理); empty when entries never
+    #: reopen a case. Entries that do have ``reopens`` and a ``time_limit`` counted from their date.
+    reopening: str = ""
+    #: The (field, value) of an entry that reopens the case, as the plain data writes it.
+    reopen_when: tuple[str, str] = ("", "")
+
+    def reopens(self, entry: Mapping[str, Any]) -> bool:
+        """Whether an entry, as plain data, opens another round (再督查, 重新办理)."""
+        field, value = self.reopen_when
+        return bool(self.reopening) and isinstance(entry, Mapping) and entry.get(field) == value
 
     def entry_steps(self, entry: Any) -> list[Step]:
         """The timeline steps of ``entry``, its first one marked 补录 when it was recorded late."""
@@ -237,8 +346,12 @@ class LogKind:
 _DATE_FIELDS = frozenset({"date", "requested", "approved", "until"})
 
 LOG_KINDS: tuple[LogKind, ...] = (
+    LogKind("receipts", Receipt, "date", "签收",
+            lambda e: [Step(e.date, "签收", _joined(e.unit, e.by, "，签收人："))],
+            lambda d: f"签收（{d.get('unit', '')}）{d.get('date', '')}",
+            ledger=(("签收日期", "date"), ("签收人", "by")), ledger_identity=("unit",), ledger_unit="unit"),
     LogKind("progress", Progress, "date", "办理进展",
-            lambda e: [Step(e.date, "办理进展", _joined(e.by, e.summary))],
+            lambda e: [Step(e.date, "办理进展", _joined(e.by, e.summary) + (f"（完成节点「{e.milestone}」）" if e.milestone else ""))],
             lambda d: f"新增办理进展 {d.get('date', '')}",
             ledger=(("进展日期", "date"), ("进展情况", "summary")), ledger_identity=("date", "summary"),
             ledger_unit="by"),
@@ -254,9 +367,24 @@ LOG_KINDS: tuple[LogKind, ...] = (
     LogKind("reviews", Review, "date", "审核",
             lambda e: [Step(e.date, f"审核{e.result}", _joined(e.reviewer, e.opinion))],
             _review_wording, after_assignment=False),
-    LogKind("followups", Followup, "date", "回访复核",
-            lambda e: [Step(e.date, "回访复核", _joined(e.by, e.finding))],
-            lambda d: f"回访复核 {d.get('date', '')}", after_assignment=False),
+    LogKind("followups", Followup, "date", "回访复核", _followup_steps, _followup_wording, after_assignment=False,
+            reopening="再督查", reopen_when=("result", NOT_RECTIFIED)),
+    LogKind("feedback", Feedback, "date", "满意度",
+            lambda e: [Step(e.date, "重新办理" if e.reopens else "满意度",
+                            f"{e.by}：{e.result}" + (f"，{e.note}" if e.note else "")
+                            + (f"（重新办理，时限 {e.time_limit}）" if e.reopens else ""))],
+            lambda d: f"满意度 {d.get('date', '')}：{d.get('result', '')}" + (
+                f"，重新办理（时限 {d.get('time_limit', '')}）" if d.get("result") == DISSATISFIED else ""),
+            after_assignment=False, reopening="重新办理", reopen_when=("result", DISSATISFIED)),
+    LogKind("readings", Reading, "date", "领导审阅",
+            lambda e: [Step(e.date, "领导审阅", _joined(e.leader, e.opinion))],
+            lambda d: f"领导审阅（{d.get('leader', '')}）{d.get('date', '')}", after_assignment=False),
+    LogKind("submissions", Submission, "date", "上报结果",
+            lambda e: [Step(e.date, "上报结果", _joined(f"报{e.to}" + (f"（{e.doc_no}）" if e.doc_no else ""), e.summary))],
+            lambda d: f"上报结果（{d.get('to', '')}）{d.get('date', '')}", after_assignment=False),
+    LogKind("attachments", Attachment, "date", "附件",
+            lambda e: [Step(e.date, "附件", f"{e.title}（{e.file}）")],
+            lambda d: f"新增附件「{d.get('title', '')}」（{d.get('file', '')}）", after_assignment=False),
     LogKind("corrections", Correction, "date", "更正", _correction_steps, _correction_wording,
             after_assignment=False),
 )

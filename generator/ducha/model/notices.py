@@ -44,6 +44,7 @@ class Notice:
     data_commit: str
     praised: tuple[Mention, ...]
     criticised: tuple[Mention, ...]
+    approved_by: str = ""  # the leader who agreed to issue it (实施办法 §十四（五）), when office.yaml asks for one
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,7 @@ class NoticeRules:
     issuer: str = "督查"
     ranking: tuple[str, ...] = ("本期批评", "按期办结率", "超期未办结", "办结数")
     publish: bool = False  # 在一定范围内: criticism stays in the internal site unless the office says otherwise
+    order_issuer: str = "督办"  # 督办令 发文字号 代字: 督办〔2026〕1号
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,100 @@ class BulletinRules:
     enabled: bool = False
     yearly_quota: int = 30
     problem_share: int = 50
+
+
+@dataclass(frozen=True)
+class Effective:
+    """A requirement that binds cases 交办 on or after ``effective_from`` (None: every case).
+
+    A new rule must not turn records written before it (sealed ones above all) invalid.
+    """
+
+    effective_from: dt.date | None = None
+
+    def binds(self, day: dt.date | None) -> bool:
+        """Whether the rule applies to a case 交办 (or, before 交办, registered) on ``day``."""
+        return day is not None and (self.effective_from is None or day >= self.effective_from)
+
+
+@dataclass(frozen=True)
+class AssignmentRules(Effective):
+    """交办要素 (office.yaml ``assignment``): what must be written once a case is assigned.
+
+    2008 国办意见（四）: 凡督促检查事项，都要明确目标任务、完成时限、执行单位和责任人.
+    """
+
+    required: tuple[str, ...] = ("owner", "requirements")
+
+
+@dataclass(frozen=True)
+class ReceiptRules(Effective):
+    """签收 (office.yaml ``receipt``): each 承办单位 signs for the 交办 within ``time_limit``."""
+
+    time_limit: TimeLimit | None = None
+
+
+@dataclass(frozen=True)
+class Requirement(Effective):
+    """An approval office.yaml asks for: from a date on, for some 来源类型 (every one when empty)."""
+
+    categories: frozenset[str] = frozenset()
+
+    def applies(self, category: str, day: dt.date | None) -> bool:
+        """Whether the requirement covers an item of ``category`` 交办 (or issued) on ``day``."""
+        return self.binds(day) and (not self.categories or category in self.categories)
+
+
+@dataclass(frozen=True)
+class Approvals:
+    """The approvals the seeds require, each asked for only when office.yaml ``approvals`` names it.
+
+    ``registration``: 立项报领导同意 (1999 中办 §三；实施办法 §七（一）); ``notice``: 通报经主要领导同意
+    (实施办法 §十四（五）); ``reading``: 办理报告报领导审阅 (§七（五）（六）一事一报); ``report_back``:
+    办理结果上报交办机关 (1999 中办 §七：向发出查办通知的上级机关报告查办结果).
+    """
+
+    registration: Requirement | None = None
+    notice: Requirement | None = None
+    reading: Requirement | None = None
+    report_back: Requirement | None = None
+
+
+#: File types an attachment may have, with the file name endings each is written with.
+ATTACHMENT_TYPES: Mapping[str, tuple[str, ...]] = {
+    "pdf": (".pdf",), "ofd": (".ofd",), "docx": (".docx",), "doc": (".doc",), "xlsx": (".xlsx",),
+    "jpg": (".jpg", ".jpeg"), "png": (".png",), "tif": (".tif", ".tiff"),
+}
+
+
+@dataclass(frozen=True)
+class AttachmentRules:
+    """附件 (office.yaml ``attachments``): the types allowed, the size limit, and whether Git LFS keeps them."""
+
+    types: tuple[str, ...] = ("pdf", "ofd", "docx", "jpg", "png")
+    max_size: int = 20 * 1024 * 1024
+    lfs: bool = False
+
+
+#: 优先级 of a case, most pressing first (1999 中办 §七：急事急办；实施办法 §九：领导特别关注的重要督查事项).
+PRIORITIES = ("急", "重点")
+
+
+@dataclass(frozen=True)
+class PriorityRule:
+    """What a 优先级 changes (office.yaml ``priorities``): its own yellow threshold and 回头看 interval."""
+
+    yellow_days: int | None = None
+    followup_after_days: int | None = None
+
+
+@dataclass(frozen=True)
+class FollowupScope:
+    """Which closed items need a 回头看 (office.yaml ``followup_for``): these categories, and any item of
+    these priorities whatever its category."""
+
+    categories: frozenset[str] = frozenset()
+    priorities: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -229,10 +324,31 @@ class Office:
     wording: Wording = Wording()
     bulletins: BulletinRules = BulletinRules()
     internal_fields: tuple[str, ...] = ("owner", "notes")
+    assignment: AssignmentRules = AssignmentRules()
+    receipt: ReceiptRules | None = None  # None: 签收 is not asked for
+    priorities: Mapping[str, PriorityRule] = field(default_factory=lambda: MappingProxyType({}))
+    followup_for: FollowupScope | None = None  # None: every closed item gets its 回头看 prompt
+    approvals: Approvals = Approvals()
+    attachments: AttachmentRules = AttachmentRules()
     cms: CmsSettings | None = None
     reminders: ReminderSettings | None = None
     #: SSH allowed_signers lines of the review server (Gitea/Forgejo), whose signed commits carry a trusted 审核.
     review_signers: tuple[str, ...] = ()
+
+    def yellow_for(self, priority: str) -> int:
+        """The yellow threshold for an item of ``priority`` (empty: none)."""
+        rule = self.priorities.get(priority) if priority else None
+        return rule.yellow_days if rule is not None and rule.yellow_days is not None else self.yellow_days
+
+    def followup_after(self, category: str, priority: str) -> int | None:
+        """Days after closing that an item's 回头看 falls due; None when it needs none."""
+        scope = self.followup_for
+        if scope is not None and category not in scope.categories and priority not in scope.priorities:
+            return None
+        rule = self.priorities.get(priority) if priority else None
+        if rule is not None and rule.followup_after_days is not None:
+            return rule.followup_after_days
+        return self.followup_after_days
 
     @property
     def unit_names(self) -> frozenset[str]:

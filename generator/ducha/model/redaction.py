@@ -13,11 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .case import Case, Source
+from .measures import Measure
 from .notices import Mention, Notice
 
 PROFILES = ("internal", "public")
 #: A case with this visibility is shown only to the office.
 INTERNAL_VISIBILITY = "内部"
+#: Shown on internal pages only, whatever office.yaml says: 批示件 and signed scans are working papers.
+INTERNAL_ONLY = "attachments"
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,8 @@ class Disclosure:
         return not self.public or case.visibility != INTERNAL_VISIBILITY
 
     def hides_field(self, key: str) -> bool:
-        """Whether the record's top-level field ``key`` is withheld from this audience."""
-        return self.public and key in self.internal_fields
+        """Whether the record's top-level field ``key`` is withheld from this audience (attachments always are)."""
+        return self.public and (key in self.internal_fields or key == INTERNAL_ONLY)
 
     def case(self, case: Case) -> Case:
         """``case`` with every internal field emptied (for ``public``); unchanged for ``internal``."""
@@ -46,7 +49,7 @@ class Disclosure:
             return case
         blank: dict[str, object] = {}
         for item in dataclasses.fields(Case):
-            if item.name in self.internal_fields:
+            if self.hides_field(item.name):
                 blank[item.name] = Source() if item.name == "source" else item.default
         return dataclasses.replace(case, **blank) if blank else case  # type: ignore[arg-type]
 
@@ -79,6 +82,19 @@ class Disclosure:
             return tuple(kept)
 
         return dataclasses.replace(notice, praised=keep(notice.praised), criticised=keep(notice.criticised))
+
+    def measures(self, measures: Iterable[Measure], shown_ids: frozenset[str]) -> tuple[Measure, ...]:
+        """督查问责 records go out 在一定范围内 like criticism; each names only the cases the audience may see."""
+        if not self.public:
+            return tuple(measures)
+        if not self.publish_criticism:
+            return ()
+        kept = []
+        for measure in measures:
+            cases = tuple(c for c in measure.cases if c in shown_ids)
+            if cases:
+                kept.append(dataclasses.replace(measure, cases=cases))
+        return tuple(kept)
 
     def shows_criticism(self) -> bool:
         """Whether the audience may see who was criticised and each unit's tally."""

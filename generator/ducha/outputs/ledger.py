@@ -25,7 +25,7 @@ from ducha.rules.deadlines import Light, Status, effective_time_limit, status_bo
 #: progress without widening by hand; long text wraps inside its cell.
 STANDARD_COLUMNS: tuple[tuple[str, int], ...] = (
     ("序号", 6), ("编号", 14), ("事项名称", 32), ("来源", 12), ("主办单位", 14), ("协办单位", 16), ("责任人", 10),
-    ("交办日期", 12), ("办理时限", 12), ("到期日", 18), ("最新进展", 40), ("阶段", 8), ("红黄绿灯", 12),
+    ("任务要求", 32), ("交办日期", 12), ("办理时限", 12), ("到期日", 18), ("最新进展", 40), ("阶段", 8), ("红黄绿灯", 12),
     ("审核意见", 36), ("备注", 20),
 )
 STANDARD = [name for name, _ in STANDARD_COLUMNS]
@@ -85,7 +85,7 @@ def row_values(n: int, s: Status, office: Office) -> list[object]:
     limit = effective_time_limit(case, office)
     light = s.light.label + ("（暂定）" if s.provisional else "")
     return [n, case.id, case.title, case.category, case.lead_unit or "", "、".join(case.co_units), case.owner,
-            case.assigned, str(limit) if limit else "", due_column(s), latest_progress(case), s.stage.label, light,
+            case.requirements, case.assigned, str(limit) if limit else "", due_column(s), latest_progress(case), s.stage.label, light,
             review_opinion(case), case.notes] + [None] * len(FILL_IN)
 
 

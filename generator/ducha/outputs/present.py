@@ -7,7 +7,7 @@ rate or a consequence of its own. Nothing here escapes for a format: each render
 from __future__ import annotations
 
 from ducha.model.case import Stage
-from ducha.rules.deadlines import Light, Status
+from ducha.rules.deadlines import Light, MilestoneStatus, Status
 
 PROVISIONAL_NOTE = "该年度放假安排尚未公布，按周一至周五推算"
 
@@ -44,14 +44,23 @@ def rate_text(rate: float | None) -> str:
 
 
 def flags(status: Status) -> str:
-    """Short notes: 已延期, 需续报, 待回头看, 暂定."""
+    """Short notes: 急/重点, 第N轮 (再督查), 已延期, 需续报, 待回头看, 签收, 暂定."""
     out = []
+    if status.case.priority:
+        out.append(status.case.priority)
+    if status.round > 1:
+        out.append(f"第{status.round}轮")
     if status.extended:
         out.append("已延期")
     if status.progress_overdue:
         out.append("需续报")
     if status.followup_due:
         out.append("待回头看")
+    if status.is_open and status.receipt is not None and status.receipt.pending:
+        out.append(receipt_text(status))
+    if status.behind:
+        out.append("未达到序时进度")
+    out += status.awaiting
     if status.provisional:
         out.append("到期日暂定（节假日未公布）")
     return "，".join(out)
@@ -60,15 +69,51 @@ def flags(status: Status) -> str:
 def chase_reasons(status: Status) -> list[str]:
     """Why an item is on the 催办 list, in the office's words."""
     reasons = []
-    if status.light in (Light.RED, Light.YELLOW):
+    if status.due_light in (Light.RED, Light.YELLOW):
         reasons.append(remaining(status))
+    reasons += milestone_reasons(status)
     if status.progress_overdue:
         reasons.append("久未报送进展，需续报")
     if status.stage is Stage.RETURNED:
         reasons.append("退回重办")
+    if status.unreceived:
+        reasons.append(receipt_text(status))
     return reasons
+
+
+def milestone_reasons(status: Status) -> list[str]:
+    """未达到序时进度 (节点 overdue) and 节点 falling due soon, in the office's words."""
+    reasons = []
+    if status.behind:
+        late = "、".join(f"节点「{m.name}」超期{m.workdays_overdue}个工作日" for m in status.behind)
+        reasons.append(f"未达到序时进度（{late}）")
+    for m in status.milestones_due_soon:
+        reasons.append(f"节点「{m.name}」剩{m.working_days_left}个工作日")
+    return reasons
+
+
+def milestone_light(milestone: MilestoneStatus) -> str:
+    """A 节点's state in words: 按期完成 / 超期完成 with the day, or its light and time."""
+    if milestone.done is not None:
+        return f"{milestone.done} {'超期完成' if milestone.light is Light.LATE else '按期完成'}" + (
+            f"（超期{milestone.workdays_overdue}个工作日）" if milestone.light is Light.LATE else "")
+    if milestone.light is Light.RED:
+        return f"未完成，超期{milestone.workdays_overdue}个工作日"
+    if milestone.working_days_left is not None:
+        return f"未完成，剩{milestone.working_days_left}个工作日"
+    return "未报送完成"
+
+
+def receipt_text(status: Status) -> str:
+    """签收 in words: 待签收 / 超时未签收（单位） with the units still to sign, or 已签收 / 超时签收."""
+    receipt = status.receipt
+    if receipt is None:
+        return ""
+    units = receipt.pending or receipt.late
+    return f"{receipt.light.label}（{'、'.join(units)}）" if units else receipt.light.label
 
 
 def criticism_count(count: int) -> str:
     """本年被批评N次, or empty for none."""
     return f"本年被批评{count}次" if count else ""
+

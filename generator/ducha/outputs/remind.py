@@ -29,7 +29,7 @@ from ducha.io.atomic import write_file
 from ducha.load import load_cases
 from ducha.model.office import Office, ReminderSettings
 from ducha.model.redaction import Disclosure
-from ducha.outputs.present import due_text, remaining
+from ducha.outputs.present import due_text, milestone_reasons, receipt_text, remaining
 from ducha.rules.calendar import calendar_for
 from ducha.rules.deadlines import Status, status_board
 from ducha.rules.queues import Attention, attention
@@ -84,7 +84,14 @@ def _item(status: Status, unit: str | None, facts: str) -> str:
 
 def _line(status: Status, unit: str | None) -> str:
     left = remaining(status)
-    return _item(status, unit, f"到期 {due_text(status)}{f'，{left}' if left else ''}")
+    schedule = "".join(f"，{reason}" for reason in milestone_reasons(status))
+    return _item(status, unit, f"到期 {due_text(status)}{f'，{left}' if left else ''}{schedule}")
+
+
+def _receipt_line(status: Status, unit: str | None) -> str:
+    receipt = status.receipt
+    assert receipt is not None  # only items with a 签收 state are listed
+    return _item(status, unit, f"应于 {receipt.due} 前签收，{receipt_text(status)}")
 
 
 def _progress_line(status: Status, unit: str | None) -> str:
@@ -107,6 +114,7 @@ def sections(lists: Attention) -> tuple[Section, ...]:
     """The non-empty lists of ``lists``, worded, in the order a reader acts on them."""
     unit = lists.unit
     found = [
+        Section("receipts", "待签收", tuple(_receipt_line(s, unit) for s in lists.receipts)),
         Section("overdue", "超期未办结", tuple(_line(s, unit) for s in lists.overdue)),
         Section("yellow", "临期（黄灯）", tuple(_line(s, unit) for s in lists.yellow)),
         Section("returned", "退回重办", tuple(_line(s, unit) for s in lists.returned)),

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ducha.errors import Problem
 from ducha.model.case import Case, events
+from ducha.model.measures import MEASURE_KINDS
 from ducha.outputs.present import flags, light_label, rate_text, remaining
 from ducha.outputs.safe import formula_inert, terminal
 from ducha.rules.deadlines import Light, Status
@@ -175,7 +176,8 @@ def report_markdown(report: PeriodReport) -> str:
            "## 一、总体情况", "",
            (f"本期新立项 {t['新立项']} 项；办结 {t['办结']} 项，其中按期办结 {t['按期办结']} 项、超期办结 {t['超期办结']} 项，"
            f"按期办结率 {rate_text(report.rate)}；截至 {report.today} 超期未办结 {t['超期未办结']} 项；"
-           f"批准延期 {t['延期']} 次；退回重办 {t['退回重办']} 次；回头看 {t['回头看']} 次。"), "",
+           f"批准延期 {t['延期']} 次；退回重办 {t['退回重办']} 次；回头看 {t['回头看']} 次，"
+           f"其中整改不到位、再督查 {t['再督查']} 项；未达到序时进度 {t['未达到序时进度']} 项。"), "",
            "| 指标 | 数量 |", "| --- | --- |"] + [f"| {k} | {v} |" for k, v in t.items()] + [
            "", "## 二、各单位办理情况", "", f"主办事项排名规则：{ranking_rule(report.ranking)}协办事项另列。", "",
            "| 排名 | 单位 | 办结 | 按期 | 超期 | 按期办结率 | 超期未办结 | 协办事项 | 本年度被通报批评 |",
@@ -190,6 +192,19 @@ def report_markdown(report: PeriodReport) -> str:
                 ("七、退回重办", report.returned), ("八、延期事项", report.extended), ("九、回头看情况", report.followups)]
     for title, items in sections:
         out += ["", f"## {title}（{len(items)}）", ""] + _items_table(items)
+    for title, items in (("再督查、重新办理", report.reopened), ("未达到序时进度", report.behind)):
+        if items:
+            out += ["", f"### {title}（{len(items)}）", ""] + _items_table(items)
+    if report.satisfaction:
+        given = report.satisfied()
+        out += ["", f"### 建议提案满意度（满意{given['满意']}、基本满意{given['基本满意']}、不满意{given['不满意']}）", "",
+                "| 序号 | 编号 | 满意度 | 主办单位 | 情况 |", "| --- | --- | --- | --- | --- |"]
+        out += [f"| {n} | {i.id} | {i.title} | {_cell(i.unit)} | {_cell(i.detail)} |" for n, i in enumerate(report.satisfaction, 1)]
+    if report.measures:
+        counts = "、".join(f"{kind}{report.totals()[kind]}" for kind in MEASURE_KINDS if report.totals()[kind])
+        out += ["", f"### 督查问责（{counts}）", "", "| 序号 | 编号 | 类别 | 单位 | 情况 |", "| --- | --- | --- | --- | --- |"]
+        out += [f"| {n} | {i.id} | {_cell(i.title)} | {_cell(i.unit)} | {_cell(i.detail)} |"
+                for n, i in enumerate(report.measures, 1)]
     out += ["", f"## 十、拟通报表扬（{len(report.praise)}）", ""]
     out += [f"{n}. {p.unit}：{p.reason}（{'、'.join(p.cases)}）。依据：{p.basis}。"
             for n, p in enumerate(report.praise, 1)] or ["无。"]

@@ -15,10 +15,12 @@ from pathlib import Path
 from ducha.errors import DataError, Problem, UsageError
 from ducha.io.atomic import write_files
 from ducha.io.yamlfile import read_yaml
-from ducha.load import load_cases, load_office
+from ducha.load import load_cases, load_office, validate_paths, verify_attachments
 from ducha.model.case import CASES_DIR, MANIFEST_NAME, Case, Stage
+from ducha.model.office import Office
 from ducha.repo.git import head_sha
 from ducha.repo.manifest import Sealed, appended, read_manifest_text, sha256_of
+from ducha.rules.approvals import owed_after_closing
 from ducha.rules.deadlines import category_rule
 from ducha.rules.validation import check_text
 
@@ -32,6 +34,7 @@ class ArchiveResult:
     year: int
     sealed: tuple[Sealed, ...]
     manifest: Path | None
+    waiting: tuple[tuple[str, str], ...] = ()  # closed, but not yet sealed: (path, what it waits for)
 
 
 def _next_numbers(cases: tuple[Case, ...], fonds: str, year: int) -> dict[str, int]:
@@ -52,8 +55,11 @@ def archive_year(root: Path, year: int, today: dt.date) -> ArchiveResult:
     sealed_on = head_sha(root)
     if sealed_on is None:
         raise UsageError("仓库还没有任何提交：请先提交记录，再归档。")
-    due = sorted((c for c in cases if c.year == year and c.stage_on(today) in (Stage.CLOSED, Stage.CANCELLED)),
-                 key=lambda c: c.id)
+    ended = sorted((c for c in cases if c.year == year and c.stage_on(today) in (Stage.CLOSED, Stage.CANCELLED)),
+                   key=lambda c: c.id)
+    # The archive waits for what office.yaml asks for after closing (领导审阅, 上报结果).
+    waiting = tuple((c.path, "、".join(owed)) for c in ended if (owed := owed_after_closing(c, office, today)))
+    due = [c for c in ended if c.path not in dict(waiting)]
     used = _next_numbers(cases, office.fonds, year)
     entries: list[Sealed] = []
     files: dict[Path, bytes] = {}
@@ -73,10 +79,10 @@ def archive_year(root: Path, year: int, today: dt.date) -> ArchiveResult:
     if problems:
         raise DataError(problems, len(files))  # nothing written: every record stays as it was
     if not entries:
-        return ArchiveResult(year, (), None)
+        return ArchiveResult(year, (), None, waiting)
     manifest, text = appended(root, year, entries)
     write_files({**files, manifest: text})  # the seals and their manifest together, or nothing
-    return ArchiveResult(year, tuple(entries), manifest)
+    return ArchiveResult(year, tuple(entries), manifest, waiting)
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,15 @@ def _number_problem(number: str, fonds: str, year: int | None, retention: str | 
 
 
 _RESTORE = "归档只能由 `ducha archive --year 年份` 完成，归档清单只能追加：从 git 历史中恢复原样。"
+
+
+def _sealed_attachments(root: Path, office: Office, files: list[Path]) -> list[Problem]:
+    """Each sealed record's attached files still hold the SHA-256 the record (sealed in turn) registers."""
+    if not files:
+        return []
+    result = validate_paths(files, root)
+    return [problem for case in result.cases if case.attachments
+            for problem in verify_attachments(root, office, case)]
 
 
 def verify_archive(root: Path) -> VerifyResult:
@@ -149,6 +164,8 @@ def verify_archive(root: Path) -> VerifyResult:
                 problems.append(Problem(entry.path, 0, 0, "",
                                         f"已归档的记录被改动过（与归档清单 {name} 第 {entry.line} 行的 SHA-256 不符）。",
                                         f"从 git 历史中恢复封存时的版本（封存于提交 {entry.sealed_on[:8]} 之后）。"))
+    problems += _sealed_attachments(root, office, [root / path for path, entry in listed.items()
+                                                   if (root / path).is_file() and not any(p.file == path for p in problems)])
     for file in sorted((root / CASES_DIR).rglob("*.yaml")):
         path = file.relative_to(root).as_posix()
         doc, unreadable = read_yaml(file, path)

@@ -19,14 +19,14 @@ from ducha.rules import schema as schemas
 IDENTITY = ("id",)
 #: Facts fixed once recorded: never edited in place. A mistake is put right by an appended,
 #: approved correction (``corrections``), which the model applies everywhere.
-FACTS = ("title", "category", "source", "requirements", "parent", "registered", "assigned", "lead_unit",
+FACTS = ("title", "category", "priority", "source", "requirements", "parent", "registered", "assigned", "lead_unit",
          "co_units", "time_limit", "owner", "visibility")
 #: Written at 交办: may be filled in before or together with the first 交办, fixed from then on.
 ASSIGNMENT = ("lead_unit", "co_units", "time_limit")
 #: What the guard protects as written (everything except the free working notes).
 FIXED = IDENTITY + FACTS
 #: One-time blocks: once there, they stay as written.
-ONCE = ("cancelled", "archive")
+ONCE = ("cancelled", "archive", "approval")
 #: A version whose data did not change (comments, spacing, or a move).
 UNCHANGED = "格式调整（内容未变）"
 
@@ -79,10 +79,20 @@ def _extension_text(data: dict[str, Any], index: int) -> str:
     return f"办理时限 {_term(data, index)} → {new}（延期，{extension.get('approved_by', '')}批准）"
 
 
+def _milestone_wording(entry: dict[str, Any]) -> str:
+    return f"新增节点「{entry.get('name', '')}」（完成期限 {entry.get('due') or entry.get('time_limit', '')}）"
+
+
+#: Lists that are not dated logs but, once written, are only added to: the 节点 of the plan.
+PLANS = {"milestones": _milestone_wording}
+
+
 def _appended(data: dict[str, Any], key: str, index: int) -> str:
     entry = data[key][index]
     if key == "extensions" and "approved" in entry:
         return _extension_text(data, index)
+    if key in PLANS:
+        return PLANS[key](entry) if isinstance(entry, dict) else f"新增{field_name(key)}"
     return LOGS[key].wording(entry)
 
 
@@ -140,7 +150,7 @@ def compare(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Chan
         return [Change(Kind.REWRITTEN, (), "删除了记录文件", in_old=True)]
     changes: list[Change] = []
     for key in dict.fromkeys([*old, *new]):
-        if key in LOGS:
+        if key in LOGS or key in PLANS:
             changes += _log_changes(key, old, new)
             continue
         was, now = old.get(key), new.get(key)
@@ -154,6 +164,9 @@ def compare(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Chan
         elif key == "cancelled":
             changes.append(Change(Kind.ADDED, (key,), f"撤销（{_short(_show(now.get('reason', '')))}）"
                                   if isinstance(now, dict) else "撤销"))
+        elif key == "approval":
+            changes.append(Change(Kind.ADDED, (key,), f"立项审批（{now.get('by', '')}同意，{now.get('date', '')}）"
+                                  if isinstance(now, dict) else "立项审批"))
         elif key == "archive":
             changes.append(Change(Kind.ADDED, (key,), f"归档（档号 {now.get('number', '')}）"
                                   if isinstance(now, dict) else "归档"))

@@ -29,8 +29,10 @@ from typing import Any
 from ducha.errors import DataError, Problem
 from ducha.io.yamlfile import YamlDocument, format_path, parse_yaml, read_yaml
 from ducha.load import OFFICE_FILE, ValidationResult, parse_office, validate_repository
-from ducha.model.case import CASES_DIR, MANIFEST_NAME, Case, build_case
+from ducha.model.case import ATTACHMENTS_DIR, CASES_DIR, MANIFEST_NAME, Case, build_case
 from ducha.model.demo import DEMO_LIST, parse_demo_list
+from ducha.model.logs import LOG_KINDS
+from ducha.model.measures import MEASURES_DIR
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
 from ducha.model.office import Office
 from ducha.repo.changes import FACTS, IDENTITY, Kind, compare
@@ -53,7 +55,7 @@ _OFFICE_FIX = ("撤销这项改动。只适用于新事项的时限变更，写�
                "在该事项中追加经批准的延期（extensions）或更正（corrections）。")
 #: Corrections of these fields may move a due date.
 _DEADLINE_FIELDS = frozenset({"category", "registered", "assigned", "time_limit"})
-_ISSUED = {NOTICES_DIR: "已印发的督查通报", BULLETINS_DIR: "已印发的督查专报"}
+_ISSUED = {NOTICES_DIR: "已印发的督查通报", BULLETINS_DIR: "已印发的督查专报", MEASURES_DIR: "已下达（记录）的督查问责记录"}
 _SHOWN = 5
 
 
@@ -176,6 +178,19 @@ def _check_issued(change: FileChange) -> Problem:
     return Problem(change.path, 0, 0, "", f"改动了{what}：印发后不得修改。", "撤销对该文件的改动；如需更正，另行印发新的一期。")
 
 
+def _check_attachment(change: FileChange) -> Problem:
+    """Any change to a registered attachment: its record names it by its SHA-256."""
+    old_path = change.old_path or change.path
+    if change.status == "D":
+        return Problem(old_path, 0, 0, "", "删除了已登记的附件：附件随记录保存、归档，不能删除。",
+                       "恢复该文件（git checkout 基准分支 -- 文件）。")
+    if old_path != change.path:
+        return Problem(change.path, 0, 0, "", f"把附件 {old_path} 改名或移动为 {change.path}：记录按原文件名登记。",
+                       f"用 git mv 改回 {old_path}。")
+    return Problem(change.path, 0, 0, "", "改动了已登记的附件：记录中登记的 SHA-256 是原文件的。",
+                   "恢复原文件（git checkout 基准分支 -- 文件）；新的版本用 `ducha attach` 另取文件名登记。")
+
+
 def _sealed_at_base(blobs: Mapping[str, bytes | None]) -> dict[str, str]:
     sealed: dict[str, str] = {}
     for path, raw in blobs.items():
@@ -197,12 +212,17 @@ def _case_at(raw: bytes | None, path: str) -> tuple[Case | None, dict[str, Any] 
 
 
 def _explained(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
-    """Whether the pull request appends what may move a due date: an approval or a correction of a term."""
+    """Whether the pull request appends what may move a due date: an approval, a correction of a term,
+    or an entry that reopens the case for another round with its own time limit (再督查, 重新办理)."""
     def approved(data: Mapping[str, Any]) -> int:
         return sum(1 for e in data.get("extensions", []) if "approved" in e)
 
-    corrections = new.get("corrections", [])[len(old.get("corrections", [])):]
-    return approved(new) > approved(old) or any(c.get("field") in _DEADLINE_FIELDS for c in corrections)
+    def appended(key: str) -> list[Any]:
+        return list(new.get(key, []))[len(old.get(key, [])):]
+
+    reopened = any(kind.reopens(entry) for kind in LOG_KINDS if kind.reopening for entry in appended(kind.key))
+    return (approved(new) > approved(old) or any(c.get("field") in _DEADLINE_FIELDS for c in appended("corrections"))
+            or reopened)
 
 
 def _safe_deadline(case: Case, office: Office, today: dt.date, calendar: Calendar) -> Status | None:
@@ -247,8 +267,9 @@ def _office_moves(root: Path, base_raw: bytes, cases: Iterable[Case], today: dt.
         before_office, after_office = parse_office(base_raw), parse_office(head_raw)
     except DataError:
         return []  # validation reports a broken office.yaml
-    # The yellow threshold is a warning setting the office may change; the calendar and time limits are not.
-    after_office = dataclasses.replace(after_office, yellow_days=before_office.yellow_days)
+    # Yellow thresholds (priorities' too) are warning settings the office may change; the calendar and time limits are not.
+    after_office = dataclasses.replace(after_office, yellow_days=before_office.yellow_days,
+                                       priorities=before_office.priorities)
     before_calendar = calendar_for(before_office.holiday_overrides)
     after_calendar = calendar_for(after_office.holiday_overrides)
     moved: list[tuple[Case, Status, Status]] = []
@@ -300,7 +321,9 @@ def guard(root: Path, base: str, today: dt.date) -> GuardResult:
             if change.path.startswith(f"{CASES_DIR}/") and change.path.endswith(".yaml"):
                 changed += 1
             continue  # a new file: validation and the layout check cover it
-        if _top(old_path) in _ISSUED:
+        if _top(old_path) == ATTACHMENTS_DIR:
+            problems.append(_check_attachment(change))
+        elif _top(old_path) in _ISSUED:
             problems.append(_check_issued(change))
         elif old_path.endswith(MANIFEST_NAME):
             problems += _check_manifest(root, change, old_raw)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import read_yaml
+from ducha.load import validate_paths, verify_attachments
 from ducha.model.case import CASES_DIR, MANIFEST_NAME
 from ducha.model.notices import NOTICES_DIR
 from ducha.repo.archive import VerifyResult, verify_archive
@@ -79,10 +80,21 @@ def _notice_commits(root: Path, history: _History) -> tuple[int, list[Problem]]:
     return len(files), problems
 
 
+def _open_attachments(root: Path) -> list[Problem]:
+    """The attached files of every record not yet sealed (the archive check covers the sealed ones) hold
+    the SHA-256 their record registers."""
+    result = validate_paths([root / CASES_DIR], root)
+    if result.office is None:
+        return []
+    office = result.office
+    return [problem for case in result.cases if case.attachments and case.archive is None
+            for problem in verify_attachments(root, office, case)]
+
+
 def verify(root: Path) -> VerifyResult:
     """The archive (see ``verify_archive``), and every sealed_on and data_commit in the current history."""
     archive = verify_archive(root)
     history = _History(reachable_commits(root))
     notices, found = _notice_commits(root, history)
-    problems = [*archive.problems, *_sealed_commits(root, history), *found]
+    problems = [*archive.problems, *_sealed_commits(root, history), *found, *_open_attachments(root)]
     return VerifyResult(archive.checked, tuple(sorted(problems, key=Problem.sort_key)), notices)

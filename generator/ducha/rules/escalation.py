@@ -16,10 +16,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ducha.errors import UsageError
+from ducha.model.measures import ORDER, Measure, owed
 from ducha.model.notices import Ground, Mention, Notice
 from ducha.model.office import NoticeRules
 from ducha.rules.calendar import Calendar
-from ducha.rules.deadlines import Light, Status
+from ducha.rules.deadlines import Light, Status, count_from
 from ducha.rules.periods import Period, parse_period
 
 #: An urge of this method is a 督办令 (下达督办令), the step before 通报批评.
@@ -28,20 +29,23 @@ ORDER_METHOD = "督办令"
 
 @dataclass(frozen=True)
 class Rule:
-    """Where a proposal comes from: the office.yaml key that sets it, and the clause it implements."""
+    """Where a proposal comes from: the office.yaml key that sets it (or the record that does), and the clause."""
 
     key: str
     clause: str
+    source: str = "office.yaml"
 
     @property
     def basis(self) -> str:
-        return f"office.yaml {self.key}；{self.clause}"
+        return f"{self.source} {self.key}；{self.clause}" if self.source else f"{self.key}；{self.clause}"
 
 
 ORDER_RULE = Rule("notice_rules.criticise_after_order_workdays",
                   "督促检查工作实施办法 第十六条（二）：下达督办令后，工作仍没有明显进展的，通报批评")
 OVERDUE_RULE = Rule("notice_rules.criticise_overdue_workdays", "本室规则")
 RETURNS_RULE = Rule("notice_rules.criticise_returns", "本室规则")
+ORDER_DEADLINE_RULE = Rule("督办令所定限期", "督促检查工作实施办法 第十六条（二）：下达督办令后，工作仍没有明显进展的，通报批评",
+                           source="")
 PRAISE_RULE = Rule("notice_rules.praise_min_items", "本室规则（通报表扬见中办 2012 年意见（八））")
 
 
@@ -50,24 +54,41 @@ def orders(status: Status) -> list[dt.date]:
     return [u.date for u in status.case.urges if u.method == ORDER_METHOD and u.date <= status.today]
 
 
-def _progress_since(status: Status, day: dt.date) -> bool:
+def progress_since(status: Status, day: dt.date) -> bool:
     """明显进展: a progress entry or a report made after ``day``."""
     case = status.case
     return (any(day < e.date <= status.today for e in case.progress)
             or any(day < r.date <= status.today for r in case.reports))
 
 
-def criticism_grounds(status: Status, rules: NoticeRules, calendar: Calendar) -> list[tuple[Rule, Ground, str]]:
-    """Every cause for which ``status``'s lead unit may be criticised today: (rule, ground, text)."""
+def order_due(order: Measure, calendar: Calendar) -> dt.date:
+    """The day a 督办令's own 限期 ends: its date, or its time limit counted from the day after it was issued."""
+    assert order.deadline is not None  # validation requires it of every 督办令
+    return count_from(order.date, order.deadline, calendar).date
+
+
+def criticism_grounds(status: Status, rules: NoticeRules, calendar: Calendar,
+                      measures: Sequence[Measure] = ()) -> list[tuple[Rule, Ground, str]]:
+    """Every cause for which ``status``'s lead unit may be criticised today: (rule, ground, text).
+
+    ``measures`` are the issued 督查问责 records: a 督办令 naming the case is judged at the end of its
+    own 限期; a 督办令 written as an urge (method 督办令) after the office's grace period.
+    """
     case, today = status.case, status.today
     found: list[tuple[Rule, Ground, str]] = []
     if not status.stage.is_open:
         return found
+    issued = [m for m in measures if m.kind == ORDER and case.id in m.cases and m.date <= today]
+    for order in issued:
+        due = order_due(order, calendar)
+        if today > due and not progress_since(status, order.date):
+            found.append((ORDER_DEADLINE_RULE, Ground(case.id, f"督办令 {order.date} 后无明显进展"),
+                          f"{case.id} 督办令（{order.doc_no}）限期 {due} 届满仍无明显进展"))
     grace = rules.criticise_after_order_workdays
     if grace is not None:
         for day in orders(status):
             waited = calendar.workdays_between(day, today)
-            if waited > grace and not _progress_since(status, day):
+            if waited > grace and not progress_since(status, day):
                 found.append((ORDER_RULE, Ground(case.id, f"督办令 {day} 后无明显进展"),
                               f"{case.id} 下达督办令（{day}）后{waited}个工作日仍无明显进展"))
     limit = rules.criticise_overdue_workdays
@@ -106,7 +127,7 @@ def _same_cause(ground: Ground, done: set[tuple[str, str]]) -> bool:
 
 
 def propose_criticism(statuses: Sequence[Status], rules: NoticeRules, calendar: Calendar,
-                      issued: Iterable[Notice]) -> tuple[Mention, ...]:
+                      issued: Iterable[Notice], measures: Sequence[Measure] = ()) -> tuple[Mention, ...]:
     """拟批评: per lead unit, every cause not criticised before, with its rule cited."""
     done = already_criticised(issued)
     per_unit: dict[str, list[tuple[Rule, Ground, str]]] = defaultdict(list)
@@ -114,7 +135,7 @@ def propose_criticism(statuses: Sequence[Status], rules: NoticeRules, calendar: 
         unit = status.case.lead_unit
         if unit is None:
             continue
-        per_unit[unit] += [g for g in criticism_grounds(status, rules, calendar) if not _same_cause(g[1], done)]
+        per_unit[unit] += [g for g in criticism_grounds(status, rules, calendar, measures) if not _same_cause(g[1], done)]
     mentions = []
     for unit, found in sorted(per_unit.items()):
         if not found:
@@ -142,4 +163,25 @@ def overlapping(period: Period, notices: Iterable[Notice]) -> list[Notice]:
             continue
         if other.kind == period.kind and other.start <= period.end and period.start <= other.end:
             found.append(notice)
+    return found
+
+
+@dataclass(frozen=True)
+class Owed:
+    """What the n-th criticism of a year calls for, and the record of it if the office has made one."""
+
+    count: int
+    kind: str  # 书面检查, 约谈 or 问责
+    done: Measure | None
+
+
+def owed_measures(unit: str, criticisms: int, measures: Iterable[Measure], year: int) -> list[Owed]:
+    """For each criticism of ``unit`` in ``year`` (1, 2, 3…), the measure it calls for (seed 004 §十六):
+    a 书面检查, a 约谈, 问责 — each matched with the first such record of that year, in order."""
+    kinds = [owed(n) for n in range(1, min(criticisms, 3) + 1)]
+    mine = sorted((m for m in measures if m.unit == unit and m.date.year == year), key=lambda m: (m.date, m.number))
+    found = []
+    for count, kind in enumerate(kinds, start=1):
+        done = next((m for m in mine if m.kind == kind), None)
+        found.append(Owed(count, kind, done))
     return found

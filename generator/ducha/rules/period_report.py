@@ -12,12 +12,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ducha.model.case import Case
-from ducha.model.logs import late_mark
+from ducha.model.logs import SATISFACTION_RESULTS, late_mark
+from ducha.model.measures import MEASURE_KINDS, ORDER, Measure
 from ducha.model.notices import Bulletin, Mention, Notice
 from ducha.model.office import Office
-from ducha.rules.calendar import calendar_for
+from ducha.rules.calendar import Calendar, calendar_for
 from ducha.rules.deadlines import Light, status_board
-from ducha.rules.escalation import PRAISE_RULE, criticism_tally, propose_criticism
+from ducha.rules.escalation import PRAISE_RULE, criticism_tally, order_due, propose_criticism
 from ducha.rules.late import EntryKey, LateEntry, RecordedAt, late_entries
 from ducha.rules.metrics import CLOSED_STAGES
 from ducha.rules.periods import Period
@@ -87,6 +88,14 @@ class PeriodReport:
     criticism: tuple[Mention, ...]
     bulletins: BulletinProgress | None = None
     notices_this_year: tuple[str, ...] = field(default=())
+    reopened: tuple[Item, ...] = ()  # 再督查 and 重新办理 begun in the period: each a further round
+    behind: tuple[Item, ...] = ()  # open items with a 节点 overdue as of ``today`` (未达到序时进度)
+    measures: tuple[Item, ...] = ()  # 督办令, 约谈, 书面检查, 问责 recorded in the period, in date order
+    satisfaction: tuple[Item, ...] = ()  # 满意度 of 建议/提案 given in the period; ``title`` holds the result
+
+    def satisfied(self) -> dict[str, int]:
+        """满意度 given in the period, by result."""
+        return {result: sum(1 for i in self.satisfaction if i.title == result) for result in SATISFACTION_RESULTS}
     ranking: tuple[str, ...] = ()
     #: 补录 entries recorded in the period (dated earlier than recorded by more than the office allows).
     recorded_late: tuple[Item, ...] = field(default=())
@@ -109,7 +118,17 @@ class PeriodReport:
     def totals(self) -> dict[str, int]:
         return {"新立项": len(self.registered), "办结": self.closed, "按期办结": len(self.closed_on_time),
                 "超期办结": len(self.closed_late), "超期未办结": len(self.overdue), "延期": len(self.extended),
-                "退回重办": len(self.returned), "回头看": len(self.followups)}
+                "退回重办": len(self.returned), "回头看": len(self.followups), "再督查": len(self.reopened),
+                "未达到序时进度": len(self.behind),
+                **{kind: sum(1 for m in self.measures if m.title.startswith(kind)) for kind in MEASURE_KINDS},
+                **self.satisfied()}
+
+
+def _measure_item(measure: Measure, calendar: Calendar) -> Item:
+    """A 督查问责 record as a line of the 通报: its number and kind, the unit, and what and when."""
+    deadline = f"，限期 {order_due(measure, calendar)}" if measure.kind == ORDER else ""
+    return Item(measure.id, measure.title, measure.unit,
+                f"{measure.date} {'、'.join(measure.cases)}：{measure.reason.rstrip('。')}{deadline}（{measure.by}）")
 
 
 def _item(case: Case, detail: str) -> Item:
@@ -127,11 +146,13 @@ def _flag(text: str, late: Mapping[EntryKey, LateEntry], key: EntryKey) -> str:
 
 def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice], bulletins: Sequence[Bulletin],
                  period: Period, today: dt.date, data_commit: str,
-                 recorded: Mapping[str, Mapping[EntryKey, RecordedAt]] | None = None) -> PeriodReport:
+                 recorded: Mapping[str, Mapping[EntryKey, RecordedAt]] | None = None,
+                 measures: Sequence[Measure] = ()) -> PeriodReport:
     """The 通报 for ``period`` as of ``today`` (clamped to the period's end).
 
     ``recorded`` says when each entry entered the records (from git): entries recorded too
-    late are 补录, flagged beside the items they support and listed on their own.
+    late are 补录, flagged beside the items they support and listed on their own. ``measures``
+    are the 督查问责 records: 督办令 judged for criticism, and those of the period listed.
     """
     today = min(today, period.end)
     calendar = calendar_for(office.holiday_overrides)
@@ -144,6 +165,9 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
     extended: list[Item] = []
     returned: list[Item] = []
     followups: list[Item] = []
+    reopened: list[Item] = []
+    behind: list[Item] = []
+    satisfaction: list[Item] = []
     recorded_late: list[Item] = []
     for s in statuses:
         case = s.case
@@ -154,13 +178,17 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
             registered.append(_item(case, f"立项 {case.registered}"))
         closed = case.closed_on(today)
         if closed in period and s.stage in CLOSED_STAGES:
+            again = f"（第{s.round}轮）" if s.round > 1 else ""
             report = case.closing_report(today)
             index = next((i for i, r in enumerate(case.reports) if r is report), -1)
             (on_time if s.light is Light.DONE else late).append(_item(case, _flag(
-                f"{closed} 办结" + (f"，超期{s.workdays_overdue}个工作日" if s.light is Light.LATE else ""), late_here,
+                f"{closed} 办结{again}" + (f"，超期{s.workdays_overdue}个工作日" if s.light is Light.LATE else ""), late_here,
                 ("reports", index))))
         if s.light is Light.RED:
             overdue.append(_item(case, f"到期 {s.due}，超期{s.workdays_overdue}个工作日"))
+        if s.behind:
+            behind.append(_item(case, "；".join(f"节点「{m.name}」应于 {m.due} 完成，超期{m.workdays_overdue}个工作日"
+                                               for m in s.behind)))
         for index, ext in enumerate(case.extensions):
             if ext.approved in period:
                 extended.append(_item(case, _flag(f"{ext.approved} 批准延期：{ext.term}", late_here, ("extensions", index))))
@@ -169,10 +197,22 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
                 returned.append(_item(case, _flag(f"{review.date} 退回：{review.opinion}", late_here, ("reviews", index))))
         for index, followup in enumerate(case.followups):
             if followup.date in period:
-                followups.append(_item(case, _flag(f"{followup.date} {followup.by}：{followup.finding}", late_here,
+                result = f"（{followup.result}）" if followup.result else ""
+                followups.append(_item(case, _flag(f"{followup.date} {followup.by}：{followup.finding}{result}", late_here,
                                                    ("followups", index))))
+        for verdict in case.feedback:
+            if verdict.date in period:
+                note = f"，{verdict.note}" if verdict.note else ""
+                again = f"（重新办理，时限 {verdict.time_limit}）" if verdict.reopens else ""
+                satisfaction.append(Item(case.id, verdict.result, case.lead_unit or "—",
+                                         f"{verdict.date} {verdict.by}：{verdict.result}{note}{again}"))
+        for round_ in case.rounds(today):
+            if round_.number > 1 and round_.start in period:
+                reopened.append(_item(case, f"{round_.start} {round_.kind}，第{round_.number}轮，时限 {round_.time_limit}："
+                                            f"{round_.reason}"))
     tally = criticism_tally(notices, today.year)
-    criticism = propose_criticism(statuses, rules, calendar, [n for n in notices if n.date <= today])
+    issued_measures = [m for m in measures if m.date <= today]
+    criticism = propose_criticism(statuses, rules, calendar, [n for n in notices if n.date <= today], issued_measures)
     criticised = {m.unit for m in criticism} | {m.unit for n in notices if n.date in period for m in n.criticised}
     wording = office.wording
     rows = []
@@ -201,6 +241,9 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
         overdue=_sorted(overdue), extended=_sorted(extended), returned=_sorted(returned), followups=_sorted(followups),
         units=tuple(rows), praise=tuple(praise), criticism=criticism, bulletins=progress,
         notices_this_year=tuple(n.doc_no for n in notices if n.date.year == today.year),
+        reopened=_sorted(reopened), behind=_sorted(behind), satisfaction=_sorted(satisfaction),
+        measures=tuple(_measure_item(m, calendar) for m in sorted(issued_measures, key=lambda m: (m.date, m.number))
+                       if m.date in period),
         ranking=rules.ranking, next_consequences=tuple(wording.consequence(n) for n in (1, 2, 3)),
         recorded_late=_sorted(recorded_late),
     )

@@ -12,14 +12,14 @@ from typing import Any
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path, parse_yaml
-from ducha.model.case import CASES_DIR, Case, build_case, corrected, log
-from ducha.model.logs import CORRECTABLE, LOG_KINDS, show_value
+from ducha.model.case import CASES_DIR, Case, Round, build_case, corrected, log
+from ducha.model.logs import CORRECTABLE, LOG_KINDS, LOGS, SATISFACTION_CATEGORIES, show_value
 from ducha.model.office import Office
 from ducha.model.timelimit import TimeUnit
 from ducha.rules import schema as schemas
 from ducha.rules.calendar import calendar_for
 from ducha.rules.characters import character_problems
-from ducha.rules.deadlines import category_rule, count_from, effective_time_limit, schedule
+from ducha.rules.deadlines import Schedule, category_rule, count_from, effective_time_limit, milestone_due, round_schedule
 from ducha.rules.units import unknown_unit
 
 #: Longer limits are typos; these also keep every due date (2099 + 10 years) inside the calendar.
@@ -35,12 +35,14 @@ class _CaseChecker:
         self.case, self.doc, self.office, self.known_ids, self.today = case, doc, office, known_ids, today
         self.problems: list[Problem] = []
         self.corrected = corrected(doc.data)[1]
+        #: The log kinds this record has entries of: most records use a few of the many kinds.
+        self.kinds = tuple(kind for kind in LOG_KINDS if kind.key in doc.data)
 
-    def add(self, path: PathKey, message: str, fix: str) -> None:
+    def add(self, path: PathKey, message: str, fix: str, field: str | None = None) -> None:
         if path and path[0] in self.corrected:  # the value in force is written in a correction: point there
             path = (*self.corrected[str(path[0])], *path[1:])
         line, column = self.doc.mark(path)
-        self.problems.append(Problem(self.case.path, line, column, format_path(path), message, fix))
+        self.problems.append(Problem(self.case.path, line, column, field or format_path(path), message, fix))
 
     def run(self) -> list[Problem]:
         self.identity()
@@ -50,9 +52,12 @@ class _CaseChecker:
         if self.problems:  # the calendar cannot count from a year out of range, nor a category without rules
             return self.problems
         self.assignment()
-        for kind in LOG_KINDS:
+        for kind in self.kinds:
             self.log_order(kind.key, log(self.case, kind), kind.date_field)
         self.after_assignment()
+        self.receipts()
+        self.reopenings()
+        self.milestones()
         self.extensions()
         self.extensions_asked_in_time()
         self.reports_and_reviews()
@@ -138,17 +143,50 @@ class _CaseChecker:
             elif unit == case.lead_unit:
                 self.add(("co_units", index), f"「{unit}」已是主办单位，不能同时是协办单位。", "从协办单位中删除它。")
         limits = [(("time_limit",), case.time_limit)] + [
-            (("extensions", i, "time_limit"), e.time_limit) for i, e in enumerate(case.extensions)]
+            ((kind.key, i, name), getattr(e, name)) for kind in self.kinds for name in kind.limit_fields
+            for i, e in enumerate(log(case, kind))] + [
+            (("milestones", i, "time_limit"), m.time_limit) for i, m in enumerate(case.milestones)]
         for path, limit in limits:
             if limit is not None and limit.unit is not None and not 1 <= limit.count <= MAX_COUNT[limit.unit]:
                 self.add(path, f"时限「{limit}」超出 1—{MAX_COUNT[limit.unit]}{limit.unit.value}的范围。", "检查数字是否写错。")
         if case.assigned is not None and effective_time_limit(case, office) is None:
             self.add(("assigned",), f"已交办但没有办理时限，来源类型「{case.category}」也没有默认时限。",
                      f"填写 time_limit，或在 office.yaml 的 categories 中为「{case.category}」设置默认时限。")
+        self.assignment_elements()
+        self.registration_approval()
         if case.time_limit is not None and case.time_limit.date is not None and case.assigned is not None \
                 and case.time_limit.date <= case.assigned:
             self.add(("time_limit",), f"办理时限 {case.time_limit} 不晚于交办日期 {case.assigned}。",
                      "办理时限应在交办之后：改正日期。")
+
+    def assignment_elements(self) -> None:
+        """责任人 and 任务要求 from 交办 on (2008 国办意见（四）：明确目标任务……和责任人)."""
+        case, rules = self.case, self.office.assignment
+        if not rules.binds(case.assigned):
+            return
+        since = f"自 {rules.effective_from} 起交办的事项" if rules.effective_from else "交办时"
+        for key in rules.required:
+            if getattr(case, key):
+                continue
+            what, fix = _ASSIGNMENT_ELEMENTS[key]
+            self.add(("assigned",), f"事项已于 {case.assigned} 交办，但没有{what}（{key}）；{since}须一并明确。",
+                     fix, field=key)
+
+    def registration_approval(self) -> None:
+        """立项审批: from 立项 to 交办, and required before 交办 where office.yaml asks for it."""
+        case, rule = self.case, self.office.approvals.registration
+        approval = case.approval
+        if approval is not None:
+            if approval.date < case.registered:
+                self.add(("approval", "date"), f"立项审批日期 {approval.date} 早于立项日期 {case.registered}。", "改正日期。")
+            elif case.assigned is not None and approval.date > case.assigned:
+                self.add(("approval", "date"), f"立项审批日期 {approval.date} 晚于交办日期 {case.assigned}：须经领导同意后才能交办。",
+                         "改正日期：领导同意后才能交办（电话请示同意的，写请示同意的日期，并在 note 中说明）。")
+        elif rule is not None and rule.applies(case.category, case.assigned):
+            since = f"（office.yaml 规定自 {rule.effective_from} 起交办的事项）" if rule.effective_from else ""
+            self.add(("assigned",), f"事项已于 {case.assigned} 交办，但没有立项审批记录（approval）：立项须报领导同意{since}。",
+                     "在交办日期前补上 `approval:`，写明 date（批准日期）和 by（批准人），如 by: 副市长 林静。",
+                     field="approval")
 
     def log_order(self, key: str, entries: Sequence[Any], attr: str) -> None:
         for index in range(1, len(entries)):
@@ -159,7 +197,7 @@ class _CaseChecker:
 
     def after_assignment(self) -> None:
         case = self.case
-        for kind in LOG_KINDS:
+        for kind in self.kinds:
             entries = log(case, kind)
             if not kind.after_assignment or not entries:
                 continue
@@ -171,6 +209,75 @@ class _CaseChecker:
                 day = getattr(entry, kind.date_field)
                 if day < case.assigned:
                     self.add((kind.key, index, kind.date_field), f"日期 {day} 早于交办日期 {case.assigned}。", "改正日期。")
+
+    def receipts(self) -> None:
+        """签收: one per 承办单位 of the item."""
+        case = self.case
+        seen: set[str] = set()
+        for index, receipt in enumerate(case.receipts):
+            if receipt.unit not in case.units:
+                self.add(("receipts", index, "unit"), f"「{receipt.unit}」不是本事项的主办或协办单位，不能签收。",
+                         f"签收单位写本事项的承办单位（{'、'.join(case.units) or '尚未交办'}）。")
+            elif receipt.unit in seen:
+                self.add(("receipts", index, "unit"), f"「{receipt.unit}」已经签收过。", "每个单位只签收一次：删除重复的一条。")
+            seen.add(receipt.unit)
+
+    def reopenings(self) -> None:
+        """再督查 and 重新办理: only a reopening entry carries a new time limit, which must lie ahead of it."""
+        for kind in self.kinds:
+            if not kind.reopening:
+                continue
+            for index, entry in enumerate(log(self.case, kind)):
+                limit = entry.time_limit
+                if limit is not None and not entry.reopens:
+                    self.add((kind.key, index, "time_limit"), f"没有重新办理，不应写{kind.reopening}时限。",
+                             f"删除 time_limit；需要重新办理的，写明 {_REOPENING_RESULT[kind.key]}。")
+                elif limit is not None and limit.date is not None and limit.date <= entry.date:
+                    self.add((kind.key, index, "time_limit"), f"{kind.reopening}时限 {limit} 不晚于{kind.label}日期 {entry.date}。",
+                             "重新办理的时限应在其后：改正日期。")
+
+    def milestones(self) -> None:
+        """节点: named once, each with one due date after 交办 and not after the case's own; reported done once."""
+        case = self.case
+        if case.milestones and case.assigned is None:
+            self.add(("milestones",), "事项尚未交办，不应有节点。", "交办时再分解节点（先填写 assigned 和 lead_unit）。")
+            return
+        names: set[str] = set()
+        try:
+            plan = round_schedule(case, self.office, case.rounds()[0]) if case.milestones else None
+        except (ValueError, IndexError):
+            plan = None  # reported by the other checks
+        calendar = calendar_for(self.office.holiday_overrides)
+        for index, milestone in enumerate(case.milestones):
+            here: PathKey = ("milestones", index)
+            if milestone.name in names:
+                self.add((*here, "name"), f"节点「{milestone.name}」重复。", "每个节点用不同的名称。")
+            names.add(milestone.name)
+            if (milestone.due is None) == (milestone.time_limit is None):
+                self.add(here, f"节点「{milestone.name}」须写明完成期限（due）或节点时限（time_limit），二者只写一个。",
+                         "写 `due: YYYY-MM-DD`，或 `time_limit: 3个月`（从交办次日起算）。")
+                continue
+            due = milestone_due(case, milestone, calendar)
+            if due is None or case.assigned is None:
+                continue
+            where = (*here, "due" if milestone.due is not None else "time_limit")
+            if due <= case.assigned:
+                self.add(where, f"节点「{milestone.name}」的完成期限 {due} 不晚于交办日期 {case.assigned}。", "改正日期。")
+            elif plan is not None and due > plan.due.date:
+                self.add(where, f"节点「{milestone.name}」的完成期限 {due} 晚于事项到期日 {plan.due.date}。",
+                         "节点应在事项到期前完成：提前节点期限，或先办理延期。")
+        done: set[str] = set()
+        for index, entry in enumerate(case.progress):
+            if not entry.milestone:
+                continue
+            if entry.milestone not in names:
+                known = "、".join(dict.fromkeys(m.name for m in case.milestones)) or "（本事项没有节点）"
+                self.add(("progress", index, "milestone"), f"没有名为「{entry.milestone}」的节点。",
+                         f"写节点的原名（{known}），或删除 milestone。")
+            elif entry.milestone in done:
+                self.add(("progress", index, "milestone"), f"节点「{entry.milestone}」已经报告完成。",
+                         "每个节点只报告一次完成：删除这里的 milestone。")
+            done.add(entry.milestone)
 
     def extensions(self) -> None:
         case, office = self.case, self.office
@@ -189,13 +296,18 @@ class _CaseChecker:
                 self.add((*here, "approved_by"), "写了批准人但没有批准日期，延期不会生效。", "补上 `approved: 批准日期`。")
         if not any(ext.approved for ext in case.extensions):
             return  # what follows concerns approved extensions only
-        try:
-            plan = schedule(case, office)
-        except ValueError:
-            self.add(("time_limit",), "办理时限（含延期）算出的到期日超出了日历范围（2110 年）。", "检查时限数字是否写错。")
-            return
-        if plan is None:
-            return
+        for round_ in case.rounds():
+            try:
+                plan = round_schedule(case, office, round_)
+            except ValueError:
+                self.add(("time_limit",), "办理时限（含延期）算出的到期日超出了日历范围（2110 年）。", "检查时限数字是否写错。")
+                return
+            if plan is not None:
+                self.extension_caps(plan, round_)
+
+    def extension_caps(self, plan: Schedule, round_: Round) -> None:
+        """Each approved extension of one round moves the due date later, and no further than the caps."""
+        case, office = self.case, self.office
         for step in plan.steps:
             if step.after.date <= step.before.date:
                 self.add(("extensions", step.index, "until"),
@@ -205,13 +317,14 @@ class _CaseChecker:
             return
         calendar = calendar_for(office.holiday_overrides)
         last = plan.steps[-1]
+        start = "自交办起" if round_.number == 1 else f"自{round_.kind}（{round_.start}）起"
         caps = []
         if rule.max_extension is not None:
             caps.append((count_from(plan.original.date, rule.max_extension, calendar).date,
                          f"延期不得超过原到期日后{rule.max_extension}"))
         if rule.max_total is not None:
-            caps.append((count_from(case.assigned, rule.max_total, calendar).date,
-                         f"自交办起最长不得超过{rule.max_total}"))
+            caps.append((count_from(round_.start, rule.max_total, calendar).date,
+                         f"{start}最长不得超过{rule.max_total}"))
         for cap, why in caps:
             if last.after.date > cap:
                 self.add(("extensions", last.index),
@@ -228,13 +341,22 @@ class _CaseChecker:
         case = self.case
         if not case.extensions:
             return
-        try:
-            plan = schedule(self.case, self.office)
-        except ValueError:
-            return  # reported by extensions()
-        if plan is None:
-            return
-        for index, ext in enumerate(case.extensions):
+        rounds = case.rounds()
+        for number, round_ in enumerate(rounds):
+            try:
+                plan = round_schedule(case, self.office, round_)
+            except ValueError:
+                return  # reported by extensions()
+            if plan is None:
+                continue
+            end = rounds[number + 1].start if number + 1 < len(rounds) else None
+            self.asked_in_time(plan, round_, end)
+
+    def asked_in_time(self, plan: Schedule, round_: Round, end: dt.date | None) -> None:
+        """The extensions asked for within one round (再督查 starts its own), each before the due date it extends."""
+        for index, ext in enumerate(self.case.extensions):
+            if (round_.number > 1 and ext.requested < round_.start) or (end is not None and ext.requested >= end):
+                continue
             before = [step.after for step in plan.steps if step.index < index]
             due = before[-1].date if before else plan.original.date
             if ext.requested > due:
@@ -256,10 +378,12 @@ class _CaseChecker:
                          f"审核日期 {review.date} 早于所审核的办理报告日期 {reports[index].date}。", "改正日期。")
             if index + 1 < len(reports):
                 following = reports[index + 1]
-                if review.passed:
+                reopened = [r for r in self.case.rounds(following.date) if r.number > 1 and r.start >= review.date]
+                if review.passed and not reopened:
                     self.add(("reports", index + 1),
                              "审核通过后事项已办结，不应再报送办理报告。",
-                             "补充情况写入办理进展（progress）或回访复核（followups）。")
+                             "补充情况写入办理进展（progress）或回访复核（followups）；回访复核发现整改不到位的，"
+                             "先记录 `result: 整改不到位` 和再督查时限（time_limit），再报送新的办理报告。")
                 elif following.date < review.date:
                     self.add(("reports", index + 1, "date"),
                              f"重新报送的办理报告（{following.date}）早于退回审核（{review.date}）。",
@@ -271,14 +395,15 @@ class _CaseChecker:
     def closing(self) -> None:
         case = self.case
         closed = case.closed_on()
-        if case.followups and closed is None:
+        if case.followups and case.passed_on() is None:
             self.add(("followups",), "事项尚未办结（没有审核通过），不应有回访复核。", "审核通过后再记录回访复核。")
-        elif closed is not None:
-            for index, followup in enumerate(case.followups):
-                if followup.date < closed:
-                    self.add(("followups", index, "date"), f"回访复核日期 {followup.date} 早于办结日期 {closed}。", "改正日期。")
+        else:
+            self.after_closing("followups")
+        self.satisfaction()
+        self.after_closing("readings")
+        self.after_closing("submissions")
         if case.cancelled is not None:
-            if case.passed_on() is not None:
+            if case.finished_on() is not None:
                 self.add(("cancelled",), "事项已审核通过办结，不能再撤销。", "删除撤销（cancelled）记录。")
             if case.cancelled.date < case.registered:
                 self.add(("cancelled", "date"), f"撤销日期 {case.cancelled.date} 早于立项日期 {case.registered}。", "改正日期。")
@@ -289,6 +414,37 @@ class _CaseChecker:
                          "删除归档（archive）记录；事项办结后用 `ducha archive` 归档。")
             elif case.archive.date < ended:
                 self.add(("archive", "date"), f"归档日期 {case.archive.date} 早于办结（撤销）日期 {ended}。", "改正日期。")
+
+    def satisfaction(self) -> None:
+        """满意度 is asked of 人大代表建议 and 政协提案 only, once they are answered (closed)."""
+        case = self.case
+        if not case.feedback:
+            return
+        if case.category not in SATISFACTION_CATEGORIES:
+            self.add(("feedback",), f"「{case.category}」事项不征询满意度。",
+                     f"满意度只用于{'、'.join(SATISFACTION_CATEGORIES)}（实施办法第十条）；其他事项的回访写入回访复核（followups）。")
+            return
+        self.after_closing("feedback")
+
+    def after_closing(self, key: str) -> None:
+        """Entries of ``key`` (回访复核, 满意度) come after the case was closed, and not while a reopened round runs."""
+        case = self.case
+        first_pass = next((r.date for r in case.reviews if r.passed), None)
+        for index, entry in enumerate(getattr(case, key)):
+            day = entry.date
+            passed = case.passed_on(day)
+            name = LOGS[key].label
+            if passed is None:
+                when = (f"早于办结日期 {first_pass}" if first_pass is not None and first_pass > day
+                        else "时事项尚未办结（办理报告待审核或已退回）")
+                self.add((key, index, "date"), f"{name}日期 {day} {when}。", "改正日期：事项办结（审核通过）后才能记录。")
+                continue
+            # A round opened since the pass, before this entry (an earlier one the same day counts too).
+            opened = [r for r in case.rounds(day) if r.number > 1 and passed <= r.start and r.opened_by != (key, index)
+                      and (r.start < day or (r.opened_by is not None and r.opened_by[0] == key and r.opened_by[1] < index))]
+            if opened:
+                self.add((key, index), f"事项已于 {opened[-1].start} {opened[-1].kind}，新一轮尚未办结，不应再记录{name}。",
+                         f"新一轮审核通过后再记录{name}。")
 
     def not_in_future(self) -> None:
         if self.today is None:
@@ -304,20 +460,34 @@ class _CaseChecker:
         yield ("registered",), case.registered
         if case.assigned is not None:
             yield ("assigned",), case.assigned
-        for kind in LOG_KINDS:
+        for kind in self.kinds:
             for index, entry in enumerate(log(case, kind)):
                 for name in kind.date_fields:
                     day = getattr(entry, name)
                     if day is not None and (include_future_kinds or name not in _DUE_DATES):
                         yield (kind.key, index, name), day
+        if case.approval is not None:
+            yield ("approval", "date"), case.approval.date
         if case.cancelled is not None:
             yield ("cancelled", "date"), case.cancelled.date
         if case.archive is not None:
             yield ("archive", "date"), case.archive.date
+        if include_future_kinds:
+            for index, milestone in enumerate(case.milestones):
+                if milestone.due is not None:
+                    yield ("milestones", index, "due"), milestone.due
         if include_future_kinds and case.time_limit is not None and case.time_limit.date is not None:
             yield ("time_limit",), case.time_limit.date
 
 
+#: How an entry of a reopening log asks for another round.
+_REOPENING_RESULT = {"followups": "`result: 整改不到位`", "feedback": "`result: 不满意`"}
+
+#: What each 交办要素 is called and how to supply it.
+_ASSIGNMENT_ELEMENTS = {
+    "owner": ("明确责任人", "在交办日期下补上 `owner: 姓名`（主办单位的具体责任人，如 孙立新）。"),
+    "requirements": ("写明任务要求", "补上 `requirements: 任务要求`（交办时明确的具体任务、标准和要求，如 年底前完成50个小区改造）。"),
+}
 def _plain(value: Any) -> Any:
     """A recorded value for comparison: nothing written, an empty text and an empty list are the same."""
     if value in (None, "", [], ()):

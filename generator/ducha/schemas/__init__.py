@@ -12,7 +12,7 @@ import json
 from importlib import resources
 from typing import Any
 
-NAMES = ("case", "office", "notice", "bulletin")
+NAMES = ("case", "office", "notice", "bulletin", "measure")
 
 
 def schema_text(name: str) -> str:

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 from docx.shared import RGBColor
@@ -16,7 +17,9 @@ from docx.shared import RGBColor
 from ducha.errors import UsageError
 from ducha.load import load_cases
 from ducha.model.case import events
+from ducha.model.measures import ORDER, Measure
 from ducha.model.office import Office
+from ducha.outputs.present import light_label, milestone_light, remaining
 from ducha.outputs.safe import xml_text
 from ducha.rules.deadlines import Light, Status, deadline, effective_time_limit
 
@@ -47,6 +50,8 @@ def _facts(doc: object, office: Office, status: Status) -> None:
     limit = effective_time_limit(case, office)
     due = f"{status.due}{'（暂定，该年放假安排尚未公布）' if status.provisional else ''}" if status.due else "—"
     rows = [["编号", case.id], ["事项名称", case.title], ["来源类型", case.category]]
+    if case.priority:
+        rows.append(["优先级", case.priority])
     for name, value in (("文号", case.source.doc_no), ("会议", case.source.meeting), ("批示领导", case.source.leader),
                         ("批示摘录", case.source.instruction), ("任务要求", case.requirements)):
         if value:
@@ -80,17 +85,24 @@ def write_case_doc(kind: str, office: Office, status: Status, output: Path, toda
         para(doc, f"一、请于{status.due or '规定时限'}前以正式公文报送办理报告，写明发文字号、签发人，加盖单位公章。")
         para(doc, "二、一时难以办结的，应报告阶段性进展，并续报直至办结；确需延期的，应在到期前提出书面申请，说明原因和进展。")
         para(doc, "三、主办单位负责组织协办单位共同办理，协办单位应积极配合。")
+        if status.receipt is not None:
+            para(doc, f"四、请于{status.receipt.due}前签收本通知，并明确责任人。")
     elif kind == "urge":
         name, color = URGE_LEVELS.get(status.light, BLUE)
         masthead(doc, office.name, doc_number("督查催办", today.year, number, len(case.urges) + 1), color)
         title(doc, f"督查催办单（{name}）")
         para(doc, f"{lead}：", indent=False)
+        behind = "；".join(f"节点「{m.name}」应于{m.due}完成，至今未报送完成情况" for m in status.behind)
         state = (f"已超过办理时限{status.days_overdue}天" if status.light is Light.RED else
+                 f"{behind}，未达到序时进度" if behind else
                  f"距到期仅剩{status.working_days_left}个工作日" if status.light is Light.YELLOW else
                  f"到期日为{status.due}")
         para(doc, f"你单位主办的{quoted(case.title)}（{case.id}）{state}，尚未报送办理结果。"
                   f"这是第{len(case.urges) + 1}次催办，请高度重视，抓紧办理。")
         _facts(doc, office, status)
+        if status.milestones:
+            table(doc, ["节点", "完成期限", "完成情况"],
+                  [[m.name, str(m.due), milestone_light(m)] for m in status.milestones], [50, 30, 76])
         if case.urges:
             table(doc, ["日期", "督查方式", "情况"], [[str(u.date), u.method, u.note] for u in case.urges], [26, 30, 100])
         deadline = "3个工作日内" if status.light is Light.RED else "到期日前"
@@ -137,4 +149,51 @@ def case_document(root: Path, kind: str, case_id: str, as_of: dt.date, output: P
         raise UsageError(f"{case_id} 目前为「{status.stage.label}」，不需要催办：催办单只发给已交办、尚未报送办理结果的事项。")
     target = output or Path(f"{case_id}-{NAMES[kind]}.docx")
     write_case_doc(kind, office, status, target, as_of, copy_to)
+    return target
+
+
+def write_order(office: Office, order: Measure, statuses: Sequence[Status], due: dt.date, output: Path) -> None:
+    """The 督办令: 限期督办 of one unit's cases, in the 公文 layout, red as the last step before 通报批评."""
+    doc = new_document()
+    full = {u.name: u.full_name for u in office.units}
+    masthead(doc, office.wording.authority or office.name, order.doc_no, RED)
+    title(doc, "督　办　令")
+    para(doc, f"{full.get(order.unit, order.unit)}：", indent=False)
+    para(doc, f"{order.reason}为推动落实，现对下列事项下达督办令，实行限期督办。")
+    table(doc, ["编号", "事项名称", "到期日", "办理情况"],
+          [[s.case.id, s.case.title, str(s.due or "—"), f"{s.stage.label}，{remaining(s) or light_label(s)}"]
+           for s in statuses], [30, 62, 26, 38])
+    para(doc, "督办要求", HEI)
+    if order.requirements:
+        para(doc, f"一、{order.requirements}")
+    step = "二" if order.requirements else "一"
+    para(doc, f"{step}、请于{due}前以正式公文报送办理结果或阶段性进展，写明发文字号、签发人，加盖单位公章。")
+    para(doc, f"{'三' if step == '二' else '二'}、督办令下达后工作仍没有明显进展的，将按照规定予以通报批评"
+              "（督促检查工作实施办法 第十六条（二））。")
+    signature(doc, office.wording.authority or office.name, order.date)
+    doc.core_properties.title = f"{order.doc_no} 督办令"
+    doc.save(str(output))
+
+
+def order_document(root: Path, order_id: str, as_of: dt.date, output: Path | None) -> Path:
+    """Write the 督办令 ``order_id`` (as ``2026-001``) with its cases as they stood on ``as_of``."""
+    from ducha.load import load_records
+    from ducha.rules.calendar import calendar_for
+    from ducha.rules.deadlines import status_board
+    from ducha.rules.escalation import order_due
+
+    records = load_records(root, as_of=as_of)
+    found = [m for m in records.measures if m.id == order_id]
+    if not found:
+        known = "、".join(m.id for m in records.measures if m.kind == ORDER) or "（无）"
+        raise UsageError(f"没有编号为「{order_id}」的督查问责记录（截至 {as_of}）。修改：写成 年份-序号，如 2026-001；"
+                         f"已有的督办令：{known}。")
+    order = found[0]
+    if order.kind != ORDER:
+        raise UsageError(f"{order_id} 是{order.kind}记录，不是督办令：只有督办令生成文书。")
+    office = records.office
+    cases = [c for c in records.cases if c.id in order.cases]
+    target = output or Path(f"{order.doc_no or order_id}-督办令.docx")
+    write_order(office, order, status_board(office, cases, as_of), order_due(order, calendar_for(office.holiday_overrides)),
+                target)
     return target

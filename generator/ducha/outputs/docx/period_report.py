@@ -34,7 +34,8 @@ def write_docx(report: PeriodReport, output: Path, issuer: str, number: int | No
     para(doc, f"本期新立项{totals['新立项']}项；办结{totals['办结']}项，其中按期办结{totals['按期办结']}项、"
               f"超期办结{totals['超期办结']}项，按期办结率{rate_text(report.rate)}；截至{report.today}超期未办结"
               f"{totals['超期未办结']}项；批准延期{totals['延期']}次；退回重办{totals['退回重办']}次；"
-              f"回头看{totals['回头看']}次。")
+              f"回头看{totals['回头看']}次，其中整改不到位、再督查{totals['再督查']}项；"
+              f"未达到序时进度{totals['未达到序时进度']}项。")
     para(doc, "二、各单位办理情况", HEI)
     table(doc, ["排名", "单位", "办结", "按期", "超期", "按期办结率", "超期未办结", "本年度被批评"],
           [[str(n), r.unit, str(r.closed), str(r.on_time), str(r.late), rate_text(r.rate), str(r.overdue_open),
@@ -45,8 +46,10 @@ def write_docx(report: PeriodReport, output: Path, issuer: str, number: int | No
     _items(doc, "（二）退回重办事项", report.returned)
     _items(doc, "（三）延期事项", report.extended)
     _items(doc, "（四）回头看情况", report.followups)
-    if report.recorded_late:
-        _items(doc, "（五）本期补录的记录", report.recorded_late)
+    extra = [("本期补录的记录", report.recorded_late), ("再督查、重新办理事项", report.reopened),
+             ("未达到序时进度事项", report.behind), ("督办令、约谈、书面检查和问责", report.measures)]
+    for n, (name, items) in enumerate([(name, items) for name, items in extra if items], start=5):
+        _items(doc, f"（{'五六七八'[n - 5]}）{name}", items)
     para(doc, "四、表扬和批评", HEI)
     para(doc, "（一）通报表扬", KAI)
     for n, p in enumerate(report.praise, 1):

@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import os
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -41,7 +42,7 @@ OVERLAY_DIR = "site"
 #: The office's own MkDocs settings, laid over the packaged ones (site_name, palette, nav…).
 OFFICE_CONFIG = "mkdocs.yml"
 #: Folders and files the site reads from the records: a change to any of them rebuilds the preview.
-WATCHED = ("cases", "notices", "bulletins", "office.yaml", OVERLAY_DIR)
+WATCHED = ("cases", "notices", "bulletins", "accountability", "attachments", "office.yaml", OVERLAY_DIR)
 #: Set while `ducha build` runs MkDocs, so the MkDocs hook does not generate the pages again.
 READY_ENV = "DUCHA_PAGES_READY"
 #: How `ducha serve` tells the hook what to build: the repository, the day and the profile.
@@ -81,7 +82,8 @@ def prepare(root: Path, today: dt.date, profile: str) -> Prepared:
     shown_ids = frozenset(c.id for c in shown)
     drafts: tuple[PeriodReport, ...] = ()
     if not disclosure.public:  # a draft 通报 is the office's working paper
-        drafts = tuple(build_report(office, cases, notices, bulletins, period, today, head or "（非 git 仓库）")
+        drafts = tuple(build_report(office, cases, notices, bulletins, period, today, head or "（非 git 仓库）",
+                                    measures=records.measures)
                        for period in draft_periods(today))
     statuses = tuple(sorted(status_board(office, shown, today), key=lambda s: s.case.id))
     criticisms = dict(criticism_tally(notices, today.year)) if disclosure.shows_criticism() else {}
@@ -91,7 +93,8 @@ def prepare(root: Path, today: dt.date, profile: str) -> Prepared:
         office, today, profile, head, statuses,
         trails={case_id: disclosed(trail, disclosure) for case_id, trail in trails.items() if case_id in shown_ids},
         notices=tuple(disclosure.notice(n, shown_ids) for n in notices),
-        criticisms=criticisms, drafts=drafts, feeds=feeds(office, statuses, today), last_year_criticisms=earlier)
+        criticisms=criticisms, drafts=drafts, feeds=feeds(office, statuses, today), last_year_criticisms=earlier,
+        measures=disclosure.measures(records.measures, shown_ids))
     return Prepared(data, warnings)
 
 
@@ -142,6 +145,7 @@ def assemble(root: Path, prepared: Prepared) -> Path:
     """The docs folder of the prepared profile with its static pages, and the search words beside it."""
     docs = docs_dir(root, prepared.data.profile)
     static_files(root, docs)
+    copy_attachments(root, docs, prepared.data)
     words = search_words_file(root, prepared.data.profile)
     text = "".join(f"{word} {SEARCH_WORD_FREQUENCY} nz\n" for word in search_words(prepared.data))
     if not words.is_file() or words.read_text(encoding="utf-8") != text:
@@ -156,6 +160,16 @@ def write(root: Path, prepared: Prepared, progress: Callable[[int], None] | None
     return docs
 
 
+def copy_attachments(root: Path, docs: Path, data: SiteData) -> None:
+    """The attached files the pages link to (internal pages only: the public profile's cases carry none)."""
+    for status in data.statuses:
+        case = status.case
+        for attachment in case.attachments:
+            source = root / case.attachment_folder / attachment.file
+            target = docs / case.attachment_folder / attachment.file
+            if source.is_file() and (not target.is_file() or target.stat().st_size != source.stat().st_size):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
 #: Pages made in memory for a build running in this process, by docs folder: the MkDocs hook hands
 #: them to MkDocs as generated files. Writing 10,000 Markdown files only for MkDocs to read them back
 #: costs a tenth of a build.

@@ -23,12 +23,25 @@ from pathlib import Path
 from ducha.errors import DuchaError
 from ducha.io.files import sync_files
 from ducha.model.case import Case, Stage, events
+from ducha.model.logs import size_text
+from ducha.model.measures import Measure
 from ducha.model.notices import Mention, Notice
 from ducha.model.office import Office, slug
-from ducha.outputs.present import PROVISIONAL_NOTE, criticism_count, light_label, rate_text, remaining
+from ducha.outputs.present import (
+    PROVISIONAL_NOTE,
+    criticism_count,
+    light_label,
+    milestone_light,
+    milestone_reasons,
+    rate_text,
+    receipt_text,
+    remaining,
+)
 from ducha.repo.audit import AuditTrail
 from ducha.rules import queues
-from ducha.rules.deadlines import Light, Status, effective_time_limit, urgency
+from ducha.rules.calendar import calendar_for
+from ducha.rules.deadlines import Light, Status, effective_time_limit, round_schedule, urgency
+from ducha.rules.escalation import owed_measures
 from ducha.rules.metrics import Tally, by_category, by_co_unit, by_lead_unit, tally
 from ducha.rules.period_report import Item, PeriodReport, ranking_rule
 from ducha.rules.periods import parse_period
@@ -124,6 +137,7 @@ class SiteData:
     feeds: dict[str, str] = field(default_factory=dict)  # calendar file name → iCalendar text
     #: The year before's criticism tally, kept in view while the new year is young.
     last_year_criticisms: dict[str, int] = field(default_factory=dict)
+    measures: tuple[Measure, ...] = ()  # 督办令, 约谈, 书面检查, 问责 the audience may see
 
     def consequence(self, count: int) -> str:
         """What the ``count``-th criticism of the year costs a unit, in the office's words."""
@@ -133,6 +147,19 @@ class SiteData:
     def by_id(self) -> dict[str, Status]:
         """Computed once: every case page looks up its parent here."""
         return {s.case.id: s for s in self.statuses}
+
+    @functools.cached_property
+    def orders(self) -> list[queues.OrderStatus]:
+        """Every 督办令 with its 限期 and state, computed once for the dashboard, unit and case pages."""
+        return queues.orders(self.statuses, self.measures, self.today, calendar_for(self.office.holiday_overrides))
+
+    @functools.cached_property
+    def measures_by_case(self) -> dict[str, list[Measure]]:
+        found: dict[str, list[Measure]] = defaultdict(list)
+        for measure in self.measures:
+            for case_id in measure.cases:
+                found[case_id].append(measure)
+        return found
 
     @functools.cached_property
     def leaders(self) -> dict[str, list[Status]]:
@@ -176,9 +203,15 @@ def _page(title: str, body: Iterable[str], search: bool = True, boost: int | Non
     return "---\n" + "\n".join(meta) + "\n---\n\n" + "\n\n".join(body) + "\n"
 
 
+def priority_badge(status: Status) -> str:
+    """急 or 重点, marked beside the title; nothing for an ordinary item."""
+    priority = status.case.priority
+    return f' <span class="ducha-priority" data-priority="{h(priority)}">{h(priority)}</span>' if priority else ""
+
+
 def _link_case(page: str, status: Status, with_title: bool = True) -> str:
     case = status.case
-    title = f" {h(case.title)}" if with_title else ""
+    title = f" {h(case.title)}{priority_badge(status)}" if with_title else ""
     return f'<a href="{href(page, case_page(case))}">{h(case.id)}</a>{title}'
 
 
@@ -289,18 +322,29 @@ class Queue:
     note: str = ""
 
 
-def morning_queues(data: SiteData, statuses: Sequence[Status]) -> list[Queue]:
-    """待审核, 超期, 临期, 需续报, 待回头看 — each from ``rules.queues``, in the order a staffer works them."""
-    return [
+def morning_queues(data: SiteData, statuses: Sequence[Status], unit: str | None = None) -> list[Queue]:
+    """待审核, 待签收, 超期, 临期, 需续报, 待回头看, 待领导审阅、待上报 — each from ``rules.queues``, in the
+    order a staffer works them; 待签收 only where office.yaml sets a 签收 limit (for ``unit``: what it has
+    yet to sign for), the last only where it asks for 审阅 or 上报."""
+    office = data.office
+    receipts = [s for s in queues.awaiting_receipt(statuses) if unit is None or unit in s.receipt.pending]  # type: ignore[union-attr]
+    found = [
         Queue("pending", "待审核", tuple(queues.pending_review(statuses)), "办理报告已报送，等待督查室审核，等得最久的在前。"),
         Queue("overdue", "超期未办结", tuple(queues.overdue(statuses)), "超期最久的在前。"),
         Queue("near", "临期", tuple(queues.near_due(statuses)),
-              f"{data.office.yellow_days}个工作日内到期（黄灯），剩余时间最少的在前。"),
+              f"{data.office.yellow_days}个工作日内到期或未达到序时进度（黄灯），剩余时间最少的在前。"),
         Queue("progress", "需续报", tuple(queues.needs_progress(statuses)),
               f"超过{data.office.progress_interval_days}天未报送进展。" if data.office.progress_interval_days else ""),
         Queue("followup", "待回头看", tuple(queues.followups_due(statuses)),
               f"办结满{data.office.followup_after_days}天，尚未回访复核。" if data.office.followup_after_days else ""),
     ]
+    if office.receipt is not None:
+        found.insert(1, Queue("receipt", "待签收", tuple(receipts),
+                              f"交办后{office.receipt.time_limit}内签收；超时未签收的在前。"))
+    if office.approvals.reading is not None or office.approvals.report_back is not None:
+        found.append(Queue("awaiting", "待领导审阅、待上报", tuple(queues.awaiting_approval(statuses)),
+                           "已办结，办理报告尚待领导审阅或结果尚待上报（office.yaml approvals）。"))
+    return found
 
 
 def _last_progress(status: Status) -> str:
@@ -319,6 +363,19 @@ def queue_html(page: str, queue: Queue) -> str:
         headers = ["灯", "事项", "主办单位", "最近一次进展", "到期日"]
         today_rows = [[light_badge(s), _link_case(page, s), _unit_link(page, s.case.lead_unit), h(_last_progress(s)),
                        due_text(s)] for s in queue.statuses]
+    elif queue.anchor == "receipt":
+        headers = ["灯", "事项", "主办单位", "签收时限", "签收情况"]
+        today_rows = [[light_badge(s), _link_case(page, s), _unit_link(page, s.case.lead_unit),
+                       h(s.receipt.due if s.receipt else "—"), h(receipt_text(s))] for s in queue.statuses]
+    elif queue.anchor == "awaiting":
+        headers = ["灯", "事项", "主办单位", "办结日期", "待办"]
+        today_rows = [[light_badge(s), _link_case(page, s), _unit_link(page, s.case.lead_unit),
+                       h(s.case.closed_on(s.today) or "—"), h("、".join(s.awaiting))] for s in queue.statuses]
+    elif queue.anchor == "near":
+        headers = ["灯", "事项", "主办单位", "到期日", "原因"]
+        today_rows = [[light_badge(s), _link_case(page, s), _unit_link(page, s.case.lead_unit), due_text(s),
+                       h("；".join(([remaining(s)] if s.due_light is Light.YELLOW else []) + milestone_reasons(s))
+                         or remaining(s))] for s in queue.statuses]
     elif queue.anchor == "followup":
         headers = ["灯", "事项", "主办单位", "办结日期"]
         today_rows = [[light_badge(s), _link_case(page, s), _unit_link(page, s.case.lead_unit),
@@ -332,9 +389,11 @@ def queue_html(page: str, queue: Queue) -> str:
             f"{note}{grid('ducha-cases', headers, today_rows)}</section>")
 
 
-def queue_summary(found: Sequence[Queue], prefix: str = "") -> str:
-    links = "".join(f'<a class="ducha-count" href="{prefix}#{q.anchor}"><span>{h(q.title)}</span><strong>{len(q.statuses)}</strong></a>'
-                    for q in found)
+def queue_summary(found: Sequence[Queue], prefix: str = "", extra: Sequence[tuple[str, str, int]] = ()) -> str:
+    """The lists' names and counts, each a link to its list; ``extra`` adds (anchor, title, count) ones."""
+    counts = [(q.anchor, q.title, len(q.statuses)) for q in found] + list(extra)
+    links = "".join(f'<a class="ducha-count" href="{prefix}#{anchor}"><span>{h(title)}</span><strong>{count}</strong></a>'
+                    for anchor, title, count in counts)
     return f'<nav class="ducha-queues" aria-label="待办清单">{links}</nav>'
 
 
@@ -349,6 +408,8 @@ def dashboard(data: SiteData) -> str:
                     for name, count, css in tiles)
     rate = rate_text(overall.on_time_rate)
     found = morning_queues(data, statuses)
+    orders = [o.order for o in data.orders if o.state in (queues.OrderState.RUNNING, queues.OrderState.STALLED)]
+    extra = [("orders", "督办令", len(orders))] if data.measures else []
     units = [u.name for u in data.office.units]
     unit_rows = by_lead_unit(statuses, units)
     rate_chart = bar_chart([(u, t.on_time_rate or 0.0, "done") for u, t in unit_rows.items() if t.closed], unit="%")
@@ -365,8 +426,11 @@ def dashboard(data: SiteData) -> str:
         f"按期办结率 <strong>{rate}</strong>。</p>"),
         f'<div class="ducha-cards">{cards}</div>',
         provisional,
-        queue_summary(found),
+        queue_summary(found, extra=extra),
         *(queue_html(page, q) for q in found),
+        (f'<section class="ducha-queue" id="orders"><h2>督办令（{len(orders)}）</h2>'
+         f'<p class="ducha-note">限期内和限期届满仍无明显进展的督办令。</p>{_measures_table(page, data, orders)}</section>')
+        if data.measures else "",
         "<h2>近12个月</h2>",
         ('<div class="ducha-trends"><figure class="ducha-figure"><figcaption>按期办结率（当月办结的事项）</figcaption>'
          f'{trend_chart(months, "rate")}</figure><figure class="ducha-figure"><figcaption>超期未办结（月末，当月为今天）</figcaption>'
@@ -381,10 +445,23 @@ def dashboard(data: SiteData) -> str:
     return _page("督查事项总览", [b for b in body if b], search=False)
 
 
+def _receipts(status: Status) -> str:
+    """Who signed for the item and when, and who has yet to."""
+    signed = [f"{h(r.unit)} {h(r.date)}（{h(r.by)}）" for r in status.case.receipts if r.date <= status.today]
+    receipt = status.receipt
+    if receipt is not None and receipt.pending:
+        signed.append(f"{h('、'.join(receipt.pending))} {h(receipt.light.label)}（应于 {h(receipt.due)} 前签收）")
+    elif receipt is not None and receipt.late:
+        signed.append(f"其中{h('、'.join(receipt.late))}超时签收（应于 {h(receipt.due)} 前）")
+    return "；".join(signed)
+
+
 def _facts(page: str, data: SiteData, status: Status, children: Sequence[Status]) -> str:
     case = status.case
     category = f'<a href="{href(page, category_page(case.category))}">{h(case.category)}</a>'
     rows: list[tuple[str, str]] = [("编号", h(case.id)), ("来源类型", category)]
+    if case.priority:
+        rows.append(("优先级", h(case.priority)))
     for key, value in (("doc_no", case.source.doc_no), ("meeting", case.source.meeting),
                        ("leader", case.source.leader), ("instruction", case.source.instruction)):
         if value:
@@ -397,17 +474,22 @@ def _facts(page: str, data: SiteData, status: Status, children: Sequence[Status]
     if children:
         rows.append(("分解事项", "<br>".join(f"{light_badge(c)} {_link_case(page, c)}" for c in children)))
     rows.append(("立项日期", h(case.registered)))
+    if case.approval is not None:
+        rows.append(("立项审批", f"{h(case.approval.date)} {h(case.approval.by)}同意" +
+                     (f"：{h(case.approval.note)}" if case.approval.note else "")))
     rows.append(("交办日期", h(case.assigned or "—")))
     rows.append(("主办单位", _unit_link(page, case.lead_unit)))
     if case.co_units:
         rows.append(("协办单位", "、".join(_unit_link(page, u) for u in case.co_units)))
     if case.owner:
         rows.append(("责任人", h(case.owner)))
+    if case.receipts or status.receipt is not None:
+        rows.append(("签收", _receipts(status)))
     limit = effective_time_limit(case, data.office)
     if limit is not None:
         rows.append(("办理时限", h(limit) + ("" if case.time_limit else "（按来源类型默认）")))
     rows.append(("到期日", due_text(status) + ("（已延期）" if status.extended else "")))
-    rows.append(("阶段", h(status.stage.label)))
+    rows.append(("阶段", h(status.stage.label) + (f"（第{status.round}轮）" if status.round > 1 else "")))
     if case.archive is not None:
         rows.append(("档号", f"{h(case.archive.number)}（保管期限 {h(case.archive.retention)}）"))
     if case.cancelled is not None:
@@ -423,6 +505,54 @@ def _extensions(case: Case) -> str:
         return ""
     return "<h2>延期</h2>" + grid("ducha-extensions", ["申请日期", "理由", "申请期限", "批准日期", "批准人"], (
         [h(e.requested), h(e.reason), h(e.term), h(e.approved or "待批准"), h(e.approved_by or "—")] for e in case.extensions))
+
+
+def _milestones(status: Status) -> str:
+    """The 节点: each with its due date, when it was reported done, and its own light."""
+    case = status.case
+    if not case.milestones:
+        return ""
+    shown = {m.name: m for m in status.milestones}
+    rows = []
+    for milestone in case.milestones:
+        state = shown.get(milestone.name)
+        light = f'<span class="ducha-light ducha-{_LIGHT_CLASS[state.light]}">{h(state.light.label)}</span>' \
+            if state is not None and state.light is not Light.NONE else "—"
+        rows.append([light, h(milestone.name), h(milestone.requirement or "—"),
+                     h(state.due if state else milestone.due or milestone.time_limit or "—"),
+                     h(milestone_light(state) if state else "—")])
+    behind = (f'<p class="ducha-warning">{h("、".join(milestone_reasons(status)))}</p>' if status.behind else "")
+    return "<h2>节点</h2>" + behind + grid("ducha-milestones", ["灯", "节点", "要求", "完成期限", "完成情况"], rows)
+
+
+def _attachments(page: str, case: Case) -> str:
+    """附件: the files registered with the case, linked (only internal pages carry any)."""
+    if not case.attachments:
+        return ""
+    return "<h2>附件</h2>" + grid("ducha-attachments", ["标题", "文件", "类型", "大小", "登记日期", "SHA-256"], (
+        [f'<a href="{href(page, f"{case.attachment_folder}/{a.file}")}">{h(a.title)}</a>', h(a.file), h(a.type),
+         h(size_text(a.bytes)), h(a.date), f'<code title="{h(a.sha256)}">{h(a.sha256[:12])}…</code>']
+        for a in case.attachments))
+
+
+def _rounds(data: SiteData, status: Status) -> str:
+    """Each round of handling (交办, then every 再督查 or 重新办理): its time limit, due date, reports and result."""
+    case = status.case
+    rounds = case.rounds(status.today)
+    if len(rounds) < 2:
+        return ""
+    rows = []
+    for index, round_ in enumerate(rounds):
+        end = rounds[index + 1].start if index + 1 < len(rounds) else None
+        reports = [r for r in case.reports if round_.start <= r.date <= status.today and (end is None or r.date < end)]
+        reviews = [r for r in case.reviews if round_.start <= r.date <= status.today and (end is None or r.date < end)]
+        plan = round_schedule(case, data.office, round_, status.today)
+        limit = round_.time_limit or case.time_limit or data.office.rule(case.category).time_limit
+        result = "；".join(f"{r.date} {r.result}" for r in reviews) or ("办理中" if end is None else "—")
+        rows.append([f"第{round_.number}轮", f"{h(round_.kind)} {h(round_.start)}", h(limit or "—"),
+                     h(plan.due.date if plan else "—"), h("；".join(f"{r.date} {r.doc_no}" for r in reports) or "—"),
+                     h(result), h(round_.reason or "—")])
+    return "<h2>办理轮次</h2>" + grid("ducha-rounds", ["轮次", "起始", "办理时限", "到期日", "办理报告", "审核", "缘由"], rows)
 
 
 _EMAIL = re.compile(r"\s*<[^>]*>")
@@ -481,7 +611,10 @@ def case_markdown(data: SiteData, status: Status, children: Sequence[Status]) ->
         _keys(page, data, case),
         f'<p class="ducha-summary">{h(summary)}</p>' if summary else "",
         DETAIL_MARK + '\n<div data-search-exclude class="ducha-detail">'
-        + "\n" + _facts(page, data, status, children) + "\n" + _extensions(case)
+        + "\n" + _facts(page, data, status, children) + "\n" + _milestones(status) + _rounds(data, status)
+        + _extensions(case) + _attachments(page, case)
+        + (f"<h2>督查问责</h2>{_measures_table(page, data, data.measures_by_case[case.id])}"
+           if data.measures_by_case.get(case.id) else "")
         + f'\n<h2>办理经过</h2>\n<ol class="ducha-timeline">\n{timeline}\n</ol>\n'
         + _audit(data.trails.get(case.id)) + "\n</div>",
     ]
@@ -516,7 +649,7 @@ def unit_markdown(data: SiteData, unit: str, full_name: str) -> str:
     lead = [s for s in data.statuses if s.case.lead_unit == unit]
     co = [s for s in data.statuses if unit in s.case.co_units]
     mine = tally(lead)
-    found = [q for q in morning_queues(data, lead + co) if q.anchor != "followup"]
+    found = [q for q in morning_queues(data, lead + co, unit) if q.anchor not in ("followup", "awaiting")]
     in_hand = (Stage.IN_PROGRESS, Stage.RETURNED, Stage.PENDING_REVIEW)
     core = unit_core(unit)
     body = [
@@ -532,6 +665,9 @@ def unit_markdown(data: SiteData, unit: str, full_name: str) -> str:
         "<h2>协办在办</h2>", _case_table(page, [s for s in co if s.stage in in_hand]),
         "<h2>已办结</h2>", _case_table(page, [s for s in lead if s.stage in (Stage.CLOSED, Stage.ARCHIVED)], unit=False),
     ]
+    mine_measures = [m for m in data.measures if m.unit == unit]
+    if mine_measures or data.criticisms.get(unit):
+        body += ["<h2>督查问责</h2>", _owed_note(data, unit), _measures_table(page, data, mine_measures, unit=False)]
     return _page(unit, [b for b in body if b], boost=UNIT_BOOST)
 
 
@@ -627,6 +763,38 @@ def archive_index(years: dict[int, list[Status]]) -> str:
                         f"<ul>{items}</ul>" if items else '<p class="ducha-empty">（尚无归档）</p>'], search=False)
 
 
+def _order_state(data: SiteData, measure: Measure) -> str:
+    state = next((o for o in data.orders if o.order == measure), None)
+    if state is None:
+        return ""
+    left = f"，剩{state.working_days_left}个工作日" if state.working_days_left is not None else ""
+    return f"限期 {state.due}（{state.state.label}{left}）"
+
+
+def _measures_table(page: str, data: SiteData, measures: Sequence[Measure], unit: bool = True) -> str:
+    """督查问责 records: date, kind and 发文字号, unit, cases, reason, and a 督办令's 限期 and state."""
+    rows = []
+    for m in sorted(measures, key=lambda m: (m.date, m.number)):
+        cases = "、".join(_link_case(page, data.by_id[c], False) if c in data.by_id else h(c) for c in m.cases)
+        follows = f"（依据{h(m.notice)}）" if m.notice else ""
+        rows.append([h(m.date), h(m.title)] + ([_unit_link(page, m.unit)] if unit else [])
+                    + [cases or "—", f"{h(m.reason)}{follows}", h(m.by), h(_order_state(data, m)) or "—"])
+    headers = ["日期", "类别"] + (["单位"] if unit else []) + ["涉及事项", "事由", "签发或主持", "限期"]
+    return grid("ducha-measures", headers, rows)
+
+
+def _owed_note(data: SiteData, unit: str) -> str:
+    """What this year's criticisms call for (书面检查, 约谈, 问责), and whether it has been recorded."""
+    owed = owed_measures(unit, data.criticisms.get(unit, 0), data.measures, data.today.year)
+    if not owed:
+        return ""
+    items = []
+    for o in owed:
+        done = (f"已记录：{o.done.date} {o.done.title}" if o.done is not None else "尚未记录")
+        items.append(f"<li>第{o.count}次通报批评 → {h(o.kind)}：{h(done)}</li>")
+    return f'<ul class="ducha-owed">{"".join(items)}</ul>'
+
+
 def _criticism_note(data: SiteData, unit: str) -> str:
     count = data.criticisms.get(unit, 0)
     if not count:
@@ -702,7 +870,8 @@ def notice_markdown(notice: Notice) -> str:
 
     body = [f"<h1>{h(notice.doc_no)}</h1>",
             (f"<p>印发日期 {notice.date}；统计期间 {h(period_label(notice.period))}；"
-             f"数据提交 {h(notice.data_commit[:12])}。</p>"),
+             f"数据提交 {h(notice.data_commit[:12])}"
+             + (f"；经{h(notice.approved_by)}同意印发" if notice.approved_by else "") + "。</p>"),
             "<h2>通报表扬</h2>", f"<ul>{mentions(notice.praised)}</ul>",
             "<h2>通报批评</h2>", f"<ul>{mentions(notice.criticised)}</ul>"]
     return _page(notice.doc_no, body, search=False)

@@ -1,0 +1,139 @@
+"""督查问责 records: a 督办令 with its own 限期, and what follows when the work still does not move (实施办法 §十六)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+from docx import Document
+
+from ducha.load import load_office
+from ducha.model.case import Case
+from ducha.model.logs import Progress
+from ducha.model.measures import Measure
+from ducha.model.timelimit import parse_time_limit
+from ducha.rules import queues
+from ducha.rules.calendar import calendar_for
+from ducha.rules.deadlines import deadline
+from ducha.rules.escalation import criticism_grounds, owed_measures
+
+from .conftest import EXAMPLES, Invoke
+from .gitrepo import GitRepo
+from .records import ASSIGNED
+
+D = dt.date.fromisoformat
+OFFICE = load_office(EXAMPLES)
+CALENDAR = calendar_for({})
+# 领导批示 交办 Mon 3月2日 → due 3月9日; the 督办令 of Thu 3月12日 gives 3个工作日: 13日, 16日, 17日.
+ORDER = Measure("accountability/2026/2026-001.yaml", 1, "督办令", D("2026-03-12"), "市住建局", ("DC-2026-0001",),
+                "超期未报送结果", "副市长 林静", "督办〔2026〕1号", deadline=parse_time_limit("3个工作日"))
+CASE = Case(id="DC-2026-0001", title="燃气安全隐患排查", category="领导批示", registered=D("2026-03-02"),
+            path="cases/2026/DC-2026-0001.yaml", assigned=D("2026-03-02"), lead_unit="市住建局", owner="孙立新",
+            requirements="排查")
+
+
+def grounds(case: Case, today: str) -> list[str]:
+    return [text for _, _, text in criticism_grounds(deadline(case, OFFICE, D(today)), OFFICE.notice_rules, CALENDAR,
+                                                     [ORDER])]
+
+
+def test_an_order_is_judged_at_the_end_of_its_own_deadline() -> None:
+    assert grounds(CASE, "2026-03-17") == []  # the last day of the 限期
+    assert grounds(CASE, "2026-03-18") == ["DC-2026-0001 督办令（督办〔2026〕1号）限期 2026-03-17 届满仍无明显进展"]
+    moved = dataclasses.replace(CASE, progress=(Progress(D("2026-03-16"), "已排查620家", "市住建局"),))
+    assert grounds(moved, "2026-03-18") == []  # progress since the order: 有明显进展
+
+
+def test_order_states_over_time() -> None:
+    def state(case: Case, today: str) -> tuple[str, int | None]:
+        found = queues.orders([deadline(case, OFFICE, D(today))], [ORDER], D(today), CALENDAR)
+        return found[0].state.label, found[0].working_days_left
+
+    assert state(CASE, "2026-03-13") == ("限期内", 2)
+    assert state(CASE, "2026-03-18") == ("限期届满，无明显进展", None)
+    moved = dataclasses.replace(CASE, progress=(Progress(D("2026-03-16"), "已排查620家", "市住建局"),))
+    assert state(moved, "2026-03-18") == ("已有进展", None)
+
+
+def test_each_criticism_of_a_year_calls_for_its_measure() -> None:
+    check = dataclasses.replace(ORDER, kind="书面检查", number=2, date=D("2026-03-25"), doc_no="", deadline=None)
+    owed = owed_measures("市住建局", 2, [ORDER, check], 2026)
+    assert [(o.count, o.kind, o.done) for o in owed] == [(1, "书面检查", check), (2, "约谈", None)]
+    assert [o.kind for o in owed_measures("市住建局", 4, [], 2026)] == ["书面检查", "约谈", "问责"]
+    assert owed_measures("市住建局", 1, [check], 2027) == [dataclasses.replace(owed_measures("市住建局", 1, [], 2027)[0])]
+
+
+RECORD = ASSIGNED
+
+
+def test_an_order_that_leads_to_a_criticism_in_git(tmp_path: Path, invoke: Invoke) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("cases/2026/DC-2026-0001.yaml", RECORD)
+    repo.commit("交办", date="2026-03-02T10:00:00+08:00")
+    repo.git("checkout", "-q", "-b", "督办令")
+    issued = invoke(repo.root, "measure", "--kind", "督办令", "--unit", "市住建局", "--case", "DC-2026-0001",
+                    "--reason", "燃气安全隐患排查超期未报送结果。", "--by", "副市长 林静", "--date", "2026-03-12",
+                    "--deadline", "3个工作日", "--requirements", "立即报送排查结果。")
+    assert issued.exit_code == 0, issued.output
+    assert issued.output == ("已写入督办令记录 accountability/2026/2026-001.yaml：请核对后提交（git commit），"
+                             "经审核合并即为下达（记录）。\n")
+    assert "doc_no: 督办〔2026〕1号\n" in repo.read("accountability/2026/2026-001.yaml")
+    repo.commit("下达督办令", date="2026-03-12T15:00:00+08:00")
+    assert invoke(repo.root, "guard", "--base", "main", "--today", "2026-03-12").exit_code == 0
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "督办令", "-m", "合并：督办令", date="2026-03-12T16:00:00+08:00")
+
+    order = tmp_path / "督办令.docx"
+    made = invoke(repo.root, "doc", "order", "2026-001", "--today", "2026-03-12", "-o", str(order))
+    assert made.exit_code == 0, made.output
+    text = "\n".join(p.text for p in Document(str(order)).paragraphs)
+    assert "督办〔2026〕1号" in text and "督　办　令" in text and "测试市住房和城乡建设局：" in text
+    assert "请于2026-03-17前以正式公文报送办理结果" in text
+    rows = [[c.text for c in row.cells] for row in Document(str(order)).tables[0].rows]
+    assert rows[1][:3] == ["DC-2026-0001", "燃气安全隐患排查", "2026-03-09"]
+
+    assert "拟通报批评（0）" in invoke(repo.root, "report", "--period", "2026-03", "--today", "2026-03-17").output
+    draft = invoke(repo.root, "report", "--period", "2026-03", "--today", "2026-03-18").output
+    assert ("1. 市住建局：DC-2026-0001 督办令（督办〔2026〕1号）限期 2026-03-17 届满仍无明显进展。"
+            "依据：督办令所定限期；督促检查工作实施办法 第十六条（二）") in draft
+    assert ("| 1 | 2026-001 | 督办令（督办〔2026〕1号） | 市住建局 | 2026-03-12 DC-2026-0001：燃气安全隐患排查超期未报送结果，"
+            "限期 2026-03-17（副市长 林静） |") in draft
+    notice = invoke(repo.root, "report", "--period", "2026-03", "--today", "2026-03-18", "--issue", "--number", "1")
+    assert notice.exit_code == 0, notice.output
+    repo.commit("印发通报", date="2026-03-18T10:00:00+08:00")
+
+    assert invoke(repo.root, "pages", "--today", "2026-03-18").exit_code == 0
+    unit = (repo.root / "build/docs-internal/units/市住建局.md").read_text(encoding="utf-8")
+    assert "<li>第1次通报批评 → 书面检查：尚未记录</li>" in unit
+    check = invoke(repo.root, "measure", "--kind", "书面检查", "--unit", "市住建局", "--case", "DC-2026-0001",
+                   "--reason", "向市政府作出书面检查。", "--by", "市政府", "--date", "2026-03-20", "--notice", "督查〔2026〕1号")
+    assert check.exit_code == 0, check.output
+    repo.commit("书面检查", date="2026-03-20T10:00:00+08:00")
+    assert invoke(repo.root, "pages", "--today", "2026-03-20").exit_code == 0
+    unit = (repo.root / "build/docs-internal/units/市住建局.md").read_text(encoding="utf-8")
+    assert "<li>第1次通报批评 → 书面检查：已记录：2026-03-20 书面检查</li>" in unit
+    page = (repo.root / "build/docs-internal/cases/2026/DC-2026-0001.md").read_text(encoding="utf-8")
+    assert '<td data-label="类别">督办令（督办〔2026〕1号）</td>' in page and "限期 2026-03-17（限期届满，无明显进展）" in page
+    # Criticised once for this order: the next month's draft does not propose it again.
+    assert "拟通报批评（0）" in invoke(repo.root, "report", "--period", "2026-04", "--today", "2026-04-01").output
+
+    # Like an issued notice, the record is never edited afterwards.
+    repo.git("checkout", "-q", "-b", "改限期")
+    repo.replace("accountability/2026/2026-001.yaml", "deadline: 3个工作日", "deadline: 10个工作日")
+    guard = invoke(repo.root, "guard", "--base", "main", "--today", "2026-04-01")
+    assert guard.exit_code == 1
+    assert "accountability/2026/2026-001.yaml: 改动了已下达（记录）的督查问责记录：印发后不得修改。" in guard.output
+
+
+def test_issuing_refuses_what_validation_would(tmp_path: Path, invoke: Invoke) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("cases/2026/DC-2026-0001.yaml", RECORD)
+    result = invoke(repo.root, "measure", "--kind", "督办令", "--unit", "市财政局", "--case", "DC-2026-0001",
+                    "--reason", "超期。", "--by", "副市长 林静", "--date", "2026-03-12", "--deadline", "3个工作日")
+    assert result.exit_code == 1
+    assert "[cases] DC-2026-0001 不是市财政局主办或协办的事项。" in result.output
+    assert not (repo.root / "accountability").exists()
+    no_deadline = invoke(repo.root, "measure", "--kind", "督办令", "--unit", "市住建局", "--case", "DC-2026-0001",
+                         "--reason", "超期。", "--by", "副市长 林静", "--date", "2026-03-12")
+    assert no_deadline.exit_code == 2 and "督办令须写明限期" in no_deadline.output
