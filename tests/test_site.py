@@ -218,7 +218,6 @@ def test_pages_render_the_same_without_the_mkdocs_hook(built: Path, site: Path, 
 
 
 def test_live_preview_picks_up_a_changed_case(built: Path, tmp_path: Path) -> None:
-    import os
     import socket
     import subprocess
     import sys
@@ -231,15 +230,16 @@ def test_live_preview_picks_up_a_changed_case(built: Path, tmp_path: Path) -> No
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     ducha = Path(sys.executable).parent / "ducha"
-    server = subprocess.Popen([str(ducha), "serve", "--port", str(port)], cwd=repo, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, env={**os.environ, "DUCHA_TODAY": TODAY})
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen([str(ducha), "serve", "--port", str(port), "--today", TODAY], cwd=repo,
+                              stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}/cases/2026/DC-2026-0013.html"
 
-    def page_says(text: str, seconds: float = 60) -> bool:
+    def page_says(text: str, seconds: float = 60, present: bool = True, page: str = url) -> bool:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             try:
-                if text in urllib.request.urlopen(url, timeout=5).read().decode("utf-8"):
+                if (text in urllib.request.urlopen(page, timeout=5).read().decode("utf-8")) == present:
                     return True
             except OSError:
                 pass
@@ -249,12 +249,23 @@ def test_live_preview_picks_up_a_changed_case(built: Path, tmp_path: Path) -> No
     try:
         assert page_says("低保对象动态复核")
         case = repo / "cases/2026/DC-2026-0013.yaml"
-        case.write_text(case.read_text(encoding="utf-8").replace("title: 低保对象动态复核", "title: 低保对象动态复核（已更新）"),
-                        encoding="utf-8")
+        good = case.read_text(encoding="utf-8").replace("title: 低保对象动态复核", "title: 低保对象动态复核（已更新）")
+        case.write_text(good, encoding="utf-8")
         assert page_says("低保对象动态复核（已更新）")
+        # The case page first; the year's list (and every other list that names the case) in the rebuild after.
+        assert page_says("低保对象动态复核（已更新）", page=f"http://127.0.0.1:{port}/cases/2026/index.html")
+        # A record turns invalid: the last good page stays, with the problem over it (and over the dashboard).
+        case.write_text(good + "titel: 错字\n", encoding="utf-8")
+        assert page_says("记录有 1 个问题：本页显示的是上次校验通过时的内容")
+        assert page_says("未知字段 `titel`", page=f"http://127.0.0.1:{port}/index.html")
+        case.write_text(good, encoding="utf-8")
+        assert page_says("ducha-problems", present=False)
+        assert page_says("ducha-problems", present=False, page=f"http://127.0.0.1:{port}/index.html")
     finally:
         server.terminate()
         server.wait(timeout=10)
+        log.close()
+    assert f"预览地址：http://127.0.0.1:{port}/" in (tmp_path / "serve.log").read_text(encoding="utf-8")
 
 
 def test_notices_section_and_consequences_on_unit_pages(browser: object, server: str) -> None:

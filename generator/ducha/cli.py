@@ -595,7 +595,8 @@ def export_archive_command(ctx: click.Context, year: int, output: Path | None) -
               help="输出文件（docx 必须指定；md/json 默认打印）。")
 @click.option("--issue", is_flag=True, help="印发：把本期通报写成记录（notices/年份/），提交后不得修改。")
 @click.option("--number", type=NUMBER, default=None, help="印发时的通报序号（当年第几号）。")
-@click.option("--copy-to", multiple=True, help="docx 版记中的抄送机关，多个用顿号或逗号隔开，如 市委办公室、市人大常委会办公室。")
+@click.option("--copy-to", multiple=True,
+              help="docx 版记中的抄送机关，多个用顿号或逗号隔开（默认：office.yaml 的 wording.copy_to）。")
 @click.option("--approver", default=None, help="印发时：同意印发的领导（office.yaml 启用通报审批时必填）。")
 @click.pass_context
 def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, output: Path | None, issue: bool,
@@ -621,7 +622,8 @@ def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, out
         if output is None:
             raise click.UsageError("docx 格式须用 -o 指定输出文件，如 -o 通报.docx。")
         office = load_office(root)
-        write_docx(result, output, office.notice_rules.issuer, number, _units(copy_to))
+        write_docx(result, output, office.notice_rules.issuer, number, _units(copy_to) or office.wording.copy_to,
+                   office.wording.printer)
         click.echo(f"已生成 {output}")
         return
     text = reporters.report_json(result) if fmt == "json" else reporters.report_markdown(result)

@@ -11,7 +11,7 @@ import difflib
 import itertools
 import os
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -658,8 +658,31 @@ def _cross_checks(cases: Sequence[Case], root: Path) -> list[Problem]:
     return problems
 
 
-def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = None) -> ValidationResult:
-    """Check every case file under ``paths`` against office.yaml in ``root``."""
+@dataclass
+class CheckCache:
+    """What checking each case file found, kept by `ducha serve` between rebuilds (mutable, one per
+    preview): used again while the file, office.yaml, the set of case files and the day are unchanged.
+    Also the cases as they stood on a day, by the case they were cut from."""
+
+    basis: tuple[object, ...] = ()
+    files: dict[str, tuple[tuple[int, int], Case | None, list[Problem]]] = field(default_factory=dict)
+    cut: dict[str, tuple[Case, dt.date, Case]] = field(default_factory=dict)
+    #: How many times a file was read and checked (again): what changed since the last look.
+    rechecked: int = 0
+
+    def as_of(self, case: Case, day: dt.date) -> Case:
+        known = self.cut.get(case.id)
+        if known is not None and known[0] is case and known[1] == day:
+            return known[2]
+        result = case.as_of(day)
+        self.cut[case.id] = (case, day, result)
+        return result
+
+
+def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = None,
+                   cache: CheckCache | None = None) -> ValidationResult:
+    """Check every case file under ``paths`` against office.yaml in ``root`` (re-checking only files
+    that changed since ``cache`` saw them, when given)."""
     root = root.resolve()
     paths = [p.resolve() for p in paths]
     files = case_files(paths)
@@ -671,13 +694,31 @@ def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = No
         return ValidationResult(len(files), None, (), error.problems)
     problems: list[Problem] = []
     cases: list[Case] = []
+    if cache is not None:
+        # A new or removed file can change another's problems (a parent that now exists): check all again.
+        basis = (office, frozenset(map(os.fspath, files)), today)
+        if cache.basis != basis:
+            cache.basis, cache.files = basis, {}
     for file in files:
+        stamp = (0, 0)
+        if cache is not None:
+            info = file.stat()
+            stamp = (info.st_mtime_ns, info.st_size)
+            kept = cache.files.get(str(file))
+            if kept is not None and kept[0] == stamp:
+                if kept[1] is not None:
+                    cases.append(kept[1])
+                problems.extend(kept[2])
+                continue
         doc, found = read_yaml(file, display_path(file, root))
         case, found = check_document(doc, found, office, known_ids, today)
         if case is not None:
             cases.append(case)
             if case.attachments:
                 found += attachment_problems(root, office, case, doc)
+        if cache is not None:
+            cache.files[str(file)] = (stamp, case, found)
+            cache.rechecked += 1
         problems.extend(found)
         # The node tree goes with `doc` here: keeping 10,000 of them alive makes the
         # garbage collector walk them all, again and again (more than doubles the time).
@@ -817,16 +858,20 @@ class Records:
     measures: tuple[Measure, ...] = ()
 
 
-def load_records(root: Path, as_of: dt.date | None = None) -> Records:
+def load_records(root: Path, as_of: dt.date | None = None, cache: CheckCache | None = None) -> Records:
     """Every record, checked against all the others, then cut to what existed on ``as_of``."""
-    office, cases = load_cases(root)
+    result = validate_paths([root / CASES_DIR], root, None, cache)
+    if not result.ok or result.office is None:
+        raise DataError(result.problems, result.files)
+    office, cases = result.office, result.cases
     notices, bulletins = load_all(root, office, frozenset(c.id for c in cases))
     measures, problems = load_measures(root, office, cases, notices)
     if problems:
         raise DataError(problems)
     if as_of is None:
         return Records(office, cases, tuple(notices), tuple(bulletins), tuple(measures))
-    return Records(office, tuple(c.as_of(as_of) for c in cases if c.registered <= as_of),
+    cut = cache.as_of if cache is not None else Case.as_of
+    return Records(office, tuple(cut(c, as_of) for c in cases if c.registered <= as_of),
                    tuple(n for n in notices if n.date <= as_of), tuple(b for b in bulletins if b.date <= as_of),
                    tuple(m for m in measures if m.date <= as_of))
 

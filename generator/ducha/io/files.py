@@ -10,12 +10,12 @@ from ducha.io.atomic import write_file
 
 
 def sync_files(folder: Path, files: Iterable[tuple[str, str]], owned: Iterable[str],
-               progress: Callable[[int], None] | None = None) -> int:
+               progress: Callable[[int], None] | None = None, keep: Iterable[str] = ()) -> int:
     """Write each (relative path, text) into ``folder``; remove stale files under the ``owned`` names.
 
     Only changed files are rewritten and only stale ones removed: ``mkdocs serve`` watches
     this folder, and rewriting everything on each rebuild would trigger the next one forever.
-    Returns how many files there are.
+    Returns how many files there are; ``keep`` names files under ``owned`` that are not stale though not given.
     """
     wanted: set[Path] = set()
     made: set[Path] = set()
@@ -35,6 +35,7 @@ def sync_files(folder: Path, files: Iterable[tuple[str, str]], owned: Iterable[s
             write_file(target, data, durable=False)  # a live preview never reads half a page
         if progress is not None:
             progress(1)
+    wanted.update(folder / path for path in keep)  # written by someone else: not stale
     for name in owned:
         target = folder / name
         stale = [p for p in target.rglob("*") if p.is_file()] if target.is_dir() else [target] if target.exists() else []

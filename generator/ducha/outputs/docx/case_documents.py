@@ -125,7 +125,7 @@ def write_case_doc(kind: str, office: Office, status: Status, output: Path, toda
     else:
         raise ValueError(kind)
     signature(doc, office.name, today)
-    imprint(doc, Imprint(office.name, today, copy_to))
+    imprint(doc, Imprint(office.wording.printer or office.name, today, copy_to))
     doc.core_properties.title = xml_text(f"{case.id} {case.title}")
     save(doc, output)
 

@@ -20,7 +20,7 @@ def _items(doc: object, heading: str, items: tuple[Item, ...]) -> None:
 
 
 def write_docx(report: PeriodReport, output: Path, issuer: str, number: int | None = None,
-               copy_to: tuple[str, ...] = ()) -> None:
+               copy_to: tuple[str, ...] = (), printer: str = "") -> None:
     """Write ``report`` as a 公文-layout DOCX at ``output``; the records' version goes in the 版记, not the body."""
     doc = new_document()
     year = report.today.year
@@ -70,7 +70,7 @@ def write_docx(report: PeriodReport, output: Path, issuer: str, number: int | No
     signature(doc, report.office, report.today)
     day = report.today
     version = f"（记录版本 {report.data_commit[:12]}）" if report.data_commit.isalnum() else ""
-    imprint(doc, Imprint(report.office, day, copy_to, f"数据截至{day.year}年{day.month}月{day.day}日{version}"))
+    imprint(doc, Imprint(printer or report.office, day, copy_to, f"数据截至{day.year}年{day.month}月{day.day}日{version}"))
     doc.core_properties.title = f"{report.office}督查通报（{report.period.label}）"
     doc.core_properties.author = report.office
     save(doc, output)

@@ -23,7 +23,7 @@ from mkdocs.plugins import event_priority
 
 from ducha.errors import DataError
 from ducha.outputs.safe import terminal
-from ducha.outputs.site.build import IN_MEMORY, PROFILE_ENV, READY_ENV, ROOT_ENV, TODAY_ENV, prepare, write
+from ducha.outputs.site.build import IN_MEMORY, LIVE, PROFILE_ENV, READY_ENV, ROOT_ENV, TODAY_ENV, live_rebuild
 from ducha.outputs.site.pages import DETAIL_MARK, GENERATED, HTML_FLAG
 from ducha.outputs.site.search import INDEX
 from ducha.outputs.text import problems_text
@@ -37,24 +37,19 @@ def on_pre_build(config: Any, **kwargs: Any) -> None:
     day = os.environ.get(TODAY_ENV)
     today = dt.date.fromisoformat(day) if day else dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
     try:
-        prepared = prepare(root, today, os.environ.get(PROFILE_ENV, "internal"))
+        live_rebuild(root, today, os.environ.get(PROFILE_ENV, "internal"), docs)
     except DataError as error:  # keep the last good pages, with the problems over them
         print(problems_text(error.problems, error.checked_files), end="")
-        PROBLEMS[:] = [terminal(f"{p.file}:{p.line}:{p.column}" if p.line else p.file) + f" {p.message} 修改：{p.fix}"
-                       for p in error.problems]
+        LIVE.problems[:] = [terminal(f"{p.file}:{p.line}:{p.column}" if p.line else p.file) + f" {p.message} 修改：{p.fix}"
+                            for p in error.problems]
         _touch(docs, ["index.md", *(_page_of(p.file) for p in error.problems)])
         return
-    if PROBLEMS:  # fixed: the pages that showed the problems are built again without them
-        PROBLEMS.clear()
-        _touch(docs, list(_SHOWN))
-        _SHOWN.clear()
-    write(root, prepared)
+    if LIVE.problems:  # fixed: the pages that showed the problems are built again without them
+        LIVE.problems.clear()
+        _touch(docs, list(LIVE.shown))
+        LIVE.shown.clear()
 
 
-#: The problems of the records as they are now, shown at the top of each page built while they last.
-PROBLEMS: list[str] = []
-#: Pages built with the problems over them (a dirty rebuild leaves the others as they were).
-_SHOWN: set[str] = set()
 _CASE_FILE = re.compile(r"^cases/(\d{4})/([^/]+)\.yaml$")
 
 
@@ -64,17 +59,17 @@ def _page_of(file: str) -> str:
 
 
 def _touch(docs: Path, pages: list[str]) -> None:
-    """Mark generated pages as changed, so that even a dirty rebuild builds them again."""
+    """Mark generated pages as changed, so that a dirty rebuild builds them again."""
     for page in pages:
         target = docs / page
         if target.is_file():
             target.touch()
-            _SHOWN.add(page)
+            LIVE.shown.add(page)
 
 
 def _problems_banner() -> str:
-    items = "".join(f"<li>{html.escape(line)}</li>" for line in PROBLEMS)
-    return (f'<div class="ducha-problems" role="alert"><p><strong>记录有 {len(PROBLEMS)} 个问题：本页显示的是上次校验通过时的内容。'
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in LIVE.problems)
+    return (f'<div class="ducha-problems" role="alert"><p><strong>记录有 {len(LIVE.problems)} 个问题：本页显示的是上次校验通过时的内容。'
             f"改正后本页自动更新。</strong></p><ul>{items}</ul></div>")
 
 
@@ -135,7 +130,7 @@ def on_post_page(output: str, page: Any, **kwargs: Any) -> str:
     detail = getattr(page, "ducha_detail", None)
     if detail is not None:
         output = output.replace(DETAIL_MARK, DETAIL_MARK + detail, 1)
-    if PROBLEMS:
+    if LIVE.problems:
         output = _ARTICLE.sub(lambda m: m.group(0) + _problems_banner(), output, count=1)
     return output
 

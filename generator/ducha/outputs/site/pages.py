@@ -902,8 +902,8 @@ def notices_index(data: SiteData) -> str:
     return _page("督查通报", body, search=False)
 
 
-def generate(data: SiteData) -> Iterable[tuple[str, str]]:
-    """Every page as (path inside the docs folder, Markdown)."""
+def generate(data: SiteData, skip: frozenset[str] = frozenset()) -> Iterable[tuple[str, str]]:
+    """Every page as (path inside the docs folder, Markdown), but those in ``skip``."""
     by_year: dict[int, list[Status]] = defaultdict(list)
     archived: dict[int, list[Status]] = defaultdict(list)
     children: dict[str, list[Status]] = defaultdict(list)
@@ -918,7 +918,8 @@ def generate(data: SiteData) -> Iterable[tuple[str, str]]:
     for year, group in by_year.items():
         yield f"cases/{year}/index.md", year_index(year, group)
     for s in data.statuses:
-        yield case_page(s.case), case_markdown(data, s, children.get(s.case.id, []))
+        if case_page(s.case) not in skip:
+            yield case_page(s.case), case_markdown(data, s, children.get(s.case.id, []))
     yield "units/index.md", units_index(data)
     for unit in data.office.units:
         yield unit_page(unit.name), unit_markdown(data, unit.name, unit.full_name)
@@ -965,9 +966,45 @@ def rendered(data: SiteData, progress: Callable[[int], None] | None = None) -> d
     return pages
 
 
-def write_pages(docs: Path, data: SiteData, progress: Callable[[int], None] | None = None) -> int:
-    """Bring the generated part of ``docs`` up to date; returns how many pages there are."""
-    return sync_files(docs, _templated(generate(data)), GENERATED, progress)
+def write_pages(docs: Path, data: SiteData, progress: Callable[[int], None] | None = None,
+                skip: frozenset[str] = frozenset()) -> int:
+    """Bring the generated part of ``docs`` up to date; returns how many pages there are.
+
+    ``skip``: pages made elsewhere (`write_case_pages`), neither generated nor removed here.
+    """
+    return sync_files(docs, _templated(generate(data, skip)), GENERATED, progress, keep=skip)
+
+
+def write_case_pages(docs: Path, data: SiteData, made: dict[str, tuple[object, str]]) -> int:
+    """Write the case pages whose makings changed since ``made`` (updated); returns how many.
+
+    A case page shows its case, its status, its parent's and children's lights and its audit
+    trail: when none of these changed, neither did the page.
+    """
+    children = _children(data.statuses)
+    written = 0
+    for s in data.statuses:
+        page = case_page(s.case)
+        kids = children.get(s.case.id, [])
+        key = (s, tuple(kids), data.by_id.get(s.case.parent or ""), data.trails.get(s.case.id), data.head,
+               data.full_names, tuple(data.leader_pages.items()))
+        if page in made and made[page][0] == key:
+            continue
+        text = next(iter(_templated([(page, case_markdown(data, s, kids))])))[1]
+        target = docs / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        made[page] = (key, text)
+        written += 1
+    return written
+
+
+def _children(statuses: Sequence[Status]) -> dict[str, list[Status]]:
+    children: dict[str, list[Status]] = defaultdict(list)
+    for s in statuses:
+        if s.case.parent is not None:
+            children[s.case.parent].append(s)
+    return children
 
 
 def page_count(data: SiteData) -> int:

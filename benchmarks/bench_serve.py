@@ -1,0 +1,115 @@
+"""Issue 13: `ducha serve` at 10,000 cases — how long after saving an edited case its page shows the edit.
+
+The preview rebuilds only what changed: the edited case's page at once, the lists that count it in
+the rebuild after. Each edit is made once the preview is idle again. Peer, side by side: `mkdocs
+serve` of a plain Material site of the same number of one-paragraph pages, one page edited.
+
+Target: at most 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from bench_site import ducha_site, plain_site
+
+BIN = Path(sys.executable).parent
+TODAY = "2027-12-31"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def shows(url: str, text: str, seconds: float) -> float | None:
+    """Seconds until ``url`` contains ``text`` (polled every 50 ms), or None after ``seconds``."""
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        try:
+            if text in urllib.request.urlopen(url, timeout=5).read().decode("utf-8"):
+                return time.monotonic() - start
+        except OSError:
+            pass
+        time.sleep(0.05)
+    return None
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def idle(pid: int, seconds: float = 2.0, limit: float = 600) -> None:
+    """Wait until the server has used no CPU for ``seconds`` (no rebuild running)."""
+    start, used, still = time.monotonic(), -1.0, time.monotonic()
+    while time.monotonic() - start < limit:
+        now = cpu_seconds(pid)
+        if now - used > 0.05:
+            used, still = now, time.monotonic()
+        elif time.monotonic() - still >= seconds:
+            return
+        time.sleep(0.25)
+
+
+def edits(command: Callable[[int], list[str]], cwd: Path, page: str, target: Path, first: str, mark: str,
+          count: int) -> list[float]:
+    """Start the server, then edit ``target`` ``count`` times, each once the server is idle."""
+    port = free_port()
+    log = cwd / "serve.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(command(port), cwd=cwd, stdout=out, stderr=out)
+        try:
+            url = f"http://127.0.0.1:{port}/{page}"
+            started = shows(url, first, 900)
+            if started is None:
+                raise SystemExit(f"{command(port)[0]} never served {page}:\n{log.read_text()[-2000:]}")
+            original = target.read_text(encoding="utf-8")
+            found = []
+            for n in range(count):
+                idle(server.pid)
+                stamp = f"{mark}{n}"
+                target.write_text(original.replace(first, first + stamp, 1), encoding="utf-8")
+                found.append(shows(url, first + stamp, 120) or float("inf"))
+            target.write_text(original, encoding="utf-8")
+            return found
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("-n", "--count", type=int, default=10_000)
+    parser.add_argument("--edits", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path(__file__).parent / "work" / "serve")
+    args = parser.parse_args()
+    repo = ducha_site(args.work / "ducha", args.count)
+    case = sorted((repo / "cases").rglob("*.yaml"))[args.count // 2]
+    title = next(line for line in case.read_text(encoding="utf-8").splitlines() if line.startswith("title: "))[7:]
+    page = case.relative_to(repo).with_suffix(".html").as_posix()
+    ours = edits(lambda port: [str(BIN / "ducha"), "serve", "--today", TODAY, "--port", str(port)], repo, page, case,
+                 title, "（改", args.edits)
+    plain = plain_site(args.work / "plain", args.count)
+    plain_page = plain / "docs" / "pages" / f"p{args.count // 2:05d}.md"
+    theirs = edits(lambda port: [str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"], plain,
+                   f"pages/p{args.count // 2:05d}.html", plain_page, f"事项 {args.count // 2}", "（改", args.edits)
+    print(f"serve: {args.count} cases, an edited case shown after "
+          f"{', '.join(f'{s:.2f}' for s in ours)} s (target ≤ 2 s); "
+          f"plain Material `mkdocs serve` of {args.count} pages, an edited page shown after "
+          f"{', '.join(f'{s:.2f}' for s in theirs)} s")
+
+
+if __name__ == "__main__":
+    main()
