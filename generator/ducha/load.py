@@ -63,13 +63,26 @@ OFFICE_FILE = "office.yaml"
 
 def case_files(paths: Iterable[Path]) -> list[Path]:
     """Every ``*.yaml`` case file named or found under ``paths``, sorted, each once."""
-    found: set[Path] = set()
+    found: set[str] = set()
     for path in paths:
         if path.is_dir():
-            found.update(path.rglob("*.yaml"))
+            found.update(_yaml_paths(os.fspath(path)))
         else:
-            found.add(path)
-    return sorted(found, key=str)  # comparing Path objects costs a tenth of a second per 10,000
+            found.add(os.fspath(path))
+    # Names, not Path objects, are gathered and sorted: hashing and comparing 10,000 Paths costs a tenth of a second.
+    return [Path(name) for name in sorted(found)]
+
+
+def _yaml_paths(folder: str) -> Iterator[str]:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir():
+            yield from _yaml_paths(entry.path)
+        elif entry.name.endswith(".yaml"):
+            yield entry.path
 
 
 class CaseIds(Container[str]):

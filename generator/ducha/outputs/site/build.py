@@ -20,6 +20,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
 import yaml
 
 from ducha.errors import UsageError
@@ -165,6 +167,25 @@ class Live:
 
 #: The preview running in this process (`ducha serve`).
 LIVE = Live()
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled theme templates kept in memory from one build to the next in this process; jinja
+    checks each against its template's source, so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = _CompiledTemplates()
 #: Written into the docs folder to ask `ducha serve` for another rebuild (MkDocs skips dot files).
 REFRESH = ".ducha-refresh"
 
@@ -265,6 +286,8 @@ def copy_attachments(root: Path, docs: Path, data: SiteData) -> None:
             if source.is_file() and (not target.is_file() or target.stat().st_size != source.stat().st_size):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, target)
+
+
 #: Pages made in memory for a build running in this process, by docs folder: the MkDocs hook hands
 #: them to MkDocs as generated files. Writing 10,000 Markdown files only for MkDocs to read them back
 #: costs a tenth of a build.
