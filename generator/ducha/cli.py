@@ -217,7 +217,9 @@ def check_unit(office: Any, unit: str | None) -> None:
         raise click.UsageError(f"{terminal(message)}\n修改：{terminal(fix)}")
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+def _has_chinese(text: str) -> bool:
+    # Not a regex: compiling a class of 20,000 characters costs every start-up, errors only need it.
+    return any("\u4e00" <= char <= "\u9fff" for char in text)
 
 
 class ChineseUsageError(click.UsageError):
@@ -241,13 +243,13 @@ def chinese_usage(error: click.UsageError) -> ChineseUsageError:
     elif isinstance(error, click.BadParameter) and error.param is not None:
         name = error.param.get_error_hint(error.ctx) if error.ctx else error.param.name
         choices = getattr(error.param.type, "choices", None)
-        if _CJK.search(error.message):  # our own parameter types already say it in Chinese
+        if _has_chinese(error.message):  # our own parameter types already say it in Chinese
             message = f"{name}：{error.message}"
         elif choices:
             message = f"{name} 的值无效，可选：{'、'.join(map(str, choices))}。"
         else:
             message = f"{name} 的值无效（{error.message}）。"
-    elif not _CJK.search(message):
+    elif not _has_chinese(message):
         message = f"命令用法不对（{message}）。"
     return ChineseUsageError(message, error.ctx)
 
