@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DEMO, EXAMPLES, Invoke, example_repo
+from .conftest import DEMO, EXAMPLES, Invoke, demo_repo, example_repo
 
 
 @pytest.fixture
@@ -156,6 +156,30 @@ def test_console_script_runs_outside_the_test_process(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=False)
     files = len(list((tmp_path / "cases").rglob("*.yaml")))
     assert (done.returncode, done.stdout) == (0, f"检查了 {files} 个文件，全部通过。\n")
+
+
+#: What the pre-commit check must never load: the output stack (spreadsheets, Word, the site and
+#: its search, calendars), git, the full schema validator, and the cores of the other commands.
+NOT_FOR_ONE_FILE = ("openpyxl", "docx", "mkdocs", "jinja2", "jieba", "icalendar", "git", "jsonschema",
+                    "ducha.repo", "ducha.intake", "ducha.outputs.text", "ducha.outputs.site", "ducha.outputs.docx",
+                    "ducha.outputs.ledger", "ducha.outputs.ics", "ducha.model.notices", "ducha.model.measures",
+                    "ducha.rules.escalation", "ducha.rules.period_report")
+
+
+def test_one_file_validate_loads_only_what_it_checks_with(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = demo_repo(tmp_path / "office")
+    # DC-2026-0002 names a parent (so the case ids are listed) and an attached file.
+    script = ("import sys\nfrom ducha.cli import main\n"
+              "sys.argv = ['ducha', 'validate', '--today', '2026-11-23', 'cases/2026/DC-2026-0002.yaml']\n"
+              "try:\n    main()\nfinally:\n    print(*sorted(sys.modules), file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout) == (0, "检查了 1 个文件，全部通过。\n")
+    loaded = done.stderr.split()
+    assert "ducha.rules.validation" in loaded  # the modules were listed at all
+    assert [m for m in loaded if m.startswith(tuple(f"{name}." for name in NOT_FOR_ONE_FILE)) or m in NOT_FOR_ONE_FILE] == []
 
 
 @pytest.mark.parametrize(("args", "expected"), [
