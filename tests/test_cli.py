@@ -158,6 +158,25 @@ def test_console_script_runs_outside_the_test_process(tmp_path: Path) -> None:
     assert (done.returncode, done.stdout) == (0, f"检查了 {files} 个文件，全部通过。\n")
 
 
+@pytest.mark.parametrize(("parent_at", "expected"), [
+    ("cases/2026/DC-2026-0001.yaml", "检查了 1 个文件，全部通过。\n"),
+    ("cases/2025/DC-2026-0001.yaml", "检查了 1 个文件，全部通过。\n"),  # filed in another year's folder: still a case
+    (None, ("cases/2026/DC-2026-0002.yaml:6:9: [parent] 上级事项「DC-2026-0001」不存在。 "
+            "修改：填写已立项的督查事项编号（见 cases/ 下的文件名），或删除 parent。\n"
+            "检查了 1 个文件，发现 1 个问题（涉及 1 个文件）。\n")),
+])
+def test_one_file_validate_finds_the_parent_wherever_it_is_filed(tmp_path: Path, invoke: Invoke, parent_at: str | None,
+                                                                 expected: str) -> None:
+    root = demo_repo(tmp_path)
+    parent = root / "cases" / "2026" / "DC-2026-0001.yaml"
+    if parent_at is None:
+        parent.unlink()
+    else:
+        parent.rename(root / parent_at)
+    result = invoke(root, "validate", "--today", "2026-11-23", str(root / "cases" / "2026" / "DC-2026-0002.yaml"))
+    assert (result.exit_code, result.output) == (0 if parent_at else 1, expected)
+
+
 #: What the pre-commit check must never load: the output stack (spreadsheets, Word, the site and
 #: its search, calendars), git, the full schema validator, and the cores of the other commands.
 NOT_FOR_ONE_FILE = ("openpyxl", "docx", "mkdocs", "jinja2", "jieba", "icalendar", "git", "jsonschema",
@@ -171,7 +190,7 @@ def test_one_file_validate_loads_only_what_it_checks_with(tmp_path: Path) -> Non
     import sys
 
     root = demo_repo(tmp_path / "office")
-    # DC-2026-0002 names a parent (so the case ids are listed) and an attached file.
+    # DC-2026-0002 names a parent (so it is looked up) and an attached file.
     script = ("import sys\nfrom ducha.cli import main\n"
               "sys.argv = ['ducha', 'validate', '--today', '2026-11-23', 'cases/2026/DC-2026-0002.yaml']\n"
               "try:\n    main()\nfinally:\n    print(*sorted(sys.modules), file=sys.stderr)\n")
