@@ -57,7 +57,33 @@ def test_unreadable_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     assert doc is None and "无法读取文件" in problems[0].message
 
 
-def test_control_character_is_reported(tmp_path: Path) -> None:
-    doc, problems = read_yaml(write(tmp_path, "title: 坏\x07字符\n"))
+def test_control_character_is_reported_where_it_stands(tmp_path: Path) -> None:
+    # Typed raw into the file (not as a "\\x07" escape): YAML refuses the whole file, so say where.
+    doc, problems = read_yaml(write(tmp_path, "id: DC-2026-0001\ntitle: 坏\x07字符\nnotes: 好\x1b[2J\n"))
     assert doc is None
-    assert problems[0].message == "文件里有不可见的控制字符。" and problems[0].line == 1
+    assert [(p.line, p.column, p.message) for p in problems] == [
+        (2, 9, "这一行有看不见的控制字符 U+0007，YAML 读不了含有它的文件。"),
+        (3, 9, "这一行有看不见的转义符 ESC U+001B，YAML 读不了含有它的文件。"),
+    ]
+    assert problems[0].fix == "删除这个字符（常见于从网页、Word、微信复制的文字）；这一行的其他内容不要删。"
+
+
+def test_a_line_break_yaml_sees_and_a_reader_does_not(tmp_path: Path) -> None:
+    """A bare CR, NEL or line separator splits the line for YAML, so the fields after it would move."""
+    path = tmp_path / "x.yaml"
+    path.write_bytes("id: DC-2026-0001\ntitle: 燃气\r排查\nnotes: 甲\u2028乙\n".encode())
+    doc, problems = read_yaml(path)
+    assert doc is None
+    assert [(p.line, p.column, p.message) for p in problems] == [
+        (2, 10, "这一行有单独的回车符 CR U+000D，YAML 把它当成换行，后面的内容会读错位置。"),
+        (3, 9, "这一行有行分隔符 U+2028，YAML 把它当成换行，后面的内容会读错位置。"),
+    ]
+    assert problems[0].fix == ("删除这个字符（常见于从网页、Word、老式 Mac 软件复制的文字）；"
+                               "确要换行的，用 | 多行写法。")
+
+
+def test_windows_line_ends_are_fine(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_bytes("id: DC-2026-0001\r\ntitle: 燃气排查\r\n".encode())
+    doc, problems = read_yaml(path)
+    assert problems == [] and doc is not None and doc.data == {"id": "DC-2026-0001", "title": "燃气排查"}

@@ -18,6 +18,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ducha.errors import Problem
+from ducha.io.charnames import character_name
 
 try:  # The C parser is what makes validation fast; the pure one is a slow fallback.
     from yaml import CBaseLoader as _CLoader
@@ -44,6 +45,12 @@ _FULLWIDTH_DASH = re.compile(r"^[ \u3000]*([－—–])[ \u3000]*[A-Za-z_][A-Za-
 #: A list entry (``- date: …``) and a top-level ``key: value`` line with a value on it.
 _LIST_ENTRY = re.compile(r"^[ ]*-[ ]+[A-Za-z_][A-Za-z0-9_]*[ ]*:")
 _SCALAR_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)[ ]*:[ ]*[^\s#|>]")
+
+#: Characters YAML refuses anywhere in a file (C0 and C1 controls other than tab, LF and CR; DEL;
+#: the non-characters U+FFFE/U+FFFF), and line breaks a reader does not see but YAML obeys (a CR
+#: not followed by LF, NEL, U+2028, U+2029). libyaml reports the first kind at the file's start
+#: in English and the second as a misplaced key on a later line: found here, where they stand.
+_RAW_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]|\r(?!\n)|[\x85\u2028\u2029]")
 
 Data = str | list["Data"] | dict[str, "Data"]
 PathKey = tuple[str | int, ...]
@@ -234,6 +241,28 @@ def _yaml_error_problem(path: str, text: str, error: yaml.YAMLError) -> Problem:
                    "检查这一行及上一行的缩进、冒号和引号是否成对。")
 
 
+def _raw_character_problems(name: str, text: str) -> list[Problem]:
+    """Every line holding a character YAML refuses or breaks the line at, located to the character."""
+    problems: list[Problem] = []
+    last_line = 0
+    for match in _RAW_REFUSED.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        if line == last_line:  # one problem a line: the fix is the same for the rest of it
+            continue
+        last_line = line
+        column = match.start() - text.rfind("\n", 0, match.start())
+        ch = match.group()
+        if ch in "\r\x85\u2028\u2029":
+            bare = "单独的" if ch == "\r" else ""
+            problems.append(Problem(name, line, column, "",
+                                    f"这一行有{bare}{character_name(ch)}，YAML 把它当成换行，后面的内容会读错位置。",
+                                    "删除这个字符（常见于从网页、Word、老式 Mac 软件复制的文字）；确要换行的，用 | 多行写法。"))
+        else:
+            problems.append(Problem(name, line, column, "", f"这一行有看不见的{character_name(ch)}，YAML 读不了含有它的文件。",
+                                    "删除这个字符（常见于从网页、Word、微信复制的文字）；这一行的其他内容不要删。"))
+    return problems
+
+
 def _owning_key(lines: list[str]) -> str | None:
     """The top-level key a list item would belong to, when that key already holds a plain value."""
     for previous in reversed(lines):
@@ -298,6 +327,9 @@ def parse_yaml(raw: bytes, name: str) -> tuple[YamlDocument | None, list[Problem
         line, column = _line_col(raw, len(text[: match.start(1)].encode("utf-8")))
         problems.append(Problem(name, line, column, "", f"列表项开头用了「{match.group(1)}」，YAML 只认半角减号「-」。",
                                 f"把「{match.group(1)}」改成半角「- 」（减号后加一个空格）；不要删除这一行。"))
+        return None, problems
+    if _RAW_REFUSED.search(text):
+        problems.extend(_raw_character_problems(name, text))
         return None, problems
     for match in _TAB_INDENT.finditer(text):
         line, column = _line_col(raw, len(text[: match.end() - 1].encode("utf-8")))
