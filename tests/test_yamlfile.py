@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 from ducha.io.yamlfile import MAX_FILE_BYTES, read_yaml
@@ -87,3 +88,45 @@ def test_windows_line_ends_are_fine(tmp_path: Path) -> None:
     path.write_bytes("id: DC-2026-0001\r\ntitle: 燃气排查\r\n".encode())
     doc, problems = read_yaml(path)
     assert problems == [] and doc is not None and doc.data == {"id": "DC-2026-0001", "title": "燃气排查"}
+
+
+#: Slips that break YAML, and what staff are told: where the slip begins (not where the parser gave
+#: up), in Chinese, with what to do. Lines and columns counted by hand, 1-based.
+SLIPS = [
+    ('id: X\ntitle: "燃气排查\nlead_unit: 市住建局\n', 2, 8,
+     "从这里开始的引号 \" 到文件末尾都没有配对的另一半。",
+     "在这段文字的末尾补上 \"；文字里本身有引号的，改用全角引号“”。"),
+    ('id: X\nco_units: [市财政局, 市教育局\nlead_unit: 市住建局\n', 2, 11,
+     "从这里开始的方括号 [ 没有配对的 ]，或者列表项之间少了半角逗号。",
+     "写成 [市财政局, 市教育局]：各项用半角逗号加空格隔开，以 ] 结束；某一项里有逗号、冒号或方括号的，给这一项加引号。"),
+    ("id: {a\n", 1, 5, "从这里开始的花括号 { 没有配对的 }。",
+     "记录里不用花括号：改写成下一级缩进的 `字段: 值`；花括号是文字的一部分的，给整个值加引号。"),
+    ("id: X\nprogress:\n  - date: 2026-01-01\n   by: 市住建局\n", 4, 4, "这一行的缩进和上面的列表条目对不齐。",
+     "同一条目的字段要对齐：`  - date:` 之后写 `    by:`（前面 4 个空格）；新的一条以 `  - ` 开头。不要删除内容。"),
+    ("id: X\nprogress:\n  - date: 2026-01-01\n     by: 市住建局\n", 4, 6,
+     "这一行比同一条目的其他字段多缩进了，YAML 把它读成了上一行的值的一部分。",
+     "把这一行的缩进和同一条目的其他字段对齐；不要删除内容。"),
+    ('id: X\ntitle: "燃气"排查\n', 2, 12, "引号后面还有文字：引号要包住整个值。",
+     "把引号移到整个值的两端；文字里要用引号的，改用全角引号“”。"),
+    ("id: X\n燃气排查\nlead_unit: 市住建局\n", 2, 1, "这一行既不是 `字段名: 值`，也不是列表项：找不到它的冒号。",
+     "这是上一行文字的续行的，把上一行的值改用 | 多行写法；是字段的，写成 `字段名: 值`（半角冒号加空格）。"),
+    ("id: X\ntitle: @燃气\n", 2, 8, "值不能以「@」开头：YAML 保留了这个符号。", "给整个值加上引号：\"…\"。"),
+    ("id: X\ntitle: `燃气`\n", 2, 8, "值不能以「`」开头：YAML 保留了这个符号。", "给整个值加上引号：\"…\"。"),
+    ('id: X\ntitle: "燃气\\q"\n', 2, 11, "双引号里的反斜杠 \\ 后面跟了 YAML 不认识的字符。",
+     "改用单引号 '…'（单引号里的 \\ 就是它本身），或把 \\ 写成 \\\\。"),
+    ("id: X\n...\ntitle: y\n", 2, 1, "文件中间有文档结束标记 ...，后面的内容读不到。", "删除只有 ... 的那一行。"),
+    ("id: X\nsummary: |x\n  a\n", 2, 11, "| 或 > 后面要直接换行，文字从下一行写起。",
+     "把 | 后面的文字移到下一行，比字段名多缩进 2 个空格。"),
+    ("id: X\ntitle: 燃气\n- a\n", 3, 1, "这里读不懂：这一行不是 `字段名: 值` 的写法，或缩进和同级字段不一致。",
+     "检查这一行的缩进是否与同级字段对齐；列表项要写在所属字段的下一行并缩进；值里有 [ ] { } # 等符号的，给整个值加引号。"),
+    ("%YAML 1.1\n%YAML 1.1\n---\na: b\n", 2, 1, "YAML 格式错误（解析器原话：found duplicate %YAML directive）。",
+     "检查这一行及上一行的缩进、冒号和引号是否成对。"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "column", "message", "fix"), SLIPS, ids=[s[3][:12] for s in SLIPS])
+def test_a_yaml_slip_is_told_in_chinese_where_it_begins(tmp_path: Path, text: str, line: int, column: int, message: str,
+                                                       fix: str) -> None:
+    doc, problems = read_yaml(write(tmp_path, text))
+    assert doc is None
+    assert [(p.line, p.column, p.message, p.fix) for p in problems] == [(line, column, message, fix)]
