@@ -144,6 +144,20 @@ def test_help_is_in_chinese(repo: Path, args: list[str]) -> None:
     assert not re.search(r"Usage|Options|Commands|Show this|TEXT|INTEGER|PATH|\[default|\[required", result.output)
 
 
+def test_the_command_list_says_what_each_command_does(repo: Path) -> None:
+    """Click shortens a summary at a space: a Chinese sentence has none, and `guard` was listed as「...」."""
+    from click.testing import CliRunner
+
+    from ducha.cli import cli
+
+    listed = CliRunner().invoke(cli, ["--root", str(repo), "-h"]).output.split("命令：\n", 1)[1].splitlines()
+    summaries = {line.split()[0]: line.split(None, 1)[1] for line in listed if line.strip()}
+    assert summaries["guard"].startswith("合并请求检查：与基准分支的分叉点相比")
+    assert summaries["cms"].startswith("填报表单：在内网站点写入 /admin/ 页面")
+    assert summaries["doc"].startswith("单个事项的文书：notice 督查通知单")
+    assert not [name for name, text in summaries.items() if text.endswith("...") or not re.search("[\u4e00-\u9fff]", text)]
+
+
 def test_console_script_runs_outside_the_test_process(tmp_path: Path) -> None:
     import subprocess
     import sys
