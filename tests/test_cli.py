@@ -106,6 +106,22 @@ def test_new_refuses_unknown_unit_and_writes_nothing(repo: Path, invoke: Invoke)
     assert not (repo / "cases/2026/DC-2026-0002.yaml").exists()
 
 
+def test_new_says_which_option_gives_the_approval(tmp_path: Path, invoke: Invoke) -> None:
+    """The demo office asks for 立项审批 from 2026-11-01: the fix names the option, not a YAML key to type."""
+    from .conftest import demo_repo
+
+    repo = demo_repo(tmp_path / "repo")
+    result = invoke(repo, "new", "--title", "冬季供暖保障", "--category", "领导批示", "--registered", "2026-11-20",
+                    "--assigned", "2026-11-20", "--lead-unit", "市住建局", "--owner", "孙立新", "--requirements", "排查供暖管网。")
+    assert result.exit_code == 1
+    assert result.output == (
+        "ducha new: [--approved-by] 事项已于 2026-11-20 交办，但没有立项审批记录（approval）：立项须报领导同意"
+        "（office.yaml 规定自 2026-11-01 起交办的事项）。 修改：加上 --approved-by 同意立项的领导，如 --approved-by \"副市长 林静\"；"
+        "同意的日期不是交办日期的，再加 --approved YYYY-MM-DD。\n"
+        "没有写入任何文件：改正上面的选项后重新运行 ducha new。\n")
+    assert not (repo / "cases/2026/DC-2026-0037.yaml").exists()
+
+
 def test_new_takes_every_field_of_an_assignment(repo: Path, invoke: Invoke) -> None:
     result = invoke(repo, "new", "--title", "冬季供暖保障", "--category", "领导批示", "--registered", "2026-11-20",
                     "--assigned", "2026-11-20", "--lead-unit", "市住建局", "--co-units", "市财政局、市教育局",
@@ -142,6 +158,20 @@ def test_help_is_in_chinese(repo: Path, args: list[str]) -> None:
     assert result.output.startswith("用法：ducha")
     assert "选项：" in result.output and "显示本帮助并退出。" in result.output
     assert not re.search(r"Usage|Options|Commands|Show this|TEXT|INTEGER|PATH|\[default|\[required", result.output)
+
+
+def test_the_command_list_says_what_each_command_does(repo: Path) -> None:
+    """Click shortens a summary at a space: a Chinese sentence has none, and `guard` was listed as「...」."""
+    from click.testing import CliRunner
+
+    from ducha.cli import cli
+
+    listed = CliRunner().invoke(cli, ["--root", str(repo), "-h"]).output.split("命令：\n", 1)[1].splitlines()
+    summaries = {line.split()[0]: line.split(None, 1)[1] for line in listed if line.strip()}
+    assert summaries["guard"].startswith("合并请求检查：与基准分支的分叉点相比")
+    assert summaries["cms"].startswith("填报表单：在内网站点写入 /admin/ 页面")
+    assert summaries["doc"].startswith("单个事项的文书：notice 督查通知单")
+    assert not [name for name, text in summaries.items() if text.endswith("...") or not re.search("[\u4e00-\u9fff]", text)]
 
 
 def test_console_script_runs_outside_the_test_process(tmp_path: Path) -> None:

@@ -290,6 +290,16 @@ class DuchaContext(click.Context):
     formatter_class = ChineseHelpFormatter
 
 
+def chinese_short_help(command: click.Command, limit: int) -> str:
+    """A command's summary for the command list, cut after a Chinese clause: Click cuts at a space,
+    and a Chinese sentence without one became a bare「...」."""
+    text = command.short_help or (command.help or "").split("\n\n", 1)[0].replace("\n", " ").strip()
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind(mark, 0, limit) for mark in "。；，：")
+    return text[: cut] + "……" if cut > 0 else text[: limit - 2] + "……"
+
+
 class DuchaCommand(click.Command):
     """A command whose file errors name the file (a full disk reports no name of its own), with
     its usage line in Chinese."""
@@ -299,6 +309,9 @@ class DuchaCommand(click.Command):
         super().__init__(*args, **kwargs)
 
     context_class = DuchaContext
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return chinese_short_help(self, limit)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -320,6 +333,9 @@ class DuchaGroup(click.Group):
         kwargs.setdefault("options_metavar", "[选项]")
         kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
         super().__init__(*args, **kwargs)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return chinese_short_help(self, limit)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
