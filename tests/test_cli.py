@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DEMO, EXAMPLES, Invoke, example_repo
+from .conftest import DEMO, EXAMPLES, Invoke, demo_repo, example_repo
 
 
 @pytest.fixture
@@ -106,6 +106,22 @@ def test_new_refuses_unknown_unit_and_writes_nothing(repo: Path, invoke: Invoke)
     assert not (repo / "cases/2026/DC-2026-0002.yaml").exists()
 
 
+def test_new_says_which_option_gives_the_approval(tmp_path: Path, invoke: Invoke) -> None:
+    """The demo office asks for 立项审批 from 2026-11-01: the fix names the option, not a YAML key to type."""
+    from .conftest import demo_repo
+
+    repo = demo_repo(tmp_path / "repo")
+    result = invoke(repo, "new", "--title", "冬季供暖保障", "--category", "领导批示", "--registered", "2026-11-20",
+                    "--assigned", "2026-11-20", "--lead-unit", "市住建局", "--owner", "孙立新", "--requirements", "排查供暖管网。")
+    assert result.exit_code == 1
+    assert result.output == (
+        "ducha new: [--approved-by] 事项已于 2026-11-20 交办，但没有立项审批记录（approval）：立项须报领导同意"
+        "（office.yaml 规定自 2026-11-01 起交办的事项）。 修改：加上 --approved-by 同意立项的领导，如 --approved-by \"副市长 林静\"；"
+        "同意的日期不是交办日期的，再加 --approved YYYY-MM-DD。\n"
+        "没有写入任何文件：改正上面的选项后重新运行 ducha new。\n")
+    assert not (repo / "cases/2026/DC-2026-0037.yaml").exists()
+
+
 def test_new_takes_every_field_of_an_assignment(repo: Path, invoke: Invoke) -> None:
     result = invoke(repo, "new", "--title", "冬季供暖保障", "--category", "领导批示", "--registered", "2026-11-20",
                     "--assigned", "2026-11-20", "--lead-unit", "市住建局", "--co-units", "市财政局、市教育局",
@@ -144,6 +160,20 @@ def test_help_is_in_chinese(repo: Path, args: list[str]) -> None:
     assert not re.search(r"Usage|Options|Commands|Show this|TEXT|INTEGER|PATH|\[default|\[required", result.output)
 
 
+def test_the_command_list_says_what_each_command_does(repo: Path) -> None:
+    """Click shortens a summary at a space: a Chinese sentence has none, and `guard` was listed as「...」."""
+    from click.testing import CliRunner
+
+    from ducha.cli import cli
+
+    listed = CliRunner().invoke(cli, ["--root", str(repo), "-h"]).output.split("命令：\n", 1)[1].splitlines()
+    summaries = {line.split()[0]: line.split(None, 1)[1] for line in listed if line.strip()}
+    assert summaries["guard"].startswith("合并请求检查：与基准分支的分叉点相比")
+    assert summaries["cms"].startswith("填报表单：在内网站点写入 /admin/ 页面")
+    assert summaries["doc"].startswith("单个事项的文书：notice 督查通知单")
+    assert not [name for name, text in summaries.items() if text.endswith("...") or not re.search("[\u4e00-\u9fff]", text)]
+
+
 def test_console_script_runs_outside_the_test_process(tmp_path: Path) -> None:
     import subprocess
     import sys
@@ -156,6 +186,49 @@ def test_console_script_runs_outside_the_test_process(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=False)
     files = len(list((tmp_path / "cases").rglob("*.yaml")))
     assert (done.returncode, done.stdout) == (0, f"检查了 {files} 个文件，全部通过。\n")
+
+
+@pytest.mark.parametrize(("parent_at", "expected"), [
+    ("cases/2026/DC-2026-0001.yaml", "检查了 1 个文件，全部通过。\n"),
+    ("cases/2025/DC-2026-0001.yaml", "检查了 1 个文件，全部通过。\n"),  # filed in another year's folder: still a case
+    (None, ("cases/2026/DC-2026-0002.yaml:6:9: [parent] 上级事项「DC-2026-0001」不存在。 "
+            "修改：填写已立项的督查事项编号（见 cases/ 下的文件名），或删除 parent。\n"
+            "检查了 1 个文件，发现 1 个问题（涉及 1 个文件）。\n")),
+])
+def test_one_file_validate_finds_the_parent_wherever_it_is_filed(tmp_path: Path, invoke: Invoke, parent_at: str | None,
+                                                                 expected: str) -> None:
+    root = demo_repo(tmp_path)
+    parent = root / "cases" / "2026" / "DC-2026-0001.yaml"
+    if parent_at is None:
+        parent.unlink()
+    else:
+        parent.rename(root / parent_at)
+    result = invoke(root, "validate", "--today", "2026-11-23", str(root / "cases" / "2026" / "DC-2026-0002.yaml"))
+    assert (result.exit_code, result.output) == (0 if parent_at else 1, expected)
+
+
+#: What the pre-commit check must never load: the output stack (spreadsheets, Word, the site and
+#: its search, calendars), git, the full schema validator, and the cores of the other commands.
+NOT_FOR_ONE_FILE = ("openpyxl", "docx", "mkdocs", "jinja2", "jieba", "icalendar", "git", "jsonschema",
+                    "ducha.repo", "ducha.intake", "ducha.outputs.text", "ducha.outputs.site", "ducha.outputs.docx",
+                    "ducha.outputs.ledger", "ducha.outputs.ics", "ducha.model.notices", "ducha.model.measures",
+                    "ducha.rules.escalation", "ducha.rules.period_report")
+
+
+def test_one_file_validate_loads_only_what_it_checks_with(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = demo_repo(tmp_path / "office")
+    # DC-2026-0002 names a parent (so it is looked up) and an attached file.
+    script = ("import sys\nfrom ducha.cli import main\n"
+              "sys.argv = ['ducha', 'validate', '--today', '2026-11-23', 'cases/2026/DC-2026-0002.yaml']\n"
+              "try:\n    main()\nfinally:\n    print(*sorted(sys.modules), file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout) == (0, "检查了 1 个文件，全部通过。\n")
+    loaded = done.stderr.split()
+    assert "ducha.rules.validation" in loaded  # the modules were listed at all
+    assert [m for m in loaded if m.startswith(tuple(f"{name}." for name in NOT_FOR_ONE_FILE)) or m in NOT_FOR_ONE_FILE] == []
 
 
 @pytest.mark.parametrize(("args", "expected"), [

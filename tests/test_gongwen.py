@@ -51,6 +51,21 @@ def test_numbers_quotes_and_titles(demo: Path, invoke: Invoke, tmp_path: Path) -
     assert not any("关于“关于" in line or "「" in line or "」" in line for line in notice + urge + report)
 
 
+def test_dates_in_the_text_are_written_as_a_document_writes_them(demo: Path, invoke: Invoke, tmp_path: Path) -> None:
+    """年月日 in running text (tables keep the short form): 2026-11-03 would not pass a 文秘's review."""
+    notice = lines(make(invoke, demo, tmp_path, "doc", "notice", "DC-2026-0009"))
+    assert "一、请于2026年11月3日前以正式公文报送办理报告，写明发文字号、签发人，加盖单位公章。" in notice
+    report = lines(make(invoke, demo, tmp_path, "doc", "report", "DC-2026-0009"))
+    assert "该事项于2026年10月19日立项，2026年10月20日交办青川市交通运输局主办，市教育局协办。目前办理中。" in report
+    urge = lines(make(invoke, demo, tmp_path, "doc", "urge", "DC-2026-0018"))  # green: its due date is named
+    assert any("到期日为2027年2月10日（暂定）" in line for line in urge)
+    tongbao = lines(make(invoke, demo, tmp_path, "report", "--period", "2026-11", "--format", "docx"))
+    assert "现将2026年11月（2026年11月1日至2026年11月30日）督查事项办理情况通报如下。" in tongbao
+    assert any("截至2026年11月23日超期未办结6项" in line for line in tongbao)
+    body = notice[:notice.index("青川市人民政府督查室", 1)] + report[:report.index("青川市人民政府督查室", 1)]
+    assert not [line for line in body if re.search(r"\d{4}-\d{2}-\d{2}", line)]
+
+
 def test_the_imprint_carries_copies_printer_date_and_data(demo: Path, invoke: Invoke, tmp_path: Path) -> None:
     notice = paragraphs(make(invoke, demo, tmp_path, "doc", "notice", "DC-2026-0011"))
     # 抄送 the co-units by their full names; 印发机关 left, 印发日期 right (a tab between).

@@ -89,7 +89,9 @@ def test_an_order_that_leads_to_a_criticism_in_git(tmp_path: Path, invoke: Invok
     assert made.exit_code == 0, made.output
     text = "\n".join(p.text for p in Document(str(order)).paragraphs)
     assert "督办〔2026〕1号" in text and "督　办　令" in text and "测试市住房和城乡建设局：" in text
-    assert "请于2026-03-17前以正式公文报送办理结果" in text
+    assert "请于2026年3月17日前以正式公文报送办理结果" in text  # a 公文 writes dates in words, not 2026-03-17
+    last = [p.text for p in Document(str(order)).paragraphs if p.text][-1]
+    assert last == "测试市督查室\t2026年3月12日印发"  # the 版记, as every 公文 has
     rows = [[c.text for c in row.cells] for row in Document(str(order)).tables[0].rows]
     assert rows[1][:3] == ["DC-2026-0001", "燃气安全隐患排查", "2026-03-09"]
 

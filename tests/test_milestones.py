@@ -132,7 +132,7 @@ def test_milestone_lights_over_time_in_git(tmp_path: Path, invoke: Invoke) -> No
 
     text = "\n".join(p.text for p in Document(str(urge)).paragraphs)
     assert "督查催办单（黄色）" in text
-    assert "节点「建成10个」应于2026-08-31完成，至今未报送完成情况，未达到序时进度" in text
+    assert "节点「建成10个」应于2026年8月31日完成，至今未报送完成情况，未达到序时进度" in text
 
 
 def test_report_lists_items_behind_schedule(tmp_path: Path, invoke: Invoke) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 import re
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from .conftest import REPO
+from .conftest import EXAMPLES, REPO, Invoke, example_repo
 
 PACKAGED = REPO / "generator" / "ducha" / "schemas"
 SCHEMAS = sorted(PACKAGED.glob("*.schema.json"))
@@ -53,3 +54,26 @@ def test_the_repository_schema_folder_is_the_packaged_schemas() -> None:
     for path in SCHEMAS:
         assert (REPO / "schema" / path.name).read_bytes() == path.read_bytes(), path.name
     assert sorted(p.name for p in (REPO / "schema").glob("*.json")) == [p.name for p in SCHEMAS]
+
+
+def test_a_cached_validator_compiled_from_another_schema_text_is_never_used(
+        tmp_path: Path, invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ducha.rules.schema import _fast_validator
+
+    root = example_repo(EXAMPLES / "invalid" / "unknown-field", tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    _fast_validator.cache_clear()
+    first = invoke(root, "validate", "--today", "2026-11-23")
+    entries = sorted((tmp_path / "cache" / "ducha").glob("*.validator"))
+    assert first.exit_code == 1 and [p.name.split("-")[0] for p in entries] == ["case", "office"]
+    # Each entry now holds a validator that accepts anything, compiled from some other schema text.
+    anything = ("{}", "accept", compile("def accept(data):\n    return data\n", "<stale>", "exec"))
+    for entry in entries:
+        entry.write_bytes(marshal.dumps(anything))
+    _fast_validator.cache_clear()
+    try:
+        again = invoke(root, "validate", "--today", "2026-11-23")
+    finally:
+        _fast_validator.cache_clear()
+    assert (again.exit_code, again.output) == (1, first.output)
+    assert "[titel] 未知字段 `titel`" in again.output

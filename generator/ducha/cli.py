@@ -11,23 +11,22 @@ import json
 import os
 import re
 import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 import click
 
 from ducha.errors import DataError, DuchaError
-from ducha.intake.new_case import Assignment, new_case
-from ducha.io.atomic import write_file
 from ducha.load import OFFICE_FILE, load_cases, validate_paths, validate_repository
 from ducha.model.case import CASES_DIR, Case
 from ducha.model.office import STANDARD_CATEGORIES
-from ducha.outputs import text as reporters
+from ducha.outputs.problems import problems_json, problems_text
 from ducha.outputs.safe import terminal
 from ducha.rules.deadlines import Light, status_board
+
+# Each command imports the core it alone needs inside its body: `ducha validate ONE_FILE` runs
+# as a pre-commit check, and its start-up is most of its cost.
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -111,8 +110,13 @@ _speak_chinese()
 click.types.StringParamType.name = "文字"  # the metavar of every plain option in help: TEXT → 文字
 
 
+#: Beijing time: Asia/Shanghai has kept UTC+8 without summer time since 1991, so a fixed offset
+#: gives the same day without loading the time-zone database (or needing one installed).
+BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
+
+
 def shanghai_today() -> dt.date:
-    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    return dt.datetime.now(BEIJING).date()
 
 
 def find_root(start: Path) -> Path:
@@ -198,9 +202,9 @@ def _root(ctx: click.Context) -> Path:
 
 def emit_problems(error: DataError, fmt: str = "text") -> None:
     if error.summary and fmt == "text":
-        click.echo(reporters.problems_text(error.problems, 0, summary=False) + error.summary)
+        click.echo(problems_text(error.problems, 0, summary=False) + error.summary)
         return
-    render = reporters.problems_json if fmt == "json" else reporters.problems_text
+    render = problems_json if fmt == "json" else problems_text
     click.echo(render(error.problems, error.checked_files or len({p.file for p in error.problems})), nl=False)
 
 
@@ -213,7 +217,9 @@ def check_unit(office: Any, unit: str | None) -> None:
         raise click.UsageError(f"{terminal(message)}\n修改：{terminal(fix)}")
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+def _has_chinese(text: str) -> bool:
+    # Not a regex: compiling a class of 20,000 characters costs every start-up, errors only need it.
+    return any("\u4e00" <= char <= "\u9fff" for char in text)
 
 
 class ChineseUsageError(click.UsageError):
@@ -237,13 +243,13 @@ def chinese_usage(error: click.UsageError) -> ChineseUsageError:
     elif isinstance(error, click.BadParameter) and error.param is not None:
         name = error.param.get_error_hint(error.ctx) if error.ctx else error.param.name
         choices = getattr(error.param.type, "choices", None)
-        if _CJK.search(error.message):  # our own parameter types already say it in Chinese
+        if _has_chinese(error.message):  # our own parameter types already say it in Chinese
             message = f"{name}：{error.message}"
         elif choices:
             message = f"{name} 的值无效，可选：{'、'.join(map(str, choices))}。"
         else:
             message = f"{name} 的值无效（{error.message}）。"
-    elif not _CJK.search(message):
+    elif not _has_chinese(message):
         message = f"命令用法不对（{message}）。"
     return ChineseUsageError(message, error.ctx)
 
@@ -284,6 +290,16 @@ class DuchaContext(click.Context):
     formatter_class = ChineseHelpFormatter
 
 
+def chinese_short_help(command: click.Command, limit: int) -> str:
+    """A command's summary for the command list, cut after a Chinese clause: Click cuts at a space,
+    and a Chinese sentence without one became a bare「...」."""
+    text = command.short_help or (command.help or "").split("\n\n", 1)[0].replace("\n", " ").strip()
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind(mark, 0, limit) for mark in "。；，：")
+    return text[: cut] + "……" if cut > 0 else text[: limit - 2] + "……"
+
+
 class DuchaCommand(click.Command):
     """A command whose file errors name the file (a full disk reports no name of its own), with
     its usage line in Chinese."""
@@ -293,6 +309,9 @@ class DuchaCommand(click.Command):
         super().__init__(*args, **kwargs)
 
     context_class = DuchaContext
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return chinese_short_help(self, limit)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -314,6 +333,9 @@ class DuchaGroup(click.Group):
         kwargs.setdefault("options_metavar", "[选项]")
         kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
         super().__init__(*args, **kwargs)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return chinese_short_help(self, limit)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
@@ -346,6 +368,8 @@ class DuchaGroup(click.Group):
             ctx.exit(1)
         except Exception:  # the last line of defence: never a bare traceback for users
             if os.environ.get("DUCHA_DEBUG"):
+                import traceback
+
                 traceback.print_exc()
             click.echo("内部错误：ducha 遇到了意外情况。请把 `DUCHA_DEBUG=1 ducha …` 的输出报告给维护人员。", err=True)
             ctx.exit(3)
@@ -374,7 +398,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, today: dt.da
         raise click.UsageError(f"找不到 {'、'.join(map(str, missing))}。")
     day = today or shanghai_today()
     result = validate_paths(list(paths), root, day) if paths else validate_repository(root, day)
-    render = reporters.problems_json if fmt == "json" else reporters.problems_text
+    render = problems_json if fmt == "json" else problems_text
     click.echo(render(result.problems, result.files), nl=False)
     if not result.ok:
         ctx.exit(1)
@@ -390,6 +414,8 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, today: dt.da
 def status(ctx: click.Context, today: dt.date | None, unit: str | None, category: str | None,
            light: str | None, fmt: str) -> None:
     """各督查事项的办理阶段、到期日和红黄绿灯，最紧急的在前。"""
+    from ducha.outputs import text as reporters
+
     root = _root(ctx)
     day = today or shanghai_today()
     office, cases = load_cases(root, as_of=day)  # "not in the future" is validate's and guard's check, on the real date
@@ -472,6 +498,8 @@ def new(ctx: click.Context, title: str, category: str, registered: dt.date | Non
         instruction: str, doc_no: str, meeting: str, requirements: str, parent: str | None, visibility: str | None,
         notes: str, priority: str | None, approved_by: str, approved: dt.date | None) -> None:
     """按模板新建一个督查事项（交办所需的各项都可以直接填写），自动取下一个编号。"""
+    from ducha.intake.new_case import Assignment, new_case
+
     root = _root(ctx)
     assignment = Assignment(
         title=title, category=category, registered=registered or shanghai_today(), lead_unit=lead_unit,
@@ -488,6 +516,7 @@ def new(ctx: click.Context, title: str, category: str, registered: dt.date | Non
 @click.pass_context
 def history(ctx: click.Context, case_id: str, fmt: str) -> None:
     """某督查事项的办理经过和审计记录（谁在何时改了什么、谁审核）。"""
+    from ducha.outputs import text as reporters
     from ducha.repo.recorded import case_record
     from ducha.rules.late import LateEntry
 
@@ -523,9 +552,9 @@ def guard(ctx: click.Context, base: str, today: dt.date | None, fmt: str) -> Non
 
     result = run_guard(_root(ctx), base, today or shanghai_today())
     if fmt == "json":
-        click.echo(reporters.problems_json(result.problems, result.changed), nl=False)
+        click.echo(problems_json(result.problems, result.changed), nl=False)
     elif result.problems:
-        click.echo(reporters.problems_text(result.problems, result.changed), nl=False)
+        click.echo(problems_text(result.problems, result.changed), nl=False)
     else:
         click.echo(f"与 {result.base[:8]}（{base} 与当前分支的分叉点）相比，{result.changed} 个督查事项文件有改动，"
                    "均为追加；全部校验通过。")
@@ -563,7 +592,7 @@ def verify_command(ctx: click.Context) -> None:
 
     result = verify(_root(ctx))
     if result.problems:
-        click.echo(reporters.problems_text(result.problems, result.checked + result.notices), nl=False)
+        click.echo(problems_text(result.problems, result.checked + result.notices), nl=False)
         ctx.exit(1)
     click.echo(f"已核验 {result.checked} 份归档记录，全部与归档清单一致；{result.notices} 份通报和全部封存所依据的提交"
                "都在当前提交历史中。")
@@ -603,7 +632,9 @@ def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, out
            number: int | None, copy_to: tuple[str, ...], approver: str | None) -> None:
     """督查通报：总体情况、各单位排名、超期/退回/延期事项、回头看、拟表扬和拟批评名单。"""
     from ducha.intake.notice import issue_notice
+    from ducha.io.atomic import write_file
     from ducha.load import load_office
+    from ducha.outputs import text as reporters
     from ducha.repo.snapshot import report_for
     from ducha.rules.periods import parse_period
 
@@ -675,7 +706,7 @@ def ledger_import(ctx: click.Context, workbook: Path, today: dt.date | None, app
     for ignored in result.ignored:
         click.echo(terminal(f"{ignored.where}  {ignored.text}"))
     if result.problems:
-        click.echo(reporters.problems_text(result.problems, result.rows, summary=False), nl=False)
+        click.echo(problems_text(result.problems, result.rows, summary=False), nl=False)
         click.echo(f"台账共 {result.rows} 行，发现 {len(result.problems)} 个问题。有问题的行须改正后重新导入；本次没有写入任何记录。")
         ctx.exit(1)
     changes = len(result.changes)

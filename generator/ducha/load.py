@@ -10,19 +10,18 @@ import datetime as dt
 import difflib
 import itertools
 import os
+import re
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ducha.errors import DataError, Problem, UsageError
 from ducha.io.lfs import read_pointer, sha256_hex
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path, parse_yaml, read_yaml
 from ducha.model.case import ATTACHMENTS_DIR, CASES_DIR, Case
 from ducha.model.logs import size_text
-from ducha.model.measures import MEASURES_DIR, ORDER, Measure, measure_path
-from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR, Bulletin, Ground, Mention, Notice, bulletin_path, notice_path
 from ducha.model.office import (
     ATTACHMENT_TYPES,
     DEFAULT_CATEGORY_RULES,
@@ -53,10 +52,13 @@ from ducha.model.office import (
 from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
 from ducha.rules import schema
 from ducha.rules.characters import character_problems, invisible_free
-from ducha.rules.escalation import already_criticised, overlapping
-from ducha.rules.layout import layout_problems
-from ducha.rules.periods import parse_period
 from ducha.rules.validation import check_document
+
+# Notices, 督查专报 and 督查问责 records (and the rules that read them) are imported where they are
+# loaded: checking one case file, the pre-commit hook, never reads them.
+if TYPE_CHECKING:
+    from ducha.model.measures import Measure
+    from ducha.model.notices import Bulletin, Mention, Notice
 
 OFFICE_FILE = "office.yaml"
 
@@ -85,11 +87,17 @@ def _yaml_paths(folder: str) -> Iterator[str]:
             yield entry.path
 
 
+#: A case id as the schema allows it; only such an id is looked up as a file name.
+_CASE_ID = re.compile(r"[A-Z]{1,10}-[0-9]{4}-[0-9]{4,}")
+
+
 class CaseIds(Container[str]):
     """Every case id in the repository, from file names alone, listed on first use.
 
-    A one-file check (the pre-commit hook) needs them only for a ``parent``; listing
-    names, never Path objects, keeps that cheap as the archive grows.
+    A one-file check (the pre-commit hook) needs them only for a ``parent``: a case filed where
+    its id says (``cases/<year>/<id>.yaml``) is found with one look-up, so the check costs the
+    same at 30,000 cases as at 10; only an id not there (missing, or filed in another year's
+    folder) lists the names, never Path objects.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -103,6 +111,9 @@ class CaseIds(Container[str]):
         return ids
 
     def __contains__(self, case_id: object) -> bool:
+        if (self._ids is None and isinstance(case_id, str) and _CASE_ID.fullmatch(case_id)
+                and os.path.isfile(os.path.join(self._folder, case_id.split("-")[1], f"{case_id}.yaml"))):
+            return True
         if self._ids is None:
             self._ids = frozenset(_yaml_names(os.fspath(self._folder)))
         return case_id in self._ids
@@ -402,6 +413,8 @@ def _reminders(data: Mapping[str, Any] | None) -> ReminderSettings | None:
 
 
 def _mentions(items: list[dict[str, Any]]) -> tuple[Mention, ...]:
+    from ducha.model.notices import Ground, Mention
+
     return tuple(Mention(i["unit"], i["reason"], tuple(i["cases"]), i.get("basis", ""),
                          tuple(Ground(g["case"], g["cause"]) for g in i.get("grounds", ())))
                  for i in items)
@@ -480,6 +493,8 @@ def load_notices(root: Path, office: Office, case_ids: frozenset[str],
                  today: dt.date | None = None) -> tuple[list[Notice], list[Problem]]:
     """Every issued notice, checked: named by year and number, numbers consecutive, not dated after
     ``today`` (when given), units registered and each named once per list, cases existing."""
+    from ducha.model.notices import NOTICES_DIR, Notice, notice_path
+
     loaded, problems = _load(root, NOTICES_DIR, "notice")
     notices = []
     for doc in loaded:
@@ -518,6 +533,9 @@ def load_notices(root: Path, office: Office, case_ids: frozenset[str],
 
 def _notice_overlaps(notices: Sequence[Notice]) -> list[Problem]:
     """Issued notices of one kind may not count a day twice, nor criticise a case twice for one cause."""
+    from ducha.rules.escalation import already_criticised, overlapping
+    from ducha.rules.periods import parse_period
+
     problems = []
     ordered = sorted(notices, key=lambda n: (n.date, n.number))
     for index, notice in enumerate(ordered):
@@ -543,6 +561,8 @@ def _notice_overlaps(notices: Sequence[Notice]) -> list[Problem]:
 
 def load_bulletins(root: Path, today: dt.date | None = None) -> tuple[list[Bulletin], list[Problem]]:
     """Every 督查专报, checked like the notices: named by year and number, consecutive, not dated ahead."""
+    from ducha.model.notices import BULLETINS_DIR, Bulletin, bulletin_path
+
     loaded, problems = _load(root, BULLETINS_DIR, "bulletin")
     bulletins = [Bulletin(d.path, int(str(d.data["number"])), dt.date.fromisoformat(str(d.data["date"])),
                           str(d.data["title"]), d.data["reports_problem"] == "是") for d in loaded]
@@ -554,6 +574,8 @@ def load_bulletins(root: Path, today: dt.date | None = None) -> tuple[list[Bulle
 def _measure(doc: YamlDocument, office: Office, by_id: Mapping[str, Case],
              issued: Mapping[str, Notice]) -> tuple[Measure | None, list[Problem]]:
     """One 督查问责 record read and checked against the office, the cases and the issued notices."""
+    from ducha.model.measures import ORDER, Measure
+
     data, name = doc.data, doc.path
     problems: list[Problem] = []
 
@@ -609,6 +631,8 @@ def load_measures(root: Path, office: Office, cases: Sequence[Case], notices: Se
                   today: dt.date | None = None) -> tuple[list[Measure], list[Problem]]:
     """Every 督查问责 record, checked: named by year and number, its unit answering for each of its cases,
     a 督办令 with its 发文字号 and 限期, and the 通报 it follows issued before it."""
+    from ducha.model.measures import MEASURES_DIR, measure_path
+
     by_id = {case.id: case for case in cases}
     issued = {notice.doc_no: notice for notice in notices}
     measures: list[Measure] = []
@@ -842,6 +866,10 @@ def _unregistered_attachments(root: Path, cases: Sequence[Case]) -> list[Problem
 
 def validate_repository(root: Path, today: dt.date | None = None) -> ValidationResult:
     """Every case, plus the issued notices and 督查专报 that refer to them."""
+    from ducha.model.measures import MEASURES_DIR
+    from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
+    from ducha.rules.layout import layout_problems
+
     result = validate_paths([root / CASES_DIR], root, today)
     if result.office is None:
         return result

@@ -62,6 +62,11 @@ OPTIONS = {"title": "--title", "category": "--category", "registered": "--regist
            "approval": "--approved-by", "approval.date": "--approved", "approval.by": "--approved-by"}
 
 
+#: Fixes that would tell a ``ducha new`` user to type YAML, said in options instead.
+OPTION_FIXES = {"approval": "加上 --approved-by 同意立项的领导，如 --approved-by \"副市长 林静\"；"
+                            "同意的日期不是交办日期的，再加 --approved YYYY-MM-DD。"}
+
+
 @dataclass(frozen=True)
 class NewCase:
     """The case file that was written."""
@@ -115,7 +120,8 @@ def at_option(problem: Problem) -> Problem:
     """A problem of the text ``ducha new`` would write, said of the option that gave the value."""
     field = problem.field
     option = OPTIONS.get(field) or OPTIONS.get(re.sub(r"\[\d+\]$", "", field)) or OPTIONS.get(field.split(".")[0], "")
-    return dataclasses.replace(problem, file="ducha new", line=0, column=0, field=option or field)
+    fix = OPTION_FIXES.get(field, problem.fix)
+    return dataclasses.replace(problem, file="ducha new", line=0, column=0, field=option or field, fix=fix)
 
 
 def new_case(root: Path, assignment: Assignment) -> NewCase:

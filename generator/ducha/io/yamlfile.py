@@ -18,6 +18,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ducha.errors import Problem
+from ducha.io.charnames import character_name
 
 try:  # The C parser is what makes validation fast; the pure one is a slow fallback.
     from yaml import CBaseLoader as _CLoader
@@ -44,6 +45,12 @@ _FULLWIDTH_DASH = re.compile(r"^[ \u3000]*([－—–])[ \u3000]*[A-Za-z_][A-Za-
 #: A list entry (``- date: …``) and a top-level ``key: value`` line with a value on it.
 _LIST_ENTRY = re.compile(r"^[ ]*-[ ]+[A-Za-z_][A-Za-z0-9_]*[ ]*:")
 _SCALAR_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)[ ]*:[ ]*[^\s#|>]")
+
+#: Characters YAML refuses anywhere in a file (C0 and C1 controls other than tab, LF and CR; DEL;
+#: the non-characters U+FFFE/U+FFFF), and line breaks a reader does not see but YAML obeys (a CR
+#: not followed by LF, NEL, U+2028, U+2029). libyaml reports the first kind at the file's start
+#: in English and the second as a misplaced key on a later line: found here, where they stand.
+_RAW_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]|\r(?!\n)|[\x85\u2028\u2029]")
 
 Data = str | list["Data"] | dict[str, "Data"]
 PathKey = tuple[str | int, ...]
@@ -197,41 +204,107 @@ def _line_col(data: bytes, offset: int) -> tuple[int, int]:
     return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
 
 
+#: A field line (``    by: 市住建局``): indentation, a field name, its colon.
+_FIELD_LINE = re.compile(r"^([ ]*)[A-Za-z_][A-Za-z0-9_]*[ ]*:")
+_OUTSIDE_QUOTES = "检查这一行及上一行的缩进、冒号和引号是否成对。"
+
+
 def _yaml_error_problem(path: str, text: str, error: yaml.YAMLError) -> Problem:
     mark = getattr(error, "problem_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    problem = str(getattr(error, "problem", "") or error) + " " + str(getattr(error, "context", "") or "")
-    source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    begun = getattr(error, "context_mark", None)  # where the thing the parser was reading began
+    start = (begun.line + 1, begun.column + 1) if begun is not None else (line, column)
+    said = str(getattr(error, "problem", "") or error).strip()
+    context = str(getattr(error, "context", "") or "")
+    problem = said + " " + context
+    lines = text.splitlines()
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+
+    def at(where: tuple[int, int], message: str, fix: str) -> Problem:
+        return Problem(path, where[0], where[1], "", message, fix)
+
     if "\t" in problem or "'\\t'" in problem:
-        return Problem(path, line, column, "", "这一行用了制表符（Tab）缩进，YAML 只认空格。",
-                       "把 Tab 换成空格（每级缩进 2 个空格）。")
+        return at((line, column), "这一行用了制表符（Tab）缩进，YAML 只认空格。", "把 Tab 换成空格（每级缩进 2 个空格）。")
     if "：" in source_line:
-        return Problem(path, line, column, "", "这一行用了全角冒号「：」，YAML 只认半角冒号。",
-                       "把字段名后面的「：」改成半角「: 」（冒号后加一个空格）。")
+        return at((line, column), "这一行用了全角冒号「：」，YAML 只认半角冒号。",
+                  "把字段名后面的「：」改成半角「: 」（冒号后加一个空格）。")
     if "maximum nesting depth" in problem:
-        return Problem(path, line, column, "", "嵌套层次过深，督查事项记录最多只有四五层。",
-                       "检查是否误粘贴了大量方括号 [ ] 或花括号 { }；按模板改写这一段。")
+        return at((line, column), "嵌套层次过深，督查事项记录最多只有四五层。",
+                  "检查是否误粘贴了大量方括号 [ ] 或花括号 { }；按模板改写这一段。")
     if ("mapping values are not allowed" in problem or "did not find expected key" in problem) \
             and _LIST_ENTRY.match(source_line):
-        owner = _owning_key(text.splitlines()[: line - 1])
+        owner = _owning_key(lines[: line - 1])
         if owner is not None:
-            return Problem(path, line, column, "", f"这一条列表项前面缺少它所属的日志名：上方的 `{owner}:` 已经写了值，不是列表。",
-                           "在这些条目的上一行加上所属日志的名称，如 `progress:`（办理进展）、`reports:`（办理报告）；"
-                           "不要删除内容。")
+            return at((line, column), f"这一条列表项前面缺少它所属的日志名：上方的 `{owner}:` 已经写了值，不是列表。",
+                      "在这些条目的上一行加上所属日志的名称，如 `progress:`（办理进展）、`reports:`（办理报告）；"
+                      "不要删除内容。")
     if "mapping values are not allowed" in problem:
-        return Problem(path, line, column, "", "值里含有「: 」，YAML 把它当成了新的字段。",
-                       "给整段文字加上引号，或改用 | 多行写法。")
+        field = _FIELD_LINE.match(source_line)
+        if field is not None and field.end() == column and line > 1:  # a whole field line read as the value above
+            return at((line, len(field.group(1)) + 1), "这一行比同一条目的其他字段多缩进了，YAML 把它读成了上一行的值的一部分。",
+                      "把这一行的缩进和同一条目的其他字段对齐；不要删除内容。")
+        return at((line, column), "值里含有「: 」，YAML 把它当成了新的字段。", "给整段文字加上引号，或改用 | 多行写法。")
     if "expected a single document" in problem:
-        return Problem(path, line, column, "", "文件里有多个 YAML 文档（出现了 ---）。",
-                       "一个文件只写一个督查事项，删除多余的 --- 分隔线。")
+        return at((line, column), "文件里有多个 YAML 文档（出现了 ---）。", "一个文件只写一个督查事项，删除多余的 --- 分隔线。")
     if "special characters are not allowed" in problem or "unacceptable character" in problem:
-        return Problem(path, line, column, "", "文件里有不可见的控制字符。",
-                       "删除该位置的不可见字符（常见于从网页或 Word 粘贴的文字）。")
-    if "found undefined alias" in problem or "found duplicate anchor" in problem:
-        return Problem(path, line, column, "", "使用了 YAML 锚点或别名（& 或 *），记录中不允许。",
-                       "把内容直接写出来，删除 & 和 *；若是正文里的 *，请给整段文字加引号。")
-    return Problem(path, line, column, "", f"YAML 格式错误：{problem.strip()}。",
-                   "检查这一行及上一行的缩进、冒号和引号是否成对。")
+        return at((line, column), "文件里有不可见的控制字符。", "删除该位置的不可见字符（常见于从网页或 Word 粘贴的文字）。")
+    if "found undefined alias" in problem or "found duplicate anchor" in problem \
+            or "while scanning an anchor" in problem or "while scanning an alias" in problem:
+        return at((line, column), "使用了 YAML 锚点或别名（& 或 *），记录中不允许。",
+                  "把内容直接写出来，删除 & 和 *；若是正文里的 *，请给整段文字加引号。")
+    if "unknown escape character" in said:
+        return at((line, column), "双引号里的反斜杠 \\ 后面跟了 YAML 不认识的字符。",
+                  "改用单引号 '…'（单引号里的 \\ 就是它本身），或把 \\ 写成 \\\\。")
+    if "while scanning a quoted scalar" in context:
+        quote = lines[start[0] - 1][start[1] - 1] if 0 < start[0] <= len(lines) else '"'
+        return at(start, f"从这里开始的引号 {quote} 到文件末尾都没有配对的另一半。",
+                  f"在这段文字的末尾补上 {quote}；文字里本身有引号的，改用全角引号“”。")
+    if "while parsing a flow sequence" in context:
+        return at(start, "从这里开始的方括号 [ 没有配对的 ]，或者列表项之间少了半角逗号。",
+                  "写成 [市财政局, 市教育局]：各项用半角逗号加空格隔开，以 ] 结束；某一项里有逗号、冒号或方括号的，给这一项加引号。")
+    if "while parsing a flow mapping" in context:
+        return at(start, "从这里开始的花括号 { 没有配对的 }。",
+                  "记录里不用花括号：改写成下一级缩进的 `字段: 值`；花括号是文字的一部分的，给整个值加引号。")
+    if "expected '-' indicator" in said:
+        return at((line, column), "这一行的缩进和上面的列表条目对不齐。",
+                  "同一条目的字段要对齐：`  - date:` 之后写 `    by:`（前面 4 个空格）；新的一条以 `  - ` 开头。不要删除内容。")
+    if "could not find expected ':'" in said:
+        return at(start, "这一行既不是 `字段名: 值`，也不是列表项：找不到它的冒号。",
+                  "这是上一行文字的续行的，把上一行的值改用 | 多行写法；是字段的，写成 `字段名: 值`（半角冒号加空格）。")
+    if "cannot start any token" in said and 0 < column <= len(source_line):
+        return at((line, column), f"值不能以「{source_line[column - 1]}」开头：YAML 保留了这个符号。", "给整个值加上引号：\"…\"。")
+    if "expected <document start>" in said:
+        return at((line - 1 if line > 1 else line, 1), "文件中间有文档结束标记 ...，后面的内容读不到。", "删除只有 ... 的那一行。")
+    if "while scanning a block scalar" in context:
+        return at((line, column), "| 或 > 后面要直接换行，文字从下一行写起。", "把 | 后面的文字移到下一行，比字段名多缩进 2 个空格。")
+    if "did not find expected key" in said:
+        if column > 1 and source_line[column - 2: column - 1] in ('"', "'"):
+            return at((line, column), "引号后面还有文字：引号要包住整个值。", "把引号移到整个值的两端；文字里要用引号的，改用全角引号“”。")
+        return at((line, column), "这里读不懂：这一行不是 `字段名: 值` 的写法，或缩进和同级字段不一致。",
+                  "检查这一行的缩进是否与同级字段对齐；列表项要写在所属字段的下一行并缩进；值里有 [ ] { } # 等符号的，给整个值加引号。")
+    return at((line, column), f"YAML 格式错误（解析器原话：{said}）。", _OUTSIDE_QUOTES)
+
+
+def _raw_character_problems(name: str, text: str) -> list[Problem]:
+    """Every line holding a character YAML refuses or breaks the line at, located to the character."""
+    problems: list[Problem] = []
+    last_line = 0
+    for match in _RAW_REFUSED.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        if line == last_line:  # one problem a line: the fix is the same for the rest of it
+            continue
+        last_line = line
+        column = match.start() - text.rfind("\n", 0, match.start())
+        ch = match.group()
+        if ch in "\r\x85\u2028\u2029":
+            bare = "单独的" if ch == "\r" else ""
+            problems.append(Problem(name, line, column, "",
+                                    f"这一行有{bare}{character_name(ch)}，YAML 把它当成换行，后面的内容会读错位置。",
+                                    "删除这个字符（常见于从网页、Word、老式 Mac 软件复制的文字）；确要换行的，用 | 多行写法。"))
+        else:
+            problems.append(Problem(name, line, column, "", f"这一行有看不见的{character_name(ch)}，YAML 读不了含有它的文件。",
+                                    "删除这个字符（常见于从网页、Word、微信复制的文字）；这一行的其他内容不要删。"))
+    return problems
 
 
 def _owning_key(lines: list[str]) -> str | None:
@@ -298,6 +371,9 @@ def parse_yaml(raw: bytes, name: str) -> tuple[YamlDocument | None, list[Problem
         line, column = _line_col(raw, len(text[: match.start(1)].encode("utf-8")))
         problems.append(Problem(name, line, column, "", f"列表项开头用了「{match.group(1)}」，YAML 只认半角减号「-」。",
                                 f"把「{match.group(1)}」改成半角「- 」（减号后加一个空格）；不要删除这一行。"))
+        return None, problems
+    if _RAW_REFUSED.search(text):
+        problems.extend(_raw_character_problems(name, text))
         return None, problems
     for match in _TAB_INDENT.finditer(text):
         line, column = _line_col(raw, len(text[: match.end() - 1].encode("utf-8")))

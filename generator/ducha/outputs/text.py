@@ -10,7 +10,6 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ducha.errors import Problem
 from ducha.model.case import Case, events
 from ducha.model.measures import MEASURE_KINDS
 from ducha.outputs.present import flags, light_label, rate_text, remaining
@@ -27,37 +26,6 @@ if TYPE_CHECKING:  # keeps GitPython out of commands that never read history
 _ANSI = {Light.RED: "\x1b[31m", Light.YELLOW: "\x1b[33m", Light.GREEN: "\x1b[32m",
          Light.LATE: "\x1b[35m", Light.DONE: "\x1b[36m", Light.NONE: ""}
 _RESET = "\x1b[0m"
-
-
-def problems_text(problems: Sequence[Problem], files: int, summary: bool = True) -> str:
-    """One line per problem (file:line:column: field: what is wrong. 修改：the fix), then a summary."""
-    lines = []
-    for p in problems:
-        where = f"{p.file}:{p.line}:{p.column}" if p.line else p.file
-        field = f" [{p.field}]" if p.field else ""
-        lines.append(terminal(f"{where}:{field} {p.message} 修改：{p.fix}"))
-    if not summary:
-        pass
-    elif problems:
-        affected = len({p.file for p in problems})
-        lines.append(f"检查了 {files} 个文件，发现 {len(problems)} 个问题（涉及 {affected} 个文件）。")
-    else:
-        lines.append(f"检查了 {files} 个文件，全部通过。")
-    return "\n".join(lines) + "\n"
-
-
-def problems_json(problems: Sequence[Problem], files: int) -> str:
-    """``{"files": N, "problems": [{file, line, column, field, message, fix}, …]}``."""
-    payload = {
-        "files": files,
-        "ok": not problems,
-        "problems": [
-            {"file": p.file, "line": p.line, "column": p.column, "field": p.field,
-             "message": p.message, "fix": p.fix}
-            for p in problems
-        ],
-    }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
 #: East Asian Wide and Fullwidth characters (CJK, kana, hangul, full-width forms): two columns.

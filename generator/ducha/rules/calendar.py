@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar as _calendar
 import datetime as dt
 import functools
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ FIRST_YEAR = 2000
 #: Records stop at 2099; validation keeps every time limit within ten years of its start.
 LAST_YEAR = 2110
 _BASE = dt.date(FIRST_YEAR, 1, 1).toordinal()
+_LAST = dt.date(LAST_YEAR, 12, 31).toordinal()
 
 #: The years the package's State Council notices cover.
 PACKAGE_YEARS = frozenset(day.year for day in chinese_calendar.holidays)
@@ -46,22 +48,26 @@ class Calendar:
             off = (off - {d.toordinal() for d in override.workdays}) | {d.toordinal() for d in override.holidays}
             on = (on - {d.toordinal() for d in override.holidays}) | {d.toordinal() for d in override.workdays}
         self.known_years = PACKAGE_YEARS | frozenset(overrides)
-        self._workday_before: list[int] = []  # working days strictly before index i
-        self._unknown_before: list[int] = []  # unknown-year days strictly before index i
-        self._workdays: list[int] = []  # ordinal of the k-th working day (0-based)
-        work = unknown = 0
+        # Built with C-level loops (bytes, accumulate, compress): a Python loop over the 40,000
+        # days costs more than the whole one-file check it serves.
+        days = _LAST - _BASE + 1
+        # date.fromordinal(n).weekday() == (n - 1) % 7: Monday to Friday are 0 to 4
+        week = bytes(1 if (_BASE + i - 1) % 7 < 5 else 0 for i in range(7))
+        working = bytearray(week * (days // 7 + 1))[:days]
+        for ordinal in off:
+            if _BASE <= ordinal <= _LAST:
+                working[ordinal - _BASE] = 0
+        for ordinal in on:  # a 调休 make-up day is worked even when a weekend or listed as off
+            if _BASE <= ordinal <= _LAST:
+                working[ordinal - _BASE] = 1
+        unknown = bytearray(days)
         for year in range(FIRST_YEAR, LAST_YEAR + 1):
-            guessed = year not in self.known_years
-            for ordinal in range(dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal() + 1):
-                self._workday_before.append(work)
-                self._unknown_before.append(unknown)
-                unknown += guessed
-                # date.fromordinal(n).weekday() == (n - 1) % 7, without making a date per day
-                if ordinal in on or ((ordinal - 1) % 7 < 5 and ordinal not in off):
-                    self._workdays.append(ordinal)
-                    work += 1
-        self._workday_before.append(work)
-        self._unknown_before.append(unknown)
+            if year not in self.known_years:
+                first, after = dt.date(year, 1, 1).toordinal() - _BASE, dt.date(year + 1, 1, 1).toordinal() - _BASE
+                unknown[first:after] = b"\x01" * (after - first)
+        self._workday_before = list(itertools.accumulate(working, initial=0))  # working days strictly before index i
+        self._unknown_before = list(itertools.accumulate(unknown, initial=0))  # unknown-year days strictly before index i
+        self._workdays = list(itertools.compress(range(_BASE, _LAST + 1), working))  # ordinal of the k-th working day
 
     def _index(self, day: dt.date) -> int:
         index = day.toordinal() - _BASE

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import difflib
 import functools
-import hashlib
 import marshal
 import os
 import re
 import sys
-import tempfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -57,37 +56,48 @@ def _cache_dir() -> Path | None:
 def _fast_validator(name: str) -> Callable[[Any], Any]:
     """The compiled validator; its bytecode is cached per user, as compiling it costs more than a one-file check.
 
-    The cache key covers the schema, fastjsonschema and Python versions, so a stale entry is never used.
+    An entry is used only for the very schema text it was compiled from, under the same fastjsonschema
+    and Python versions, so a stale entry is never used. (The text is compared, not hashed: loading
+    hashlib would cost a one-file check more than the comparison does.)
     """
     text = schema_text(name)
-    key = hashlib.sha256(f"{text}\0{fastjsonschema.VERSION}\0{sys.version}".encode()).hexdigest()[:24]
+    tag = f"{name}-{zlib.crc32(text.encode()):08x}-{fastjsonschema.VERSION}-{sys.hexversion:x}"
     folder = _cache_dir()
-    cached = folder / f"{name}-{key}.validator" if folder is not None else None
-    entry: tuple[str, Any] | None = None
+    cached = folder / f"{tag}.validator" if folder is not None else None
+    entry: tuple[str, str, Any] | None = None
     if cached is not None and cached.exists():
         try:
             entry = marshal.loads(cached.read_bytes())
         except (OSError, ValueError, EOFError, TypeError):
+            entry = None
+        if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] == text):
             entry = None
     if entry is None:
         schema = load_schema(name)
         source = fastjsonschema.compile_to_code(_inline_refs(schema, schema.get("definitions", {})))
         first = re.search(r"^def (\w+)\(", source, re.M)  # the schema's own function comes first
         assert first is not None
-        entry = (first.group(1), compile(source, f"<{name}.schema.json>", "exec"))
+        entry = (text, first.group(1), compile(source, f"<{name}.schema.json>", "exec"))
         if cached is not None:
-            try:
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                handle, temporary = tempfile.mkstemp(dir=cached.parent, prefix=f".{cached.name}.")
-                with os.fdopen(handle, "wb") as out:
-                    out.write(marshal.dumps(entry))
-                os.replace(temporary, cached)
-            except OSError:
-                pass  # no cache: compiled again next time
+            _store(cached, marshal.dumps(entry))
     namespace: dict[str, Any] = {}
-    exec(entry[1], namespace)  # fastjsonschema's own code, generated from the package's schema
-    validate: Callable[[Any], Any] = namespace[entry[0]]
+    exec(entry[2], namespace)  # fastjsonschema's own code, generated from the package's schema
+    validate: Callable[[Any], Any] = namespace[entry[1]]
     return validate
+
+
+def _store(cached: Path, data: bytes) -> None:
+    """Write a cache entry whole or not at all; without a cache the validator is compiled again next time."""
+    import tempfile  # only on a cache miss
+
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=cached.parent, prefix=f".{cached.name}.")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, cached)
+    except OSError:
+        pass
 
 
 @functools.cache

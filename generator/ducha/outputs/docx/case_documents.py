@@ -28,6 +28,7 @@ from .gongwen import (
     RED,
     Imprint,
     about,
+    cn_date,
     doc_number,
     imprint,
     masthead,
@@ -43,6 +44,13 @@ from .gongwen import (
 KINDS = ("notice", "urge", "report")
 URGE_LEVELS = {Light.RED: ("红色", RED), Light.YELLOW: ("黄色", RGBColor(0xC8, 0x8A, 0x00))}
 BLUE = ("蓝色", RGBColor(0x1F, 0x4E, 0x9D))
+
+
+def _due_words(status: Status) -> str:
+    """The due date in a sentence of a 公文, marked when the year's holidays are not yet published."""
+    if status.due is None:
+        return ""
+    return cn_date(status.due) + ("（暂定）" if status.provisional else "")
 
 
 def _facts(doc: object, office: Office, status: Status) -> None:
@@ -82,21 +90,21 @@ def write_case_doc(kind: str, office: Office, status: Status, output: Path, toda
              "，请按以下要求抓好落实。")
         _facts(doc, office, status)
         para(doc, "办理要求", HEI)
-        para(doc, f"一、请于{status.due or '规定时限'}前以正式公文报送办理报告，写明发文字号、签发人，加盖单位公章。")
+        para(doc, f"一、请于{_due_words(status) or '规定时限'}前以正式公文报送办理报告，写明发文字号、签发人，加盖单位公章。")
         para(doc, "二、一时难以办结的，应报告阶段性进展，并续报直至办结；确需延期的，应在到期前提出书面申请，说明原因和进展。")
         para(doc, "三、主办单位负责组织协办单位共同办理，协办单位应积极配合。")
         if status.receipt is not None:
-            para(doc, f"四、请于{status.receipt.due}前签收本通知，并明确责任人。")
+            para(doc, f"四、请于{cn_date(status.receipt.due)}前签收本通知，并明确责任人。")
     elif kind == "urge":
         name, color = URGE_LEVELS.get(status.light, BLUE)
         masthead(doc, office.name, doc_number("督查催办", today.year, number, len(case.urges) + 1), color)
         title(doc, f"督查催办单（{name}）")
         para(doc, f"{lead}：", indent=False)
-        behind = "；".join(f"节点「{m.name}」应于{m.due}完成，至今未报送完成情况" for m in status.behind)
+        behind = "；".join(f"节点「{m.name}」应于{cn_date(m.due)}完成，至今未报送完成情况" for m in status.behind)
         state = (f"已超过办理时限{status.days_overdue}天" if status.light is Light.RED else
                  f"{behind}，未达到序时进度" if behind else
                  f"距到期仅剩{status.working_days_left}个工作日" if status.light is Light.YELLOW else
-                 f"到期日为{status.due}")
+                 f"到期日为{_due_words(status)}")
         para(doc, f"你单位主办的{quoted(case.title)}（{case.id}）{state}，尚未报送办理结果。"
                   f"这是第{len(case.urges) + 1}次催办，请高度重视，抓紧办理。")
         _facts(doc, office, status)
@@ -112,7 +120,7 @@ def write_case_doc(kind: str, office: Office, status: Status, output: Path, toda
         title(doc, about(case.title, "办理情况的报告"))
         para(doc, f"{case.source.leader or '领导'}：", indent=False)
         para(doc, "一、基本情况", HEI)
-        para(doc, f"该事项于{case.registered}立项，{case.assigned or '尚未'}交办{lead}主办"
+        para(doc, f"该事项于{cn_date(case.registered)}立项，{cn_date(case.assigned) if case.assigned else '尚未'}交办{lead}主办"
                   + (f"，{'、'.join(case.co_units)}协办" if case.co_units else "") + f"。目前{status.stage.label}。")
         para(doc, "二、办理过程", HEI)
         table(doc, ["日期", "环节", "情况"], [[str(e.date), e.kind, e.text] for e in events(case)], [26, 26, 104])
@@ -167,12 +175,13 @@ def write_order(office: Office, order: Measure, statuses: Sequence[Status], due:
     if order.requirements:
         para(doc, f"一、{order.requirements}")
     step = "二" if order.requirements else "一"
-    para(doc, f"{step}、请于{due}前以正式公文报送办理结果或阶段性进展，写明发文字号、签发人，加盖单位公章。")
+    para(doc, f"{step}、请于{cn_date(due)}前以正式公文报送办理结果或阶段性进展，写明发文字号、签发人，加盖单位公章。")
     para(doc, f"{'三' if step == '二' else '二'}、督办令下达后工作仍没有明显进展的，将按照规定予以通报批评"
               "（督促检查工作实施办法 第十六条（二））。")
     signature(doc, office.wording.authority or office.name, order.date)
-    doc.core_properties.title = f"{order.doc_no} 督办令"
-    doc.save(str(output))
+    imprint(doc, Imprint(office.wording.authority or office.name, order.date))
+    doc.core_properties.title = xml_text(f"{order.doc_no} 督办令")
+    save(doc, output)
 
 
 def order_document(root: Path, order_id: str, as_of: dt.date, output: Path | None) -> Path:

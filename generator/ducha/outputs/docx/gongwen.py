@@ -177,10 +177,15 @@ def title(doc: Any, text: str) -> None:
     para(doc, indent=False)
 
 
-def signature(doc: Any, office: str, day: Any) -> None:
+def cn_date(day: dt.date) -> str:
+    """A date as a 公文 writes it, in its text and its 成文日期 (GB/T 9704 §7.3.5): 2026年11月3日, no zero padding."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def signature(doc: Any, office: str, day: dt.date) -> None:
     para(doc, indent=False)
     para(doc, office, BODY_FONT, SANHAO, WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-    para(doc, f"{day.year}年{day.month}月{day.day}日", BODY_FONT, SANHAO, WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    para(doc, cn_date(day), BODY_FONT, SANHAO, WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
 
 
 def save(doc: Any, output: Path) -> None:
@@ -247,7 +252,7 @@ def imprint(doc: Any, block: Imprint) -> None:
         lines += [(_CONTINUED + rest[i:i + _IMPRINT_CHARS - 3], "") for i in range(0, len(rest), _IMPRINT_CHARS - 3)]
     if block.data:
         lines.append((block.data, ""))
-    lines.append((block.printer, f"{block.day.year}年{block.day.month}月{block.day.day}日印发"))
+    lines.append((block.printer, f"{cn_date(block.day)}印发"))
     thick, thin = 8, 6  # eighths of a point: 1 pt ≈ 0.35 mm, 0.75 pt ≈ 0.25 mm
     for index, (left, right) in enumerate(lines):
         if index:  # an ordinary (empty) paragraph between frames keeps LibreOffice from joining them

@@ -7,7 +7,7 @@ from pathlib import Path
 from ducha.outputs.present import rate_text
 from ducha.rules.period_report import Item, PeriodReport
 
-from .gongwen import HEI, KAI, Imprint, doc_number, imprint, masthead, new_document, para, save, signature, table, title
+from .gongwen import HEI, KAI, Imprint, cn_date, doc_number, imprint, masthead, new_document, para, save, signature, table, title
 
 
 def _items(doc: object, heading: str, items: tuple[Item, ...]) -> None:
@@ -29,10 +29,10 @@ def write_docx(report: PeriodReport, output: Path, issuer: str, number: int | No
     title(doc, f"关于{report.period.label}督查事项办理情况的通报")
     para(doc, "各承办单位：", indent=False)
     totals = report.totals()
-    para(doc, f"现将{report.period.label}（{report.period.start}至{report.period.end}）督查事项办理情况通报如下。")
+    para(doc, f"现将{report.period.label}（{cn_date(report.period.start)}至{cn_date(report.period.end)}）督查事项办理情况通报如下。")
     para(doc, "一、总体情况", HEI)
     para(doc, f"本期新立项{totals['新立项']}项；办结{totals['办结']}项，其中按期办结{totals['按期办结']}项、"
-              f"超期办结{totals['超期办结']}项，按期办结率{rate_text(report.rate)}；截至{report.today}超期未办结"
+              f"超期办结{totals['超期办结']}项，按期办结率{rate_text(report.rate)}；截至{cn_date(report.today)}超期未办结"
               f"{totals['超期未办结']}项；批准延期{totals['延期']}次；退回重办{totals['退回重办']}次；"
               f"回头看{totals['回头看']}次，其中整改不到位、再督查{totals['再督查']}项；"
               f"未达到序时进度{totals['未达到序时进度']}项。")
@@ -70,7 +70,7 @@ def write_docx(report: PeriodReport, output: Path, issuer: str, number: int | No
     signature(doc, report.office, report.today)
     day = report.today
     version = f"（记录版本 {report.data_commit[:12]}）" if report.data_commit.isalnum() else ""
-    imprint(doc, Imprint(printer or report.office, day, copy_to, f"数据截至{day.year}年{day.month}月{day.day}日{version}"))
+    imprint(doc, Imprint(printer or report.office, day, copy_to, f"数据截至{cn_date(day)}{version}"))
     doc.core_properties.title = f"{report.office}督查通报（{report.period.label}）"
     doc.core_properties.author = report.office
     save(doc, output)

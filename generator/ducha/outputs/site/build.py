@@ -302,7 +302,8 @@ _ISSUER = re.compile(r"^([\u4e00-\u9fff]+)〔")
 def search_words(data: SiteData) -> list[str]:
     """The words people search for that a general dictionary does not know, for jieba (search is
     segmented with it): unit short names, the same without their 市 (住建局, which case pages also
-    carry), full names, leaders' names, the issuer part of 文号 (青建 in 青建〔2026〕133号), category names."""
+    carry), full names, leaders' names, the issuer part of 文号 (青建 in 青建〔2026〕133号, 青督查 of the
+    issued 通报), category names."""
     words: set[str] = set(data.office.category_names)
     for unit in data.office.units:
         words.update((unit.name, unit.full_name, unit_core(unit.name)))
@@ -312,6 +313,9 @@ def search_words(data: SiteData) -> list[str]:
         for number in [case.source.doc_no] + [r.doc_no for r in case.reports]:
             if match := _ISSUER.match(number):
                 words.add(match.group(1))
+    for notice in data.notices:  # an issued 通报 is looked up by its 文号 (青督查〔2026〕13号)
+        if match := _ISSUER.match(notice.doc_no):
+            words.add(match.group(1))
     # A line of jieba's file is "word frequency tag": a word may hold no whitespace.
     return sorted(w for w in words if len(w) > 1 and not any(ch.isspace() for ch in w))
 

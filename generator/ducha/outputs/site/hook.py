@@ -22,11 +22,11 @@ from jinja2 import pass_context
 from mkdocs.plugins import event_priority
 
 from ducha.errors import DataError
+from ducha.outputs.problems import problems_text
 from ducha.outputs.safe import terminal
 from ducha.outputs.site.build import IN_MEMORY, LIVE, PROFILE_ENV, READY_ENV, ROOT_ENV, TEMPLATES, TODAY_ENV, live_rebuild
 from ducha.outputs.site.pages import DETAIL_MARK, GENERATED, HTML_FLAG
 from ducha.outputs.site.search import INDEX
-from ducha.outputs.text import problems_text
 
 
 def on_pre_build(config: Any, **kwargs: Any) -> None:

@@ -874,7 +874,7 @@ def notice_markdown(notice: Notice) -> str:
              + (f"；经{h(notice.approved_by)}同意印发" if notice.approved_by else "") + "。</p>"),
             "<h2>通报表扬</h2>", f"<ul>{mentions(notice.praised)}</ul>",
             "<h2>通报批评</h2>", f"<ul>{mentions(notice.criticised)}</ul>"]
-    return _page(notice.doc_no, body, search=False)
+    return _page(notice.doc_no, body)  # found by its 文号
 
 
 def _criticism_list(page: str, data: SiteData, tally: dict[str, int]) -> str:
