@@ -68,15 +68,18 @@ def test_dates_in_the_text_are_written_as_a_document_writes_them(demo: Path, inv
 
 def test_the_imprint_carries_copies_printer_date_and_data(demo: Path, invoke: Invoke, tmp_path: Path) -> None:
     notice = paragraphs(make(invoke, demo, tmp_path, "doc", "notice", "DC-2026-0011"))
-    # 抄送 the co-units by their full names; 印发机关 left, 印发日期 right (a tab between).
-    assert notice[-2:] == ["抄送：青川市发展和改革委员会，青川市财政局。", "青川市人民政府督查室\t2026年11月23日印发"]
+    # 抄送 the co-units by their full names; 印发机关 (office.yaml wording.printer) left, 印发日期 right (a tab between).
+    assert notice[-2:] == ["抄送：青川市发展和改革委员会，青川市财政局。", "青川市人民政府办公室\t2026年11月23日印发"]
     tongbao = make(invoke, demo, tmp_path, "report", "--period", "2026-Q4", "--format", "docx", "--number", "14",
                    "--copy-to", "市委办公室、市人大常委会办公室")
     text = paragraphs(tongbao)
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=demo, capture_output=True, text=True, check=True).stdout.strip()
     assert "青督查〔2026〕14号" in text and "各承办单位：" in text
     assert text[-3:] == ["抄送：市委办公室，市人大常委会办公室。", f"数据截至2026年11月23日（记录版本 {commit[:12]}）",
-                         "青川市人民政府督查室\t2026年11月23日印发"]
+                         "青川市人民政府办公室\t2026年11月23日印发"]
+    # Without --copy-to the 通报 goes to the bodies office.yaml names (wording.copy_to).
+    default = paragraphs(make(invoke, demo, tmp_path, "report", "--period", "2026-Q3", "--format", "docx"))
+    assert default[-3] == "抄送：市委督查室，市纪委监委。"
     body = text[:text.index("抄送：市委办公室，市人大常委会办公室。")]
     assert not any(re.search(r"[0-9a-f]{7,40}", line) for line in body)  # no commit id in the body
 

@@ -654,7 +654,7 @@ def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, out
             raise click.UsageError("docx 格式须用 -o 指定输出文件，如 -o 通报.docx。")
         office = load_office(root)
         write_docx(result, output, office.notice_rules.issuer, number, _units(copy_to) or office.wording.copy_to,
-                   office.wording.printer)
+                   office.printing_office)
         click.echo(f"已生成 {output}")
         return
     text = reporters.report_json(result) if fmt == "json" else reporters.report_markdown(result)

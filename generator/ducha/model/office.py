@@ -351,6 +351,11 @@ class Office:
         return self.followup_after_days
 
     @property
+    def printing_office(self) -> str:
+        """印发机关 in a document's 版记: the one office.yaml names, else the 发文机关, else the office."""
+        return self.wording.printer or self.wording.authority or self.name
+
+    @property
     def unit_names(self) -> frozenset[str]:
         return frozenset(unit.name for unit in self.units)
 

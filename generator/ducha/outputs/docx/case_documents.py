@@ -133,7 +133,7 @@ def write_case_doc(kind: str, office: Office, status: Status, output: Path, toda
     else:
         raise ValueError(kind)
     signature(doc, office.name, today)
-    imprint(doc, Imprint(office.wording.printer or office.name, today, copy_to))
+    imprint(doc, Imprint(office.printing_office, today, copy_to))
     doc.core_properties.title = xml_text(f"{case.id} {case.title}")
     save(doc, output)
 
@@ -179,7 +179,7 @@ def write_order(office: Office, order: Measure, statuses: Sequence[Status], due:
     para(doc, f"{'三' if step == '二' else '二'}、督办令下达后工作仍没有明显进展的，将按照规定予以通报批评"
               "（督促检查工作实施办法 第十六条（二））。")
     signature(doc, office.wording.authority or office.name, order.date)
-    imprint(doc, Imprint(office.wording.authority or office.name, order.date))
+    imprint(doc, Imprint(office.printing_office, order.date))
     doc.core_properties.title = xml_text(f"{order.doc_no} 督办令")
     save(doc, output)
 
