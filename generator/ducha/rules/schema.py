@@ -53,6 +53,22 @@ def _cache_dir() -> Path | None:
     return Path(base) / "ducha" if base else None
 
 
+#: fastjsonschema defines its uniqueItems helper inside the validator, so each call makes a new
+#: function that refers to itself: a reference cycle per record checked, left for the garbage
+#: collector. Defined once at module level instead, it is neither rebuilt nor a cycle.
+_UNIQUE_HELPER = re.compile(r"^[ ]*(def fn\(var\): return .*)$", re.M)
+#: Bumped whenever the generated code is rewritten differently, so that cached validators are not reused.
+_REWRITE_VERSION = "1"
+
+
+def _hoisted(source: str) -> str:
+    """The generated validator with its uniqueItems helper defined once, at module level."""
+    helpers = set(_UNIQUE_HELPER.findall(source))
+    if len(helpers) != 1:  # none (no uniqueItems) or an unexpected variant: leave the code as generated
+        return source
+    return _UNIQUE_HELPER.sub("", source) + f"\n\n{helpers.pop()}\n"  # last: the schema's own function stays first
+
+
 @functools.cache
 def _fast_validator(name: str) -> Callable[[Any], Any]:
     """The compiled validator; its bytecode is cached per user, as compiling it costs more than a one-file check.
@@ -60,7 +76,7 @@ def _fast_validator(name: str) -> Callable[[Any], Any]:
     The cache key covers the schema, fastjsonschema and Python versions, so a stale entry is never used.
     """
     text = schema_text(name)
-    key = hashlib.sha256(f"{text}\0{fastjsonschema.VERSION}\0{sys.version}".encode()).hexdigest()[:24]
+    key = hashlib.sha256(f"{text}\0{fastjsonschema.VERSION}\0{sys.version}\0{_REWRITE_VERSION}".encode()).hexdigest()[:24]
     folder = _cache_dir()
     cached = folder / f"{name}-{key}.validator" if folder is not None else None
     entry: tuple[str, Any] | None = None
@@ -71,7 +87,7 @@ def _fast_validator(name: str) -> Callable[[Any], Any]:
             entry = None
     if entry is None:
         schema = load_schema(name)
-        source = fastjsonschema.compile_to_code(_inline_refs(schema, schema.get("definitions", {})))
+        source = _hoisted(fastjsonschema.compile_to_code(_inline_refs(schema, schema.get("definitions", {}))))
         first = re.search(r"^def (\w+)\(", source, re.M)  # the schema's own function comes first
         assert first is not None
         entry = (first.group(1), compile(source, f"<{name}.schema.json>", "exec"))
