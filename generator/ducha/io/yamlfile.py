@@ -9,6 +9,7 @@ duplicate keys, aliases and tags, and remembering where every value stands.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +21,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ducha.errors import Problem
 
 try:  # The C parser is what makes validation fast; the pure one is a slow fallback.
-    from yaml import CBaseLoader as _CLoader
+    from yaml._yaml import CParser as _Composer
 except ImportError:  # pragma: no cover - libyaml is present in our venv
-    from yaml import BaseLoader as _CLoader  # type: ignore[assignment]
+    from yaml import BaseLoader as _Composer  # type: ignore[assignment]
 
 #: A 督查事项 record is a few kilobytes; anything this large is a mistake or an attack.
 MAX_FILE_BYTES = 512 * 1024
@@ -30,9 +31,8 @@ MAX_FILE_BYTES = 512 * 1024
 #: and building it would exhaust Python's recursion limit long before libyaml's own limit.
 MAX_DEPTH = 16
 
-_DEFAULT_TAGS = frozenset(
-    {"tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
-)
+_STR_TAG = "tag:yaml.org,2002:str"
+_DEFAULT_TAGS = frozenset({_STR_TAG, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 _BOM = b"\xef\xbb\xbf"
 _FULLWIDTH_COLON_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*：", re.M)
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.M)
@@ -158,15 +158,24 @@ class _Builder:
             text = str(node.value)
             self.texts.append(text)
             return text
+        # A plain text value needs none of the checks above (no alias without `*`, the default tag, not
+        # too deep): it is taken as it is, without a call per value (most of a record's nodes are these).
+        plain = self.seen is None and depth < MAX_DEPTH
+        texts = self.texts
+        value: Data | None
         if isinstance(node, SequenceNode):
             items: list[Data] = []
             for index, child in enumerate(node.value):
-                value = self.build(child, (where, index), depth + 1)
+                if plain and child.__class__ is ScalarNode and child.tag == _STR_TAG:
+                    value = child.value
+                    texts.append(child.value)
+                else:
+                    value = self.build(child, (where, index), depth + 1)
                 if value is not None:
                     items.append(value)
             return items
         mapping: dict[str, Data] = {}
-        first_line: dict[str, int] = {}
+        first: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.problem(
@@ -174,25 +183,34 @@ class _Builder:
                 )
                 continue
             key = str(key_node.value)
-            if key in first_line:
+            if key in first:
                 self.problem(
                     key_node, (where, key),
-                    f"字段 {key} 重复出现（第一次在第 {first_line[key]} 行），后一个会覆盖前一个，造成数据丢失。",
+                    f"字段 {key} 重复出现（第一次在第 {first[key].start_mark.line + 1} 行），后一个会覆盖前一个，造成数据丢失。",
                     f"合并两处 {key} 的内容，只保留一个 {key}。",
                 )
                 continue
-            first_line[key] = key_node.start_mark.line + 1
+            first[key] = key_node
+            if plain and value_node.__class__ is ScalarNode and value_node.tag == _STR_TAG:
+                mapping[key] = value_node.value
+                texts.append(value_node.value)
+                continue
             value = self.build(value_node, (where, key), depth + 1)
             if value is not None:
                 mapping[key] = value
         return mapping
 
 
-class _Loader(_CLoader):
-    """Composes with the C parser; every untagged node gets the plain default tag."""
+class _Loader(_Composer):
+    """Composes with the C parser alone (nothing is constructed); every untagged node gets the plain default tag."""
 
     _TAGS: ClassVar[dict[type[Node], str]] = {ScalarNode: "tag:yaml.org,2002:str", SequenceNode: "tag:yaml.org,2002:seq",
              MappingNode: "tag:yaml.org,2002:map"}
+
+    # The composer calls these two around every node, for path-based resolvers, which records never
+    # use. Builtins that do nothing: a Python method costs a call per node, a tenth of the parse.
+    descend_resolver = staticmethod(operator.is_)  # (parent, index): ignored
+    ascend_resolver = staticmethod(tuple)  # (): ignored
 
     def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
         return self._TAGS[kind]
