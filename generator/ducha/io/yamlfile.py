@@ -9,6 +9,7 @@ duplicate keys, aliases and tags, and remembering where every value stands.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +22,9 @@ from ducha.errors import Problem
 from ducha.io.charnames import character_name
 
 try:  # The C parser is what makes validation fast; the pure one is a slow fallback.
-    from yaml import CBaseLoader as _CLoader
+    from yaml._yaml import CParser as _Composer
 except ImportError:  # pragma: no cover - libyaml is present in our venv
-    from yaml import BaseLoader as _CLoader  # type: ignore[assignment]
+    from yaml import BaseLoader as _Composer  # type: ignore[assignment]
 
 #: A 督查事项 record is a few kilobytes; anything this large is a mistake or an attack.
 MAX_FILE_BYTES = 512 * 1024
@@ -31,9 +32,8 @@ MAX_FILE_BYTES = 512 * 1024
 #: and building it would exhaust Python's recursion limit long before libyaml's own limit.
 MAX_DEPTH = 16
 
-_DEFAULT_TAGS = frozenset(
-    {"tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
-)
+_STR_TAG = "tag:yaml.org,2002:str"
+_DEFAULT_TAGS = frozenset({_STR_TAG, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 _BOM = b"\xef\xbb\xbf"
 _FULLWIDTH_COLON_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*：", re.M)
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.M)
@@ -41,7 +41,8 @@ _TAB_INDENT = re.compile(r"^[ ]*\t", re.M)
 #: A Chinese paragraph inside a block of text may start with them; it is followed by text, not these.
 _FULLWIDTH_INDENT = re.compile(r"^[ ]*\u3000[\u3000 ]*(?=-[ \u3000]|[A-Za-z_][A-Za-z0-9_]*[ \t]*[:：])", re.M)
 #: A list item begun with a full-width or typographic dash (－ — –) instead of ASCII ``-``.
-_FULLWIDTH_DASH = re.compile(r"^[ \u3000]*([－—–])[ \u3000]*[A-Za-z_][A-Za-z0-9_]*[ \t]*[:：]", re.M)
+_DASHES = "－—–"
+_FULLWIDTH_DASH = re.compile(f"^[ \u3000]*([{_DASHES}])[ \u3000]*[A-Za-z_][A-Za-z0-9_]*[ \t]*[:：]", re.M)
 #: A list entry (``- date: …``) and a top-level ``key: value`` line with a value on it.
 _LIST_ENTRY = re.compile(r"^[ ]*-[ ]+[A-Za-z_][A-Za-z0-9_]*[ ]*:")
 _SCALAR_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)[ ]*:[ ]*[^\s#|>]")
@@ -66,6 +67,8 @@ class YamlDocument:
     path: str
     data: Any
     root: Node = field(repr=False)
+    #: Every text of the data run together, for checks that look at all of them at once (characters).
+    texts: str = field(default="", repr=False)
 
     def _nodes(self, path: PathKey) -> tuple[Node | None, Node]:
         """The key node (None for list items and the root) and value node nearest to ``path``."""
@@ -125,6 +128,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.seen: set[int] | None = set() if check_aliases else None
         self.too_deep = False
+        self.texts: list[str] = []
 
     def problem(self, node: Node, where: _Where, message: str, fix: str) -> None:
         mark = node.start_mark
@@ -158,16 +162,27 @@ class _Builder:
             )
             return None
         if isinstance(node, ScalarNode):
-            return str(node.value)
+            text = str(node.value)
+            self.texts.append(text)
+            return text
+        # A plain text value needs none of the checks above (no alias without `*`, the default tag, not
+        # too deep): it is taken as it is, without a call per value (most of a record's nodes are these).
+        plain = self.seen is None and depth < MAX_DEPTH
+        texts = self.texts
+        value: Data | None
         if isinstance(node, SequenceNode):
             items: list[Data] = []
             for index, child in enumerate(node.value):
-                value = self.build(child, (where, index), depth + 1)
+                if plain and child.__class__ is ScalarNode and child.tag == _STR_TAG:
+                    value = child.value
+                    texts.append(child.value)
+                else:
+                    value = self.build(child, (where, index), depth + 1)
                 if value is not None:
                     items.append(value)
             return items
         mapping: dict[str, Data] = {}
-        first_line: dict[str, int] = {}
+        first: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.problem(
@@ -175,28 +190,41 @@ class _Builder:
                 )
                 continue
             key = str(key_node.value)
-            if key in first_line:
+            if key in first:
                 self.problem(
                     key_node, (where, key),
-                    f"字段 {key} 重复出现（第一次在第 {first_line[key]} 行），后一个会覆盖前一个，造成数据丢失。",
+                    f"字段 {key} 重复出现（第一次在第 {first[key].start_mark.line + 1} 行），后一个会覆盖前一个，造成数据丢失。",
                     f"合并两处 {key} 的内容，只保留一个 {key}。",
                 )
                 continue
-            first_line[key] = key_node.start_mark.line + 1
+            first[key] = key_node
+            if plain and value_node.__class__ is ScalarNode and value_node.tag == _STR_TAG:
+                mapping[key] = value_node.value
+                texts.append(value_node.value)
+                continue
             value = self.build(value_node, (where, key), depth + 1)
             if value is not None:
                 mapping[key] = value
         return mapping
 
 
-class _Loader(_CLoader):
-    """Composes with the C parser; every untagged node gets the plain default tag."""
+class _Loader(_Composer):
+    """Composes with the C parser alone (nothing is constructed); every untagged node gets the plain default tag."""
 
     _TAGS: ClassVar[dict[type[Node], str]] = {ScalarNode: "tag:yaml.org,2002:str", SequenceNode: "tag:yaml.org,2002:seq",
              MappingNode: "tag:yaml.org,2002:map"}
 
+    # The composer calls these two around every node, for path-based resolvers, which records never
+    # use. Builtins that do nothing: a Python method costs a call per node, a tenth of the parse.
+    descend_resolver = staticmethod(operator.is_)  # (parent, index): ignored
+    ascend_resolver = staticmethod(tuple)  # (): ignored
+
     def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
         return self._TAGS[kind]
+
+
+def _has_any(text: str, characters: str) -> bool:
+    return any(character in text for character in characters)
 
 
 def _line_col(data: bytes, offset: int) -> tuple[int, int]:
@@ -355,19 +383,21 @@ def parse_yaml(raw: bytes, name: str) -> tuple[YamlDocument | None, list[Problem
         problems.append(Problem(name, line, column, "", f"文件不是 UTF-8 编码。{hint}",
                                 "用编辑器把文件另存为 UTF-8 编码。"))
         return None, problems
-    for match in _FULLWIDTH_COLON_KEY.finditer(text):
+    # Each pattern below needs one particular character, which most files do not hold: looking for
+    # that character first spares scanning every line start of every file with a regular expression.
+    for match in _FULLWIDTH_COLON_KEY.finditer(text) if "：" in text else ():
         line, column = _line_col(raw, len(text[: match.end() - 1].encode("utf-8")))
         problems.append(Problem(name, line, column, match.group(1),
                                 "字段名后用了全角冒号「：」，YAML 只认半角冒号。",
                                 "把「：」改成半角「: 」（冒号后加一个空格）。"))
     if problems and any("全角冒号" in p.message for p in problems):
         return None, problems
-    for match in _FULLWIDTH_INDENT.finditer(text):
+    for match in _FULLWIDTH_INDENT.finditer(text) if "\u3000" in text else ():
         line, column = _line_col(raw, len(text[: match.start()].encode("utf-8")))
         problems.append(Problem(name, line, column, "", "这一行用了全角空格「　」缩进，YAML 只认半角空格。",
                                 "把行首的全角空格换成半角空格（每级缩进 2 个空格）；不要删除这一行。"))
         return None, problems
-    for match in _FULLWIDTH_DASH.finditer(text):
+    for match in _FULLWIDTH_DASH.finditer(text) if _has_any(text, _DASHES) else ():
         line, column = _line_col(raw, len(text[: match.start(1)].encode("utf-8")))
         problems.append(Problem(name, line, column, "", f"列表项开头用了「{match.group(1)}」，YAML 只认半角减号「-」。",
                                 f"把「{match.group(1)}」改成半角「- 」（减号后加一个空格）；不要删除这一行。"))
@@ -375,7 +405,7 @@ def parse_yaml(raw: bytes, name: str) -> tuple[YamlDocument | None, list[Problem
     if _RAW_REFUSED.search(text):
         problems.extend(_raw_character_problems(name, text))
         return None, problems
-    for match in _TAB_INDENT.finditer(text):
+    for match in _TAB_INDENT.finditer(text) if "\t" in text else ():
         line, column = _line_col(raw, len(text[: match.end() - 1].encode("utf-8")))
         problems.append(Problem(name, line, column, "", "这一行用了制表符（Tab）缩进，YAML 只认空格。",
                                 "把 Tab 换成空格（每级缩进 2 个空格）。"))
@@ -401,4 +431,4 @@ def parse_yaml(raw: bytes, name: str) -> tuple[YamlDocument | None, list[Problem
         problems.append(Problem(name, 1, 1, "", "文件内容应是「字段: 值」的形式。",
                                 "按模板填写，每行写成 `字段名: 值`。"))
         return None, problems
-    return YamlDocument(name, data, node), problems
+    return YamlDocument(name, data, node, "".join(builder.texts)), problems

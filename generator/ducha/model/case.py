@@ -389,14 +389,18 @@ class _Reader:
         return parsed
 
     def entries(self, kind: LogKind) -> Iterator[Any]:
+        date_fields, limit_fields, make = kind.date_fields, kind.limit_fields, kind.entry
         for index, entry in enumerate(self.doc.data.get(kind.key, [])):
-            here: PathKey = (kind.key, index)
             values: dict[str, Any] = {name: tuple(v) if isinstance(v, list) else v for name, v in entry.items()}
-            for name in kind.date_fields:
-                values[name] = self.date(entry.get(name), (*here, name))
-            for name in kind.limit_fields:
-                values[name] = self.limit(entry.get(name), (*here, name))
-            yield kind.entry(**values)
+            for name in date_fields:
+                text = entry.get(name)
+                day = parse_date(text) if text is not None else None
+                if day is None and text is not None:  # where it stands is looked up only for a problem
+                    self.date(text, (kind.key, index, name))
+                values[name] = day
+            for name in limit_fields:
+                values[name] = self.limit(entry.get(name), (kind.key, index, name))
+            yield make(**values)
 
     def at(self, name: str) -> PathKey:
         """Where the value of ``name`` in force is written: its own line, or the correction that set it."""

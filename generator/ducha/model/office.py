@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -355,11 +356,12 @@ class Office:
         """印发机关 in a document's 版记: the one office.yaml names, else the 发文机关, else the office."""
         return self.wording.printer or self.wording.authority or self.name
 
-    @property
+    # Asked once per record checked: worked out once per office (a frozen office never changes).
+    @functools.cached_property
     def unit_names(self) -> frozenset[str]:
         return frozenset(unit.name for unit in self.units)
 
-    @property
+    @functools.cached_property
     def category_names(self) -> tuple[str, ...]:
         """来源类型: the standard ones in their usual order, then the office's own."""
         return STANDARD_CATEGORIES + tuple(c for c in self.categories if c not in STANDARD_CATEGORIES)

@@ -52,6 +52,29 @@ def _cache_dir() -> Path | None:
     return Path(base) / "ducha" if base else None
 
 
+#: fastjsonschema defines its uniqueItems helper inside the validator, so each call makes a new
+#: function that refers to itself: a reference cycle per record checked, left for the garbage
+#: collector. Defined once at module level instead, it is neither rebuilt nor a cycle.
+_UNIQUE_HELPER = re.compile(r"^[ ]*(def fn\(var\): return .*)$", re.M)
+#: Where an error message names a list item, the generated code fills it in from a copy of all
+#: its local variables. It also does so for every ``if`` of an ``if``/``then`` that does not hold
+#: (a review that passed), raised and caught on the valid path. Its messages are never shown (a
+#: file that fails is checked again by jsonschema), so the names are left unfilled.
+_ITEM_NAME = ".format(**locals())"
+#: Bumped whenever the generated code is rewritten differently, so that cached validators are not reused.
+_REWRITE_VERSION = "2"
+
+
+def _streamlined(source: str) -> str:
+    """The generated validator with its uniqueItems helper defined once, at module level, and no
+    list item named in its (unused) messages."""
+    source = source.replace(_ITEM_NAME, "")
+    helpers = set(_UNIQUE_HELPER.findall(source))
+    if len(helpers) != 1:  # none (no uniqueItems) or an unexpected variant: leave it where it is
+        return source
+    return _UNIQUE_HELPER.sub("", source) + f"\n\n{helpers.pop()}\n"  # last: the schema's own function stays first
+
+
 @functools.cache
 def _fast_validator(name: str) -> Callable[[Any], Any]:
     """The compiled validator; its bytecode is cached per user, as compiling it costs more than a one-file check.
@@ -61,7 +84,7 @@ def _fast_validator(name: str) -> Callable[[Any], Any]:
     hashlib would cost a one-file check more than the comparison does.)
     """
     text = schema_text(name)
-    tag = f"{name}-{zlib.crc32(text.encode()):08x}-{fastjsonschema.VERSION}-{sys.hexversion:x}"
+    tag = f"{name}-{zlib.crc32(text.encode()):08x}-{fastjsonschema.VERSION}-{sys.hexversion:x}-r{_REWRITE_VERSION}"
     folder = _cache_dir()
     cached = folder / f"{tag}.validator" if folder is not None else None
     entry: tuple[str, str, Any] | None = None
@@ -74,7 +97,7 @@ def _fast_validator(name: str) -> Callable[[Any], Any]:
             entry = None
     if entry is None:
         schema = load_schema(name)
-        source = fastjsonschema.compile_to_code(_inline_refs(schema, schema.get("definitions", {})))
+        source = _streamlined(fastjsonschema.compile_to_code(_inline_refs(schema, schema.get("definitions", {}))))
         first = re.search(r"^def (\w+)\(", source, re.M)  # the schema's own function comes first
         assert first is not None
         entry = (text, first.group(1), compile(source, f"<{name}.schema.json>", "exec"))

@@ -429,8 +429,11 @@ class _CaseChecker:
     def after_closing(self, key: str) -> None:
         """Entries of ``key`` (回访复核, 满意度) come after the case was closed, and not while a reopened round runs."""
         case = self.case
+        entries = getattr(case, key)
+        if not entries:
+            return
         first_pass = next((r.date for r in case.reviews if r.passed), None)
-        for index, entry in enumerate(getattr(case, key)):
+        for index, entry in enumerate(entries):
             day = entry.date
             passed = case.passed_on(day)
             name = LOGS[key].label
