@@ -697,7 +697,6 @@ def _cross_checks(cases: Sequence[Case], root: Path) -> list[Problem]:
     return problems
 
 
-<<<<<<< HEAD
 @dataclass
 class CheckCache:
     """What checking each case file found, kept by `ducha serve` between rebuilds (mutable, one per
@@ -719,11 +718,6 @@ class CheckCache:
         return result
 
 
-def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = None,
-                   cache: CheckCache | None = None) -> ValidationResult:
-    """Check every case file under ``paths`` against office.yaml in ``root`` (re-checking only files
-    that changed since ``cache`` saw them, when given)."""
-=======
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """No cyclic garbage collection while records are read; what was read is then aged at once.
@@ -747,9 +741,11 @@ def _collector_paused() -> Iterator[None]:
         gc.unfreeze()
 
 
-def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = None) -> ValidationResult:
-    """Check every case file under ``paths`` against office.yaml in ``root``."""
->>>>>>> main
+
+def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = None,
+                   cache: CheckCache | None = None) -> ValidationResult:
+    """Check every case file under ``paths`` against office.yaml in ``root`` (re-checking only files
+    that changed since ``cache`` saw them, when given)."""
     root = root.resolve()
     paths = [p.resolve() for p in paths]
     files = case_files(paths)
@@ -761,48 +757,35 @@ def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = No
         return ValidationResult(len(files), None, (), error.problems)
     problems: list[Problem] = []
     cases: list[Case] = []
-<<<<<<< HEAD
     if cache is not None:
         # A new or removed file can change another's problems (a parent that now exists): check all again.
         basis = (office, frozenset(map(os.fspath, files)), today)
         if cache.basis != basis:
             cache.basis, cache.files = basis, {}
-    for file in files:
-        stamp = (0, 0)
-        if cache is not None:
-            info = file.stat()
-            stamp = (info.st_mtime_ns, info.st_size)
-            kept = cache.files.get(str(file))
-            if kept is not None and kept[0] == stamp:
-                if kept[1] is not None:
-                    cases.append(kept[1])
-                problems.extend(kept[2])
-                continue
-        doc, found = read_yaml(file, display_path(file, root))
-        case, found = check_document(doc, found, office, known_ids, today)
-        if case is not None:
-            cases.append(case)
-            if case.attachments:
-                found += attachment_problems(root, office, case, doc)
-        if cache is not None:
-            cache.files[str(file)] = (stamp, case, found)
-            cache.rechecked += 1
-        problems.extend(found)
-        # The node tree goes with `doc` here: keeping 10,000 of them alive makes the
-        # garbage collector walk them all, again and again (more than doubles the time).
-=======
     with _collector_paused():
         for file in files:
+            stamp = (0, 0)
+            if cache is not None:
+                info = file.stat()
+                stamp = (info.st_mtime_ns, info.st_size)
+                kept = cache.files.get(str(file))
+                if kept is not None and kept[0] == stamp:
+                    if kept[1] is not None:
+                        cases.append(kept[1])
+                    problems.extend(kept[2])
+                    continue
             doc, found = read_yaml(file, display_path(file, root))
             case, found = check_document(doc, found, office, known_ids, today)
             if case is not None:
                 cases.append(case)
                 if case.attachments:
                     found += attachment_problems(root, office, case, doc)
+            if cache is not None:
+                cache.files[str(file)] = (stamp, case, found)
+                cache.rechecked += 1
             problems.extend(found)
             # The node tree goes with `doc` here: keeping 10,000 of them alive would hold
             # memory for nothing (and make any collection walk them all).
->>>>>>> main
     problems.extend(_cross_checks(cases, root))
     return ValidationResult(len(files), office, tuple(cases), tuple(sorted(problems, key=Problem.sort_key)))
 
