@@ -222,6 +222,7 @@ def test_live_preview_picks_up_a_changed_case(built: Path, tmp_path: Path) -> No
     import subprocess
     import sys
     import time
+    import urllib.error
     import urllib.request
 
     repo = tmp_path / "repo"
@@ -246,6 +247,19 @@ def test_live_preview_picks_up_a_changed_case(built: Path, tmp_path: Path) -> No
             time.sleep(0.5)
         return False
 
+    def gone(page: str, seconds: float = 60) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(page, timeout=5).read()
+            except urllib.error.HTTPError as error:
+                if error.code == 404:
+                    return True
+            except OSError:
+                pass
+            time.sleep(0.5)
+        return False
+
     try:
         assert page_says("低保对象动态复核")
         case = repo / "cases/2026/DC-2026-0013.yaml"
@@ -261,6 +275,13 @@ def test_live_preview_picks_up_a_changed_case(built: Path, tmp_path: Path) -> No
         case.write_text(good, encoding="utf-8")
         assert page_says("ducha-problems", present=False)
         assert page_says("ducha-problems", present=False, page=f"http://127.0.0.1:{port}/index.html")
+        # A case removed: its page goes too (not kept from an earlier rebuild), and so does its line in the lists.
+        index = f"http://127.0.0.1:{port}/search/search_index.json"
+        assert urllib.request.urlopen(index, timeout=5).read().decode("utf-8").count("cases/2026/DC-2026-0013.html") == 1
+        case.unlink()
+        assert gone(url)
+        assert page_says("cases/2026/DC-2026-0013.html", present=False, page=index)  # not found by the search either
+        assert page_says("低保对象动态复核", present=False, page=f"http://127.0.0.1:{port}/cases/2026/index.html")
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -78,13 +78,13 @@ def on_files(files: Any, config: Any, **kwargs: Any) -> Any:
     from mkdocs.structure.files import File
 
     pages = IN_MEMORY.get(str(Path(config["docs_dir"]).resolve()))
-    if pages is None:
-        return files
-    for file in list(files):
-        if file.src_uri in pages or file.src_uri.split("/", 1)[0] in GENERATED:  # stale ones too
-            files.remove(file)
-    for path, text in pages.items():
-        files.append(File.generated(config, path, content=text))
+    if pages is not None:
+        for file in list(files):
+            if file.src_uri in pages or file.src_uri.split("/", 1)[0] in GENERATED:  # stale ones too
+                files.remove(file)
+        for path, text in pages.items():
+            files.append(File.generated(config, path, content=text))
+    INDEX.pages = {file.dest_uri for file in files.documentation_pages()}
     return files
 
 
@@ -148,6 +148,11 @@ _WHOLE_QUERY = re.compile(r"for\(let (\w+)=(\w+)\+1;\1<(\w+)\.length;\1\+\+\)\3\
 def on_post_build(config: Any, **kwargs: Any) -> None:
     site = Path(config["site_dir"])
     INDEX.write(site / "search" / "search_index.json")
+    if INDEX.dirty:  # a rebuild of what changed leaves the pages of removed records behind: not in the preview
+        kept = INDEX.pages | set(config["theme"].static_templates)
+        for built in site.rglob("*.html"):
+            if built.relative_to(site).as_posix() not in kept:
+                built.unlink()
     for worker in (site / "assets" / "javascripts" / "workers").glob("search.*.min.js"):
         code = worker.read_text(encoding="utf-8")
         patched = _WHOLE_QUERY.sub(lambda m: m.group(0).replace(f"{m.group(1)}<", f"{m.group(1)}<=", 1), code, count=1)

@@ -976,18 +976,24 @@ def write_pages(docs: Path, data: SiteData, progress: Callable[[int], None] | No
 
 
 def write_case_pages(docs: Path, data: SiteData, made: dict[str, tuple[object, str]]) -> int:
-    """Write the case pages whose makings changed since ``made`` (updated); returns how many.
+    """Write the case pages whose makings changed since ``made`` (updated), and remove those of cases
+    that are gone; returns how many pages changed.
 
     A case page shows its case, its status, its parent's and children's lights and its audit
     trail: when none of these changed, neither did the page.
     """
     children = _children(data.statuses)
     written = 0
+    pages = set()
     for s in data.statuses:
         page = case_page(s.case)
+        pages.add(page)
         kids = children.get(s.case.id, [])
+        measures = tuple(data.measures_by_case.get(s.case.id, ()))
+        # Everything case_markdown reads: a page is made again when any of it changed.
         key = (s, tuple(kids), data.by_id.get(s.case.parent or ""), data.trails.get(s.case.id), data.head,
-               data.full_names, tuple(data.leader_pages.items()))
+               data.office, data.full_names, tuple(data.leader_pages.items()), measures,
+               tuple(o for o in data.orders if o.order in measures) if measures else ())
         if page in made and made[page][0] == key:
             continue
         text = next(iter(_templated([(page, case_markdown(data, s, kids))])))[1]
@@ -995,6 +1001,10 @@ def write_case_pages(docs: Path, data: SiteData, made: dict[str, tuple[object, s
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         made[page] = (key, text)
+        written += 1
+    for page in set(made) - pages:  # a case removed (or moved to another year's folder)
+        (docs / page).unlink(missing_ok=True)
+        del made[page]
         written += 1
     return written
 

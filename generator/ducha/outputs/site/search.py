@@ -51,6 +51,8 @@ class Index:
     ours: dict[str, dict[str, Any]] = field(default_factory=dict)  # location → entry
     theirs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # page → Material's entries
     pending: list[tuple[str, str, str, float | None]] = field(default_factory=list)
+    #: The pages of this build (a rebuild of what changed must not keep finding a removed one).
+    pages: set[str] = field(default_factory=set)
 
     def add(self, location: str, title: str, head: str, boost: float | None) -> None:
         """A generated page to index at the end of the build."""
@@ -72,6 +74,11 @@ class Index:
                 entry["boost"] = boost
             self.ours[location] = entry
         self.pending.clear()
+        if self.dirty:
+            for gone in [page for page in self.theirs if page.endswith(".html") and page not in self.pages]:
+                del self.theirs[gone]
+            for gone in [page for page in self.ours if page.partition("#")[0] not in self.pages]:
+                del self.ours[gone]
         data["docs"] = [doc for docs in self.theirs.values() for doc in docs] + list(self.ours.values())
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
