@@ -218,6 +218,7 @@ def test_pages_render_the_same_without_the_mkdocs_hook(built: Path, site: Path, 
 
 
 def test_live_preview_picks_up_a_changed_case(built: Path, tmp_path: Path) -> None:
+    import os
     import socket
     import subprocess
     import sys
@@ -260,8 +261,19 @@ def test_live_preview_picks_up_a_changed_case(built: Path, tmp_path: Path) -> No
             time.sleep(0.5)
         return False
 
+    def busy_seconds(pid: int) -> float:
+        """CPU time (user + system) the process has used so far."""
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     try:
         assert page_says("低保对象动态复核")
+        # Nothing changed, nothing is rebuilt: a build reading the pages must not set off the next one
+        # (a rebuild of this site takes more than a second of CPU; the wait lets the first build settle).
+        time.sleep(3)
+        before = busy_seconds(server.pid)
+        time.sleep(4)
+        assert busy_seconds(server.pid) - before < 1.0
         case = repo / "cases/2026/DC-2026-0013.yaml"
         good = case.read_text(encoding="utf-8").replace("title: 低保对象动态复核", "title: 低保对象动态复核（已更新）")
         case.write_text(good, encoding="utf-8")

@@ -400,9 +400,25 @@ def serve(root: Path, today: dt.date, profile: str, port: int, pin_day: bool) ->
 
     ``pin_day``: keep computing for ``today``; otherwise each rebuild uses the day it runs.
     """
+    import watchdog.events
     import watchdog.observers
     from mkdocs.commands import serve as serving
     from mkdocs.livereload import LiveReloadServer
+
+    class OnlyChanges(watchdog.events.FileSystemEventHandler):
+        """Passes on changes only. The system also reports a file opened or closed unwritten, and
+        MkDocs rebuilds on any event: every build reading the pages would start the next, forever."""
+
+        def __init__(self, handler: watchdog.events.FileSystemEventHandler) -> None:
+            self.handler = handler
+
+        def dispatch(self, event: watchdog.events.FileSystemEvent) -> None:
+            if event.event_type not in (watchdog.events.EVENT_TYPE_OPENED, watchdog.events.EVENT_TYPE_CLOSED_NO_WRITE):
+                self.handler.dispatch(event)
+
+    class ToldObserver(watchdog.observers.Observer):  # type: ignore[misc,valid-type]
+        def schedule(self, handler: watchdog.events.FileSystemEventHandler, path: str, **kwargs: Any) -> Any:
+            return super().schedule(OnlyChanges(handler), path, **kwargs)
 
     class Told(LiveReloadServer):
         """MkDocs' preview server, told of changes by the system (inotify where there is one) instead
@@ -411,7 +427,7 @@ def serve(root: Path, today: dt.date, profile: str, port: int, pin_day: bool) ->
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self.observer = watchdog.observers.Observer()  # type: ignore[assignment]
+            self.observer = ToldObserver()
 
     serving.LiveReloadServer = Told  # type: ignore[attr-defined]
 
