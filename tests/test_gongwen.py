@@ -48,6 +48,8 @@ def test_numbers_quotes_and_titles(demo: Path, invoke: Invoke, tmp_path: Path) -
     assert "督查催办〔2026〕9-3号" in urge
     report = lines(make(invoke, demo, tmp_path, "doc", "report", "DC-2026-0018"))
     assert "关于“完善城乡公交一体化的建议（第0088号）”办理情况的报告" in report  # the record's title begins with 关于
+    assert "市政府：" in report  # a 建议 has no 批示领导: the report goes to the superior (office.yaml wording.superior)
+    assert "市长 刘志远：" in lines(make(invoke, demo, tmp_path, "doc", "report", "DC-2026-0006"))
     assert not any("关于“关于" in line or "「" in line or "」" in line for line in notice + urge + report)
 
 

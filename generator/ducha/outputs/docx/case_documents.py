@@ -118,7 +118,8 @@ def write_case_doc(kind: str, office: Office, status: Status, output: Path, toda
     elif kind == "report":
         masthead(doc, office.name, doc_number("督查报告", today.year, number))
         title(doc, about(case.title, "办理情况的报告"))
-        para(doc, f"{case.source.leader or '领导'}：", indent=False)
+        # 一事一报 to the leader who instructed; an item from a document, a meeting or a 建议 reports to the superior.
+        para(doc, f"{case.source.leader or office.wording.superior}：", indent=False)
         para(doc, "一、基本情况", HEI)
         para(doc, f"该事项于{cn_date(case.registered)}立项，{cn_date(case.assigned) if case.assigned else '尚未'}交办{lead}主办"
                   + (f"，{'、'.join(case.co_units)}协办" if case.co_units else "") + f"。目前{status.stage.label}。")
