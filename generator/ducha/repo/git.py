@@ -24,9 +24,11 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import queue
 import re
 import subprocess
 import tempfile
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -317,8 +319,20 @@ def _stream_log(repo: _Repo, *args: str) -> Iterator[tuple[Commit, list[_Change]
         assert process.stdout is not None
         decoder = codecs.getincrementaldecoder("utf-8")("replace")
         pending = ""
+        chunks: queue.SimpleQueue[bytes] = queue.SimpleQueue()
         output = process.stdout.fileno()
-        for data in iter(lambda: os.read(output, 1 << 16), b""):
+
+        def drain() -> None:
+            # Read on a thread of its own: while the caller parses a batch of contents, git
+            # keeps writing instead of waiting on a full pipe.
+            try:
+                for data in iter(lambda: os.read(output, 1 << 16), b""):
+                    chunks.put(data)
+            finally:
+                chunks.put(b"")  # the end, however the reading ended: the caller never waits for nothing
+
+        threading.Thread(target=drain, daemon=True).start()
+        for data in iter(chunks.get, b""):
             records = (pending + decoder.decode(data)).split("\x1e")
             pending = records.pop()
             for record in records:
