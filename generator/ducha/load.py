@@ -70,23 +70,24 @@ def case_files(paths: Iterable[Path]) -> list[Path]:
     found: set[str] = set()
     for path in paths:
         if path.is_dir():
-            found.update(_yaml_paths(os.fspath(path)))
+            found.update(entry.path for entry in _yaml_entries(os.fspath(path)))
         else:
             found.add(os.fspath(path))
     # Names, not Path objects, are gathered and sorted: hashing and comparing 10,000 Paths costs a tenth of a second.
     return [Path(name) for name in sorted(found)]
 
 
-def _yaml_paths(folder: str) -> Iterator[str]:
+def _yaml_entries(folder: str) -> Iterator[os.DirEntry[str]]:
+    """The ``*.yaml`` files under ``folder``, as the directory listing has them (no Path objects)."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return
     for entry in entries:
         if entry.is_dir():
-            yield from _yaml_paths(entry.path)
+            yield from _yaml_entries(entry.path)
         elif entry.name.endswith(".yaml"):
-            yield entry.path
+            yield entry
 
 
 #: A case id as the schema allows it; only such an id is looked up as a file name.
@@ -117,20 +118,8 @@ class CaseIds(Container[str]):
                 and os.path.isfile(os.path.join(self._folder, case_id.split("-")[1], f"{case_id}.yaml"))):
             return True
         if self._ids is None:
-            self._ids = frozenset(_yaml_names(os.fspath(self._folder)))
+            self._ids = frozenset(entry.name[:-5] for entry in _yaml_entries(os.fspath(self._folder)))
         return case_id in self._ids
-
-
-def _yaml_names(folder: str) -> Iterator[str]:
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        if entry.is_dir():
-            yield from _yaml_names(entry.path)
-        elif entry.name.endswith(".yaml"):
-            yield entry.name[:-5]
 
 
 @dataclass(frozen=True)
