@@ -6,10 +6,8 @@ checks it, and every problem in every file is collected before anything fails.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import difflib
-import gc
 import itertools
 import os
 import re
@@ -20,6 +18,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ducha.errors import DataError, Problem, UsageError
+from ducha.io.collector import collector_paused
 from ducha.io.lfs import read_pointer, sha256_hex
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path, parse_yaml, read_yaml
 from ducha.model.case import ATTACHMENTS_DIR, CASES_DIR, Case
@@ -707,30 +706,6 @@ class CheckCache:
         return result
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while records are read; what was read is then aged at once.
-
-    Every case read stays alive, so each collection on the way would walk all the cases read so
-    far only to free nothing, and they would be walked again as they age through the collector's
-    generations (a tenth of status's time at 10,000 cases). Reading makes no reference cycles,
-    so there is nothing to collect: freezing and unfreezing moves every live object into the
-    oldest generation, which later work rarely walks, without walking them even once. (Nothing is
-    left frozen: anything cyclic made before or after is collected as usual.)
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.freeze()
-        gc.unfreeze()
-
-
-
 def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = None,
                    cache: CheckCache | None = None) -> ValidationResult:
     """Check every case file under ``paths`` against office.yaml in ``root`` (re-checking only files
@@ -751,7 +726,7 @@ def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = No
         basis = (office, frozenset(map(os.fspath, files)), today)
         if cache.basis != basis:
             cache.basis, cache.files = basis, {}
-    with _collector_paused():
+    with collector_paused():
         for file in files:
             stamp = (0, 0)
             if cache is not None:

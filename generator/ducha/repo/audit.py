@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gc
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ducha.errors import UsageError
+from ducha.io.collector import collector_paused
 from ducha.io.yamlfile import parse_data
 from ducha.model.redaction import Disclosure
 from ducha.repo.changes import Change, compare, describe, field_name, merge_compare
@@ -166,15 +166,10 @@ def trails(root: Path, case_ids: Collection[str] | None = None,
     signers = review_signers(root) if signers is None else signers
     # Every version of every case stays alive until the trails are made, and none of it forms a
     # cycle: each collection pass would walk all of it again (a tenth of the read at 10,000 cases).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         contents = _Contents()
         histories = read_histories(root, case_ids, signers, contents.feed)
         return histories.head, _trails_of(root, histories, contents)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _trails_of(root: Path, histories: Histories, contents: _Contents) -> dict[str, AuditTrail]:

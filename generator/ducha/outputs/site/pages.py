@@ -906,13 +906,11 @@ def generate(data: SiteData, skip: frozenset[str] = frozenset()) -> Iterable[tup
     """Every page as (path inside the docs folder, Markdown), but those in ``skip``."""
     by_year: dict[int, list[Status]] = defaultdict(list)
     archived: dict[int, list[Status]] = defaultdict(list)
-    children: dict[str, list[Status]] = defaultdict(list)
+    children = _children(data.statuses)
     for s in data.statuses:
         by_year[s.case.year].append(s)
         if s.case.archive is not None:
             archived[s.case.year].append(s)
-        if s.case.parent is not None:
-            children[s.case.parent].append(s)
     yield "index.md", dashboard(data)
     yield "cases/index.md", cases_index(by_year)
     for year, group in by_year.items():
