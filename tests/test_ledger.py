@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +178,24 @@ def test_progress_for_an_unassigned_case_is_a_row_error(repo: GitRepo, invoke: I
     assert result.exit_code == 1
     at = column("进展日期")
     assert f"督查事项台账:{r}:{at}: [进展日期] 第{r}行「进展日期」（{letter(at)}{r}）：DC-2026-0025 尚未交办，不能填报办理进展或办理报告。" in result.output
+
+
+def test_a_date_cell_excel_cannot_show_is_reported_in_chinese_only(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
+    """A number too large for a date in a date-formatted cell: the row's problem, and no English library warning."""
+    sheet_path = exported(repo, invoke, tmp_path, "--year", "2026")
+    wb = load_workbook(sheet_path)
+    ws = wb.active
+    r = row_of(ws, "DC-2026-0011")
+    at = column("进展日期")
+    ws.cell(r, at).value = 1_000_000_000_000
+    ws.cell(r, at).number_format = "yyyy-mm-dd"
+    wb.save(sheet_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning would reach the user's terminal: here it fails the command
+        result = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY)
+    assert result.exit_code == 1, result.output
+    assert (f"督查事项台账:{r}:{at}: [进展日期] 第{r}行「进展日期」（{letter(at)}{r}）：「#VALUE!」不是有效的日期。"
+            " 修改：写成 2026-03-05、2026.3.5 或 2026年3月5日。") in result.output
 
 
 def test_a_co_unit_sheet_credits_the_co_unit(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:

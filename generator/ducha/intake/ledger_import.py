@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+import warnings
 import zipfile
 from collections import defaultdict
 from collections.abc import Sequence
@@ -505,7 +506,11 @@ def import_ledger(root: Path, workbook: Path, today: dt.date, apply: bool) -> Im
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, RuntimeError, NotImplementedError):
         return refused("无法读取 Excel 文件（不是 .xlsx 格式，或文件已损坏）。", "用 Excel 或 WPS 另存为 .xlsx 格式后再导入。")
     try:
-        wb = load_workbook(workbook)
+        with warnings.catch_warnings():
+            # openpyxl warns in English of what it cannot read (a date out of range, an unsupported
+            # extension): each cell that matters is reported below in Chinese, with its place.
+            warnings.simplefilter("ignore")
+            wb = load_workbook(workbook)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
         return refused(f"无法读取 Excel 文件（{type(error).__name__}）。", "用 Excel 或 WPS 另存为 .xlsx 格式后再导入。")
     units = {sheet_name(u.name): u.name for u in office.units}
