@@ -27,7 +27,7 @@ from ducha.intake.new_case import next_id
 from ducha.intake.workbook import TooLarge, check_workbook_size
 from ducha.io.atomic import write_files
 from ducha.io.yamltext import append_entry, yaml_scalar
-from ducha.load import load_cases
+from ducha.load.records import load_cases
 from ducha.model.case import CASES_DIR, Case, Stage, log
 from ducha.model.logs import LOG_KINDS, LogKind
 from ducha.model.office import Office

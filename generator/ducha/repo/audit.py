@@ -152,7 +152,7 @@ def disclosed(trail: AuditTrail, disclosure: Disclosure) -> AuditTrail:
 
 def review_signers(root: Path) -> tuple[str, ...]:
     """The review server's keys, from office.yaml: the 审核 of every trail is checked against them."""
-    from ducha.load import load_office
+    from ducha.load.office import load_office
 
     return load_office(root).review_signers
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import read_yaml
-from ducha.load import validate_paths, verify_attachments
+from ducha.load.attachments import verify_attachments
+from ducha.load.validate import validate_paths
 from ducha.model.case import CASES_DIR, MANIFEST_NAME
 from ducha.model.notices import NOTICES_DIR
 from ducha.repo.archive import VerifyResult, verify_archive

@@ -27,7 +27,8 @@ import yaml
 from ducha.errors import UsageError
 from ducha.io.atomic import write_file
 from ducha.io.yamlfile import read_yaml
-from ducha.load import CheckCache, load_records
+from ducha.load.records import load_records
+from ducha.load.validate import CheckCache
 from ducha.model.case import Case
 from ducha.model.office import Office
 from ducha.model.redaction import PROFILES, Disclosure
