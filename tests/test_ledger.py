@@ -50,7 +50,7 @@ def letter(index: int) -> str:
 
 
 def column(name: str) -> int:
-    from ducha.outputs.ledger import HEADERS
+    from ducha.model.ledger_layout import HEADERS
 
     return HEADERS.index(name) + 1
 
@@ -274,7 +274,7 @@ def test_formulas_and_edits_that_are_not_imported_are_reported(repo: GitRepo, in
     ws.cell(r, column("阶段")).value = "已办结"
     ws.cell(r, column("进展日期")).value = "=TODAY()"
     ws.cell(r, column("进展情况")).value = "完成排查。"
-    from ducha.outputs.ledger import HEADERS
+    from ducha.model.ledger_layout import HEADERS
 
     extra = len(HEADERS) + 1
     stage, notes = letter(column("阶段")), letter(column("备注"))
@@ -320,7 +320,7 @@ def test_a_dimension_bomb_is_refused_before_loading(repo: GitRepo, invoke: Invok
                                                     expected: str) -> None:
     import re
 
-    from ducha.outputs.ledger import HEADERS
+    from ducha.model.ledger_layout import HEADERS
 
     sheet_path = exported(repo, invoke, tmp_path)
     bomb = tmp_path / "bomb.xlsx"

@@ -96,7 +96,7 @@ def test_dashboard_and_case_page_show_who_has_not_signed(tmp_path: Path, invoke:
 
 
 def test_a_unit_signs_through_the_ledger(tmp_path: Path, invoke: Invoke) -> None:
-    from ducha.outputs.ledger import HEADERS
+    from ducha.model.ledger_layout import HEADERS
 
     repo = GitRepo(tmp_path / "repo")
     shutil.copy(DEMO / "office.yaml", repo.root / "office.yaml")
