@@ -1,6 +1,8 @@
 """The ``ducha`` command: parses options, calls one core function, prints its result.
 
 The only place that reads the clock, touches the terminal, or turns errors into exit codes.
+
+Size: being split (issue 20)
 """
 
 from __future__ import annotations

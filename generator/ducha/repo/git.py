@@ -15,6 +15,8 @@ File contents are read through one persistent ``git cat-file --batch``, only whe
 
 Everything here runs the git command line directly: GitPython costs a quarter of a
 second to import, half of what ``ducha history`` may take.
+
+Size: being split (issue 20)
 """
 
 from __future__ import annotations
