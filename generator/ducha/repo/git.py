@@ -33,14 +33,10 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ducha.errors import DuchaError
 from ducha.model.case import CASES_DIR
-
-if TYPE_CHECKING:
-    import git
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: Trailers Gitea/Forgejo write on merges (Reviewed-by) and the office's own Chinese ones.
@@ -185,19 +181,27 @@ class _Repo:
 
     def ok(self, *args: str) -> bool:
         """Whether the git command succeeds (``merge-base --is-ancestor`` answers by exit code)."""
-        return subprocess.run(["git", *_PLAIN, *args], cwd=self.root, capture_output=True, check=False).returncode == 0
+        return _call(self.root, *args).returncode == 0
+
+    def answer(self, *args: str) -> str | None:
+        """The output of a git command, or None when it fails (an unknown commit, no common history)."""
+        done = _call(self.root, *args)
+        return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
 
     @property
     def ducha_dir(self) -> Path:
         return self.common_dir / "ducha"
 
 
-def _run(root: Path, *args: str, stdin: str | None = None, check: bool = True) -> str:
+def _call(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     try:
-        done = subprocess.run(["git", *_PLAIN, *args], cwd=root, input=stdin.encode("utf-8") if stdin is not None else None,
-                              capture_output=True, check=False)
+        return subprocess.run(["git", *_PLAIN, *args], cwd=root, input=stdin, capture_output=True, check=False)
     except FileNotFoundError:
         raise HistoryError("找不到 git 命令：审计记录来自提交历史。请先安装 git。") from None
+
+
+def _run(root: Path, *args: str, stdin: str | None = None, check: bool = True) -> str:
+    done = _call(root, *args, stdin=stdin.encode("utf-8") if stdin is not None else None)
     if check and done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip()
         raise HistoryError(f"git {args[0] if args else ''} 失败：{message}。请检查仓库是否完整。")
@@ -208,31 +212,16 @@ def _open(root: Path) -> _Repo:
     not_a_repository = HistoryError(f"{root} 不是 git 仓库：审计记录来自提交历史。请在督查仓库中运行。")
     if not root.is_dir():
         raise not_a_repository
-    try:
-        done = subprocess.run(["git", "rev-parse", "--show-toplevel", "--git-common-dir", "--is-shallow-repository"],
-                              cwd=root, capture_output=True, check=False, text=True)
-    except FileNotFoundError:
-        raise HistoryError("找不到 git 命令：审计记录来自提交历史。请先安装 git。") from None
+    done = _call(root, "rev-parse", "--show-toplevel", "--git-common-dir", "--is-shallow-repository")
     if done.returncode != 0:
         raise not_a_repository
-    top, common, shallow = done.stdout.splitlines()[:3]
+    top, common, shallow = done.stdout.decode("utf-8", "replace").splitlines()[:3]
     if Path(top).resolve() != root.resolve():  # records inside some other repository: their paths are not ours
         raise not_a_repository
     if shallow == "true":
         raise ShallowCloneError(_SHALLOW)
     head = _run(root, "rev-parse", "-q", "--verify", "HEAD^{commit}", check=False).strip()
     return _Repo(root, (root / common).resolve(), head)
-
-
-def open_repo(root: Path) -> git.Repo:
-    """The git repository at ``root`` (GitPython); refuses shallow clones, whose history is a lie."""
-    import git
-
-    _open(root)
-    try:
-        return git.Repo(root)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise HistoryError(f"{root} 不是 git 仓库：审计记录来自提交历史。请在督查仓库中运行。") from None
 
 
 def check_repository(root: Path) -> None:
@@ -825,49 +814,27 @@ class _Prefetch:
 
 def files_at(root: Path, rev: str, paths: list[str]) -> dict[str, bytes | None]:
     """The content of each of ``paths`` at ``rev`` (None where it did not exist), through one process."""
-    reader = open_repo(root).git
-    found: dict[str, bytes | None] = {}
-    for path in paths:
-        try:
-            _, kind, _, data = reader.get_object_data(f"{rev}:{path}")
-        except ValueError:  # cat-file answered "missing"
-            found[path] = None
-            continue
-        found[path] = bytes(data) if kind in ("blob", b"blob") else None
+    _open(root)  # refuses what is not a repository, or a shallow clone
+    # A name with a line break would be two questions to ``cat-file --batch``: such a path is not there.
+    asked = [path for path in dict.fromkeys(paths) if "\n" not in path]
+    found: dict[str, bytes | None] = dict.fromkeys(paths)
+    for path, kind, data in _cat_files(root, [f"{rev}:{path}" for path in asked], asked):
+        found[path] = data if kind == b"blob" else None
     return found
-
-
-def file_at(root: Path, rev: str, path: str) -> bytes | None:
-    """The content of ``path`` at ``rev``, or None when it did not exist there."""
-    repo = open_repo(root)
-    import git
-
-    try:
-        return bytes(repo.git.show(f"{rev}:{path}", stdout_as_string=False, strip_newline_in_stdout=False))
-    except git.GitCommandError:
-        return None
 
 
 def resolve(root: Path, rev: str) -> str:
     """The full commit id of ``rev``; a clear error when it does not exist."""
-    repo = open_repo(root)
-    import git
-
-    try:
-        return str(repo.git.rev_parse("--verify", f"{rev}^{{commit}}"))
-    except git.GitCommandError:
-        raise HistoryError(f"找不到提交「{rev}」。修改：检查分支名或提交号；CI 中请用 fetch-depth: 0 取得完整历史。") from None
+    commit = _open(root).answer("rev-parse", "--verify", f"{rev}^{{commit}}")
+    if commit is None:
+        raise HistoryError(f"找不到提交「{rev}」。修改：检查分支名或提交号；CI 中请用 fetch-depth: 0 取得完整历史。")
+    return commit.strip()
 
 
 def merge_base(root: Path, base: str, head: str = "HEAD") -> str | None:
     """The newest commit both ``base`` and ``head`` descend from; None when they share no history."""
-    repo = open_repo(root)
-    import git
-
-    try:
-        return str(repo.git.merge_base(base, head)) or None
-    except git.GitCommandError:
-        return None
+    found = _open(root).answer("merge-base", base, head)
+    return (found.strip() or None) if found is not None else None
 
 
 @dataclass(frozen=True)
@@ -888,9 +855,9 @@ def changed_files(root: Path, base: str, folder: str | None = CASES_DIR,
     detection, a case file deleted in one folder and added in another under the same name is a
     move (R) however much it was edited: the id says so, as in the trail.
     """
-    repo = open_repo(root)
+    repo = _open(root)
     where = [folder] if folder is not None else []
-    output = repo.git.diff("--name-status", "-z", "-M", base, "--", *where)
+    output = repo.run("diff", "--name-status", "-z", "-M", base, "--", *where)
     tokens = output.split("\0")
     changes: list[FileChange] = []
     i = 0
@@ -902,8 +869,8 @@ def changed_files(root: Path, base: str, folder: str | None = CASES_DIR,
         else:
             changes.append(FileChange(status, tokens[i + 1], None))
             i += 2
-    untracked = repo.git.ls_files("--others", "--exclude-standard", "-z", "--",
-                                  *(untracked_in if untracked_in is not None else where))
+    untracked = repo.run("ls-files", "--others", "--exclude-standard", "-z", "--",
+                         *(untracked_in if untracked_in is not None else where))
     changes += [FileChange("A", path, None) for path in untracked.split("\0") if path]
     return _pair_moves(changes)
 
@@ -928,37 +895,21 @@ def _pair_moves(changes: list[FileChange]) -> list[FileChange]:
 
 def reachable_commits(root: Path) -> frozenset[str]:
     """Every commit in the current history (reachable from HEAD); empty before the first commit."""
-    repo = open_repo(root)
-    import git
-
-    try:
-        return frozenset(repo.git.rev_list("HEAD").split())
-    except git.GitCommandError:
-        return frozenset()
+    commits = _open(root).answer("rev-list", "HEAD")
+    return frozenset(commits.split()) if commits is not None else frozenset()
 
 
 def is_ancestor(root: Path, ancestor: str, descendant: str) -> bool:
     """Whether ``ancestor`` is ``descendant`` or lies in its history (False when either is unknown)."""
     if not _COMMIT_ID.fullmatch(ancestor):
         return False  # only commit ids: a value from a record must never reach git as an option
-    repo = open_repo(root)
-    import git
-
-    try:
-        repo.git.merge_base("--is-ancestor", ancestor, descendant)
-    except git.GitCommandError:
-        return False
-    return True
+    return _open(root).ok("merge-base", "--is-ancestor", ancestor, descendant)
 
 
 def commits_adding(root: Path, folder: str) -> dict[str, str]:
     """For each file under ``folder`` in the current history, the commit that first added it."""
-    repo = open_repo(root)
-    import git
-
-    try:
-        output = repo.git.log("--diff-filter=A", "--name-only", "-z", "--format=%x1e%H", "HEAD", "--", folder)
-    except git.GitCommandError:
+    output = _open(root).answer("log", "--diff-filter=A", "--name-only", "-z", "--format=%x1e%H", "HEAD", "--", folder)
+    if output is None:
         return {}
     added: dict[str, str] = {}
     for chunk in output.split("\x1e")[1:]:  # newest first: the oldest adding commit wins
@@ -977,20 +928,24 @@ def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, bytes]:
     wanted = sorted(set(blobs))
     if not wanted:
         return {}
-    open_repo(root)  # refuses what is not a repository, or a shallow clone
-    done = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input="\n".join(wanted).encode() + b"\n",
-                          capture_output=True, check=False)
+    _open(root)  # refuses what is not a repository, or a shallow clone
+    return {blob: data for blob, _, data in _cat_files(root, wanted, wanted)}
+
+
+def _cat_files(root: Path, names: Sequence[str], keys: Sequence[str]) -> Iterator[tuple[str, bytes, bytes]]:
+    """One ``git cat-file --batch`` fed every name at once: (key, kind, content) of each object that exists."""
+    if not names:
+        return
+    done = _call(root, "cat-file", "--batch", stdin="\n".join(names).encode() + b"\n")
     if done.returncode != 0:
         raise HistoryError(f"读取 {root} 中的记录内容失败（{done.stderr.decode('utf-8', 'replace').strip()}）。"
                            "修改：用 `git fsck` 检查仓库是否完好。")
     out, at = done.stdout, 0
-    found: dict[str, bytes] = {}
-    for blob in wanted:
+    for key in keys:
         end = out.index(b"\n", at)
         header = out[at:end].split()
         at = end + 1
-        if len(header) == 3:  # "<id> blob <size>"; "<id> missing" has no content
+        if len(header) == 3:  # "<name> <kind> <size>"; "<name> missing" has no content
             size = int(header[2])
-            found[blob] = out[at:at + size]
+            yield key, header[1], out[at:at + size]
             at += size + 1
-    return found
