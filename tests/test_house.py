@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import typing
 from pathlib import Path
 
 import pytest
@@ -55,10 +56,10 @@ def starts_git(path: Path) -> list[str]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Constant) and node.value == "git":
             found.append(f"line {node.lineno}: the git command")
-        elif isinstance(node, ast.Import | ast.ImportFrom):
-            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else [
-                node.module or ""] if not node.level else []
-            found += [f"line {node.lineno}: import {name}" for name in names if name == "git" or name.startswith("git.")]
+        elif isinstance(node, ast.Import):
+            found += [f"line {node.lineno}: import {a.name}" for a in node.names if a.name.split(".")[0] == "git"]
+        elif isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] == "git":
+            found.append(f"line {node.lineno}: from {node.module} import")
     return found
 
 
@@ -70,14 +71,15 @@ def test_only_the_process_wrapper_starts_git() -> None:
 
 def test_only_the_repo_room_runs_git() -> None:
     """Outside ``repo/``, nothing can hand git arguments: from the process wrapper, only its errors and
-    the questions asked of a repository's root alone (is it usable, where is HEAD)."""
+    the questions asked of a repository's root alone with a plain answer (is it usable, where is HEAD)."""
     from ducha.repo import gitprocess
 
     def harmless(name: str) -> bool:
         value = getattr(gitprocess, name)
         if isinstance(value, type):
             return issubclass(value, Exception)
-        return callable(value) and list(inspect.signature(value).parameters) == ["root"]
+        return (callable(value) and list(inspect.signature(value).parameters) == ["root"]
+                and typing.get_type_hints(value)["return"] in (type(None), bool, str, str | None))
 
     reaching = []
     for path in MODULES:
