@@ -4,6 +4,7 @@ each module says the one job it does."""
 from __future__ import annotations
 
 import ast
+import inspect
 import typing
 from pathlib import Path
 from types import GenericAlias
@@ -55,10 +56,52 @@ def test_no_module_reaches_past_its_room(path: Path) -> None:
     assert backwards == []
 
 
+#: The one module that starts git processes; the rest of ``repo/`` asks git through it.
+PROCESS_WRAPPER = "repo/gitprocess.py"
+
+
+def starts_git(path: Path) -> list[str]:
+    """Where a module names the git command (the string ``"git"``, as in ``["git", …]``) or imports GitPython."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Constant) and node.value == "git":
+            found.append(f"line {node.lineno}: the git command")
+        elif isinstance(node, ast.Import):
+            found += [f"line {node.lineno}: import {a.name}" for a in node.names if a.name.split(".")[0] == "git"]
+        elif isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] == "git":
+            found.append(f"line {node.lineno}: from {node.module} import")
+    return found
+
+
+def test_only_the_process_wrapper_starts_git() -> None:
+    starting = {p.relative_to(PACKAGE).as_posix(): starts_git(p) for p in MODULES}
+    assert starting.pop(PROCESS_WRAPPER)  # it is seen where it does start git
+    assert {module: where for module, where in starting.items() if where} == {}
+
+
 def test_only_the_repo_room_runs_git() -> None:
-    runs_git = sorted(p.relative_to(PACKAGE).as_posix() for p in MODULES
-                      if any(name in p.read_text(encoding="utf-8") for name in ("import git", "from git ", '"git"')))
-    assert runs_git == ["repo/git.py"]
+    """Outside ``repo/``, nothing can hand git arguments: from the process wrapper, only its errors and
+    the questions asked of a repository's root alone with a plain answer (is it usable, where is HEAD)."""
+    from ducha.repo import gitprocess
+
+    def harmless(name: str) -> bool:
+        value = getattr(gitprocess, name)
+        if isinstance(value, type):
+            return issubclass(value, Exception)
+        return (callable(value) and list(inspect.signature(value).parameters) == ["root"]
+                and typing.get_type_hints(value)["return"] in (type(None), bool, str, str | None))
+
+    reaching = []
+    for path in MODULES:
+        if path.relative_to(PACKAGE).parts[0] == "repo":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == gitprocess.__name__:
+                reaching += [f"{path.name} line {node.lineno}: {a.name}" for a in node.names if not harmless(a.name)]
+            elif isinstance(node, ast.ImportFrom | ast.Import):
+                names = [f"{node.module}.{a.name}" if isinstance(node, ast.ImportFrom) else a.name for a in node.names]
+                reaching += [f"{path.name} line {node.lineno}: {name}" for name in names if name == gitprocess.__name__]
+    assert reaching == []
 
 
 def test_only_the_cli_imports_click() -> None:

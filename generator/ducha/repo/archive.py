@@ -21,7 +21,7 @@ from ducha.load.records import load_cases
 from ducha.load.validate import validate_paths
 from ducha.model.case import CASES_DIR, MANIFEST_NAME, Case, Stage
 from ducha.model.office import Office
-from ducha.repo.git import head_sha
+from ducha.repo.gitprocess import head_sha
 from ducha.repo.manifest import Sealed, appended, read_manifest_text, sha256_of
 from ducha.rules.approvals import owed_after_closing
 from ducha.rules.deadlines import category_rule

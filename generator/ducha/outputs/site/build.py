@@ -36,7 +36,7 @@ from ducha.outputs.ics import feeds
 from ducha.outputs.site.pages import SiteData, page_count, rendered, unit_core, write_case_pages, write_pages
 from ducha.repo.audit import AuditTrail, disclosed
 from ducha.repo.audit import trails as read_trails
-from ducha.repo.git import HistoryError, ShallowCloneError, check_repository, head_sha
+from ducha.repo.gitprocess import HistoryError, ShallowCloneError, check_repository, head_sha
 from ducha.rules.calendar import calendar_for
 from ducha.rules.deadlines import Status, deadline, status_board
 from ducha.rules.escalation import criticism_tally
