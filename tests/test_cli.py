@@ -67,7 +67,7 @@ def test_unexpected_error_is_exit_3_without_traceback(repo: Path, invoke: Invoke
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("ducha.cli.status_board", explode)
+    monkeypatch.setattr("ducha.rules.deadlines.status_board", explode)
     result = invoke(repo, "status", "--today", "2026-11-23")
     assert result.exit_code == 3
     assert "内部错误" in result.output and "Traceback" not in result.output
