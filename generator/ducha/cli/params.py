@@ -1,5 +1,6 @@
 """Option values as the commands take them: dates, whole numbers, choices with Chinese names,
-lists of units, and the ``--as-of`` option; a value that cannot be taken is refused in Chinese."""
+lists of units, and the options several commands share (``--as-of``, ``--profile``); a value
+that cannot be taken is refused in Chinese."""
 
 from __future__ import annotations
 
@@ -107,6 +108,12 @@ def today_option(func: F) -> F:
     return click.option("--as-of", "--today", "today", type=DATE, default=None,
                         help="按哪一天的状态计算：晚于这一天的记录内容不计入（默认：北京时间今天）。"
                              "记录中「不得晚于今天」的检查始终按实际日期。--today 与之相同。")(func)
+
+
+def profile_option(func: F) -> F:
+    """``--profile``: which site is published, the office's own or the public one."""
+    return click.option("--profile", type=PROFILES, default="internal",
+                        help="发布范围：internal 督查室内部（全部），public 公开（不含「内部」事项和内部字段）。")(func)
 
 
 def unit_list(values: tuple[str, ...]) -> tuple[str, ...]:

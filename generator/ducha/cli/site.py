@@ -6,22 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from ducha.cli.chinese import command
 from ducha.cli.edge import office_root, shanghai_today
-from ducha.cli.params import NUMBER, PROFILES, today_option
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _profile_option(func: F) -> F:
-    return click.option("--profile", type=PROFILES, default="internal",
-                        help="发布范围：internal 督查室内部（全部），public 公开（不含「内部」事项和内部字段）。")(func)
+from ducha.cli.params import NUMBER, profile_option, today_option
 
 
 def _prepare(ctx: click.Context, today: dt.date | None, profile: str) -> tuple[Path, Any]:
@@ -40,7 +32,7 @@ def _shown(root: Path, path: Path) -> str:
 
 @command()
 @today_option
-@_profile_option
+@profile_option
 @click.pass_context
 def pages(ctx: click.Context, today: dt.date | None, profile: str) -> None:
     """只生成站点的 Markdown 页面（写入 build/docs-发布范围/），供其他站点引擎构建。"""
@@ -53,7 +45,7 @@ def pages(ctx: click.Context, today: dt.date | None, profile: str) -> None:
 
 @command()
 @today_option
-@_profile_option
+@profile_option
 @click.pass_context
 def build(ctx: click.Context, today: dt.date | None, profile: str) -> None:
     """构建内网站点：生成各页面后完整构建（不做增量构建，以保证搜索索引完整）。"""
@@ -81,7 +73,7 @@ def build(ctx: click.Context, today: dt.date | None, profile: str) -> None:
 
 @command()
 @today_option
-@_profile_option
+@profile_option
 @click.option("--port", type=NUMBER, default=8000, help="端口（只监听本机）。")
 @click.pass_context
 def serve(ctx: click.Context, today: dt.date | None, profile: str, port: int) -> None:
