@@ -26,12 +26,13 @@ class DateType(click.ParamType):  # type: ignore[type-arg]
     name = "YYYY-MM-DD"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"日期「{_typed(value)}」格式不对，应写成 YYYY-MM-DD，如 2026-03-05。", param, ctx)
+        from ducha.model.timelimit import Refused, read_date
+
+        # The one parser of dates: an option reaches no further than a record may.
+        day = read_date(value.isoformat() if isinstance(value, dt.date) else value)
+        if isinstance(day, Refused):
+            self.fail(_typed(day.message) + (f"修改：{day.fix}" if day.fix else ""), param, ctx)
+        return day
 
 
 DATE = DateType()

@@ -31,7 +31,7 @@ from ducha.model.case import CASES_DIR, Case, Stage, log
 from ducha.model.ledger_layout import COMPUTED, FILL_IN, HEADERS, sheet_name
 from ducha.model.logs import LOG_KINDS, LogKind
 from ducha.model.office import Office
-from ducha.model.timelimit import guess_date, parse_time_limit
+from ducha.model.timelimit import Refused, guess_date, read_date, read_time_limit
 from ducha.outputs.present import due_with_extension, latest_progress, review_opinion
 from ducha.repo.manifest import manifest_path, read_manifest_text
 from ducha.rules.deadlines import deadline, effective_time_limit
@@ -148,7 +148,10 @@ class _Importer:
         if iso is None:
             self.error(sheet, row, column, f"「{cell_text(value)}」不是有效的日期。", "写成 2026-03-05、2026.3.5 或 2026年3月5日。")
             return None
-        day = dt.date.fromisoformat(iso)
+        day = read_date(iso)
+        if isinstance(day, Refused):
+            self.error(sheet, row, column, day.message, day.fix)
+            return None
         if day > self.today:
             self.error(sheet, row, column, f"日期 {day} 晚于今天（{self.today}）。",
                        "检查年份和月日是否写错；不写年份时按今年计算。")
@@ -344,8 +347,9 @@ class _Importer:
                 self.error(sheet, row, role, *unknown_unit(role, unit, self.office))
         assigned = self.date(sheet, row, "交办日期")
         limit_text = narrow(cell_text(sheet.get(row, "办理时限")))
-        if limit_text and parse_time_limit(limit_text) is None:
-            self.error(sheet, row, "办理时限", f"「{limit_text}」不是有效的办理时限。", "写成 5个工作日、30日、3个月 或具体日期。")
+        limit = read_time_limit(limit_text, "办理时限") if limit_text else None
+        if isinstance(limit, Refused):
+            self.error(sheet, row, "办理时限", limit.message, limit.fix)
         if self.office.assignment.binds(assigned):
             for column, name in (("责任人", "owner"), ("任务要求", "requirements")):
                 if name in self.office.assignment.required and not cell_text(sheet.get(row, column)):

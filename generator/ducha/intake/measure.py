@@ -11,7 +11,7 @@ from ducha.io.yamltext import yaml_scalar
 from ducha.load.issued import load_measures
 from ducha.load.records import load_records
 from ducha.model.measures import MEASURE_KINDS, ORDER, measure_path
-from ducha.model.timelimit import parse_time_limit
+from ducha.model.timelimit import Refused, read_time_limit
 
 
 def issue_measure(root: Path, kind: str, unit: str, cases: Sequence[str], reason: str, by: str, issued: dt.date,
@@ -22,8 +22,9 @@ def issue_measure(root: Path, kind: str, unit: str, cases: Sequence[str], reason
         raise UsageError(f"类别「{kind}」无效。修改：写 {'、'.join(MEASURE_KINDS)} 之一。")
     if kind == ORDER and not deadline:
         raise UsageError("督办令须写明限期。修改：加 --deadline 5个工作日（或具体日期 YYYY-MM-DD）。")
-    if deadline and parse_time_limit(deadline) is None:
-        raise UsageError(f"限期「{deadline}」格式不对。修改：写成 5个工作日、10日、1个月或具体日期 YYYY-MM-DD。")
+    limit = read_time_limit(deadline, "限期") if deadline else None
+    if isinstance(limit, Refused):
+        raise UsageError(f"{limit.message}修改：{limit.fix}")
     records = load_records(root)
     same_year = [m for m in records.measures if m.date.year == issued.year]
     number = max((m.number for m in same_year), default=0) + 1

@@ -19,7 +19,7 @@ from ducha.model.case import Case
 from ducha.model.measures import MEASURES_DIR, ORDER, Measure, measure_path
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR, Bulletin, Ground, Mention, Notice, bulletin_path, notice_path
 from ducha.model.office import Office
-from ducha.model.timelimit import parse_date, parse_time_limit
+from ducha.model.timelimit import Refused, read_date, read_time_limit
 from ducha.rules import schema
 from ducha.rules.characters import character_problems
 from ducha.rules.escalation import already_criticised, overlapping
@@ -43,10 +43,10 @@ def _load(root: Path, folder: str, kind: str) -> tuple[list[YamlDocument], list[
         trouble = schema.check(doc, kind) + character_problems(doc, kind)
         problems += trouble
         if not trouble:
-            if parse_date(str(doc.data["date"])) is None:
+            day = read_date(doc.data["date"])
+            if isinstance(day, Refused):
                 line, column = doc.mark(("date",))
-                problems.append(Problem(name, line, column, "date", f"日期「{doc.data['date']}」不存在。",
-                                        "写成实际存在的日期，格式 YYYY-MM-DD。"))
+                problems.append(Problem(name, line, column, "date", day.message, day.fix))
             else:
                 found.append(doc)
     return found, problems
@@ -186,13 +186,13 @@ def _measure(doc: YamlDocument, office: Office, by_id: Mapping[str, Case],
         line, column = doc.mark((field,))
         problems.append(Problem(name, line, column, field, message, fix))
 
-    day = parse_date(data["date"])
-    deadline = parse_time_limit(data["deadline"]) if "deadline" in data else None
-    if day is None:
-        add("date", f"日期「{data['date']}」不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。")
+    day = read_date(data["date"])
+    deadline = read_time_limit(data["deadline"], "限期") if "deadline" in data else None
+    if isinstance(day, Refused):
+        add("date", day.message, day.fix)
         return None, problems
-    if "deadline" in data and deadline is None:
-        add("deadline", f"限期「{data['deadline']}」中的日期不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。")
+    if isinstance(deadline, Refused):
+        add("deadline", deadline.message, deadline.fix)
         return None, problems
     measure = Measure(name, int(data["number"]), data["kind"], day, data["unit"], tuple(data["cases"]), data["reason"],
                       data["by"], data.get("doc_no", ""), data.get("requirements", ""), deadline, data.get("notice", ""))

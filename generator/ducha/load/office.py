@@ -34,7 +34,7 @@ from ducha.model.office import (
     Wording,
     YearOverride,
 )
-from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
+from ducha.model.timelimit import Refused, TimeLimit, parse_date, parse_time_limit, read_date
 from ducha.rules import schema
 from ducha.rules.office import office_problems
 
@@ -59,12 +59,11 @@ def _revisions(doc: YamlDocument, category: str, entries: list[dict[str, str]],
                problems: list[Problem]) -> tuple[RuleRevision, ...]:
     revisions: list[RuleRevision] = []
     for index, entry in enumerate(entries):
-        day = parse_date(entry["effective_from"])
+        day = read_date(entry["effective_from"], "生效日期")
         where: PathKey = ("categories", category, "revisions", index, "effective_from")
         line, column = doc.mark(where)
-        if day is None:
-            problems.append(Problem(OFFICE_FILE, line, column, format_path(where),
-                                    f"生效日期「{entry['effective_from']}」不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。"))
+        if isinstance(day, Refused):
+            problems.append(Problem(OFFICE_FILE, line, column, format_path(where), day.message, day.fix))
             continue
         if revisions and day <= revisions[-1].effective_from:
             problems.append(Problem(OFFICE_FILE, line, column, format_path(where),

@@ -29,7 +29,7 @@ from ducha.model.logs import (
     Submission,
     Urge,
 )
-from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
+from ducha.model.timelimit import Refused, TimeLimit, read_date, read_time_limit
 
 CASES_DIR = "cases"
 #: Where a case's attached files live: ``attachments/<year>/<id>/<file>``.
@@ -368,24 +368,26 @@ class _Reader:
         self.problems: list[Problem] = []
         self.data, self.where = corrected(doc.data)
 
+    def refuse(self, path: PathKey, why: Refused) -> None:
+        line, column = self.doc.mark(path)
+        self.problems.append(Problem(self.doc.path, line, column, format_path(path), why.message, why.fix))
+
     def date(self, value: str | None, path: PathKey) -> dt.date | None:
         if value is None:
             return None
-        day = parse_date(value)
-        if day is None:
-            line, column = self.doc.mark(path)
-            self.problems.append(Problem(self.doc.path, line, column, format_path(path),
-                                         f"日期「{value}」不存在。", "写成实际存在的日期，格式 YYYY-MM-DD，如 2026-03-05。"))
+        day = read_date(value)
+        if isinstance(day, Refused):
+            self.refuse(path, day)
+            return None
         return day
 
     def limit(self, value: str | None, path: PathKey) -> TimeLimit | None:
         if value is None:
             return None
-        parsed = parse_time_limit(value)
-        if parsed is None:
-            line, column = self.doc.mark(path)
-            self.problems.append(Problem(self.doc.path, line, column, format_path(path),
-                                         f"办理时限「{value}」中的日期不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。"))
+        parsed = read_time_limit(value, "办理时限")
+        if isinstance(parsed, Refused):
+            self.refuse(path, parsed)
+            return None
         return parsed
 
     def entries(self, kind: LogKind) -> Iterator[Any]:
@@ -394,9 +396,10 @@ class _Reader:
             values: dict[str, Any] = {name: tuple(v) if isinstance(v, list) else v for name, v in entry.items()}
             for name in date_fields:
                 text = entry.get(name)
-                day = parse_date(text) if text is not None else None
-                if day is None and text is not None:  # where it stands is looked up only for a problem
-                    self.date(text, (kind.key, index, name))
+                day = read_date(text) if text is not None else None
+                if isinstance(day, Refused):  # where it stands is looked up only for a problem
+                    self.refuse((kind.key, index, name), day)
+                    day = None
                 values[name] = day
             for name in limit_fields:
                 values[name] = self.limit(entry.get(name), (kind.key, index, name))

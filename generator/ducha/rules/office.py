@@ -1,4 +1,5 @@
-"""The rules of office.yaml a schema cannot express: real dates, known categories, distinct unit names.
+"""The rules of office.yaml a schema cannot express: real dates and time limits within their bounds,
+numbers within theirs, known categories, distinct unit names.
 
 Pure checks on the parsed file, every problem collected; ``load.office`` runs them before it
 builds the ``Office``.
@@ -18,7 +19,7 @@ from ducha.model.office import (
     STANDARD_CATEGORIES,
     slug,
 )
-from ducha.model.timelimit import parse_date
+from ducha.model.timelimit import Refused, read_date, read_time_limit
 from ducha.rules.characters import character_problems, invisible_free
 
 
@@ -29,10 +30,11 @@ def office_problems(doc: YamlDocument) -> list[Problem]:
     for year, override in data.get("holiday_overrides", {}).items():
         for kind in ("holidays", "workdays"):
             for index, entry in enumerate(override.get(kind, [])):
-                if any(parse_date(part) is None for part in entry.split("/")):
+                refused = [day for day in map(read_date, entry.split("/")) if isinstance(day, Refused)]
+                if refused:
                     line, column = doc.mark(("holiday_overrides", year, kind, index))
                     problems.append(Problem(OFFICE_FILE, line, column, f"holiday_overrides.{year}.{kind}[{index}]",
-                                            f"日期「{entry}」不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。"))
+                                            refused[0].message, refused[0].fix))
                 elif any(not part.startswith(year) for part in entry.split("/")):
                     line, column = doc.mark(("holiday_overrides", year, kind, index))
                     problems.append(Problem(OFFICE_FILE, line, column, f"holiday_overrides.{year}.{kind}[{index}]",
@@ -41,10 +43,10 @@ def office_problems(doc: YamlDocument) -> list[Problem]:
         value = data
         for part in where:
             value = value[part]
-        if parse_date(value) is None:
+        day = read_date(value, "生效日期")
+        if isinstance(day, Refused):
             line, column = doc.mark(where)
-            problems.append(Problem(OFFICE_FILE, line, column, ".".join(map(str, where)),
-                                    f"生效日期「{value}」不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。"))
+            problems.append(Problem(OFFICE_FILE, line, column, ".".join(map(str, where)), day.message, day.fix))
     for category, values in data.get("categories", {}).items():
         if category not in STANDARD_CATEGORIES and values.get("custom") != "是":
             line, column = doc.key_mark(("categories", category))
@@ -64,10 +66,11 @@ def office_problems(doc: YamlDocument) -> list[Problem]:
             problems.append(Problem(OFFICE_FILE, line, column, format_path(where),
                                     f"「{category}」不是来源类型。",
                                     "写标准来源类型或 categories 中自设的类型：" + "、".join(STANDARD_CATEGORIES) + "。"))
-    if "adopted_on" in data and parse_date(data["adopted_on"]) is None:
+    adopted = read_date(data["adopted_on"]) if "adopted_on" in data else None
+    if isinstance(adopted, Refused):
         line, column = doc.mark(("adopted_on",))
-        problems.append(Problem(OFFICE_FILE, line, column, "adopted_on", f"日期「{data['adopted_on']}」不存在。",
-                                "写成实际存在的日期，格式 YYYY-MM-DD。"))
+        problems.append(Problem(OFFICE_FILE, line, column, "adopted_on", adopted.message, adopted.fix))
+    problems += _limit_problems(doc) + _number_problems(doc)
     problems += _unit_name_problems(doc)
     names = [unit["name"] for unit in data["units"]]
     for unit in data.get("reminders", {}).get("units", {}):
@@ -76,6 +79,71 @@ def office_problems(doc: YamlDocument) -> list[Problem]:
             problems.append(Problem(OFFICE_FILE, line, column, f"reminders.units.{unit}",
                                     f"单位「{unit}」未在 units 中登记，提醒无法对应到事项。",
                                     f"改成已登记的简称（{'、'.join(names)}），或先在 units 中登记该单位。"))
+    return problems
+
+
+def _paths(data: Any, pattern: PathKey, at: PathKey = ()) -> list[tuple[PathKey, Any]]:
+    """The values at ``pattern`` in ``data`` with where they stand; ``"*"`` stands for every key or list item."""
+    if not pattern:
+        return [(at, data)]
+    head, rest = pattern[0], pattern[1:]
+    if isinstance(data, list) and head == "*":
+        return [found for index, item in enumerate(data) for found in _paths(item, rest, (*at, index))]
+    if not isinstance(data, dict):
+        return []
+    keys = list(data) if head == "*" else [head] if head in data else []
+    return [found for key in keys for found in _paths(data[key], rest, (*at, key))]
+
+
+#: Where office.yaml writes a time limit: a category's, a level's and a revision's, and the 签收 limit.
+_LIMITS: tuple[PathKey, ...] = tuple(
+    (*base, key) for base in (("categories", "*"), ("categories", "*", "levels", "*"),
+                              ("categories", "*", "revisions", "*"))
+    for key in ("time_limit", "max_extension", "max_total")) + (("receipt", "time_limit"),)
+
+
+def _limit_problems(doc: YamlDocument) -> list[Problem]:
+    """Each time limit read by the one parser, which bounds it (a typo like 99999个工作日 is refused)."""
+    problems = []
+    for pattern in _LIMITS:
+        for where, value in _paths(doc.data, pattern):
+            limit = read_time_limit(value)
+            if isinstance(limit, Refused):
+                line, column = doc.mark(where)
+                problems.append(Problem(OFFICE_FILE, line, column, format_path(where), limit.message, limit.fix))
+    return problems
+
+
+#: The numbers office.yaml sets, each with the range it can mean: (where, least, most, what it is).
+_NUMBERS: tuple[tuple[PathKey, int, int, str], ...] = (
+    (("yellow_days",), 0, 99, "黄灯提前的工作日数"),
+    (("late_entry_workdays",), 1, 10, "补录的认定期限（工作日）"),
+    (("progress_interval_days",), 1, 3650, "续报进展的间隔天数"),
+    (("followup_after_days",), 1, 3650, "办结后回头看的天数"),
+    (("priorities", "*", "yellow_days"), 0, 99, "黄灯提前的工作日数"),
+    (("priorities", "*", "followup_after_days"), 1, 3650, "办结后回头看的天数"),
+    (("notice_rules", "praise_min_items"), 1, 999, "拟表扬所需的办结事项数"),
+    (("notice_rules", "criticise_after_order_workdays"), 1, 999, "督办令后拟批评的工作日数"),
+    (("notice_rules", "criticise_overdue_workdays"), 1, 999, "超期拟批评的工作日数"),
+    (("notice_rules", "criticise_returns"), 1, 99, "退回拟批评的次数"),
+    (("bulletins", "yearly_quota"), 0, 999, "督查专报的年度期数"),
+    (("bulletins", "problem_share"), 0, 100, "反映问题的专报所占百分比"),
+    (("reminders", "smtp", "port"), 1, 65535, "邮件服务器端口"),
+)
+
+
+def _number_problems(doc: YamlDocument) -> list[Problem]:
+    """Each number within what it can mean: a value far outside is a typo, or a check switched off."""
+    problems = []
+    for pattern, least, most, what in _NUMBERS:
+        for where, value in _paths(doc.data, pattern):
+            text = str(value)
+            if text.isascii() and text.isdigit() and least <= int(text) <= most:
+                continue
+            line, column = doc.mark(where)
+            problems.append(Problem(OFFICE_FILE, line, column, format_path(where),
+                                    f"{what}「{text}」超出 {least}—{most} 的范围。",
+                                    f"写 {least} 到 {most} 之间的整数。"))
     return problems
 
 

@@ -15,17 +15,12 @@ from ducha.io.yamlfile import PathKey, YamlDocument, format_path, parse_yaml
 from ducha.model.case import CASES_DIR, Case, build_case, corrected, log
 from ducha.model.logs import CORRECTABLE, LOG_KINDS, LOGS, SATISFACTION_CATEGORIES, show_value
 from ducha.model.office import Office
-from ducha.model.timelimit import TimeUnit
 from ducha.rules import schema as schemas
 from ducha.rules.calendar import calendar_for
 from ducha.rules.characters import character_problems
 from ducha.rules.deadlines import effective_time_limit, milestone_due, round_schedule
 from ducha.rules.extensions import check_extensions, check_extensions_asked_in_time
 from ducha.rules.units import unknown_unit
-
-#: Longer limits are typos; these also keep every due date (2099 + 10 years) inside the calendar.
-MAX_COUNT = {TimeUnit.WORKDAYS: 999, TimeUnit.DAYS: 3650, TimeUnit.MONTHS: 120}
-FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 
 class _CaseChecker:
@@ -48,9 +43,8 @@ class _CaseChecker:
     def run(self) -> list[Problem]:
         self.identity()
         self.corrections()
-        self.dates_in_range()
         self.category()
-        if self.problems:  # the calendar cannot count from a year out of range, nor a category without rules
+        if self.problems:  # the calendar cannot count for a category without rules
             return self.problems
         self.assignment()
         for kind in self.kinds:
@@ -109,11 +103,6 @@ class _CaseChecker:
                          "删除这条更正，或写明正确的新值。")
             current[field] = entry["new"]
 
-    def dates_in_range(self) -> None:
-        for path, day in self._all_dates(include_future_kinds=True):
-            if not FIRST_YEAR <= day.year <= LAST_YEAR:
-                self.add(path, f"日期 {day} 超出 {FIRST_YEAR}—{LAST_YEAR} 年的范围。", "检查年份是否写错。")
-
     def category(self) -> None:
         """来源类型 and 来源层级 as office.yaml defines them (the standard types, or the office's own)."""
         case, office = self.case, self.office
@@ -143,13 +132,6 @@ class _CaseChecker:
                 self.add(("co_units", index), *unknown_unit("协办单位", unit, office))
             elif unit == case.lead_unit:
                 self.add(("co_units", index), f"「{unit}」已是主办单位，不能同时是协办单位。", "从协办单位中删除它。")
-        limits = [(("time_limit",), case.time_limit)] + [
-            ((kind.key, i, name), getattr(e, name)) for kind in self.kinds for name in kind.limit_fields
-            for i, e in enumerate(log(case, kind))] + [
-            (("milestones", i, "time_limit"), m.time_limit) for i, m in enumerate(case.milestones)]
-        for path, limit in limits:
-            if limit is not None and limit.unit is not None and not 1 <= limit.count <= MAX_COUNT[limit.unit]:
-                self.add(path, f"时限「{limit}」超出 1—{MAX_COUNT[limit.unit]}{limit.unit.value}的范围。", "检查数字是否写错。")
         if case.assigned is not None and effective_time_limit(case, office) is None:
             self.add(("assigned",), f"已交办但没有办理时限，来源类型「{case.category}」也没有默认时限。",
                      f"填写 time_limit，或在 office.yaml 的 categories 中为「{case.category}」设置默认时限。")
@@ -366,13 +348,13 @@ class _CaseChecker:
     def not_in_future(self) -> None:
         if self.today is None:
             return
-        for path, day in self._all_dates(include_future_kinds=False):
+        for path, day in self._happened():
             if day > self.today:
                 self.add(path, f"日期 {day} 晚于今天（{self.today}），记录的应是已经发生的事。",
                          "检查日期是否写错；尚未发生的事不要提前记录。")
 
-    def _all_dates(self, include_future_kinds: bool) -> Iterable[tuple[PathKey, dt.date]]:
-        """Every date of the record; ``include_future_kinds`` adds those that may lie ahead (due dates)."""
+    def _happened(self) -> Iterable[tuple[PathKey, dt.date]]:
+        """Every date of the record on which something happened (not the due dates, which lie ahead)."""
         case = self.case
         yield ("registered",), case.registered
         if case.assigned is not None:
@@ -381,7 +363,7 @@ class _CaseChecker:
             for index, entry in enumerate(log(case, kind)):
                 for name in kind.date_fields:
                     day = getattr(entry, name)
-                    if day is not None and (include_future_kinds or name not in _DUE_DATES):
+                    if day is not None and name not in _DUE_DATES:
                         yield (kind.key, index, name), day
         if case.approval is not None:
             yield ("approval", "date"), case.approval.date
@@ -389,12 +371,6 @@ class _CaseChecker:
             yield ("cancelled", "date"), case.cancelled.date
         if case.archive is not None:
             yield ("archive", "date"), case.archive.date
-        if include_future_kinds:
-            for index, milestone in enumerate(case.milestones):
-                if milestone.due is not None:
-                    yield ("milestones", index, "due"), milestone.due
-        if include_future_kinds and case.time_limit is not None and case.time_limit.date is not None:
-            yield ("time_limit",), case.time_limit.date
 
 
 #: How an entry of a reopening log asks for another round.
