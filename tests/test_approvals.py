@@ -74,3 +74,28 @@ def test_a_new_item_is_assigned_only_with_its_approval(tmp_path: Path, invoke: I
     earlier = invoke(repo.root, "new", "--title", "春节值守", "--category", "领导批示", "--registered", "2026-02-10",
                      "--assigned", "2026-02-10", "--lead-unit", "市住建局", "--owner", "孙立新", "--requirements", "值守。")
     assert earlier.exit_code == 0, earlier.output
+
+
+def test_a_seal_written_by_hand_meets_the_archive_rule(tmp_path: Path, invoke: Invoke) -> None:
+    """Issue 21: archive block and manifest line written by hand on a case still 待领导审阅 were let through by
+    guard and verify, though `ducha archive` refuses it; one rule (rules.archiving) now decides both."""
+    import hashlib
+
+    repo = office_repo(tmp_path)
+    repo.write(PATH, CLOSED)
+    fork = repo.commit("办结", date="2026-03-09T17:00:00+08:00")
+    repo.git("checkout", "-q", "-b", "pr")
+    sealed = CLOSED + "archive:\n  date: 2026-03-10\n  number: 0001-2026-D30-0001\n  retention: 30年\n"
+    repo.write(PATH, sealed)
+    digest = hashlib.sha256(sealed.encode("utf-8")).hexdigest()
+    repo.write("cases/2026/ARCHIVE.sha256", f"{digest}  {PATH}  {fork}  2026-03-10  0001-2026-D30-0001\n")
+    repo.commit("归档", date="2026-03-10T17:00:00+08:00")
+    line = ("cases/2026/DC-2026-0001.yaml:22:3: [archive] 归档日期 2026-03-10 时事项仍待领导审阅、待上报结果："
+            "office.yaml approvals 要求办结后完成的，完成前不能归档。 修改：删除手工写入的归档（archive）记录和归档清单中的这一行；"
+            "补记领导审阅（readings）或上报结果（submissions）后，用 `ducha archive --year 年份` 归档。")
+    validate = invoke(repo.root, "validate", "--today", "2026-03-10")
+    assert validate.exit_code == 1 and line in validate.output.splitlines()
+    guard = invoke(repo.root, "guard", "--base", "main", "--today", "2026-03-10")
+    assert guard.exit_code == 1 and line in guard.output.splitlines()
+    verify = invoke(repo.root, "verify")
+    assert verify.exit_code == 1 and line.replace(":22:3:", ":") in verify.output.splitlines()

@@ -19,11 +19,11 @@ from ducha.load.attachments import verify_attachments
 from ducha.load.office import load_office
 from ducha.load.records import load_cases
 from ducha.load.validate import validate_paths
-from ducha.model.case import CASES_DIR, MANIFEST_NAME, Case, Stage
+from ducha.model.case import CASES_DIR, MANIFEST_NAME, Case
 from ducha.model.office import Office
 from ducha.repo.gitprocess import head_sha
 from ducha.repo.manifest import Sealed, appended, read_manifest_text, sha256_of
-from ducha.rules.approvals import owed_after_closing
+from ducha.rules.archiving import may_archive, premature_seal
 from ducha.rules.deadlines import category_rule
 from ducha.rules.validation import check_text
 
@@ -58,11 +58,11 @@ def archive_year(root: Path, year: int, today: dt.date) -> ArchiveResult:
     sealed_on = head_sha(root)
     if sealed_on is None:
         raise UsageError("仓库还没有任何提交：请先提交记录，再归档。")
-    ended = sorted((c for c in cases if c.year == year and c.stage_on(today) in (Stage.CLOSED, Stage.CANCELLED)),
-                   key=lambda c: c.id)
-    # The archive waits for what office.yaml asks for after closing (领导审阅, 上报结果).
-    waiting = tuple((c.path, "、".join(owed)) for c in ended if (owed := owed_after_closing(c, office, today)))
-    due = [c for c in ended if c.path not in dict(waiting)]
+    # One rule decides what may be sealed, here and for a seal written by hand (rules.archiving).
+    checks = sorted(((c, may_archive(c, office, today)) for c in cases if c.year == year and c.archive is None),
+                    key=lambda item: item[0].id)
+    waiting = tuple((c.path, "、".join(check.waiting)) for c, check in checks if check.ended and check.waiting)
+    due = [c for c, check in checks if check.allowed]
     used = _next_numbers(cases, office.fonds, year)
     entries: list[Sealed] = []
     files: dict[Path, bytes] = {}
@@ -118,13 +118,20 @@ def _number_problem(number: str, fonds: str, year: int | None, retention: str | 
 _RESTORE = "归档只能由 `ducha archive --year 年份` 完成，归档清单只能追加：从 git 历史中恢复原样。"
 
 
-def _sealed_attachments(root: Path, office: Office, files: list[Path]) -> list[Problem]:
-    """Each sealed record's attached files still hold the SHA-256 the record (sealed in turn) registers."""
+def _sealed_cases(root: Path, office: Office, files: list[Path]) -> list[Problem]:
+    """Each sealed record was sealed when ``ducha archive`` would have sealed it (rules.archiving), and its
+    attached files still hold the SHA-256 the record (sealed in turn) registers."""
     if not files:
         return []
     result = validate_paths(files, root)
-    return [problem for case in result.cases if case.attachments
-            for problem in verify_attachments(root, office, case)]
+    problems = []
+    for case in result.cases:
+        premature = premature_seal(case, office)
+        if premature is not None:
+            problems.append(Problem(case.path, 0, 0, "archive", *premature))
+        if case.attachments:
+            problems += verify_attachments(root, office, case)
+    return problems
 
 
 def verify_archive(root: Path) -> VerifyResult:
@@ -167,7 +174,7 @@ def verify_archive(root: Path) -> VerifyResult:
                 problems.append(Problem(entry.path, 0, 0, "",
                                         f"已归档的记录被改动过（与归档清单 {name} 第 {entry.line} 行的 SHA-256 不符）。",
                                         f"从 git 历史中恢复封存时的版本（封存于提交 {entry.sealed_on[:8]} 之后）。"))
-    problems += _sealed_attachments(root, office, [root / path for path, entry in listed.items()
+    problems += _sealed_cases(root, office, [root / path for path, entry in listed.items()
                                                    if (root / path).is_file() and not any(p.file == path for p in problems)])
     for file in sorted((root / CASES_DIR).rglob("*.yaml")):
         path = file.relative_to(root).as_posix()

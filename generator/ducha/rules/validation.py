@@ -16,6 +16,7 @@ from ducha.model.case import CASES_DIR, Case, build_case, corrected, log
 from ducha.model.logs import CORRECTABLE, LOG_KINDS, LOGS, SATISFACTION_CATEGORIES, show_value
 from ducha.model.office import Office
 from ducha.rules import schema as schemas
+from ducha.rules.archiving import premature_seal
 from ducha.rules.calendar import calendar_for
 from ducha.rules.characters import character_problems
 from ducha.rules.deadlines import effective_time_limit, milestone_due, round_schedule
@@ -305,11 +306,14 @@ class _CaseChecker:
                 self.add(("cancelled", "date"), f"撤销日期 {case.cancelled.date} 早于立项日期 {case.registered}。", "改正日期。")
         if case.archive is not None:
             ended = case.cancelled.date if case.cancelled is not None else closed
+            premature = premature_seal(case, self.office)
             if ended is None:
                 self.add(("archive",), "只有已办结或已撤销的事项才能归档。",
                          "删除归档（archive）记录；事项办结后用 `ducha archive` 归档。")
             elif case.archive.date < ended:
                 self.add(("archive", "date"), f"归档日期 {case.archive.date} 早于办结（撤销）日期 {ended}。", "改正日期。")
+            elif premature is not None:  # the rule `ducha archive` seals by
+                self.add(("archive",), *premature)
 
     def satisfaction(self) -> None:
         """满意度 is asked of 人大代表建议 and 政协提案 only, once they are answered (closed)."""

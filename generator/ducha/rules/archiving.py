@@ -1,0 +1,53 @@
+"""When a case may be sealed (归档): the one rule, whether ``ducha archive`` seals it or a seal is written by hand.
+
+A case is sealed once it has ended (closed by a passing review, or cancelled) and nothing
+office.yaml asks for after closing is still owed (领导审阅, 上报结果). ``ducha archive`` seals the
+cases this allows; validation (and so the guard) and ``ducha verify`` refuse a seal it would not
+have allowed on the day the seal is dated.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+
+from ducha.model.case import Case, Stage
+from ducha.model.office import Office
+from ducha.rules.approvals import owed_after_closing
+
+
+@dataclass(frozen=True)
+class ArchiveCheck:
+    """Whether a case may be sealed on a day: it has ended, and what it still waits for."""
+
+    ended: bool
+    waiting: tuple[str, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        return self.ended and not self.waiting
+
+
+def may_archive(case: Case, office: Office, day: dt.date) -> ArchiveCheck:
+    """Whether ``case``, as it stood on ``day`` without any seal, may be sealed that day."""
+    unsealed = dataclasses.replace(case, archive=None) if case.archive is not None else case
+    if unsealed.stage_on(day) not in (Stage.CLOSED, Stage.CANCELLED):
+        return ArchiveCheck(ended=False)
+    return ArchiveCheck(ended=True, waiting=owed_after_closing(unsealed, office, day))
+
+
+def premature_seal(case: Case, office: Office) -> tuple[str, str] | None:
+    """What is wrong with ``case``'s seal when ``ducha archive`` would not have sealed it on its date: (message, fix)."""
+    if case.archive is None:
+        return None
+    check = may_archive(case, office, case.archive.date)
+    if check.allowed:
+        return None
+    day = case.archive.date
+    if not check.ended:
+        return (f"归档日期 {day} 时事项尚未办结或撤销：只有已办结或已撤销的事项才能归档。",
+                "删除归档（archive）记录；事项办结后用 `ducha archive --year 年份` 归档。")
+    return (f"归档日期 {day} 时事项仍{'、'.join(check.waiting)}：office.yaml approvals 要求办结后完成的，完成前不能归档。",
+            ("删除手工写入的归档（archive）记录和归档清单中的这一行；补记领导审阅（readings）或上报结果（submissions）后，"
+             "用 `ducha archive --year 年份` 归档。"))
