@@ -17,7 +17,17 @@ from ducha.errors import DataError, Problem, UsageError
 from ducha.io.yamlfile import YamlDocument, read_yaml
 from ducha.model.case import Case
 from ducha.model.measures import MEASURES_DIR, ORDER, Measure, measure_path
-from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR, Bulletin, Ground, Mention, Notice, bulletin_path, notice_path
+from ducha.model.notices import (
+    BULLETINS_DIR,
+    NOTICES_DIR,
+    Bulletin,
+    Ground,
+    LeaderDecision,
+    Mention,
+    Notice,
+    bulletin_path,
+    notice_path,
+)
 from ducha.model.office import Office
 from ducha.model.timelimit import Refused, read_date, read_time_limit
 from ducha.rules import schema
@@ -28,7 +38,9 @@ from ducha.rules.periods import parse_period
 
 def _mentions(items: list[dict[str, Any]]) -> tuple[Mention, ...]:
     return tuple(Mention(i["unit"], i["reason"], tuple(i["cases"]), i.get("basis", ""),
-                         tuple(Ground(g["case"], g["cause"]) for g in i.get("grounds", ())))
+                         tuple(Ground(g["case"], g["cause"]) for g in i.get("grounds", ())),
+                         LeaderDecision(i["leader_decision"]["approved_by"], i["leader_decision"]["reason"])
+                         if "leader_decision" in i else None)
                  for i in items)
 
 
@@ -101,6 +113,20 @@ def _issue_checks(issues: Sequence[_Issue], what: str, path_of: Callable[[int, i
     return problems
 
 
+def _notice(doc: YamlDocument) -> Notice:
+    data = doc.data
+    return Notice(doc.path, int(str(data["number"])), str(data["doc_no"]), dt.date.fromisoformat(str(data["date"])),
+                  str(data["period"]), str(data["data_commit"]), _mentions(data["praised"]), _mentions(data["criticised"]),
+                  str(data.get("approved_by", "")))
+
+
+def load_notice(doc: YamlDocument) -> Notice | None:
+    """One notice file as read (None when it does not pass its schema or its date does not exist: validation says why)."""
+    if schema.check(doc, "notice") or isinstance(read_date(doc.data["date"]), Refused):
+        return None
+    return _notice(doc)
+
+
 def load_notices(root: Path, office: Office, case_ids: frozenset[str],
                  today: dt.date | None = None) -> tuple[list[Notice], list[Problem]]:
     """Every issued notice, checked: named by year and number, numbers consecutive, not dated after
@@ -108,11 +134,8 @@ def load_notices(root: Path, office: Office, case_ids: frozenset[str],
     loaded, problems = _load(root, NOTICES_DIR, "notice")
     notices = []
     for doc in loaded:
-        name, data = doc.path, doc.data
-        notice = Notice(name, int(str(data["number"])), str(data["doc_no"]), dt.date.fromisoformat(str(data["date"])),
-                        str(data["period"]), str(data["data_commit"]),
-                        _mentions(data["praised"]), _mentions(data["criticised"]),
-                        str(data.get("approved_by", "")))
+        name = doc.path
+        notice = _notice(doc)
         rule = office.approvals.notice
         if rule is not None and rule.binds(notice.date) and not notice.approved_by:
             problems.append(Problem(name, 0, 0, "approved_by", "通报没有写明批准印发的领导（approved_by）：通报须经主要领导同意。",

@@ -22,14 +22,27 @@ class Ground:
 
 
 @dataclass(frozen=True)
+class LeaderDecision:
+    """A praise or criticism a leader decided on beyond what the report proposed, and who approved it."""
+
+    approved_by: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Mention:
-    """A unit praised or criticised in a notice, with the reason, the cases behind it and the rule."""
+    """A unit praised or criticised in a notice, with the reason, the cases behind it and the rule.
+
+    Without ``decision`` it must be what ``ducha report`` proposed from the records the notice
+    names (its ``data_commit``); with one, it is a leader's own decision, on the record as such.
+    """
 
     unit: str
     reason: str
     cases: tuple[str, ...]
     basis: str = ""  # the office.yaml key and the seed clause (or 本室规则) that proposed it
     grounds: tuple[Ground, ...] = ()
+    decision: LeaderDecision | None = None
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from ducha.repo.blobs import files_at
 from ducha.repo.changes import FACTS, IDENTITY, Kind, compare
 from ducha.repo.filechanges import changed_files
 from ducha.repo.manifest import read_manifest_text
+from ducha.repo.notice_basis import notice_disagreements
 from ducha.repo.refs import is_ancestor, merge_base, resolve
 from ducha.repo.values import FileChange
 from ducha.rules import schema
@@ -369,7 +370,7 @@ def _data_commit(root: Path, path: str) -> list[Problem]:
         return []  # validation reports what is wrong with the file
     ref = str(doc.data["data_commit"])
     if is_ancestor(root, ref, "HEAD"):
-        return []
+        return notice_disagreements(root, doc)  # and it says what those records propose
     line, column = doc.mark(("data_commit",))
     return [Problem(path, line, column, "data_commit",
                     f"通报依据的数据提交「{ref}」不是本分支已有的提交：通报只能依据印发时仓库中已有的记录生成。",

@@ -1,15 +1,20 @@
-"""The records at the repository's HEAD, with the commit they are at: what a 通报 states it is based on."""
+"""The records at a commit: at HEAD with the commit they are at (what a 通报 states it is based on), or
+as an earlier commit held them (what an issued 通报 is checked against)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import tarfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from ducha.load.records import load_records
-from ducha.repo.gitprocess import HistoryError, ShallowCloneError, head_sha
+from ducha.model.office import OFFICE_FILE
+from ducha.repo.gitprocess import HistoryError, ShallowCloneError, call, head_sha, open_repository
 from ducha.repo.recorded import recorded_entries
 from ducha.rules.late import EntryKey, RecordedAt
+from ducha.rules.layout import RECORD_DIRS
 from ducha.rules.period_report import PeriodReport, build_report
 from ducha.rules.periods import Period
 
@@ -28,3 +33,17 @@ def report_for(root: Path, period: Period, today: dt.date) -> PeriodReport:
         commit = "（非 git 仓库）"
     return build_report(records.office, records.cases, records.notices, records.bulletins, period, today, commit,
                         recorded, records.measures)
+
+
+def records_at(root: Path, commit: str, into: Path) -> None:
+    """Write office.yaml and the record folders as ``commit`` held them into the empty folder ``into``."""
+    listed = open_repository(root).run("ls-tree", "--name-only", commit)
+    wanted = [name for name in listed.splitlines() if name in (OFFICE_FILE, *RECORD_DIRS)]
+    if not wanted:
+        return
+    done = call(root, "archive", "--format=tar", commit, "--", *wanted)
+    if done.returncode != 0:
+        raise HistoryError(f"读取提交 {commit[:12]} 中的记录失败（{done.stderr.decode('utf-8', 'replace').strip()}）。"
+                           "修改：用 `git fsck` 检查仓库是否完好。")
+    with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
+        archive.extractall(into, filter="data")  # git's own tree: plain files and folders only
