@@ -51,8 +51,8 @@ GITEA = """cms:
   staging_branch: 表单暂存
 """
 #: The case schema's top-level keys in file order, as written in case.schema.json.
-CASE_KEYS = ["id", "title", "category", "priority", "source", "requirements", "parent", "registered", "approval", "assigned",
-             "lead_unit", "co_units", "owner", "time_limit", "milestones", "receipts", "progress", "urges", "extensions",
+CASE_KEYS = ["id", "title", "category", "priority", "source", "requirements", "parent", "registered", "late_reason", "approval",
+             "assigned", "assigned_late_reason", "lead_unit", "co_units", "owner", "time_limit", "milestones", "receipts", "progress", "urges", "extensions",
              "reports", "reviews", "followups", "feedback", "readings", "submissions", "attachments", "corrections", "cancelled",
              "archive", "visibility", "notes"]
 #: tests/fixtures/demo/office.yaml's units.

@@ -121,13 +121,14 @@ PASSING: dict[str, Callable[[GitRepo], object]] = {
     "append progress": lambda r: r.replace(PATH, "extensions:", "  - date: 2026-03-06\n    summary: 已整改隐患12处。\nextensions:"),
     "approve the extension": lambda r: r.append(PATH, "    approved: 2026-03-06\n    approved_by: 副市长 林静\n"),
     "add a new case": lambda r: r.write("cases/2026/DC-2026-0003.yaml", CASE.replace("0001", "0003").replace(
-        "620家。\n", "620家。\n    late_reason: 立项前的进展，随事项一并登记。\n")),  # 4 working days before: a 补录
+        "620家。\n", "620家。\n    late_reason: 立项前的进展，随事项一并登记。\n").replace(  # 4 working days before: a 补录
+        "registered: 2026-03-02\n", "registered: 2026-03-02\nlate_reason: 纸质批示件3月9日才转到督查室。\n")),  # and so is the record
     "edit the working notes": lambda r: r.append(PATH, "notes: 已电话提醒。\n"),
     "set a first value": lambda r: r.replace(PATH, "lead_unit: 市住建局\n", "lead_unit: 市住建局\nvisibility: 内部\n"),
     "add a source detail": lambda r: r.replace(PATH, "  doc_no: 测政办〔2026〕3号\n",
                                                 "  doc_no: 测政办〔2026〕3号\n  leader: 副市长 林静\n"),
     "assign for the first time": lambda r: r.append("cases/2026/DC-2026-0004.yaml",
-                                                    "assigned: 2026-03-03\nlead_unit: 市教育局\nowner: 高翔\nrequirements: 按要求办理。\n"
+                                                    "assigned: 2026-03-09\nlead_unit: 市教育局\nowner: 高翔\nrequirements: 按要求办理。\n"
                                                     "time_limit: 10个工作日\n"),
     "correct the lead unit": lambda r: r.append(PATH, CORRECTION),
     "correct the time limit": lambda r: r.append(PATH, CORRECTION.replace("lead_unit", "time_limit")
@@ -424,10 +425,10 @@ def behind_main(repo: GitRepo, edit: Callable[[GitRepo], object]) -> None:
 def test_a_branch_behind_main_is_judged_on_its_own_changes(repo: GitRepo, invoke: Invoke) -> None:
     behind_main(repo, PASSING["assign for the first time"])
     assert "已约谈燃气经营企业" not in repo.read(PATH)  # main's newer entry is not on this branch
-    code, output = run(repo, invoke)
+    code, output = run(repo, invoke, JUDGED)
     assert code == 0, output
     merge_pr(repo, invoke)
-    assert "已约谈燃气经营企业" in repo.read(PATH) and "assigned: 2026-03-03" in repo.read("cases/2026/DC-2026-0004.yaml")
+    assert "已约谈燃气经营企业" in repo.read(PATH) and "assigned: 2026-03-09" in repo.read("cases/2026/DC-2026-0004.yaml")
 
 
 def test_a_branch_behind_main_that_removes_an_entry_is_refused(repo: GitRepo, invoke: Invoke) -> None:

@@ -90,7 +90,8 @@ def test_a_new_record_with_old_entries_needs_reasons_too(repo: GitRepo, invoke: 
     repo.git("checkout", "-q", "-b", "pr")
     repo.write("cases/2026/DC-2026-0002.yaml", CASE.replace("0001", "0002") + REPORT.format(date="2026-03-06"))
     code, output = guard(repo, invoke, "2026-03-20")
-    assert code == 1 and output.startswith("cases/2026/DC-2026-0002.yaml:10:11: [reports[0].date] 办理报告第1条的日期是 2026-03-06")
+    assert code == 1 and any(line.startswith("cases/2026/DC-2026-0002.yaml:10:11: [reports[0].date] 办理报告第1条的日期是 2026-03-06")
+                             for line in output.splitlines())
 
 
 def test_records_migrated_on_adoption_are_not_late(repo: GitRepo, invoke: Invoke) -> None:
@@ -224,3 +225,66 @@ def test_every_log_kind_can_carry_a_late_reason() -> None:
     schema = load_schema("case")["properties"]
     assert [kind.key for kind in LOG_KINDS if not issubclass(kind.entry, Entry)] == []
     assert [kind.key for kind in LOG_KINDS if "late_reason" not in schema[kind.key]["items"]["properties"]] == []
+
+
+# --- dates written late wherever they stand (issue 21, item 4) ------------------------------------------
+
+PENDING = "extensions:\n  - requested: 2026-03-06\n    reason: 涉及多个部门。\n    until: 2026-03-20\n"
+
+
+def test_an_approval_added_late_to_a_pending_extension_is_a_late_entry(repo: GitRepo, invoke: Invoke) -> None:
+    """`approved` added weeks later turned 超期 into 按期 with no 补录 mark: only appended entries were checked."""
+    repo.append(PATH, PENDING)
+    repo.commit("申请延期", date="2026-03-06T10:00:00+08:00")
+    pull_request(repo, "    approved: 2026-03-09\n    approved_by: 副市长 林静\n", "2026-03-27T10:00:00+08:00")
+    code, output = guard(repo, invoke, "2026-03-27")
+    assert code == 1 and output.splitlines()[0] == (
+        f"{PATH}:13:15: [extensions[0].approved] 延期第1条的批准日期是 2026-03-09，今天（2026-03-27）才登记，晚了14个工作日："
+        "超过3个工作日登记的是补录，补录须写明理由。 修改：在这一条里加一行 `approved_late_reason: 补录原因`"
+        "（如「纸质报告3月16日才送达」），它会在办理经过和通报中标明「补录」；如是日期写错，改正日期。")
+    repo.append(PATH, "    approved_late_reason: 批件3月26日才转到督查室。\n")
+    repo.commit("补录理由", date="2026-03-27T11:00:00+08:00")
+    assert guard(repo, invoke, "2026-03-27")[0] == 0
+    history = invoke(repo.root, "history", "DC-2026-0001").output
+    assert "批准延期  2026-03-20（副市长 林静）【补录：批件3月26日才转到督查室。】" in history
+
+
+def test_a_record_written_late_needs_its_reason(repo: GitRepo, invoke: Invoke) -> None:
+    repo.git("checkout", "-q", "-b", "pr")
+    repo.write("cases/2026/DC-2026-0002.yaml", CASE.replace("0001", "0002"))
+    code, output = guard(repo, invoke, "2026-03-20")
+    assert code == 1 and output.splitlines()[:2] == [
+        ("cases/2026/DC-2026-0002.yaml:5:13: [registered] 立项日期是 2026-03-02，今天（2026-03-20）才登记，晚了14个工作日："
+        "超过3个工作日登记的是补录，补录须写明理由。 修改：在记录中加一行 `late_reason: 补录原因`（如「纸质报告3月16日才送达」），"
+        "它会在办理经过和通报中标明「补录」；如是日期写错，改正日期。"),
+        ("cases/2026/DC-2026-0002.yaml:6:11: [assigned] 交办日期是 2026-03-02，今天（2026-03-20）才登记，晚了14个工作日："
+        "超过3个工作日登记的是补录，补录须写明理由。 修改：在记录中加一行 `late_reason: 补录原因`（如「纸质报告3月16日才送达」），"
+        "它会在办理经过和通报中标明「补录」；如是日期写错，改正日期。")]
+    repo.append("cases/2026/DC-2026-0002.yaml", "late_reason: 纸质批示件3月19日才转到督查室。\n")
+    assert guard(repo, invoke, "2026-03-20")[0] == 0
+
+
+def test_an_assignment_filled_in_late_needs_its_reason(tmp_path: Path, invoke: Invoke) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    registered = "\n".join(line for line in CASE.splitlines() if not line.startswith(("assigned", "lead_unit", "owner"))) + "\n"
+    repo.write(PATH, registered)
+    repo.commit("立项", date="2026-03-02T09:00:00+08:00")
+    pull_request(repo, "assigned: 2026-03-03\nlead_unit: 市住建局\nowner: 孙立新\n", "2026-03-20T10:00:00+08:00")
+    code, output = guard(repo, invoke, "2026-03-20")
+    assert code == 1 and output.splitlines()[0].startswith(
+        f"{PATH}:6:11: [assigned] 交办日期是 2026-03-03，今天（2026-03-20）才登记，晚了13个工作日：超过3个工作日登记的是补录，"
+        "补录须写明理由。 修改：在记录中加一行 `assigned_late_reason: 补录原因`")
+    repo.append(PATH, "assigned_late_reason: 督查通知3月3日已下发，登记遗漏。\n")
+    assert guard(repo, invoke, "2026-03-20")[0] == 0
+    repo.commit("补录理由", date="2026-03-20T11:00:00+08:00")
+    assert "交办  主办：市住建局【补录：督查通知3月3日已下发，登记遗漏。】" in invoke(repo.root, "history", "DC-2026-0001").output
+
+
+def test_a_cancellation_written_late_needs_its_reason(repo: GitRepo, invoke: Invoke) -> None:
+    pull_request(repo, "cancelled:\n  date: 2026-03-04\n  reason: 并入其他事项。\n  approved_by: 副市长 林静\n",
+                 "2026-03-20T10:00:00+08:00")
+    code, output = guard(repo, invoke, "2026-03-20")
+    assert code == 1 and (f"{PATH}:10:9: [cancelled.date] 撤销日期是 2026-03-04，今天（2026-03-20）才登记，晚了12个工作日："
+                          "超过3个工作日登记的是补录，补录须写明理由。 修改：在 cancelled 下加一行 `late_reason: 补录原因`") in output
+    repo.append(PATH, "  late_reason: 批件3月19日才转到督查室。\n")
+    assert guard(repo, invoke, "2026-03-20")[0] == 0

@@ -28,6 +28,7 @@ from ducha.model.logs import (
     Step,
     Submission,
     Urge,
+    late_mark,
 )
 from ducha.model.timelimit import Refused, TimeLimit, read_date, read_time_limit
 
@@ -77,20 +78,22 @@ class Source:
 
 @dataclass(frozen=True)
 class Approval:
-    """立项审批: the leader who agreed to take the item up, and when."""
+    """立项审批: the leader who agreed to take the item up, and when (``late_reason``: recorded late, 补录)."""
 
     date: dt.date
     by: str
     note: str = ""
+    late_reason: str = ""
 
 
 @dataclass(frozen=True)
 class Cancellation:
-    """撤销 of the item, with who approved it."""
+    """撤销 of the item, with who approved it (``late_reason``: recorded late, 补录)."""
 
     date: dt.date
     reason: str
     approved_by: str
+    late_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,8 @@ class Case:
     archive: Archive | None = None
     visibility: str = "公开"
     notes: str = ""
+    late_reason: str = ""  # the record (立项, and 交办 written with it) was written late: 补录
+    assigned_late_reason: str = ""  # 交办 was filled in late into the record: 补录
 
     @property
     def units(self) -> tuple[str, ...]:
@@ -296,21 +301,26 @@ def log(case: Case, kind: LogKind) -> tuple[Any, ...]:
 
 def events(case: Case) -> list[Step]:
     """The case's own facts in date order: 立项, 交办, then every log's steps, 撤销, 归档."""
-    out = [Step(case.registered, "立项", case.title)]
+    out = [Step(case.registered, "立项", case.title + _late(case.late_reason))]
     if case.approval is not None:
         note = f"：{case.approval.note}" if case.approval.note else ""
-        out.append(Step(case.approval.date, "立项审批", f"{case.approval.by}同意立项{note}"))
+        out.append(Step(case.approval.date, "立项审批", f"{case.approval.by}同意立项{note}{_late(case.approval.late_reason)}"))
     if case.assigned is not None:
         co = f"，协办：{'、'.join(case.co_units)}" if case.co_units else ""
-        out.append(Step(case.assigned, "交办", f"主办：{case.lead_unit}{co}"))
+        out.append(Step(case.assigned, "交办", f"主办：{case.lead_unit}{co}{_late(case.assigned_late_reason)}"))
     for kind in LOG_KINDS:
         for entry in log(case, kind):
             out += kind.entry_steps(entry)
     if case.cancelled is not None:
-        out.append(Step(case.cancelled.date, "撤销", f"{case.cancelled.reason}（{case.cancelled.approved_by}）"))
+        out.append(Step(case.cancelled.date, "撤销", f"{case.cancelled.reason}（{case.cancelled.approved_by}）"
+                                                      f"{_late(case.cancelled.late_reason)}"))
     if case.archive is not None:
         out.append(Step(case.archive.date, "归档", f"档号 {case.archive.number}，保管期限 {case.archive.retention}"))
     return sorted(out, key=lambda step: step.date)  # stable: same-day steps keep their order
+
+
+def _late(reason: str) -> str:
+    return late_mark(reason) if reason else ""
 
 
 def _count_on(entries: tuple[Any, ...], today: dt.date | None) -> int:
@@ -416,10 +426,12 @@ class _Reader:
         cancelled = archive = approval = None
         if "approval" in data:
             a = data["approval"]
-            approval = Approval(d(a["date"], ("approval", "date")), a["by"], a.get("note", ""))  # type: ignore[arg-type]
+            approval = Approval(d(a["date"], ("approval", "date")), a["by"], a.get("note", ""),  # type: ignore[arg-type]
+                                a.get("late_reason", ""))
         if "cancelled" in data:
             c = data["cancelled"]
-            cancelled = Cancellation(d(c["date"], ("cancelled", "date")), c["reason"], c["approved_by"])  # type: ignore[arg-type]
+            cancelled = Cancellation(d(c["date"], ("cancelled", "date")), c["reason"], c["approved_by"],  # type: ignore[arg-type]
+                                     c.get("late_reason", ""))
         if "archive" in data:
             a = data["archive"]
             archive = Archive(d(a["date"], ("archive", "date")), a["number"], a["retention"])  # type: ignore[arg-type]
@@ -443,7 +455,8 @@ class _Reader:
             lead_unit=data.get("lead_unit"), co_units=tuple(data.get("co_units", ())),
             owner=data.get("owner", ""), time_limit=time_limit, milestones=milestones, **logs,
             cancelled=cancelled, archive=archive, approval=approval, visibility=data.get("visibility", "公开"),
-            notes=data.get("notes", ""),
+            notes=data.get("notes", ""), late_reason=data.get("late_reason", ""),
+            assigned_late_reason=data.get("assigned_late_reason", ""),
         )
 
 

@@ -72,6 +72,7 @@ class Extension(Entry):
     reason: str
     approved: dt.date | None = None
     approved_by: str = ""
+    approved_late_reason: str = ""  # the approval was recorded late (补录), added to the request after it
     until: dt.date | None = None
     time_limit: TimeLimit | None = None
 
@@ -242,7 +243,8 @@ def _joined(first: str, rest: str, sep: str = "：") -> str:
 def _extension_steps(e: Any) -> list[Step]:
     steps = [Step(e.requested, "申请延期", f"{e.term}；理由：{e.reason}")]
     if e.approved is not None:
-        steps.append(Step(e.approved, "批准延期", f"{e.term}（{e.approved_by}）"))
+        late = late_mark(e.approved_late_reason) if e.approved_late_reason else ""
+        steps.append(Step(e.approved, "批准延期", f"{e.term}（{e.approved_by}）{late}"))
     return steps
 
 
@@ -397,4 +399,4 @@ LOG_KINDS: tuple[LogKind, ...] = (
 )
 LOGS: Mapping[str, LogKind] = {kind.key: kind for kind in LOG_KINDS}
 #: What approving an extension adds to its entry; nothing else may change in it.
-APPROVAL_KEYS = frozenset({"approved", "approved_by"})
+APPROVAL_KEYS = frozenset({"approved", "approved_by", "approved_late_reason"})

@@ -25,8 +25,8 @@ FACTS = ("title", "category", "priority", "source", "requirements", "parent", "r
 ASSIGNMENT = ("lead_unit", "co_units", "time_limit")
 #: What the guard protects as written (everything except the free working notes).
 FIXED = IDENTITY + FACTS
-#: One-time blocks: once there, they stay as written.
-ONCE = ("cancelled", "archive", "approval")
+#: One-time blocks, and the reasons a record was written late (补录): once there, they stay as written.
+ONCE = ("cancelled", "archive", "approval", "late_reason", "assigned_late_reason")
 #: A version whose data did not change (comments, spacing, or a move).
 UNCHANGED = "格式调整（内容未变）"
 
@@ -108,7 +108,8 @@ def _log_changes(key: str, old: dict[str, Any], new: dict[str, Any]) -> list[Cha
         if (key == "extensions" and isinstance(was, dict) and isinstance(now, dict)
                 and "approved" not in was and set(now) - set(was) <= APPROVAL_KEYS
                 and {k: v for k, v in now.items() if k not in APPROVAL_KEYS} == was):
-            changes.append(Change(Kind.ADDED, (key, index), _extension_text(new, index)))
+            late = now.get("approved_late_reason")
+            changes.append(Change(Kind.ADDED, (key, index), _extension_text(new, index) + (late_mark(late) if late else "")))
         else:
             changes.append(Change(Kind.REWRITTEN, (key, index), f"改写了{field_name(key)}第{index + 1}条"))
     for index in range(len(after), len(before)):

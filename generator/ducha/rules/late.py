@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ducha.errors import Problem
-from ducha.io.yamlfile import YamlDocument, format_path
+from ducha.io.yamlfile import PathKey, YamlDocument, format_path
 from ducha.model.case import Case, log
-from ducha.model.logs import LOG_KINDS, LOGS, LogKind
+from ducha.model.logs import LOG_KINDS, LOGS, Extension, LogKind
 from ducha.model.office import Office
 from ducha.model.timelimit import parse_date
 from ducha.rules.calendar import Calendar, calendar_for
@@ -46,10 +46,11 @@ class LateEntry:
     reason: str  # its late_reason; empty when git shows it late but nobody said why
     recorded: RecordedAt | None = None  # None: known late only from its late_reason
     workdays: int | None = None  # working days from its date to its recording
+    what: str = ""  # what was late when not the entry itself (批准延期: an approval added to it later)
 
     @property
     def label(self) -> str:
-        return LOGS[self.key].label
+        return self.what or LOGS[self.key].label
 
     def as_json(self) -> dict[str, object]:
         return {"log": self.key, "index": self.index, "date": self.date.isoformat(), "reason": self.reason,
@@ -85,44 +86,106 @@ def late_entries(case: Case, office: Office, recorded: Mapping[EntryKey, Recorde
             late_by = calendar.workdays_between(own, at.day) if at is not None else None
             if entry.late_reason or (late_by is not None and late_by > office.late_entry_workdays):
                 found.append(LateEntry(case.id, kind.key, index, own, entry.late_reason, at, late_by))
+            if isinstance(entry, Extension) and entry.approved is not None and entry.approved_late_reason:
+                found.append(LateEntry(case.id, kind.key, index, entry.approved, entry.approved_late_reason, what="批准延期"))
     return tuple(found)
 
 
-def _new_entries(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> Iterator[tuple[LogKind, int, Any]]:
+#: Dates that name a day ahead (a due date): never written late.
+_AHEAD = frozenset({"until"})
+#: How each kind of date is named in a message.
+_DATE_NAMES = {"date": "日期", "requested": "申请日期", "approved": "批准日期"}
+#: Top-level dates and one-time blocks, with their names: (path of the date, name).
+_RECORD_DATES: tuple[tuple[PathKey, str], ...] = ((("registered",), "立项日期"), (("assigned",), "交办日期"),
+                                                  (("approval", "date"), "立项审批日期"), (("cancelled", "date"), "撤销日期"))
+
+
+@dataclass(frozen=True)
+class WrittenDate:
+    """A date a change writes into a record, and where the reason goes should it be written late."""
+
+    path: PathKey
+    text: str
+    name: str  # e.g. 办理进展第2条的日期, 延期第1条的批准日期, 交办日期
+    reason: PathKey  # a ``late_reason`` in the mapping written with it, or ``<field>_late_reason`` beside it
+
+
+def _at(data: Any, path: PathKey) -> Any:
+    for part in path:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def written_dates(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> Iterator[WrittenDate]:
+    """Every date that is in ``new`` and was not in ``old`` (None: a new record), wherever it stands.
+
+    A date written together with the mapping that holds it (a new entry, a new block, a new record)
+    is explained by that mapping's ``late_reason``; a date added to a mapping already recorded (an
+    approval added to a pending extension, 交办 filled into a registered case) by a
+    ``<field>_late_reason`` beside it, since the mapping's own reason, if any, was about its first date.
+    """
+    for path, name in _RECORD_DATES:
+        holder = path[:-1]
+        if _at(new, path) is None or (old is not None and _at(old, path) is not None):
+            continue
+        if holder and (old is None or _at(old, holder) is None):  # a new block
+            yield WrittenDate(path, str(_at(new, path)), name, (*holder, "late_reason"))
+        elif old is None:  # the record itself is new
+            yield WrittenDate(path, str(_at(new, path)), name, ("late_reason",))
+        else:
+            yield WrittenDate(path, str(_at(new, path)), name, (f"{path[-1]}_late_reason",))
     for kind in LOG_KINDS:
         entries = new.get(kind.key)
         before = old.get(kind.key) if old is not None else None
-        start = len(before) if isinstance(before, list) else 0
-        if isinstance(entries, list):
-            for index in range(start, len(entries)):
-                yield kind, index, entries[index]
+        if not isinstance(entries, list):
+            continue
+        recorded = len(before) if isinstance(before, list) else 0
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                continue
+            was = before[index] if index < recorded and isinstance(before[index], dict) else None  # type: ignore[index]
+            if index < recorded and was is None:
+                continue  # rewritten: the guard refuses that by itself
+            for field in kind.date_fields:
+                if field in _AHEAD or field not in entry or (was is not None and field in was):
+                    continue
+                name = f"{kind.label}第{index + 1}条的{_DATE_NAMES.get(field, '日期')}"
+                reason = "late_reason" if was is None else f"{field}_late_reason"
+                yield WrittenDate((kind.key, index, field), str(entry[field]), name, (kind.key, index, reason))
 
 
 def unexplained_late(path: str, old: Mapping[str, Any] | None, new: YamlDocument, office: Office,
                      today: dt.date) -> list[Problem]:
-    """Entries a pull request appends (to ``old``, None for a new record) that are 补录 without a reason.
+    """Dates a pull request writes into a record (a new one when ``old`` is None) more than
+    ``late_entry_workdays`` before they are written, without the reason a 补录 owes.
 
-    In a pull request an entry is recorded the day the guard judges it: commit dates are
-    the author's to set, the guard's clock is not.
+    In a pull request a date is written the day the guard judges it: commit dates are the
+    author's to set, the guard's clock is not.
     """
     if not isinstance(new.data, dict) or (office.adopted_on is not None and today <= office.adopted_on):
         return []
     calendar = calendar_for(office.holiday_overrides)
     limit = office.late_entry_workdays
     problems = []
-    for kind, index, entry in _new_entries(old, new.data):
-        if not isinstance(entry, dict) or entry.get("late_reason"):
-            continue
-        own = parse_date(str(entry.get(kind.date_field, "")))
-        if own is None or own > today:
+    for written in written_dates(old, new.data):
+        own = parse_date(written.text)
+        if own is None or own > today or _at(new.data, written.reason):
             continue  # validation reports dates that do not exist or lie ahead
         late_by = calendar.workdays_between(own, today)
-        if late_by > limit:
-            line, column = new.mark((kind.key, index, kind.date_field))
-            problems.append(Problem(
-                path, line, column, format_path((kind.key, index, kind.date_field)),
-                f"{kind.label}第{index + 1}条的日期是 {own}，今天（{today}）才登记，晚了{late_by}个工作日："
-                f"超过{limit}个工作日登记的是补录，补录须写明理由。",
-                "在这一条里加一行 `late_reason: 补录原因`（如「纸质报告3月16日才送达」），它会在办理经过和通报中标明「补录」；"
-                "如是日期写错，改正日期。"))
+        if late_by <= limit:
+            continue
+        line, column = new.mark(written.path)
+        key = written.reason[-1]
+        where = "记录中" if len(written.reason) == 1 else "这一条里" if written.reason[0] in LOGS else f" {written.reason[0]} 下"
+        problems.append(Problem(
+            path, line, column, format_path(written.path),
+            f"{written.name}是 {own}，今天（{today}）才登记，晚了{late_by}个工作日："
+            f"超过{limit}个工作日登记的是补录，补录须写明理由。",
+            f"在{where}加一行 `{key}: 补录原因`（如「纸质报告3月16日才送达」），它会在办理经过和通报中标明「补录」；"
+            "如是日期写错，改正日期。"))
     return problems
