@@ -274,6 +274,20 @@ def test_official_holidays_for_a_guessed_year_pass(repo: GitRepo, invoke: Invoke
     assert [(r["due"], r["provisional"]) for r in board if r["id"] == "DC-2026-0005"] == [("2027-01-05", False)]
 
 
+def test_a_revision_does_not_move_a_guessed_due_date(repo: GitRepo, invoke: Invoke) -> None:
+    """Issue 21: a revision effective from an existing case's 交办 day moved its 暂定 due date: the invariant
+    skipped guessed dates. Only the calendar (the State Council's notice) may move one, as above."""
+    late = CASE.replace("0001", "0005").replace("2026-03-02", "2026-12-28").replace("2026-03-04", "2026-12-28") \
+        .replace("2026-03-05", "2026-12-28").replace("until: 2026-03-20", "until: 2027-01-20")
+    repo.write("cases/2026/DC-2026-0005.yaml", late)
+    repo.commit("立项", date="2026-12-28T09:00:00+08:00")
+    open_pr(repo, lambda r: r.replace("office.yaml", "categories:\n", REVISION.replace("2026-06-01", "2026-12-28")))
+    code, output = run(repo, invoke, today="2026-12-30")
+    assert code == 1 and output.splitlines()[0].split(" 修改：")[0] == (
+        "office.yaml:13:5: [categories.领导批示] office.yaml 的改动使 1 个已有事项的到期日或灯色随之改变"
+        "（DC-2026-0005 2027-01-04（黄灯）→ 2027-01-11（绿灯））：已有事项的期限只能由经批准的延期或更正改变。")
+
+
 def test_a_due_date_moved_without_explanation_is_refused() -> None:
     """Below the field rules, a second line: the case's own due date, before and after, needs an explanation."""
     from ducha.model.office import CategoryRule, Office

@@ -280,8 +280,11 @@ def _office_moves(root: Path, base_raw: bytes, cases: Iterable[Case], today: dt.
     moved: list[tuple[Case, Status, Status]] = []
     for case in cases:
         before = _safe_deadline(case, before_office, today, before_calendar)
-        after = _safe_deadline(case, after_office, today, after_calendar)
-        if before is None or after is None or before.provisional:  # a guessed date may become the official one
+        # A guessed (暂定) due date may become the official one when the State Council's notice is added to the
+        # calendar: it is held to the head's rules on the base's calendar, so only the calendar may move it.
+        calendar = before_calendar if before is not None and before.provisional else after_calendar
+        after = _safe_deadline(case, after_office, today, calendar)
+        if before is None or after is None:
             continue
         if (before.due, before.light) != (after.due, after.light):
             moved.append((case, before, after))
