@@ -21,17 +21,18 @@ from ducha.cli.params import NUMBER, choices, today_option
 @click.pass_context
 def guard(ctx: click.Context, base: str, today: dt.date | None, fmt: str) -> None:
     """合并请求检查：与基准分支的分叉点相比，记录只能追加，不能删除、改名、改写；记录与系统分开提交；已有事项的期限不变；并做全部校验。"""
-    from ducha.outputs.problems import problems_json, problems_text
+    from ducha.outputs.problems import controls_text, problems_json, problems_text
     from ducha.repo.guard import guard as run_guard
 
     result = run_guard(office_root(ctx), base, today or shanghai_today())
     if fmt == "json":
-        click.echo(problems_json(result.problems, result.changed), nl=False)
+        click.echo(problems_json(result.problems, result.changed, result.controls), nl=False)
     elif result.problems:
-        click.echo(problems_text(result.problems, result.changed), nl=False)
+        click.echo(problems_text(result.problems, result.changed) + controls_text(result.controls), nl=False)
     else:
         click.echo(f"与 {result.base[:8]}（{base} 与当前分支的分叉点）相比，{result.changed} 个督查事项文件有改动，"
                    "均为追加；全部校验通过。")
+        click.echo(controls_text(result.controls), nl=False)
     if result.problems:
         ctx.exit(1)
 

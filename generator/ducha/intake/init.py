@@ -20,11 +20,10 @@ from ducha.errors import UsageError
 from ducha.io.atomic import write_file
 from ducha.io.yamltext import yaml_scalar
 from ducha.load.office import load_office
-from ducha.model.case import CASES_DIR, MANIFEST_NAME
-from ducha.model.demo import DEMO_LIST, parse_demo_list
+from ducha.model.case import CASES_DIR
+from ducha.model.demo import DEMO_LIST, listed_as_demo, parse_demo_list
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
 from ducha.model.office import OFFICE_FILE, Unit
-from ducha.repo.manifest import read_manifest_text
 from ducha.rules.layout import RECORD_DIRS
 from ducha.schemas import NAMES, schema_text
 
@@ -148,15 +147,12 @@ def init_office(root: Path, name: str, prefix: str, fonds: str, units: Sequence[
         raise UsageError(f"{root} 已经启用（没有示例数据清单 {DEMO_LIST}）：不能再次初始化。"
                          f"修改单位或名称请直接编辑 {OFFICE_FILE}，经审核合并。")
     removed, kept = [], []
-    for path, sha in sorted(listed.items()):
+    for path in sorted(listed):
         file = root / path
         if not file.is_file():
             continue
-        if path.endswith(MANIFEST_NAME):  # it goes when it sealed demo records only
-            demo_only = all(e.path in listed for e in read_manifest_text(file.read_text(encoding="utf-8")))
-        else:
-            demo_only = _sha256(file) == sha
-        if not demo_only:
+        # By content: an edited demo record, or a demo manifest an office has appended its own seals to, is its own.
+        if not listed_as_demo(listed, path, file.read_bytes()):
             kept.append(path)
             continue
         file.unlink()

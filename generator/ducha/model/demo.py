@@ -7,6 +7,9 @@ start of an office's own records.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
+
 DEMO_LIST = "DEMO.sha256"
 
 
@@ -18,3 +21,9 @@ def parse_demo_list(text: str) -> dict[str, str]:
         if len(parts) == 2 and not line.startswith("#"):
             listed[parts[1]] = parts[0]
     return listed
+
+
+def listed_as_demo(listed: Mapping[str, str], path: str, raw: bytes) -> bool:
+    """Whether ``raw`` at ``path`` is what the demo list names there: by content (path and SHA-256), never
+    by path alone, so an archive manifest an office has since appended to is its own record."""
+    return listed.get(path) == hashlib.sha256(raw).hexdigest()

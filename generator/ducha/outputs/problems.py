@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ducha.errors import Problem
 from ducha.outputs.safe import terminal
+
+if TYPE_CHECKING:
+    from ducha.rules.controls import ControlChange
 
 
 def problems_text(problems: Sequence[Problem], files: int, summary: bool = True) -> str:
@@ -30,9 +34,10 @@ def problems_text(problems: Sequence[Problem], files: int, summary: bool = True)
     return "\n".join(lines) + "\n"
 
 
-def problems_json(problems: Sequence[Problem], files: int) -> str:
-    """``{"files": N, "problems": [{file, line, column, field, message, fix}, …]}``."""
-    payload = {
+def problems_json(problems: Sequence[Problem], files: int, controls: Sequence[ControlChange] | None = None) -> str:
+    """``{"files": N, "problems": [{file, line, column, field, message, fix}, …]}``, and the ``controls`` a
+    pull request changes when the guard reports them."""
+    payload: dict[str, object] = {
         "files": files,
         "ok": not problems,
         "problems": [
@@ -41,4 +46,16 @@ def problems_json(problems: Sequence[Problem], files: int) -> str:
             for p in problems
         ],
     }
+    if controls is not None:
+        payload["controls"] = [{"key": c.key, "name": c.name, "before": c.before, "after": c.after} for c in controls]
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def controls_text(controls: Sequence[ControlChange]) -> str:
+    """The office's controls a pull request changes, one per line, for the reviewer who must approve them."""
+    from ducha.rules.controls import CODEOWNERS
+
+    if not controls:
+        return ""
+    lines = [f"本合并请求改动了督查室的控制设置（{CODEOWNERS}）："] + [terminal(f"- {c.text()}") for c in controls]
+    return "\n".join(lines) + "\n"

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +30,7 @@ from ducha.io.yamlfile import YamlDocument, format_path, parse_yaml, read_yaml
 from ducha.load.office import parse_office
 from ducha.load.validate import ValidationResult, validate_repository
 from ducha.model.case import ATTACHMENTS_DIR, CASES_DIR, MANIFEST_NAME, Case, build_case
-from ducha.model.demo import DEMO_LIST, parse_demo_list
+from ducha.model.demo import DEMO_LIST, listed_as_demo, parse_demo_list
 from ducha.model.logs import LOG_KINDS
 from ducha.model.measures import MEASURES_DIR
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
@@ -45,6 +44,7 @@ from ducha.repo.refs import is_ancestor, merge_base, resolve
 from ducha.repo.values import FileChange
 from ducha.rules import schema
 from ducha.rules.calendar import Calendar, calendar_for
+from ducha.rules.controls import ControlChange, adoption_problems, demo_list_changes, office_control_changes
 from ducha.rules.deadlines import Status, deadline
 from ducha.rules.late import unexplained_late
 from ducha.rules.layout import RECORD_DIRS
@@ -71,6 +71,7 @@ class GuardResult:
     base: str
     changed: int
     problems: tuple[Problem, ...]
+    controls: tuple[ControlChange, ...] = ()  # the office's controls the pull request changes (CODEOWNERS approve them)
 
 
 def _top(path: str) -> str:
@@ -82,26 +83,14 @@ def _is_record(change: FileChange) -> bool:
 
 
 def _demo_removals(root: Path, fork: str, changes: list[FileChange]) -> set[str]:
-    """Deleted records that the base's DEMO.sha256 lists, unchanged: removing them starts an office's own records.
-
-    An archive manifest goes with them when everything it sealed is demo data.
-    """
+    """Deleted records that the base's DEMO.sha256 lists, unchanged (by content): removing them starts an
+    office's own records. An archive manifest goes with them when it is the demo's, unchanged."""
     deleted = [c.path for c in changes if c.status == "D" and _is_record(c)]
     listed_raw = files_at(root, fork, [DEMO_LIST]).get(DEMO_LIST) if deleted else None
     if listed_raw is None:
         return set()
     listed = parse_demo_list(listed_raw.decode("utf-8", "replace"))
-    removable = set()
-    for path, raw in files_at(root, fork, deleted).items():
-        if raw is None:
-            continue
-        if path.endswith(MANIFEST_NAME):
-            demo_only = all(e.path in listed for e in read_manifest_text(raw.decode("utf-8", "replace")))
-        else:
-            demo_only = hashlib.sha256(raw).hexdigest() == listed.get(path)
-        if demo_only:
-            removable.add(path)
-    return removable
+    return {path for path, raw in files_at(root, fork, deleted).items() if raw is not None and listed_as_demo(listed, path, raw)}
 
 
 def _split(changes: list[FileChange]) -> list[Problem]:
@@ -319,7 +308,7 @@ def guard(root: Path, base: str, today: dt.date) -> GuardResult:
     old_paths = sorted({c.old_path or c.path for c in records}
                        | {f"{CASES_DIR}/{c.path.split('/')[1]}/{MANIFEST_NAME}" for c in records
                           if c.path.startswith(f"{CASES_DIR}/") and c.path.count("/") >= 2})
-    blobs = files_at(root, fork, [*old_paths, OFFICE_FILE])
+    blobs = files_at(root, fork, [*old_paths, OFFICE_FILE, DEMO_LIST])
     sealed = _sealed_at_base(blobs)
     changed = 0
     for change in records:
@@ -343,7 +332,37 @@ def guard(root: Path, base: str, today: dt.date) -> GuardResult:
     problems += _deadlines(root, fork, records, blobs, head, today, set(problems))
     if head.office is not None:
         problems += _new_entries(root, records, blobs, head.office, today)
-    return GuardResult(fork, changed, tuple(sorted(set(problems), key=Problem.sort_key)))
+    controls, found = _controls(root, fork, blobs, today)
+    problems += found
+    return GuardResult(fork, changed, tuple(sorted(set(problems), key=Problem.sort_key)), tuple(controls))
+
+
+def _controls(root: Path, fork: str, blobs: Mapping[str, bytes | None], today: dt.date) -> tuple[list[ControlChange], list[Problem]]:
+    """The office's controls this pull request changes (rules.controls), and those it may not change so."""
+    base_office, head_office = blobs.get(OFFICE_FILE), _read(root / OFFICE_FILE)
+    base_demo, head_demo = blobs.get(DEMO_LIST), _read(root / DEMO_LIST)
+    if base_office == head_office and base_demo == head_demo:
+        return [], []
+    adopted = _adopted(root, fork, base_demo)
+    old_doc = parse_yaml(base_office, OFFICE_FILE)[0] if base_office is not None else None
+    new_doc = parse_yaml(head_office, OFFICE_FILE)[0] if head_office is not None else None
+    old = old_doc.data if old_doc is not None and isinstance(old_doc.data, dict) else None
+    new = new_doc.data if new_doc is not None and isinstance(new_doc.data, dict) else None
+    changes, problems = office_control_changes(old, new), adoption_problems(old, new_doc, today, adopted)
+    demo_changes, demo_problems = demo_list_changes(base_demo, head_demo, adopted)
+    return changes + demo_changes, problems + demo_problems
+
+
+def _read(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None
+
+
+def _adopted(root: Path, fork: str, demo_list: bytes | None) -> bool:
+    """Whether the office had begun its own records at ``fork``: no demo list, or some listed record gone or changed."""
+    if demo_list is None:
+        return True
+    listed = parse_demo_list(demo_list.decode("utf-8", "replace"))
+    return any(raw is None or not listed_as_demo(listed, path, raw) for path, raw in files_at(root, fork, list(listed)).items())
 
 
 def _new_entries(root: Path, records: list[FileChange], blobs: Mapping[str, bytes | None], office: Office,
