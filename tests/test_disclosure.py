@@ -75,7 +75,16 @@ visibility: 内部
 #: Every sentinel, and the 内部 case's id: none may appear anywhere in the public build.
 SECRETS = ("SNTDOCNO", "SNTLEADER", "SNTINSTRUCTION", "SNTREQUIREMENTS", "SNTOWNER", "SNTNOTES", "SNTOWNERTWO",
            "SNTNOTESTWO", "SNTINTERNALTITLE", "SNTINTERNALSOURCE", "SNTINTERNALREQ", "SNTINTERNALPROGRESS",
-           "DC-2026-0002")
+           "DC-2026-0002", "SNTCORRECTED", "SNTCORRECTION")
+#: A correction of an internal field: its old and new values are the field's, its reason speaks of them.
+CORRECTION = """corrections:
+  - date: 2026-03-06
+    field: owner
+    old: 哨兵责任人SNTOWNERTWO
+    new: 哨兵更正SNTCORRECTED
+    reason: 哨兵理由SNTCORRECTION
+    approved_by: 督查室主任 周敏
+"""
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +102,8 @@ def make_office(root: Path, office_yaml: str) -> Path:
     repo.replace("cases/2026/DC-2026-0001.yaml", "哨兵责任人SNTOWNER", "哨兵责任人SNTOWNERTWO")
     repo.replace("cases/2026/DC-2026-0001.yaml", "哨兵备注SNTNOTES", "哨兵备注SNTNOTESTWO")
     repo.commit("更换责任人", date="2026-03-05T09:00:00+08:00")
+    repo.append("cases/2026/DC-2026-0001.yaml", CORRECTION)
+    repo.commit("更正责任人", date="2026-03-06T09:00:00+08:00")
     repo.write("notices/2026/2026-001.yaml", f"""number: "1"
 doc_no: 测督查〔2026〕1号
 date: 2026-03-20
@@ -131,6 +142,17 @@ def test_no_internal_trace_in_any_public_file(office: Path, invoke: Invoke) -> N
     assert "DC-2026-0003 超期11个工作日未办结" in notice and "市住建局" not in notice
     # The audit trail says an internal field changed, without its values.
     assert "修改了责任人（内部信息，不公开）" in files["cases/2026/DC-2026-0001.html"]
+
+
+def test_a_correction_of_an_internal_field_stays_internal(office: Path, invoke: Invoke) -> None:
+    """Issue 21: a `corrections` entry for an internal field showed its old and new value on the public site."""
+    assert invoke(office, "pages", "--today", TODAY, "--profile", "public").exit_code == 0
+    page = (office / "build" / "docs-public" / "cases" / "2026" / "DC-2026-0001.md").read_text(encoding="utf-8")
+    assert [secret for secret in SECRETS if secret in page] == []
+    assert "更正了责任人（内部信息，不公开）" in page  # the audit trail says what was corrected, not to what
+    assert invoke(office, "pages", "--today", TODAY).exit_code == 0
+    internal = (office / "build" / "docs-internal" / "cases" / "2026" / "DC-2026-0001.md").read_text(encoding="utf-8")
+    assert "SNTCORRECTED" in internal and "SNTCORRECTION" in internal
 
 
 @pytest.mark.slow

@@ -43,14 +43,21 @@ class Disclosure:
         """Whether the record's top-level field ``key`` is withheld from this audience (attachments always are)."""
         return self.public and (key in self.internal_fields or key == INTERNAL_ONLY)
 
+    def corrects_hidden(self, field: str) -> bool:
+        """Whether a correction of ``field`` (``owner``, ``source.doc_no``…) shows values withheld from this audience."""
+        return self.hides_field(field.partition(".")[0])
+
     def case(self, case: Case) -> Case:
-        """``case`` with every internal field emptied (for ``public``); unchanged for ``internal``."""
+        """``case`` with every internal field emptied (for ``public``), and no correction of one (its old and new
+        values are the field's); unchanged for ``internal``."""
         if not self.public:
             return case
         blank: dict[str, object] = {}
         for item in dataclasses.fields(Case):
             if self.hides_field(item.name):
                 blank[item.name] = Source() if item.name == "source" else item.default
+        if any(self.corrects_hidden(c.field) for c in case.corrections):
+            blank["corrections"] = tuple(c for c in case.corrections if not self.corrects_hidden(c.field))
         return dataclasses.replace(case, **blank) if blank else case  # type: ignore[arg-type]
 
     def cases(self, cases: Iterable[Case]) -> tuple[Case, ...]:

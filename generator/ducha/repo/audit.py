@@ -132,9 +132,10 @@ def disclosed(trail: AuditTrail, disclosure: Disclosure) -> AuditTrail:
     """``trail`` as the audience may see it: a change to a field withheld from it names the field, not its values."""
     entries = []
     for entry in trail.entries:
-        hidden = [c for c in entry.changes if c.path and isinstance(c.path[0], str) and disclosure.hides_field(c.path[0])]
+        hidden = [c for c in entry.changes if disclosure.hides_field(c.field)]
         if hidden:
-            texts = [f"修改了{field_name(str(c.path[0]))}（内部信息，不公开）" if c in hidden else c.text for c in entry.changes]
+            texts = [f"{'更正' if c.about else '修改'}了{field_name(c.field)}（内部信息，不公开）" if c in hidden else c.text
+                     for c in entry.changes]
             changes = tuple(c for c in entry.changes if c not in hidden)
             # Only the changes' own words are replaced: a move's or a merge's note around them stays.
             change = entry.change.replace(describe(entry.changes), "；".join(dict.fromkeys(texts)), 1)

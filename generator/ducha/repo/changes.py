@@ -46,6 +46,12 @@ class Change:
     path: PathKey
     text: str
     in_old: bool = False  # the path points into the older version (something removed)
+    about: str = ""  # the record's field whose values the text shows, when not the path's own (a correction's field)
+
+    @property
+    def field(self) -> str:
+        """The top-level field of the record whose values this change shows: who may see it depends on it."""
+        return (self.about or str(self.path[0] if self.path else "")).partition(".")[0]
 
 
 def field_name(key: str) -> str:
@@ -115,8 +121,11 @@ def _log_changes(key: str, old: dict[str, Any], new: dict[str, Any]) -> list[Cha
     for index in range(len(after), len(before)):
         changes.append(Change(Kind.REWRITTEN, (key, index), f"删除了{field_name(key)}第{index + 1}条", in_old=True))
     for index in range(len(before), len(after)):
-        late = after[index].get("late_reason") if isinstance(after[index], dict) else None
-        changes.append(Change(Kind.ADDED, (key, index), _appended(new, key, index) + (late_mark(late) if late else "")))
+        entry = after[index] if isinstance(after[index], dict) else {}
+        late = entry.get("late_reason")
+        about = str(entry.get("field", "")) if key == "corrections" else ""
+        changes.append(Change(Kind.ADDED, (key, index), _appended(new, key, index) + (late_mark(late) if late else ""),
+                              about=about))
     return changes
 
 
