@@ -7,12 +7,15 @@ holds known items; the lists below are worked out by hand from those records.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email
 import email.policy
 import json
 import re
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from email.message import EmailMessage
@@ -154,6 +157,35 @@ def test_running_twice_a_day_sends_nothing_twice(tmp_path: Path, invoke: Invoke,
     # The next working day is a new day: the digests go out again.
     assert invoke(root, "remind", "--today", "2026-11-24", "--send").exit_code == 0
     assert len(inbox.received) == 6
+
+
+class SlowInbox(Inbox):
+    """A mail server that takes its time over each mail: two senders started together overlap."""
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(0.4)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_two_runs_at_once_send_nothing_twice(tmp_path: Path) -> None:
+    """Issue 21: two `ducha remind --send` at once both read the day's list before either wrote it, and sent twice.
+    Two processes against a real (slow) SMTP server on localhost: the second waits for the first's lock."""
+    inbox, port = SlowInbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        root = office_copy(tmp_path, port)
+        command = [sys.executable, "-c", "from ducha.cli import main; main()", "--root", str(root), "remind", "--today", DAY,
+                   "--send"]
+        runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        outputs = [run.communicate(timeout=120) for run in runs]
+    finally:
+        controller.stop()
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert len(inbox.received) == 3
+    assert sorted(out.count("已发送") - out.count("已发送过") for out, _ in outputs) == [0, 3]
+    sent = (root / "reminders" / "2026" / "2026-11-23.sent").read_text(encoding="utf-8").splitlines()
+    assert len(sent) == 4  # the heading and one line per digest
 
 
 def test_same_records_and_day_give_the_same_mails(tmp_path: Path, invoke: Invoke, smtp: tuple[Inbox, int]) -> None:

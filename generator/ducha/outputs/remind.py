@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from ducha.errors import UsageError
 from ducha.io.atomic import write_file
+from ducha.io.folderlock import folder_locked
 from ducha.load.records import load_cases
 from ducha.model.office import Office, ReminderSettings
 from ducha.model.redaction import Disclosure
@@ -262,10 +263,16 @@ def _post(url: str, token: str, payload: dict[str, Any]) -> None:
 
 
 def send(office: Office, found: Sequence[Digest], day: dt.date, log: Path, env: Mapping[str, str]) -> list[Outcome]:
-    """Send each digest not yet in the day's sent list, by mail and (if set) to the webhook."""
+    """Send each digest not yet in the day's sent list, by mail and (if set) to the webhook; one run at a time
+    (a second waits for the first, then finds its digests sent)."""
     settings = office.reminders
     if settings is None:
         raise UsageError("office.yaml 中没有 reminders（提醒）设置。修改：按 README「提醒」一节填写邮件服务器和收件人。")
+    with folder_locked(sent_file(log, day).parent):
+        return _send(settings, found, day, log, env)
+
+
+def _send(settings: ReminderSettings, found: Sequence[Digest], day: dt.date, log: Path, env: Mapping[str, str]) -> list[Outcome]:
     done = already_sent(log, day)
     outcomes: list[Outcome] = []
     mails = [d for d in found if d.addresses and (d.recipient, "mail") not in done]
