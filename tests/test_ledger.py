@@ -339,6 +339,56 @@ def test_a_dimension_bomb_is_refused_before_loading(repo: GitRepo, invoke: Invok
     assert result.output.startswith(f"bomb.xlsx: 台账过大，没有读取：{expected}，超出台账的上限（50000 行、100 列）。")
 
 
+def _relocated(source: Path, target: Path, edit: Any) -> None:
+    """Copy an .xlsx with its first sheet's part moved out of xl/worksheets/ (the workbook points at it there)."""
+    import zipfile
+
+    moved = "xl/elsewhere/data.xml"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info.filename).decode("utf-8", "surrogateescape")
+            name = info.filename
+            if name == "xl/worksheets/sheet1.xml":
+                name, data = moved, edit(data)
+            elif name in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+                data = data.replace("/xl/worksheets/sheet1.xml", f"/{moved}").replace("worksheets/sheet1.xml", "elsewhere/data.xml")
+            new.writestr(name, data.encode("utf-8", "surrogateescape"))
+
+
+def test_a_sheet_part_outside_the_worksheets_folder_is_checked_too(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
+    """Issue 21: a sheet part outside xl/worksheets/ skipped the size check (a merged range to XFD1048576 then grew past 4.8 GB)."""
+    from ducha.intake.workbook import TooLarge, check_workbook_size
+    from ducha.model.ledger_layout import HEADERS
+
+    sheet_path = exported(repo, invoke, tmp_path)
+    merged = tmp_path / "merged.xlsx"
+    _relocated(sheet_path, merged, lambda xml: xml.replace(f'<mergeCell ref="A1:{letter(len(HEADERS))}1"/>',
+                                                           '<mergeCell ref="A1:XFD1048576"/>'))
+    with pytest.raises(TooLarge) as refused:
+        check_workbook_size(merged)  # the check alone: loading this one is what must never happen
+    assert str(refused.value) == "工作表「督查事项台账」有合并单元格延伸到第 1048576 行、第 16384 列，超出台账的上限（50000 行、100 列）"
+    far = tmp_path / "far.xlsx"
+    _relocated(sheet_path, far, lambda xml: xml.replace(
+        "</sheetData>", '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'))
+    result = invoke(repo.root, "ledger", "import", str(far), "--today", TODAY)
+    assert result.exit_code == 1
+    assert result.output.startswith("far.xlsx: 台账过大，没有读取：工作表「督查事项台账」有内容到第 1048576 行，超出台账的上限（50000 行、100 列）。")
+
+
+def test_merged_cells_count_towards_the_cell_limit(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
+    """A merged range inside the row and column limits still makes one object per cell when loaded: 3,000,000 here."""
+    from ducha.intake.workbook import TooLarge, check_workbook_size
+    from ducha.model.ledger_layout import HEADERS
+
+    sheet_path = exported(repo, invoke, tmp_path)
+    wide = tmp_path / "wide.xlsx"
+    _with_xml(sheet_path, wide, lambda xml: xml.replace(f'<mergeCell ref="A1:{letter(len(HEADERS))}1"/>',
+                                                        '<mergeCell ref="A1:CV30000"/>'))
+    with pytest.raises(TooLarge) as refused:
+        check_workbook_size(wide)
+    assert str(refused.value) == "工作表「督查事项台账」的单元格超过 2000000 个"
+
+
 def test_a_new_item_needs_approval_before_it_is_assigned(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
     office = repo.read("office.yaml")
     repo.write("office.yaml", office.replace("approvals:\n", "approvals:\n" + REGISTRATION))

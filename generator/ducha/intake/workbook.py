@@ -4,11 +4,15 @@ A 12 KB .xlsx can declare, or hold, one cell at XFD1048576 or a merged range tha
 loaded naively that is 17 billion cells and hours of work. Here the sizes are read from
 the package itself, the declared ones (``<dimension ref=…>``) and the real ones (every
 ``<c r=…>``, ``<mergeCell ref=…>``, and the bytes actually inflated), streamed in chunks
-and abandoned at the first limit passed.
+and abandoned at the first limit passed. Every sheet part the workbook points at is read,
+wherever in the package it lives (not only under ``xl/worksheets/``), and a merged range
+counts every cell it covers: the spreadsheet library makes an object for each, so the cell
+limit bounds the memory loading can take.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
@@ -55,6 +59,15 @@ def _extent(ref: str) -> Extent | None:
     return Extent(int(match[2]), column_number(match[1])) if match else None
 
 
+def _area(ref: str) -> int:
+    """How many cells ``A1:C3`` covers (1 for one cell or an unreadable range: its corner is checked apart)."""
+    first, _, last = ref.partition(":")
+    corner, far = _extent(first), _extent(last or first)
+    if corner is None or far is None:
+        return 1
+    return (abs(far.rows - corner.rows) + 1) * (abs(far.columns - corner.columns) + 1)
+
+
 def _check(where: str, extent: Extent, what: str) -> None:
     beyond = ([f"第 {extent.rows} 行"] if extent.rows > MAX_ROWS else []) + \
         ([f"第 {extent.columns} 列"] if extent.columns > MAX_COLUMNS else [])
@@ -62,8 +75,14 @@ def _check(where: str, extent: Extent, what: str) -> None:
         raise TooLarge(f"工作表「{where}」{what}到{'、'.join(beyond)}，超出台账的上限（{MAX_ROWS} 行、{MAX_COLUMNS} 列）")
 
 
+def _part(target: str) -> str:
+    """The package part a relationship of ``xl/workbook.xml`` points at (relative to ``xl/``, or absolute)."""
+    return posixpath.normpath(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
+
+
 def _sheet_names(package: zipfile.ZipFile) -> dict[str, str]:
-    """Part name (xl/worksheets/sheet1.xml) → sheet name as the user sees it."""
+    """Every part the workbook points at as a sheet (xl/worksheets/sheet1.xml, or anywhere else) → the sheet's name
+    as the user sees it."""
     from xml.etree import ElementTree
 
     try:
@@ -72,11 +91,12 @@ def _sheet_names(package: zipfile.ZipFile) -> dict[str, str]:
     except (KeyError, ElementTree.ParseError):
         return {}
     targets = {r.get("Id"): str(r.get("Target", "")) for r in rels}
-    names = {}
+    names = {_part(target): _part(target) for r in rels if (target := str(r.get("Target", "")))
+             and str(r.get("Type", "")).endswith(("/worksheet", "/chartsheet", "/dialogsheet"))}
     for sheet in book.iter(f"{_MAIN}sheet"):
         target = targets.get(sheet.get(f"{_RELS}id"), "")
-        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        names[part] = str(sheet.get("name", part))
+        if target:
+            names[_part(target)] = str(sheet.get("name", _part(target)))
     return names
 
 
@@ -114,7 +134,7 @@ def _scan_sheet(package: zipfile.ZipFile, part: str, name: str, budget: list[int
                     if tag == f"{_MAIN}c":
                         row, column = (extent.rows, extent.columns) if extent is not None else (row, column + 1)
                         extent = Extent(row, column)
-                    cells += 1
+                    cells += 1 if tag == f"{_MAIN}c" else _area(ref)  # the library makes a cell for each merged one
                     if extent is not None:
                         _check(name, extent, "有单元格" if tag == f"{_MAIN}c" else "有合并单元格延伸")
                     if cells > MAX_CELLS:
@@ -132,6 +152,8 @@ def check_workbook_size(path: Path) -> None:
             raise TooLarge(f"解压后超过 {MAX_UNPACKED // (1024 * 1024)} MB")
         names = _sheet_names(package)
         budget = [MAX_UNPACKED]
-        for info in parts:
-            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                _scan_sheet(package, info.filename, names.get(info.filename, info.filename), budget)
+        present = {info.filename for info in parts}
+        sheets = [*names, *(name for name in sorted(present) if name.startswith("xl/worksheets/") and name.endswith(".xml"))]
+        for part in dict.fromkeys(sheets):
+            if part in present:  # a sheet that is not there: loading reports the package as broken
+                _scan_sheet(package, part, names.get(part, part), budget)
