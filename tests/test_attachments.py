@@ -147,11 +147,19 @@ def test_attachments_in_git_lfs(tmp_path: Path, invoke: Invoke) -> None:
     pointer = _git(repo.root, "show", f"HEAD:{STORED}")
     assert pointer.startswith("version https://git-lfs.github.com/spec/v1\n") and f"oid sha256:{PDF_SHA}\n" in pointer
     assert invoke(repo.root, "verify").exit_code == 0
-    # A clone that has not fetched the LFS content holds the pointer: it still validates and verifies
-    # against the registered hash, and the archive export asks for the content first.
+    # A clone that has not fetched the LFS content holds the pointer, which proves nothing by itself (issue 21):
+    # refused until the content is in the clone's LFS object store; then the pointer is checked against the
+    # registered hash, and the archive export asks for the content in the working tree.
     clone = tmp_path / "clone"
     _git(tmp_path, "clone", "-q", str(repo.root), str(clone), GIT_LFS_SKIP_SMUDGE="1")
     assert (clone / STORED).read_text(encoding="utf-8") == pointer
+    unfetched = invoke(clone, "validate", "--today", "2026-03-12")
+    assert unfetched.exit_code == 1 and (
+        f"{PATH}:20:11: [attachments[0].file] 附件文件 {STORED} 只有 Git LFS 指针，它所指的内容不在本仓库的 LFS 对象库中。"
+        " 修改：运行 `git lfs pull`（或 `git lfs fetch`）取回附件内容后再检查；服务器上也没有的，用登记时的原文件恢复。"
+    ) in unfetched.output.splitlines()
+    _git(clone, "lfs", "fetch")
+    assert (clone / STORED).read_text(encoding="utf-8") == pointer  # fetched into the object store only
     assert invoke(clone, "validate", "--today", "2026-03-12").exit_code == 0
     assert invoke(clone, "verify").exit_code == 0
     assert invoke(clone, "archive", "--year", "2026", "--today", "2026-03-12").exit_code == 0
@@ -159,3 +167,50 @@ def test_attachments_in_git_lfs(tmp_path: Path, invoke: Invoke) -> None:
     _git(clone, "-c", "user.name=办公室", "-c", "user.email=office@dcs.example.cn", "commit", "-q", "-m", "归档")
     exported = invoke(clone, "export-archive", "--year", "2026", "-o", str(tmp_path / "档案.zip"))
     assert exported.exit_code == 2 and "修改：先运行 `git lfs pull` 取回附件" in exported.output
+
+
+@pytest.mark.parametrize(("name", "why"), [
+    ("con.pdf", "文件名「con.pdf」是 Windows 保留的设备名（CON），在 Windows 上无法创建这个文件"),
+    ("LPT1.docx", "文件名「LPT1.docx」是 Windows 保留的设备名（LPT1），在 Windows 上无法创建这个文件"),
+    ("x:y.pdf", "文件名「x:y.pdf」含有 Windows 等文件系统不允许的字符（:）"),
+    ("批示?.pdf", "文件名「批示?.pdf」含有 Windows 等文件系统不允许的字符（?）"),
+    ("批示.pdf.", "文件名「批示.pdf.」以点或空格结尾：Windows 会把它去掉，文件就对不上了"),
+    ("e\u0301.pdf", "文件名「e\u0301.pdf」的字符不是标准的组合形式（NFC），在 macOS 上会被改写，与登记的不再一致"),
+], ids=["con", "lpt1", "colon", "question mark", "trailing dot", "decomposed"])
+def test_an_attachment_name_holds_on_every_file_system(tmp_path: Path, invoke: Invoke, name: str, why: str) -> None:
+    repo = closed_repo(tmp_path)
+    source = tmp_path / "批示件.pdf"
+    source.write_bytes(PDF)
+    result = invoke(repo.root, "attach", "DC-2026-0001", str(source), "--title", "市长批示件", "--date", "2026-03-10",
+                    "--name", name)
+    assert result.exit_code in (1, 2) and why in result.output
+    assert not (repo.root / "attachments").exists()
+    # Written by hand, the entry is refused where it stands.
+    folder = repo.root / "attachments/2026/DC-2026-0001"
+    folder.mkdir(parents=True)
+    (folder / name).write_bytes(PDF)
+    repo.append(PATH, f"attachments:\n  - date: 2026-03-10\n    file: \"{name}\"\n    title: 市长批示件\n    type: pdf\n"
+                      f"    size: \"629\"\n    sha256: {PDF_SHA}\n")
+    validated = invoke(repo.root, "validate", "--today", "2026-03-10")
+    assert validated.exit_code == 1 and (f"{PATH}:20:11: [attachments[0].file] {why}。 修改：改用只含汉字、字母、数字和 - _ 的文件名，"
+                                         "用 `ducha attach --name 新文件名` 登记。") in validated.output.splitlines()
+
+
+def test_a_git_lfs_pointer_without_lfs_is_not_the_document(tmp_path: Path, invoke: Invoke) -> None:
+    """Issue 21: a 132-byte pointer registered as an attachment while `lfs: 否` passed validate, guard and verify;
+    the document existed nowhere."""
+    repo = closed_repo(tmp_path)
+    pointer = f"version https://git-lfs.github.com/spec/v1\noid sha256:{PDF_SHA}\nsize 629\n".encode()
+    (repo.root / "attachments/2026/DC-2026-0001").mkdir(parents=True)
+    (repo.root / STORED).write_bytes(pointer)
+    repo.append(PATH, f"attachments:\n  - date: 2026-03-09\n    file: 市长批示件.pdf\n    title: 市长批示件\n    type: pdf\n"
+                      f"    size: \"629\"\n    sha256: {PDF_SHA}\n")
+    line = (f"{PATH}:20:11: [attachments[0].file] 附件文件 {STORED} 只是一个 Git LFS 指针（{len(pointer)} 字节），不是文件本身："
+            "office.yaml 没有启用 Git LFS（attachments.lfs），指针所指的内容不在仓库里。 修改：把登记时的原文件放回该处；"
+            "附件确要用 Git LFS 保存的，先在 office.yaml 中启用 attachments.lfs。")
+    for command in (["validate", "--today", "2026-03-10"], ["guard", "--base", "main", "--today", "2026-03-10"]):
+        result = invoke(repo.root, *command)
+        assert result.exit_code == 1 and line in result.output.splitlines(), command
+    repo.commit("登记附件", date="2026-03-09T18:00:00+08:00")
+    verified = invoke(repo.root, "verify")
+    assert verified.exit_code == 1 and line in verified.output.splitlines()

@@ -20,6 +20,7 @@ from ducha.io.yamltext import append_entry
 from ducha.load.attachments import attachment_problems, lfs_configured, lfs_missing
 from ducha.load.records import load_cases
 from ducha.model.office import ATTACHMENT_TYPES
+from ducha.rules.filenames import name_problem
 from ducha.rules.validation import check_text
 
 
@@ -51,6 +52,9 @@ def attach(root: Path, case_id: str, source: Path, title: str, day: dt.date, nam
     if case.archive is not None:
         raise UsageError(f"{case_id} 已归档封存，不能再登记附件。修改：归档前登记；归档后的补充材料按档案管理程序另行处理。")
     file_name = re.sub(r"\s+", "_", (name or source.name).strip()).lstrip(".")
+    unportable = name_problem(file_name)
+    if unportable is not None:
+        raise UsageError(f"{unportable}。修改：用 --name 另取一个只含汉字、字母、数字和 - _ 的文件名。")
     kind = attachment_type(file_name)
     if kind is None or kind not in office.attachments.types:
         allowed = "、".join(office.attachments.types)

@@ -11,12 +11,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ducha.errors import Problem
-from ducha.io.lfs import read_pointer, sha256_hex
+from ducha.io.lfs import lfs_object, read_pointer, sha256_hex
 from ducha.io.yamlfile import YamlDocument, read_yaml
 from ducha.load.case_files import case_files
 from ducha.model.case import ATTACHMENTS_DIR, CASES_DIR, Case
 from ducha.model.logs import size_text
 from ducha.model.office import ATTACHMENT_TYPES, Office
+from ducha.rules.filenames import name_problem
 
 
 def attachment_problems(root: Path, office: Office, case: Case, doc: YamlDocument | None = None,
@@ -37,6 +38,10 @@ def attachment_problems(root: Path, office: Office, case: Case, doc: YamlDocumen
         if name in names:
             add("file", f"附件文件名「{name}」重复登记。", "每个文件只登记一次；同名的新版本用不同的文件名登记。")
         names.add(name)
+        unportable = name_problem(name)
+        if unportable is not None:
+            add("file", f"{unportable}。", "改用只含汉字、字母、数字和 - _ 的文件名，用 `ducha attach --name 新文件名` 登记。")
+            continue
         if attachment.type not in rules.types:
             add("type", f"附件类型「{attachment.type}」不在 office.yaml 允许的类型（{'、'.join(rules.types)}）中。",
                 "转换为允许的格式后重新登记，或在 office.yaml 的 attachments.types 中增加该类型。")
@@ -60,7 +65,12 @@ def attachment_problems(root: Path, office: Office, case: Case, doc: YamlDocumen
             data = path.read_bytes()
             pointer = read_pointer(data)
             if pointer is not None:
-                same = (pointer.sha256, pointer.size) == (attachment.sha256, attachment.bytes)
+                content = lfs_object(root, pointer.sha256) if rules.lfs else None
+                if content is None:
+                    add("file", *_pointer_only(where, len(data), rules.lfs))
+                    continue
+                same = (pointer.sha256, pointer.size) == (attachment.sha256, attachment.bytes) and \
+                    content.stat().st_size == attachment.bytes and (not deep or sha256_hex(content.read_bytes()) == attachment.sha256)
             else:
                 same = size == attachment.bytes and (not deep or sha256_hex(data) == attachment.sha256)
             if not same:
@@ -69,6 +79,16 @@ def attachment_problems(root: Path, office: Office, case: Case, doc: YamlDocumen
                                                        else "SHA-256 不符") + "）：文件被替换或改动过。",
                     "从 git 历史中恢复登记时的文件；新的版本用 ducha attach 另行登记。")
     return problems
+
+
+def _pointer_only(where: str, size: int, lfs: bool) -> tuple[str, str]:
+    """A Git LFS pointer where a file should be, whose content is nowhere here: (message, fix)."""
+    if not lfs:
+        return ((f"附件文件 {where} 只是一个 Git LFS 指针（{size} 字节），不是文件本身：office.yaml 没有启用 Git LFS"
+                "（attachments.lfs），指针所指的内容不在仓库里。"),
+                "把登记时的原文件放回该处；附件确要用 Git LFS 保存的，先在 office.yaml 中启用 attachments.lfs。")
+    return (f"附件文件 {where} 只有 Git LFS 指针，它所指的内容不在本仓库的 LFS 对象库中。",
+            "运行 `git lfs pull`（或 `git lfs fetch`）取回附件内容后再检查；服务器上也没有的，用登记时的原文件恢复。")
 
 
 def verify_attachments(root: Path, office: Office, case: Case) -> list[Problem]:
