@@ -288,3 +288,12 @@ def test_a_cancellation_written_late_needs_its_reason(repo: GitRepo, invoke: Inv
                           "超过3个工作日登记的是补录，补录须写明理由。 修改：在 cancelled 下加一行 `late_reason: 补录原因`") in output
     repo.append(PATH, "  late_reason: 批件3月19日才转到督查室。\n")
     assert guard(repo, invoke, "2026-03-20")[0] == 0
+
+
+def test_ducha_new_writes_the_reason_of_a_late_record(repo: GitRepo, invoke: Invoke) -> None:
+    repo.git("checkout", "-q", "-b", "pr")
+    made = invoke(repo.root, "new", "--title", "冬季供暖保障", "--category", "领导批示", "--registered", "2026-03-02",
+                  "--late-reason", "纸质批示件3月19日才转到督查室。")
+    assert made.exit_code == 0, made.output
+    assert "registered: 2026-03-02\nlate_reason: 纸质批示件3月19日才转到督查室。\n" in repo.read("cases/2026/DC-2026-0002.yaml")
+    assert guard(repo, invoke, "2026-03-20")[0] == 0

@@ -123,11 +123,12 @@ def mark_demo(ctx: click.Context) -> None:
 @click.option("--priority", type=choices("急", "重点"), default=None, help="优先级：急 或 重点（一般事项不填）。")
 @click.option("--approved-by", default="", help="同意立项的领导（office.yaml 要求立项审批时，交办前必填）。")
 @click.option("--approved", type=DATE, default=None, help="同意立项的日期（默认交办日期，未交办的为立项日期）。")
+@click.option("--late-reason", default="", help="补录理由：立项（交办）日期早于今天超过 office.yaml 的 late_entry_workdays 的，写明原因。")
 @click.pass_context
 def new(ctx: click.Context, title: str, category: str, registered: dt.date | None, assigned: dt.date | None,
         lead_unit: str | None, co_units: tuple[str, ...], owner: str, time_limit: str | None, leader: str,
         instruction: str, doc_no: str, meeting: str, requirements: str, parent: str | None, visibility: str | None,
-        notes: str, priority: str | None, approved_by: str, approved: dt.date | None) -> None:
+        notes: str, priority: str | None, approved_by: str, approved: dt.date | None, late_reason: str) -> None:
     """按模板新建一个督查事项（交办所需的各项都可以直接填写），自动取下一个编号。"""
     from ducha.intake.new_case import Assignment, new_case
 
@@ -136,7 +137,8 @@ def new(ctx: click.Context, title: str, category: str, registered: dt.date | Non
         title=title, category=category, registered=registered or shanghai_today(), lead_unit=lead_unit,
         assigned=assigned, time_limit=time_limit, co_units=unit_list(co_units), owner=owner, leader=leader,
         instruction=instruction, doc_no=doc_no, meeting=meeting, requirements=requirements, parent=parent,
-        visibility=visibility or "", notes=notes, priority=priority or "", approved_by=approved_by, approved=approved)
+        visibility=visibility or "", notes=notes, priority=priority or "", approved_by=approved_by, approved=approved,
+        late_reason=late_reason)
     made = new_case(root, assignment)
     click.echo(f"已新建 {made.id}：{made.path.relative_to(root).as_posix()}")
 

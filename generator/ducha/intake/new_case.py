@@ -50,6 +50,7 @@ class Assignment:
     priority: str = ""
     approved_by: str = ""  # 立项审批: who agreed, when office.yaml asks for it before 交办
     approved: dt.date | None = None  # the day they agreed (default: the 交办, else the 立项 day)
+    late_reason: str = ""  # 补录: why the record is written well after its 立项 (and 交办) day
 
 
 #: The record field each ``ducha new`` option fills: a problem is reported at the option, since
@@ -59,7 +60,8 @@ OPTIONS = {"title": "--title", "category": "--category", "registered": "--regist
            "source": "--leader", "source.leader": "--leader", "source.instruction": "--instruction",
            "source.doc_no": "--doc-no", "source.meeting": "--meeting", "requirements": "--requirements",
            "parent": "--parent", "visibility": "--visibility", "notes": "--notes", "priority": "--priority",
-           "approval": "--approved-by", "approval.date": "--approved", "approval.by": "--approved-by"}
+           "approval": "--approved-by", "approval.date": "--approved", "approval.by": "--approved-by",
+           "late_reason": "--late-reason"}
 
 
 #: Fixes that would tell a ``ducha new`` user to type YAML, said in options instead.
@@ -98,6 +100,7 @@ def _template(case_id: str, a: Assignment) -> str:
         *(_text("requirements", a.requirements) if a.requirements else ["# requirements: |", "#   任务要求（交办时必填）"]),
         *([f"parent: {yaml_scalar(a.parent)}"] if a.parent else []),
         f"registered: {a.registered.isoformat()}",
+        *(_text("late_reason", a.late_reason) if a.late_reason else []),
         *(["approval:", f"  date: {(a.approved or a.assigned or a.registered).isoformat()}", f"  by: {yaml_scalar(a.approved_by)}"]
           if a.approved_by else ["# approval:（立项审批：office.yaml 要求时，交办前写明）", "#   date: 批准日期", "#   by: 批准人"]),
         f"assigned: {a.assigned.isoformat()}" if a.assigned else "# assigned: 交办日期（办理时限从次日起算）",
