@@ -224,6 +224,13 @@ def _commands(written: list[Written], order: str | None, today: dt.date, out: Pa
         found.append(["doc", "order", f"{order.split('date: ')[1][:4]}-001", "--today", day, "-o", str(out / "o.docx")])
     if site:
         found.append(["build", "--today", day])
+    # Last, what writes records: a new case, a 督查问责 record on an assigned case, the year's seals.
+    found.append(["new", "--title", "新事项", "--category", "其他交办", "--registered", day])
+    for w in written:
+        if w.lead is not None:
+            found.append(["measure", "--kind", "约谈", "--unit", w.lead, "--case", w.id, "--reason", "进展缓慢。",
+                          "--by", "副市长 林静", "--date", day])
+            break
     return found + [["archive", "--year", some.split("-")[1], "--today", day]]
 
 
@@ -232,7 +239,8 @@ def _not_for_this_case(args: list[str], output: str) -> bool:
     return args[0] == "doc" and output.startswith(f"错误：{args[2]} 目前为「")
 
 
-def _check(empty: Path, office: str, written: list[Written], order: str | None, today: dt.date, site: bool) -> None:
+def _check(empty: Path, office: str, written: list[Written], order: str | None, today: dt.date, site: bool,
+           issued: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "repo"
         shutil.copytree(empty, root)
@@ -253,6 +261,18 @@ def _check(empty: Path, office: str, written: list[Written], order: str | None, 
                "GIT_COMMITTER_NAME": "张三", "GIT_COMMITTER_EMAIL": "z@x.cn", "PATH": "/usr/bin:/bin"}
         subprocess.run(["git", "add", "-A"], cwd=root, check=True, env=env)
         subprocess.run(["git", "commit", "-q", "-m", "记录"], cwd=root, check=True, env=env)
+        if issued:  # a 通报 of the year naming that commit, and a 督查专报
+            commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, check=True, env=env, capture_output=True,
+                                    text=True).stdout.strip()
+            year_of = str(today.year)
+            notice = (f'number: "1"\ndoc_no: 测督查〔{year_of}〕1号\ndate: {_iso(today)}\nperiod: "{year_of}"\n'
+                      f"data_commit: {commit}\npraised: []\ncriticised: []\n")
+            bulletin = f'number: "1"\ndate: {_iso(today)}\ntitle: 督查专报\nreports_problem: 是\n'
+            for kind, text in (("notices", notice), ("bulletins", bulletin)):
+                (root / kind / year_of).mkdir(parents=True)
+                (root / kind / year_of / f"{year_of}-001.yaml").write_text(text, encoding="utf-8")
+            subprocess.run(["git", "add", "-A"], cwd=root, check=True, env=env)
+            subprocess.run(["git", "commit", "-q", "-m", "印发"], cwd=root, check=True, env=env)
         out = Path(folder) / "out"
         out.mkdir()
         for args in _commands(written, order, today, out, site):
@@ -271,14 +291,15 @@ def _check(empty: Path, office: str, written: list[Written], order: str | None, 
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-@given(generated=offices_with_records())
-def test_no_command_fails_on_a_valid_office(empty: Path, generated: tuple[str, list[Written], str | None, dt.date]) -> None:
-    _check(empty, *generated, site=False)
+@given(generated=offices_with_records(), issued=st.booleans())
+def test_no_command_fails_on_a_valid_office(empty: Path, generated: tuple[str, list[Written], str | None, dt.date],
+                                            issued: bool) -> None:
+    _check(empty, *generated, site=False, issued=issued)
 
 
 @pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
-@given(generated=offices_with_records(), site=st.integers(0, 19))
+@given(generated=offices_with_records(), site=st.integers(0, 19), issued=st.booleans())
 def test_no_command_fails_on_many_valid_offices(empty: Path, generated: tuple[str, list[Written], str | None, dt.date],
-                                                site: int) -> None:
-    _check(empty, *generated, site=site == 0)
+                                                site: int, issued: bool) -> None:
+    _check(empty, *generated, site=site == 0, issued=issued)
