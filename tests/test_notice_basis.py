@@ -96,3 +96,20 @@ def test_a_case_or_a_cause_added_to_a_proposal_is_refused(demo: GitRepo, invoke:
         "算出的拟批评名单所列的事项中（DC-2026-0028）：这些事项当时不符合所述规则。"),
         (f"{NOTICE}:9:11: [criticised[0]] 批评市城管局的依据 DC-2026-0028「办理报告被退回3次」不在依据数据提交 {commit} 按 2026-11"
         "（截至 2026-11-23）算出的拟批评名单的依据中。")]
+
+
+def test_a_notice_on_records_that_do_not_load_is_refused(tmp_path: Path, invoke: Invoke) -> None:
+    repo = GitRepo.__new__(GitRepo)
+    repo.root = committed_demo(tmp_path / "repo")
+    case = "cases/2026/DC-2026-0014.yaml"
+    good = repo.read(case)
+    repo.write(case, good.replace("registered: 2026-", "registered: 2026-13-", 1))
+    broken = repo.commit("写错的日期", date="2026-11-21T09:00:00+08:00")
+    repo.write(case, good)
+    repo.commit("改正", date="2026-11-21T10:00:00+08:00")
+    path = repo.root / NOTICE
+    path.write_text(f'number: "14"\ndoc_no: 青督查〔2026〕14号\ndate: {TODAY}\nperiod: 2026-11\ndata_commit: {broken}\n'
+                    f"approved_by: 市长 刘志远\npraised: []\ncriticised: []\n", encoding="utf-8")
+    assert _guard(repo, invoke) == (1, [
+        (f"{NOTICE}:5:14: [data_commit] 通报依据的数据提交 {broken[:12]} 中的记录有问题，`ducha report` 在它上面无法生成通报："
+        "通报内容无从核对。 修改：在记录无误的提交上用 `ducha report --issue` 重新生成通报。")])
