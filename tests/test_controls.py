@@ -113,10 +113,11 @@ SEALED = records.CLOSED.replace("2026", "2025")
 
 @pytest.fixture
 def demo(tmp_path: Path, invoke: Invoke) -> GitRepo:
-    """The demo as shipped: a 2025 case sealed, one open, and DEMO.sha256 listing them and the manifest."""
+    """The demo as shipped: a 2025 case sealed, two open, and DEMO.sha256 listing them and the manifest."""
     repo = GitRepo(tmp_path / "demo")
     repo.write("cases/2025/DC-2025-0001.yaml", SEALED)
     repo.write("cases/2025/DC-2025-0002.yaml", OPEN)
+    repo.write("cases/2025/DC-2025-0003.yaml", OPEN.replace("0002", "0003"))
     repo.commit("示例数据", date="2026-03-02T10:00:00+08:00")
     assert invoke(repo.root, "archive", "--year", "2025", "--today", "2026-03-02").exit_code == 0
     assert invoke(repo.root, "mark-demo").exit_code == 0
@@ -125,7 +126,9 @@ def demo(tmp_path: Path, invoke: Invoke) -> GitRepo:
 
 
 def _office_adopts(repo: GitRepo, invoke: Invoke) -> None:
-    """The office closes and seals the open demo case as its own (its content, and the manifest's, change)."""
+    """The office removes a demo case (it has adopted ducha), and closes and seals another as its own (its content,
+    and the manifest's, change)."""
+    (repo.root / "cases/2025/DC-2025-0003.yaml").unlink()
     repo.append("cases/2025/DC-2025-0002.yaml", records.CLOSED[len(records.ASSIGNED):].replace("2026", "2025"))
     assert invoke(repo.root, "archive", "--year", "2025", "--today", "2026-03-09").exit_code == 0
     repo.commit("办结归档", date="2026-03-09T10:00:00+08:00")
@@ -152,7 +155,8 @@ def test_demo_laundering_is_refused(demo: GitRepo, invoke: Invoke) -> None:
         "DEMO.sha256: 示例数据清单 DEMO.sha256 新增或改动了 2 行（如 cases/2025/ARCHIVE.sha256）：启用后，清单只能删减；"
         "登记在清单中的记录可以被删除，新增一行就能把真实记录当作示例数据删掉。 修改：撤销对 DEMO.sha256 的新增和改动"
         "（git checkout 基准分支 -- DEMO.sha256）；示例数据只由 ducha 的示例仓库维护。")
-    assert output.splitlines()[-1] == "- 示例数据清单（列出的记录可以删除）（DEMO.sha256）：3 行 → 3 行：新增或改动 2 行（如 cases/2025/ARCHIVE.sha256）"
+    assert output.splitlines()[-1] == ("- 示例数据清单（列出的记录可以删除）（DEMO.sha256）：4 行 → 3 行：新增或改动 2 行"
+                                       "（如 cases/2025/ARCHIVE.sha256），删去 1 行")
 
 
 def test_a_demo_list_that_init_removed_does_not_come_back(demo: GitRepo, invoke: Invoke) -> None:
@@ -161,14 +165,16 @@ def test_a_demo_list_that_init_removed_does_not_come_back(demo: GitRepo, invoke:
     demo.git("checkout", "-q", "-b", "pr")
     assert invoke(demo.root, "mark-demo").exit_code == 0
     code, output = _guard(demo, invoke)
-    assert code == 1 and output.splitlines()[0].startswith("DEMO.sha256: 示例数据清单 DEMO.sha256 新增或改动了 3 行")
+    assert code == 1 and output.splitlines()[0].startswith("DEMO.sha256: 示例数据清单 DEMO.sha256 新增或改动了 4 行")
 
 
-def test_the_demo_itself_may_grow_its_list(demo: GitRepo, invoke: Invoke) -> None:
-    demo.write("cases/2025/DC-2025-0003.yaml", OPEN.replace("0002", "0003"))
+def test_the_demo_itself_may_renew_its_list(demo: GitRepo, invoke: Invoke) -> None:
+    """The demo's maintainers add a demo case and edit another, then renew the list (records and system apart)."""
+    demo.write("cases/2025/DC-2025-0004.yaml", OPEN.replace("0002", "0004"))
+    demo.append("cases/2025/DC-2025-0003.yaml", "notes: 示例。\n")
     demo.commit("新的示例事项", date="2026-03-03T10:00:00+08:00")
     demo.git("checkout", "-q", "-b", "pr")
     assert invoke(demo.root, "mark-demo").exit_code == 0
     code, output = _guard(demo, invoke)
     assert code == 0 and output.splitlines()[-1] == (
-        "- 示例数据清单（列出的记录可以删除）（DEMO.sha256）：3 行 → 4 行：新增或改动 1 行（如 cases/2025/DC-2025-0003.yaml）")
+        "- 示例数据清单（列出的记录可以删除）（DEMO.sha256）：4 行 → 5 行：新增或改动 2 行（如 cases/2025/DC-2025-0003.yaml）")

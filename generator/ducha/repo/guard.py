@@ -10,8 +10,12 @@ main is judged on its own changes, not blamed for main's newer entries. Refused:
   correction), a dated log entry edited or removed, an archived record touched, an
   archive manifest changed other than by appending, an issued notice or bulletin touched;
 - an existing case whose due date or light comes out differently under the head's
-  office.yaml than under the base's, or whose own due date moves without an approved
-  extension or a correction appended in this pull request;
+  office.yaml than under the base's (a guessed 暂定 one moves with the calendar only), or whose
+  own due date moves without an approved extension or a correction appended in this pull request;
+- a date written late without its reason (``rules.late``), a new 通报 that says what the records
+  at its data_commit do not (``repo.notice_basis``), adopted_on moved or set ahead, and a demo
+  list grown after adoption (``rules.controls``, which also names every change to the office's
+  controls for the reviewer);
 
 and everything validation refuses (including a file of unknown kind under the record folders).
 """
@@ -358,11 +362,12 @@ def _read(path: Path) -> bytes | None:
 
 
 def _adopted(root: Path, fork: str, demo_list: bytes | None) -> bool:
-    """Whether the office had begun its own records at ``fork``: no demo list, or some listed record gone or changed."""
+    """Whether the office had begun its own records at ``fork``: ``ducha init`` removed the demo list, or some record
+    it lists is gone. (A listed record merely changed is the demo's own maintenance: its list is renewed next.)"""
     if demo_list is None:
         return True
     listed = parse_demo_list(demo_list.decode("utf-8", "replace"))
-    return any(raw is None or not listed_as_demo(listed, path, raw) for path, raw in files_at(root, fork, list(listed)).items())
+    return any(raw is None for raw in files_at(root, fork, list(listed)).values())
 
 
 def _new_entries(root: Path, records: list[FileChange], blobs: Mapping[str, bytes | None], office: Office,

@@ -113,8 +113,8 @@ def demo_list_changes(old: bytes | None, new: bytes | None, adopted: bool) -> tu
     """What a pull request does to the demo list: named as a control; after adoption it may only lose lines.
 
     ``adopted``: the office has begun its own records (the base has no demo list, or has already
-    removed some of what it lists). A line added then would let a later pull request delete a real
-    record as if it were demo data.
+    removed some of the records it lists). A line added then would let a later pull request delete
+    a real record as if it were demo data.
     """
     if old == new:
         return [], []
