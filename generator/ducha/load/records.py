@@ -29,11 +29,13 @@ class Records:
     measures: tuple[Measure, ...] = ()
 
 
-def load_records(root: Path, as_of: dt.date | None = None, cache: CheckCache | None = None) -> Records:
-    """Every record, checked against all the others, then cut to what existed on ``as_of``."""
+def load_records(root: Path, as_of: dt.date | None = None, cache: CheckCache | None = None,
+                 on_disk: bool = True) -> Records:
+    """Every record, checked against all the others, then cut to what existed on ``as_of`` (attached files
+    checked only as registered when not ``on_disk``)."""
     from ducha.load.issued import load_all, load_measures
 
-    result = validate_paths([root / CASES_DIR], root, None, cache)
+    result = validate_paths([root / CASES_DIR], root, None, cache, on_disk)
     if not result.ok or result.office is None:
         raise DataError(result.problems, result.files)
     office, cases = result.office, result.cases

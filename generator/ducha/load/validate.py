@@ -102,9 +102,10 @@ class CheckCache:
 
 
 def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = None,
-                   cache: CheckCache | None = None) -> ValidationResult:
+                   cache: CheckCache | None = None, on_disk: bool = True) -> ValidationResult:
     """Check every case file under ``paths`` against office.yaml in ``root`` (re-checking only files
-    that changed since ``cache`` saw them, when given)."""
+    that changed since ``cache`` saw them, when given); attached files only as registered, not on disk,
+    when not ``on_disk`` (records read from a commit without their attachments)."""
     root = root.resolve()
     paths = [p.resolve() for p in paths]
     files = case_files(paths)
@@ -138,7 +139,7 @@ def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = No
             if case is not None:
                 cases.append(case)
                 if case.attachments:
-                    found += attachment_problems(root, office, case, doc)
+                    found += attachment_problems(root, office, case, doc, on_disk=on_disk)
             if cache is not None:
                 cache.files[str(file)] = (stamp, case, found)
                 cache.rechecked += 1

@@ -40,7 +40,7 @@ def notice_disagreements(root: Path, doc: YamlDocument) -> list[Problem]:
     with tempfile.TemporaryDirectory() as folder:
         records_at(root, commit, Path(folder))
         try:  # as `ducha report --issue` computed it on that commit
-            records = load_records(Path(folder), as_of=min(notice.date, period.end))
+            records = load_records(Path(folder), as_of=min(notice.date, period.end), on_disk=False)
         except DataError:
             line, column = doc.mark(("data_commit",))
             return [Problem(doc.path, line, column, "data_commit",

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ducha.load.records import load_records
+from ducha.model.case import ATTACHMENTS_DIR
 from ducha.model.office import OFFICE_FILE
 from ducha.repo.gitprocess import HistoryError, ShallowCloneError, call, head_sha, open_repository
 from ducha.repo.recorded import recorded_entries
@@ -36,9 +37,10 @@ def report_for(root: Path, period: Period, today: dt.date) -> PeriodReport:
 
 
 def records_at(root: Path, commit: str, into: Path) -> None:
-    """Write office.yaml and the record folders as ``commit`` held them into the empty folder ``into``."""
+    """Write office.yaml and the record folders as ``commit`` held them into the empty folder ``into``: not the
+    attached files (read them with ``load_records(…, on_disk=False)``), which may be in Git LFS and not fetched."""
     listed = open_repository(root).run("ls-tree", "--name-only", commit)
-    wanted = [name for name in listed.splitlines() if name in (OFFICE_FILE, *RECORD_DIRS)]
+    wanted = [name for name in listed.splitlines() if name in (OFFICE_FILE, *RECORD_DIRS) and name != ATTACHMENTS_DIR]
     if not wanted:
         return
     done = call(root, "archive", "--format=tar", commit, "--", *wanted)
