@@ -20,7 +20,7 @@ from ducha.cli.params import NUMBER, choices, today_option
 @click.option("--format", "fmt", type=choices("text", "json", text=("文字",)), default="text", help="输出格式。")
 @click.pass_context
 def guard(ctx: click.Context, base: str, today: dt.date | None, fmt: str) -> None:
-    """合并请求检查：与基准分支的分叉点相比，记录只能追加，不能删除、改名、改写；记录与系统分开提交；已有事项的期限不变；并做全部校验。"""
+    """合并请求检查：按合并进基准分支后的结果，记录只能追加，不能删除、改名、改写；记录与系统分开提交；已有事项的期限不变；提交中不得自带审核；并做全部校验。"""
     from ducha.outputs.problems import problems_json, problems_text
     from ducha.repo.guard import guard as run_guard
 
@@ -30,8 +30,9 @@ def guard(ctx: click.Context, base: str, today: dt.date | None, fmt: str) -> Non
     elif result.problems:
         click.echo(problems_text(result.problems, result.changed), nl=False)
     else:
-        click.echo(f"与 {result.base[:8]}（{base} 与当前分支的分叉点）相比，{result.changed} 个督查事项文件有改动，"
-                   "均为追加；全部校验通过。")
+        where = (f"本分支合并进 {base}（{result.base[:8]}）后" if result.merged
+                 else f"与 {base}（{result.base[:8]}）相比")
+        click.echo(f"{where}，{result.changed} 个督查事项文件有改动，均为追加；全部校验通过。")
     if result.problems:
         ctx.exit(1)
 

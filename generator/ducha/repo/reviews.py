@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
+from ducha.repo.gitprocess import open_repository
 from ducha.repo.values import SIGNATURE_UNCHECKED, SIGNATURE_VERIFIED, Commit
 
 #: Any line of a message that claims a review or an approval, as a trailer would (refused in a pull request).
@@ -64,3 +66,24 @@ def review_of(commit: Commit, signature: str | None, must_be_signed: bool) -> Re
     if signature == SIGNATURE_VERIFIED:
         return Review(commit.reviewers, SIGNATURE_VERIFIED)
     return Review((), signature)
+
+
+@dataclass(frozen=True)
+class ClaimedReview:
+    """A pull request's own commit whose message claims a review (a trailer only the platform may write)."""
+
+    sha: str
+    subject: str
+    lines: tuple[str, ...]
+
+
+def claimed_reviews(root: Path, base: str, head: str = "HEAD") -> list[ClaimedReview]:
+    """The commits in ``base..head`` (what a pull request brings, merges included) that claim a review."""
+    output = open_repository(root).run("log", "--format=%x1e%H%x1f%s%x1f%B", f"{base}..{head}", "--")
+    found = []
+    for chunk in output.split("\x1e")[1:]:
+        sha, subject, body = chunk.split("\x1f", 2)
+        lines = review_trailers(body)
+        if lines:
+            found.append(ClaimedReview(sha, subject, lines))
+    return found
