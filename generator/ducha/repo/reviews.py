@@ -8,7 +8,8 @@ first-parent line (the main line). So:
   merge, whatever its own message says, a merge its author made on the branch included;
 - from the commit on which office.yaml first lists the platform's signing keys
   (``review_signers``) on, a main-line commit's trailers count only when it is signed with one
-  of them; where no key is listed (or before that commit) they count, shown as 未经平台签名核验;
+  of them; where no key is listed (or before that commit) a merge's count, shown as
+  未经平台签名核验, and a plain commit's (a squash-merge) only when it is signed;
 - a pull request's own commits carry no review trailer at all (``review_trailers``): the guard
   and the pre-receive hook refuse them, so no trailer an author typed reaches the main line.
 """
@@ -53,19 +54,23 @@ class Review:
 
 
 def review_of(commit: Commit, signature: str | None, must_be_signed: bool) -> Review:
-    """What ``commit``'s trailers (a main-line commit's) are worth.
+    """What a main-line commit's trailers are worth.
 
-    ``must_be_signed``: the commit comes on or after the one that listed the platform's keys,
-    and ``signature`` is git's verdict on it against them. Then only a verified signature
-    lets the names through; otherwise the names are withheld and the verdict says why.
+    ``signature``: git's verdict on ``commit`` against the keys office.yaml lists (None without
+    keys). ``must_be_signed``: the commit comes on or after the one that listed them; then only
+    a verified signature lets the names through, and otherwise the verdict says why they are
+    withheld. Before that (or without keys), a merge's names count, unverified; a plain commit
+    (a squash) counts only when signed, since nothing else tells the server's from one typed by hand.
     """
     if not commit.reviewers:
         return Review((), None)
-    if not must_be_signed:
-        return Review(commit.reviewers, SIGNATURE_UNCHECKED)
     if signature == SIGNATURE_VERIFIED:
         return Review(commit.reviewers, SIGNATURE_VERIFIED)
-    return Review((), signature)
+    if must_be_signed:
+        return Review((), signature)
+    if commit.is_merge:
+        return Review(commit.reviewers, SIGNATURE_UNCHECKED)
+    return Review((), None)
 
 
 @dataclass(frozen=True)
