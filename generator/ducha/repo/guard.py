@@ -347,11 +347,12 @@ def _claimed_reviews(root: Path, tip: str) -> list[Problem]:
             for claim in claimed_reviews(root, tip)]
 
 
-def judge(root: Path, fork: str, today: dt.date) -> GuardResult:
-    """Every problem in the change from ``fork`` to the working tree at ``root``."""
+def judge(root: Path, fork: str, today: dt.date, whole: bool = True) -> GuardResult:
+    """Every problem in the change from ``fork`` to the working tree at ``root``; unless ``whole``, only what a
+    change may do to the records already there (for a commit inside a pull request, judged whole when it lands)."""
     changes = changed_files(root, fork, None, untracked_in=RECORD_DIRS)
     demo = _demo_removals(root, fork, changes)  # the start of an office (ducha init): not a deletion of records
-    problems = _split([c for c in changes if c.path not in demo])
+    problems = _split([c for c in changes if c.path not in demo]) if whole else []
     records = [c for c in changes if _is_record(c) and c.path not in demo]
     old_paths = sorted({c.old_path or c.path for c in records}
                        | {f"{CASES_DIR}/{c.path.split('/')[1]}/{MANIFEST_NAME}" for c in records
@@ -375,6 +376,8 @@ def judge(root: Path, fork: str, today: dt.date) -> GuardResult:
         elif old_path.endswith(".yaml"):
             changed += 1
             problems += _check_case(root, change, old_raw, sealed)
+    if not whole:
+        return GuardResult(fork, changed, _sorted(problems))
     head = validate_repository(root, today)
     problems += head.problems
     problems += _deadlines(root, fork, records, blobs, head, today, set(problems))
