@@ -7,12 +7,14 @@ two-push bypass (first weaken repo/guard.py on main, then push the rewrite) must
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from .conftest import REPO
 from .gitrepo import GitRepo
 from .signing import keygen, signed, signer_line
 from .test_guard import CASE, PATH
@@ -33,14 +35,17 @@ class Server:
         self.work.commit("立项")
         self.bare = tmp_path / "server.git"
         subprocess.run(["git", "clone", "-q", "--bare", str(self.work.root), str(self.bare)], check=True)
-        hook = self.bare / "hooks" / "pre-receive"
-        hook.write_text(f"#!/bin/sh\nexec '{Path(sys.executable).parent / 'ducha'}' hook pre-receive --today {TODAY}\n",
-                        encoding="utf-8")
-        hook.chmod(0o755)
+        shutil.copy(REPO / ".ci" / "pre-receive", self.bare / "hooks" / "pre-receive")  # the script README installs
+        # "The ducha installed on the server": this test's own, judging on a fixed day.
+        self.ducha = tmp_path / "installed-ducha"
+        self.ducha.write_text(f"#!/bin/sh\nexec '{Path(sys.executable).parent / 'ducha'}' \"$@\" --today {TODAY}\n",
+                              encoding="utf-8")
+        self.ducha.chmod(0o755)
         self.work.git("remote", "add", "origin", str(self.bare))
 
     def push(self, *args: str) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull, "LC_ALL": "C.UTF-8"}
+        env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull, "LC_ALL": "C.UTF-8",
+               "DUCHA": str(self.ducha)}
         return subprocess.run(["git", "push", "origin", *args], cwd=self.work.root, env=env, capture_output=True,
                               text=True, check=False)
 
