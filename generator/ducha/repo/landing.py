@@ -40,10 +40,12 @@ def _snapshot(repo: Repository) -> str:
         return repo.head
     with tempfile.TemporaryDirectory(prefix="ducha-index-") as folder:
         index = Path(folder) / "index"
-        if (repo.common_dir / "index").exists():
-            shutil.copyfile(repo.common_dir / "index", index)  # its file times spare hashing what did not change
         env = {**IDENTITY, "GIT_INDEX_FILE": str(index)}
-        repo.run("read-tree", repo.head, env=env)
+        own = repo.root / repo.run("rev-parse", "--git-path", "index").strip()  # a linked worktree has its own
+        if own.is_file():
+            shutil.copyfile(own, index)  # its file times spare hashing what did not change
+        else:
+            repo.run("read-tree", repo.head, env=env)
         repo.run("add", "-u", env=env)
         present = [folder for folder in RECORD_DIRS if (repo.root / folder).is_dir()]
         if present:
