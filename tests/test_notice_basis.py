@@ -83,6 +83,9 @@ def test_a_criticism_beyond_the_proposal_is_a_leaders_decision(demo: GitRepo, in
         "（截至 2026-11-23）算出的拟批评名单中。")]
     _write(demo, notice, PROPOSED + extra + "    leader_decision: {approved_by: 市长 刘志远, reason: 市政府常务会议决定通报。}\n")
     assert _guard(demo, invoke) == (0, [])
+    assert invoke(demo.root, "pages", "--today", TODAY).exit_code == 0  # the published notice says whose decision it was
+    page = (demo.root / "build/docs-internal/notices/2026-014.md").read_text(encoding="utf-8")
+    assert "<li>市数据局：DC-2026-0014 推进缓慢（领导决定：市长 刘志远批准；市政府常务会议决定通报。）</li>" in page
 
 
 def test_a_case_or_a_cause_added_to_a_proposal_is_refused(demo: GitRepo, invoke: Invoke, notice: Path) -> None:

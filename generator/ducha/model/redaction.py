@@ -85,7 +85,7 @@ class Disclosure:
                 cases = tuple(c for c in mention.cases if c in shown_ids)
                 if cases:
                     reasons = [part for part in mention.reason.split("；") if not any(c in part for c in hidden)]
-                    kept.append(Mention(mention.unit, "；".join(reasons), cases))
+                    kept.append(Mention(mention.unit, "；".join(reasons), cases, decision=mention.decision))
             return tuple(kept)
 
         return dataclasses.replace(notice, praised=keep(notice.praised), criticised=keep(notice.criticised))

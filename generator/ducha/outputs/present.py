@@ -8,6 +8,7 @@ from what the export wrote. Nothing here escapes for a format: each renderer doe
 from __future__ import annotations
 
 from ducha.model.case import Case, Stage
+from ducha.model.notices import Mention
 from ducha.rules.deadlines import Light, MilestoneStatus, Status
 
 PROVISIONAL_NOTE = "该年度放假安排尚未公布，按周一至周五推算"
@@ -139,3 +140,10 @@ def criticism_count(count: int) -> str:
     """本年被批评N次, or empty for none."""
     return f"本年被批评{count}次" if count else ""
 
+
+
+def decision_text(mention: Mention) -> str:
+    """How a praise or criticism a leader decided beyond the report's proposals is marked where it is published."""
+    if mention.decision is None:
+        return ""
+    return f"（领导决定：{mention.decision.approved_by}批准；{mention.decision.reason}）"

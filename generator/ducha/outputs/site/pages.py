@@ -32,6 +32,7 @@ from ducha.model.office import Office, slug
 from ducha.outputs.present import (
     PROVISIONAL_NOTE,
     criticism_count,
+    decision_text,
     light_label,
     milestone_light,
     milestone_reasons,
@@ -859,7 +860,8 @@ def period_label(code: str) -> str:
 def _mention(mention: Mention) -> str:
     """A unit and why, naming the cases once: a reason that already names them is not followed by them again."""
     unnamed = [c for c in mention.cases if c not in mention.reason]
-    return f"{h(mention.unit)}：{h(mention.reason)}{'（' + h('、'.join(unnamed)) + '）' if unnamed else ''}"
+    return (f"{h(mention.unit)}：{h(mention.reason)}{'（' + h('、'.join(unnamed)) + '）' if unnamed else ''}"
+            f"{h(decision_text(mention))}")
 
 
 def notice_page(notice: Notice) -> str:
