@@ -414,7 +414,7 @@ def test_notices_page_names_periods_and_keeps_drafts(browser: object, server: st
 def test_drafts_around_the_turn_of_the_year(built: Path, tmp_path: Path) -> None:
     """In January: this month's and quarter's drafts, December's and Q4's, and last year's tally stays."""
     from ducha.outputs.site.build import draft_periods, prepare
-    from ducha.outputs.site.pages import notices_index
+    from ducha.outputs.site.pages.notices import notices_index
 
     assert [p.code for p in draft_periods(dt.date(2027, 1, 6))] == ["2027-01", "2027-Q1", "2026-12", "2026-Q4"]
     assert [p.code for p in draft_periods(dt.date(2027, 1, 20))] == ["2027-01", "2027-Q1"]

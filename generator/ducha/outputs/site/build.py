@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import re
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +31,11 @@ from ducha.model.case import Case
 from ducha.model.office import Office
 from ducha.model.redaction import PROFILES, Disclosure
 from ducha.outputs.ics import feeds
-from ducha.outputs.site.pages import SiteData, page_count, rendered, unit_core, write_case_pages, write_pages
+from ducha.outputs.site.data import SiteData
+from ducha.outputs.site.pages import case_makings, page_count, rendered, write_pages
+from ducha.outputs.site.pages.case import case_markdown
+from ducha.outputs.site.urls import case_page
+from ducha.outputs.site.words import SEARCH_WORD_FREQUENCY, search_words
 from ducha.repo.audit import AuditTrail, disclosed
 from ducha.repo.audit import trails as read_trails
 from ducha.repo.git import HistoryError, ShallowCloneError, check_repository, head_sha
@@ -209,7 +212,7 @@ def live_rebuild(root: Path, today: dt.date, profile: str, docs: Path) -> None:
         return
     prepared = prepare(root, today, profile, LIVE)
     assemble(root, prepared)
-    write_pages(docs, prepared.data, skip=frozenset(LIVE.made))
+    write_pages(docs, prepared.data)
     write_case_pages(docs, prepared.data, LIVE.made)
     LIVE.data, LIVE.stale = prepared.data, False
 
@@ -292,32 +295,6 @@ def copy_attachments(root: Path, docs: Path, data: SiteData) -> None:
 #: them to MkDocs as generated files. Writing 10,000 Markdown files only for MkDocs to read them back
 #: costs a tenth of a build.
 IN_MEMORY: dict[str, dict[str, str]] = {}
-
-
-#: jieba's frequency for the office's own words: high enough that it never cuts one apart.
-SEARCH_WORD_FREQUENCY = 100_000
-_ISSUER = re.compile(r"^([\u4e00-\u9fff]+)〔")
-
-
-def search_words(data: SiteData) -> list[str]:
-    """The words people search for that a general dictionary does not know, for jieba (search is
-    segmented with it): unit short names, the same without their 市 (住建局, which case pages also
-    carry), full names, leaders' names, the issuer part of 文号 (青建 in 青建〔2026〕133号, 青督查 of the
-    issued 通报), category names."""
-    words: set[str] = set(data.office.category_names)
-    for unit in data.office.units:
-        words.update((unit.name, unit.full_name, unit_core(unit.name)))
-    for status in data.statuses:
-        case = status.case
-        words.update(part for part in case.source.leader.split() if part)
-        for number in [case.source.doc_no] + [r.doc_no for r in case.reports]:
-            if match := _ISSUER.match(number):
-                words.add(match.group(1))
-    for notice in data.notices:  # an issued 通报 is looked up by its 文号 (青督查〔2026〕13号)
-        if match := _ISSUER.match(notice.doc_no):
-            words.add(match.group(1))
-    # A line of jieba's file is "word frequency tag": a word may hold no whitespace.
-    return sorted(w for w in words if len(w) > 1 and not any(ch.isspace() for ch in w))
 
 
 def search_words_file(root: Path, profile: str) -> Path:
@@ -440,3 +417,25 @@ def serve(root: Path, today: dt.date, profile: str, port: int, pin_day: bool) ->
     quiet()
     # Dirty builds: MkDocs builds again only the pages whose files changed.
     serving.serve(str(config_file(root, profile, LIVE.data.office.name)), dev_addr=f"127.0.0.1:{port}", build_type="dirty")
+
+
+def write_case_pages(docs: Path, data: SiteData, made: dict[str, tuple[object, str]]) -> int:
+    written = 0
+    pages = set()
+    for s in data.statuses:
+        page = case_page(s.case)
+        pages.add(page)
+        key = case_makings(data, s)
+        if page in made and made[page][0] == key:
+            continue
+        text = case_markdown(data, s, data.children.get(s.case.id, []))
+        target = docs / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        made[page] = (key, text)
+        written += 1
+    for page in set(made) - pages:
+        (docs / page).unlink(missing_ok=True)
+        del made[page]
+        written += 1
+    return written

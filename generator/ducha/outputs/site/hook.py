@@ -25,7 +25,8 @@ from ducha.errors import DataError
 from ducha.outputs.problems import problems_text
 from ducha.outputs.safe import terminal
 from ducha.outputs.site.build import IN_MEMORY, LIVE, PROFILE_ENV, READY_ENV, ROOT_ENV, TEMPLATES, TODAY_ENV, live_rebuild
-from ducha.outputs.site.pages import DETAIL_MARK, GENERATED, HTML_FLAG
+from ducha.outputs.site.pages import GENERATED
+from ducha.outputs.site.render import DETAIL_MARK, HTML_FLAG
 from ducha.outputs.site.search import INDEX
 
 
@@ -50,6 +51,8 @@ def on_pre_build(config: Any, **kwargs: Any) -> None:
         LIVE.shown.clear()
 
 
+IN_NAV = frozenset({"index.md", "cases/index.md", "units/index.md", "leaders/index.md", "categories/index.md",
+                    "decisions.md", "notices/index.md", "archive/index.md", "calendars/index.md"})
 _CASE_FILE = re.compile(r"^cases/(\d{4})/([^/]+)\.yaml$")
 
 
@@ -94,6 +97,8 @@ def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
     MkDocs builds a converter for every page even when there is nothing to convert (a tenth of a
     build at 10,000 pages); the page's own ``render`` is replaced by one that only places the HTML.
     """
+    if page.meta.get(HTML_FLAG) and page.file.src_uri not in IN_NAV:
+        page.meta["template"] = "ducha.html"
     if page.meta.get(HTML_FLAG):
         from mkdocs.structure.toc import get_toc
 
