@@ -197,16 +197,22 @@ def test_public_profile_leaves_out_internal_records(built: Path, site: Path, inv
     assert "DC-2026-0027-followup@ducha" in uids and "DC-2026-0027-followup@ducha" not in public_uids
 
 
-def test_pages_render_the_same_without_the_mkdocs_hook(built: Path, site: Path, tmp_path: Path) -> None:
-    """The hook only skips work: an engine that just reads the Markdown files shows the same pages."""
+def test_pages_render_the_same_without_the_ducha_plugin(built: Path, site: Path, tmp_path: Path) -> None:
+    """The plugin only saves work: an engine that just reads the Markdown files `ducha pages` writes,
+    with the packaged settings and no ducha plugin, shows the same pages."""
+    import yaml
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    config_text = (built / "build/mkdocs-internal.yml").read_text(encoding="utf-8")
-    plain = re.sub(r"hooks:\n- [^\n]+\n", "", config_text)
-    assert plain != config_text
-    (tmp_path / "plain.yml").write_text(plain, encoding="utf-8")
-    build(load_config(str(tmp_path / "plain.yml"), site_dir=str(tmp_path / "plain")))
+    from ducha.outputs.site.settings import packaged, plugin_entries
+
+    plain = packaged()
+    plain["plugins"] = [{name: options} for name, options in plugin_entries(plain["plugins"]) if name != "ducha"]
+    assert len(plain["plugins"]) == 1
+    plain.update(docs_dir=str(built / "build/docs-internal"), site_dir=str(tmp_path / "plain"),
+                 site_name="青川市人民政府督查室督查事项")
+    (tmp_path / "plain.yml").write_text(yaml.safe_dump(plain, allow_unicode=True), encoding="utf-8")
+    build(load_config(str(tmp_path / "plain.yml")))
 
     def article(root: Path, page: str) -> str:
         text = (root / page).read_text(encoding="utf-8")
@@ -413,8 +419,8 @@ def test_notices_page_names_periods_and_keeps_drafts(browser: object, server: st
 
 def test_drafts_around_the_turn_of_the_year(built: Path, tmp_path: Path) -> None:
     """In January: this month's and quarter's drafts, December's and Q4's, and last year's tally stays."""
-    from ducha.outputs.site.build import draft_periods, prepare
     from ducha.outputs.site.pages.notices import notices_index
+    from ducha.outputs.site.prepare import draft_periods, prepare
 
     assert [p.code for p in draft_periods(dt.date(2027, 1, 6))] == ["2027-01", "2027-Q1", "2026-12", "2026-Q4"]
     assert [p.code for p in draft_periods(dt.date(2027, 1, 20))] == ["2027-01", "2027-Q1"]
