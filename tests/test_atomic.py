@@ -102,7 +102,7 @@ def repo(tmp_path: Path) -> GitRepo:
 
 def _filled_sheet(repo: GitRepo, invoke: Invoke, target: Path) -> Path:
     """The exported 台账 with progress on both cases and one new case: three files to write."""
-    from ducha.outputs.ledger import HEADERS
+    from ducha.model.ledger_layout import HEADERS
 
     result = invoke(repo.root, "ledger", "export", "--today", TODAY, "-o", str(target))
     assert result.exit_code == 0, result.output

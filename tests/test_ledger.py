@@ -50,7 +50,7 @@ def letter(index: int) -> str:
 
 
 def column(name: str) -> int:
-    from ducha.outputs.ledger import HEADERS
+    from ducha.model.ledger_layout import HEADERS
 
     return HEADERS.index(name) + 1
 
@@ -229,7 +229,7 @@ def test_a_cell_typed_over_several_lines_is_kept(repo: GitRepo, invoke: Invoke, 
             "      一是完成餐饮场所排查：1200家；\n      二是整改隐患86处。\n\n      三是约谈企业3家。\n"
             "attachments:\n") in repo.read("cases/2026/DC-2026-0012.yaml")  # appended to progress, before the next log
     assert invoke(repo.root, "validate", "--today", TODAY).exit_code == 0
-    from ducha.load import load_cases
+    from ducha.load.records import load_cases
 
     case = next(c for c in load_cases(repo.root)[1] if c.id == "DC-2026-0012")
     assert case.progress[-1].summary == "一是完成餐饮场所排查：1200家；\n二是整改隐患86处。\n\n三是约谈企业3家。"
@@ -274,7 +274,7 @@ def test_formulas_and_edits_that_are_not_imported_are_reported(repo: GitRepo, in
     ws.cell(r, column("阶段")).value = "已办结"
     ws.cell(r, column("进展日期")).value = "=TODAY()"
     ws.cell(r, column("进展情况")).value = "完成排查。"
-    from ducha.outputs.ledger import HEADERS
+    from ducha.model.ledger_layout import HEADERS
 
     extra = len(HEADERS) + 1
     stage, notes = letter(column("阶段")), letter(column("备注"))
@@ -320,7 +320,7 @@ def test_a_dimension_bomb_is_refused_before_loading(repo: GitRepo, invoke: Invok
                                                     expected: str) -> None:
     import re
 
-    from ducha.outputs.ledger import HEADERS
+    from ducha.model.ledger_layout import HEADERS
 
     sheet_path = exported(repo, invoke, tmp_path)
     bomb = tmp_path / "bomb.xlsx"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from ducha.load import load_office
+from ducha.load.office import load_office
 from ducha.model.case import Case
 from ducha.model.logs import Receipt
 from ducha.model.office import ReceiptRules
@@ -96,7 +96,7 @@ def test_dashboard_and_case_page_show_who_has_not_signed(tmp_path: Path, invoke:
 
 
 def test_a_unit_signs_through_the_ledger(tmp_path: Path, invoke: Invoke) -> None:
-    from ducha.outputs.ledger import HEADERS
+    from ducha.model.ledger_layout import HEADERS
 
     repo = GitRepo(tmp_path / "repo")
     shutil.copy(DEMO / "office.yaml", repo.root / "office.yaml")

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ducha.errors import UsageError
-from ducha.load import CheckCache, load_records
+from ducha.load.records import load_records
+from ducha.load.validate import CheckCache
 from ducha.model.case import Case
 from ducha.model.office import Office
 from ducha.model.redaction import PROFILES, Disclosure
@@ -17,7 +18,7 @@ from ducha.outputs.ics import feeds
 from ducha.outputs.site.data import SiteData
 from ducha.repo.audit import AuditTrail, disclosed
 from ducha.repo.audit import trails as read_trails
-from ducha.repo.git import HistoryError, ShallowCloneError, check_repository, head_sha
+from ducha.repo.gitprocess import HistoryError, ShallowCloneError, check_repository, head_sha
 from ducha.rules.calendar import calendar_for
 from ducha.rules.deadlines import Status, deadline, status_board
 from ducha.rules.escalation import criticism_tally
