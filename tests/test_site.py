@@ -461,8 +461,8 @@ QUERIES = [
 ]
 
 
-def search_for(visit: Visit, query: str) -> list[str]:
-    """Type ``query`` into the site's search and return the result pages, best first (paths under the site)."""
+def search_for(visit: Visit, query: str, prefix: str = "/site/") -> list[str]:
+    """Type ``query`` into the site's search and return the result pages, best first (paths under ``prefix``)."""
     page = visit.page
     if page.viewport_size["width"] < 960:  # on a phone the search field opens from its icon
         page.click("label.md-header__button[for='__search']")
@@ -478,7 +478,7 @@ def search_for(visit: Visit, query: str) -> list[str]:
     page.wait_for_function("() => document.querySelector('.md-search-result__meta').textContent.includes('结果')",
                            timeout=15_000)
     hrefs = page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
-    return [urlparse(str(h)).path.split("/site/", 1)[1] for h in hrefs]
+    return [urlparse(str(h)).path.split(prefix, 1)[1] for h in hrefs]
 
 
 def test_search_finds_units_leaders_ids_numbers_and_topics(browser: object, server: str) -> None:

@@ -15,7 +15,6 @@ import logging
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from ducha.errors import UsageError
 from ducha.io.atomic import write_file
@@ -32,35 +31,45 @@ def quiet() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
-def _config(root: Path, profile: str, today: dt.date, office_name: str) -> Any:
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+class _Errors(logging.Handler):
+    """MkDocs' error messages (it logs each, then stops with "Aborted"): the office is told them."""
 
-    file, overrides = settings.command_config(root, profile, today, office_name)
-    try:
-        return load_config(str(file), **overrides)
-    except ConfigurationError as error:  # MkDocs has logged each problem
-        raise UsageError(f"{file.name} 的设置有误：{error}") from None
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 def build_site(root: Path, prepared: Prepared, progress: Callable[[int], None] | None = None) -> Path:
     """A full MkDocs build of the prepared profile; returns the site folder."""
     from mkdocs.commands.build import build
-    from mkdocs.exceptions import Abort, BuildError
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from ducha.outputs.site.plugin import DuchaPlugin
 
     quiet()
     data = prepared.data
-    config = _config(root, data.profile, data.today, data.office.name)
-    plugin = config.plugins[settings.PLUGIN]
-    plugin.handed, plugin.progress = prepared, progress
-    config.plugins.on_startup(command="build", dirty=False)
+    file, overrides = settings.command_config(root, data.profile, data.today, data.office.name)
+    errors = _Errors()
+    logging.getLogger("mkdocs").addHandler(errors)
     try:
-        build(config)
-    except (Abort, BuildError) as error:
-        raise UsageError(f"站点构建失败：{error}") from None
+        config = load_config(str(file), **overrides)
+        plugin = config.plugins[settings.PLUGIN]
+        assert isinstance(plugin, DuchaPlugin)
+        plugin.handed, plugin.progress = prepared, progress
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            plugin.handed = plugin.progress = None
+            config.plugins.on_shutdown()
+    except MkDocsException as error:
+        raise UsageError(f"站点未能构建（{file.name}）：{'；'.join(errors.messages) or error}") from None
     finally:
-        plugin.handed = plugin.progress = None
-        config.plugins.on_shutdown()
+        logging.getLogger("mkdocs").removeHandler(errors)
     return Path(config.site_dir)
 
 
@@ -103,7 +112,8 @@ def write_pages(root: Path, prepared: Prepared) -> Path:
     from ducha.io.files import sync_files
 
     docs = docs_dir(root, prepared.data.profile)
-    _copy_tree(settings.PACKAGED_PAGES, docs)
+    for top in settings.PACKAGED_PAGES:
+        _copy_tree(top, docs)
     own = root / settings.OFFICE_PAGES
     if own.is_dir():
         _copy_tree(own, docs)

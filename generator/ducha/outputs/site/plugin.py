@@ -157,10 +157,10 @@ class DuchaPlugin(BasePlugin[DuchaConfig]):  # type: ignore[no-untyped-call]
         assert self.data is not None
         clashes = sorted(f.src_uri for f in files if f.src_uri.split("/", 1)[0] in GENERATED and f.src_uri.endswith(".md"))
         if clashes:
-            raise PluginError(f"{config.docs_dir} 中的 {'、'.join(clashes)} 与 ducha 生成的页面同名。修改：改名或移到别的文件夹。")
-        for source in sorted(settings.PACKAGED_PAGES.rglob("*")):  # ducha's own pages, where the office has none
-            name = source.relative_to(settings.PACKAGED_PAGES).as_posix()
-            if source.is_file() and files.get_file_from_path(name) is None:
+            raise PluginError(f"{Path(config.docs_dir).name}/ 中的 {'、'.join(clashes)} 与 ducha 生成的页面同名。"
+                              "修改：改名或移到别的文件夹。")
+        for name, source in settings.packaged_files():  # ducha's own pages and styles, where the office has none
+            if files.get_file_from_path(name) is None:
                 files.append(File.generated(config, name, abs_src_path=str(source)))
         nav = _nav_pages(config.nav)
         if self.preview is not None:

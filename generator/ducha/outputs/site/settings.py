@@ -1,8 +1,8 @@
 """The site's MkDocs configuration: the office's own ``mkdocs.yml``, with ducha's packaged defaults
 laid under it key by key.
 
-The packaged ``static/mkdocs.yml`` is what ``ducha init`` writes for a new office and what a
-repository without its own builds with. Wherever an office's file is silent, the packaged
+The starter's ``mkdocs.yml`` (``ducha.starter``) is what ``ducha init`` writes for a new office and
+what a repository without its own builds with. Wherever an office's file is silent, the packaged
 value holds: a file that sets only ``theme.palette`` keeps Material, Chinese, no web fonts,
 the Chinese search separator and the navigation. Two paths read it, with the same result:
 
@@ -23,18 +23,17 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ducha import starter
 from ducha.errors import UsageError
 
-#: The office's own settings, at its repository's root.
-OFFICE_CONFIG = "mkdocs.yml"
-#: The office's own pages (使用说明, styles, logo), at its repository's root.
-OFFICE_PAGES = "site"
+#: The office's own settings and pages (使用说明, styles, logo), at its repository's root.
+OFFICE_CONFIG, OFFICE_PAGES = starter.CONFIG_FILE, starter.PAGES_DIR
 #: The name the ducha plugin is registered under (entry point group ``mkdocs.plugins``).
 PLUGIN = "ducha"
-STATIC = Path(str(resources.files("ducha.outputs.site").joinpath("static")))
-PACKAGED_CONFIG = STATIC / "mkdocs.yml"
-#: ducha's own pages and styles, laid under the office's docs folder (its files win).
-PACKAGED_PAGES = STATIC / "site"
+PACKAGED_CONFIG = starter.CONFIG
+#: The starter's pages (使用说明, the office's styles, logo) and ducha's stylesheet, laid under the office's
+#: docs folder (its files win).
+PACKAGED_PAGES = (starter.PAGES, Path(str(resources.files("ducha.outputs.site").joinpath("static"))))
 #: The theme templates ducha adds (``ducha.html`` for generated pages outside the navigation).
 THEME_DIR = Path(str(resources.files("ducha.outputs.site").joinpath("theme")))
 #: The stylesheet the generated pages' classes are defined in: always loaded.
@@ -142,7 +141,7 @@ def command_config(root: Path, profile: str, as_of: dt.date, office_name: str,
     if isinstance(theme, dict) and "name" not in theme and "custom_dir" not in theme:
         overrides["theme"] = {"name": defaults["theme"]["name"], **theme}
     if not raw.get("site_name"):
-        overrides["site_name"] = f"{office_name}督查事项"
+        overrides["site_name"] = starter.site_name(office_name)
     entries = plugin_entries(raw["plugins"]) if "plugins" in raw else plugin_entries(defaults["plugins"])
     if all(name != PLUGIN for name, _ in entries):
         entries.append((PLUGIN, {}))
@@ -151,8 +150,10 @@ def command_config(root: Path, profile: str, as_of: dt.date, office_name: str,
     # the same settings again at every rebuild.
     overrides["plugins"] = {name: {**opts, **options} if name == PLUGIN else opts for name, opts in entries}
     docs = root / str(raw.get("docs_dir", "docs" if own.is_file() else OFFICE_PAGES))
-    if not docs.is_dir():  # no pages of the office's own: ducha's
-        overrides["docs_dir"] = str(PACKAGED_PAGES)
+    if not docs.is_dir():  # no pages of the office's own: the starter's
+        overrides["docs_dir"] = str(starter.PAGES)
+    elif not own.is_file():  # the packaged settings name site/ beside themselves: the office's is meant
+        overrides["docs_dir"] = str(docs.resolve())
     if not serving:  # `mkdocs serve` builds into a folder of its own
         overrides["site_dir"] = str(site_dir(root, profile, raw))
     return file, overrides
@@ -163,3 +164,8 @@ def site_dir(root: Path, profile: str, raw: dict[str, Any] | None = None) -> Pat
     build beside it (build/site-public), so that one never overwrites the other."""
     named = root / str((raw or {}).get("site_dir") or packaged()["site_dir"])
     return named if profile == "internal" else named.with_name(named.name + "-public")
+
+
+def packaged_files() -> list[tuple[str, Path]]:
+    """ducha's own files for the docs folder, as (path in the docs folder, file)."""
+    return [(p.relative_to(top).as_posix(), p) for top in PACKAGED_PAGES for p in sorted(top.rglob("*")) if p.is_file()]

@@ -7,6 +7,7 @@ query for it finds single characters instead.
 
 from __future__ import annotations
 
+import logging
 import re
 
 from ducha.outputs.site.data import SiteData
@@ -43,7 +44,8 @@ def search_words(data: SiteData) -> list[str]:
 
 def teach(words: list[str]) -> None:
     """Add ``words`` to jieba's dictionary (process-wide: Material's search plugin segments with it too)."""
-    import jieba
+    import jieba  # sets its own logger to DEBUG when imported: quieted at once
 
+    jieba.setLogLevel(logging.WARNING)
     for word in words:
         jieba.add_word(word, SEARCH_WORD_FREQUENCY, "nz")
