@@ -15,10 +15,13 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .conftest import TESTS, Invoke, check_golden, demo_repo
+from .conftest import TESTS, check_golden, demo_repo
 from .gitrepo import GitRepo
+from .links import broken, pages, parsed, resolve
 
 TODAY = "2026-11-23"
+#: Where the tests publish the site: under a sub-path, as an office does (mkdocs.yml's site_url).
+PUBLISHED = {"DUCHA_SITE_URL": "http://127.0.0.1/ducha/"}
 ARTIFACTS = TESTS / "artifacts"
 XSS_ID = "DC-2026-0900"
 XSS = f"""id: {XSS_ID}
@@ -62,22 +65,27 @@ def site(built: Path) -> Path:
 
     from ducha.cli import cli
 
-    result = CliRunner().invoke(cli, ["--root", str(built), "build", "--today", TODAY], catch_exceptions=False)
+    result = CliRunner(env=PUBLISHED).invoke(cli, ["--root", str(built), "build", "--today", TODAY], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     # The Markdown pages as files too (the build makes them in memory), for the tests that read them.
     assert CliRunner().invoke(cli, ["--root", str(built), "pages", "--today", TODAY]).exit_code == 0
     return built / "build" / "site"
 
 
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
 @pytest.fixture(scope="module")
-def server(site: Path) -> Iterator[str]:
-    """Serve the site's parent so the site lives under the sub-path /site/."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site.parent))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def server(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve the site under the sub-path /ducha/."""
+    www = tmp_path_factory.mktemp("www")
+    (www / "ducha").symlink_to(site, target_is_directory=True)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(www)))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/site/"
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/ducha/"
     httpd.shutdown()
 
 
@@ -126,7 +134,7 @@ def test_case_page_shows_light_timeline_and_audit(browser: object, server: str) 
     assert "2026-11-20 09:00" in audit and "张三" in audit and "立项" in audit
     # Links work under the sub-path: the unit page is reachable.
     visit.page.click(".ducha-keys a")
-    assert visit.page.url.endswith("/site/units/%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80.html")
+    assert visit.page.url.endswith("/ducha/units/%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80.html")
     assert visit.page.inner_text("h1") == "市住建局"
     assert visit.foreign_hosts() == set()
 
@@ -169,7 +177,7 @@ def test_planted_xss_never_executes(browser: object, server: str) -> None:
 
 def test_built_html_references_no_other_host(site: Path) -> None:
     """Scripts, styles, fonts, images: everything the pages load is local."""
-    loads = re.compile(r"""<(?:script|link|img|iframe)[^>]+(?:src|href)=["'](https?:)?//""")
+    loads = re.compile(r"""<(?:script|link(?! rel="canonical")|img|iframe)[^>]+(?:src|href)=["'](https?:)?//""")
     offenders = [p.relative_to(site).as_posix() for p in site.rglob("*.html") if loads.search(p.read_text("utf-8"))]
     assert offenders == []
 
@@ -180,10 +188,44 @@ def test_generated_pages_golden(built: Path, site: Path) -> None:
         check_golden(TESTS / "golden" / name, (built / "build/docs-internal" / path).read_text(encoding="utf-8"))
 
 
-def test_public_profile_leaves_out_internal_records(built: Path, site: Path, invoke: Invoke) -> None:
-    result = invoke(built, "build", "--today", TODAY, "--profile", "public")
+@pytest.fixture(scope="module")
+def public_site(built: Path, site: Path) -> Path:
+    from click.testing import CliRunner
+
+    from ducha.cli import cli
+
+    result = CliRunner(env=PUBLISHED).invoke(cli, ["--root", str(built), "build", "--today", TODAY, "--profile", "public"])
     assert result.exit_code == 0, result.output
-    public = built / "build" / "site-public"
+    return built / "build" / "site-public"
+
+
+@pytest.mark.parametrize("profile", ["internal", "public"])
+def test_every_internal_link_resolves_under_a_sub_path(site: Path, public_site: Path, profile: str) -> None:
+    """Every page, every link, script, style and image, as a browser resolves it under /ducha/."""
+    built = site if profile == "internal" else public_site
+    assert len(pages(built)) > 90
+    assert broken(built, "/ducha/") == []
+
+
+def test_tabs_and_menu_lead_where_they_say_on_every_page(site: Path) -> None:
+    """承办单位 leads to the units index from every page, whichever folder the page is in (the frame of
+    generated pages is rendered once per folder and reused)."""
+    from ducha.outputs.site.settings import packaged
+
+    targets = {label: site / path.replace(".md", ".html") for item in packaged()["nav"] for label, path in item.items()}
+    checked, wrong = 0, []
+    for page in pages(site):
+        for href, label in parsed(page).tabs:
+            if label in targets:
+                checked += 1
+                resolved = resolve(site, "/ducha/", page, href)
+                if resolved is None or resolved[0] != targets[label]:
+                    wrong.append(f"{page.relative_to(site).as_posix()}: {label} → {href}")
+    assert checked > 100 * len(targets) and wrong == []
+
+
+def test_public_profile_leaves_out_internal_records(built: Path, public_site: Path) -> None:
+    public = public_site
     assert not (public / "cases/2026/DC-2026-0027.html").exists()  # visibility: 内部
     assert (public / "cases/2026/DC-2026-0028.html").exists()
     page = (public / "cases/2026/DC-2026-0028.html").read_text(encoding="utf-8")
@@ -461,7 +503,7 @@ QUERIES = [
 ]
 
 
-def search_for(visit: Visit, query: str, prefix: str = "/site/") -> list[str]:
+def search_for(visit: Visit, query: str, prefix: str = "/ducha/") -> list[str]:
     """Type ``query`` into the site's search and return the result pages, best first (paths under ``prefix``)."""
     page = visit.page
     if page.viewport_size["width"] < 960:  # on a phone the search field opens from its icon

@@ -19,7 +19,7 @@ from ducha.starter import CONFIG, PAGES
 
 from .conftest import REPO, Invoke, demo_repo
 from .gitrepo import GitRepo
-from .test_site import Visit, search_for
+from .test_site import Quiet, Visit, search_for
 
 TODAY = "2026-11-23"
 MKDOCS = Path(sys.executable).parent / "mkdocs"
@@ -125,10 +125,6 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     """A folder served on localhost; sites go under /ducha/ in it."""
     www = tmp_path / "www"
     www.mkdir()
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
     handler = functools.partial(Quiet, directory=str(www))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -165,7 +161,7 @@ def test_a_palette_alone_overrides_only_the_palette(browser: object, tmp_path: P
     visit.page.click(".md-tabs__link >> text=承办单位")
     visit.page.wait_for_load_state("networkidle")
     assert visit.page.url == url + "units/index.html"
-    assert search_for(visit, "住建局", prefix="/ducha/")[:1] == ["units/%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80.html"]
+    assert search_for(visit, "住建局")[:1] == ["units/%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80.html"]
     assert visit.requests and visit.foreign_hosts() == set()
     assert "fonts.googleapis" not in (root / "build/site/index.html").read_text(encoding="utf-8")
 

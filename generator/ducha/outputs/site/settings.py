@@ -62,13 +62,13 @@ def read(path: Path) -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=1)
-def packaged() -> dict[str, Any]:
-    """The packaged defaults, as written (read once)."""
+def _packaged() -> dict[str, Any]:
     return read(PACKAGED_CONFIG)
 
 
-def _defaults() -> dict[str, Any]:
-    return copy.deepcopy(packaged())
+def packaged() -> dict[str, Any]:
+    """The packaged defaults, as written (read once; each caller gets its own copy)."""
+    return copy.deepcopy(_packaged())
 
 
 def plugin_entries(plugins: object) -> list[tuple[str, dict[str, Any]]]:
@@ -97,7 +97,7 @@ def layer(config: Any, raw: dict[str, Any]) -> None:
     pages cannot do without: relative ``.html`` links, no web fonts, ducha's stylesheet, inert site name."""
     from mkdocs.config.defaults import MkDocsConfig
 
-    defaults = _defaults()
+    defaults = packaged()
     if raw.get("use_directory_urls") is True:
         raise UsageError("mkdocs.yml：ducha 生成的页面之间用 .html 相对链接，use_directory_urls 须为 false。"
                          "修改：删去 use_directory_urls 这一行，或写 use_directory_urls: false。")
@@ -135,7 +135,7 @@ def command_config(root: Path, profile: str, as_of: dt.date, office_name: str,
     own = root / OFFICE_CONFIG
     file = own if own.is_file() else PACKAGED_CONFIG
     raw = read(own) if own.is_file() else {}
-    defaults = _defaults()
+    defaults = packaged()
     overrides: dict[str, Any] = {}
     theme = raw.get("theme")
     if isinstance(theme, dict) and "name" not in theme and "custom_dir" not in theme:
