@@ -37,7 +37,8 @@ node:
 	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
 
 # The form page's npm packages (Decap CMS and its YAML reader), pinned by version and SHA-256 in
-# generator/ducha/outputs/cms/vendor.txt, fetched with npm and unpacked into .vendor/ (never committed).
+# generator/ducha/outputs/cms/vendor.txt, fetched with npm as tarballs into .vendor/ (never committed); every
+# build checks each tarball's sum again and takes the page's files out of it.
 vendor: node
 	.ci/npm-vendor
 
