@@ -184,3 +184,28 @@ def test_the_office_name_is_text_wherever_it_is_written(browser: object, tmp_pat
         assert "青川＜img src=x onerror=＂window.__xss=1＂＞督查室督查事项" in visit.page.inner_text(".md-header__title")
     dashboard = Visit(browser, url)
     assert dashboard.page.inner_text("h1") == f"{name} · 督查事项总览"  # the page's own heading: escaped, exact
+
+
+@pytest.mark.slow
+def test_properdocs_builds_the_same_site(tmp_path: Path) -> None:
+    """The engine seam: ProperDocs (MkDocs 1.x's continuation) loads the plugin through the same entry point
+    and builds the same pages, but for the engine's name in the generator tag."""
+    root = office(tmp_path, (REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    done = mkdocs(root, "-d", str(tmp_path / "mkdocs"))
+    assert done.returncode == 0, done.stderr
+    env = {**os.environ, "DUCHA_AS_OF": TODAY, "DUCHA_PROFILE": "internal"}
+    proper = subprocess.run([str(MKDOCS.with_name("properdocs")), "build", "-q", "-f", "mkdocs.yml", "-d", str(tmp_path / "proper")],
+                            cwd=root, env=env, capture_output=True, text=True, check=False)
+    assert proper.returncode == 0, proper.stderr
+    theirs, ours = files(tmp_path / "proper"), files(tmp_path / "mkdocs")
+    assert sorted(theirs) == sorted(ours) and len(ours) > 150
+
+    from importlib.metadata import version
+
+    engine, ours_engine = f"mkdocs-ProperDocs {version('properdocs')}".encode(), f"mkdocs-{version('mkdocs')}".encode()
+
+    def same(name: str) -> bool:
+        return theirs[name].replace(engine, ours_engine) == ours[name]
+
+    assert [name for name in ours if not same(name)] == []
+    assert b'content="' + engine + b", mkdocs-material" in theirs["cases/2026/DC-2026-0011.html"]
