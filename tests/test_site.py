@@ -92,10 +92,10 @@ def server(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
 class Visit:
     """A page opened in Chromium, remembering every request and dialog it caused."""
 
-    def __init__(self, browser: object, url: str, width: int = 1280, height: int = 1000) -> None:
+    def __init__(self, browser: object, url: str, width: int = 1280, height: int = 1000, **options: object) -> None:
         self.requests: list[str] = []
         self.dialogs: list[str] = []
-        self.page = browser.new_page(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+        self.page = browser.new_page(viewport={"width": width, "height": height}, **options)  # type: ignore[attr-defined]
         self.page.on("request", lambda request: self.requests.append(request.url))
         self.page.on("dialog", self._dismiss)
         self.page.goto(url, wait_until="networkidle")
