@@ -111,6 +111,8 @@ class DuchaPlugin(BasePlugin[DuchaConfig]):  # type: ignore[no-untyped-call]
             self.index = Index()
         else:
             self.preview.settings(_signature(config))
+        search = next((plugin for name, plugin in config.plugins.items() if name.rpartition("/")[2] == "search"), None)
+        self.index.separator = search.config.separator if search is not None else None
         return config
 
     def on_pre_build(self, *, config: Any) -> None:
