@@ -173,6 +173,8 @@ class DuchaPlugin(BasePlugin[DuchaConfig]):  # type: ignore[no-untyped-call]
             every = set(self.given)
         for path, text in self.given.items():
             files.append(File.generated(config, path, content=text))
+        if self.preview is None:
+            self.given = {}  # the files hold the texts now
         kept = Path(config.site_dir) / KEPT
         for status in self.data.statuses:  # internal pages only: the public profile's cases carry none
             case = status.case
@@ -227,6 +229,9 @@ class DuchaPlugin(BasePlugin[DuchaConfig]):  # type: ignore[no-untyped-call]
         detail = getattr(page, "ducha_detail", None)
         if detail is not None:
             output = output.replace(DETAIL_MARK, DETAIL_MARK + detail, 1)
+            page.ducha_detail = None
+        if page.meta.get(HTML_FLAG):  # written next and never read again: 10,000 pages need not all stay in memory
+            page.content = page.markdown = None
         preview = self.preview
         if preview is not None and preview.problems:
             preview.shown.add(page.file.src_uri)

@@ -31,8 +31,9 @@ from ducha.outputs.site.urls import case_page
 
 #: Where the built pages wait while MkDocs cleans the site folder (it never removes hidden entries).
 KEPT = ".ducha-kept"
-#: The attached files: copied once, kept like the pages.
-ATTACHMENTS = "attachments"
+#: The attached files and the form page: copied once, kept like the pages.
+ATTACHMENTS, FORM_PAGE = "attachments", "admin"
+_SET_ASIDE = (*GENERATED, ATTACHMENTS, FORM_PAGE)
 
 
 def built_name(path: str) -> str:
@@ -133,7 +134,7 @@ class Preview:
         if kept.exists():
             shutil.rmtree(kept)
         kept.mkdir(parents=True)
-        for name in (*GENERATED, ATTACHMENTS):
+        for name in _SET_ASIDE:
             built = site / built_name(name)
             if built.exists():
                 built.rename(kept / built.name)
@@ -142,7 +143,7 @@ class Preview:
         """After the build: what MkDocs just built joins the kept pages, pages that are gone are removed,
         and all of them go back into the site folder. Renames only: as much work as pages changed."""
         kept = site / KEPT
-        for name in (*GENERATED, ATTACHMENTS):
+        for name in _SET_ASIDE:
             new = site / built_name(name)
             for file in [new] if new.is_file() else new.rglob("*") if new.is_dir() else []:
                 if file.is_file():
