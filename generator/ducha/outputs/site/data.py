@@ -90,5 +90,11 @@ class SiteData:
         return {leader: leader_page(n) for n, leader in enumerate(self.leaders, 1)}
 
     @functools.cached_property
+    def basis(self) -> tuple[object, ...]:
+        """What every case page shows besides its own case (office, commit, unit names, leaders' pages):
+        made once, so that telling an unchanged page takes one comparison."""
+        return (self.head, self.office, tuple(self.full_names.items()), tuple(self.leader_pages.items()))
+
+    @functools.cached_property
     def full_names(self) -> dict[str, str]:
         return {u.name: u.full_name for u in self.office.units}

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
 from ducha.errors import DataError, DuchaError, UsageError
 from ducha.model.redaction import PROFILES
@@ -35,7 +35,7 @@ from ducha.outputs.site.pages import GENERATED, rendered
 from ducha.outputs.site.prepare import Prepared, prepare
 from ducha.outputs.site.render import DETAIL_MARK, HTML_FLAG, body
 from ducha.outputs.site.search import Index
-from ducha.outputs.site.serving import KEPT, Preview, built_name
+from ducha.outputs.site.serving import Preview, built_name
 from ducha.outputs.site.words import search_words, teach
 
 #: What the site is made from: a change to any of them rebuilds the preview.
@@ -74,6 +74,7 @@ class DuchaPlugin(BasePlugin[DuchaConfig]):  # type: ignore[no-untyped-call]
         self.root = Path()
         self.today = dt.date.min
         self.data: SiteData | None = None
+        self.taught: SiteData | None = None
         self.given: dict[str, str] = {}
         self.in_nav: frozenset[str] = frozenset()
 
@@ -111,6 +112,7 @@ class DuchaPlugin(BasePlugin[DuchaConfig]):  # type: ignore[no-untyped-call]
             self.index = Index()
         else:
             self.preview.settings(_signature(config))
+            config.site_dir = str(self.preview.build_folder(Path(config.site_dir)))
         search = next((plugin for name, plugin in config.plugins.items() if name.rpartition("/")[2] == "search"), None)
         self.index.separator = search.config.separator if search is not None else None
         return config
@@ -131,7 +133,9 @@ class DuchaPlugin(BasePlugin[DuchaConfig]):  # type: ignore[no-untyped-call]
                     settings.log.warning(warning)
             self.data = prepared.data
         assert self.data is not None
-        teach(search_words(self.data))
+        if self.data is not self.taught:  # a preview's quick rebuild keeps the last complete data
+            teach(search_words(self.data))
+            self.taught = self.data
 
     def _rebuild(self, config: Any) -> None:
         """A preview's rebuild: only what changed; when the records have problems, the last good pages
@@ -151,7 +155,6 @@ class DuchaPlugin(BasePlugin[DuchaConfig]):  # type: ignore[no-untyped-call]
         else:
             preview.problems = []
         self.data = preview.data
-        preview.set_aside(Path(config.site_dir))
 
     def on_files(self, files: Any, config: Any) -> Any:
         from mkdocs.structure.files import File
@@ -175,13 +178,13 @@ class DuchaPlugin(BasePlugin[DuchaConfig]):  # type: ignore[no-untyped-call]
             files.append(File.generated(config, path, content=text))
         if self.preview is None:
             self.given = {}  # the files hold the texts now
-        kept = Path(config.site_dir) / KEPT
+        served = self.preview.served if self.preview is not None else None
         for status in self.data.statuses:  # internal pages only: the public profile's cases carry none
             case = status.case
             for attachment in case.attachments:
                 name = f"{case.attachment_folder}/{attachment.file}"
                 source = self.root / name
-                if source.is_file() and not (kept / name).is_file():
+                if source.is_file() and (served is None or not (served / name).is_file()):  # a preview copies it once
                     files.append(File.generated(config, name, abs_src_path=str(source)))
         self.index.pages = {f.dest_uri for f in files.documentation_pages()} | {built_name(p) for p in every}
         return files
@@ -211,25 +214,31 @@ class DuchaPlugin(BasePlugin[DuchaConfig]):  # type: ignore[no-untyped-call]
         return markdown
 
     @event_priority(50)  # before the search plugin (priority 0) reads page.content
-    def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
-        """Show search only what it indexes; parsing the excluded detail of 10,000 pages is a third of the build."""
+    def _before_search(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        """Show search nothing of a generated page: ducha indexes its searchable part itself, in one pass
+        at the end (search.py); Material would parse the rest, or at least run a pattern over all of it
+        (at 10,000 pages, a third of a build)."""
+        if not page.meta.get(HTML_FLAG):
+            return context
         content = page.content or ""
-        if page.meta.get(HTML_FLAG) and DETAIL_MARK in content:
-            head, _, detail = content.partition(DETAIL_MARK)
-            page.ducha_detail = detail
-            page.content = head + DETAIL_MARK
+        head = content.partition(DETAIL_MARK)[0]
         search = page.meta.get("search") or {}
-        if page.meta.get(HTML_FLAG) and not search.get("exclude"):  # indexed in one pass at the end (search.py)
-            self.index.add(page.url, str(page.meta.get("title", page.title)), page.content.partition(DETAIL_MARK)[0],
-                           search.get("boost"))
+        if not search.get("exclude"):
+            self.index.add(page.url, str(page.meta.get("title", page.title)), head, search.get("boost"))
             page.meta["search"] = {"exclude": True}
+        page.ducha_content, page.content = content, ""
         return context
 
+    @event_priority(-50)  # after the search plugin
+    def _after_search(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        content = getattr(page, "ducha_content", None)
+        if content is not None:
+            page.content, page.ducha_content = content, None
+        return context
+
+    on_page_context = CombinedEvent(_before_search, _after_search)
+
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
-        detail = getattr(page, "ducha_detail", None)
-        if detail is not None:
-            output = output.replace(DETAIL_MARK, DETAIL_MARK + detail, 1)
-            page.ducha_detail = None
         if page.meta.get(HTML_FLAG):  # written next and never read again: 10,000 pages need not all stay in memory
             page.content = page.markdown = None
         preview = self.preview
@@ -256,12 +265,12 @@ class DuchaPlugin(BasePlugin[DuchaConfig]):  # type: ignore[no-untyped-call]
                 worker.write_text(patched, encoding="utf-8")
         preview = self.preview
         if preview is not None:
-            preview.built.update(self.given)
+            preview.publish(self.given)
             if not preview.problems:
                 preview.shown -= set(self.given)
-            preview.put_back(site)
             if preview.stale:
                 preview.ask_again()
+            site = preview.served or site
         self._form_page(site)
 
     def _form_page(self, site: Path) -> None:

@@ -59,6 +59,23 @@ class Caches:
     warnings: tuple[str, ...] = ()
     office: Office | None = None
     statuses: dict[str, tuple[Case, Office, dt.date, Status]] = field(default_factory=dict)
+    #: Each trail as the audience may see it, with the trail and disclosure it was made from.
+    shown_trails: dict[str, tuple[AuditTrail, Disclosure, AuditTrail]] = field(default_factory=dict)
+
+    def disclosed(self, trails: dict[str, AuditTrail], disclosure: Disclosure, shown: frozenset[str]) -> dict[str, AuditTrail]:
+        """The trails of the shown cases as the audience may see them, made again only for a trail (or
+        disclosure) that changed: the same objects from one rebuild to the next, so a case page whose
+        makings did not change is found so at once."""
+        out = {}
+        for case_id, trail in trails.items():
+            if case_id not in shown:
+                continue
+            kept = self.shown_trails.get(case_id)
+            if kept is None or kept[0] is not trail or kept[1] != disclosure:
+                kept = (trail, disclosure, disclosed(trail, disclosure))
+                self.shown_trails[case_id] = kept
+            out[case_id] = kept[2]
+        return out
 
     def trails_of(self, root: Path) -> tuple[dict[str, AuditTrail], str, tuple[str, ...]]:
         """The audit trails, read again only when the repository has a new commit."""
@@ -123,7 +140,8 @@ def prepare(root: Path, today: dt.date, profile: str, caches: Caches | None = No
     last_year = dict(criticism_tally(notices, today.year - 1)) if disclosure.shows_criticism() and today.month <= 3 else {}
     data = SiteData(
         office, today, profile, head, statuses,
-        trails={case_id: disclosed(trail, disclosure) for case_id, trail in trails.items() if case_id in shown_ids},
+        trails=(caches.disclosed(trails, disclosure, shown_ids) if caches is not None
+                else {case_id: disclosed(trail, disclosure) for case_id, trail in trails.items() if case_id in shown_ids}),
         notices=tuple(disclosure.notice(n, shown_ids) for n in notices),
         criticisms=criticisms, drafts=drafts, feeds=calendars, last_year_criticisms=last_year,
         measures=disclosure.measures(records.measures, shown_ids))

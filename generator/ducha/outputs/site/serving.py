@@ -1,10 +1,11 @@
 """The live preview (``mkdocs serve`` and ``ducha serve``): an edited case shows within a second or
 two at 10,000 cases, because a rebuild makes and builds only the pages that changed.
 
-MkDocs serves every rebuild from a clean folder and builds every page it is given. The ducha
-plugin gives it, besides the pages in the navigation, only the generated pages whose text
-changed since they were last built; the HTML of the others is set aside before MkDocs cleans
-the folder (into a hidden folder, which MkDocs leaves alone) and put back after the build.
+MkDocs builds every page it is given, into a folder it cleans first. The ducha plugin gives it,
+besides the pages in the navigation, only the generated pages whose text changed since they were
+last built, and has it build into a folder of its own; what was built is then moved into the
+folder the preview serves, over the old files one by one. The other pages stay where they are
+all along: no page is missing while a rebuild runs.
 
 An edit to a case rebuilds its page (and those of its parent and children) at once; the
 lists, unit pages, drafts and calendars that count it follow in the rebuild after, which
@@ -24,16 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ducha.outputs.site.data import SiteData
-from ducha.outputs.site.pages import GENERATED, case_makings, generate
+from ducha.outputs.site.pages import case_makings, generate
 from ducha.outputs.site.pages.case import case_markdown
 from ducha.outputs.site.prepare import Caches, prepare
 from ducha.outputs.site.urls import case_page
 
-#: Where the built pages wait while MkDocs cleans the site folder (it never removes hidden entries).
-KEPT = ".ducha-kept"
-#: The attached files and the form page: copied once, kept like the pages.
-ATTACHMENTS, FORM_PAGE = "attachments", "admin"
-_SET_ASIDE = (*GENERATED, ATTACHMENTS, FORM_PAGE)
+#: The attached files and the form page: copied into the served folder once, and kept there.
+COPIED_ONCE = ("attachments/", "admin/")
 
 
 def built_name(path: str) -> str:
@@ -66,6 +64,20 @@ class Preview:
     signature: str = ""
     #: A folder the preview watches: a file written there asks for another rebuild.
     door: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="ducha-serve-")))
+    #: The folder the preview serves, and the one MkDocs builds into (beside it, on the same disk).
+    served: Path | None = None
+    staging: Path | None = None
+    #: What the last build wrote besides the generated pages (assets, guide, search index …).
+    outputs: set[str] = field(default_factory=set)
+    #: Generated pages that are gone since the last build: their files go from the served folder.
+    gone: set[str] = field(default_factory=set)
+
+    def build_folder(self, served: Path) -> Path:
+        """Where MkDocs builds, for the folder the preview serves."""
+        if self.served != served or self.staging is None:
+            self.served = served
+            self.staging = Path(tempfile.mkdtemp(prefix=".ducha-build-", dir=served.parent))
+        return self.staging
 
     def settings(self, signature: str) -> None:
         """The settings of this rebuild: if they changed, every page is built again."""
@@ -92,6 +104,7 @@ class Preview:
         pages.update(generate(prepared.data, skip=frozenset(self.made)))
         for gone in set(self.built) - set(pages):
             del self.built[gone]
+            self.gone.add(gone)
         self.wanted = {page: text for page, text in pages.items() if self.built.get(page) != text}
         self.data, self.stale = prepared.data, False
 
@@ -101,17 +114,20 @@ class Preview:
         audit trail: when none of these changed, neither did the page."""
         changed = False
         pages = set()
+        made = self.made
         for s in data.statuses:
             page = case_page(s.case)
             pages.add(page)
             key = case_makings(data, s)
-            if page in self.made and self.made[page][0] == key:
+            kept = made.get(page)
+            if kept is not None and kept[0] == key:
                 continue
             self.made[page] = (key, case_markdown(data, s, data.children.get(s.case.id, [])))
             changed = True
         for page in set(self.made) - pages:  # a case removed (or moved to another year's folder)
             del self.made[page]
             self.built.pop(page, None)
+            self.gone.add(page)
             changed = True
         return changed
 
@@ -128,41 +144,27 @@ class Preview:
         """Ask the preview for another rebuild (the lists after the case pages)."""
         (self.door / "refresh").write_text(str(self.caches.checks.rechecked), encoding="utf-8")
 
-    def set_aside(self, site: Path) -> None:
-        """Move the built pages out of MkDocs' way before it cleans the site folder."""
-        kept = site / KEPT
-        if kept.exists():
-            shutil.rmtree(kept)
-        kept.mkdir(parents=True)
-        for name in _SET_ASIDE:
-            built = site / built_name(name)
-            if built.exists():
-                built.rename(kept / built.name)
-
-    def put_back(self, site: Path) -> None:
-        """After the build: what MkDocs just built joins the kept pages, pages that are gone are removed,
-        and all of them go back into the site folder. Renames only: as much work as pages changed."""
-        kept = site / KEPT
-        for name in _SET_ASIDE:
-            new = site / built_name(name)
-            for file in [new] if new.is_file() else new.rglob("*") if new.is_dir() else []:
-                if file.is_file():
-                    target = kept / file.relative_to(site)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(file, target)
-        current = {built_name(path) for path in self.built}
-        for name in GENERATED:
-            if (kept / name).is_dir():
-                for stale in [p for p in (kept / name).rglob("*") if p.is_file() and p.relative_to(kept).as_posix() not in current]:
-                    stale.unlink()
-        for entry in kept.iterdir():
-            target = site / entry.name
-            if target.is_dir():
-                shutil.rmtree(target)
-            elif target.exists():
-                target.unlink()
-            entry.rename(target)
-        kept.rmdir()
+    def publish(self, given: dict[str, str]) -> None:
+        """Move what MkDocs just built into the served folder, file by file (each replaced in one rename),
+        and remove what is gone: pages of records that are no more, files the build no longer makes."""
+        assert self.served is not None and self.staging is not None
+        self.built.update(given)
+        produced = set()
+        for top, _, names in os.walk(self.staging):
+            for name in names:
+                source = os.path.join(top, name)
+                relative = os.path.relpath(source, self.staging).replace(os.sep, "/")
+                produced.add(relative)
+                target = self.served / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, target)
+        pages = {built_name(page) for page in self.built}
+        others = {name for name in produced - pages if not name.startswith(COPIED_ONCE)}
+        for name in [*(built_name(page) for page in self.gone), *(self.outputs - others - pages)]:
+            (self.served / name).unlink(missing_ok=True)
+        self.outputs, self.gone = others, set()
 
     def close(self) -> None:
         shutil.rmtree(self.door, ignore_errors=True)
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)

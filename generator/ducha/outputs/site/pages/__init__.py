@@ -80,9 +80,8 @@ def case_makings(data: SiteData, status: Status) -> object:
     """Everything a case page shows: when none of it changed, neither did the page."""
     case = status.case
     measures = tuple(data.measures_by_case.get(case.id, ()))
-    return (status, tuple(data.children.get(case.id, [])), data.by_id.get(case.parent or ""), data.trails.get(case.id),
-            data.head, data.office, data.full_names, tuple(data.leader_pages.items()), measures,
-            tuple(o for o in data.orders if o.order in measures) if measures else ())
+    return (status, tuple(data.children.get(case.id, ())), data.by_id.get(case.parent or ""), data.trails.get(case.id),
+            data.basis, measures, tuple(o for o in data.orders if o.order in measures) if measures else ())
 
 
 def page_count(data: SiteData) -> int:
