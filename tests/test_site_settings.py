@@ -209,3 +209,14 @@ def test_properdocs_builds_the_same_site(tmp_path: Path) -> None:
 
     assert [name for name in ours if not same(name)] == []
     assert b'content="' + engine + b", mkdocs-material" in theirs["cases/2026/DC-2026-0011.html"]
+
+
+def test_a_web_font_is_never_loaded_and_a_bad_date_is_named(tmp_path: Path, invoke: Invoke) -> None:
+    root = office(tmp_path, "theme:\n  name: material\n  font:\n    text: Roboto\n")
+    assert invoke(root, "build", "--today", TODAY).exit_code == 0
+    page = (root / "build/site/index.html").read_text(encoding="utf-8")
+    assert "fonts.googleapis" not in page and "fonts.gstatic" not in page
+    (root / "mkdocs.yml").write_text((REPO / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    done = subprocess.run([str(MKDOCS), "build", "-q"], cwd=root, capture_output=True, text=True, check=False,
+                          env={**os.environ, "DUCHA_AS_OF": "下周一", "NO_MKDOCS_2_WARNING": "1"})
+    assert done.returncode == 1 and "mkdocs.yml 中 ducha 的 as_of「下周一」不是日期：应写成 2026-11-23。" in done.stderr
