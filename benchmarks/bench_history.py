@@ -30,7 +30,7 @@ TRAILS = (
 )
 EXTRACT = (
     "from pathlib import Path\n"
-    "from ducha.repo.git import read_histories\n"
+    "from ducha.repo.histories import read_histories\n"
     "h = read_histories(Path('.'))\n"
     "print(len(h.by_id), sum(len(x.versions) for x in h.by_id.values()))\n"
 )

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from ducha.cli import cli
 from ducha.io.yamlfile import parse_yaml
 from ducha.io.yamltext import yaml_scalar
-from ducha.load import load_office
+from ducha.load.office import load_office
 from ducha.model.office import CmsSettings
 from ducha.outputs.cms.admin import VENDOR_DIR, check_vendor, pins, write_admin
 from ducha.outputs.cms.config import decap_config

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ducha.load import load_office
+from ducha.load.office import load_office
 from ducha.model.case import Case, Source, Stage
 from ducha.model.logs import Extension, Report, Review
 from ducha.model.office import Office

@@ -17,7 +17,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from ducha.load import load_cases
+from ducha.load.records import load_cases
 from ducha.outputs.docx.case_documents import write_case_doc
 from ducha.outputs.ics import CalendarEvent, calendar_text
 from ducha.outputs.text import status_csv, status_table

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from ducha.repo.audit import audit_trail
-from ducha.repo.git import HistoryError, read_histories
+from ducha.repo.gitprocess import HistoryError
+from ducha.repo.histories import read_histories
 
 from .conftest import Invoke
 from .gitrepo import GitRepo

@@ -223,7 +223,7 @@ def test_a_cell_typed_over_several_lines_is_kept(repo: GitRepo, invoke: Invoke, 
             "      一是完成餐饮场所排查：1200家；\n      二是整改隐患86处。\n\n      三是约谈企业3家。\n"
             "attachments:\n") in repo.read("cases/2026/DC-2026-0012.yaml")  # appended to progress, before the next log
     assert invoke(repo.root, "validate", "--today", TODAY).exit_code == 0
-    from ducha.load import load_cases
+    from ducha.load.records import load_cases
 
     case = next(c for c in load_cases(repo.root)[1] if c.id == "DC-2026-0012")
     assert case.progress[-1].summary == "一是完成餐饮场所排查：1200家；\n二是整改隐患86处。\n\n三是约谈企业3家。"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from docx import Document
 
-from ducha.load import load_office
+from ducha.load.office import load_office
 from ducha.model.case import Case
 from ducha.model.logs import Progress
 from ducha.model.measures import Measure

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from types import MappingProxyType
 
-from ducha.load import load_office
+from ducha.load.office import load_office
 from ducha.model.case import Case
 from ducha.model.logs import Report, Review
 from ducha.model.office import FollowupScope, PriorityRule

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from ducha.load import load_office
+from ducha.load.office import load_office
 from ducha.model.case import Case
 from ducha.model.logs import Receipt
 from ducha.model.office import ReceiptRules

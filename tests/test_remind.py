@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 import pytest
 from aiosmtpd.controller import Controller
 
-from ducha.load import load_cases
+from ducha.load.records import load_cases
 from ducha.model.case import Stage
 from ducha.rules.deadlines import Light, Status, status_board
 from ducha.rules.queues import attention

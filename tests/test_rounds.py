@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from ducha.load import load_office
+from ducha.load.office import load_office
 from ducha.model.case import Case, Stage
 from ducha.model.logs import Extension, Followup, Report, Review
 from ducha.model.timelimit import parse_time_limit

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from ducha.repo import git
+from ducha.repo import histories
 from ducha.repo.audit import AuditTrail, audit_trail, trails
-from ducha.repo.git import changed_files, read_histories
+from ducha.repo.filechanges import changed_files
+from ducha.repo.histories import read_histories
+from ducha.repo.values import FileChange
 
 from .conftest import Invoke
 from .gitrepo import GitRepo
@@ -256,7 +258,7 @@ def test_one_case_uses_the_changed_path_filters_and_the_path_index(split: GitRep
     def no_full_read(repo: object) -> None:
         raise AssertionError("read the whole log for one case")
 
-    monkeypatch.setattr(git, "_read_all", no_full_read)
+    monkeypatch.setattr(histories, "_read_all", no_full_read)
     split.append("cases/2026/DC-2026-0002.yaml", "progress:\n" + progress("2026-03-20"))
     split.commit("新一条进展", date="2026-03-20T09:00:00+08:00")
     history = read_histories(split.root, ["DC-2026-0002", "DC-2026-0001"])
@@ -283,7 +285,7 @@ def test_the_guard_sees_a_rewritten_move_as_a_move(tmp_path: Path) -> None:
     repo.commit("新建", date="2026-03-02T09:00:00+08:00")
     repo.move(OLD, NEW)
     repo.append(NEW, "progress:\n" + "".join(progress(f"2026-03-{d:02d}", f"第{d}批。") for d in range(3, 13)))
-    assert changed_files(repo.root, "HEAD") == [git.FileChange("R", NEW, OLD)]
+    assert changed_files(repo.root, "HEAD") == [FileChange("R", NEW, OLD)]
 
 
 # --- a generated repository: every case read alone equals the site's read --------------------
@@ -414,6 +416,6 @@ def test_every_case_read_alone_equals_the_site_read(tmp_path: Path, monkeypatch:
     def no_full_read(repo: object) -> None:
         raise AssertionError("read the whole log for one case")
 
-    monkeypatch.setattr(git, "_read_all", no_full_read)
+    monkeypatch.setattr(histories, "_read_all", no_full_read)
     for case_id in sorted(every):
         assert audit_trail(root, case_id).as_json() == every[case_id].as_json(), case_id

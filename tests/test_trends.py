@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ducha.load import load_cases
+from ducha.load.records import load_cases
 from ducha.rules.deadlines import status_board
 from ducha.rules.trends import monthly
 

@@ -1,6 +1,8 @@
 """The ``ducha`` command: parses options, calls one core function, prints its result.
 
 The only place that reads the clock, touches the terminal, or turns errors into exit codes.
+
+Size: being split (issue 20)
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from typing import Any, TypeVar
 import click
 
 from ducha.errors import DataError, DuchaError
-from ducha.load import OFFICE_FILE, load_cases, validate_paths, validate_repository
+from ducha.load.records import load_cases
+from ducha.load.validate import validate_paths, validate_repository
 from ducha.model.case import CASES_DIR, Case
-from ducha.model.office import STANDARD_CATEGORIES
+from ducha.model.office import OFFICE_FILE, STANDARD_CATEGORIES
 from ducha.outputs.problems import problems_json, problems_text
 from ducha.outputs.safe import terminal
 from ducha.rules.deadlines import Light, status_board
@@ -633,7 +636,7 @@ def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, out
     """督查通报：总体情况、各单位排名、超期/退回/延期事项、回头看、拟表扬和拟批评名单。"""
     from ducha.intake.notice import issue_notice
     from ducha.io.atomic import write_file
-    from ducha.load import load_office
+    from ducha.load.office import load_office
     from ducha.outputs import text as reporters
     from ducha.repo.snapshot import report_for
     from ducha.rules.periods import parse_period
@@ -920,7 +923,7 @@ def _vendor(root: Path) -> Path:
 @click.pass_context
 def cms(ctx: click.Context, today: dt.date | None, output: Path | None, local_backend: str | None) -> None:
     """填报表单：在内网站点写入 /admin/ 页面（Decap CMS），按 case.schema.json 和 office.yaml 生成。"""
-    from ducha.load import load_office
+    from ducha.load.office import load_office
     from ducha.outputs.cms.admin import case_years, write_admin
 
     root = _root(ctx)

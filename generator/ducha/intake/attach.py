@@ -17,7 +17,8 @@ from ducha.errors import DataError, UsageError
 from ducha.io.atomic import write_files
 from ducha.io.lfs import sha256_hex
 from ducha.io.yamltext import append_entry
-from ducha.load import attachment_problems, lfs_configured, lfs_missing, load_cases
+from ducha.load.attachments import attachment_problems, lfs_configured, lfs_missing
+from ducha.load.records import load_cases
 from ducha.model.office import ATTACHMENT_TYPES
 from ducha.rules.validation import check_text
 

@@ -19,11 +19,11 @@ from pathlib import Path
 from ducha.errors import UsageError
 from ducha.io.atomic import write_file
 from ducha.io.yamltext import yaml_scalar
-from ducha.load import OFFICE_FILE, load_office
+from ducha.load.office import load_office
 from ducha.model.case import CASES_DIR, MANIFEST_NAME
 from ducha.model.demo import DEMO_LIST, parse_demo_list
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
-from ducha.model.office import Unit
+from ducha.model.office import OFFICE_FILE, Unit
 from ducha.repo.manifest import read_manifest_text
 from ducha.rules.layout import RECORD_DIRS
 from ducha.schemas import NAMES, schema_text

@@ -13,26 +13,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 import warnings
 import zipfile
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ducha.errors import Problem, UsageError
+from ducha.intake.ledger_sheet import Sheet, cell_name, cell_text, narrow
 from ducha.intake.new_case import next_id
 from ducha.intake.workbook import TooLarge, check_workbook_size
 from ducha.io.atomic import write_files
 from ducha.io.yamltext import append_entry, yaml_scalar
-from ducha.load import load_cases
+from ducha.load.records import load_cases
 from ducha.model.case import CASES_DIR, Case, Stage, log
+from ducha.model.ledger_layout import COMPUTED, FILL_IN, HEADERS, sheet_name
 from ducha.model.logs import LOG_KINDS, LogKind
 from ducha.model.office import Office
 from ducha.model.timelimit import guess_date, parse_time_limit
-from ducha.outputs.ledger import COMPUTED, FILL_IN, HEADERS, due_column, latest_progress, review_opinion, sheet_name
+from ducha.outputs.present import due_with_extension, latest_progress, review_opinion
 from ducha.repo.manifest import manifest_path, read_manifest_text
 from ducha.rules.deadlines import deadline, effective_time_limit
 from ducha.rules.schema import subschema
@@ -83,83 +83,11 @@ class ImportResult:
         return [a for a in self.actions if not a.done_before]
 
 
-def _text(value: object) -> str:
-    """A cell as text: stray spaces (including full-width ones) trimmed, line breaks as ``\\n``."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
-    lines = [line.replace("\u3000", " ").strip() for line in text.split("\n")]
-    return "\n".join(lines).strip("\n")
-
-
-def _narrow(text: str) -> str:
-    """Full-width digits and letters as ASCII: for ids, dates and time limits only, never free text."""
-    return unicodedata.normalize("NFKC", text).replace(" ", "")  # NFKC: ０-９ → 0-9, full-width space → space
-
-
-def _cell_name(row: int, column: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return f"{get_column_letter(column)}{row}"
-
-
-class _Sheet:
-    """One worksheet with merged cells filled in and the header located.
-
-    Only the cells present are read (never the rectangle up to the last one), and the
-    workbook's size was checked before it was loaded.
-    """
-
-    def __init__(self, ws: Any, unit: str | None) -> None:
-        self.ws, self.title, self.unit = ws, str(ws.title), unit
-        self.values: dict[tuple[int, int], object] = {}
-        self.formulas: dict[tuple[int, int], str] = {}
-        for (r, c), cell in ws._cells.items():  # the cells present; iter_rows would fill the rectangle
-            if cell.value is None:
-                continue
-            if cell.data_type == "f":
-                self.formulas[(r, c)] = str(getattr(cell.value, "text", cell.value))
-            self.values[(r, c)] = cell.value
-        for merged in ws.merged_cells.ranges:
-            top = self.values.get((merged.min_row, merged.min_col))
-            for r in range(merged.min_row, merged.max_row + 1):
-                for c in range(merged.min_col, merged.max_col + 1):
-                    if top is not None:
-                        self.values[(r, c)] = top
-                        if (merged.min_row, merged.min_col) in self.formulas:
-                            self.formulas[(r, c)] = self.formulas[(merged.min_row, merged.min_col)]
-        self.rows: dict[int, list[int]] = defaultdict(list)
-        for r, c in sorted(self.values):
-            self.rows[r].append(c)
-        self.header_row, self.columns = 0, {}
-        self.headings: dict[int, str] = {}
-        for r in sorted(self.rows)[:10]:
-            names = {re.sub(r"\s+", "", _text(self.values.get((r, c)))): c for c in self.rows[r]}
-            if "编号" in names and "事项名称" in names:
-                self.header_row, self.columns = r, {k: v for k, v in names.items() if k}
-                self.headings = {c: k for k, c in self.columns.items()}
-                break
-
-    def get(self, row: int, name: str) -> object:
-        column = self.columns.get(name)
-        return self.values.get((row, column)) if column else None
-
-    def formula(self, row: int, name: str) -> str | None:
-        column = self.columns.get(name)
-        return self.formulas.get((row, column)) if column else None
-
-    def where(self, row: int, name: str | None = None) -> str:
-        column = self.columns.get(name or "", 0)
-        return f"{self.title}!{_cell_name(row, column)}" if column else f"{self.title}!{row}"
-
-
 @dataclass(frozen=True)
 class _Origin:
     """Which row (and which columns) put a part of a record's new text there."""
 
-    sheet: _Sheet
+    sheet: Sheet
     row: int
     prefix: str  # "progress[3]" for an appended entry; "" for a whole new case
     columns: dict[str, str]  # record field → sheet column
@@ -184,17 +112,17 @@ class _Importer:
                 paths.update(entry.path for entry in read_manifest_text(manifest.read_text(encoding="utf-8")))
         return frozenset(paths)
 
-    def error(self, sheet: _Sheet, row: int, column: str, message: str, fix: str) -> None:
+    def error(self, sheet: Sheet, row: int, column: str, message: str, fix: str) -> None:
         index = sheet.columns.get(column, 0)
-        cell = f"（{_cell_name(row, index)}）" if index else ""
+        cell = f"（{cell_name(row, index)}）" if index else ""
         self.result.problems.append(Problem(sheet.title, row, index, column, f"第{row}行「{column}」{cell}：{message}", fix))
 
-    def ignore(self, sheet: _Sheet, row: int, column: int, why: str) -> None:
+    def ignore(self, sheet: Sheet, row: int, column: int, why: str) -> None:
         heading = sheet.headings.get(column)
         named = f"「{heading}」" if heading else ""
-        self.result.ignored.append(Ignored(f"{sheet.title}!{_cell_name(row, column)}", f"{named}未导入：{why}"))
+        self.result.ignored.append(Ignored(f"{sheet.title}!{cell_name(row, column)}", f"{named}未导入：{why}"))
 
-    def readable(self, sheet: _Sheet, row: int, column: str) -> bool:
+    def readable(self, sheet: Sheet, row: int, column: str) -> bool:
         """False (and a problem) when the cell holds a formula: only typed text and dates are taken."""
         formula = sheet.formula(row, column)
         if formula is None:
@@ -203,22 +131,22 @@ class _Importer:
                    "把公式换成它的结果：复制这个单元格，再「选择性粘贴 → 数值」。")
         return False
 
-    def date(self, sheet: _Sheet, row: int, column: str) -> dt.date | None:
+    def date(self, sheet: Sheet, row: int, column: str) -> dt.date | None:
         value = sheet.get(row, column)
-        if value is None or _text(value) == "" or not self.readable(sheet, row, column):
+        if value is None or cell_text(value) == "" or not self.readable(sheet, row, column):
             return None
         if isinstance(value, dt.datetime):
             return value.date()
         if isinstance(value, dt.date):
             return value
-        text = _narrow(_text(value))
+        text = narrow(cell_text(value))
         if re.fullmatch(r"\d{8}", text):
             text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
         if match := re.fullmatch(r"(\d{1,2})月(\d{1,2})日?", text):
             text = f"{self.today.year}-{match[1]}-{match[2]}"
         iso = guess_date(text)
         if iso is None:
-            self.error(sheet, row, column, f"「{_text(value)}」不是有效的日期。", "写成 2026-03-05、2026.3.5 或 2026年3月5日。")
+            self.error(sheet, row, column, f"「{cell_text(value)}」不是有效的日期。", "写成 2026-03-05、2026.3.5 或 2026年3月5日。")
             return None
         day = dt.date.fromisoformat(iso)
         if day > self.today:
@@ -227,7 +155,7 @@ class _Importer:
             return None
         return day
 
-    def run(self, sheets: list[_Sheet]) -> None:
+    def run(self, sheets: list[Sheet]) -> None:
         for sheet in sheets:
             if not sheet.header_row:
                 if sheet.values:
@@ -236,13 +164,13 @@ class _Importer:
                 continue
             for column, heading in sorted(sheet.headings.items()):
                 if heading not in HEADERS:
-                    self.result.ignored.append(Ignored(f"{sheet.title}!{_cell_name(sheet.header_row, column)}",
+                    self.result.ignored.append(Ignored(f"{sheet.title}!{cell_name(sheet.header_row, column)}",
                                                        f"表头「{heading}」不是台账的列，这一列没有导入。"))
             for row in sorted(r for r in sheet.rows if r > sheet.header_row):
-                case_id = _narrow(_text(sheet.get(row, "编号"))).upper()
-                title = _text(sheet.get(row, "事项名称"))
+                case_id = narrow(cell_text(sheet.get(row, "编号"))).upper()
+                title = cell_text(sheet.get(row, "事项名称"))
                 read = {"编号", "事项名称", *FILL_IN, *(FACT_COLUMNS if case_id else NEW_CASE_COLUMNS)}
-                if not case_id and not title and not any(_text(sheet.get(row, c)) for c in FILL_IN):
+                if not case_id and not title and not any(cell_text(sheet.get(row, c)) for c in FILL_IN):
                     for column in sheet.rows[row]:
                         if sheet.headings.get(column) != "序号":
                             self.ignore(sheet, row, column, "这一行没有编号、事项名称或填报内容。")
@@ -254,14 +182,14 @@ class _Importer:
                 elif not case_id and self.readable(sheet, row, "事项名称"):
                     self.new_case(sheet, row, title)
 
-    def unread_cells(self, sheet: _Sheet, row: int, read: set[str], case_id: str) -> None:
+    def unread_cells(self, sheet: Sheet, row: int, read: set[str], case_id: str) -> None:
         """Report the filled cells of ``row`` that no rule reads (the office's columns are compared apart)."""
         case = self.cases.get(case_id)
         for column in sheet.rows[row]:
             heading = sheet.headings.get(column)
             if heading in read or heading == "序号" or heading == "红黄绿灯":
                 continue  # 序号 and the light are the sheet's own: renumbering or recolouring loses nothing
-            value = _text(sheet.values[(row, column)])
+            value = cell_text(sheet.values[(row, column)])
             if heading is None or heading not in HEADERS:
                 self.ignore(sheet, row, column, "这一列不是台账的列。")
             elif (row, column) in sheet.formulas:
@@ -282,12 +210,12 @@ class _Importer:
             return review_opinion(case)
         if heading == "阶段":
             return case.stage_on(self.today).label
-        return due_column(deadline(case, self.office, self.today))
+        return due_with_extension(deadline(case, self.office, self.today))
 
     def _text_of(self, case: Case) -> str:
         return self.texts.get(case.path) or (self.root / case.path).read_text(encoding="utf-8")
 
-    def existing(self, sheet: _Sheet, row: int, case_id: str) -> None:
+    def existing(self, sheet: Sheet, row: int, case_id: str) -> None:
         case = self.cases.get(case_id)
         if case is None:
             self.error(sheet, row, "编号", f"编号「{case_id}」不存在。", "新事项请把编号留空；已有事项请照导出的台账填写编号。")
@@ -296,7 +224,7 @@ class _Importer:
         recorded: dict[str, object] = {"事项名称": case.title, "主办单位": case.lead_unit or "", "交办日期": case.assigned,
                     "办理时限": str(limit) if limit else "", "来源": case.category, "协办单位": "、".join(case.co_units)}
         for column, name in (("责任人", "owner"), ("任务要求", "requirements")):
-            typed = _text(sheet.get(row, column))
+            typed = cell_text(sheet.get(row, column))
             if typed and not getattr(case, name):
                 self.error(sheet, row, column, f"记录中尚未填写{column}，台账不能补写记录中的事实。",
                            f"把{column}留空，由督查室在记录中填写（`{name}: …`）。")
@@ -304,11 +232,11 @@ class _Importer:
                 recorded[column] = getattr(case, name)
         for column, fact in recorded.items():
             cell = sheet.get(row, column)
-            if cell is None or _text(cell) == "" or not self.readable(sheet, row, column):
+            if cell is None or cell_text(cell) == "" or not self.readable(sheet, row, column):
                 continue
-            value: object = self.date(sheet, row, column) if column == "交办日期" else _text(cell)
+            value: object = self.date(sheet, row, column) if column == "交办日期" else cell_text(cell)
             if column in ("办理时限",) and isinstance(value, str):
-                value = _narrow(value)
+                value = narrow(value)
             if column == "协办单位" and isinstance(value, str):
                 value = "、".join(u for u in _UNIT_SPLIT.split(value) if u)
             if value is not None and value != fact:
@@ -316,7 +244,7 @@ class _Importer:
                            f"恢复为「{fact}」。确需更正或延期的，向督查室申请，由督查室在记录中办理。")
         self.fill_in(sheet, row, case)
 
-    def reporting_unit(self, sheet: _Sheet, row: int, case: Case, filled: str) -> str | None:
+    def reporting_unit(self, sheet: Sheet, row: int, case: Case, filled: str) -> str | None:
         """Who fills the row in: the unit whose sheet it is (lead or co-unit), else the lead unit."""
         if sheet.unit is None:
             return case.lead_unit or ""
@@ -327,8 +255,8 @@ class _Importer:
                    "只填报本单位主办或协办的事项；其他事项请由承办单位填报。")
         return None
 
-    def fill_in(self, sheet: _Sheet, row: int, case: Case, text: str | None = None) -> str | None:
-        filled = [c for c in FILL_IN if _text(sheet.get(row, c))]
+    def fill_in(self, sheet: Sheet, row: int, case: Case, text: str | None = None) -> str | None:
+        filled = [c for c in FILL_IN if cell_text(sheet.get(row, c))]
         if not filled:
             return None
         if case.assigned is None:
@@ -362,10 +290,10 @@ class _Importer:
             self.texts[case.path] = text
         return text if changed else None
 
-    def entry(self, sheet: _Sheet, row: int, case: Case, kind: LogKind, unit: str) -> dict[str, str] | None:
+    def entry(self, sheet: Sheet, row: int, case: Case, kind: LogKind, unit: str) -> dict[str, str] | None:
         """The new ``kind`` entry the row fills in, or None (nothing filled, already imported, or wrong)."""
         where = f"{sheet.title}!{row}"
-        typed = {column: bool(_text(sheet.get(row, column))) for column, _ in kind.ledger}
+        typed = {column: bool(cell_text(sheet.get(row, column))) for column, _ in kind.ledger}
         if not any(typed.values()):
             return None
         values: dict[str, str] = {}
@@ -378,7 +306,7 @@ class _Importer:
             else:
                 if not self.readable(sheet, row, column):
                     return None
-                values[name] = _text(sheet.get(row, column))
+                values[name] = cell_text(sheet.get(row, column))
         missing = [column for column, name in kind.ledger if not values[name]]
         if missing:
             columns = [column for column, _ in kind.ledger]
@@ -399,12 +327,12 @@ class _Importer:
         order = subschema("case", (kind.key, 0)).get("properties", {})  # keys as the template writes them
         return {name: values[name] for name in order if name in values}
 
-    def new_case(self, sheet: _Sheet, row: int, title: str) -> None:
+    def new_case(self, sheet: Sheet, row: int, title: str) -> None:
         if not all(self.readable(sheet, row, column) for column in NEW_CASE_COLUMNS if column != "交办日期"):
             return
-        category = _text(sheet.get(row, "来源"))
-        lead = _text(sheet.get(row, "主办单位"))
-        co = [u for u in _UNIT_SPLIT.split(_text(sheet.get(row, "协办单位"))) if u]
+        category = cell_text(sheet.get(row, "来源"))
+        lead = cell_text(sheet.get(row, "主办单位"))
+        co = [u for u in _UNIT_SPLIT.split(cell_text(sheet.get(row, "协办单位"))) if u]
         errors_before = len(self.result.problems)
         if not title:
             self.error(sheet, row, "事项名称", "新事项没有事项名称。", "填写事项名称；不是新事项的，填写编号。")
@@ -415,12 +343,12 @@ class _Importer:
             if unit not in self.office.unit_names:
                 self.error(sheet, row, role, *unknown_unit(role, unit, self.office))
         assigned = self.date(sheet, row, "交办日期")
-        limit_text = _narrow(_text(sheet.get(row, "办理时限")))
+        limit_text = narrow(cell_text(sheet.get(row, "办理时限")))
         if limit_text and parse_time_limit(limit_text) is None:
             self.error(sheet, row, "办理时限", f"「{limit_text}」不是有效的办理时限。", "写成 5个工作日、30日、3个月 或具体日期。")
         if self.office.assignment.binds(assigned):
             for column, name in (("责任人", "owner"), ("任务要求", "requirements")):
-                if name in self.office.assignment.required and not _text(sheet.get(row, column)):
+                if name in self.office.assignment.required and not cell_text(sheet.get(row, column)):
                     self.error(sheet, row, column, f"新事项填写了交办日期，须同时填写{column}（交办时必须明确）。",
                                f"填写{column}；尚未交办的，把交办日期留空。")
         rule = self.office.approvals.registration
@@ -450,11 +378,11 @@ class _Importer:
         if co:
             lines += [f"co_units: [{', '.join(yaml_scalar(u) for u in co)}]"]
         for column, name in (("责任人", "owner"), ("任务要求", "requirements")):
-            if value := _text(sheet.get(row, column)):
+            if value := cell_text(sheet.get(row, column)):
                 lines += [f"{name}: {yaml_scalar(value)}"]
         if limit_text:
             lines += [f"time_limit: {yaml_scalar(limit_text)}"]
-        notes = _text(sheet.get(row, "备注"))
+        notes = cell_text(sheet.get(row, "备注"))
         if notes:
             lines += [f"notes: {yaml_scalar(notes)}"]
         path = f"{CASES_DIR}/{year}/{case_id}.yaml"
@@ -484,7 +412,7 @@ class _Importer:
         name = re.split(r"[.\[]", problem.field[len(found.prefix):].lstrip("."), maxsplit=1)[0]
         column = found.columns.get(name) or next(iter(found.columns.values()))
         index = found.sheet.columns.get(column, 0)
-        cell = f"（{_cell_name(found.row, index)}）" if index else ""
+        cell = f"（{cell_name(found.row, index)}）" if index else ""
         return Problem(found.sheet.title, found.row, index, column, f"第{found.row}行「{column}」{cell}：{problem.message}",
                        problem.fix)
 
@@ -515,7 +443,7 @@ def import_ledger(root: Path, workbook: Path, today: dt.date, apply: bool) -> Im
         return refused(f"无法读取 Excel 文件（{type(error).__name__}）。", "用 Excel 或 WPS 另存为 .xlsx 格式后再导入。")
     units = {sheet_name(u.name): u.name for u in office.units}
     importer = _Importer(root, office, cases, today)
-    importer.run([_Sheet(ws, units.get(ws.title)) for ws in wb.worksheets])
+    importer.run([Sheet(ws, units.get(ws.title)) for ws in wb.worksheets])
     importer.check()
     result = importer.result
     result.problems.sort(key=Problem.sort_key)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ducha.errors import DataError, UsageError
 from ducha.io.yamltext import yaml_scalar
-from ducha.load import load_measures, load_records
+from ducha.load.issued import load_measures
+from ducha.load.records import load_records
 from ducha.model.measures import MEASURE_KINDS, ORDER, measure_path
 from ducha.model.timelimit import parse_time_limit
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from ducha.errors import DataError, Problem, UsageError
 from ducha.io.atomic import create_file
 from ducha.io.yamltext import block_scalar, yaml_scalar
-from ducha.load import load_office
+from ducha.load.office import load_office
 from ducha.model.case import CASES_DIR
 from ducha.rules.validation import check_text
 

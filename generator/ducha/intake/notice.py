@@ -8,7 +8,7 @@ from pathlib import Path
 from ducha.errors import UsageError
 from ducha.io.atomic import create_file
 from ducha.io.yamltext import yaml_scalar
-from ducha.load import load_records
+from ducha.load.records import load_records
 from ducha.model.notices import Mention, notice_path
 from ducha.repo.snapshot import report_for
 from ducha.rules.escalation import overlapping

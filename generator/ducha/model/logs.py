@@ -2,8 +2,15 @@
 
 A log is an append-only list in a record (``progress:``, ``urges:``…). Reading, events,
 validation, the guard's change detection, the audit wording, the 台账 and the outputs
-all walk ``LOG_KINDS``: a new dated log is its schema, its dataclass and one entry here
-(plus its own rules), and nothing else needs to learn its name.
+all walk ``LOG_KINDS``. A new dated log is:
+
+1. its schema (``schemas/case.schema.json``, and the same file in the repository's ``schema/``);
+2. its dataclass here, and one ``LOG_KINDS`` entry;
+3. the field of the same name on ``Case`` (``model/case.py``), a tuple of its entries
+   (``tests/test_house.py`` checks every key has one);
+4. its own rules (``rules/``);
+
+and nothing else needs to learn its name.
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ from types import MappingProxyType
 
 from ducha.model.timelimit import TimeLimit
 
+#: The office's settings, at the root of its repository.
+OFFICE_FILE = "office.yaml"
+
 #: Seed defaults: 领导批示 5个工作日 (004 §九); an upper-level instruction with no limit
 #: 30个工作日 (003); 人大代表建议 / 政协提案 3个月, 6个月 at most (004 §十).
 #: 保管期限 defaults after DA/T 22: decisions and their meetings kept permanently, routine

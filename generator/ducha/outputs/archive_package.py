@@ -12,7 +12,8 @@ from pathlib import Path
 from ducha.errors import DataError, UsageError
 from ducha.io.atomic import write_file
 from ducha.io.lfs import read_pointer
-from ducha.load import load_all, load_cases, load_measures
+from ducha.load.issued import load_all, load_measures
+from ducha.load.records import load_cases
 from ducha.model.case import MANIFEST_NAME
 from ducha.outputs.text import timeline_text
 from ducha.repo.archive import verify_archive

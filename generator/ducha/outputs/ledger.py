@@ -8,42 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ducha.io.atomic import write_file
 from ducha.model.case import Case, Stage
-from ducha.model.logs import LOG_KINDS
+from ducha.model.ledger_layout import FILL_IN, HEADERS, STANDARD, column_width, sheet_name
 from ducha.model.office import Office
-from ducha.outputs.present import due_text
+from ducha.outputs.present import due_with_extension, latest_progress, review_opinion
 from ducha.outputs.safe import xml_text
 from ducha.rules.deadlines import Light, Status, effective_time_limit, status_board
 
-#: (heading, width in characters): wide enough to read a Chinese title or a paragraph of
-#: progress without widening by hand; long text wraps inside its cell.
-STANDARD_COLUMNS: tuple[tuple[str, int], ...] = (
-    ("序号", 6), ("编号", 14), ("事项名称", 32), ("来源", 12), ("主办单位", 14), ("协办单位", 16), ("责任人", 10),
-    ("任务要求", 32), ("交办日期", 12), ("办理时限", 12), ("到期日", 18), ("最新进展", 40), ("阶段", 8), ("红黄绿灯", 12),
-    ("审核意见", 36), ("备注", 20),
-)
-STANDARD = [name for name, _ in STANDARD_COLUMNS]
-#: What a unit fills in: the 台账 columns of every log kind that takes entries from the sheet.
-FILL_IN = [column for kind in LOG_KINDS for column, _ in kind.ledger]
-HEADERS = STANDARD + FILL_IN
-#: Columns ducha works out from the record each time: an edit to one of them is not imported.
-COMPUTED = ("序号", "到期日", "最新进展", "阶段", "红黄绿灯", "审核意见")
-_FILL_IN_WIDTHS = {"日期": 12, "发文字号": 18, "签发人": 10}
 _FILLS = {Light.RED: ("E53935", "FFFFFF"), Light.YELLOW: ("FDD835", "000000"), Light.GREEN: ("43A047", "FFFFFF"),
           Light.DONE: ("1E88E5", "FFFFFF"), Light.LATE: ("8E24AA", "FFFFFF")}
 #: Stages a unit still has work on (or waits on): the sheet's default content.
 OPEN_STAGES = (Stage.IN_PROGRESS, Stage.RETURNED, Stage.PENDING_REVIEW)
-
-
-def column_width(name: str) -> int:
-    widths = dict(STANDARD_COLUMNS)
-    return widths.get(name) or next((w for key, w in _FILL_IN_WIDTHS.items() if name.endswith(key)), 40)
 
 
 @dataclass(frozen=True)
@@ -54,39 +34,14 @@ class ExportResult:
     sheets: tuple[str, ...]
 
 
-def sheet_name(name: str) -> str:
-    """A worksheet name Excel accepts (31 characters, none of ``[]:*?/\\``)."""
-    return re.sub(r"[\[\]:*?/\\]", "-", name)[:31] or "台账"
-
-
-def latest_progress(case: Case) -> str:
-    last = case.progress[-1] if case.progress else None
-    return f"{last.date} {last.by + '：' if last.by else ''}{last.summary}" if last else ""
-
-
-def review_opinion(case: Case) -> str:
-    """The last review of the last report: what a returned item must fix, or that it passed."""
-    if not case.reviews or len(case.reports) > len(case.reviews):
-        return ""
-    last = case.reviews[-1]
-    return f"{last.date} {last.result}{'：' + last.opinion if last.opinion else ''}"
-
-
-def due_column(status: Status) -> str:
-    """到期日 with what changed it: 已延期 for an approved extension, 暂定 for a guessed calendar."""
-    if status.due is None:
-        return ""
-    return due_text(status) + ("（已延期）" if status.extended else "")
-
-
 def row_values(n: int, s: Status, office: Office) -> list[object]:
     """One row of the sheet: the standard columns, then the empty fill-in columns."""
     case = s.case
     limit = effective_time_limit(case, office)
     light = s.light.label + ("（暂定）" if s.provisional else "")
     return [n, case.id, case.title, case.category, case.lead_unit or "", "、".join(case.co_units), case.owner,
-            case.requirements, case.assigned, str(limit) if limit else "", due_column(s), latest_progress(case), s.stage.label, light,
-            review_opinion(case), case.notes] + [None] * len(FILL_IN)
+            case.requirements, case.assigned, str(limit) if limit else "", due_with_extension(s), latest_progress(case),
+            s.stage.label, light, review_opinion(case), case.notes] + [None] * len(FILL_IN)
 
 
 def export_ledger(office: Office, cases: Sequence[Case], today: dt.date, output: Path, year: int | None = None,

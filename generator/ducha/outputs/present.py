@@ -1,12 +1,13 @@
 """How numbers and states are said, once, for every output (terminal, site, DOCX, 台账, calendars).
 
 Renderers only place these strings; none of them words a light, a remaining time, a
-rate or a consequence of its own. Nothing here escapes for a format: each renderer does.
+rate or a consequence of its own. The 台账 import reads them too, to tell a unit's edit
+from what the export wrote. Nothing here escapes for a format: each renderer does.
 """
 
 from __future__ import annotations
 
-from ducha.model.case import Stage
+from ducha.model.case import Case, Stage
 from ducha.rules.deadlines import Light, MilestoneStatus, Status
 
 PROVISIONAL_NOTE = "该年度放假安排尚未公布，按周一至周五推算"
@@ -36,6 +37,27 @@ def due_text(status: Status) -> str:
     if status.due is None:
         return "—"
     return f"{status.due.isoformat()}{'（暂定）' if status.provisional else ''}"
+
+
+def latest_progress(case: Case) -> str:
+    """The last 办理进展: its date, who reported it and what."""
+    last = case.progress[-1] if case.progress else None
+    return f"{last.date} {last.by + '：' if last.by else ''}{last.summary}" if last else ""
+
+
+def review_opinion(case: Case) -> str:
+    """The last review of the last report: what a returned item must fix, or that it passed."""
+    if not case.reviews or len(case.reports) > len(case.reviews):
+        return ""
+    last = case.reviews[-1]
+    return f"{last.date} {last.result}{'：' + last.opinion if last.opinion else ''}"
+
+
+def due_with_extension(status: Status) -> str:
+    """The 台账's 到期日 with what changed it: 已延期 for an approved extension, 暂定 for a guessed calendar."""
+    if status.due is None:
+        return ""
+    return due_text(status) + ("（已延期）" if status.extended else "")
 
 
 def rate_text(rate: float | None) -> str:

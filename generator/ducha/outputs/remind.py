@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from ducha.errors import UsageError
 from ducha.io.atomic import write_file
-from ducha.load import load_cases
+from ducha.load.records import load_cases
 from ducha.model.office import Office, ReminderSettings
 from ducha.model.redaction import Disclosure
 from ducha.outputs.present import due_text, milestone_reasons, receipt_text, remaining

@@ -18,7 +18,7 @@ from ducha.rules.deadlines import Light, Status
 from ducha.rules.metrics import tally
 from ducha.rules.period_report import ranking_rule
 
-if TYPE_CHECKING:  # keeps GitPython out of commands that never read history
+if TYPE_CHECKING:  # keeps the git code out of commands that never read history
     from ducha.repo.audit import AuditTrail
     from ducha.rules.late import LateEntry
     from ducha.rules.period_report import Item, PeriodReport

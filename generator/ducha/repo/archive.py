@@ -15,10 +15,13 @@ from pathlib import Path
 from ducha.errors import DataError, Problem, UsageError
 from ducha.io.atomic import write_files
 from ducha.io.yamlfile import read_yaml
-from ducha.load import load_cases, load_office, validate_paths, verify_attachments
+from ducha.load.attachments import verify_attachments
+from ducha.load.office import load_office
+from ducha.load.records import load_cases
+from ducha.load.validate import validate_paths
 from ducha.model.case import CASES_DIR, MANIFEST_NAME, Case, Stage
 from ducha.model.office import Office
-from ducha.repo.git import head_sha
+from ducha.repo.gitprocess import head_sha
 from ducha.repo.manifest import Sealed, appended, read_manifest_text, sha256_of
 from ducha.rules.approvals import owed_after_closing
 from ducha.rules.deadlines import category_rule

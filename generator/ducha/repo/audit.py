@@ -17,17 +17,10 @@ from ducha.errors import UsageError
 from ducha.io.collector import collector_paused
 from ducha.io.yamlfile import parse_data
 from ducha.model.redaction import Disclosure
+from ducha.repo.blobs import BlobReader
 from ducha.repo.changes import Change, compare, describe, field_name, merge_compare
-from ducha.repo.git import (
-    SIGNATURE_NONE,
-    SIGNATURE_UNTRUSTED,
-    SIGNATURE_VERIFIED,
-    BlobReader,
-    CaseHistory,
-    Histories,
-    Version,
-    read_histories,
-)
+from ducha.repo.histories import read_histories
+from ducha.repo.values import SIGNATURE_NONE, SIGNATURE_UNTRUSTED, SIGNATURE_VERIFIED, CaseHistory, Histories, Version
 
 #: How a 审核 stands when office.yaml lists the review server's signing keys.
 SIGNATURE_LABELS = {SIGNATURE_VERIFIED: "签名已验证", SIGNATURE_NONE: "未签名",
@@ -152,7 +145,7 @@ def disclosed(trail: AuditTrail, disclosure: Disclosure) -> AuditTrail:
 
 def review_signers(root: Path) -> tuple[str, ...]:
     """The review server's keys, from office.yaml: the 审核 of every trail is checked against them."""
-    from ducha.load import load_office
+    from ducha.load.office import load_office
 
     return load_office(root).review_signers
 

@@ -28,16 +28,20 @@ from typing import Any
 
 from ducha.errors import DataError, Problem
 from ducha.io.yamlfile import YamlDocument, format_path, parse_yaml, read_yaml
-from ducha.load import OFFICE_FILE, ValidationResult, parse_office, validate_repository
+from ducha.load.office import parse_office
+from ducha.load.validate import ValidationResult, validate_repository
 from ducha.model.case import ATTACHMENTS_DIR, CASES_DIR, MANIFEST_NAME, Case, build_case
 from ducha.model.demo import DEMO_LIST, parse_demo_list
 from ducha.model.logs import LOG_KINDS
 from ducha.model.measures import MEASURES_DIR
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
-from ducha.model.office import Office
+from ducha.model.office import OFFICE_FILE, Office
+from ducha.repo.blobs import files_at
 from ducha.repo.changes import FACTS, IDENTITY, Kind, compare
-from ducha.repo.git import FileChange, changed_files, files_at, is_ancestor, merge_base, resolve
+from ducha.repo.filechanges import changed_files
 from ducha.repo.manifest import read_manifest_text
+from ducha.repo.refs import is_ancestor, merge_base, resolve
+from ducha.repo.values import FileChange
 from ducha.rules import schema
 from ducha.rules.calendar import Calendar, calendar_for
 from ducha.rules.deadlines import Status, deadline

@@ -21,7 +21,9 @@ from ducha.model.case import Case
 from ducha.model.logs import LOG_KINDS
 from ducha.model.office import Office
 from ducha.repo.audit import AuditTrail, review_signers, trail_of
-from ducha.repo.git import BlobReader, CaseHistory, Histories, Version, read_blobs, read_histories
+from ducha.repo.blobs import BlobReader, read_blobs
+from ducha.repo.histories import read_histories
+from ducha.repo.values import CaseHistory, Histories, Version
 from ducha.rules.late import EntryKey, LateEntry, RecordedAt, late_entries
 
 

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 
-from ducha.load import load_records
-from ducha.repo.git import HistoryError, ShallowCloneError, head_sha
+from ducha.load.records import load_records
+from ducha.repo.gitprocess import HistoryError, ShallowCloneError, head_sha
 from ducha.repo.recorded import recorded_entries
 from ducha.rules.late import EntryKey, RecordedAt
 from ducha.rules.period_report import PeriodReport, build_report

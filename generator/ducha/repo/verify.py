@@ -15,12 +15,15 @@ from pathlib import Path
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import read_yaml
-from ducha.load import validate_paths, verify_attachments
+from ducha.load.attachments import verify_attachments
+from ducha.load.validate import validate_paths
 from ducha.model.case import CASES_DIR, MANIFEST_NAME
 from ducha.model.notices import NOTICES_DIR
 from ducha.repo.archive import VerifyResult, verify_archive
-from ducha.repo.git import commits_adding, head_sha, is_ancestor, reachable_commits
+from ducha.repo.filechanges import commits_adding
+from ducha.repo.gitprocess import head_sha
 from ducha.repo.manifest import read_manifest_text
+from ducha.repo.refs import is_ancestor, reachable_commits
 
 _REWRITTEN = ("不在当前的提交历史中：提交历史被改写过（如 git checkout --orphan、把全部历史压缩成一个提交、"
               "git filter-branch 或强制推送）。")

@@ -12,14 +12,15 @@ from typing import Any
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path, parse_yaml
-from ducha.model.case import CASES_DIR, Case, Round, build_case, corrected, log
+from ducha.model.case import CASES_DIR, Case, build_case, corrected, log
 from ducha.model.logs import CORRECTABLE, LOG_KINDS, LOGS, SATISFACTION_CATEGORIES, show_value
 from ducha.model.office import Office
 from ducha.model.timelimit import TimeUnit
 from ducha.rules import schema as schemas
 from ducha.rules.calendar import calendar_for
 from ducha.rules.characters import character_problems
-from ducha.rules.deadlines import Schedule, category_rule, count_from, effective_time_limit, milestone_due, round_schedule
+from ducha.rules.deadlines import effective_time_limit, milestone_due, round_schedule
+from ducha.rules.extensions import check_extensions, check_extensions_asked_in_time
 from ducha.rules.units import unknown_unit
 
 #: Longer limits are typos; these also keep every due date (2099 + 10 years) inside the calendar.
@@ -58,8 +59,8 @@ class _CaseChecker:
         self.receipts()
         self.reopenings()
         self.milestones()
-        self.extensions()
-        self.extensions_asked_in_time()
+        check_extensions(self.case, self.office, self.add)
+        check_extensions_asked_in_time(self.case, self.office, self.add)
         self.reports_and_reviews()
         self.closing()
         self.not_in_future()
@@ -278,93 +279,6 @@ class _CaseChecker:
                 self.add(("progress", index, "milestone"), f"节点「{entry.milestone}」已经报告完成。",
                          "每个节点只报告一次完成：删除这里的 milestone。")
             done.add(entry.milestone)
-
-    def extensions(self) -> None:
-        case, office = self.case, self.office
-        for index, ext in enumerate(case.extensions):
-            here: PathKey = ("extensions", index)
-            if ext.until is not None and ext.time_limit is not None:
-                self.add(here, "延期同时填写了延至日期（until）和延长时限（time_limit）。", "二者只保留一个。")
-            elif ext.until is None and ext.time_limit is None:
-                self.add(here, "延期没有写明延至日期（until）或延长时限（time_limit）。", "补上其中一个。")
-            if ext.approved is not None:
-                if ext.approved < ext.requested:
-                    self.add((*here, "approved"), f"批准日期 {ext.approved} 早于申请日期 {ext.requested}。", "改正日期。")
-                if not ext.approved_by:
-                    self.add((*here, "approved"), "已批准的延期没有写批准人。", "补上 `approved_by: 批准人`。")
-            elif ext.approved_by:
-                self.add((*here, "approved_by"), "写了批准人但没有批准日期，延期不会生效。", "补上 `approved: 批准日期`。")
-        if not any(ext.approved for ext in case.extensions):
-            return  # what follows concerns approved extensions only
-        for round_ in case.rounds():
-            try:
-                plan = round_schedule(case, office, round_)
-            except ValueError:
-                self.add(("time_limit",), "办理时限（含延期）算出的到期日超出了日历范围（2110 年）。", "检查时限数字是否写错。")
-                return
-            if plan is not None:
-                self.extension_caps(plan, round_)
-
-    def extension_caps(self, plan: Schedule, round_: Round) -> None:
-        """Each approved extension of one round moves the due date later, and no further than the caps."""
-        case, office = self.case, self.office
-        for step in plan.steps:
-            if step.after.date <= step.before.date:
-                self.add(("extensions", step.index, "until"),
-                         f"延至日期 {step.after.date} 不晚于原到期日 {step.before.date}。", "延期后的日期应晚于原到期日。")
-        rule = category_rule(case, office)
-        if not plan.steps or case.assigned is None:
-            return
-        calendar = calendar_for(office.holiday_overrides)
-        last = plan.steps[-1]
-        start = "自交办起" if round_.number == 1 else f"自{round_.kind}（{round_.start}）起"
-        caps = []
-        if rule.max_extension is not None:
-            caps.append((count_from(plan.original.date, rule.max_extension, calendar).date,
-                         f"延期不得超过原到期日后{rule.max_extension}"))
-        if rule.max_total is not None:
-            caps.append((count_from(round_.start, rule.max_total, calendar).date,
-                         f"{start}最长不得超过{rule.max_total}"))
-        for cap, why in caps:
-            if last.after.date > cap:
-                self.add(("extensions", last.index),
-                         f"延期后到期日 {last.after.date} 超过上限：「{case.category}」{why}（最迟 {cap}）。",
-                         f"把延期缩短到 {cap} 之前，或按规定报批后在 office.yaml 中调整上限。")
-
-    def extensions_asked_in_time(self) -> None:
-        """实施办法 §九: a unit that cannot finish in time "应提前……申请延长办理期限".
-
-        So each extension must be requested on or before the due date it extends (the
-        original one, or the one set by the approved extensions before it): an extension
-        asked for once the item is overdue would turn 超期 into 按期 after the fact.
-        """
-        case = self.case
-        if not case.extensions:
-            return
-        rounds = case.rounds()
-        for number, round_ in enumerate(rounds):
-            try:
-                plan = round_schedule(case, self.office, round_)
-            except ValueError:
-                return  # reported by extensions()
-            if plan is None:
-                continue
-            end = rounds[number + 1].start if number + 1 < len(rounds) else None
-            self.asked_in_time(plan, round_, end)
-
-    def asked_in_time(self, plan: Schedule, round_: Round, end: dt.date | None) -> None:
-        """The extensions asked for within one round (再督查 starts its own), each before the due date it extends."""
-        for index, ext in enumerate(self.case.extensions):
-            if (round_.number > 1 and ext.requested < round_.start) or (end is not None and ext.requested >= end):
-                continue
-            before = [step.after for step in plan.steps if step.index < index]
-            due = before[-1].date if before else plan.original.date
-            if ext.requested > due:
-                self.add(("extensions", index, "requested"),
-                         f"延期申请日期 {ext.requested} 晚于它要延长的到期日 {due}：按《督促检查工作实施办法》第九条，"
-                         "确需延期的，承办单位应在到期前提前申请。",
-                         f"延期只能在到期日（{due}）当天或之前申请；已超期的事项不能再延期，应如实报送办理报告（按超期办结）。"
-                         "如是日期笔误，按更正程序更正。")
 
     def reports_and_reviews(self) -> None:
         reports, reviews = self.case.reports, self.case.reviews

@@ -15,7 +15,7 @@ from pathlib import Path
 from docx.shared import RGBColor
 
 from ducha.errors import UsageError
-from ducha.load import load_cases
+from ducha.load.records import load_cases
 from ducha.model.case import events
 from ducha.model.measures import ORDER, Measure
 from ducha.model.office import Office
@@ -187,7 +187,7 @@ def write_order(office: Office, order: Measure, statuses: Sequence[Status], due:
 
 def order_document(root: Path, order_id: str, as_of: dt.date, output: Path | None) -> Path:
     """Write the 督办令 ``order_id`` (as ``2026-001``) with its cases as they stood on ``as_of``."""
-    from ducha.load import load_records
+    from ducha.load.records import load_records
     from ducha.rules.calendar import calendar_for
     from ducha.rules.deadlines import status_board
     from ducha.rules.escalation import order_due

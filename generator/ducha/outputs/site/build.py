@@ -27,7 +27,8 @@ import yaml
 from ducha.errors import UsageError
 from ducha.io.atomic import write_file
 from ducha.io.yamlfile import read_yaml
-from ducha.load import CheckCache, load_records
+from ducha.load.records import load_records
+from ducha.load.validate import CheckCache
 from ducha.model.case import Case
 from ducha.model.office import Office
 from ducha.model.redaction import PROFILES, Disclosure
@@ -35,7 +36,7 @@ from ducha.outputs.ics import feeds
 from ducha.outputs.site.pages import SiteData, page_count, rendered, unit_core, write_case_pages, write_pages
 from ducha.repo.audit import AuditTrail, disclosed
 from ducha.repo.audit import trails as read_trails
-from ducha.repo.git import HistoryError, ShallowCloneError, check_repository, head_sha
+from ducha.repo.gitprocess import HistoryError, ShallowCloneError, check_repository, head_sha
 from ducha.rules.calendar import calendar_for
 from ducha.rules.deadlines import Status, deadline, status_board
 from ducha.rules.escalation import criticism_tally

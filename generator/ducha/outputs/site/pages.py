@@ -5,6 +5,8 @@ Everything a record says reaches the page only through ``h()`` (HTML-escaped) in
 HTML blocks, which Markdown passes through untouched: a ``<script>``, a ``javascript:``
 link or Markdown syntax typed into a record stays inert text. Page titles also feed
 templates that do not escape (``striptags`` even unescapes), so they get ``inert_title``.
+
+Size: being split (issue 20)
 """
 
 from __future__ import annotations

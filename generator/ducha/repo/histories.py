@@ -1,0 +1,309 @@
+"""Assembling each case's history: its versions, in the record's order, and the 审核 of each.
+
+A case's history is every version of every path that ever held its id (the file name
+is the id), gathered by the id and not by git's rename detection: a move that also edits
+the file below git's 50 % similarity is still a move. ``read_histories`` builds the
+histories of all cases (one ``git log`` over the whole repository) or of a few (git's
+changed-path Bloom filters, one ``git log -- PATH`` per path the case ever had); both
+feed the same assembly, so the site, ``ducha history`` and the archive tell one story.
+
+Which versions count: the main line (first parents from HEAD) is the record. Every
+commit on it that changed a case file counts; a merge brings in its branch's commits on
+the cases the merge changed (against its first parent), and a merge's own edits (an
+"evil merge": the result differs from every parent) count as the merge's.
+Versions name their files' blobs; the contents are read (``blobs``) only when asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ducha.repo.blobs import BlobSink, Prefetch
+from ducha.repo.cache import case_paths, ensure_commit_graph, write_index
+from ducha.repo.casepaths import case_id_of
+from ducha.repo.gitprocess import Repository, open_repository
+from ducha.repo.log import PATHS, RECORDS, PathChange, parse_paths, parse_records, stream_records
+from ducha.repo.signatures import verify_signatures
+from ducha.repo.values import SIGNATURE_VERIFIED, CaseHistory, Commit, Histories, Version
+
+#: Up to this many cases, one ``git log -- PATH`` each beats reading the whole log once.
+_FEW = 16
+
+
+@dataclass
+class _Log:
+    """What the assembly needs, however it was read."""
+
+    position: dict[str, int]  # main-line commits that matter → how far behind HEAD (0 = HEAD)
+    sides: dict[str, list[str]]  # main-line merge → the commits it brought in, parents first
+    commits: dict[str, Commit]  # those whose changes were read (and the merges that bring them in)
+    changes: dict[str, list[PathChange]]  # case files only
+    touched: dict[str, set[str]]  # main-line commit → case paths it changed against its first parent
+
+
+def _main_line(parents: dict[str, tuple[str, ...]], head: str) -> list[str]:
+    line: list[str] = []
+    sha: str | None = head
+    while sha is not None and sha in parents:
+        line.append(sha)
+        sha = parents[sha][0] if parents[sha] else None
+    return line
+
+
+def _side(merge: str, parents: dict[str, tuple[str, ...]], members: set[str]) -> list[str]:
+    """The commits ``merge`` brought in, parents before children (the same order however they were read)."""
+    order: list[str] = []
+    done: set[str] = set()
+    stack: list[tuple[str, bool]] = [(p, False) for p in reversed(parents[merge][1:])]
+    while stack:
+        sha, expanded = stack.pop()
+        if sha in done or sha not in members:
+            continue
+        if expanded:
+            done.add(sha)
+            order.append(sha)
+        else:
+            stack.append((sha, True))
+            stack.extend((p, False) for p in reversed(parents[sha]) if p not in done)
+    return order
+
+
+def _sides(parents: dict[str, tuple[str, ...]], main_line: list[str]) -> dict[str, list[str]]:
+    """For every main-line merge, the commits it brought in: reachable from it, not from its first parent."""
+    claimed = set(main_line)
+    members: dict[str, set[str]] = {}
+    for merge in reversed(main_line):  # oldest merge first: it claims its commits
+        mine: set[str] = set()
+        stack = list(parents[merge][1:])
+        while stack:
+            current = stack.pop()
+            if current in claimed or current not in parents:
+                continue
+            claimed.add(current)
+            mine.add(current)
+            stack.extend(parents[current])
+        if mine:
+            members[merge] = mine
+    return {merge: _side(merge, parents, mine) for merge, mine in members.items()}
+
+
+def _read_all(repo: Repository, case_ids: Collection[str] | None, sink: BlobSink | None) -> _Log:
+    """Every commit and its changes in one pass; the case files' contents go to ``sink`` meanwhile."""
+    log = _Log({}, {}, {}, {}, {})
+    parents: dict[str, tuple[str, ...]] = {}
+    paths: set[str] = set()
+    wanted = set(case_ids) if case_ids is not None else None
+    prefetch = Prefetch(repo.root, sink) if sink is not None else None
+    needed: set[str] = set()  # contents a newer version compares with (the log runs newest first)
+    # What each main-line merge changed against its first parent, read by a second git
+    # meanwhile: the two walks and the parsing here share the machine's cores.
+    with repo.spool(*PATHS, "--first-parent", "--merges", repo.head, name="log --first-parent") as merges:
+        for commit, changes in stream_records(repo.stream(*RECORDS, repo.head)):
+            parents[commit.sha] = commit.parents
+            log.commits[commit.sha] = commit
+            if changes:
+                log.changes[commit.sha] = changes
+                paths.update(c.path for c in changes)
+                if prefetch is not None:
+                    mine = [c for c in changes if wanted is None or case_id_of(c.path) in wanted]
+                    needed.update(b for c in mine for b in c.parent_blobs if b is not None)
+                    # A 立项 is described without reading it: its content matters only to a later version.
+                    prefetch.add(c.blob for c in mine if c.status != "A" or c.blob in needed)
+        if prefetch is not None:
+            prefetch.close()
+        log.touched = parse_paths(merges())
+    main_line = _main_line(parents, repo.head)
+    log.position = {sha: i for i, sha in enumerate(main_line)}
+    log.sides = _sides(parents, main_line)
+    for touched in log.touched.values():
+        paths.update(touched)
+    write_index(repo, repo.head, paths)
+    return log
+
+
+# --- a few cases: through the path index and the changed-path filters -----------------
+
+
+def _read_some(repo: Repository, case_ids: Collection[str]) -> _Log | None:
+    """The commits that matter to ``case_ids`` only; None when the path index cannot say which."""
+    ensure_commit_graph(repo)
+    paths = case_paths(repo)
+    if paths is None:
+        return None
+    wanted = set(case_ids)
+    log = _Log({}, {}, {}, {}, {})
+    candidates = sorted(p for p in paths if case_id_of(p) in wanted)
+    # One path a call (git's filters take a single path), all at once; with several paths,
+    # where each commit stands on the main line puts them in one order.
+    calls = [("log", "--first-parent", "--format=%H", repo.head, "--", path) for path in candidates]
+    outputs = repo.run_together([*calls, ("rev-list", "--first-parent", repo.head)] if len(calls) > 1 else calls)
+    found = [output.split() for output in outputs[:len(calls)]]
+    for path, shas in zip(candidates, found, strict=True):
+        for sha in shas:
+            log.touched.setdefault(sha, set()).add(path)
+    if len([f for f in found if f]) > 1:
+        log.position = {sha: i for i, sha in enumerate(outputs[-1].split()) if sha in log.touched}
+    else:
+        log.position = {sha: i for f in found for i, sha in enumerate(f)}
+    fetch = list(log.position)
+    if not fetch:
+        return log
+    heads = repo.run("rev-list", "--no-walk=unsorted", "--parents", "--stdin", stdin="\n".join(fetch) + "\n")
+    for merge in (line.split()[0] for line in heads.split("\n") if len(line.split()) > 2):
+        # a merge's branch: what the merge reaches that its first parent does not
+        graph = [line.split() for line in repo.run("rev-list", "--parents", f"^{merge}^", merge).split("\n") if line]
+        parents = {line[0]: tuple(line[1:]) for line in graph}
+        log.sides[merge] = _side(merge, parents, set(parents) - {merge})
+        fetch += log.sides[merge]
+    output = repo.run(*RECORDS, "--no-walk=unsorted", "--stdin", stdin="\n".join(fetch) + "\n")
+    for commit, changes in parse_records(output):
+        log.commits[commit.sha] = commit
+        if changes:
+            log.changes[commit.sha] = changes
+    return log
+
+
+# --- the recent main line ----------------------------------------------------------------
+
+
+def _read_main_line(repo: Repository, since: dt.date) -> _Log:
+    """The main line from ``since`` on, each commit one step, a merge diffed against its first parent."""
+    log = _Log({}, {}, {}, {}, {})
+    output = repo.run(*RECORDS, "--first-parent", "--diff-merges=first-parent",
+                      f"--since={since.isoformat()}T00:00:00+08:00", repo.head)
+    for position, (commit, changes) in enumerate(parse_records(output)):
+        log.position[commit.sha] = position
+        log.commits[commit.sha] = commit
+        if changes:
+            log.changes[commit.sha] = changes
+    return log
+
+
+# --- assembly ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One commit's changes to one case, before reviewers are known; ``paired`` is a move's source."""
+
+    commit: Commit
+    change: PathChange
+    paired: PathChange | None
+    merged_by: Commit | None
+
+
+def _steps(log: _Log, case_ids: Collection[str] | None) -> dict[str, list[_Step]]:
+    """Each case's changes that count, in the record's order: main-line step, its branch's commits first."""
+    wanted = set(case_ids) if case_ids is not None else None
+    eligible: list[tuple[tuple[int, int, int], str, Commit | None, list[PathChange]]] = []
+    for sha, position in log.position.items():
+        changes = log.changes.get(sha)
+        if changes:
+            eligible.append(((-position, 1, 0), sha, None, changes))
+        side = log.sides.get(sha)
+        if side:  # a branch's work on a case counts when its merge changed that case
+            touched = {case_id_of(p) for p in log.touched.get(sha, ())}
+            for index, member in enumerate(side):
+                kept = [c for c in log.changes.get(member, ()) if case_id_of(c.path) in touched]
+                if kept:
+                    eligible.append(((-position, 0, index), member, log.commits[sha], kept))
+    eligible.sort(key=lambda item: item[0])
+    by_id: dict[str, list[_Step]] = defaultdict(list)
+    for _, sha, bringer, changes in eligible:
+        commit = log.commits[sha]
+        per_id: dict[str, list[PathChange]] = defaultdict(list)
+        for change in changes:
+            if wanted is None or case_id_of(change.path) in wanted:
+                per_id[case_id_of(change.path)].append(change)
+        for case_id, mine in per_id.items():
+            added = [c for c in mine if c.status == "A"]
+            deleted = [c for c in mine if c.status == "D"]
+            sources = dict(zip((c.path for c in added), deleted, strict=False))  # a move: the id left one path for another
+            moved = {c.path for c in sources.values()}
+            for change in mine:
+                if change.path not in moved:
+                    by_id[case_id].append(_Step(commit, change, sources.get(change.path), bringer))
+    return by_id
+
+
+def _review_commit(step: _Step) -> Commit | None:
+    """Whose trailers are the 审核: a merge's own, else the main-line merge's; a plain commit's only if signed."""
+    if step.commit.is_merge:
+        return step.commit
+    if step.merged_by is not None:
+        return step.merged_by
+    return step.commit if step.commit.reviewers else None
+
+
+def _versions(steps: list[_Step], signatures: dict[str, str] | None) -> list[Version]:
+    versions: list[Version] = []
+    alive: dict[str, str | None] = {}  # path → blob, for the paths holding the id right now
+    gone: tuple[str, str | None] | None = None  # the last path deleted, with its last content
+    for step in steps:
+        change, commit = step.change, step.commit
+        reviewer = _review_commit(step)
+        signature = signatures.get(reviewer.sha) if reviewer is not None and signatures is not None else None
+        trusted = reviewer is not None and (reviewer.is_merge or signature == SIGNATURE_VERIFIED)
+        reviewers = reviewer.reviewers if trusted and reviewer is not None else ()
+        status, old_path, old_blob = change.status, None, change.parent_blobs[0]
+        if step.paired is not None:
+            status, old_path, old_blob = "R", step.paired.path, step.paired.parent_blobs[0]
+            alive.pop(step.paired.path, None)
+        elif status == "A" and alive:
+            status, (old_path, old_blob) = "C", next(iter(alive.items()))
+        elif status == "A" and gone is not None:
+            old_path, old_blob = gone
+        if change.blob is None:
+            alive.pop(change.path, None)
+            gone = (change.path, change.parent_blobs[0])
+        else:
+            alive[change.path] = change.blob
+        versions.append(Version(
+            commit=commit, status=status, path=change.path, old_path=old_path, blob=change.blob, old_blob=old_blob,
+            other_blobs=change.parent_blobs[1:] if commit.is_merge else (), reviewers=reviewers,
+            merged_by=step.merged_by, review_commit=reviewer if reviewers else None,
+            signature=signature if reviewers and signatures is not None else None,
+        ))
+    return versions
+
+
+def read_histories(root: Path, case_ids: Collection[str] | None = None, signers: Sequence[str] = (),
+                   blob_sink: BlobSink | None = None, since: dt.date | None = None) -> Histories:
+    """The histories of ``case_ids`` (every case by default), checked against the review server's keys.
+
+    ``signers`` are SSH ``allowed_signers`` lines (office.yaml ``review_signers``); when
+    given, each 审核 carries whether git verified its commit's signature with one of them.
+    ``blob_sink`` is handed the case files' contents while the whole log is being read,
+    so that parsing them overlaps git's work (it may get a few that no version uses).
+
+    With ``since``, not a trail but the recent main line, for when entries were recorded:
+    from that day on (Asia/Shanghai), each main-line commit one version, a merge diffed
+    against its first parent, so a change is dated by the commit that brought it into the
+    records. Each version still names the blob it replaced, which is all that question needs.
+    """
+    repo = open_repository(root)
+    if not repo.head:
+        return Histories("", {})
+    few = case_ids is not None and len(case_ids) <= _FEW
+    log = _read_main_line(repo, since) if since is not None else None
+    if log is None and few and case_ids is not None:
+        log = _read_some(repo, case_ids)
+    if log is None:
+        log = _read_all(repo, case_ids, blob_sink)
+    steps = _steps(log, case_ids)
+    signatures: dict[str, str] | None = None
+    if signers:
+        reviewed = {c.sha for s in (x for xs in steps.values() for x in xs)
+                    if (c := _review_commit(s)) is not None and c.reviewers}
+        signatures = verify_signatures(repo, reviewed, signers)
+    by_id = {}
+    for case_id, case_steps in steps.items():
+        versions = _versions(case_steps, signatures)
+        by_id[case_id] = CaseHistory(case_id, versions[-1].path, versions)
+    return Histories(repo.head, by_id)
+
+
