@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 from ducha.cli import cli
 
 from . import liveguard
-from .liveguard import pytest_collection_finish, pytest_runtest_makereport  # noqa: F401 - the watch's hooks
+from .liveguard_plugin import pytest_collection_finish, pytest_runtest_makereport  # noqa: F401 - the watch's hooks
 
 TESTS = Path(__file__).resolve().parent
 EXAMPLES = TESTS / "examples"

@@ -19,21 +19,24 @@ a thread), after following symlinks and a changed working folder:
   environment without the watch (pass ``env={**os.environ, …}``). A program that finds the
   records by itself, say a shell command line that names ``cases/*`` from the repository root,
   is out of its sight.
+
+This module is only the watch, with nothing but the standard library (a subprocess loads it at its
+start); tests/liveguard_plugin.py reports what it saw to pytest.
 """
 
 from __future__ import annotations
 
+import _thread
 import os
 import sys
-import sysconfig
-import tempfile
-import threading
-import types
-from collections.abc import Generator, Iterator
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterator
 
-import pytest
+# A subprocess loads this file at its start: nothing but what the watch needs is imported here.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
 
 #: What the repository's root holds that is an office's own: the record folders (rules/layout.py's
 #: RECORD_DIRS), the office's settings and demo list, its site overlay and its sent reminders.
@@ -47,7 +50,7 @@ ENV_REPORTS = "DUCHA_TEST_LIVE_REPORTS"
 ENV_MODULE = "DUCHA_TEST_LIVE_GUARD"
 PTH_NAME = "ducha_tests_liveguard.pth"
 PTH = (f"import os; p = os.environ.get({ENV_MODULE!r}); p and os.path.isfile(p) and "
-       "__import__('runpy').run_path(p, run_name='ducha_liveguard_subprocess')\n")
+       "exec(compile(open(p, 'rb').read(), p, 'exec'), {'__name__': 'ducha_liveguard_subprocess', '__file__': p})\n")
 
 
 class LiveRecordsTouched(BaseException):
@@ -88,7 +91,7 @@ class Watch:
         self.seen: list[str] = []
         self.reports: str | None = None  # a subprocess: write each touch here
         self.active = True
-        self._busy = threading.local()
+        self._busy = _thread._local()
 
     def _paths(self, event: str, args: tuple[Any, ...]) -> Iterator[str]:
         """The absolute paths an event names (not yet following symlinks)."""
@@ -153,9 +156,10 @@ class Watch:
         folder = os.environ.get(ENV_REPORTS)
         if folder and os.path.isdir(folder):
             for name in sorted(os.listdir(folder)):
-                report = Path(folder, name)
-                found += [f"{line}（子进程 {name.removesuffix('.txt')}）" for line in report.read_text(encoding="utf-8").splitlines()]
-                report.unlink()
+                report = os.path.join(folder, name)
+                with open(report, encoding="utf-8") as lines:
+                    found += [f"{line.rstrip()}（子进程 {name.removesuffix('.txt')}）" for line in lines]
+                os.unlink(report)
         return found
 
 
@@ -164,10 +168,10 @@ def _command(argv: Any) -> str:
 
 
 def live_paths(root: Path) -> tuple[str, ...]:
-    return tuple(os.path.realpath(root / name) for name in LIVE_NAMES)
+    return tuple(os.path.realpath(os.path.join(root, name)) for name in LIVE_NAMES)
 
 
-_WATCH: Watch | None = None
+WATCHING: Watch | None = None
 #: Where a subprocess's watch can be found by a test process started as that subprocess.
 _STARTED = "ducha_liveguard_started"
 
@@ -175,21 +179,29 @@ _STARTED = "ducha_liveguard_started"
 def watch(root: Path) -> Watch:
     """The watch of this (test) process over ``root``'s live records, installed once (a hook stays for
     the life of a process); Python subprocesses started from now on run it too."""
-    global _WATCH
-    if _WATCH is None:
-        _WATCH = Watch(live_paths(root))
-        sys.addaudithook(_WATCH.hook)
+    import atexit
+    import shutil
+    import tempfile
+
+    global WATCHING
+    if WATCHING is None:
+        WATCHING = Watch(live_paths(root))
+        sys.addaudithook(WATCHING.hook)
         started = getattr(sys.modules.get(_STARTED), "watch", None)
         if started is not None:  # this process is itself a watched subprocess (an xdist worker): the test
             started.active = False  # process's own watch takes over
         reports = tempfile.mkdtemp(prefix="ducha-live-")
-        os.environ.update({ENV_PATHS: os.pathsep.join(_WATCH.guarded), ENV_REPORTS: reports, ENV_MODULE: __file__})
+        atexit.register(shutil.rmtree, reports, ignore_errors=True)
+        os.environ.update({ENV_PATHS: os.pathsep.join(WATCHING.guarded), ENV_REPORTS: reports, ENV_MODULE: __file__})
         watch_subprocesses()
-    return _WATCH
+    return WATCHING
 
 
 def watch_subprocesses() -> None:
     """The .pth that starts the watch in each Python process of this environment while ENV_MODULE is set."""
+    import sysconfig
+    from pathlib import Path
+
     target = Path(sysconfig.get_paths()["purelib"]) / PTH_NAME
     try:
         if not target.is_file() or target.read_text(encoding="utf-8") != PTH:
@@ -207,33 +219,10 @@ def _start_in_subprocess() -> None:
         return
     started = Watch(tuple(paths.split(os.pathsep)))
     started.reports = reports
-    holder = types.ModuleType(_STARTED)
+    holder = type(sys)(_STARTED)
     holder.watch = started  # type: ignore[attr-defined]
     sys.modules[_STARTED] = holder
     sys.addaudithook(started.hook)
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """As a plugin of its own (``-p tests.liveguard``): watch the repository this file belongs to."""
-    watch(Path(__file__).resolve().parents[1])
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    if _WATCH is not None and (touched := _WATCH.take()):
-        raise pytest.UsageError("collecting the tests opened the live records:\n  " + "\n  ".join(touched))
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """A test whose code (or a subprocess it started) touched the live records fails, even if that code
-    caught the error: the report names the test, the phase and every path."""
-    report = yield
-    if _WATCH is not None and (touched := _WATCH.take()):
-        report.outcome = "failed"
-        report.longrepr = (f"{item.nodeid} ({call.when}) opened the live records at the repository's root; tests "
-                           "build their own offices (conftest.demo_repo, tests/fixtures):\n  " + "\n  ".join(touched)
-                           + (f"\n\n{report.longrepr}" if report.longrepr else ""))
-    return report
 
 
 if __name__ == "ducha_liveguard_subprocess":

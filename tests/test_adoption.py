@@ -223,7 +223,7 @@ def test_the_watch_fails_every_test_that_reaches_the_live_records(tmp_path: Path
     (tmp_path / "test_reaching.py").write_text(REACHING.format(repo=str(REPO)), encoding="utf-8")
     own_reports = tmp_path / "reports"  # the inner session's subprocesses report to it, not to this test
     own_reports.mkdir()
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "tests.liveguard",
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "tests.liveguard_plugin",
                            "--rootdir", str(tmp_path), "--basetemp", str(tmp_path / "inner"), str(tmp_path / "test_reaching.py")],
                           cwd=tmp_path, capture_output=True, text=True, timeout=300,
                           env={**os.environ, "PYTHONPATH": str(REPO), liveguard.ENV_REPORTS: str(own_reports)})
