@@ -67,7 +67,7 @@ def test_unexpected_error_is_exit_3_without_traceback(repo: Path, invoke: Invoke
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("ducha.cli.status_board", explode)
+    monkeypatch.setattr("ducha.rules.deadlines.status_board", explode)
     result = invoke(repo, "status", "--today", "2026-11-23")
     assert result.exit_code == 3
     assert "内部错误" in result.output and "Traceback" not in result.output
@@ -215,20 +215,58 @@ NOT_FOR_ONE_FILE = ("openpyxl", "docx", "mkdocs", "jinja2", "jieba", "icalendar"
                     "ducha.rules.escalation", "ducha.rules.period_report")
 
 
-def test_one_file_validate_loads_only_what_it_checks_with(tmp_path: Path) -> None:
+def run_loading(root: Path, *args: str) -> tuple[int, str, list[str]]:
+    """``ducha ARGS`` run in a fresh interpreter: its exit code, its output and every module it loaded."""
     import subprocess
     import sys
 
-    root = demo_repo(tmp_path / "office")
-    # DC-2026-0002 names a parent (so it is looked up) and an attached file.
-    script = ("import sys\nfrom ducha.cli import main\n"
-              "sys.argv = ['ducha', 'validate', '--today', '2026-11-23', 'cases/2026/DC-2026-0002.yaml']\n"
+    script = (f"import sys\nfrom ducha.cli import main\nsys.argv = ['ducha', *{args!r}]\n"
               "try:\n    main()\nfinally:\n    print(*sorted(sys.modules), file=sys.stderr)\n")
     done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=False)
-    assert (done.returncode, done.stdout) == (0, "检查了 1 个文件，全部通过。\n")
-    loaded = done.stderr.split()
+    return done.returncode, done.stdout, done.stderr.split()
+
+
+def among(loaded: list[str], names: tuple[str, ...]) -> list[str]:
+    return [m for m in loaded if m.startswith(tuple(f"{name}." for name in names)) or m in names]
+
+
+def test_one_file_validate_loads_only_what_it_checks_with(tmp_path: Path) -> None:
+    root = demo_repo(tmp_path / "office")
+    # DC-2026-0002 names a parent (so it is looked up) and an attached file.
+    code, output, loaded = run_loading(root, "validate", "--today", "2026-11-23", "cases/2026/DC-2026-0002.yaml")
+    assert (code, output) == (0, "检查了 1 个文件，全部通过。\n")
     assert "ducha.rules.validation" in loaded  # the modules were listed at all
-    assert [m for m in loaded if m.startswith(tuple(f"{name}." for name in NOT_FOR_ONE_FILE)) or m in NOT_FOR_ONE_FILE] == []
+    assert among(loaded, NOT_FOR_ONE_FILE) == []
+    assert among(loaded, ("ducha.cli",)) == ["ducha.cli", "ducha.cli.chinese", "ducha.cli.edge", "ducha.cli.params",
+                                             "ducha.cli.records"]  # no other command's module
+
+
+def test_the_command_list_loads_no_command_core(tmp_path: Path) -> None:
+    """``ducha -h`` lists every command with its summary, and reads no record, rule or output to do it."""
+    code, output, loaded = run_loading(tmp_path, "-h")
+    assert code == 0 and "validate " in output and "ledger " in output
+    assert "ducha.cli.site" in loaded  # the modules were listed at all
+    assert among(loaded, ("ducha.load", "ducha.io", "ducha.rules", "ducha.repo", "ducha.outputs", "ducha.intake", "yaml",
+                          "fastjsonschema", "chinese_calendar", *NOT_FOR_ONE_FILE)) == []
+
+
+def test_every_command_is_in_the_table_the_group_reads() -> None:
+    """The group finds commands through ``COMMANDS``: a command written in a module but left out of it would never run."""
+    import importlib
+    import pkgutil
+
+    import click
+
+    import ducha.cli
+    from ducha.cli import COMMANDS
+
+    modules = [importlib.import_module(f"ducha.cli.{m.name}") for m in pkgutil.iter_modules(ducha.cli.__path__)]
+    found = {f"{module.__name__.rsplit('.', 1)[1]}:{name}": value for module in modules
+             for name, value in vars(module).items() if isinstance(value, click.Command)}
+    in_groups = [sub for group in found.values() if isinstance(group, click.Group) for sub in group.commands.values()]
+    assert {where for where, value in found.items() if value not in in_groups} == set(COMMANDS.values())
+    assert {name: found[where].name for name, where in COMMANDS.items() if found[where].name != name} == {
+        "verify-archive": "verify"}
 
 
 @pytest.mark.parametrize(("args", "expected"), [

@@ -1,0 +1,88 @@
+"""The commands that keep the record whole: the merge-request check that records are only added
+to (guard), 归档 (archive), its verification against the history (verify), and the year's archive
+package (export-archive)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from ducha.cli.chinese import command
+from ducha.cli.edge import office_root, shanghai_today
+from ducha.cli.params import NUMBER, choices, today_option
+
+
+@command()
+@click.option("--base", required=True, help="比较的基准（目标分支或提交，如 origin/main）。")
+@today_option
+@click.option("--format", "fmt", type=choices("text", "json", text=("文字",)), default="text", help="输出格式。")
+@click.pass_context
+def guard(ctx: click.Context, base: str, today: dt.date | None, fmt: str) -> None:
+    """合并请求检查：与基准分支的分叉点相比，记录只能追加，不能删除、改名、改写；记录与系统分开提交；已有事项的期限不变；并做全部校验。"""
+    from ducha.outputs.problems import problems_json, problems_text
+    from ducha.repo.guard import guard as run_guard
+
+    result = run_guard(office_root(ctx), base, today or shanghai_today())
+    if fmt == "json":
+        click.echo(problems_json(result.problems, result.changed), nl=False)
+    elif result.problems:
+        click.echo(problems_text(result.problems, result.changed), nl=False)
+    else:
+        click.echo(f"与 {result.base[:8]}（{base} 与当前分支的分叉点）相比，{result.changed} 个督查事项文件有改动，"
+                   "均为追加；全部校验通过。")
+    if result.problems:
+        ctx.exit(1)
+
+
+@command()
+@click.option("--year", type=NUMBER, required=True, help="归档年度（按编号中的年份）。")
+@today_option
+@click.pass_context
+def archive(ctx: click.Context, year: int, today: dt.date | None) -> None:
+    """归档（注结销号）：为该年度已办结、已撤销的事项编档号，写入归档清单。"""
+    from ducha.repo.archive import archive_year
+
+    root = office_root(ctx)
+    result = archive_year(root, year, today or shanghai_today())
+    for path, owed in result.waiting:
+        click.echo(f"暂不归档 {path}：{owed}（office.yaml approvals 要求办结后完成）。")
+    if not result.sealed:
+        click.echo(f"{year} 年没有待归档的事项（已办结或已撤销且尚未归档）。")
+        return
+    for entry in result.sealed:
+        click.echo(f"已归档 {entry.path}  档号 {entry.number}")
+    assert result.manifest is not None
+    click.echo(f"共归档 {len(result.sealed)} 件，清单：{result.manifest.relative_to(root).as_posix()}。"
+               "请提交这些改动（git add cases && git commit），经审核合并后生效。")
+
+
+@command("verify")
+@click.pass_context
+def verify_command(ctx: click.Context) -> None:
+    """核验：归档记录与归档清单一致、档号唯一且合规；封存和通报所依据的提交都还在提交历史中（发现被改写的历史）。"""
+    from ducha.outputs.problems import problems_text
+    from ducha.repo.verify import verify
+
+    result = verify(office_root(ctx))
+    if result.problems:
+        click.echo(problems_text(result.problems, result.checked + result.notices), nl=False)
+        ctx.exit(1)
+    click.echo(f"已核验 {result.checked} 份归档记录，全部与归档清单一致；{result.notices} 份通报和全部封存所依据的提交"
+               "都在当前提交历史中。")
+
+
+@command("export-archive")
+@click.option("--year", type=NUMBER, required=True, help="导出年度。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="输出文件（默认：督查档案-年度.zip）。")
+@click.pass_context
+def export_archive_command(ctx: click.Context, year: int, output: Path | None) -> None:
+    """导出年度档案包（zip）：记录原文、办理经过、完整提交历史、归档清单，脱离 git 也能保存查阅。"""
+    from ducha.outputs.archive_package import export_archive
+
+    target = output or Path(f"督查档案-{year}.zip")
+    count = export_archive(office_root(ctx), year, target)
+    click.echo(f"已导出 {count} 件 {year} 年度档案：{target}")
+

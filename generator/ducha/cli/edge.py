@@ -1,0 +1,33 @@
+"""What only the command line reads from the world: the clock (today in Beijing) and the working
+directory (the office's folder); the core is handed both."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+#: Beijing time: Asia/Shanghai has kept UTC+8 without summer time since 1991, so a fixed offset
+#: gives the same day without loading the time-zone database (or needing one installed).
+BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
+
+
+def shanghai_today() -> dt.date:
+    return dt.datetime.now(BEIJING).date()
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` that holds office.yaml."""
+    from ducha.model.office import OFFICE_FILE
+
+    for folder in (start, *start.parents):
+        if (folder / OFFICE_FILE).is_file():
+            return folder
+    raise click.UsageError(f"在 {start} 及其上级目录中找不到 {OFFICE_FILE}：请在督查仓库中运行，或用 --root 指定。")
+
+
+def office_root(ctx: click.Context) -> Path:
+    """The office's folder: ``--root``, or the nearest one above the working directory."""
+    root: Path | None = ctx.obj.get("root")
+    return root if root is not None else find_root(Path.cwd())
