@@ -75,7 +75,7 @@ def test_an_unexpected_error_shows_its_traceback_only_when_asked(tmp_path: Path,
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("ducha.cli.status_board", explode)
+    monkeypatch.setattr("ducha.rules.deadlines.status_board", explode)
     monkeypatch.setenv("DUCHA_DEBUG", "1")
     result = CliRunner().invoke(cli, ["--root", str(root), "status", "--today", TODAY])
     assert result.exit_code == 3
