@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -260,7 +261,7 @@ def _check(empty: Path, office: str, written: list[Written], order: str | None, 
         valid = runner.invoke(cli, ["--root", str(root), "validate", "--today", _iso(today)])
         assume(valid.exit_code == 0)
         stamp = f"{_iso(today)}T09:00:00+08:00"
-        env = {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp, "GIT_AUTHOR_NAME": "张三", "GIT_AUTHOR_EMAIL": "z@x.cn",
+        env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp, "GIT_AUTHOR_NAME": "张三", "GIT_AUTHOR_EMAIL": "z@x.cn",
                "GIT_COMMITTER_NAME": "张三", "GIT_COMMITTER_EMAIL": "z@x.cn", "PATH": "/usr/bin:/bin"}
         subprocess.run(["git", "add", "-A"], cwd=root, check=True, env=env)
         subprocess.run(["git", "commit", "-q", "-m", "记录"], cwd=root, check=True, env=env)
