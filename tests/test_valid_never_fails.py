@@ -205,6 +205,10 @@ def empty(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return repo.root
 
 
+#: The file the examples register as an attachment.
+ATTACHMENT = "批示件.pdf"
+
+
 def _commands(written: list[Written], order: str | None, today: dt.date, out: Path, site: bool) -> list[list[str]]:
     """Every command, with options a user may give on these records."""
     day = _iso(today)
@@ -219,7 +223,9 @@ def _commands(written: list[Written], order: str | None, today: dt.date, out: Pa
              ["ledger", "export", "--all", "--today", day, "-o", str(out / "l.xlsx")],
              ["ics", "--today", day, "-o", str(out / "c.ics")],
              ["pages", "--today", day, "--profile", ("internal", "public")[turn]],
-             ["remind", "--today", day], ["guard", "--base", "main", "--today", day], ["verify"]]
+             ["ledger", "import", str(out / "l.xlsx"), "--today", day],
+             ["remind", "--today", day], ["guard", "--base", "main", "--today", day], ["verify"],
+             ["anchor", "-o", str(out / "anchor.txt")], ["verify", "--anchor", str(out / "anchor.txt")]]
     for number, w in enumerate(written):
         if w.lead is not None:  # one document per case, each kind in turn (each costs a DOCX)
             kind = ("通知单", "催办单", "报告")[(number + today.toordinal()) % 3]
@@ -228,8 +234,9 @@ def _commands(written: list[Written], order: str | None, today: dt.date, out: Pa
         found.append(["doc", "order", f"{order.split('date: ')[1][:4]}-001", "--today", day, "-o", str(out / "o.docx")])
     if site:
         found.append(["build", "--today", day])
-    # Last, what writes records: a new case, a 督查问责 record on an assigned case, the year's seals.
+    # Last, what writes records: a new case, an attachment, a 督查问责 record on an assigned case, the year's seals.
     found.append(["new", "--title", "新事项", "--category", "其他交办", "--registered", day])
+    found.append(["attach", some, str(out / ATTACHMENT), "--title", "批示件", "--date", day])
     for w in written:
         if w.lead is not None:
             found.append(["measure", "--kind", "约谈", "--unit", w.lead, "--case", w.id, "--reason", "进展缓慢。",
@@ -279,6 +286,7 @@ def _check(empty: Path, office: str, written: list[Written], order: str | None, 
             subprocess.run(["git", "commit", "-q", "-m", "印发"], cwd=root, check=True, env=env)
         out = Path(folder) / "out"
         out.mkdir()
+        (out / ATTACHMENT).write_bytes(b"%PDF-1.4\n%%EOF\n")
         for args in _commands(written, order, today, out, site):
             result = runner.invoke(cli, ["--root", str(root), *args], prog_name="ducha")
             detail = f"ducha {' '.join(args)} → {result.exit_code}\n{result.output}\n--- office.yaml\n{office}" + "".join(
