@@ -45,10 +45,12 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, today: dt.da
 @click.option("--category", default=None, help="只看某一来源类型。")
 @click.option("--light", type=LIGHTS, default=None, help="只看某一灯色（红灯、黄灯、绿灯、按期办结、超期办结，或 red 等代码）。")
 @click.option("--format", "fmt", type=choices("table", "json", "csv", table=("表格",)), default="table", help="输出格式。")
+@click.option("--offices", is_flag=True,
+              help="下级督查室一览：交办各下级的事项按灯色、按期办结率、超期未办结，及其发布的本身总数（按上次 ducha rollup 读取的数据）。")
 @click.pass_context
 def status(ctx: click.Context, today: dt.date | None, unit: str | None, category: str | None,
-           light: str | None, fmt: str) -> None:
-    """各督查事项的办理阶段、到期日和红黄绿灯，最紧急的在前。"""
+           light: str | None, fmt: str, offices: bool) -> None:
+    """各督查事项的办理阶段、到期日和红黄绿灯，最紧急的在前；交办下级督查室的事项另列下级办理情况。"""
     from ducha.load.records import load_cases
     from ducha.outputs import text as reporters
     from ducha.rules.deadlines import Light, status_board
@@ -57,6 +59,15 @@ def status(ctx: click.Context, today: dt.date | None, unit: str | None, category
     day = today or shanghai_today()
     office, cases = load_cases(root, as_of=day)  # "not in the future" is validate's and guard's check, on the real date
     check_unit(office, unit)
+    if offices:
+        from ducha.outputs.offices import offices_text, rollup_json
+        from ducha.repo.rollup import rollup
+
+        below = rollup(root, office, cases, day)
+        if fmt == "csv":
+            raise click.UsageError("--offices 只能输出表格或 JSON（--format json）。")
+        click.echo(rollup_json(below) if fmt == "json" else offices_text(below), nl=False)
+        return
     board = status_board(office, cases, day, unit, category, Light(light) if light else None)
     if fmt == "json":
         click.echo(reporters.status_json(board), nl=False)
@@ -64,6 +75,11 @@ def status(ctx: click.Context, today: dt.date | None, unit: str | None, category
         click.echo(reporters.status_csv(board), nl=False)
     else:
         click.echo(reporters.status_table(board, color=sys.stdout.isatty()), nl=False)
+        if office.subordinates:
+            from ducha.outputs.offices import status_below
+            from ducha.repo.rollup import rollup
+
+            click.echo(status_below(board, rollup(root, office, cases, day)), nl=False)
 
 
 @command()

@@ -32,7 +32,8 @@ from ducha.model.case import CASES_DIR, Case, Stage
 from ducha.model.links import Link
 from ducha.model.office import Office
 from ducha.repo.digests import record_digest
-from ducha.repo.upstream import Above, Delegated, contained, read_above, versions_above
+from ducha.repo.refs import commits_in
+from ducha.repo.upstream import Above, Delegated, read_above, versions_above
 from ducha.rules.calendar import calendar_for
 from ducha.rules.deadlines import deadline
 from ducha.rules.links import UPSTREAM_CATEGORY
@@ -77,15 +78,6 @@ class IntakeResult:
     changes: tuple[Change, ...]
     lost: tuple[Lost, ...]
     recorded: tuple[str, ...] = ()  # this office's cases a change was recorded on (``record``)
-
-
-def current_link(case: Case) -> Link | None:
-    """The superior's version this office last recorded: the last 上级变更, or what intake wrote."""
-    link = case.source.upstream
-    if link is None or not case.upstream_changes:
-        return link
-    last = case.upstream_changes[-1]
-    return dataclasses.replace(link, commit=last.commit, sha256=last.sha256)
 
 
 def _template(case_id: str, d: Delegated, superior: Office, today: dt.date) -> str:
@@ -135,8 +127,8 @@ def _changes(root: Path, above: Above, linked: dict[str, Case], office: Office,
     """Each superior's case here whose file changed since recorded, with what changed in its task."""
     assert above.office is not None and above.reading.commit is not None
     now = {d.case.id: d for d in above.delegated}
-    cited = {case.id: link for case in linked.values() if (link := current_link(case)) is not None}
-    kept = contained(root, above.reading.commit, {link.commit for link in cited.values()})
+    cited = {case.id: link for case in linked.values() if (link := case.upstream_link) is not None}
+    kept = commits_in(root, above.reading.commit, {link.commit for link in cited.values()})
     lost = [Lost(case_id, link) for case_id, link in sorted(cited.items()) if link.commit not in kept]
     stale = {case_id: link for case_id, link in cited.items() if link.commit in kept}
     before = versions_above(root, [(link.commit, link.id) for link in stale.values()])

@@ -171,6 +171,15 @@ class Case:
         return (self.lead_unit, *self.co_units) if self.lead_unit else self.co_units
 
     @property
+    def upstream_link(self) -> Link | None:
+        """The superior's version of the task this office last recorded: its last 上级变更, or what intake wrote."""
+        link = self.source.upstream
+        if link is None or not self.upstream_changes:
+            return link
+        last = self.upstream_changes[-1]
+        return dataclasses.replace(link, commit=last.commit, sha256=last.sha256)
+
+    @property
     def attachment_folder(self) -> str:
         """The folder of the case's attached files, relative to the repository."""
         return f"{ATTACHMENTS_DIR}/{self.year}/{self.id}"

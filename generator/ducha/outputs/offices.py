@@ -12,7 +12,15 @@ import json
 from collections.abc import Sequence
 
 from ducha.model.links import Reading
-from ducha.outputs.present import below_report, below_state, due_text, rate_text, reading_flags, reading_text
+from ducha.outputs.present import (
+    below_report,
+    below_state,
+    due_text,
+    light_label,
+    rate_text,
+    reading_flags,
+    reading_text,
+)
 from ducha.outputs.safe import terminal
 from ducha.outputs.text import fit
 from ducha.rules.deadlines import Status
@@ -82,7 +90,7 @@ def status_below(board: Sequence[Status], rollup: Rollup) -> str:
         case_id = status.case.id
         lines = below_lines(rollup.below(case_id), rollup.waiting(case_id), case_id)
         if lines:
-            out.append(f"{case_id}（本室：{status.light.label}，到期 {due_text(status)}）")
+            out.append(f"{case_id}（本室：{light_label(status)}，到期 {due_text(status)}）")
             out += lines
     return ("\n下级办理情况（各下级按自己的规则计算；本室的灯色仍按本室的到期日）\n" + "\n".join(out) + "\n") if out else ""
 

@@ -191,4 +191,4 @@ def below_report(below: Below) -> str:
     if report is None:
         return ""
     passed = f"，{review.date} 审核通过" if review is not None else ""
-    return f"{report.date} {report.doc_no}（签发：{report.signer}）：{report.summary}{passed}"
+    return f"{report.date} {report.doc_no}（签发：{report.signer}）：{report.summary.rstrip('。')}{passed}"

@@ -39,6 +39,7 @@ from ducha.model.office import OFFICE_FILE, Office
 from ducha.repo.blobs import files_at
 from ducha.repo.changes import FACTS, IDENTITY, Kind, compare
 from ducha.repo.filechanges import changed_files
+from ducha.repo.linkcheck import link_problems
 from ducha.repo.manifest import read_manifest_text
 from ducha.repo.refs import is_ancestor, merge_base, resolve
 from ducha.repo.values import FileChange
@@ -300,8 +301,11 @@ def _office_moves(root: Path, base_raw: bytes, cases: Iterable[Case], today: dt.
                     "已有事项的期限只能由经批准的延期或更正改变。", _OFFICE_FIX)]
 
 
-def guard(root: Path, base: str, today: dt.date) -> GuardResult:
-    """Every problem in the change from the merge base of ``base`` and HEAD to the working tree."""
+def guard(root: Path, base: str, today: dt.date, now: dt.datetime | None = None) -> GuardResult:
+    """Every problem in the change from the merge base of ``base`` and HEAD to the working tree.
+
+    ``now``: the time of a fetch, when a link to another office cites a commit not fetched yet (上下联动).
+    """
     tip = resolve(root, base)
     fork = merge_base(root, tip)
     if fork is None:
@@ -339,6 +343,7 @@ def guard(root: Path, base: str, today: dt.date) -> GuardResult:
     problems += _deadlines(root, fork, records, blobs, head, today, set(problems))
     if head.office is not None:
         problems += _new_entries(root, records, blobs, head.office, today)
+        problems += link_problems(root, head.office, records, blobs, today, now)
     return GuardResult(fork, changed, tuple(sorted(set(problems), key=Problem.sort_key)))
 
 

@@ -17,7 +17,6 @@ from ducha.model.links import Link, Reading
 from ducha.model.office import OFFICE_FILE, Office
 from ducha.repo.digests import record_digest
 from ducha.repo.fetched import case_files_holding, files_at_commits
-from ducha.repo.gitprocess import open_repository
 from ducha.repo.offices import fetch_neighbours, readings
 from ducha.rules.calendar import calendar_for
 from ducha.rules.deadlines import Status, deadline
@@ -113,12 +112,3 @@ def versions_above(root: Path, wanted: Iterable[tuple[str, str]]) -> dict[tuple[
     asked = list(wanted)
     found = files_at_commits(root, [(commit, case_path(case_id)) for commit, case_id in asked])
     return {(commit, case_id): found[(commit, case_path(case_id))] for commit, case_id in asked}
-
-
-def contained(root: Path, head: str, commits: Iterable[str]) -> frozenset[str]:
-    """Which of ``commits`` the history of ``head`` holds (a commit it no longer holds: the history was rewritten)."""
-    wanted = frozenset(commits)
-    if not wanted:
-        return frozenset()
-    listed = open_repository(root).answer("rev-list", head)
-    return wanted & frozenset((listed or "").split())
