@@ -47,11 +47,13 @@ from ducha.rules.escalation import owed_measures
 from ducha.rules.metrics import Tally, by_category, by_co_unit, by_lead_unit, tally
 from ducha.rules.period_report import Item, PeriodReport, ranking_rule
 from ducha.rules.periods import parse_period
+from ducha.rules.rollup import Rollup
 from ducha.rules.schema import label
 from ducha.rules.trends import Month, monthly
 
 #: Folders and files this module owns inside the docs folder; removed before each generation.
-GENERATED = ("index.md", "cases", "units", "leaders", "categories", "decisions.md", "archive", "notices", "calendars")
+GENERATED = ("index.md", "cases", "units", "leaders", "categories", "decisions.md", "archive", "notices", "calendars",
+             "offices.md")
 
 
 _SPECIAL = re.compile("[&<>\"'\r\n]")
@@ -140,6 +142,7 @@ class SiteData:
     #: The year before's criticism tally, kept in view while the new year is young.
     last_year_criticisms: dict[str, int] = field(default_factory=dict)
     measures: tuple[Measure, ...] = ()  # 督办令, 约谈, 书面检查, 问责 the audience may see
+    rollup: Rollup | None = None  # 上下联动: the subordinate offices as last read, cut to what the audience may see
 
     def consequence(self, count: int) -> str:
         """What the ``count``-th criticism of the year costs a unit, in the office's words."""
@@ -440,6 +443,8 @@ def dashboard(data: SiteData) -> str:
         "<h2>各单位（主办）</h2>", _tally_table(page, unit_rows, lambda u: _unit_link(page, u), "单位", data),
         f'<figure class="ducha-figure"><figcaption>各单位按期办结率</figcaption>{rate_chart}</figure>' if rate_chart else "",
         leaders,
+        (f'<p>交办下级督查室的事项：<a href="{href(page, "offices.md")}">下级督查室（{len(data.rollup.offices)}）</a>，'
+         "按各下级自己的规则计算的办理情况。</p>") if data.rollup is not None and data.rollup.offices else "",
         "<h2>各来源类型</h2>",
         _tally_table(page, by_category(statuses, data.office.category_names),
                      lambda c: f'<a href="{href(page, category_page(c))}">{h(c)}</a>', "来源类型"),
@@ -617,10 +622,20 @@ def case_markdown(data: SiteData, status: Status, children: Sequence[Status]) ->
         + _extensions(case) + _attachments(page, case)
         + (f"<h2>督查问责</h2>{_measures_table(page, data, data.measures_by_case[case.id])}"
            if data.measures_by_case.get(case.id) else "")
+        + _below(page, data, case.id)
         + f'\n<h2>办理经过</h2>\n<ol class="ducha-timeline">\n{timeline}\n</ol>\n'
         + _audit(data.trails.get(case.id)) + "\n</div>",
     ]
     return _page(f"{case.id} {case.title}", [b for b in body if b])
+
+
+def _below(page: str, data: SiteData, case_id: str) -> str:
+    """下级办理情况 (上下联动), for a case delegated to a subordinate office."""
+    if data.rollup is None:
+        return ""
+    from ducha.outputs.site.offices import below_html  # it places its rows with this module's helpers
+
+    return below_html(page, data, case_id)
 
 
 def _group_by_unit(statuses: Sequence[Status]) -> dict[str, list[Status]]:
@@ -941,6 +956,10 @@ def generate(data: SiteData, skip: frozenset[str] = frozenset()) -> Iterable[tup
     yield "archive/index.md", archive_index(archived)
     for year, group in archived.items():
         yield f"archive/{year}.md", archive_markdown(year, group)
+    if data.rollup is not None and data.rollup.offices:
+        from ducha.outputs.site.offices import OFFICES_PAGE, offices_markdown
+
+        yield OFFICES_PAGE, offices_markdown(data)
 
 
 #: Generated pages listed in the site's navigation (mkdocs.yml ``nav``); every other one is rendered
@@ -993,7 +1012,8 @@ def write_case_pages(docs: Path, data: SiteData, made: dict[str, tuple[object, s
         # Everything case_markdown reads: a page is made again when any of it changed.
         key = (s, tuple(kids), data.by_id.get(s.case.parent or ""), data.trails.get(s.case.id), data.head,
                data.office, data.full_names, tuple(data.leader_pages.items()), measures,
-               tuple(o for o in data.orders if o.order in measures) if measures else ())
+               tuple(o for o in data.orders if o.order in measures) if measures else (),
+               (data.rollup.below(s.case.id), data.rollup.waiting(s.case.id)) if data.rollup is not None else ())
         if page in made and made[page][0] == key:
             continue
         text = next(iter(_templated([(page, case_markdown(data, s, kids))])))[1]
@@ -1023,4 +1043,4 @@ def page_count(data: SiteData) -> int:
     archived = {s.case.year for s in data.statuses if s.case.archive is not None}
     return (1 + 1 + len(years) + len(data.statuses) + 1 + len(data.office.units) + 1 + len(data.leaders) + 1
             + len(data.office.category_names) + 1 + 1 + len(archived) + 1 + len(data.notices) + len(data.drafts) + 1
-            + len(data.feeds))
+            + len(data.feeds) + (1 if data.rollup is not None and data.rollup.offices else 0))
