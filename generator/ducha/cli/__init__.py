@@ -50,6 +50,7 @@ COMMANDS = {
     "cms": "site:cms",
     "intake": "federation:intake",
     "rollup": "federation:rollup",
+    "share": "federation:share",
     "remind": "reminders:remind",
     "ics": "reminders:ics",
 }

@@ -1,9 +1,11 @@
 """The commands of 上下联动 (offices in a chain, each with its own repository): take in the tasks the superior
-assigned here (intake), read how the subordinate offices handle the tasks assigned to them (rollup)."""
+assigned here (intake), read how the subordinate offices handle the tasks assigned to them (rollup), publish
+for each neighbour only what it may read (share)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import click
 
@@ -96,3 +98,23 @@ def rollup(ctx: click.Context, today: dt.date | None, no_fetch: bool, fmt: str, 
         click.echo("请审核这份报告（在 reviews 中追加审核），核对后提交（git add cases && git commit），经审核合并后生效。")
         return
     click.echo(rollup_json(result) if fmt == "json" else offices_text(result), nl=False)
+
+
+@command()
+@today_option
+@click.option("--bundle", "bundles", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="目录",
+              help="同时把每份共享写成 git bundle 文件（名称.bundle），供人工带到隔离的网络。")
+@click.pass_context
+def share(ctx: click.Context, today: dt.date | None, bundles: Path | None) -> None:
+    """为每个上级、下级督查室发布它可以读取的记录（只含双方往来的事项），写入 refs/ducha/share/名称。"""
+    from ducha.outputs.safe import terminal
+    from ducha.repo.share import share as publish
+
+    root = office_root(ctx)
+    for shared in publish(root, today or shanghai_today(), bundles):
+        state = "已更新" if shared.new else "无变化"
+        where = f"，bundle：{shared.bundle}" if shared.bundle else ""
+        click.echo(terminal(f"共享给「{shared.neighbour}」：{shared.ref}（{state}，提交 {shared.commit[:8]}，"
+                            f"{len(shared.cases)} 个事项{where}）"))
+    click.echo("对方在 office.yaml 中写 remote（本室发布共享的仓库地址或 bundle 文件）和 ref（上面的引用名，"
+               "推送到共享仓库时为分支名）。见 README「上下联动」。")

@@ -14,7 +14,7 @@ import queue
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,10 +71,13 @@ class Repository:
         return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
 
 
-def call(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    """A git command run to its end, its output and errors captured, whatever its exit code."""
+def call(root: Path, *args: str, stdin: bytes | None = None,
+         env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """A git command run to its end, its output and errors captured, whatever its exit code; ``env`` adds to the
+    environment (a commit ducha makes itself names its own author and date)."""
     try:
-        return subprocess.run(["git", *_PLAIN, *args], cwd=root, input=stdin, capture_output=True, check=False)
+        return subprocess.run(["git", *_PLAIN, *args], cwd=root, input=stdin, capture_output=True, check=False,
+                              env={**os.environ, **env} if env else None)
     except FileNotFoundError:
         raise HistoryError("找不到 git 命令：审计记录来自提交历史。请先安装 git。") from None
 

@@ -107,6 +107,8 @@ def fetch_neighbours(root: Path, neighbours: Sequence[Neighbour], now: dt.dateti
     moves: list[str] = []
     for neighbour, failure in zip(neighbours, failures, strict=True):
         entry = state.setdefault(neighbour.name, {})
+        if (entry.get("remote"), entry.get("ref")) != (neighbour.remote, neighbour.ref):
+            entry.update(baseline=None, lost=None, lost_at=None)  # another source: another history to follow
         entry["remote"], entry["ref"] = neighbour.remote, neighbour.ref
         if failure:
             entry["error"], entry["failed_at"] = failure, stamp
