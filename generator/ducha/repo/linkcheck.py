@@ -251,3 +251,35 @@ def _check_below(root: Path, office: Office, cited: Sequence[_Cited], now: dt.da
                 problems.append(_problem(c, f"这份办理报告与下级 {c.link.id} 审核通过的报告（{report.date} {report.doc_no}）不一致："
                                             "采用下级的报告须照录其日期、发文字号、签发人和办理情况。"))
     return problems
+
+
+def links_lost(root: Path, office: Office, cases: Sequence[Case]) -> list[Problem]:
+    """``ducha verify``: every link in the records whose commit the other office's history, as last fetched here,
+    no longer holds (that office rewrote its history). Offices never fetched here are not judged."""
+    above = [(case, link) for case in cases if (link := case.upstream_link) is not None]
+    below = [(case, index, r.downstream) for case in cases for index, r in enumerate(case.reports) if r.downstream]
+    if not above and not below:
+        return []
+    neighbours = ([office.superior] if office.superior else []) + list(office.subordinates)
+    heads = {r.name: r for r in readings(root, neighbours) if r.commit}
+    offices = files_at_commits(root, [(r.commit or "", OFFICE_FILE) for r in heads.values()])
+    by_fonds = {}
+    for reading in heads.values():
+        other, _ = office_from(offices[(reading.commit or "", OFFICE_FILE)])
+        if other is not None:
+            by_fonds[(other.fonds, other.prefix)] = reading
+    cited: list[tuple[Case, PathKey, Link]] = [(case, ("source", "upstream"), link) for case, link in above]
+    cited += [(case, ("reports", index, "downstream"), link) for case, index, link in below]
+    problems = []
+    for reading in {id(r): r for r in by_fonds.values()}.values():
+        mine = [(case, where, link) for case, where, link in cited
+                if by_fonds.get((link.office, link.prefix)) is reading]
+        held = commits_in(root, reading.commit or "", {link.commit for _, _, link in mine})
+        for case, where, link in mine:
+            if link.commit not in held:
+                problems.append(Problem(
+                    case.path, 0, 0, format_path(where),
+                    f"所链接的「{reading.name}」的提交 {link.short}（{link.id}）已不在对方的提交历史中"
+                    f"（读取到 {(reading.commit or '')[:8]}）：对方改写了历史，链接所依据的记录可能已被改动。",
+                    "与对方核实；请对方恢复原来的提交历史。上级事项确有新版本的，核实后用 `ducha intake --record` 登记。"))
+    return problems

@@ -22,6 +22,7 @@ from ducha.model.notices import NOTICES_DIR
 from ducha.repo.archive import VerifyResult, verify_archive
 from ducha.repo.filechanges import commits_adding
 from ducha.repo.gitprocess import head_sha
+from ducha.repo.linkcheck import links_lost
 from ducha.repo.manifest import read_manifest_text
 from ducha.repo.refs import is_ancestor, reachable_commits
 
@@ -94,10 +95,18 @@ def _open_attachments(root: Path) -> list[Problem]:
             for problem in verify_attachments(root, office, case)]
 
 
+def _links(root: Path) -> list[Problem]:
+    """Links to other offices' records (上下联动) whose commit their fetched history no longer holds."""
+    result = validate_paths([root / CASES_DIR], root)
+    if result.office is None or not (result.office.superior or result.office.subordinates):
+        return []
+    return links_lost(root, result.office, result.cases)
+
+
 def verify(root: Path) -> VerifyResult:
     """The archive (see ``verify_archive``), and every sealed_on and data_commit in the current history."""
     archive = verify_archive(root)
     history = _History(reachable_commits(root))
     notices, found = _notice_commits(root, history)
-    problems = [*archive.problems, *_sealed_commits(root, history), *found, *_open_attachments(root)]
+    problems = [*archive.problems, *_sealed_commits(root, history), *found, *_open_attachments(root), *_links(root)]
     return VerifyResult(archive.checked, tuple(sorted(problems, key=Problem.sort_key)), notices)
