@@ -30,7 +30,8 @@ _STATE_VERSION = 1
 #: Fetches at once: remotes answer slowly over a network; the local work is small.
 _PARALLEL = 4
 #: No automatic housekeeping while several fetches write into one repository at once.
-_QUIET = ("-c", "gc.auto=0", "-c", "maintenance.auto=false", "-c", "fetch.writeCommitGraph=false")
+_QUIET = ("-c", "gc.auto=0", "-c", "maintenance.auto=false", "-c", "fetch.writeCommitGraph=false",
+          "-c", "protocol.ext.allow=never")
 
 
 def head_ref(name: str) -> str:
