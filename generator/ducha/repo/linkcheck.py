@@ -200,10 +200,12 @@ def _due_dates(root: Path, office: Office, linked: Sequence[tuple[str, YamlDocum
             mine = deadline(case.as_of(today), office, today)
         except ValueError:
             continue
-        if above.due is not None and mine.due is not None and mine.due > above.due:
+        # Before 交办 here, the date intake wrote is the due date it will have.
+        due = mine.due or (case.time_limit.date if case.time_limit is not None else None)
+        if above.due is not None and due is not None and due > above.due:
             line, column = doc.mark(("time_limit",))
             problems.append(Problem(path, line, column, "time_limit",
-                                    f"到期日 {mine.due} 晚于上级事项 {link.id} 的到期日 {above.due}："
+                                    f"到期日 {due} 晚于上级事项 {link.id} 的到期日 {above.due}："
                                     "上级交办的事项，本室的期限不能晚于上级。",
                                     f"把办理时限改为 {above.due} 或更早（已写下的用更正 corrections）；需要更多时间的，请上级先批准延期，"
                                     "再用 `ducha intake --record` 登记上级变更。"))
