@@ -180,16 +180,18 @@ def history(ctx: click.Context, case_id: str, fmt: str) -> None:
     if result is not None and result.ok and result.cases and result.office is not None:
         case = result.cases[0]
         late = record.late(case, result.office)
-    below = ""
+    below, below_json = "", []
     if case is not None and result is not None and result.office is not None and result.office.subordinates:
-        from ducha.outputs.offices import below_lines
+        from ducha.outputs.offices import below_data, below_lines
         from ducha.repo.rollup import rollup
 
         found = rollup(root, result.office, [case], shanghai_today())
         lines = below_lines(found.below(case.id), found.waiting(case.id), case.id)
         below = f"\n下级办理情况（截至 {found.today}，各下级按自己的规则计算）\n" + "\n".join(lines) + "\n" if lines else ""
+        below_json = [below_data(b) for b in found.below(case.id)]
     if fmt == "json":
-        click.echo(json.dumps({**trail.as_json(), "late": [e.as_json() for e in late]}, ensure_ascii=False, indent=2))
+        extra = {"below": below_json} if below_json else {}  # 下级办理情况, for a case delegated to a subordinate office
+        click.echo(json.dumps({**trail.as_json(), "late": [e.as_json() for e in late], **extra}, ensure_ascii=False, indent=2))
         return
     if case is not None:
         click.echo(reporters.timeline_text(case, trail, late) + below, nl=False)

@@ -95,16 +95,27 @@ def status_below(board: Sequence[Status], rollup: Rollup) -> str:
     return ("\n下级办理情况（各下级按自己的规则计算；本室的灯色仍按本室的到期日）\n" + "\n".join(out) + "\n") if out else ""
 
 
+def _plain(value: object) -> object:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value.value if hasattr(value, "value") and not isinstance(value, (str, int)) else value
+
+
+def below_data(below: Below) -> dict[str, object]:
+    """One subordinate case as JSON data: where it was read, its status under its own rules, its approved report."""
+    return {"office": below.office, "upstream_id": below.upstream_id, "id": below.case.id, "title": below.case.title,
+            "path": below.path, "commit": below.commit, "sha256": below.sha256, "read_at": _plain(below.reading.read_at),
+            "stale": below.reading.stale, "rewritten": below.reading.rewritten, "status": below.status.as_json(),
+            "report": _plain(below.report), "review": _plain(below.review)}
+
+
 def rollup_json(rollup: Rollup) -> str:
     """The rollup for other tools (考核 reads the same values): every office, its figures and its cases."""
-    def plain(value: object) -> object:
-        if isinstance(value, (dt.date, dt.datetime)):
-            return value.isoformat()
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        if isinstance(value, (list, tuple)):
-            return [plain(v) for v in value]
-        return value.value if hasattr(value, "value") and not isinstance(value, (str, int)) else value
+    plain = _plain
 
     offices = []
     for office in rollup.offices:
@@ -116,9 +127,7 @@ def rollup_json(rollup: Rollup) -> str:
             "figures": {**plain(figures), "on_time_rate": figures.on_time_rate},  # type: ignore[dict-item]
             "overdue": [b.case.id for b in overdue(office)],
             "published": plain(office.published),
-            "cases": [{"upstream_id": b.upstream_id, "id": b.case.id, "title": b.case.title, "path": b.path,
-                       "commit": b.commit, "sha256": b.sha256, "status": b.status.as_json(),
-                       "report": plain(b.report), "review": plain(b.review)} for b in office.below],
+            "cases": [below_data(b) for b in office.below],
         })
     # One office a line: json's C encoder (``indent=`` falls back to the pure-Python one, several times slower).
     lines = [json.dumps(office, ensure_ascii=False) for office in offices]
