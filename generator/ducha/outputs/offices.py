@@ -16,6 +16,7 @@ from ducha.outputs.present import (
     below_report,
     below_state,
     due_text,
+    latest_progress,
     light_label,
     rate_text,
     reading_flags,
@@ -73,6 +74,8 @@ def below_lines(below: Sequence[Below], waiting: Sequence[OfficeRollup], case_id
     lines = []
     for b in below:
         lines.append(f"  {terminal(b.office)} {b.case.id}：{below_state(b)}（{reading_text(b.reading)}）")
+        if latest_progress(b.case):
+            lines.append(f"      最新进展：{terminal(latest_progress(b.case))}")
         if below_report(b):
             lines.append(f"      审核通过的办理报告：{terminal(below_report(b))}")
         lines += [f"      注意：{terminal(flag)}" for flag in reading_flags(b.reading)]

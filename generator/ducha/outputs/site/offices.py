@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ducha.outputs.present import below_report, rate_text, reading_flags, reading_text, remaining
+from ducha.outputs.present import below_report, latest_progress, rate_text, reading_flags, reading_text, remaining
 from ducha.outputs.site.pages import (
     DETAIL_MARK,
     TITLED,
@@ -39,11 +39,11 @@ def _below_row(page: str, data: SiteData, below: Below) -> list[str]:
     above = data.by_id.get(below.upstream_id)
     ours = f'<a href="{href(page, case_page(above.case))}">{h(below.upstream_id)}</a>' if above else h(below.upstream_id)
     return [ours, h(below.office), h(below.case.id), light_badge(below.status), h(below.status.stage.label),
-            due_text(below.status), h(remaining(below.status)), h(below_report(below)) or "—",
-            h(reading_text(below.reading))]
+            due_text(below.status), h(remaining(below.status)), h(latest_progress(below.case)) or "—",
+            h(below_report(below)) or "—", h(reading_text(below.reading))]
 
 
-_BELOW_HEADERS = ["本室事项", "下级督查室", "下级编号", "灯", "阶段", "到期日", "剩余/超期", "审核通过的办理报告", "读取"]
+_BELOW_HEADERS = ["本室事项", "下级督查室", "下级编号", "灯", "阶段", "到期日", "剩余/超期", "最新进展", "审核通过的办理报告", "读取"]
 
 
 def below_html(page: str, data: SiteData, case_id: str) -> str:
@@ -54,8 +54,8 @@ def below_html(page: str, data: SiteData, case_id: str) -> str:
     if not found and not waiting:
         return ""
     rows = [_below_row(page, data, b)[1:] for b in found]
-    rows += [[h(o.name), "—", "—", "尚未登记" if o.reading.commit else "尚未读取", "—", "—", "—", h(reading_text(o.reading))]
-             for o in waiting]
+    rows += [[h(o.name), "—", "—", "尚未登记" if o.reading.commit else "尚未读取", "—", "—", "—", "—",
+              h(reading_text(o.reading))] for o in waiting]
     flags = [f"{b.office}：{flag}" for b in found for flag in reading_flags(b.reading)]
     flags += [f"{o.name}：{flag}" for o in waiting for flag in reading_flags(o.reading) if o.reading.commit]
     return ("<h2>下级办理情况</h2>"
