@@ -84,7 +84,8 @@ def main() -> None:
     (lists / "every").write_text("\n".join(every) + "\n", encoding="utf-8")
     floor, floor_cpu = best_times([sys.executable, "-c", CAT_AND_PARSE, str(lists / "same")], superior)
     all_floor, all_floor_cpu = best_times([sys.executable, "-c", CAT_AND_PARSE, str(lists / "every")], superior, runs=1)
-    own, own_cpu = best_times([ducha, "status", "--today", TODAY], superior)  # the superior's own 1,000 cases alone
+    # The superior's own 1,000 cases alone (JSON: the table would also show 下级办理情况).
+    own, own_cpu = best_times([ducha, "status", "--today", TODAY, "--format", "json"], superior)
     read, read_cpu = best_times([ducha, "rollup", "--no-fetch", "--today", TODAY, "--format", "json"], superior)
     offices, offices_cpu = best_times([ducha, "status", "--offices", "--today", TODAY], superior)
     print(f"rollup: 1 superior, {args.offices} subordinate repositories × {args.cases} cases "
