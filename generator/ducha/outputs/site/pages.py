@@ -475,8 +475,8 @@ def _facts(page: str, data: SiteData, status: Status, children: Sequence[Status]
             rows.append((label("case", ("source", key)).strip("「」").split("·")[-1], h(value)))
     link = case.upstream_link
     if link is not None and data.office.superior is not None:  # 上下联动: the task came from the superior office
-        rows.append(("上级交办", f"{h(data.office.superior.name)}（全宗号 {h(link.office)}）{h(link.id)}，"
-                                 f"登记的版本：提交 {h(link.short)}"))
+        rows.append(("上级交办", (f"{h(data.office.superior.name)}（全宗号 {h(link.office)}）{h(link.id)}，"
+                                 f"登记的版本：提交 {h(link.short)}")))
     if case.requirements:
         rows.append(("任务要求", h(case.requirements)))
     parent = data.by_id.get(case.parent) if case.parent is not None else None
