@@ -510,3 +510,36 @@ def test_the_public_site_shows_only_what_each_office_publishes(chain: Chain, inv
         # A subordinate's 责任人 and notes are its own: no page above shows them, internal or public.
         assert theirs not in every and "县内部备注" not in every
     assert "排查整治完毕，发现隐患12处" in (shi / "build" / "docs-internal" / "offices.md").read_text(encoding="utf-8")
+
+
+def test_what_the_superior_receives_carries_the_offices_own_totals(chain: Chain) -> None:
+    shi = chain.root / "市"
+    shared = _git(shi, "ls-tree", "-r", "--name-only", "refs/ducha/share/某省人民政府督查室").split()
+    # At the share (2026-03-04): both cases taken in from above; none of the 市's own cases go up.
+    assert shared == ["cases/2026/DC-2026-0001.yaml", "cases/2026/DC-2026-0002.yaml", "office.yaml",
+                      "schema/case.schema.json", "shared/totals.json"]
+    totals = _git(shi, "show", "refs/ducha/share/某省人民政府督查室:shared/totals.json")
+    # DC-2026-0001 交办 that day, due 2026-04-14: open and green; DC-2026-0002 registered only.
+    assert totals == ('{\n "as_of": "2026-03-04",\n "total": 2,\n "open": 1,\n "red": 0,\n "yellow": 0,\n "green": 1,\n'
+                      ' "pending": 0,\n "closed_on_time": 0,\n "closed_late": 0,\n "registered": 1,\n "cancelled": 0\n}\n')
+
+
+def test_accept_takes_only_what_the_subordinate_approved(copy: Chain, invoke: Invoke) -> None:
+    sheng = copy.root / "省"
+    waiting = invoke(sheng, "rollup", "--no-fetch", "--today", "2026-03-23", "--accept", "SD-2026-0003")
+    assert waiting.exit_code == 2
+    assert waiting.output == "错误：SD-2026-0003 的下级办理报告尚未经下级审核通过（青川市督查室 DC-2026-0002 立项）。\n"
+    again = invoke(sheng, "rollup", "--no-fetch", "--today", "2026-03-23", "--accept", "SD-2026-0001")
+    assert again.exit_code == 2 and again.output == "错误：SD-2026-0001 已采用过 青川市督查室 DC-2026-0001 的这份办理报告。\n"
+    assert _git(sheng, "status", "--porcelain", "--", "cases") == ""
+
+
+def test_intake_without_its_superior_writes_nothing(copy: Chain, invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    xian = copy.root / "县"
+    (copy.root / "carried" / "甲县督查室.bundle").unlink()
+    monkeypatch.setattr("ducha.cli.federation.beijing_now", lambda: AT_0325)
+    result = invoke(xian, "intake", "--today", "2026-03-25")
+    assert result.exit_code == 0
+    assert result.output.startswith("上级「青川市人民政府督查室」：提交 ")
+    assert "注意：数据可能已过时：2026-03-25 09:00 读取失败（无法读取 ../carried/甲县督查室.bundle 的 refs/ducha/share/甲县督查室" in result.output
+    assert _git(xian, "status", "--porcelain", "--", "cases") == ""
