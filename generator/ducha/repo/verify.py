@@ -13,9 +13,10 @@ from __future__ import annotations
 import bisect
 from pathlib import Path
 
-from ducha.errors import Problem
+from ducha.errors import DataError, Problem
 from ducha.io.yamlfile import read_yaml
 from ducha.load.attachments import verify_attachments
+from ducha.load.office import load_office
 from ducha.load.validate import validate_paths
 from ducha.model.case import CASES_DIR, MANIFEST_NAME
 from ducha.model.notices import NOTICES_DIR
@@ -97,10 +98,14 @@ def _open_attachments(root: Path) -> list[Problem]:
 
 def _links(root: Path) -> list[Problem]:
     """Links to other offices' records (上下联动) whose commit their fetched history no longer holds."""
+    try:
+        office = load_office(root)
+    except DataError:
+        return []  # validation reports a broken office.yaml
+    if not (office.superior or office.subordinates):
+        return []  # no neighbours: nothing to read twice
     result = validate_paths([root / CASES_DIR], root)
-    if result.office is None or not (result.office.superior or result.office.subordinates):
-        return []
-    return links_lost(root, result.office, result.cases)
+    return links_lost(root, office, result.cases) if result.office is not None else []
 
 
 def verify(root: Path) -> VerifyResult:
