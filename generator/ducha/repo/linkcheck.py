@@ -104,6 +104,8 @@ def _held(root: Path, neighbours: Sequence[Neighbour], commits: Mapping[str, set
 def link_problems(root: Path, office: Office, records: Sequence[FileChange], blobs: Mapping[str, bytes | None],
                   today: dt.date, now: dt.datetime | None) -> list[Problem]:
     """Every link the pull request adds, checked against the other office's fetched history."""
+    if office.superior is None and not office.subordinates:
+        return []  # without neighbours a record can hold no link (validation refuses one)
     cited: list[_Cited] = []
     linked_cases: list[tuple[str, YamlDocument, Case]] = []
     for change in records:
