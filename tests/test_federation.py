@@ -475,6 +475,11 @@ def test_an_unreachable_remote_is_stale_not_fatal(copy: Chain, invoke: Invoke, m
     assert ("注意：数据可能已过时：2026-03-25 09:00 读取失败（无法读取 ../remotes/县.git 的 main（git：" in result.output
             and "显示的是 2026-03-20 10:00 读取的数据" in result.output)
     assert "甲县督查室        1     0       0     0     0     0       1" in result.output  # the last good read
+    assert invoke(shi.root, "pages", "--profile", "public", "--today", "2026-03-25").exit_code == 0
+    public = (shi.root / "build" / "docs-public" / "offices.md").read_text(encoding="utf-8")
+    # The public is told the data is old, not where the repository lives nor what git answered.
+    assert "数据可能已过时：2026-03-25 09:00 读取失败（对方仓库暂时无法读取），显示的是 2026-03-20 10:00 读取的数据" in public
+    assert "remotes" not in public and "git：" not in public
 
 
 def test_a_newer_format_below_is_read_for_what_is_known(copy: Chain, invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,6 +20,9 @@ from ducha.model.redaction import Disclosure
 from ducha.rules.deadlines import Light, Status
 from ducha.rules.metrics import CLOSED_STAGES, Tally, tally
 
+#: A failed fetch as the public site says it (the office's own pages say where and what git answered).
+_PUBLIC_FAILURE = "对方仓库暂时无法读取"
+
 
 @dataclass(frozen=True)
 class Below:
@@ -107,10 +110,15 @@ class OfficeRollup:
         return tally(b.status for b in self.below)
 
     def seen_by(self, disclosure: Disclosure, shown_ids: frozenset[str]) -> OfficeRollup:
-        """Only the cases the audience may see on both sides: this office's shown, the subordinate's not 内部."""
+        """Only the cases the audience may see on both sides: this office's shown, the subordinate's not 内部; and,
+        for the public, no address of the subordinate's repository nor what git said when it could not be read."""
+        reading = self.reading
+        if disclosure.public:
+            reading = dataclasses.replace(reading, remote="", error=_PUBLIC_FAILURE if reading.error else "")
         return dataclasses.replace(
-            self, delegated=tuple(i for i in self.delegated if i in shown_ids),
-            below=tuple(b for b in self.below if b.upstream_id in shown_ids and disclosure.shows(b.case)),
+            self, reading=reading, delegated=tuple(i for i in self.delegated if i in shown_ids),
+            below=tuple(dataclasses.replace(b, reading=reading) for b in self.below
+                        if b.upstream_id in shown_ids and disclosure.shows(b.case)),
             notes=() if disclosure.public else self.notes)
 
 
