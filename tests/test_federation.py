@@ -218,6 +218,7 @@ def _build(root: Path, invoke: Invoke) -> Chain:
         # Down the second level: the 县 takes it in from the bundle the 市 published for it.
         steps.run(xian, "xian intake", "intake", "--today", "2026-03-05", at=AT_0304)
         chain.texts["JX-2026-0001"] = xian.read("cases/2026/JX-2026-0001.yaml")
+        steps.run(xian, "xian guard intake", "guard", "--base", "main", "--today", "2026-03-05", at=AT_0304)
         steps.commit(xian, "登记上级交办事项", "2026-03-05")
 
         # Changed above after intake: offered to the 市, never applied.
@@ -355,6 +356,7 @@ def test_a_bundle_carries_the_task_down_a_second_level(chain: Chain) -> None:
     # The share holds the very blob of the 市's history: the digest is the same whichever is read.
     assert f"    sha256: {_sha256_at(chain.root / '市', chain.commits['市 交办'], 'cases/2026/DC-2026-0001.yaml')}\n" in text
     assert text.endswith(f"time_limit: {DUE}  # 上级到期日\n")
+    assert chain.out["xian guard intake"].output.endswith("1 个督查事项文件有改动，均为追加；全部校验通过。\n")
     office_shared = _git(chain.root / "市", "show", "refs/ducha/share/甲县督查室:office.yaml")
     assert "superior" not in office_shared and "remote: unshared" in office_shared and "../remotes" not in office_shared
 
