@@ -60,6 +60,12 @@ def office_from(raw: bytes | None) -> tuple[Office | None, str]:
     """Another office's office.yaml, or why it cannot be read."""
     if raw is None:
         return None, f"对方仓库中没有 {OFFICE_FILE}。"
+    doc, _ = parse_yaml(raw, OFFICE_FILE)
+    if doc is not None:
+        try:
+            return office_from_document(doc), ""  # checks the schema itself: most offices pass at once
+        except DataError:
+            pass
     doc, wrong, _ = _document(raw, OFFICE_FILE, "office")
     if doc is None:
         return None, f"对方的 {OFFICE_FILE} 无法读取：{wrong}"

@@ -26,7 +26,7 @@ from ducha.repo.offices import fetch_neighbours, readings
 from ducha.rules.calendar import calendar_for
 from ducha.rules.deadlines import deadline
 from ducha.rules.metrics import Tally
-from ducha.rules.rollup import Below, OfficeRollup, Published, Rollup, delegated_to
+from ducha.rules.rollup import Below, OfficeRollup, Published, Rollup, delegated
 
 #: What a subordinate publishes with what it shares: its own totals (``ducha share``).
 TOTALS_FILE = "shared/totals.json"
@@ -48,18 +48,19 @@ def rollup(root: Path, office: Office, cases: Sequence[Case], today: dt.date,
     holding = case_files_holding(root, commits, UPSTREAM_MARK)
     files = files_at_commits(root, [(c, path) for c, paths in holding.items() for path in paths])
     mine = {case.id for case in cases}
+    by_unit = delegated(cases)
     out = []
     for reading in found:
-        delegated = delegated_to(cases, reading.name)
+        assigned = by_unit.get(reading.name, ())
         if reading.commit is None:
-            out.append(OfficeRollup(reading, delegated, ()))
+            out.append(OfficeRollup(reading, assigned, ()))
             continue
         commit = reading.commit
         below_office, why = office_from(meta[(commit, OFFICE_FILE)])
         version = format_of(meta[(commit, SCHEMA_FILE)])
         notes = [note for note in (why, newer_format_note(version)) if note]
         if below_office is None:
-            out.append(OfficeRollup(reading, delegated, (), format=version, notes=tuple(notes)))
+            out.append(OfficeRollup(reading, assigned, (), format=version, notes=tuple(notes)))
             continue
         unit = next((u for u in office.units if u.name == reading.name), None)
         if below_office.name not in (reading.name, unit.full_name if unit else reading.name):
@@ -67,7 +68,7 @@ def rollup(root: Path, office: Office, cases: Sequence[Case], today: dt.date,
                          "检查 office.yaml 中该下级督查室的 remote。")
         below, more = _below(reading, below_office, office, mine,
                              [(path, files[(commit, path)]) for path in holding.get(commit, [])], today)
-        out.append(OfficeRollup(reading, delegated, below, below_office.name, below_office.fonds, version,
+        out.append(OfficeRollup(reading, assigned, below, below_office.name, below_office.fonds, version,
                                 tuple(notes + more), _published(meta[(commit, TOTALS_FILE)])))
     return Rollup(today, tuple(out))
 

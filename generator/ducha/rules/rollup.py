@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ducha.model.case import Case, Stage
+from ducha.model.case import Case
 from ducha.model.links import Link, Reading
 from ducha.model.logs import Report, Review
 from ducha.model.redaction import Disclosure
@@ -144,15 +144,13 @@ class Rollup:
         return Rollup(self.today, tuple(o.seen_by(disclosure, shown_ids) for o in self.offices))
 
 
-def delegated_to(cases: Iterable[Case], unit: str) -> tuple[str, ...]:
-    """This office's cases assigned to ``unit`` (lead or co-unit), by id."""
-    return tuple(sorted(c.id for c in cases if unit == c.lead_unit or unit in c.co_units))
-
-
-def later_than_above(below: Below, above: Status | None) -> bool:
-    """The subordinate's due date falls after this office's: the task cannot be done in time above."""
-    return (above is not None and above.due is not None and below.status.due is not None
-            and below.status.due > above.due and below.status.stage not in (Stage.CANCELLED,))
+def delegated(cases: Iterable[Case]) -> dict[str, tuple[str, ...]]:
+    """This office's cases by the unit they are assigned to (lead or co-unit), ids in order."""
+    found: dict[str, list[str]] = {}
+    for case in sorted(cases, key=lambda c: c.id):
+        for unit in case.units:
+            found.setdefault(unit, []).append(case.id)
+    return {unit: tuple(ids) for unit, ids in found.items()}
 
 
 def overdue(office: OfficeRollup) -> tuple[Below, ...]:
