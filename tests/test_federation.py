@@ -550,3 +550,20 @@ def test_intake_without_its_superior_writes_nothing(copy: Chain, invoke: Invoke,
     assert result.output.startswith("上级「青川市人民政府督查室」：提交 ")
     assert "注意：数据可能已过时：2026-03-25 09:00 读取失败（无法读取 ../carried/甲县督查室.bundle 的 refs/ducha/share/甲县督查室" in result.output
     assert _git(xian, "status", "--porcelain", "--", "cases") == ""
+
+
+def test_a_due_date_here_never_runs_past_the_superiors(copy: Chain, invoke: Invoke) -> None:
+    shi = _repo(copy.root / "市")
+    path = "cases/2026/DC-2026-0002.yaml"
+    recorded = shi.read(path)
+    correction = ("corrections:\n  - date: 2026-03-24\n    field: time_limit\n    old: 2026-04-14\n    new: {day}\n"
+                  "    reason: 上级已批准延期至 2026-05-15。\n    approved_by: 市督查室主任 周敏\n")
+    # The 上级变更 recorded on 2026-03-09 says the 省 extended SD-2026-0003 to 2026-05-15: up to that day is allowed.
+    # The problem stands at the correction's new value: line 29 of the file (template 19 lines, the change 5, this 5).
+    shi.write(path, recorded + correction.format(day="2026-05-15"))
+    assert invoke(shi.root, "guard", "--base", "main", "--today", "2026-03-24").exit_code == 0
+    shi.write(path, recorded + correction.format(day="2026-06-01"))
+    refused = invoke(shi.root, "guard", "--base", "main", "--today", "2026-03-24")
+    assert refused.exit_code == 1
+    assert (f"{path}:29:10: [time_limit] 到期日 2026-06-01 晚于上级事项 SD-2026-0003 的到期日 2026-05-15："
+            "上级交办的事项，本室的期限不能晚于上级。") in refused.output

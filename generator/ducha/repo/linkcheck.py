@@ -26,7 +26,7 @@ from typing import Any
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path, parse_yaml, read_yaml
 from ducha.load.neighbours import case_from, office_from
-from ducha.model.case import CASES_DIR, Case, build_case
+from ducha.model.case import CASES_DIR, Case, build_case, corrected
 from ducha.model.links import Link, Neighbour, Reading
 from ducha.model.office import OFFICE_FILE, Office
 from ducha.repo.digests import record_digest
@@ -57,13 +57,13 @@ class _Cited:
     entry: Mapping[str, Any] | None = None  # the report that cites a subordinate's
 
 
-def _added(root: Path, change: FileChange, old_raw: bytes | None) -> tuple[list[_Cited], Case | None]:
+def _added(root: Path, change: FileChange, old_raw: bytes | None) -> tuple[list[_Cited], Case | None, YamlDocument | None]:
     doc, _ = read_yaml(root / change.path, change.path)
     if doc is None or not isinstance(doc.data, dict) or schema.check(doc, "case"):
-        return [], None  # validation reports what is wrong
+        return [], None, None  # validation reports what is wrong
     case, _ = build_case(doc)
     if case is None:
-        return [], None
+        return [], None, None
     old: dict[str, Any] = {}
     if old_raw is not None:
         old_doc, _ = parse_yaml(old_raw, change.path)
@@ -82,7 +82,7 @@ def _added(root: Path, change: FileChange, old_raw: bytes | None) -> tuple[list[
         if report.downstream is not None:
             cited.append(_Cited(change.path, doc, ("reports", index, "downstream"), report.downstream, "downstream",
                                 case, doc.data["reports"][index]))
-    return cited, case
+    return cited, case, doc
 
 
 def _problem(cited: _Cited, message: str, fix: str = _WRITTEN_FIX) -> Problem:
@@ -111,16 +111,16 @@ def link_problems(root: Path, office: Office, records: Sequence[FileChange], blo
     for change in records:
         if change.status == "D" or not change.path.startswith(f"{CASES_DIR}/") or not change.path.endswith(".yaml"):
             continue
-        found, case = _added(root, change, blobs.get(change.old_path or change.path))
+        found, case, doc = _added(root, change, blobs.get(change.old_path or change.path))
         cited += found
-        if case is not None and case.source.upstream is not None and found:
-            linked_cases.append((change.path, found[0].doc, case))
-    if not cited:
+        if case is not None and doc is not None and case.source.upstream is not None:
+            linked_cases.append((change.path, doc, case))  # its due date is checked whatever the change
+    if not cited and not linked_cases:
         return []
     problems: list[Problem] = []
     above = [c for c in cited if c.kind != "downstream"]
     below = [c for c in cited if c.kind == "downstream"]
-    if above:
+    if above or linked_cases:
         problems += _check_above(root, office, above, linked_cases, today, now)
     if below:
         problems += _check_below(root, office, below, now)
@@ -157,7 +157,8 @@ def _check_above(root: Path, office: Office, cited: Sequence[_Cited], linked: Se
     superior = office.superior
     if superior is None:
         return []  # validation says a link needs a superior
-    reading = _held(root, [superior], {superior.name: {c.link.commit for c in cited}}, now)[superior.name]
+    recorded = {link.commit for _, _, case in linked if (link := case.upstream_link) is not None}
+    reading = _held(root, [superior], {superior.name: {c.link.commit for c in cited} | recorded}, now)[superior.name]
     problems, files = _file_checks(root, cited, reading, "上级")
     if problems:
         return problems
@@ -205,7 +206,7 @@ def _due_dates(root: Path, office: Office, linked: Sequence[tuple[str, YamlDocum
         # Before 交办 here, the date intake wrote is the due date it will have.
         due = mine.due or (case.time_limit.date if case.time_limit is not None else None)
         if above.due is not None and due is not None and due > above.due:
-            line, column = doc.mark(("time_limit",))
+            line, column = doc.mark(corrected(doc.data)[1].get("time_limit", ("time_limit",)))  # where the value in force is
             problems.append(Problem(path, line, column, "time_limit",
                                     f"到期日 {due} 晚于上级事项 {link.id} 的到期日 {above.due}："
                                     "上级交办的事项，本室的期限不能晚于上级。",
