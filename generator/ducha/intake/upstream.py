@@ -168,10 +168,11 @@ def _difference(was: Case | None, now: Delegated, above: Above, ours: Case, offi
     old_status = deadline(was.as_of(today), above.office, today) if was is not None else None
     if old_status is not None and old_status.due != now.status.due:
         summary.append(f"上级到期日 {old_status.due or '无'} → {now.status.due or '无'}")
-        mine = deadline(ours, office, today)
-        if now.status.due is not None and mine.due is not None and mine.due > now.status.due:
-            advice.append(f"本室到期日 {mine.due} 晚于上级新的到期日 {now.status.due}：追加更正（corrections）把 time_limit 改为"
-                          f" {now.status.due} 或更早，或追加延期以外的办理安排。")
+        status = deadline(ours, office, today)
+        mine = status.due or (ours.time_limit.date if ours.time_limit is not None else None)  # before 交办: as written
+        if now.status.due is not None and mine is not None and mine > now.status.due:
+            advice.append(f"本室到期日 {mine} 晚于上级新的到期日 {now.status.due}：在登记上级变更的同一合并请求中追加更正"
+                          f"（corrections），把 time_limit 改为 {now.status.due} 或更早。")
         elif now.status.due is not None and old_status.due is not None and now.status.due > old_status.due:
             advice.append("本室的到期日不随上级自动推迟：确需延期的，追加延期申请（extensions），经批准后生效。")
     if was is not None:
