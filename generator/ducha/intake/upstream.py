@@ -31,7 +31,7 @@ from ducha.load.records import load_cases
 from ducha.model.case import CASES_DIR, Case, Stage
 from ducha.model.links import Link
 from ducha.model.office import Office
-from ducha.repo.digests import record_digest
+from ducha.repo.anchor import record_digest
 from ducha.repo.refs import commits_in
 from ducha.repo.upstream import Above, Delegated, read_above, versions_above
 from ducha.rules.calendar import calendar_for

@@ -29,7 +29,7 @@ from ducha.load.neighbours import case_from, office_from
 from ducha.model.case import CASES_DIR, Case, build_case, corrected
 from ducha.model.links import Link, Neighbour, Reading
 from ducha.model.office import OFFICE_FILE, Office
-from ducha.repo.digests import record_digest
+from ducha.repo.anchor import record_digest
 from ducha.repo.fetched import files_at_commits
 from ducha.repo.offices import fetch_neighbours, readings
 from ducha.repo.refs import commits_in
@@ -102,8 +102,9 @@ def _held(root: Path, neighbours: Sequence[Neighbour], commits: Mapping[str, set
 
 
 def link_problems(root: Path, office: Office, records: Sequence[FileChange], blobs: Mapping[str, bytes | None],
-                  today: dt.date, now: dt.datetime | None) -> list[Problem]:
-    """Every link the pull request adds, checked against the other office's fetched history."""
+                  today: dt.date, now: dt.datetime | None, files: Path | None = None) -> list[Problem]:
+    """Every link the pull request adds, checked against the other office's history as fetched into ``root``;
+    the records are read from ``files`` (the merge result being judged) when given."""
     if office.superior is None and not office.subordinates:
         return []  # without neighbours a record can hold no link (validation refuses one)
     cited: list[_Cited] = []
@@ -111,7 +112,7 @@ def link_problems(root: Path, office: Office, records: Sequence[FileChange], blo
     for change in records:
         if change.status == "D" or not change.path.startswith(f"{CASES_DIR}/") or not change.path.endswith(".yaml"):
             continue
-        found, case, doc = _added(root, change, blobs.get(change.old_path or change.path))
+        found, case, doc = _added(files or root, change, blobs.get(change.old_path or change.path))
         cited += found
         if case is not None and doc is not None and case.source.upstream is not None:
             linked_cases.append((change.path, doc, case))  # its due date is checked whatever the change

@@ -20,7 +20,7 @@ from ducha.model.case import Case, Source
 from ducha.model.links import Reading
 from ducha.model.office import OFFICE_FILE, Office
 from ducha.model.redaction import Disclosure
-from ducha.repo.digests import record_digest
+from ducha.repo.anchor import record_digest
 from ducha.repo.fetched import case_files_holding, files_at_commits
 from ducha.repo.offices import fetch_neighbours, readings
 from ducha.rules.calendar import calendar_for

@@ -15,7 +15,7 @@ from ducha.load.neighbours import SCHEMA_FILE, case_from, format_of, newer_forma
 from ducha.model.case import CASES_DIR, Case
 from ducha.model.links import Link, Reading
 from ducha.model.office import OFFICE_FILE, Office
-from ducha.repo.digests import record_digest
+from ducha.repo.anchor import record_digest
 from ducha.repo.fetched import case_files_holding, files_at_commits
 from ducha.repo.offices import fetch_neighbours, readings
 from ducha.rules.calendar import calendar_for
