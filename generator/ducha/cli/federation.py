@@ -66,7 +66,7 @@ def intake(ctx: click.Context, today: dt.date | None, no_fetch: bool, record: tu
 @click.option("--no-fetch", is_flag=True, help="不读取下级仓库，用上次读取的数据。")
 @click.option("--format", "fmt", type=choices("text", "json", text=("文字",)), default="text", help="输出格式。")
 @click.option("--accept", "accept", multiple=True, metavar="编号",
-              help="采用下级审核通过的办理报告：在本室该事项末尾追加一份办理报告，注明下级的提交和校验值；可重复填写。")
+              help="采用下级审核通过的办理报告（按上次读取的数据，不再读取）：在本室该事项末尾追加一份办理报告，注明下级的提交和校验值；可重复填写。")
 @click.option("--accept-rewrite", "accept_rewrite", multiple=True, metavar="名称",
               help="核实后接受该下级督查室改写后的历史（不再标明「历史被改写」）。")
 @click.pass_context
