@@ -16,13 +16,13 @@ from typing import Any
 from ducha.errors import DataError, Problem, UsageError
 from ducha.io.yamlfile import YamlDocument, read_yaml
 from ducha.model.case import Case
-from ducha.model.measures import MEASURES_DIR, ORDER, Measure, measure_path
+from ducha.model.measures import ACCOUNTABILITY, MEASURES_DIR, ORDER, SELF_CRITICISM, TALK, Measure, Outcome, measure_path, owed
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR, Bulletin, Ground, Mention, Notice, bulletin_path, notice_path
 from ducha.model.office import Office
 from ducha.model.timelimit import parse_date, parse_time_limit
 from ducha.rules import schema
 from ducha.rules.characters import character_problems
-from ducha.rules.escalation import already_criticised, overlapping
+from ducha.rules.escalation import already_criticised, criticisms_of, overlapping
 from ducha.rules.periods import parse_period
 
 
@@ -177,14 +177,15 @@ def load_bulletins(root: Path, today: dt.date | None = None) -> tuple[list[Bulle
 
 
 def _measure(doc: YamlDocument, office: Office, by_id: Mapping[str, Case],
-             issued: Mapping[str, Notice]) -> tuple[Measure | None, list[Problem]]:
+             issued: Mapping[str, Notice], today: dt.date | None) -> tuple[Measure | None, list[Problem]]:
     """One 督查问责 record read and checked against the office, the cases and the issued notices."""
     data, name = doc.data, doc.path
     problems: list[Problem] = []
 
-    def add(field: str, message: str, fix: str) -> None:
-        line, column = doc.mark((field,))
-        problems.append(Problem(name, line, column, field, message, fix))
+    def add(field: str | tuple[str, ...], message: str, fix: str) -> None:
+        where = (field,) if isinstance(field, str) else field
+        line, column = doc.mark(where)
+        problems.append(Problem(name, line, column, ".".join(where), message, fix))
 
     day = parse_date(data["date"])
     deadline = parse_time_limit(data["deadline"]) if "deadline" in data else None
@@ -194,8 +195,19 @@ def _measure(doc: YamlDocument, office: Office, by_id: Mapping[str, Case],
     if "deadline" in data and deadline is None:
         add("deadline", f"限期「{data['deadline']}」中的日期不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。")
         return None, problems
+    outcome = None
+    if "outcome" in data:
+        decided = parse_date(data["outcome"]["date"])
+        if decided is None:
+            add(("outcome", "date"), f"日期「{data['outcome']['date']}」不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。")
+            return None, problems
+        outcome = Outcome(decided, data["outcome"]["result"], data["outcome"]["by"])
     measure = Measure(name, int(data["number"]), data["kind"], day, data["unit"], tuple(data["cases"]), data["reason"],
-                      data["by"], data.get("doc_no", ""), data.get("requirements", ""), deadline, data.get("notice", ""))
+                      data["by"], data.get("doc_no", ""), data.get("requirements", ""), deadline, data.get("notice", ""),
+                      outcome)
+    wrong = _outcome_problem(measure, today)
+    if wrong is not None:
+        add(*wrong)
     if measure.unit not in office.unit_names:
         add("unit", f"单位「{measure.unit}」未在 office.yaml 中登记。", "使用 office.yaml 中登记的单位简称。")
     for case_id in measure.cases:
@@ -227,7 +239,29 @@ def _measure(doc: YamlDocument, office: Office, by_id: Mapping[str, Case],
             add("notice", f"通报 {measure.notice} 印发于 {notice.date}，晚于本记录（{day}）。", "改正日期或依据的通报。")
         elif measure.unit not in {m.unit for m in notice.criticised}:
             add("notice", f"通报 {measure.notice} 没有批评{measure.unit}。", "写批评了该单位的通报，或删除 notice。")
+        elif measure.kind in (SELF_CRITICISM, TALK):
+            count = criticisms_of(measure.unit, issued.values(), notice.date.year).index(notice) + 1
+            if owed(count) != measure.kind:
+                add("kind", f"通报 {measure.notice} 是{measure.unit} {notice.date.year} 年第{count}次通报批评，按规定应"
+                            f"有{owed(count)}，不是{measure.kind}（督促检查工作实施办法 第十六条（二）（三））。",
+                    "写明它所依据的那次通报批评：第1次后书面检查，第2次后由主要领导约谈主要负责人；"
+                    "督查中另行约谈责任单位负责人的，类别写「督查约谈」。")
     return measure, problems
+
+
+def _outcome_problem(measure: Measure, today: dt.date | None) -> tuple[tuple[str, ...], str, str] | None:
+    """What is wrong with a record's outcome (§十六（三）「问责及处理结果」): only a 问责 has one, decided on or
+    after the 问责 and not after today."""
+    outcome = measure.outcome
+    if outcome is None:
+        return None
+    if measure.kind != ACCOUNTABILITY:
+        return ("outcome",), f"只有问责记录写处理结果，{measure.kind}不写。", "删除 outcome。"
+    if outcome.date < measure.date:
+        return ("outcome", "date"), f"处理结果的日期 {outcome.date} 早于问责建议（{measure.date}）。", "改正日期。"
+    if today is not None and outcome.date > today:
+        return ("outcome", "date"), f"处理结果的日期 {outcome.date} 晚于今天（{today}）。", "写实际作出处理决定的日期。"
+    return None
 
 
 def load_measures(root: Path, office: Office, cases: Sequence[Case], notices: Sequence[Notice],
@@ -240,7 +274,7 @@ def load_measures(root: Path, office: Office, cases: Sequence[Case], notices: Se
     loaded, problems = _load(root, MEASURES_DIR, "measure")
     read: list[_Issue] = []
     for doc in loaded:
-        measure, found = _measure(doc, office, by_id, issued)
+        measure, found = _measure(doc, office, by_id, issued, today)
         problems += found
         if measure is not None:
             measures.append(measure)

@@ -176,12 +176,23 @@ def report_markdown(report: PeriodReport) -> str:
     out += ["", f"## 十、拟通报表扬（{len(report.praise)}）", ""]
     out += [f"{n}. {p.unit}：{p.reason}（{'、'.join(p.cases)}）。依据：{p.basis}。"
             for n, p in enumerate(report.praise, 1)] or ["无。"]
+    if report.withheld:
+        out += ["", f"不列入拟表扬（{len(report.withheld)}）：", ""]
+        out += [f"{n}. {w.unit}：{w.reason}。依据：{w.basis}。" for n, w in enumerate(report.withheld, 1)]
     out += ["", f"## 十一、拟通报批评（{len(report.criticism)}）", ""]
     for n, c in enumerate(report.criticism, 1):
         after, outcome = report.next_criticism(c.unit)
         out.append(f"{n}. {c.unit}：{c.reason}。依据：{c.basis}。如本通报印发，为本年度第{after}次通报批评，按规定{outcome}。")
     if not report.criticism:
         out.append("无。")
+    if report.owed:
+        out += ["", f"### 本年度通报批评应采取的措施（{len(report.owed)}）", "",
+                "| 单位 | 第几次 | 通报 | 应采取 | 记录 |", "| --- | --- | --- | --- | --- |"]
+        out += [f"| {_cell(o.unit)} | {o.count} | {_cell(o.notice)} | {o.kind} | {o.done or '尚未记录'} |" for o in report.owed]
+    if report.accountability:
+        out += ["", f"### 拟提出问责建议（{len(report.accountability)}）", "",
+                "经调查核实后，由督查室提出问责建议，报主要领导审定；作出后用 `ducha measure --kind 问责` 记录。", ""]
+        out += [f"{n}. {a.unit}：{a.reason}。依据：{a.basis}。" for n, a in enumerate(report.accountability, 1)]
     if report.bulletins is not None:
         b = report.bulletins
         out += ["", "## 十二、督查专报", "",

@@ -33,7 +33,7 @@ from ducha.load.validate import ValidationResult, validate_repository
 from ducha.model.case import ATTACHMENTS_DIR, CASES_DIR, MANIFEST_NAME, Case, build_case
 from ducha.model.demo import DEMO_LIST, parse_demo_list
 from ducha.model.logs import LOG_KINDS
-from ducha.model.measures import MEASURES_DIR
+from ducha.model.measures import ACCOUNTABILITY, MEASURES_DIR
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
 from ducha.model.office import OFFICE_FILE, Office
 from ducha.repo.blobs import files_at
@@ -182,6 +182,23 @@ def _check_issued(change: FileChange) -> Problem:
     return Problem(change.path, 0, 0, "", f"改动了{what}：印发后不得修改。", "撤销对该文件的改动；如需更正，另行印发新的一期。")
 
 
+def _outcome_appended(root: Path, change: FileChange, old: bytes) -> bool:
+    """The one change a merged 督查问责 record takes: a 问责's outcome (处理结果), appended once, the
+    record above it untouched to the byte (实施办法 第十六条（三）：问责及处理结果在一定范围内公布)."""
+    if _top(change.path) != MEASURES_DIR or change.status != "M" or change.old_path not in (None, change.path):
+        return False
+    new = (root / change.path).read_bytes()
+    if not (old.endswith(b"\n") and new.startswith(old)):
+        return False
+    before, _ = parse_yaml(old, change.path)
+    after, _ = parse_yaml(new, change.path)
+    if before is None or after is None or not isinstance(before.data, dict) or not isinstance(after.data, dict):
+        return False
+    added = set(after.data) - set(before.data)
+    return (before.data.get("kind") == ACCOUNTABILITY and added == {"outcome"}
+            and all(after.data[key] == value for key, value in before.data.items()))
+
+
 def _check_attachment(change: FileChange) -> Problem:
     """Any change to a registered attachment: its record names it by its SHA-256."""
     old_path = change.old_path or change.path
@@ -328,7 +345,8 @@ def guard(root: Path, base: str, today: dt.date) -> GuardResult:
         if _top(old_path) == ATTACHMENTS_DIR:
             problems.append(_check_attachment(change))
         elif _top(old_path) in _ISSUED:
-            problems.append(_check_issued(change))
+            if not _outcome_appended(root, change, old_raw):
+                problems.append(_check_issued(change))
         elif old_path.endswith(MANIFEST_NAME):
             problems += _check_manifest(root, change, old_raw)
         elif old_path.endswith(".yaml"):

@@ -287,6 +287,9 @@ class _CaseChecker:
                 self.add(("reviews", index), "这条审核没有对应的办理报告。",
                          "每条审核对应一份办理报告：先补上办理报告（reports），或删除多余的审核。")
                 continue
+            if review.falsified and review.passed:
+                self.add(("reviews", index, "falsified"), "审核通过的办理报告不能同时认定为弄虚作假。",
+                         "经调查核实弄虚作假的报告应退回：result 写「退回」并在 opinion 中写明核实的情况；未经核实的，删除 falsified。")
             if review.date < reports[index].date:
                 self.add(("reviews", index, "date"),
                          f"审核日期 {review.date} 早于所审核的办理报告日期 {reports[index].date}。", "改正日期。")

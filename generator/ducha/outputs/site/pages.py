@@ -787,13 +787,14 @@ def _measures_table(page: str, data: SiteData, measures: Sequence[Measure], unit
 
 def _owed_note(data: SiteData, unit: str) -> str:
     """What this year's criticisms call for (书面检查, 约谈, 问责), and whether it has been recorded."""
-    owed = owed_measures(unit, data.criticisms.get(unit, 0), data.measures, data.today.year)
+    owed = owed_measures(unit, data.notices, data.measures, data.today.year)
     if not owed:
         return ""
     items = []
     for o in owed:
-        done = (f"已记录：{o.done.date} {o.done.title}" if o.done is not None else "尚未记录")
-        items.append(f"<li>第{o.count}次通报批评 → {h(o.kind)}：{h(done)}</li>")
+        done = (f"已记录：{o.done.date} {o.done.title}" if o.done is not None
+                else f"尚未记录（记录时写明依据通报 {o.notice}）")
+        items.append(f"<li>第{o.count}次通报批评（{h(o.notice)}） → {h(o.kind)}：{h(done)}</li>")
     return f'<ul class="ducha-owed">{"".join(items)}</ul>'
 
 
@@ -823,7 +824,8 @@ def draft_markdown(data: SiteData, report: PeriodReport) -> str:
              for n, r in enumerate(report.units, 1))
     proposals = "".join(
         f"<li>{kind}：{h(p.unit)}——{h(p.reason)}<br><small>依据：{h(p.basis)}</small></li>"
-        for kind, group in (("拟表扬", report.praise), ("拟批评", report.criticism))
+        for kind, group in (("拟表扬", report.praise), ("不列入拟表扬", report.withheld), ("拟批评", report.criticism),
+                            ("拟提出问责建议", report.accountability))
         for p in group) or "<li>（无）</li>"
     body = [f"<h1>{h(report.period.label)}督查通报（草稿）</h1>",
             (f'<p class="ducha-asof">统计期间 {report.period.start} 至 {report.period.end}，数据截至 {report.today}。'
@@ -834,7 +836,7 @@ def draft_markdown(data: SiteData, report: PeriodReport) -> str:
             "<h2>超期未办结</h2>", _items_html(page, data, report.overdue),
             "<h2>退回重办</h2>", _items_html(page, data, report.returned),
             "<h2>延期</h2>", _items_html(page, data, report.extended),
-            "<h2>拟表扬、拟批评</h2>", f"<ul>{proposals}</ul>"]
+            "<h2>拟表扬、拟批评、拟问责</h2>", f"<ul>{proposals}</ul>"]
     return _page(f"{report.period.label}督查通报（草稿）", body, search=False)
 
 
