@@ -177,3 +177,57 @@ def test_issuing_refuses_what_validation_would(tmp_path: Path, invoke: Invoke) -
     no_deadline = invoke(repo.root, "measure", "--kind", "督办令", "--unit", "市住建局", "--case", "DC-2026-0001",
                          "--reason", "超期。", "--by", "副市长 林静", "--date", "2026-03-12")
     assert no_deadline.exit_code == 2 and "督办令须写明限期" in no_deadline.output
+
+
+def test_a_talk_after_a_criticism_names_the_notice_it_answers(tmp_path: Path, invoke: Invoke) -> None:
+    """实施办法 §十六（二）的约谈 answers a criticism; §十六（一）的督查约谈 needs none."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("cases/2026/DC-2026-0001.yaml", RECORD)
+    args = ("--unit", "市住建局", "--case", "DC-2026-0001", "--reason", "隐患整改滞后。", "--by", "副秘书长 陈晓东",
+            "--date", "2026-03-12")
+    talk = invoke(repo.root, "measure", "--kind", "约谈", *args)
+    assert talk.exit_code == 2
+    assert talk.output == ("错误：约谈（第十六条（二））是一年内第2次通报批评后由主要领导约谈单位主要负责人：加 --notice 第2次通报批评的"
+                           "发文字号；督查中发现问题、由有关领导约谈责任单位负责人的，用 --kind 督查约谈（第十六条（一））。\n")
+    check = invoke(repo.root, "measure", "--kind", "书面检查", *args)
+    assert check.exit_code == 2 and "书面检查是通报批评后作出的：加 --notice" in check.output
+    assert not (repo.root / "accountability").exists()
+    inspection = invoke(repo.root, "measure", "--kind", "督查约谈", *args)
+    assert inspection.exit_code == 0, inspection.output
+    assert "kind: 督查约谈\n" in repo.read("accountability/2026/2026-001.yaml")
+
+
+def test_an_accountability_outcome_is_appended_once(tmp_path: Path, invoke: Invoke) -> None:
+    """§十六（三）「问责及处理结果」: the outcome comes later, and is the one thing a merged record takes."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("cases/2026/DC-2026-0001.yaml", RECORD)
+    assert invoke(repo.root, "measure", "--kind", "问责", "--unit", "市住建局", "--case", "DC-2026-0001", "--reason",
+                  "逾期不报，经调查核实。", "--by", "市政府", "--date", "2026-03-20").exit_code == 0
+    assert invoke(repo.root, "measure", "--kind", "督办令", "--unit", "市住建局", "--case", "DC-2026-0001", "--reason",
+                  "超期。", "--by", "副市长 林静", "--date", "2026-03-20", "--deadline", "3个工作日").exit_code == 0
+    repo.commit("问责建议", date="2026-03-20T10:00:00+08:00")
+    repo.git("checkout", "-q", "-b", "处理结果")
+    wrong_kind = invoke(repo.root, "outcome", "2026-002", "--result", "诫勉谈话", "--by", "市纪委监委")
+    assert wrong_kind.exit_code == 2 and "2026-002 是督办令，只有问责记录写处理结果" in wrong_kind.output
+    early = invoke(repo.root, "outcome", "2026-001", "--result", "诫勉谈话", "--by", "市纪委监委", "--date", "2026-03-19")
+    assert early.exit_code == 1 and "[outcome.date] 处理结果的日期 2026-03-19 早于问责建议（2026-03-20）。" in early.output
+    before = repo.read("accountability/2026/2026-001.yaml")
+    assert "outcome" not in before  # a refused outcome leaves the record as it was
+    done = invoke(repo.root, "outcome", "2026-001", "--result", "给予主要负责人诫勉谈话", "--by", "市纪委监委",
+                  "--date", "2026-04-10")
+    assert done.exit_code == 0, done.output
+    assert repo.read("accountability/2026/2026-001.yaml") == before + (
+        "outcome:\n  date: 2026-04-10\n  result: 给予主要负责人诫勉谈话\n  by: 市纪委监委\n")
+    repo.commit("处理结果", date="2026-04-10T10:00:00+08:00")
+    assert invoke(repo.root, "guard", "--base", "main", "--today", "2026-04-10").exit_code == 0
+    again = invoke(repo.root, "outcome", "2026-001", "--result", "改为警告", "--by", "市纪委监委")
+    assert again.exit_code == 2 and "2026-001 已记录处理结果（2026-04-10 市纪委监委：给予主要负责人诫勉谈话），不能再改" in again.output
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "处理结果", "-m", "合并：处理结果", date="2026-04-10T11:00:00+08:00")
+    published = invoke(repo.root, "report", "--period", "2026-04", "--today", "2026-04-30").output
+    assert "逾期不报，经调查核实（市政府）；处理结果：给予主要负责人诫勉谈话（市纪委监委，2026-04-10） |" in published
+    repo.git("checkout", "-q", "-b", "改结果")
+    repo.replace("accountability/2026/2026-001.yaml", "诫勉谈话", "批评教育")  # once merged, it is never rewritten
+    guard = invoke(repo.root, "guard", "--base", "main", "--today", "2026-04-10")
+    assert guard.exit_code == 1
+    assert "accountability/2026/2026-001.yaml: 改动了已下达（记录）的督查问责记录：印发后不得修改。" in guard.output

@@ -142,11 +142,14 @@ class PeriodReport:
                 **self.satisfied()}
 
 
-def _measure_item(measure: Measure, calendar: Calendar) -> Item:
-    """A 督查问责 record as a line of the 通报: its number and kind, the unit, and what and when."""
+def _measure_item(measure: Measure, calendar: Calendar, today: dt.date) -> Item:
+    """A 督查问责 record as a line of the 通报: its number and kind, the unit, what and when, and a 问责's
+    outcome once decided (实施办法 第十六条（三）：问责及处理结果在一定范围内公布)."""
     deadline = f"，限期 {order_due(measure, calendar)}" if measure.kind == ORDER else ""
+    outcome = measure.outcome
+    decided = f"；处理结果：{outcome.result}（{outcome.by}，{outcome.date}）" if outcome and outcome.date <= today else ""
     return Item(measure.id, measure.title, measure.unit,
-                f"{measure.date} {'、'.join(measure.cases)}：{measure.reason.rstrip('。')}{deadline}（{measure.by}）")
+                f"{measure.date} {'、'.join(measure.cases)}：{measure.reason.rstrip('。')}{deadline}（{measure.by}）{decided}")
 
 
 def _item(case: Case, detail: str) -> Item:
@@ -269,8 +272,8 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
                    for unit in office.units for o in owed_measures(unit.name, issued, issued_measures, today.year)),
         notices_this_year=tuple(n.doc_no for n in notices if n.date.year == today.year),
         reopened=_sorted(reopened), behind=_sorted(behind), satisfaction=_sorted(satisfaction),
-        measures=tuple(_measure_item(m, calendar) for m in sorted(issued_measures, key=lambda m: (m.date, m.number))
-                       if m.date in period),
+        measures=tuple(_measure_item(m, calendar, today) for m in sorted(issued_measures, key=lambda m: (m.date, m.number))
+                       if m.date in period or (m.outcome is not None and m.outcome.date in period)),
         ranking=rules.ranking, next_consequences=tuple(wording.consequence(n) for n in (1, 2, 3)),
         recorded_late=_sorted(recorded_late),
     )

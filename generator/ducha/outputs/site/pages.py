@@ -779,6 +779,8 @@ def _measures_table(page: str, data: SiteData, measures: Sequence[Measure], unit
     for m in sorted(measures, key=lambda m: (m.date, m.number)):
         cases = "、".join(_link_case(page, data.by_id[c], False) if c in data.by_id else h(c) for c in m.cases)
         follows = f"（依据{h(m.notice)}）" if m.notice else ""
+        if m.outcome is not None and m.outcome.date <= data.today:
+            follows += f"<br>处理结果：{h(m.outcome.result)}（{h(m.outcome.by)}，{h(m.outcome.date)}）"
         rows.append([h(m.date), h(m.title)] + ([_unit_link(page, m.unit)] if unit else [])
                     + [cases or "—", f"{h(m.reason)}{follows}", h(m.by), h(_order_state(data, m)) or "—"])
     headers = ["日期", "类别"] + (["单位"] if unit else []) + ["涉及事项", "事由", "签发或主持", "限期"]
