@@ -297,7 +297,9 @@ def _office_moves(root: Path, base_raw: bytes, cases: Iterable[Case], today: dt.
     for case in cases:
         before = _safe_deadline(case, before_office, today, before_calendar)
         after = _safe_deadline(case, after_office, today, after_calendar)
-        if before is None or after is None or before.provisional:  # a guessed date may become the official one
+        # A guessed date may become the official one; an assigned case with no due date at all (its category had
+        # no default, which validation refuses) gets its first, which moves nothing.
+        if before is None or after is None or before.provisional or before.due is None:
             continue
         if (before.due, before.light) != (after.due, after.light):
             moved.append((case, before, after))

@@ -331,8 +331,9 @@ def deadline(case: Case, office: Office, today: dt.date, calendar: Calendar | No
 
 
 def _progress_overdue(case: Case, office: Office, stage: Stage, today: dt.date) -> bool:
-    """续报: an open item whose last progress (or 交办) is older than the interval."""
-    interval = office.progress_interval_days
+    """续报: an open item whose last progress (or 交办) is older than the interval of its priority
+    (a 重点 item's is short: 随时报告)."""
+    interval = office.progress_interval(case.priority)
     if interval is None or not stage.is_open or case.assigned is None:
         return False
     current = case.round_on(today)

@@ -151,8 +151,13 @@ class _CaseChecker:
             if limit is not None and limit.unit is not None and not 1 <= limit.count <= MAX_COUNT[limit.unit]:
                 self.add(path, f"时限「{limit}」超出 1—{MAX_COUNT[limit.unit]}{limit.unit.value}的范围。", "检查数字是否写错。")
         if case.assigned is not None and effective_time_limit(case, office) is None:
+            rule = office.categories.get(case.category)
+            levels = "、".join(f"{name} {level.time_limit}" for name, level in (rule.levels if rule else {}).items()
+                              if level.time_limit is not None)
+            by_level = f"；没有写时限的，按来源层级写 source.level（{levels}）" if levels and not case.source.level else ""
             self.add(("assigned",), f"已交办但没有办理时限，来源类型「{case.category}」也没有默认时限。",
-                     f"填写 time_limit，或在 office.yaml 的 categories 中为「{case.category}」设置默认时限。")
+                     f"填写 time_limit（交办通知所定的时限）{by_level}；本室对「{case.category}」有统一默认时限的，"
+                     f"在 office.yaml 的 categories 中设置（本室规则）。")
         self.assignment_elements()
         self.registration_approval()
         if case.time_limit is not None and case.time_limit.date is not None and case.assigned is not None \

@@ -336,7 +336,9 @@ def morning_queues(data: SiteData, statuses: Sequence[Status], unit: str | None 
         Queue("near", "临期", tuple(queues.near_due(statuses)),
               f"{data.office.yellow_days}个工作日内到期或未达到序时进度（黄灯），剩余时间最少的在前。"),
         Queue("progress", "需续报", tuple(queues.needs_progress(statuses)),
-              f"超过{data.office.progress_interval_days}天未报送进展。" if data.office.progress_interval_days else ""),
+              (f"超过{data.office.progress_interval_days}天未报送进展" if data.office.progress_interval_days else "")
+              + f"{'；' if data.office.progress_interval_days else ''}重点事项随时报告，超过{office.progress_interval('重点')}天"
+              "未报送进展即列入。"),
         Queue("followup", "待回头看", tuple(queues.followups_due(statuses)),
               f"办结满{data.office.followup_after_days}天，尚未回访复核。" if data.office.followup_after_days else ""),
     ]
