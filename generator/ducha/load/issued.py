@@ -32,7 +32,7 @@ def _mentions(items: list[dict[str, Any]]) -> tuple[Mention, ...]:
                  for i in items)
 
 
-def _load(root: Path, folder: str, kind: str) -> tuple[list[YamlDocument], list[Problem]]:
+def load_documents(root: Path, folder: str, kind: str) -> tuple[list[YamlDocument], list[Problem]]:
     found, problems = [], []
     for file in sorted((root / folder).glob("*/*.yaml"), key=str):
         name = file.relative_to(root).as_posix()
@@ -53,7 +53,7 @@ def _load(root: Path, folder: str, kind: str) -> tuple[list[YamlDocument], list[
 
 
 @dataclass(frozen=True)
-class _Issue:
+class Issue:
     """What a notice and a bulletin share: a file, a number within its year, a date."""
 
     doc: YamlDocument
@@ -61,7 +61,7 @@ class _Issue:
     date: dt.date
 
 
-def _issue_checks(issues: Sequence[_Issue], what: str, path_of: Callable[[int, int], str], how: str,
+def issue_checks(issues: Sequence[Issue], what: str, path_of: Callable[[int, int], str], how: str,
                   today: dt.date | None) -> list[Problem]:
     """Each file named by its year and number; numbers consecutive within a year; none dated ahead.
 
@@ -69,7 +69,7 @@ def _issue_checks(issues: Sequence[_Issue], what: str, path_of: Callable[[int, i
     them mid-year begins with its next number, and the guard keeps any from being removed.
     """
     problems: list[Problem] = []
-    by_year: dict[int, list[_Issue]] = {}
+    by_year: dict[int, list[Issue]] = {}
     taken = {issue.doc.path for issue in issues}
     for issue in issues:
         name = issue.doc.path
@@ -105,7 +105,7 @@ def load_notices(root: Path, office: Office, case_ids: frozenset[str],
                  today: dt.date | None = None) -> tuple[list[Notice], list[Problem]]:
     """Every issued notice, checked: named by year and number, numbers consecutive, not dated after
     ``today`` (when given), units registered and each named once per list, cases existing."""
-    loaded, problems = _load(root, NOTICES_DIR, "notice")
+    loaded, problems = load_documents(root, NOTICES_DIR, "notice")
     notices = []
     for doc in loaded:
         name, data = doc.path, doc.data
@@ -135,7 +135,7 @@ def load_notices(root: Path, office: Office, case_ids: frozenset[str],
                     problems.append(Problem(name, line, column, kind, f"通报涉及的事项 {'、'.join(missing)} 不存在。",
                                             "督查事项不能删除：从 git 历史中恢复这些事项。"))
         notices.append(notice)
-    problems += _issue_checks([_Issue(d, n.number, n.date) for d, n in zip(loaded, notices, strict=True)], "通报",
+    problems += issue_checks([Issue(d, n.number, n.date) for d, n in zip(loaded, notices, strict=True)], "通报",
                               notice_path, "由 ducha report --issue 生成", today)
     problems += _notice_overlaps(notices)
     return notices, problems
@@ -168,10 +168,10 @@ def _notice_overlaps(notices: Sequence[Notice]) -> list[Problem]:
 
 def load_bulletins(root: Path, today: dt.date | None = None) -> tuple[list[Bulletin], list[Problem]]:
     """Every 督查专报, checked like the notices: named by year and number, consecutive, not dated ahead."""
-    loaded, problems = _load(root, BULLETINS_DIR, "bulletin")
+    loaded, problems = load_documents(root, BULLETINS_DIR, "bulletin")
     bulletins = [Bulletin(d.path, int(str(d.data["number"])), dt.date.fromisoformat(str(d.data["date"])),
                           str(d.data["title"]), d.data["reports_problem"] == "是") for d in loaded]
-    problems += _issue_checks([_Issue(d, b.number, b.date) for d, b in zip(loaded, bulletins, strict=True)],
+    problems += issue_checks([Issue(d, b.number, b.date) for d, b in zip(loaded, bulletins, strict=True)],
                               "督查专报", bulletin_path, "每期一个文件", today)
     return bulletins, problems
 
@@ -271,15 +271,15 @@ def load_measures(root: Path, office: Office, cases: Sequence[Case], notices: Se
     by_id = {case.id: case for case in cases}
     issued = {notice.doc_no: notice for notice in notices}
     measures: list[Measure] = []
-    loaded, problems = _load(root, MEASURES_DIR, "measure")
-    read: list[_Issue] = []
+    loaded, problems = load_documents(root, MEASURES_DIR, "measure")
+    read: list[Issue] = []
     for doc in loaded:
         measure, found = _measure(doc, office, by_id, issued, today)
         problems += found
         if measure is not None:
             measures.append(measure)
-            read.append(_Issue(doc, measure.number, measure.date))
-    problems += _issue_checks(read, "督查问责记录", measure_path, "由 ducha measure 生成", today)
+            read.append(Issue(doc, measure.number, measure.date))
+    problems += issue_checks(read, "督查问责记录", measure_path, "由 ducha measure 生成", today)
     seen: dict[str, Measure] = {}
     for measure in sorted(measures, key=lambda m: (m.date, m.number)):
         if measure.doc_no and measure.doc_no in seen:

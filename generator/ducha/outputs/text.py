@@ -168,6 +168,10 @@ def report_markdown(report: PeriodReport) -> str:
         out += ["", f"### 建议提案满意度（满意{given['满意']}、基本满意{given['基本满意']}、不满意{given['不满意']}）", "",
                 "| 序号 | 编号 | 满意度 | 主办单位 | 情况 |", "| --- | --- | --- | --- | --- |"]
         out += [f"| {n} | {i.id} | {i.title} | {_cell(i.unit)} | {_cell(i.detail)} |" for n, i in enumerate(report.satisfaction, 1)]
+    if report.surveys:
+        out += ["", f"### 督查调研、评估和调查（{len(report.surveys)}）", "", "| 序号 | 编号 | 类别 | 涉及单位 | 情况 |",
+                "| --- | --- | --- | --- | --- |"]
+        out += [f"| {n} | {i.id} | {i.title} | {_cell(i.unit)} | {_cell(i.detail)} |" for n, i in enumerate(report.surveys, 1)]
     if report.measures:
         counts = "、".join(f"{kind}{report.totals()[kind]}" for kind in MEASURE_KINDS if report.totals()[kind])
         out += ["", f"### 督查问责（{counts}）", "", "| 序号 | 编号 | 类别 | 单位 | 情况 |", "| --- | --- | --- | --- | --- |"]

@@ -36,6 +36,7 @@ from ducha.model.logs import LOG_KINDS
 from ducha.model.measures import ACCOUNTABILITY, MEASURES_DIR
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
 from ducha.model.office import OFFICE_FILE, Office
+from ducha.model.surveys import SURVEYS_DIR
 from ducha.repo.blobs import files_at
 from ducha.repo.changes import FACTS, IDENTITY, Kind, compare
 from ducha.repo.filechanges import changed_files
@@ -52,14 +53,16 @@ _APPEND_ONLY_FIX = "恢复原来的内容；已记录的条目只能追加：如
 _IDENTITY_FIX = "恢复原值：编号一经使用不能更改。编号错了的事项，填写撤销（cancelled）并报批后，用 ducha new 重新立项。"
 _FACT_FIX = ("恢复原来写下的值。确有错误的，在 corrections（更正）末尾追加一条，写明 date（日期）、field（字段）、"
              "old（原值）、new（新值）、reason（理由）和 approved_by（批准人）：经批准的更正在各处按新值显示，原值留在记录中。")
-_SPLIT_FIX = ("把改动拆成两个合并请求：一个只含 cases/、notices/、bulletins/ 下的记录，另一个只含其他文件"
+_SPLIT_FIX = ("把改动拆成两个合并请求：一个只含 cases/、notices/、bulletins/、accountability/、surveys/ 等下的记录，"
+              "另一个只含其他文件"
               "（由督查室管理员审核）。可用 `git checkout 基准分支 -- 文件` 从本分支撤下其中一类改动。")
 _OFFICE_FIX = ("撤销这项改动。只适用于新事项的时限变更，写进该来源类型的 revisions（规则修订），注明晚于已有事项交办日期的 "
                "effective_from（生效日期）；日历包已收录年份的节假日不能改写。确需改变某个已有事项期限的，"
                "在该事项中追加经批准的延期（extensions）或更正（corrections）。")
 #: Corrections of these fields may move a due date.
 _DEADLINE_FIELDS = frozenset({"category", "registered", "assigned", "time_limit"})
-_ISSUED = {NOTICES_DIR: "已印发的督查通报", BULLETINS_DIR: "已印发的督查专报", MEASURES_DIR: "已下达（记录）的督查问责记录"}
+_ISSUED = {NOTICES_DIR: "已印发的督查通报", BULLETINS_DIR: "已印发的督查专报", MEASURES_DIR: "已下达（记录）的督查问责记录",
+           SURVEYS_DIR: "已合并的督查调研或调查记录"}
 _SHOWN = 5
 
 

@@ -16,6 +16,7 @@ from ducha.model.logs import SATISFACTION_RESULTS, late_mark
 from ducha.model.measures import MEASURE_KINDS, ORDER, Measure
 from ducha.model.notices import Bulletin, Mention, Notice
 from ducha.model.office import Office
+from ducha.model.surveys import ASKING, Survey
 from ducha.rules.calendar import Calendar, calendar_for
 from ducha.rules.deadlines import Light, status_board
 from ducha.rules.escalation import criticism_tally, order_due, owed_measures, propose_accountability, propose_criticism
@@ -104,6 +105,8 @@ class PeriodReport:
     accountability: tuple[Mention, ...] = ()
     #: This year's criticisms, each with the measure it calls for and whether one is recorded.
     owed: tuple[OwedMeasure, ...] = ()
+    #: 督查调研, 专业评估, 民意调查 and 满意度调查 of the period: ``id`` the record's, ``title`` its kind.
+    surveys: tuple[Item, ...] = ()
     bulletins: BulletinProgress | None = None
     notices_this_year: tuple[str, ...] = field(default=())
     reopened: tuple[Item, ...] = ()  # 再督查 and 重新办理 begun in the period: each a further round
@@ -168,7 +171,7 @@ def _flag(text: str, late: Mapping[EntryKey, LateEntry], key: EntryKey) -> str:
 def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice], bulletins: Sequence[Bulletin],
                  period: Period, today: dt.date, data_commit: str,
                  recorded: Mapping[str, Mapping[EntryKey, RecordedAt]] | None = None,
-                 measures: Sequence[Measure] = ()) -> PeriodReport:
+                 measures: Sequence[Measure] = (), surveys: Sequence[Survey] = ()) -> PeriodReport:
     """The 通报 for ``period`` as of ``today`` (clamped to the period's end).
 
     ``recorded`` says when each entry entered the records (from git): entries recorded too
@@ -276,7 +279,19 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
                        if m.date in period or (m.outcome is not None and m.outcome.date in period)),
         ranking=rules.ranking, next_consequences=tuple(wording.consequence(n) for n in (1, 2, 3)),
         recorded_late=_sorted(recorded_late),
+        surveys=tuple(_survey_item(s) for s in sorted(surveys, key=lambda s: (s.date, s.number))
+                      if s.date in period and s.date <= today),
     )
+
+
+def _survey_item(survey: Survey) -> Item:
+    """A 调研 or 调查 as a line of the 通报: its number and kind, what it was about, found and suggests."""
+    asked = ""
+    if survey.kind in ASKING:
+        asked = f"；样本{survey.respondents}份" + (f"，满意率{survey.satisfaction:g}%" if survey.satisfaction is not None else "")
+    advice = f"；建议：{survey.suggestions.rstrip('。')}" if survey.suggestions else ""
+    return Item(survey.id, survey.kind, "、".join(survey.units) or "—",
+                f"{survey.date}「{survey.title}」（{survey.by}）：{survey.findings.rstrip('。')}{asked}{advice}")
 
 
 #: How each ranking criterion orders two units (office.yaml ``notice_rules.ranking``).

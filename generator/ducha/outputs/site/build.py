@@ -48,7 +48,7 @@ OVERLAY_DIR = "site"
 #: The office's own MkDocs settings, laid over the packaged ones (site_name, palette, nav…).
 OFFICE_CONFIG = "mkdocs.yml"
 #: Folders and files the site reads from the records: a change to any of them rebuilds the preview.
-WATCHED = ("cases", "notices", "bulletins", "accountability", "attachments", "office.yaml", OVERLAY_DIR)
+WATCHED = ("cases", "notices", "bulletins", "accountability", "surveys", "attachments", "office.yaml", OVERLAY_DIR)
 #: Set while `ducha build` runs MkDocs, so the MkDocs hook does not generate the pages again.
 READY_ENV = "DUCHA_PAGES_READY"
 #: How `ducha serve` tells the hook what to build: the repository, the day and the profile.
@@ -99,7 +99,7 @@ def prepare(root: Path, today: dt.date, profile: str, live: Live | None = None, 
     else:
         if not disclosure.public:  # a draft 通报 is the office's working paper
             drafts = tuple(build_report(office, cases, notices, bulletins, period, today, head or "（非 git 仓库）",
-                                        measures=records.measures)
+                                        measures=records.measures, surveys=records.surveys)
                            for period in draft_periods(today))
         calendars = feeds(office, statuses, today)
     criticisms = dict(criticism_tally(notices, today.year)) if disclosure.shows_criticism() else {}
@@ -110,7 +110,7 @@ def prepare(root: Path, today: dt.date, profile: str, live: Live | None = None, 
         trails={case_id: disclosed(trail, disclosure) for case_id, trail in trails.items() if case_id in shown_ids},
         notices=tuple(disclosure.notice(n, shown_ids) for n in notices),
         criticisms=criticisms, drafts=drafts, feeds=calendars, last_year_criticisms=earlier,
-        measures=disclosure.measures(records.measures, shown_ids))
+        measures=disclosure.measures(records.measures, shown_ids), surveys=disclosure.surveys(records.surveys))
     return Prepared(data, warnings)
 
 

@@ -29,6 +29,7 @@ from ducha.model.logs import size_text
 from ducha.model.measures import Measure
 from ducha.model.notices import Mention, Notice
 from ducha.model.office import Office, slug
+from ducha.model.surveys import Survey
 from ducha.outputs.present import (
     PROVISIONAL_NOTE,
     criticism_count,
@@ -140,6 +141,7 @@ class SiteData:
     #: The year before's criticism tally, kept in view while the new year is young.
     last_year_criticisms: dict[str, int] = field(default_factory=dict)
     measures: tuple[Measure, ...] = ()  # 督办令, 约谈, 书面检查, 问责 the audience may see
+    surveys: tuple[Survey, ...] = ()  # 督查调研, 专业评估, 民意调查, 满意度调查 the audience may see
 
     def consequence(self, count: int) -> str:
         """What the ``count``-th criticism of the year costs a unit, in the office's words."""
@@ -161,6 +163,16 @@ class SiteData:
         for measure in self.measures:
             for case_id in measure.cases:
                 found[case_id].append(measure)
+        return found
+
+    @functools.cached_property
+    def surveys_by_case(self) -> dict[str, list[Survey]]:
+        """The surveys that name a case, or that one of its 回访复核 cites."""
+        cited = {f.survey: s.case.id for s in self.statuses for f in s.case.followups if f.survey}
+        found: dict[str, list[Survey]] = defaultdict(list)
+        for survey in self.surveys:
+            for case_id in dict.fromkeys([*survey.cases, *([cited[survey.id]] if survey.id in cited else [])]):
+                found[case_id].append(survey)
         return found
 
     @functools.cached_property
@@ -619,6 +631,8 @@ def case_markdown(data: SiteData, status: Status, children: Sequence[Status]) ->
         + _extensions(case) + _attachments(page, case)
         + (f"<h2>督查问责</h2>{_measures_table(page, data, data.measures_by_case[case.id])}"
            if data.measures_by_case.get(case.id) else "")
+        + (f"<h2>督查调研、评估和调查</h2>{_surveys_table(page, data, data.surveys_by_case[case.id])}"
+           if data.surveys_by_case.get(case.id) else "")
         + f'\n<h2>办理经过</h2>\n<ol class="ducha-timeline">\n{timeline}\n</ol>\n'
         + _audit(data.trails.get(case.id)) + "\n</div>",
     ]
@@ -885,6 +899,30 @@ def notice_markdown(notice: Notice) -> str:
     return _page(notice.doc_no, body)  # found by its 文号
 
 
+SURVEYS_PAGE = "notices/surveys.md"
+
+
+def _surveys_table(page: str, data: SiteData, surveys: Sequence[Survey]) -> str:
+    """督查调研 and 调查 with their results: what, who, found, suggested, and how many answered how."""
+    rows = []
+    for s in sorted(surveys, key=lambda s: (s.date, s.number), reverse=True):
+        cases = "、".join(_link_case(page, data.by_id[c], False) if c in data.by_id else h(c) for c in s.cases)
+        asked = (f"样本 {s.respondents} 份" + (f"，满意率 {s.satisfaction:g}%" if s.satisfaction is not None else "")
+                 if s.respondents is not None else "—")
+        rows.append([h(s.id), h(s.date), h(s.kind), f"{h(s.title)}<br><small>{h(s.by)}</small>",
+                     "、".join(_unit_link(page, u) for u in s.units) or "—", cases or "—", h(s.findings),
+                     h(s.suggestions) or "—", h(asked)])
+    return grid("ducha-surveys", ["编号", "日期", "类别", "题目", "涉及单位", "涉及事项", "主要发现", "对策建议", "样本和满意度"], rows)
+
+
+def surveys_markdown(data: SiteData) -> str:
+    """Every 督查调研, 专业评估, 民意调查 and 满意度调查, newest first (中办 1999 年意见 四；实施办法 第十三条)."""
+    body = ["<h1>督查调研、评估和调查</h1>",
+            "<p>督查调研、第三方专业评估、民意调查和满意度调查的结果（surveys/ 下的记录），供事项回访复核和通报引用。</p>",
+            _surveys_table(SURVEYS_PAGE, data, data.surveys)]
+    return _page("督查调研、评估和调查", body)
+
+
 def _criticism_list(page: str, data: SiteData, tally: dict[str, int]) -> str:
     return (f"<ul>{''.join(f'<li>{_unit_link(page, u)}：{c} 次，{h(data.consequence(c))}</li>' for u, c in sorted(tally.items()))}</ul>"
             if tally else EMPTY)
@@ -901,6 +939,8 @@ def notices_index(data: SiteData) -> str:
                         f"（{r.period.start} 至 {r.period.end}{'，进行中' if data.today < r.period.end else ''}）</li>"
                         for r in data.drafts)
         body += ["<h2>草稿</h2>", "<p>本月、本季度和刚结束的月份、季度；印发前由督查室审定。</p>", f"<ul>{links}</ul>"]
+    if data.surveys:
+        body += [f'<p><a href="{href(page, SURVEYS_PAGE)}">督查调研、评估和调查</a>（{len(data.surveys)} 份）</p>']
     body += ["<h2>已印发</h2>",
              grid("ducha-cases", ["发文字号", "印发日期", "统计期间", "表扬", "批评"], rows,
                   '<p class="ducha-empty">（尚无印发的通报）</p>'),
@@ -940,6 +980,8 @@ def generate(data: SiteData, skip: frozenset[str] = frozenset()) -> Iterable[tup
     for name, text in data.feeds.items():
         yield f"calendars/{name}", text
     yield "notices/index.md", notices_index(data)
+    if data.surveys:
+        yield SURVEYS_PAGE, surveys_markdown(data)
     for notice in data.notices:
         yield notice_page(notice), notice_markdown(notice)
     for report in data.drafts:
