@@ -33,6 +33,11 @@ class Rule:
         return OWN in self.clause
 
     @property
+    def keys(self) -> tuple[str, ...]:
+        """Each office.yaml key the rule names (``*`` stands for any 来源类型 or 优先级)."""
+        return tuple(self.key.split("、")) if self.key else ()
+
+    @property
     def basis(self) -> str:
         """The rule's basis as a proposal cites it: the setting that applies it, and the clause."""
         return f"office.yaml {self.key}；{self.clause}" if self.key else self.clause
@@ -187,5 +192,5 @@ RULES: tuple[Rule, ...] = tuple(value for value in dict(globals()).values() if i
 def rules_table() -> str:
     """README's 规则一览: one Markdown row per rule."""
     rows = ["| 编号 | 规则 | 依据 | office.yaml |", "| --- | --- | --- | --- |"]
-    rows += [f"| {r.id} | {r.text} | {r.clause} | {f'`{r.key}`' if r.key else '—'} |" for r in RULES]
+    rows += [f"| {r.id} | {r.text} | {r.clause} | {'、'.join(f'`{k}`' for k in r.keys) or '—'} |" for r in RULES]
     return "\n".join(rows) + "\n"
