@@ -59,7 +59,7 @@ def test_no_rule_is_defined_outside_the_registry() -> None:
 
 def test_every_seed_clause_the_code_cites_is_in_the_table() -> None:
     registered = set().union(*(cited(r.clause) for r in RULES))
-    unregistered = {}
+    unregistered: dict[tuple[str, str], str] = {}
     for path in sorted(PACKAGE.rglob("*")):
         if path.suffix in (".py", ".json") and path.name != "registry.py":
             for clause in cited(path.read_text(encoding="utf-8")) - registered:
