@@ -201,7 +201,7 @@ def report_markdown(report: PeriodReport) -> str:
         b = report.bulletins
         out += ["", "## 十二、督查专报", "",
                 (f"{b.year}年已报送《督查专报》{b.issued}期，其中反映问题{b.on_problems}期；"
-                f"年度任务不少于{b.quota}期，其中反映问题不少于{b.problems_needed}期"
+                f"年度任务（本室规则）不少于{b.quota}期，其中反映问题不少于{b.problems_needed}期"
                 f"（尚差{max(b.quota - b.issued, 0)}期，反映问题尚差{max(b.problems_needed - b.on_problems, 0)}期）。")]
     if report.recorded_late:
         out += ["", f"## 附：本期补录的记录（{len(report.recorded_late)}）", "",
