@@ -226,6 +226,10 @@ def test_an_accountability_outcome_is_appended_once(tmp_path: Path, invoke: Invo
     repo.git("merge", "-q", "--no-ff", "处理结果", "-m", "合并：处理结果", date="2026-04-10T11:00:00+08:00")
     published = invoke(repo.root, "report", "--period", "2026-04", "--today", "2026-04-30").output
     assert "逾期不报，经调查核实（市政府）；处理结果：给予主要负责人诫勉谈话（市纪委监委，2026-04-10） |" in published
+    case_page = repo.root / "build/docs-internal/cases/2026/DC-2026-0001.md"
+    for today, shown in (("2026-04-09", False), ("2026-04-10", True)):  # on the site from its date (公布)
+        assert invoke(repo.root, "pages", "--today", today).exit_code == 0
+        assert ("<br>处理结果：给予主要负责人诫勉谈话（市纪委监委，2026-04-10）" in case_page.read_text(encoding="utf-8")) is shown
     repo.git("checkout", "-q", "-b", "改结果")
     repo.replace("accountability/2026/2026-001.yaml", "诫勉谈话", "批评教育")  # once merged, it is never rewritten
     guard = invoke(repo.root, "guard", "--base", "main", "--today", "2026-04-10")
