@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ducha.model.case import Case, events
 from ducha.model.measures import MEASURE_KINDS
-from ducha.outputs.present import flags, light_label, rate_text, remaining
+from ducha.outputs.present import flags, light_label, rate_text, remaining, withheld_review
 from ducha.outputs.safe import formula_inert, terminal
 from ducha.rules.deadlines import Light, Status
 from ducha.rules.metrics import tally
@@ -103,7 +103,7 @@ def audit_text(trail: AuditTrail) -> str:
         if e.reviewers:
             approved = f"  审核：{'、'.join(e.reviewers)}{signed}"
         elif e.signature:  # the server's key is required, and this 审核 does not carry it
-            approved = f"  审核：不予采信（合并提交{e.signature}）"
+            approved = f"  审核：{withheld_review(e.signature)}"
         else:
             approved = ""
         merged = f"（经合并提交 {e.merged_in}）" if e.merged_in and e.reviewers else ""
