@@ -32,4 +32,4 @@ def report_for(root: Path, period: Period, today: dt.date) -> PeriodReport:
 
         below = rollup(root, records.office, records.cases, min(today, period.end))
     return build_report(records.office, records.cases, records.notices, records.bulletins, period, today, commit,
-                        recorded, records.measures, below)
+                        recorded, records.measures, records.surveys, below)
