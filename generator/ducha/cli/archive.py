@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ducha.cli.chinese import command
-from ducha.cli.edge import hook_object_stores, office_root, shanghai_today
+from ducha.cli.edge import beijing_now, hook_object_stores, office_root, shanghai_today
 from ducha.cli.params import NUMBER, choices, today_option
 
 
@@ -25,7 +25,7 @@ def guard(ctx: click.Context, base: str, today: dt.date | None, fmt: str) -> Non
     from ducha.outputs.problems import controls_text, problems_json, problems_text
     from ducha.repo.guard import guard as run_guard
 
-    result = run_guard(office_root(ctx), base, today or shanghai_today())
+    result = run_guard(office_root(ctx), base, today or shanghai_today(), beijing_now())
     if fmt == "json":
         click.echo(problems_json(result.problems, result.changed, result.controls), nl=False)
     elif result.problems:
@@ -46,11 +46,13 @@ def guard(ctx: click.Context, base: str, today: dt.date | None, fmt: str) -> Non
 def archive(ctx: click.Context, year: int, today: dt.date | None) -> None:
     """归档（注结销号）：为该年度已办结、已撤销的事项编档号，写入归档清单。"""
     from ducha.repo.archive import archive_year
+    from ducha.rules.registry import ARCHIVE_WAITS
 
     root = office_root(ctx)
     result = archive_year(root, year, today or shanghai_today())
     for path, owed in result.waiting:
-        click.echo(f"暂不归档 {path}：{owed}（office.yaml approvals 要求办结后完成）。")
+        click.echo(f"暂不归档 {path}：{owed}。完成并记录后再归档：归档封存后不能再记录（{ARCHIVE_WAITS.clause}；"
+                   f"office.yaml {ARCHIVE_WAITS.key}）。")
     if not result.sealed:
         click.echo(f"{year} 年没有待归档的事项（已办结或已撤销且尚未归档）。")
         return

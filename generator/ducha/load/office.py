@@ -10,6 +10,7 @@ from typing import Any
 
 from ducha.errors import DataError, Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path, parse_yaml, read_yaml
+from ducha.model.links import Neighbour
 from ducha.model.office import (
     DEFAULT_CATEGORY_RULES,
     LATE_ENTRY_WORKDAYS,
@@ -55,6 +56,11 @@ def parse_office(raw: bytes) -> Office:
     return _office(doc, problems)
 
 
+def office_from_document(doc: YamlDocument) -> Office:
+    """office.yaml from a document already read (another office's, keys unknown here left out); DataError if wrong."""
+    return _office(doc, [])
+
+
 def _revisions(doc: YamlDocument, category: str, entries: list[dict[str, str]],
                problems: list[Problem]) -> tuple[RuleRevision, ...]:
     revisions: list[RuleRevision] = []
@@ -87,7 +93,9 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
     rules: dict[str, CategoryRule] = {}
     merged: dict[str, dict[str, Any]] = {cat: dict(values) for cat, values in DEFAULT_CATEGORY_RULES.items()}
     for cat, values in data.get("categories", {}).items():
-        merged.setdefault(cat, {}).update(values)
+        # A level office.yaml names replaces the built-in one of that name; the others stay.
+        levels = {**merged.get(cat, {}).get("levels", {}), **values.get("levels", {})}
+        merged.setdefault(cat, {}).update({**values, "levels": levels} if levels else values)
     revised: dict[str, list[dict[str, str]]] = {cat: values.get("revisions", [])
                                                 for cat, values in data.get("categories", {}).items()}
     for cat, values in merged.items():
@@ -130,7 +138,8 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
         assignment=AssignmentRules(_from(assignment), tuple(assignment.get("required", AssignmentRules.required))),
         receipt=ReceiptRules(_from(data["receipt"]), _limit(data["receipt"], "time_limit")) if "receipt" in data else None,
         priorities=MappingProxyType({name: PriorityRule(_count(rule, "yellow_days", None),
-                                                        _count(rule, "followup_after_days", None))
+                                                        _count(rule, "followup_after_days", None),
+                                                        _count(rule, "progress_interval_days", None))
                                      for name, rule in data.get("priorities", {}).items()}),
         attachments=_attachment_rules(data.get("attachments", {})),
         approvals=Approvals(**{key: Requirement(_from(block), frozenset(block.get("categories", ())))
@@ -141,11 +150,17 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
         cms=_cms(data.get("cms")),
         reminders=_reminders(data.get("reminders")),
         review_signers=tuple(data.get("review_signers", ())),
+        superior=_neighbour(data["superior"]) if "superior" in data else None,
+        subordinates=tuple(_neighbour(entry) for entry in data.get("subordinates", ())),
         holiday_overrides=MappingProxyType({
             int(year): YearOverride(_expand(o.get("holidays", [])), _expand(o.get("workdays", [])))
             for year, o in data.get("holiday_overrides", {}).items()
         }),
     )
+
+
+def _neighbour(data: Mapping[str, str]) -> Neighbour:
+    return Neighbour(data["name"], data["remote"], data.get("ref", "main"))
 
 
 def _cms(data: Mapping[str, str] | None) -> CmsSettings | None:

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 from ducha.model.case import Case, events
 from ducha.model.measures import MEASURE_KINDS
-from ducha.outputs.present import flags, light_label, rate_text, remaining
+from ducha.outputs.present import flags, light_label, rate_text, reading_flags, reading_text, remaining, withheld_review
 from ducha.outputs.safe import formula_inert, terminal
 from ducha.rules.deadlines import Light, Status
 from ducha.rules.metrics import tally
-from ducha.rules.period_report import ranking_rule
+from ducha.rules.period_report import UnitRow, ranking_rule
 
 if TYPE_CHECKING:  # keeps the git code out of commands that never read history
     from ducha.repo.audit import AuditTrail
@@ -103,7 +103,7 @@ def audit_text(trail: AuditTrail) -> str:
         if e.reviewers:
             approved = f"  审核：{'、'.join(e.reviewers)}{signed}"
         elif e.signature:  # the server's key is required, and this 审核 does not carry it
-            approved = f"  审核：不予采信（合并提交{e.signature}）"
+            approved = f"  审核：{withheld_review(e.signature)}"
         else:
             approved = ""
         merged = f"（经合并提交 {e.merged_in}）" if e.merged_in and e.reviewers else ""
@@ -155,11 +155,8 @@ def report_markdown(report: PeriodReport) -> str:
            "", "## 二、各单位办理情况", "", f"主办事项排名规则：{ranking_rule(report.ranking)}协办事项另列。", "",
            "| 排名 | 单位 | 办结 | 按期 | 超期 | 按期办结率 | 超期未办结 | 协办事项 | 本年度被通报批评 |",
            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
-    for n, r in enumerate(report.units, 1):
-        criticised = f"{r.criticised_this_year}次（{r.consequence}）" if r.criticised_this_year else "—"
-        unit = f"{r.unit}（本期批评）" if r.criticised_in_period else r.unit
-        out.append(f"| {n} | {unit} | {r.closed} | {r.on_time} | {r.late} | {rate_text(r.rate)} | {r.overdue_open} | "
-                   f"{r.co_handled} | {criticised} |")
+    out += _ranked(report.units)
+    out += _offices_markdown(report)
     sections = [("三、新立项事项", report.registered), ("四、办结事项（按期）", report.closed_on_time),
                 ("五、办结事项（超期）", report.closed_late), ("六、超期未办结事项", report.overdue),
                 ("七、退回重办", report.returned), ("八、延期事项", report.extended), ("九、回头看情况", report.followups)]
@@ -173,6 +170,10 @@ def report_markdown(report: PeriodReport) -> str:
         out += ["", f"### 建议提案满意度（满意{given['满意']}、基本满意{given['基本满意']}、不满意{given['不满意']}）", "",
                 "| 序号 | 编号 | 满意度 | 主办单位 | 情况 |", "| --- | --- | --- | --- | --- |"]
         out += [f"| {n} | {i.id} | {i.title} | {_cell(i.unit)} | {_cell(i.detail)} |" for n, i in enumerate(report.satisfaction, 1)]
+    if report.surveys:
+        out += ["", f"### 督查调研、评估和调查（{len(report.surveys)}）", "", "| 序号 | 编号 | 类别 | 涉及单位 | 情况 |",
+                "| --- | --- | --- | --- | --- |"]
+        out += [f"| {n} | {i.id} | {i.title} | {_cell(i.unit)} | {_cell(i.detail)} |" for n, i in enumerate(report.surveys, 1)]
     if report.measures:
         counts = "、".join(f"{kind}{report.totals()[kind]}" for kind in MEASURE_KINDS if report.totals()[kind])
         out += ["", f"### 督查问责（{counts}）", "", "| 序号 | 编号 | 类别 | 单位 | 情况 |", "| --- | --- | --- | --- | --- |"]
@@ -181,23 +182,61 @@ def report_markdown(report: PeriodReport) -> str:
     out += ["", f"## 十、拟通报表扬（{len(report.praise)}）", ""]
     out += [f"{n}. {p.unit}：{p.reason}（{'、'.join(p.cases)}）。依据：{p.basis}。"
             for n, p in enumerate(report.praise, 1)] or ["无。"]
+    if report.withheld:
+        out += ["", f"不列入拟表扬（{len(report.withheld)}）：", ""]
+        out += [f"{n}. {w.unit}：{w.reason}。依据：{w.basis}。" for n, w in enumerate(report.withheld, 1)]
     out += ["", f"## 十一、拟通报批评（{len(report.criticism)}）", ""]
     for n, c in enumerate(report.criticism, 1):
         after, outcome = report.next_criticism(c.unit)
         out.append(f"{n}. {c.unit}：{c.reason}。依据：{c.basis}。如本通报印发，为本年度第{after}次通报批评，按规定{outcome}。")
     if not report.criticism:
         out.append("无。")
+    if report.owed:
+        out += ["", f"### 本年度通报批评应采取的措施（{len(report.owed)}）", "",
+                "| 单位 | 第几次 | 通报 | 应采取 | 记录 |", "| --- | --- | --- | --- | --- |"]
+        out += [f"| {_cell(o.unit)} | {o.count} | {_cell(o.notice)} | {o.kind} | {o.done or '尚未记录'} |" for o in report.owed]
+    if report.accountability:
+        out += ["", f"### 拟提出问责建议（{len(report.accountability)}）", "",
+                "经调查核实后，由督查室提出问责建议，报主要领导审定；作出后用 `ducha measure --kind 问责` 记录。", ""]
+        out += [f"{n}. {a.unit}：{a.reason}。依据：{a.basis}。" for n, a in enumerate(report.accountability, 1)]
     if report.bulletins is not None:
         b = report.bulletins
         out += ["", "## 十二、督查专报", "",
                 (f"{b.year}年已报送《督查专报》{b.issued}期，其中反映问题{b.on_problems}期；"
-                f"年度任务不少于{b.quota}期，其中反映问题不少于{b.problems_needed}期"
+                f"年度任务（本室规则）不少于{b.quota}期，其中反映问题不少于{b.problems_needed}期"
                 f"（尚差{max(b.quota - b.issued, 0)}期，反映问题尚差{max(b.problems_needed - b.on_problems, 0)}期）。")]
     if report.recorded_late:
         out += ["", f"## 附：本期补录的记录（{len(report.recorded_late)}）", "",
                 "登记（提交）晚于事情发生超过规定工作日数的记录。是否按期仍按记录本身的日期认定；上文中标有【补录】的，依据的记录系补录。",
                 ""] + _items_table(report.recorded_late)
     return "\n".join(out) + "\n"
+
+
+def _ranked(rows: Sequence[UnitRow]) -> list[str]:
+    """A 通报's ranking table rows, units' and subordinate offices' alike: rank, name, closures, criticisms."""
+    out = []
+    for n, r in enumerate(rows, 1):
+        criticised = f"{r.criticised_this_year}次（{r.consequence}）" if r.criticised_this_year else "—"
+        unit = f"{r.unit}（本期批评）" if r.criticised_in_period else r.unit
+        out.append(f"| {n} | {unit} | {r.closed} | {r.on_time} | {r.late} | {rate_text(r.rate)} | {r.overdue_open} | "
+                   f"{r.co_handled} | {criticised} |")
+    return out
+
+
+def _offices_markdown(report: PeriodReport) -> list[str]:
+    """下级督查室: ranked by the same rules as units on their own handling of the cases delegated to them."""
+    if not report.offices:
+        return []
+    out = ["", "### 下级督查室办理情况", "",
+           "交办下级督查室的事项，按各下级自己的规则和日历计算；排名规则同上。各下级的数据读取情况：", ""]
+    for reading in report.readings:
+        flags = "；".join(reading_flags(reading))
+        out.append(f"- {reading.name}：{reading_text(reading)}" + (f"。注意：{flags}" if flags else ""))
+    out += ["", "| 排名 | 下级督查室 | 办结 | 按期 | 超期 | 按期办结率 | 超期未办结 | 协办事项 | 本年度被通报批评 |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    out += _ranked(report.offices)
+    out += ["", f"#### 下级办理情况（{len(report.below)}）", ""] + _items_table(report.below)
+    return out
 
 
 def report_json(report: PeriodReport) -> str:

@@ -41,13 +41,15 @@ from ducha.load.validate import ValidationResult, validate_repository
 from ducha.model.case import ATTACHMENTS_DIR, CASES_DIR, MANIFEST_NAME, Case, build_case
 from ducha.model.demo import DEMO_LIST, listed_as_demo, parse_demo_list
 from ducha.model.logs import LOG_KINDS
-from ducha.model.measures import MEASURES_DIR
+from ducha.model.measures import ACCOUNTABILITY, MEASURES_DIR
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
 from ducha.model.office import OFFICE_FILE, Office
+from ducha.model.surveys import SURVEYS_DIR
 from ducha.repo.blobs import files_at
 from ducha.repo.changes import FACTS, IDENTITY, Kind, compare
 from ducha.repo.filechanges import changed_files
 from ducha.repo.landing import landed
+from ducha.repo.linkcheck import link_problems
 from ducha.repo.manifest import read_manifest_text
 from ducha.repo.notice_basis import notice_disagreements
 from ducha.repo.refs import is_ancestor, merge_base, resolve
@@ -64,14 +66,16 @@ _APPEND_ONLY_FIX = "恢复原来的内容；已记录的条目只能追加：如
 _IDENTITY_FIX = "恢复原值：编号一经使用不能更改。编号错了的事项，填写撤销（cancelled）并报批后，用 ducha new 重新立项。"
 _FACT_FIX = ("恢复原来写下的值。确有错误的，在 corrections（更正）末尾追加一条，写明 date（日期）、field（字段）、"
              "old（原值）、new（新值）、reason（理由）和 approved_by（批准人）：经批准的更正在各处按新值显示，原值留在记录中。")
-_SPLIT_FIX = ("把改动拆成两个合并请求：一个只含 cases/、notices/、bulletins/ 下的记录，另一个只含其他文件"
+_SPLIT_FIX = ("把改动拆成两个合并请求：一个只含 cases/、notices/、bulletins/、accountability/、surveys/ 等下的记录，"
+              "另一个只含其他文件"
               "（由督查室管理员审核）。可用 `git checkout 基准分支 -- 文件` 从本分支撤下其中一类改动。")
 _OFFICE_FIX = ("撤销这项改动。只适用于新事项的时限变更，写进该来源类型的 revisions（规则修订），注明晚于已有事项交办日期的 "
                "effective_from（生效日期）；日历包已收录年份的节假日不能改写。确需改变某个已有事项期限的，"
                "在该事项中追加经批准的延期（extensions）或更正（corrections）。")
 #: Corrections of these fields may move a due date.
 _DEADLINE_FIELDS = frozenset({"category", "registered", "assigned", "time_limit"})
-_ISSUED = {NOTICES_DIR: "已印发的督查通报", BULLETINS_DIR: "已印发的督查专报", MEASURES_DIR: "已下达（记录）的督查问责记录"}
+_ISSUED = {NOTICES_DIR: "已印发的督查通报", BULLETINS_DIR: "已印发的督查专报", MEASURES_DIR: "已下达（记录）的督查问责记录",
+           SURVEYS_DIR: "已合并的督查调研或调查记录"}
 _SHOWN = 5
 
 
@@ -185,6 +189,23 @@ def _check_issued(change: FileChange) -> Problem:
     return Problem(change.path, 0, 0, "", f"改动了{what}：印发后不得修改。", "撤销对该文件的改动；如需更正，另行印发新的一期。")
 
 
+def _outcome_appended(root: Path, change: FileChange, old: bytes) -> bool:
+    """The one change a merged 督查问责 record takes: a 问责's outcome (处理结果), appended once, the
+    record above it untouched to the byte (实施办法 第十六条（三）：问责及处理结果在一定范围内公布)."""
+    if _top(change.path) != MEASURES_DIR or change.status != "M" or change.old_path not in (None, change.path):
+        return False
+    new = (root / change.path).read_bytes()
+    if not (old.endswith(b"\n") and new.startswith(old)):
+        return False
+    before, _ = parse_yaml(old, change.path)
+    after, _ = parse_yaml(new, change.path)
+    if before is None or after is None or not isinstance(before.data, dict) or not isinstance(after.data, dict):
+        return False
+    added = set(after.data) - set(before.data)
+    return (before.data.get("kind") == ACCOUNTABILITY and added == {"outcome"}
+            and all(after.data[key] == value for key, value in before.data.items()))
+
+
 def _check_attachment(change: FileChange) -> Problem:
     """Any change to a registered attachment: its record names it by its SHA-256."""
     old_path = change.old_path or change.path
@@ -283,10 +304,12 @@ def _office_moves(root: Path, base_raw: bytes, cases: Iterable[Case], today: dt.
     for case in cases:
         before = _safe_deadline(case, before_office, today, before_calendar)
         # A guessed (暂定) due date may become the official one when the State Council's notice is added to the
-        # calendar: it is held to the head's rules on the base's calendar, so only the calendar may move it.
+        # calendar: it is held to the head's rules on the base's calendar, so only the calendar may move it. An
+        # assigned case with no due date at all (its category had no default, which validation refuses) gets its
+        # first, which moves nothing.
         calendar = before_calendar if before is not None and before.provisional else after_calendar
         after = _safe_deadline(case, after_office, today, calendar)
-        if before is None or after is None:
+        if before is None or after is None or before.due is None:
             continue
         if (before.due, before.light) != (after.due, after.light):
             moved.append((case, before, after))
@@ -306,8 +329,12 @@ def _office_moves(root: Path, base_raw: bytes, cases: Iterable[Case], today: dt.
                     "已有事项的期限只能由经批准的延期或更正改变。", _OFFICE_FIX)]
 
 
-def guard(root: Path, base: str, today: dt.date) -> GuardResult:
-    """Every problem in what the branch at ``root`` (with its uncommitted changes) would land on ``base``."""
+def guard(root: Path, base: str, today: dt.date, now: dt.datetime | None = None) -> GuardResult:
+    """Every problem in what the branch at ``root`` (with its uncommitted changes) would land on ``base``.
+
+    Links to other offices' records (上下联动) are checked against what ``root`` fetched of them; ``now``: the time
+    of a fetch, when a link cites a commit not fetched yet.
+    """
     tip = resolve(root, base)
     fork = merge_base(root, tip)
     if fork is None:
@@ -315,15 +342,16 @@ def guard(root: Path, base: str, today: dt.date) -> GuardResult:
                                                                   "无法判断改动了什么。",
                                             f"从 {base} 新建分支（git switch -c 新分支 {base}），把要提交的记录改动重新加上。"),))
     claims = _claimed_reviews(root, tip)
+    neighbours = Neighbours(root, now)
     if fork == tip:  # up to date with the base: what lands is this working tree
-        found = judge(root, tip, today)
+        found = judge(root, tip, today, neighbours=neighbours)
         return dataclasses.replace(found, problems=_sorted([*claims, *found.problems]))
     with landed(root, tip) as landing:
         if landing.root is not None:
-            found = judge(landing.root, tip, today)
+            found = judge(landing.root, tip, today, neighbours=neighbours)
             return GuardResult(tip, found.changed, _sorted([*claims, *found.problems]), merged=True, controls=found.controls)
     # It cannot be merged as it is: the conflicts, and what the branch itself changed since it forked.
-    found = judge(root, fork, today)
+    found = judge(root, fork, today, neighbours=neighbours)
     conflicts = [Problem(path, 0, 0, "", f"本分支与 {base} 都改动了这个文件，合并时冲突：无法判断合并后的记录。",
                          f"先把 {base} 合并进本分支（git fetch 后 git merge {base}），解决冲突后再提交；记录只能在末尾追加，"
                          "解决冲突时保留双方追加的条目。") for path in landing.conflicts]
@@ -345,9 +373,19 @@ def _claimed_reviews(root: Path, tip: str) -> list[Problem]:
             for claim in claimed_reviews(root, tip)]
 
 
-def judge(root: Path, fork: str, today: dt.date, whole: bool = True) -> GuardResult:
+@dataclass(frozen=True)
+class Neighbours:
+    """Where the other offices' records were fetched (the office's own repository, not a scratch merge of it), and
+    the time of a fetch if one is needed."""
+
+    home: Path
+    now: dt.datetime | None = None
+
+
+def judge(root: Path, fork: str, today: dt.date, whole: bool = True, neighbours: Neighbours | None = None) -> GuardResult:
     """Every problem in the change from ``fork`` to the working tree at ``root``; unless ``whole``, only what a
-    change may do to the records already there (for a commit inside a pull request, judged whole when it lands)."""
+    change may do to the records already there (for a commit inside a pull request, judged whole when it lands).
+    Links to other offices are checked where ``neighbours`` says they were fetched (not on the server's hook)."""
     changes = changed_files(root, fork, None, untracked_in=RECORD_DIRS)
     demo = _demo_removals(root, fork, changes)  # the start of an office (ducha init): not a deletion of records
     problems = _split([c for c in changes if c.path not in demo]) if whole else []
@@ -368,7 +406,8 @@ def judge(root: Path, fork: str, today: dt.date, whole: bool = True) -> GuardRes
         if _top(old_path) == ATTACHMENTS_DIR:
             problems.append(_check_attachment(change))
         elif _top(old_path) in _ISSUED:
-            problems.append(_check_issued(change))
+            if not _outcome_appended(root, change, old_raw):
+                problems.append(_check_issued(change))
         elif old_path.endswith(MANIFEST_NAME):
             problems += _check_manifest(root, change, old_raw)
         elif old_path.endswith(".yaml"):
@@ -381,6 +420,8 @@ def judge(root: Path, fork: str, today: dt.date, whole: bool = True) -> GuardRes
     problems += _deadlines(root, fork, records, blobs, head, today, set(problems))
     if head.office is not None:
         problems += _new_entries(root, records, blobs, head.office, today)
+        if neighbours is not None:
+            problems += link_problems(neighbours.home, head.office, records, blobs, today, neighbours.now, files=root)
     controls, found = _controls(root, fork, blobs, today)
     problems += found
     return GuardResult(fork, changed, _sorted(problems), controls=tuple(controls))
