@@ -47,6 +47,7 @@ from ducha.model.office import OFFICE_FILE, Office
 from ducha.model.surveys import SURVEYS_DIR
 from ducha.repo.blobs import files_at
 from ducha.repo.changes import FACTS, IDENTITY, Kind, compare
+from ducha.repo.controlcheck import control_changes
 from ducha.repo.filechanges import changed_files
 from ducha.repo.landing import landed
 from ducha.repo.linkcheck import link_problems
@@ -57,7 +58,7 @@ from ducha.repo.reviews import claimed_reviews
 from ducha.repo.values import FileChange
 from ducha.rules import schema
 from ducha.rules.calendar import Calendar, calendar_for
-from ducha.rules.controls import ControlChange, adoption_problems, demo_list_changes, office_control_changes
+from ducha.rules.controls import ControlChange
 from ducha.rules.deadlines import Status, deadline
 from ducha.rules.late import unexplained_late
 from ducha.rules.layout import RECORD_DIRS
@@ -422,38 +423,9 @@ def judge(root: Path, fork: str, today: dt.date, whole: bool = True, neighbours:
         problems += _new_entries(root, records, blobs, head.office, today)
         if neighbours is not None:
             problems += link_problems(neighbours.home, head.office, records, blobs, today, neighbours.now, files=root)
-    controls, found = _controls(root, fork, blobs, today)
+    controls, found = control_changes(root, fork, blobs, today)
     problems += found
     return GuardResult(fork, changed, _sorted(problems), controls=tuple(controls))
-
-
-def _controls(root: Path, fork: str, blobs: Mapping[str, bytes | None], today: dt.date) -> tuple[list[ControlChange], list[Problem]]:
-    """The office's controls this pull request changes (rules.controls), and those it may not change so."""
-    base_office, head_office = blobs.get(OFFICE_FILE), _read(root / OFFICE_FILE)
-    base_demo, head_demo = blobs.get(DEMO_LIST), _read(root / DEMO_LIST)
-    if base_office == head_office and base_demo == head_demo:
-        return [], []
-    adopted = _adopted(root, fork, base_demo)
-    old_doc = parse_yaml(base_office, OFFICE_FILE)[0] if base_office is not None else None
-    new_doc = parse_yaml(head_office, OFFICE_FILE)[0] if head_office is not None else None
-    old = old_doc.data if old_doc is not None and isinstance(old_doc.data, dict) else None
-    new = new_doc.data if new_doc is not None and isinstance(new_doc.data, dict) else None
-    changes, problems = office_control_changes(old, new), adoption_problems(old, new_doc, today, adopted)
-    demo_changes, demo_problems = demo_list_changes(base_demo, head_demo, adopted)
-    return changes + demo_changes, problems + demo_problems
-
-
-def _read(path: Path) -> bytes | None:
-    return path.read_bytes() if path.is_file() else None
-
-
-def _adopted(root: Path, fork: str, demo_list: bytes | None) -> bool:
-    """Whether the office had begun its own records at ``fork``: ``ducha init`` removed the demo list, or some record
-    it lists is gone. (A listed record merely changed is the demo's own maintenance: its list is renewed next.)"""
-    if demo_list is None:
-        return True
-    listed = parse_demo_list(demo_list.decode("utf-8", "replace"))
-    return any(raw is None for raw in files_at(root, fork, list(listed)).values())
 
 
 def _new_entries(root: Path, records: list[FileChange], blobs: Mapping[str, bytes | None], office: Office,
