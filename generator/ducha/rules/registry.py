@@ -101,7 +101,8 @@ REPORT_ELEMENTS = Rule(
 YELLOW_LIGHT = Rule(
     "督办.黄灯", "剩余工作日不超过 3 个为黄灯（急、重点事项各自的阈值）", OWN, "yellow_days、priorities.*.yellow_days")
 LATE_ENTRY = Rule(
-    "记录.补录", "晚于日期 3 个工作日以上才提交的记录须写明补录理由", OWN, "late_entry_workdays")
+    "记录.补录", "晚于所记日期 3 个工作日以上才写入的记录、条目，或写进已有条目的日期（如延期的批准日期、办理报告的签发日期），"
+    "须写明补录理由", OWN, "late_entry_workdays")
 
 # --- 审核、报告、回访复核、归档 ---------------------------------------------------------------------------------
 REVIEW = Rule(
@@ -156,6 +157,9 @@ PUBLISH = Rule(
     "通报.公开范围", "通报批评只在内部版站点显示", "中办 2012 年意见（八）「在一定范围内进行通报」", "notice_rules.publish")
 NOTICE_APPROVAL = Rule(
     "通报.审批", "通报经主要领导同意后印发", "督促检查工作实施办法 第十四条（五）", "approvals.notice")
+NOTICE_BASIS = Rule(
+    "通报.依据数据", "印发的通报只就单位主办或协办的事项表扬或批评，且不超出按其数据提交（data_commit）算出的拟表扬、拟批评名单；"
+    "名单以外由领导决定列入的，写明批准的领导和理由（leader_decision）", OWN)
 FIRST_CRITICISM = Rule(
     "问责.第一次", "一年内第 1 次通报批评：责任单位作出书面检查（记录写明所依据的通报）", "督促检查工作实施办法 第十六条（二）",
     "wording.consequences")
