@@ -239,7 +239,7 @@ def _commands(written: list[Written], order: str | None, today: dt.date, out: Pa
     found.append(["attach", some, str(out / ATTACHMENT), "--title", "批示件", "--date", day])
     for w in written:
         if w.lead is not None:
-            found.append(["measure", "--kind", "约谈", "--unit", w.lead, "--case", w.id, "--reason", "进展缓慢。",
+            found.append(["measure", "--kind", "督查约谈", "--unit", w.lead, "--case", w.id, "--reason", "进展缓慢。",
                           "--by", "副市长 林静", "--date", day])
             break
     return found + [["archive", "--year", some.split("-")[1], "--today", day]]
