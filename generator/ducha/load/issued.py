@@ -24,6 +24,7 @@ from ducha.rules import schema
 from ducha.rules.characters import character_problems
 from ducha.rules.escalation import already_criticised, overlapping
 from ducha.rules.periods import parse_period
+from ducha.rules.units import unit_problems
 
 
 def _mentions(items: list[dict[str, Any]]) -> tuple[Mention, ...]:
@@ -113,6 +114,7 @@ def load_notices(root: Path, office: Office, case_ids: frozenset[str],
                         str(data["period"]), str(data["data_commit"]),
                         _mentions(data["praised"]), _mentions(data["criticised"]),
                         str(data.get("approved_by", "")))
+        problems += unit_problems(doc, "notice", office)
         rule = office.approvals.notice
         if rule is not None and rule.binds(notice.date) and not notice.approved_by:
             problems.append(Problem(name, 0, 0, "approved_by", "通报没有写明批准印发的领导（approved_by）：通报须经主要领导同意。",
@@ -127,9 +129,6 @@ def load_notices(root: Path, office: Office, case_ids: frozenset[str],
                                             "一份通报对一个单位只表扬或批评一次，重复列出会被多算。",
                                             "把重复的几项合并为一项，理由和涉及事项写在一起。"))
                 seen.add(mention.unit)
-                if mention.unit not in office.unit_names:
-                    problems.append(Problem(name, line, column, kind, f"单位「{mention.unit}」未在 office.yaml 中登记。",
-                                            "通报印发后不得修改：请在 office.yaml 中恢复该单位的登记。"))
                 missing = [c for c in mention.cases if c not in case_ids]
                 if missing:
                     problems.append(Problem(name, line, column, kind, f"通报涉及的事项 {'、'.join(missing)} 不存在。",
@@ -196,8 +195,7 @@ def _measure(doc: YamlDocument, office: Office, by_id: Mapping[str, Case],
         return None, problems
     measure = Measure(name, int(data["number"]), data["kind"], day, data["unit"], tuple(data["cases"]), data["reason"],
                       data["by"], data.get("doc_no", ""), data.get("requirements", ""), deadline, data.get("notice", ""))
-    if measure.unit not in office.unit_names:
-        add("unit", f"单位「{measure.unit}」未在 office.yaml 中登记。", "使用 office.yaml 中登记的单位简称。")
+    problems += unit_problems(doc, "measure", office)
     for case_id in measure.cases:
         case = by_id.get(case_id)
         if case is None:

@@ -23,7 +23,7 @@ from ducha.rules.calendar import calendar_for
 from ducha.rules.characters import character_problems
 from ducha.rules.deadlines import effective_time_limit, milestone_due, round_schedule
 from ducha.rules.extensions import check_extensions, check_extensions_asked_in_time
-from ducha.rules.units import unknown_unit
+from ducha.rules.units import unit_problems
 
 #: Longer limits are typos; these also keep every due date (2099 + 10 years) inside the calendar.
 MAX_COUNT = {TimeUnit.WORKDAYS: 999, TimeUnit.DAYS: 3650, TimeUnit.MONTHS: 120}
@@ -163,13 +163,9 @@ class _CaseChecker:
         if case.assigned is not None and case.assigned < case.registered:
             self.add(("assigned",), f"交办日期 {case.assigned} 早于立项日期 {case.registered}。",
                      "交办应在立项当天或之后：改正其中一个日期。")
-        units = office.unit_names
-        if case.lead_unit is not None and case.lead_unit not in units:
-            self.add(("lead_unit",), *unknown_unit("主办单位", case.lead_unit, office))
+        self.problems += unit_problems(self.doc, "case", office)
         for index, unit in enumerate(case.co_units):
-            if unit not in units:
-                self.add(("co_units", index), *unknown_unit("协办单位", unit, office))
-            elif unit == case.lead_unit:
+            if unit == case.lead_unit:
                 self.add(("co_units", index), f"「{unit}」已是主办单位，不能同时是协办单位。", "从协办单位中删除它。")
         limits = [(("time_limit",), case.time_limit)] + [
             ((kind.key, i, name), getattr(e, name)) for kind in self.kinds for name in kind.limit_fields
