@@ -41,7 +41,7 @@ def test_urge_escalates_with_the_light(invoke: Invoke, tmp_path: Path, case_id: 
 
 def test_urge_counts_earlier_urges(invoke: Invoke, tmp_path: Path) -> None:
     body = text(make(invoke, tmp_path, "urge", "DC-2026-0009"))  # two urges recorded already
-    assert "这是第3次催办" in body and "已超过办理时限20天" in body and "书面调度" in body
+    assert "这是第3次催办" in body and "已超过办理时限14个工作日" in body and "书面调度" in body
 
 
 def test_notice_and_report(invoke: Invoke, tmp_path: Path) -> None:

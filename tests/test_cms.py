@@ -374,6 +374,12 @@ class Form:
     def fill(self, selector: str, value: str) -> None:
         self.page.locator(f"{selector}:visible").fill(value)
 
+    def choose(self, selector: str, value: str) -> None:
+        """Pick ``value`` in a list of choices (the office's units): typing filters it, Enter takes the first."""
+        box = self.page.locator(f"{selector}:visible")
+        box.fill(value)
+        box.press("Enter")
+
     def save(self) -> None:
         self.page.get_by_role("button", name="保存", exact=True).click()
         self.page.get_by_text("修改已保存").wait_for()
@@ -409,7 +415,7 @@ def test_a_progress_entry_added_through_the_form_passes_the_guard(
     form.open("DC-2026-0010")
     form.page.get_by_role("button", name="新增办理进展").click()
     form.fill('input[id^="date-field"]', "2026-11-23")
-    form.fill('input[id^="by-field"]', "市住建局")
+    form.choose('input[id^="by-field"]', "市住建局")
     form.fill('textarea[id^="summary-field"]', "已完成管网抢修：逐户回复群众，供暖恢复正常。")
     form.save()
     clone = draft(scratch, "DC-2026-0010", tmp_path / "clone")

@@ -370,7 +370,7 @@ def test_dashboard_queues_with_their_counts(browser: object, server: str) -> Non
     # (急, 2 working days left), then 0013 (today), 0024 (2 left), 0004 (a 节点 behind, due far off); silent
     # units, red before green; closed >90 days ago where office.yaml's followup_for asks for a 回头看.
     assert ids("pending") == ["DC-2026-0023", "DC-2026-0022"]
-    assert visit.page.inner_text("#pending tbody tr:first-child td[data-label='已等待']") == "10天"
+    assert visit.page.inner_text("#pending tbody tr:first-child td[data-label='已等待']") == "6个工作日"
     assert ids("receipt") == [XSS_ID, "DC-2026-0012"]
     assert ids("overdue") == ["DC-2026-0028", "DC-2026-0011", "DC-2026-0010", "DC-2026-0009", "DC-2026-0003",
                               "DC-2026-0017", XSS_ID]

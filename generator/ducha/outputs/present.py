@@ -7,7 +7,10 @@ from what the export wrote. Nothing here escapes for a format: each renderer doe
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ducha.model.case import Case, Stage
+from ducha.rules.calendar import Calendar
 from ducha.rules.deadlines import Light, MilestoneStatus, Status
 
 PROVISIONAL_NOTE = "该年度放假安排尚未公布，按周一至周五推算"
@@ -30,6 +33,22 @@ def remaining(status: Status) -> str:
     if status.working_days_left is not None:
         return f"剩{status.working_days_left}个工作日"
     return ""
+
+
+def overdue_words(status: Status) -> str:
+    """How far an open item is past its due date, as a 催办单 says it: in working days, as every output counts."""
+    return f"已超过办理时限{status.workdays_overdue}个工作日"
+
+
+def waited(since: dt.date, today: dt.date, calendar: Calendar) -> str:
+    """How long something has waited (a report for its review): in working days, as every time limit is counted."""
+    return f"{calendar.workdays_between(since, today)}个工作日"
+
+
+def days_ago(day: dt.date, today: dt.date) -> str:
+    """How long ago a unit last reported progress: in days, the unit the 续报 interval is set in
+    (office.yaml ``progress_interval_days``), so the figure reads against the rule it is judged by."""
+    return f"{(today - day).days}天前"
 
 
 def due_text(status: Status) -> str:

@@ -19,7 +19,7 @@ from ducha.load.records import load_cases
 from ducha.model.case import events
 from ducha.model.measures import ORDER, Measure
 from ducha.model.office import Office
-from ducha.outputs.present import light_label, milestone_light, remaining
+from ducha.outputs.present import light_label, milestone_light, overdue_words, remaining
 from ducha.outputs.safe import xml_text
 from ducha.rules.deadlines import Light, Status, deadline, effective_time_limit
 
@@ -101,7 +101,7 @@ def write_case_doc(kind: str, office: Office, status: Status, output: Path, toda
         title(doc, f"督查催办单（{name}）")
         para(doc, f"{lead}：", indent=False)
         behind = "；".join(f"节点「{m.name}」应于{cn_date(m.due)}完成，至今未报送完成情况" for m in status.behind)
-        state = (f"已超过办理时限{status.days_overdue}天" if status.light is Light.RED else
+        state = (overdue_words(status) if status.light is Light.RED else
                  f"{behind}，未达到序时进度" if behind else
                  f"距到期仅剩{status.working_days_left}个工作日" if status.light is Light.YELLOW else
                  f"到期日为{_due_words(status)}")

@@ -32,16 +32,18 @@ from ducha.model.office import Office, slug
 from ducha.outputs.present import (
     PROVISIONAL_NOTE,
     criticism_count,
+    days_ago,
     light_label,
     milestone_light,
     milestone_reasons,
     rate_text,
     receipt_text,
     remaining,
+    waited,
 )
 from ducha.repo.audit import AuditTrail
 from ducha.rules import queues
-from ducha.rules.calendar import calendar_for
+from ducha.rules.calendar import Calendar, calendar_for
 from ducha.rules.deadlines import Light, Status, effective_time_limit, round_schedule, urgency
 from ducha.rules.escalation import owed_measures
 from ducha.rules.metrics import Tally, by_category, by_co_unit, by_lead_unit, tally
@@ -351,16 +353,16 @@ def morning_queues(data: SiteData, statuses: Sequence[Status], unit: str | None 
 
 def _last_progress(status: Status) -> str:
     dated = [p for p in status.case.progress if p.date <= status.today]
-    return f"{dated[-1].date}（{(status.today - dated[-1].date).days}天前）" if dated else "交办后未报送"
+    return f"{dated[-1].date}（{days_ago(dated[-1].date, status.today)}）" if dated else "交办后未报送"
 
 
-def queue_html(page: str, queue: Queue) -> str:
+def queue_html(page: str, queue: Queue, calendar: Calendar) -> str:
     """The list with the columns its work needs: when the report came, how late, how long silent."""
     today_rows: list[list[str]]
     if queue.anchor == "pending":
         headers = ["灯", "事项", "主办单位", "报送日期", "已等待"]
         today_rows = [[light_badge(s), _link_case(page, s), _unit_link(page, s.case.lead_unit),
-                       h(queues.submitted(s)), f"{(s.today - queues.submitted(s)).days}天"] for s in queue.statuses]
+                       h(queues.submitted(s)), waited(queues.submitted(s), s.today, calendar)] for s in queue.statuses]
     elif queue.anchor == "progress":
         headers = ["灯", "事项", "主办单位", "最近一次进展", "到期日"]
         today_rows = [[light_badge(s), _link_case(page, s), _unit_link(page, s.case.lead_unit), h(_last_progress(s)),
@@ -429,7 +431,7 @@ def dashboard(data: SiteData) -> str:
         f'<div class="ducha-cards">{cards}</div>',
         provisional,
         queue_summary(found, extra=extra),
-        *(queue_html(page, q) for q in found),
+        *(queue_html(page, q, calendar_for(data.office.holiday_overrides)) for q in found),
         (f'<section class="ducha-queue" id="orders"><h2>督办令（{len(orders)}）</h2>'
          f'<p class="ducha-note">限期内和限期届满仍无明显进展的督办令。</p>{_measures_table(page, data, orders)}</section>')
         if data.measures else "",
@@ -662,7 +664,7 @@ def unit_markdown(data: SiteData, unit: str, full_name: str) -> str:
         (f"<p>主办 {mine.total} 项：在办 {mine.open} 项（红灯 {mine.red}，黄灯 {mine.yellow}），待审核 {mine.pending} 项，"
         f"已办结 {mine.closed} 项，按期办结率 <strong>{rate_text(mine.on_time_rate)}</strong>；协办 {len(co)} 项。</p>"),
         queue_summary(found),
-        *(queue_html(page, q) for q in found),
+        *(queue_html(page, q, calendar_for(data.office.holiday_overrides)) for q in found),
         "<h2>主办在办</h2>", _case_table(page, [s for s in lead if s.stage in in_hand], unit=False),
         "<h2>协办在办</h2>", _case_table(page, [s for s in co if s.stage in in_hand]),
         "<h2>已办结</h2>", _case_table(page, [s for s in lead if s.stage in (Stage.CLOSED, Stage.ARCHIVED)], unit=False),
