@@ -271,6 +271,21 @@ def test_a_corrected_time_limit_moves_the_due_date(repo: GitRepo, invoke: Invoke
     assert [row["due"] for row in board if row["id"] == "DC-2026-0001"] == ["2026-03-16"]
 
 
+def test_a_pinned_day_is_the_day_everywhere_the_guard_judges(repo: GitRepo, invoke: Invoke) -> None:
+    """--as-of pins the day: what the pull request writes is judged against it (an entry after it is in the future,
+    one long before it a 补录), and what main already holds, dated after it, is not blamed on the branch."""
+    open_pr(repo, PASSING["append progress"])  # dated 2026-03-06; main holds a review of 03-09 and a notice of 03-10
+    assert run(repo, invoke, "2026-03-06") == (
+        0, "与 main（" + repo.git("rev-parse", "main")[:8] + "）相比，1 个督查事项文件有改动，均为追加；全部校验通过。\n")
+    code, output = run(repo, invoke, "2026-03-05")
+    assert code == 1 and output.splitlines() == [
+        (f"{PATH}:15:11: [progress[1].date] 日期 2026-03-06 晚于今天（2026-03-05），记录的应是已经发生的事。"
+        " 修改：检查日期是否写错；尚未发生的事不要提前记录。"),
+        "检查了 1 个文件，发现 1 个问题（涉及 1 个文件）。"]
+    code, output = run(repo, invoke, "2026-03-20")  # 10 working days after the entry's date
+    assert code == 1 and refused(output, f"{PATH}:15:11: [progress[1].date] 办理进展第2条的日期是 2026-03-06，今天（2026-03-20）才登记，晚了10个工作日")
+
+
 # --- office.yaml: existing due dates and lights stay; a rule for new cases carries an effective date. ------
 
 OFFICE_EDITS: dict[str, tuple[Callable[[GitRepo], object], str]] = {

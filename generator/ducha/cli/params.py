@@ -106,8 +106,8 @@ PROFILES = choices("internal", "public", internal=("内部",), public=("公开",
 def today_option(func: F) -> F:
     """``--as-of`` (alias ``--today``): the state as of that day, the same in every command."""
     return click.option("--as-of", "--today", "today", type=DATE, default=None,
-                        help="按哪一天的状态计算：晚于这一天的记录内容不计入（默认：北京时间今天）。"
-                             "记录中「不得晚于今天」的检查始终按实际日期。--today 与之相同。")(func)
+                        help="按哪一天计算（默认：北京时间今天）：晚于这一天的记录内容不计入；校验和合并请求检查中"
+                             "「不得晚于今天」和补录的判断也按这一天。--today 与之相同。")(func)
 
 
 def profile_option(func: F) -> F:

@@ -55,7 +55,7 @@ def status(ctx: click.Context, today: dt.date | None, unit: str | None, category
 
     root = office_root(ctx)
     day = today or shanghai_today()
-    office, cases = load_cases(root, as_of=day)  # "not in the future" is validate's and guard's check, on the real date
+    office, cases = load_cases(root, as_of=day)  # "not in the future" is validate's and guard's check
     check_unit(office, unit)
     board = status_board(office, cases, day, unit, category, Light(light) if light else None)
     if fmt == "json":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,7 +63,7 @@ class _Issue:
 
 
 def _issue_checks(issues: Sequence[_Issue], what: str, path_of: Callable[[int, int], str], how: str,
-                  today: dt.date | None) -> list[Problem]:
+                  today: dt.date | None, ahead_in: Container[str] | None) -> list[Problem]:
     """Each file named by its year and number; numbers consecutive within a year; none dated ahead.
 
     A year's numbers run on from the first one recorded: an office that starts keeping
@@ -74,7 +74,7 @@ def _issue_checks(issues: Sequence[_Issue], what: str, path_of: Callable[[int, i
     taken = {issue.doc.path for issue in issues}
     for issue in issues:
         name = issue.doc.path
-        if today is not None and issue.date > today:
+        if today is not None and issue.date > today and (ahead_in is None or name in ahead_in):
             line, column = issue.doc.mark(("date",))
             problems.append(Problem(name, line, column, "date", f"{what}日期 {issue.date} 晚于今天（{today}）。",
                                     f"写实际印发（报送）的日期；{what}印发后才能记录。"))
@@ -102,8 +102,8 @@ def _issue_checks(issues: Sequence[_Issue], what: str, path_of: Callable[[int, i
     return problems
 
 
-def load_notices(root: Path, office: Office, case_ids: frozenset[str],
-                 today: dt.date | None = None) -> tuple[list[Notice], list[Problem]]:
+def load_notices(root: Path, office: Office, case_ids: frozenset[str], today: dt.date | None = None,
+                 ahead_in: Container[str] | None = None) -> tuple[list[Notice], list[Problem]]:
     """Every issued notice, checked: named by year and number, numbers consecutive, not dated after
     ``today`` (when given), units registered and each named once per list, cases existing."""
     loaded, problems = _load(root, NOTICES_DIR, "notice")
@@ -135,7 +135,7 @@ def load_notices(root: Path, office: Office, case_ids: frozenset[str],
                                             "督查事项不能删除：从 git 历史中恢复这些事项。"))
         notices.append(notice)
     problems += _issue_checks([_Issue(d, n.number, n.date) for d, n in zip(loaded, notices, strict=True)], "通报",
-                              notice_path, "由 ducha report --issue 生成", today)
+                              notice_path, "由 ducha report --issue 生成", today, ahead_in)
     problems += _notice_overlaps(notices)
     return notices, problems
 
@@ -165,13 +165,14 @@ def _notice_overlaps(notices: Sequence[Notice]) -> list[Problem]:
     return problems
 
 
-def load_bulletins(root: Path, today: dt.date | None = None) -> tuple[list[Bulletin], list[Problem]]:
+def load_bulletins(root: Path, today: dt.date | None = None,
+                   ahead_in: Container[str] | None = None) -> tuple[list[Bulletin], list[Problem]]:
     """Every 督查专报, checked like the notices: named by year and number, consecutive, not dated ahead."""
     loaded, problems = _load(root, BULLETINS_DIR, "bulletin")
     bulletins = [Bulletin(d.path, int(str(d.data["number"])), dt.date.fromisoformat(str(d.data["date"])),
                           str(d.data["title"]), d.data["reports_problem"] == "是") for d in loaded]
     problems += _issue_checks([_Issue(d, b.number, b.date) for d, b in zip(loaded, bulletins, strict=True)],
-                              "督查专报", bulletin_path, "每期一个文件", today)
+                              "督查专报", bulletin_path, "每期一个文件", today, ahead_in)
     return bulletins, problems
 
 
@@ -229,7 +230,7 @@ def _measure(doc: YamlDocument, office: Office, by_id: Mapping[str, Case],
 
 
 def load_measures(root: Path, office: Office, cases: Sequence[Case], notices: Sequence[Notice],
-                  today: dt.date | None = None) -> tuple[list[Measure], list[Problem]]:
+                  today: dt.date | None = None, ahead_in: Container[str] | None = None) -> tuple[list[Measure], list[Problem]]:
     """Every 督查问责 record, checked: named by year and number, its unit answering for each of its cases,
     a 督办令 with its 发文字号 and 限期, and the 通报 it follows issued before it."""
     by_id = {case.id: case for case in cases}
@@ -243,7 +244,7 @@ def load_measures(root: Path, office: Office, cases: Sequence[Case], notices: Se
         if measure is not None:
             measures.append(measure)
             read.append(_Issue(doc, measure.number, measure.date))
-    problems += _issue_checks(read, "督查问责记录", measure_path, "由 ducha measure 生成", today)
+    problems += _issue_checks(read, "督查问责记录", measure_path, "由 ducha measure 生成", today, ahead_in)
     seen: dict[str, Measure] = {}
     for measure in sorted(measures, key=lambda m: (m.date, m.number)):
         if measure.doc_no and measure.doc_no in seen:

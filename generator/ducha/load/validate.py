@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,9 +102,10 @@ class CheckCache:
 
 
 def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = None,
-                   cache: CheckCache | None = None) -> ValidationResult:
+                   cache: CheckCache | None = None, ahead_in: Container[str] | None = None) -> ValidationResult:
     """Check every case file under ``paths`` against office.yaml in ``root`` (re-checking only files
-    that changed since ``cache`` saw them, when given)."""
+    that changed since ``cache`` saw them, when given); no date may lie after ``today`` in the files
+    ``ahead_in`` names (all when None)."""
     root = root.resolve()
     paths = [p.resolve() for p in paths]
     files = case_files(paths)
@@ -133,8 +134,10 @@ def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = No
                         cases.append(kept[1])
                     problems.extend(kept[2])
                     continue
-            doc, found = read_yaml(file, display_path(file, root))
-            case, found = check_document(doc, found, office, known_ids, today)
+            name = display_path(file, root)
+            doc, found = read_yaml(file, name)
+            case, found = check_document(doc, found, office, known_ids,
+                                         today if ahead_in is None or name in ahead_in else None)
             if case is not None:
                 cases.append(case)
                 if case.attachments:
@@ -149,22 +152,23 @@ def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = No
     return ValidationResult(len(files), office, tuple(cases), tuple(sorted(problems, key=Problem.sort_key)))
 
 
-def validate_repository(root: Path, today: dt.date | None = None) -> ValidationResult:
-    """Every case, plus the issued notices and 督查专报 that refer to them."""
+def validate_repository(root: Path, today: dt.date | None = None, ahead_in: Container[str] | None = None) -> ValidationResult:
+    """Every case, plus the issued notices and 督查专报 that refer to them; no date after ``today`` in the
+    files ``ahead_in`` names (all when None: the guard asks it only of what a pull request writes)."""
     # Read only here: checking one case file (the pre-commit hook) never loads what the office issued.
     from ducha.load.issued import load_bulletins, load_measures, load_notices
     from ducha.model.measures import MEASURES_DIR
     from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
     from ducha.rules.layout import layout_problems
 
-    result = validate_paths([root / CASES_DIR], root, today)
+    result = validate_paths([root / CASES_DIR], root, today, ahead_in=ahead_in)
     if result.office is None:
         return result
     # A case that exists but has problems of its own is reported there, not as missing here.
     ids = frozenset(c.id for c in result.cases) | {f.stem for f in case_files([root / CASES_DIR])}
-    notices, notice_problems = load_notices(root, result.office, ids, today)
-    _, bulletin_problems = load_bulletins(root, today)
-    _, measure_problems = load_measures(root, result.office, result.cases, notices, today)
+    notices, notice_problems = load_notices(root, result.office, ids, today, ahead_in)
+    _, bulletin_problems = load_bulletins(root, today, ahead_in)
+    _, measure_problems = load_measures(root, result.office, result.cases, notices, today, ahead_in)
     problems = sorted([*result.problems, *notice_problems, *bulletin_problems, *measure_problems,
                        *layout_problems(root.resolve()), *unregistered_attachments(root.resolve(), result.cases)],
                       key=Problem.sort_key)

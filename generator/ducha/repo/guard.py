@@ -398,7 +398,9 @@ def judge(root: Path, fork: str, today: dt.date, whole: bool = True) -> GuardRes
             problems += _check_case(root, change, old_raw, sealed)
     if not whole:
         return GuardResult(fork, changed, _sorted(problems))
-    head = validate_repository(root, today)
+    # Only what the pull request writes is judged against the guard's day: what the base holds was judged the
+    # day it landed, so a day pinned in the past (a replay, a CI run for an old pull request) blames it for nothing.
+    head = validate_repository(root, today, ahead_in={c.path for c in records})
     problems += head.problems
     problems += _deadlines(root, fork, records, blobs, head, today, set(problems))
     if head.office is not None:
