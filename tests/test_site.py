@@ -8,7 +8,7 @@ import http.server
 import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -217,14 +217,74 @@ def test_pages_render_the_same_without_the_mkdocs_hook(built: Path, site: Path, 
         assert article(site, page) == article(tmp_path / "plain", page), page
 
 
+class Preview:
+    """`ducha serve` seen from outside: pages, and MkDocs' own signal that a rebuild is done.
+
+    Each page MkDocs serves carries the number of the build it comes from (its live-reload
+    script), and ``/livereload/<number>/…`` answers as soon as a later build is visible: waiting
+    on it is waiting for the next rebuild, never for a guessed time.
+    """
+
+    def __init__(self, port: int) -> None:
+        self.base = f"http://127.0.0.1:{port}/"
+        self.build = 0  # the latest build seen
+
+    def get(self, path: str) -> str | None:
+        """The page at ``path`` (None when there is none), noting the build it comes from."""
+        import urllib.error
+        import urllib.request
+
+        try:
+            text: str = urllib.request.urlopen(self.base + path, timeout=60).read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                return None
+            raise
+        if found := re.search(r"livereload\((\d+), \d+\)", text):
+            self.build = max(self.build, int(found.group(1)))
+        return text
+
+    def next_build(self, seconds: float) -> bool:
+        """Wait up to ``seconds`` for a build later than the latest seen; whether one came."""
+        import urllib.error
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(f"{self.base}livereload/{self.build}/1", timeout=seconds) as answer:
+                build = int(answer.read())
+        except (TimeoutError, urllib.error.URLError) as error:
+            if isinstance(error, urllib.error.URLError) and not isinstance(error.reason, TimeoutError):
+                raise
+            return False
+        came = build > self.build
+        self.build = max(self.build, build)
+        return came
+
+    def until(self, check: Callable[[], bool], seconds: float = 90) -> bool:
+        """Whether ``check`` holds, now or after one of the rebuilds of the next ``seconds``."""
+        import time
+
+        deadline = time.monotonic() + seconds
+        while not check():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            self.next_build(left)
+        return True
+
+    def says(self, text: str, page: str, present: bool = True) -> bool:
+        return self.until(lambda: (text in (self.get(page) or "")) == present)
+
+    def gone(self, page: str) -> bool:
+        return self.until(lambda: self.get(page) is None)
+
+
 def test_live_preview_picks_up_a_changed_case(built: Path, tmp_path: Path) -> None:
     import os
     import socket
     import subprocess
     import sys
     import time
-    import urllib.error
-    import urllib.request
 
     repo = tmp_path / "repo"
     shutil.copytree(built, repo, ignore=shutil.ignore_patterns("build"))
@@ -235,31 +295,8 @@ def test_live_preview_picks_up_a_changed_case(built: Path, tmp_path: Path) -> No
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen([str(ducha), "serve", "--port", str(port), "--today", TODAY], cwd=repo,
                               stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}/cases/2026/DC-2026-0013.html"
-
-    def page_says(text: str, seconds: float = 60, present: bool = True, page: str = url) -> bool:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            try:
-                if (text in urllib.request.urlopen(page, timeout=5).read().decode("utf-8")) == present:
-                    return True
-            except OSError:
-                pass
-            time.sleep(0.5)
-        return False
-
-    def gone(page: str, seconds: float = 60) -> bool:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(page, timeout=5).read()
-            except urllib.error.HTTPError as error:
-                if error.code == 404:
-                    return True
-            except OSError:
-                pass
-            time.sleep(0.5)
-        return False
+    preview = Preview(port)
+    page = "cases/2026/DC-2026-0013.html"
 
     def busy_seconds(pid: int) -> float:
         """CPU time (user + system) the process has used so far."""
@@ -267,33 +304,45 @@ def test_live_preview_picks_up_a_changed_case(built: Path, tmp_path: Path) -> No
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     try:
-        assert page_says("低保对象动态复核")
-        # Nothing changed, nothing is rebuilt: a build reading the pages must not set off the next one
-        # (a rebuild of this site takes more than a second of CPU; the wait lets the first build settle).
-        time.sleep(3)
-        before = busy_seconds(server.pid)
-        time.sleep(4)
-        assert busy_seconds(server.pid) - before < 1.0
+        # Listening once the first build is done (the only wait that has to ask again: nothing answers before).
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+                time.sleep(0.1)
+        assert preview.says("低保对象动态复核", page)
         case = repo / "cases/2026/DC-2026-0013.yaml"
         good = case.read_text(encoding="utf-8").replace("title: 低保对象动态复核", "title: 低保对象动态复核（已更新）")
         case.write_text(good, encoding="utf-8")
-        assert page_says("低保对象动态复核（已更新）")
+        assert preview.says("低保对象动态复核（已更新）", page)
         # The case page first; the year's list (and every other list that names the case) in the rebuild after.
-        assert page_says("低保对象动态复核（已更新）", page=f"http://127.0.0.1:{port}/cases/2026/index.html")
+        assert preview.says("低保对象动态复核（已更新）", "cases/2026/index.html")
+        # Then nothing changes, and nothing is rebuilt: a rebuild reading or writing the pages must not set off the
+        # next one. The rebuilds settle (three seconds without one), then four more seconds pass without one and
+        # the server is all but idle (a rebuild of this site takes more than a second of CPU).
+        settle = time.monotonic() + 60
+        while preview.next_build(3):
+            assert time.monotonic() < settle, "the preview keeps rebuilding with nothing changed"
+        before = busy_seconds(server.pid)
+        assert not preview.next_build(4)
+        assert busy_seconds(server.pid) - before < 1.0
         # A record turns invalid: the last good page stays, with the problem over it (and over the dashboard).
         case.write_text(good + "titel: 错字\n", encoding="utf-8")
-        assert page_says("记录有 1 个问题：本页显示的是上次校验通过时的内容")
-        assert page_says("未知字段 `titel`", page=f"http://127.0.0.1:{port}/index.html")
+        assert preview.says("记录有 1 个问题：本页显示的是上次校验通过时的内容", page)
+        assert preview.says("未知字段 `titel`", "index.html")
         case.write_text(good, encoding="utf-8")
-        assert page_says("ducha-problems", present=False)
-        assert page_says("ducha-problems", present=False, page=f"http://127.0.0.1:{port}/index.html")
+        assert preview.says("ducha-problems", page, present=False)
+        assert preview.says("ducha-problems", "index.html", present=False)
         # A case removed: its page goes too (not kept from an earlier rebuild), and so does its line in the lists.
-        index = f"http://127.0.0.1:{port}/search/search_index.json"
-        assert urllib.request.urlopen(index, timeout=5).read().decode("utf-8").count("cases/2026/DC-2026-0013.html") == 1
+        index = "search/search_index.json"
+        assert (preview.get(index) or "").count("cases/2026/DC-2026-0013.html") == 1
         case.unlink()
-        assert gone(url)
-        assert page_says("cases/2026/DC-2026-0013.html", present=False, page=index)  # not found by the search either
-        assert page_says("低保对象动态复核", present=False, page=f"http://127.0.0.1:{port}/cases/2026/index.html")
+        assert preview.gone(page)
+        assert preview.says("cases/2026/DC-2026-0013.html", index, present=False)  # not found by the search either
+        assert preview.says("低保对象动态复核", "cases/2026/index.html", present=False)
     finally:
         server.terminate()
         server.wait(timeout=10)

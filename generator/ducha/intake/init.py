@@ -130,8 +130,8 @@ def check_identity(name: str, prefix: str, fonds: str, units: Sequence[Unit]) ->
             problems.append(f"单位「{unit.name or unit.full_name}」要写成 简称=全称。")
         if names.count(unit.name) > 1:
             problems.append(f"单位简称「{unit.name}」重复。")
-    if problems:
-        raise UsageError("；".join(dict.fromkeys(problems)))
+    if problems:  # each a sentence of its own
+        raise UsageError("".join(dict.fromkeys(problems)))
 
 
 def parse_unit(text: str) -> Unit:
