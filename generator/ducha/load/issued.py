@@ -114,7 +114,7 @@ def load_notices(root: Path, office: Office, case_ids: frozenset[str], today: dt
                         str(data["period"]), str(data["data_commit"]),
                         _mentions(data["praised"]), _mentions(data["criticised"]),
                         str(data.get("approved_by", "")))
-        problems += unit_problems(doc, "notice", office)
+        problems += unit_problems(doc, "notice", office, issued="通报")
         rule = office.approvals.notice
         if rule is not None and rule.binds(notice.date) and not notice.approved_by:
             problems.append(Problem(name, 0, 0, "approved_by", "通报没有写明批准印发的领导（approved_by）：通报须经主要领导同意。",
@@ -196,7 +196,7 @@ def _measure(doc: YamlDocument, office: Office, by_id: Mapping[str, Case],
         return None, problems
     measure = Measure(name, int(data["number"]), data["kind"], day, data["unit"], tuple(data["cases"]), data["reason"],
                       data["by"], data.get("doc_no", ""), data.get("requirements", ""), deadline, data.get("notice", ""))
-    problems += unit_problems(doc, "measure", office)
+    problems += unit_problems(doc, "measure", office, issued="督查问责记录")
     for case_id in measure.cases:
         case = by_id.get(case_id)
         if case is None:

@@ -126,13 +126,16 @@ def unit_names_in(data: Any, kind: str) -> Iterator[tuple[PathKey, str, str]]:
         yield from walk(data, places, ())
 
 
-def unit_problems(doc: YamlDocument, kind: str, office: Office) -> list[Problem]:
-    """Every unit name in ``doc`` (read as the model reads it: corrected) that office.yaml does not register."""
+def unit_problems(doc: YamlDocument, kind: str, office: Office, issued: str = "") -> list[Problem]:
+    """Every unit name in ``doc`` (read as the model reads it: corrected) that office.yaml does not register;
+    ``issued`` names what ``doc`` is when it may not be edited once merged (通报), which the fix then says."""
     names = office.unit_names
     problems = []
     for path, name, title in unit_names_in(doc.data, kind):
         if name not in names:
             line, column = doc.mark(path)
-            problems.append(Problem(doc.path, line, column, format_path(written_path(doc, path)),
-                                    *unknown_unit(title, name, office)))
+            message, fix = unknown_unit(title, name, office)
+            if issued:
+                fix = f"已印发的{issued}不得修改：是 office.yaml 删去或改动了这个单位的，恢复它的登记；尚未合并的，{fix}"
+            problems.append(Problem(doc.path, line, column, format_path(written_path(doc, path)), message, fix))
     return problems
