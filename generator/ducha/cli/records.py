@@ -93,6 +93,19 @@ def init(ctx: click.Context, name: str | None, prefix: str | None, fonds: str | 
     click.echo("下一步：检查 office.yaml，然后提交（git add -A && git commit -m \"启用督查事项管理\"）。")
 
 
+@command()
+@click.pass_context
+def schema(ctx: click.Context) -> None:
+    """按 office.yaml 重写 schema/：编辑器据此提示本单位的来源类型和单位名录（另附通用格式 schema/standard/）。"""
+    from ducha.intake.schemas import write_schemas
+
+    written = write_schemas(office_root(ctx))
+    if not written:
+        click.echo("schema/ 已与 office.yaml 一致，没有改动。")
+        return
+    click.echo(f"已按 office.yaml 重写 {'、'.join(written)}。请与 office.yaml 的改动一并提交。")
+
+
 @command("mark-demo", hidden=True)
 @click.pass_context
 def mark_demo(ctx: click.Context) -> None:

@@ -152,6 +152,21 @@ def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = No
     return ValidationResult(len(files), office, tuple(cases), tuple(sorted(problems, key=Problem.sort_key)))
 
 
+def _stale_schemas(root: Path, office: Office) -> list[Problem]:
+    """``schema/``, where a repository keeps it for editors, says what office.yaml says (its categories and units)."""
+    from ducha.rules.editor_schema import SCHEMA_DIR, schema_files
+
+    if not (root / SCHEMA_DIR).is_dir():
+        return []  # an office without editors' schemas: nothing to keep in line
+    stale = [path for path, text in schema_files(office).items()
+             if not (root / path).is_file() or (root / path).read_text(encoding="utf-8") != text]
+    if not stale:
+        return []
+    shown = "、".join(stale[:3]) + (f" 等 {len(stale)} 个文件" if len(stale) > 3 else "")
+    return [Problem(stale[0], 0, 0, "", f"{shown}与 office.yaml 不一致：编辑器会按过时的来源类型和单位名录提示（或没有文件可读）。",
+                    "运行 `ducha schema` 按 office.yaml 重写 schema/，与 office.yaml 的改动一并提交。")]
+
+
 def validate_repository(root: Path, today: dt.date | None = None, ahead_in: Container[str] | None = None) -> ValidationResult:
     """Every case, plus the issued notices and 督查专报 that refer to them; no date after ``today`` in the
     files ``ahead_in`` names (all when None: the guard asks it only of what a pull request writes)."""
@@ -172,6 +187,7 @@ def validate_repository(root: Path, today: dt.date | None = None, ahead_in: Cont
     problems = sorted([*result.problems, *notice_problems, *bulletin_problems, *measure_problems,
                        *layout_problems(root.resolve()), *unregistered_attachments(root.resolve(), result.cases)],
                       key=Problem.sort_key)
+    problems += _stale_schemas(root, result.office)
     if result.office.attachments.lfs and not lfs_configured(root):
         problems.append(Problem(OFFICE_FILE, 0, 0, "attachments.lfs", lfs_missing().partition("修改：")[0],
                                 lfs_missing().partition("修改：")[2]))
