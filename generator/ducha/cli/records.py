@@ -24,7 +24,7 @@ from ducha.model.office import STANDARD_CATEGORIES
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, today: dt.date | None) -> None:
     """校验督查事项记录（默认 cases/ 下全部文件）。"""
-    from ducha.load.validate import validate_paths, validate_repository
+    from ducha.load.validate import validate_files, validate_repository
     from ducha.outputs.problems import problems_json, problems_text
 
     root = office_root(ctx)
@@ -32,7 +32,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, today: dt.da
     if missing:
         raise click.UsageError(f"找不到 {'、'.join(map(str, missing))}。")
     day = today or shanghai_today()
-    result = validate_paths(list(paths), root, day) if paths else validate_repository(root, day)
+    result = validate_files(list(paths), root, day) if paths else validate_repository(root, day)
     render = problems_json if fmt == "json" else problems_text
     click.echo(render(result.problems, result.files), nl=False)
     if not result.ok:

@@ -152,6 +152,29 @@ def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = No
     return ValidationResult(len(files), office, tuple(cases), tuple(sorted(problems, key=Problem.sort_key)))
 
 
+def validate_files(paths: Sequence[Path], root: Path, today: dt.date | None = None) -> ValidationResult:
+    """``ducha validate PATH…``: each file (or folder) checked as the kind of record its place makes it.
+
+    Case files alone are checked quickly, as a pre-commit check; a 通报, 督查专报 or 督查问责 record refers
+    to the cases and to each other, so naming one checks the repository and reports what concerns it.
+    """
+    from ducha.model.measures import MEASURES_DIR
+    from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
+
+    resolved = root.resolve()
+    issued = [p for p in paths if display_path(p, resolved).split("/", 1)[0] in (NOTICES_DIR, BULLETINS_DIR, MEASURES_DIR)]
+    cases = [p for p in paths if p not in issued]
+    result = validate_paths(cases, root, today) if cases else ValidationResult(0, None, (), ())
+    if not issued:
+        return result
+    whole = validate_repository(root, today)
+    named = [display_path(p, resolved).rstrip("/") for p in issued]
+    mine = [p for p in whole.problems if any(p.file == name or p.file.startswith(name + "/") for name in named)]
+    files = sum(1 for p in issued for _ in (p.rglob("*.yaml") if p.is_dir() else (p,)))
+    return ValidationResult(result.files + files, whole.office, result.cases,
+                            tuple(sorted(dict.fromkeys([*result.problems, *mine]), key=Problem.sort_key)))
+
+
 def _stale_schemas(root: Path, office: Office) -> list[Problem]:
     """``schema/``, where a repository keeps it for editors, says what office.yaml says (its categories and units)."""
     from ducha.rules.editor_schema import SCHEMA_DIR, schema_files
