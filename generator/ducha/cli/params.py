@@ -54,6 +54,22 @@ class WholeNumber(click.ParamType):  # type: ignore[type-arg]
 NUMBER = WholeNumber()
 
 
+class Identifier(click.ParamType):  # type: ignore[type-arg]
+    """An id as it reads (DC-2026-0009, 2026-001): copied from the site, a document or a chat, it may carry
+    invisible characters (the search's word marks, U+200B) or full-width letters and digits; they are dropped
+    and folded, so the id is the one the reader sees."""
+
+    name = "编号"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from ducha.rules.characters import invisible_free
+
+        return invisible_free(str(value)).strip()
+
+
+IDENTIFIER = Identifier()
+
+
 class Choices(click.ParamType):  # type: ignore[type-arg]
     """A choice written as its code or in Chinese: ``--light 红灯`` is ``--light red``.
 

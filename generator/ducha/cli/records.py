@@ -13,7 +13,7 @@ import click
 
 from ducha.cli.chinese import command
 from ducha.cli.edge import office_root, shanghai_today
-from ducha.cli.params import DATE, LIGHTS, check_unit, choices, today_option, unit_list
+from ducha.cli.params import DATE, IDENTIFIER, LIGHTS, check_unit, choices, today_option, unit_list
 from ducha.model.office import STANDARD_CATEGORIES
 
 
@@ -130,7 +130,7 @@ def mark_demo(ctx: click.Context) -> None:
 @click.option("--doc-no", default="", help="依据文件的文号。")
 @click.option("--meeting", default="", help="依据的会议，如 市政府第71次常务会议。")
 @click.option("--requirements", default="", help="任务要求。")
-@click.option("--parent", default=None, help="上级事项编号（分解立项时）。")
+@click.option("--parent", type=IDENTIFIER, default=None, help="上级事项编号（分解立项时）。")
 @click.option("--visibility", type=choices("公开", "内部"), default=None, help="公开（默认）或 内部（公开版站点不显示）。")
 @click.option("--notes", default="", help="备注。")
 @click.option("--priority", type=choices("急", "重点"), default=None, help="优先级：急 或 重点（一般事项不填）。")
@@ -155,7 +155,7 @@ def new(ctx: click.Context, title: str, category: str, registered: dt.date | Non
 
 
 @command()
-@click.argument("case_id", metavar="编号")
+@click.argument("case_id", metavar="编号", type=IDENTIFIER)
 @click.option("--format", "fmt", type=choices("text", "json", text=("文字",)), default="text", help="输出格式。")
 @click.pass_context
 def history(ctx: click.Context, case_id: str, fmt: str) -> None:
@@ -188,7 +188,7 @@ def history(ctx: click.Context, case_id: str, fmt: str) -> None:
 
 
 @command()
-@click.argument("case_id", metavar="编号")
+@click.argument("case_id", metavar="编号", type=IDENTIFIER)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="文件")
 @click.option("--title", required=True, help="附件标题，如 市长批示件、办理报告（签章扫描件）。")
 @click.option("--date", "day", type=DATE, default=None, help="登记日期（默认今天）。")
