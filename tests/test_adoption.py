@@ -69,7 +69,7 @@ def test_a_new_office_starts_without_demo_data(tmp_path: Path, invoke: Invoke) -
     result = invoke(root, "init", "--name", "测试市人民政府督查室", "--prefix", "CS", "--fonds", "0100",
                     "--unit", "市财政局=测试市财政局", "--unit", "市教育局＝测试市教育局")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"已启用「测试市人民政府督查室」：写入 office.yaml 和 schema/，删除示例数据 {DEMO_FILES} 个文件。")
+    assert result.output.startswith(f"已启用「测试市人民政府督查室」：写入 office.yaml、schema/ 和站点设置 mkdocs.yml、site/，删除示例数据 {DEMO_FILES} 个文件。")
     records = [p for folder in RECORD_DIRS for p in (root / folder).rglob("*") if p.is_file()]
     assert records == [] and not (root / "DEMO.sha256").exists()
     packaged = REPO / "generator" / "ducha" / "schemas"  # what the installed ducha validates with
