@@ -145,3 +145,15 @@ def test_issuing_refuses_what_validation_would(tmp_path: Path, invoke: Invoke) -
     no_deadline = invoke(repo.root, "measure", "--kind", "督办令", "--unit", "市住建局", "--case", "DC-2026-0001",
                          "--reason", "超期。", "--by", "副市长 林静", "--date", "2026-03-12")
     assert no_deadline.exit_code == 2 and "督办令须写明限期" in no_deadline.output
+
+
+def test_an_order_reason_typed_without_its_full_stop_is_not_spliced_into_the_next_sentence(tmp_path: Path) -> None:
+    from ducha.outputs.docx.case_documents import write_order
+
+    target = tmp_path / "督办令.docx"
+    write_order(OFFICE, ORDER, [deadline(CASE, OFFICE, D("2026-03-12"))], D("2026-03-17"), target)
+    paragraphs = [p.text for p in Document(str(target)).paragraphs]
+    assert "超期未报送结果。为推动落实，现对下列事项下达督办令，实行限期督办。" in paragraphs
+    stopped = dataclasses.replace(ORDER, reason="超期未报送结果！")  # a sentence already ended is left as written
+    write_order(OFFICE, stopped, [], D("2026-03-17"), target)
+    assert "超期未报送结果！为推动落实，现对下列事项下达督办令，实行限期督办。" in [p.text for p in Document(str(target)).paragraphs]

@@ -11,9 +11,18 @@ import datetime as dt
 
 from ducha.model.case import Case, Stage
 from ducha.rules.calendar import Calendar
-from ducha.rules.deadlines import Light, MilestoneStatus, Status
+from ducha.rules.deadlines import DueStep, Light, MilestoneStatus, Status
 
 PROVISIONAL_NOTE = "该年度放假安排尚未公布，按周一至周五推算"
+#: What ends a sentence as staff type one (a 事由 may end in any of them, or in none).
+_SENTENCE_END = tuple("。！？；…")
+
+
+def sentence(text: str) -> str:
+    """``text`` as a whole sentence, for a document that goes on after it: a closing 。 where the
+    writer left none, so the next sentence is not spliced into it."""
+    text = text.strip()
+    return text if not text or text.endswith(_SENTENCE_END) else text + "。"
 
 
 def light_label(status: Status) -> str:
@@ -77,6 +86,12 @@ def due_with_extension(status: Status) -> str:
     if status.due is None:
         return ""
     return due_text(status) + ("（已延期）" if status.extended else "")
+
+
+def extension_text(step: DueStep) -> str:
+    """One approved 延期 as a document states it: who approved it when, and the due date it set."""
+    by = f"{step.extension.approved_by}" if step.extension.approved_by else ""
+    return f"{step.extension.approved} {by}批准，到期日由 {step.before.date} 延至 {step.after.date}"
 
 
 def rate_text(rate: float | None) -> str:
