@@ -28,7 +28,7 @@ class Mention:
     unit: str
     reason: str
     cases: tuple[str, ...]
-    basis: str = ""  # the office.yaml key and the seed clause (or 本室规则) that proposed it
+    basis: str = ""  # the rule that proposed it, in words, with its clause or 本室规则
     grounds: tuple[Ground, ...] = ()
 
 

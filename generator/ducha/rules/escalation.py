@@ -3,8 +3,8 @@
 The seed (督促检查工作实施办法 第十六条（二）（三）) criticises a unit when, after a 督办令, its
 work still shows no clear progress, and escalates by the number of criticisms in a year.
 Other triggers (long overdue, repeated returns) are an office's own rules and apply only
-when office.yaml sets them. Every proposal names its rule: the office.yaml key and the
-clause, or 本室规则. A case is criticised at most once for one cause: what an issued notice
+when office.yaml sets them. Every proposal names its rule in words, with its clause or 本室规则
+(leaders read it; a setting's name means nothing to them). A case is criticised at most once for one cause: what an issued notice
 already criticised is not proposed again, however the periods fall.
 """
 
@@ -29,24 +29,23 @@ ORDER_METHOD = "督办令"
 
 @dataclass(frozen=True)
 class Rule:
-    """Where a proposal comes from: the office.yaml key that sets it (or the record that does), and the clause."""
+    """Where a proposal comes from, said to the leaders who sign the 通报: the rule in words (with the
+    office's own figure, its office.yaml ``notice_rules`` setting ``setting``) and its clause, or 本室规则."""
 
-    key: str
-    clause: str
-    source: str = "office.yaml"
+    words: str  # ``{n}``: the office's figure
+    setting: str = ""  # the NoticeRules field that holds the figure
 
-    @property
-    def basis(self) -> str:
-        return f"{self.source} {self.key}；{self.clause}" if self.source else f"{self.key}；{self.clause}"
+    def basis(self, rules: NoticeRules) -> str:
+        return self.words.format(n=getattr(rules, self.setting)) if self.setting else self.words
 
 
-ORDER_RULE = Rule("notice_rules.criticise_after_order_workdays",
-                  "督促检查工作实施办法 第十六条（二）：下达督办令后，工作仍没有明显进展的，通报批评")
-OVERDUE_RULE = Rule("notice_rules.criticise_overdue_workdays", "本室规则")
-RETURNS_RULE = Rule("notice_rules.criticise_returns", "本室规则")
-ORDER_DEADLINE_RULE = Rule("督办令所定限期", "督促检查工作实施办法 第十六条（二）：下达督办令后，工作仍没有明显进展的，通报批评",
-                           source="")
-PRAISE_RULE = Rule("notice_rules.praise_min_items", "本室规则（通报表扬见中办 2012 年意见（八））")
+_ORDER_CLAUSE = "督促检查工作实施办法 第十六条（二）：下达督办令后，工作仍没有明显进展的，通报批评"
+ORDER_RULE = Rule(_ORDER_CLAUSE + "（本室以下达后{n}个工作日为限）", "criticise_after_order_workdays")
+OVERDUE_RULE = Rule("本室规则：超期超过{n}个工作日仍未办结的，通报批评", "criticise_overdue_workdays")
+RETURNS_RULE = Rule("本室规则：办理报告被退回{n}次及以上的，通报批评", "criticise_returns")
+ORDER_DEADLINE_RULE = Rule("督办令所定限期；" + _ORDER_CLAUSE)
+PRAISE_RULE = Rule("本室规则：本期主办事项办结{n}项及以上，全部按期且无超期未办结的，通报表扬（通报表扬见中办 2012 年意见（八））",
+                   "praise_min_items")
 
 
 def orders(status: Status) -> list[dt.date]:
@@ -141,7 +140,7 @@ def propose_criticism(statuses: Sequence[Status], rules: NoticeRules, calendar: 
         if not found:
             continue
         found.sort(key=lambda item: (item[1].case, item[1].cause))
-        bases = "；".join(dict.fromkeys(rule.basis for rule, _, _ in found))
+        bases = "；".join(dict.fromkeys(rule.basis(rules) for rule, _, _ in found))
         mentions.append(Mention(unit, "；".join(text for _, _, text in found),
                                 tuple(sorted({g.case for _, g, _ in found})), bases, tuple(g for _, g, _ in found)))
     return tuple(mentions)

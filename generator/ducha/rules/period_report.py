@@ -227,7 +227,7 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
             criticised_in_period=unit.name in criticised))
     rows.sort(key=lambda r: ranking_key(r, rules.ranking))
     praise = [Mention(r.unit, f"本期主办事项{r.closed}项全部按期办结，无超期未办结事项",
-                      tuple(sorted(i.id for i in on_time if i.unit == r.unit)), PRAISE_RULE.basis)
+                      tuple(sorted(i.id for i in on_time if i.unit == r.unit)), PRAISE_RULE.basis(rules))
               for r in rows if r.closed >= rules.praise_min_items and r.late == 0 and r.overdue_open == 0
               and not r.criticised_in_period]
     progress = None

@@ -53,7 +53,7 @@ def morning_queues(data: SiteData, statuses: Sequence[Status], unit: str | None 
                               f"交办后{office.receipt.time_limit}内签收；超时未签收的在前。"))
     if office.approvals.reading is not None or office.approvals.report_back is not None:
         found.append(Queue("awaiting", "待领导审阅、待上报", tuple(queues.awaiting_approval(statuses)),
-                           "已办结，办理报告尚待领导审阅或结果尚待上报（office.yaml approvals）。"))
+                           "已办结，办理报告尚待领导审阅或结果尚待上报。"))
     return found
 
 
