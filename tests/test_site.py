@@ -182,6 +182,42 @@ def test_built_html_references_no_other_host(site: Path) -> None:
     assert offenders == []
 
 
+def _rows(section: str) -> int:
+    return section.count("<tr><td")
+
+
+def test_each_count_on_a_unit_page_is_the_length_of_its_list(built: Path, site: Path) -> None:
+    """A unit page said 主办 9 项 and listed 8 (a cancelled item was counted and listed nowhere). Each part
+    of the sentence has its list: 在办 and 待审核 under 主办在办, then 已办结, 待交办, 已撤销."""
+    checked = 0
+    for path in sorted((built / "build/docs-internal/units").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        found = re.search(r"<p>主办 (\d+) 项：在办 (\d+) 项.*?待审核 (\d+) 项，已办结 (\d+) 项(?:，待交办 (\d+) 项)?(?:，已撤销 (\d+) 项)?，"
+                          r".*?协办在办 (\d+) 项", text)
+        if found is None:
+            continue  # the index
+        total, open_, pending, closed, registered, cancelled, co = (int(n or 0) for n in found.groups())
+        sections = {part.split("</h2>")[0]: part for part in text.split("<h2>")[1:]}
+        assert _rows(sections["主办在办"]) == open_ + pending, path.name
+        assert _rows(sections["协办在办"]) == co, path.name
+        assert _rows(sections["已办结"]) == closed, path.name
+        assert _rows(sections.get("待交办", "")) == registered and _rows(sections.get("已撤销", "")) == cancelled, path.name
+        assert open_ + pending + closed + registered + cancelled == total, path.name
+        checked += 1
+    assert checked == 12
+    # The demo's 市城管局 leads two cancelled items (DC-2026-0026, and one since archived): counted and listed.
+    city = (built / "build/docs-internal/units/市城管局.md").read_text(encoding="utf-8")
+    assert "，已撤销 2 项，" in city and "DC-2026-0026" in city.split("<h2>已撤销</h2>")[1]
+
+
+def test_items_waiting_for_assignment_are_on_the_dashboard(built: Path, site: Path) -> None:
+    """DC-2026-0025 was registered on Friday 2026-11-20 and is not yet 交办: on Monday 11-23 it has waited 1 working day."""
+    text = (built / "build/docs-internal/index.md").read_text(encoding="utf-8")
+    waiting = text.split('id="registered"><h2>待交办（1）</h2>')[1].split("</section>")[0]
+    assert "DC-2026-0025" in waiting and '<td data-label="已等待">1个工作日</td>' in waiting
+    assert "，待交办 1 项，已撤销 2 项，" in text
+
+
 def test_generated_pages_golden(built: Path, site: Path) -> None:
     """Reviewed as diffs: the dashboard and one case page as generated Markdown."""
     for name, path in (("dashboard.md", "index.md"), ("case-DC-2026-0011.md", "cases/2026/DC-2026-0011.md")):

@@ -158,10 +158,12 @@ def validate_files(paths: Sequence[Path], root: Path, today: dt.date | None = No
     Case files alone are checked quickly, as a pre-commit check; a 通报, 督查专报 or 督查问责 record refers
     to the cases and to each other, so naming one checks the repository and reports what concerns it.
     """
+    resolved = root.resolve()
+    if all(display_path(p, resolved).split("/", 1)[0] == CASES_DIR for p in paths):
+        return validate_paths(list(paths), root, today)  # the pre-commit check: nothing issued is loaded
     from ducha.model.measures import MEASURES_DIR
     from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
 
-    resolved = root.resolve()
     issued = [p for p in paths if display_path(p, resolved).split("/", 1)[0] in (NOTICES_DIR, BULLETINS_DIR, MEASURES_DIR)]
     cases = [p for p in paths if p not in issued]
     result = validate_paths(cases, root, today) if cases else ValidationResult(0, None, (), ())

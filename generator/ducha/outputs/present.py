@@ -12,6 +12,7 @@ import datetime as dt
 from ducha.model.case import Case, Stage
 from ducha.rules.calendar import Calendar
 from ducha.rules.deadlines import DueStep, Light, MilestoneStatus, Status
+from ducha.rules.metrics import Tally
 
 PROVISIONAL_NOTE = "该年度放假安排尚未公布，按周一至周五推算"
 #: What ends a sentence as staff type one (a 事由 may end in any of them, or in none).
@@ -92,6 +93,12 @@ def extension_text(step: DueStep) -> str:
     """One approved 延期 as a document states it: who approved it when, and the due date it set."""
     by = f"{step.extension.approved_by}" if step.extension.approved_by else ""
     return f"{step.extension.approved} {by}批准，到期日由 {step.before.date} 延至 {step.after.date}"
+
+
+def other_parts(t: Tally) -> str:
+    """The parts of a count that a page's sentence names only when there are any: 待交办 (registered,
+    waiting for 交办 or its approval) and 已撤销; each has its list on the page, so the parts add up."""
+    return "".join(f"，{name} {count} 项" for name, count in (("待交办", t.registered), ("已撤销", t.cancelled)) if count)
 
 
 def rate_text(rate: float | None) -> str:

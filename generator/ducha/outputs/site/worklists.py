@@ -26,9 +26,10 @@ class Queue:
     calendar: Calendar | None = None  # the office's, for 已等待 in working days as every time limit counts
 
     def waited(self, status: Status) -> str:
-        """How long the item's report has waited for review, in working days."""
+        """How long the item has waited (its report for review, a registered item for 交办), in working days."""
         assert self.calendar is not None
-        return waited(queues.submitted(status), status.today, self.calendar)
+        since = queues.submitted(status) if self.anchor == "pending" else status.case.registered
+        return waited(since, status.today, self.calendar)
 
 
 def morning_queues(data: SiteData, statuses: Sequence[Status], unit: str | None = None) -> list[Queue]:
@@ -40,6 +41,8 @@ def morning_queues(data: SiteData, statuses: Sequence[Status], unit: str | None 
     found = [
         Queue("pending", "待审核", tuple(queues.pending_review(statuses)), "办理报告已报送，等待督查室审核，等得最久的在前。",
               calendar_for(office.holiday_overrides)),
+        Queue("registered", "待交办", tuple(queues.awaiting_assignment(statuses)),
+              "已立项，尚未交办（须经领导批准的，批准后交办），等得最久的在前。", calendar_for(office.holiday_overrides)),
         Queue("overdue", "超期未办结", tuple(queues.overdue(statuses)), "超期最久的在前。"),
         Queue("near", "临期", tuple(queues.near_due(statuses)),
               f"{data.office.yellow_days}个工作日内到期或未达到序时进度（黄灯），剩余时间最少的在前。"),
