@@ -150,6 +150,8 @@ def test_round_trip(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
     again = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY, "--apply")
     assert again.exit_code == 0, again.output
     assert "已导入过，跳过" in again.output
+    # The sheet still shows the 最新进展 and 阶段 it was exported with: the unit touched neither.
+    assert [line for line in again.output.splitlines() if "未导入" in line] == []
     assert {p: p.read_bytes() for p in (repo.root / "cases").rglob("*.yaml")} == snapshot
 
 

@@ -11,6 +11,7 @@ to a sealed (archived) record.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import warnings
@@ -101,6 +102,7 @@ class _Importer:
         self.appended: dict[tuple[str, str], int] = defaultdict(int)  # (path, log) → entries added
         self.origins: dict[str, list[_Origin]] = defaultdict(list)
         self.new_ids: dict[int, int] = {}
+        self.matched: dict[str, dict[str, list[object]]] = defaultdict(dict)  # case → log → entries met again
         self.result = ImportResult(0)
         self.sealed = self._sealed_paths(cases)
 
@@ -176,15 +178,19 @@ class _Importer:
                             self.ignore(sheet, row, column, "这一行没有编号、事项名称或填报内容。")
                     continue
                 self.result.rows += 1
-                self.unread_cells(sheet, row, read, case_id)
+                computed = self.unread_cells(sheet, row, read, case_id)
                 if case_id and self.readable(sheet, row, "编号"):
                     self.existing(sheet, row, case_id)
+                    self.edited_computed(sheet, row, case_id, computed)
                 elif not case_id and self.readable(sheet, row, "事项名称"):
                     self.new_case(sheet, row, title)
 
-    def unread_cells(self, sheet: Sheet, row: int, read: set[str], case_id: str) -> None:
-        """Report the filled cells of ``row`` that no rule reads (the office's columns are compared apart)."""
+    def unread_cells(self, sheet: Sheet, row: int, read: set[str], case_id: str) -> list[tuple[int, int]]:
+        """Report the filled cells of ``row`` that no rule reads (the office's columns are compared apart);
+        return the computed columns of an existing case (with where in the list their line goes), judged once
+        the row's entries are known."""
         case = self.cases.get(case_id)
+        computed: list[tuple[int, int]] = []
         for column in sheet.rows[row]:
             heading = sheet.headings.get(column)
             if heading in read or heading == "序号" or heading == "红黄绿灯":
@@ -199,9 +205,26 @@ class _Importer:
                     self.ignore(sheet, row, column, f"「{heading}」由督查室根据记录生成。")
             elif heading in OFFICE_COLUMNS and value != getattr(case, {"备注": "notes", "责任人": "owner"}[heading]):
                 self.ignore(sheet, row, column, OFFICE_COLUMNS[heading])
-            elif heading in COMPUTED and value != self.computed(case, heading):
+            elif heading in COMPUTED:
+                computed.append((column, len(self.result.ignored)))
+        return computed
+
+    def edited_computed(self, sheet: Sheet, row: int, case_id: str, columns: list[tuple[int, int]]) -> None:
+        """Report a computed cell the unit changed. Untouched is what the record gives, or gave before the
+        entries this sheet's rows brought in: after ``--apply`` the same sheet still shows the 最新进展 and
+        阶段 it was exported with, and re-importing it must not call those the unit's edits."""
+        case = self.cases[case_id] if case_id in self.cases else None
+        if case is None:
+            return
+        before = dataclasses.replace(case, **{key: tuple(e for e in getattr(case, key) if e not in entries)
+                                              for key, entries in self.matched[case_id].items()})
+        for column, position in reversed(columns):  # from the right, so the earlier positions still hold
+            heading = sheet.headings[column]
+            value = cell_text(sheet.values[(row, column)])
+            if value not in (self.computed(case, heading), self.computed(before, heading)):
                 self.ignore(sheet, row, column, f"「{heading}」由记录生成，改动不会保存；"
                             "新的进展写在「进展日期」「进展情况」，办结写「报告日期」等四列。")
+                self.result.ignored.insert(position, self.result.ignored.pop())
 
     def computed(self, case: Case, heading: str) -> str:
         if heading == "最新进展":
@@ -318,6 +341,7 @@ class _Importer:
         described = f"{kind.label} {' '.join(values[name] for name in kind.ledger_identity if name != 'summary')}".rstrip()
         for recorded in log(case, kind):
             if all(str(getattr(recorded, name)) == values[name] for name in kind.ledger_identity):
+                self.matched[case.id].setdefault(kind.key, []).append(recorded)
                 self.result.actions.append(Action(where, case.id, f"{described} 已导入过，跳过", True))
                 return None
         wording = kind.wording(values)
