@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ducha.errors import Problem, UsageError
 from ducha.intake.ledger_sheet import Sheet, cell_name, cell_text, narrow
@@ -213,11 +214,12 @@ class _Importer:
         """Report a computed cell the unit changed. Untouched is what the record gives, or gave before the
         entries this sheet's rows brought in: after ``--apply`` the same sheet still shows the 最新进展 and
         阶段 it was exported with, and re-importing it must not call those the unit's edits."""
-        case = self.cases[case_id] if case_id in self.cases else None
+        case = self.cases.get(case_id)
         if case is None:
             return
-        before = dataclasses.replace(case, **{key: tuple(e for e in getattr(case, key) if e not in entries)
-                                              for key, entries in self.matched[case_id].items()})
+        kept: dict[str, Any] = {key: tuple(e for e in getattr(case, key) if e not in entries)
+                                for key, entries in self.matched[case_id].items()}
+        before = dataclasses.replace(case, **kept)
         for column, position in reversed(columns):  # from the right, so the earlier positions still hold
             heading = sheet.headings[column]
             value = cell_text(sheet.values[(row, column)])
