@@ -46,7 +46,8 @@ def test_init_asks_for_what_it_was_not_told(tmp_path: Path) -> None:
     assert (office["name"], office["prefix"], office["fonds"]) == ("青川市人民政府督查室", "DC", "0371")
     assert office["units"] == [{"name": "市财政局", "full_name": "青川市财政局"}, {"name": "市教育局", "full_name": "青川市教育局"}]
     assert office["notice_rules"] == {"issuer": "青川督查"}  # 发文机关代字: the place, then 督查
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bulletins", "cases", "mkdocs.yml", "notices", "office.yaml", "schema", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bulletins", "cases", "mkdocs.yml", "notices", "office.yaml", "schema",
+                                                         "site"]
 
 
 def test_init_names_every_mistake_at_once_and_writes_nothing(tmp_path: Path, invoke: Invoke) -> None:
@@ -76,8 +77,8 @@ def test_init_keeps_demo_records_someone_changed(tmp_path: Path, invoke: Invoke)
         f"已启用「青川市人民政府督查室」：写入 office.yaml、schema/ 和站点设置 mkdocs.yml、site/，删除示例数据 {DEMO_FILES - 2} 个文件。",
         "保留 cases/2026/DC-2026-0001.yaml：它与示例数据清单中的内容不同（有人改过），请确认后自行处理。"]
     left = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and "schema" not in p.relative_to(root).parts)
-    assert left == ["cases/2026/DC-2026-0001.yaml", "mkdocs.yml", "office.yaml",
-                    "site/assets/logo.svg", "site/assets/office.css", "site/guide.md"]
+    assert left == ["cases/2026/DC-2026-0001.yaml", "mkdocs.yml", "office.yaml", "site/assets/logo.svg", "site/assets/office.css",
+                    "site/guide.md"]
     assert sorted(p.name for p in root.iterdir()) == ["bulletins", "cases", "mkdocs.yml", "notices", "office.yaml", "schema", "site"]
 
 

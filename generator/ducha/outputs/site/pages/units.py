@@ -25,7 +25,7 @@ def unit_markdown(data: SiteData, unit: str, full_name: str) -> str:
                 lead_in_hand=mine["open"] + mine["pending"], co_in_hand=co_parts["open"] + co_parts["pending"],
                 lead_closed=mine["closed"], lead_registered=mine["registered"], lead_cancelled=mine["cancelled"],
                 measures=[m for m in data.measures if m.unit == unit],
-                owed=owed_measures(unit, data.criticisms.get(unit, 0), data.measures, data.today.year))
+                owed=owed_measures(unit, data.notices, data.measures, data.today.year))
     return page(unit, html, boost=UNIT_BOOST)
 
 
