@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from ducha.cli import cli
@@ -202,6 +203,22 @@ def test_a_changed_vendored_file_never_reaches_the_page(tmp_path: Path) -> None:
         write_admin(tmp_path / "site" / "admin", office, [2026], trojan)
     assert "yaml 2.9.1（文件与登记的 SHA-256 不符，已被改动）" in str(refused.value)
     assert not (tmp_path / "site" / "admin").exists()
+
+
+def test_the_local_trial_needs_no_platform_settings(tmp_path: Path) -> None:
+    """README's local trial stopped at 「office.yaml 中没有 cms 设置」: with --local-backend the page is made for
+    decap-server on this machine, drafts as on Forgejo; without it the missing settings are named, with the trial."""
+    root = office_with(tmp_path, "")
+    runner = CliRunner(env={"DUCHA_VENDOR": str(vendored())})
+    target = tmp_path / "admin"
+    plain = runner.invoke(cli, ["--root", str(root), "cms", "--today", TODAY, "-o", str(target)])
+    assert plain.exit_code == 2 and "office.yaml 中没有 cms（填报表单）设置" in plain.output and "--local-backend" in plain.output
+    trial = runner.invoke(cli, ["--root", str(root), "cms", "--today", TODAY, "-o", str(target),
+                                "--local-backend", "http://localhost:8081/api/v1"])
+    assert trial.exit_code == 0, trial.output
+    config = yaml.safe_load((target / "config.yml").read_text(encoding="utf-8"))
+    assert config["local_backend"] == {"url": "http://localhost:8081/api/v1", "allowed_hosts": ["localhost", "127.0.0.1"]}
+    assert (config["backend"]["name"], config["publish_mode"]) == ("forgejo", "editorial_workflow")
 
 
 def test_the_page_is_written_whole_with_its_config(tmp_path: Path) -> None:
