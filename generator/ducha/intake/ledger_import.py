@@ -212,19 +212,14 @@ class _Importer:
         return computed
 
     def edited_computed(self, sheet: Sheet, row: int, case_id: str, columns: list[tuple[int, int]]) -> None:
-        """Report a computed cell the unit changed. Untouched is what the record gives, or gave before the
-        entries this sheet's rows brought in: after ``--apply`` the same sheet still shows the 最新进展 and
-        阶段 it was exported with, and re-importing it must not call those the unit's edits."""
-        case = self.cases.get(case_id)
-        if case is None:
-            return
-        kept: dict[str, Any] = {key: tuple(e for e in getattr(case, key) if e not in entries)
-                                for key, entries in self.matched[case_id].items()}
-        before = dataclasses.replace(case, **kept)
+        """Report a computed cell the unit changed: untouched is what the record gives, or gave before the entries
+        this sheet's rows brought in (after ``--apply`` the sheet still shows the 最新进展 and 阶段 it was exported with)."""
         for column, position in reversed(columns):  # from the right, so the earlier positions still hold
-            heading = sheet.headings[column]
-            value = cell_text(sheet.values[(row, column)])
-            if value not in (self.computed(case, heading), self.computed(before, heading)):
+            case = self.cases[case_id]  # computed columns are listed only for a case that exists
+            kept: dict[str, Any] = {key: tuple(e for e in getattr(case, key) if e not in entries)
+                                    for key, entries in self.matched[case_id].items()}
+            heading, value = sheet.headings[column], cell_text(sheet.values[(row, column)])
+            if value not in (self.computed(case, heading), self.computed(dataclasses.replace(case, **kept), heading)):
                 self.ignore(sheet, row, column, f"「{heading}」由记录生成，改动不会保存；"
                             "新的进展写在「进展日期」「进展情况」，办结写「报告日期」等四列。")
                 self.result.ignored.insert(position, self.result.ignored.pop())

@@ -168,3 +168,15 @@ def corrected_document(doc: YamlDocument) -> YamlDocument:
 def written_path(doc: YamlDocument, path: PathKey) -> PathKey:
     """Where the value at ``path`` of ``doc`` as read is written (in a correction, for a corrected value)."""
     return written_at(doc.where, path) if isinstance(doc, CorrectedDocument) else path
+
+
+def edit_as_corrections(where: PathKey, old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """An entry edited in place (``where``: its log and index) as the corrections that would say it: (field,
+    old value, new value) per value changed; empty when the edit is not one a correction can make."""
+    if len(where) != 2 or not isinstance(where[1], int):
+        return []
+    was, now = value_at(old, where), value_at(new, where)
+    if not isinstance(was, dict) or not isinstance(now, dict) or set(was) != set(now):
+        return []
+    found = [(f"{where[0]}[{where[1]}].{name}", was[name], now[name]) for name in was if was[name] != now[name]]
+    return found if all(target(field) is not None for field, _, _ in found) else []

@@ -36,7 +36,7 @@ from ducha.io.yamlfile import YamlDocument, format_path, parse_yaml, read_yaml
 from ducha.load.office import parse_office
 from ducha.load.validate import ValidationResult, validate_repository
 from ducha.model.case import ATTACHMENTS_DIR, CASES_DIR, MANIFEST_NAME, Case, build_case
-from ducha.model.corrections import moves_due, target, value_at
+from ducha.model.corrections import edit_as_corrections, moves_due
 from ducha.model.demo import DEMO_LIST, parse_demo_list
 from ducha.model.logs import LOG_KINDS, LOGS
 from ducha.model.measures import ACCOUNTABILITY, MEASURES_DIR
@@ -47,6 +47,7 @@ from ducha.repo.blobs import files_at
 from ducha.repo.changes import FACTS, IDENTITY, Kind, compare
 from ducha.repo.filechanges import changed_files
 from ducha.repo.landing import landed
+from ducha.repo.linkcheck import link_problems
 from ducha.repo.manifest import read_manifest_text
 from ducha.repo.refs import is_ancestor, merge_base, resolve
 from ducha.repo.reviews import claimed_reviews
@@ -57,9 +58,8 @@ from ducha.rules.deadlines import Status, deadline
 from ducha.rules.late import unexplained_late
 from ducha.rules.layout import RECORD_DIRS
 
-_APPEND_ONLY_FIX = ("恢复原来的内容；已记录的条目只能追加，不能改写或删除。条目中的值确有错误的，在 corrections（更正）末尾追加一条，"
-                    "field 写该值的位置（如 reports[0].doc_no：第1份办理报告的发文字号），写明 date（日期）、old（原值）、new（新值）、"
-                    "reason（理由）和 approved_by（批准人）：经批准的更正在各处按新值显示，原值留在记录中。")
+_APPEND_ONLY_FIX = ("恢复原来的内容；已记录的条目只能追加，不能改写或删除。值确有错误的，在 corrections（更正）末尾追加一条：field 写"
+                    "该值的位置（如 reports[0].doc_no），写明 date、old（原值）、new（新值）、reason（理由）和 approved_by（批准人）。")
 _IDENTITY_FIX = "恢复原值：编号一经使用不能更改。编号错了的事项，填写撤销（cancelled）并报批后，用 ducha new 重新立项。"
 _FACT_FIX = ("恢复原来写下的值。确有错误的，在 corrections（更正）末尾追加一条，写明 date（日期）、field（字段）、"
              "old（原值）、new（新值）、reason（理由）和 approved_by（批准人）：经批准的更正在各处按新值显示，原值留在记录中。")
@@ -145,19 +145,11 @@ def _fix_for(key: str | int) -> str:
 
 def _entry_fix(where: tuple[str | int, ...], old: dict[str, Any], new: dict[str, Any]) -> str:
     """For an entry edited in place: the corrections that say what the edit meant to, one per value changed."""
-    if len(where) != 2 or not isinstance(where[1], int):
+    if not (wanted := edit_as_corrections(where, old, new)):
         return _APPEND_ONLY_FIX
-    key, index = str(where[0]), where[1]
-    was, now = (value_at(old, where), value_at(new, where))
-    if not isinstance(was, dict) or not isinstance(now, dict) or set(was) != set(now):
-        return _APPEND_ONLY_FIX
-    fields = [f"{key}[{index}].{name}" for name in was if was[name] != now[name]]
-    if not fields or any(target(field) is None for field in fields):
-        return _APPEND_ONLY_FIX
-    wanted = "；".join(f"field: {field}，old: {was[field.rpartition('.')[2]]}，new: {now[field.rpartition('.')[2]]}"
-                      for field in fields)
+    said = "；".join(f"field: {field}，old: {was}，new: {now}" for field, was, now in wanted)
     return ("恢复原来的内容：已记录的条目不能改写。原记录确有错误的，在 corrections（更正）末尾追加经批准的更正"
-            f"（{'每个值一条' if len(fields) > 1 else '一条'}）——{wanted}——并写明 date（批准日期）、reason（理由）和 "
+            f"（{'每个值一条' if len(wanted) > 1 else '一条'}）——{said}——并写明 date（批准日期）、reason（理由）和 "
             "approved_by（批准人）：更正后各处按新值显示，原值留在记录中。")
 
 
@@ -351,8 +343,12 @@ def _office_moves(root: Path, base_raw: bytes, cases: Iterable[Case], today: dt.
                     "已有事项的期限只能由经批准的延期或更正改变。", _OFFICE_FIX)]
 
 
-def guard(root: Path, base: str, today: dt.date) -> GuardResult:
-    """Every problem in what the branch at ``root`` (with its uncommitted changes) would land on ``base``."""
+def guard(root: Path, base: str, today: dt.date, now: dt.datetime | None = None) -> GuardResult:
+    """Every problem in what the branch at ``root`` (with its uncommitted changes) would land on ``base``.
+
+    Links to other offices' records (上下联动) are checked against what ``root`` fetched of them; ``now``: the time
+    of a fetch, when a link cites a commit not fetched yet.
+    """
     tip = resolve(root, base)
     fork = merge_base(root, tip)
     if fork is None:
@@ -360,15 +356,16 @@ def guard(root: Path, base: str, today: dt.date) -> GuardResult:
                                                                   "无法判断改动了什么。",
                                             f"从 {base} 新建分支（git switch -c 新分支 {base}），把要提交的记录改动重新加上。"),))
     claims = _claimed_reviews(root, tip)
+    neighbours = Neighbours(root, now)
     if fork == tip:  # up to date with the base: what lands is this working tree
-        found = judge(root, tip, today)
+        found = judge(root, tip, today, neighbours=neighbours)
         return dataclasses.replace(found, problems=_sorted([*claims, *found.problems]))
     with landed(root, tip) as landing:
         if landing.root is not None:
-            found = judge(landing.root, tip, today)
+            found = judge(landing.root, tip, today, neighbours=neighbours)
             return GuardResult(tip, found.changed, _sorted([*claims, *found.problems]), merged=True)
     # It cannot be merged as it is: the conflicts, and what the branch itself changed since it forked.
-    found = judge(root, fork, today)
+    found = judge(root, fork, today, neighbours=neighbours)
     conflicts = [Problem(path, 0, 0, "", f"本分支与 {base} 都改动了这个文件，合并时冲突：无法判断合并后的记录。",
                          f"先把 {base} 合并进本分支（git fetch 后 git merge {base}），解决冲突后再提交；记录只能在末尾追加，"
                          "解决冲突时保留双方追加的条目。") for path in landing.conflicts]
@@ -389,9 +386,19 @@ def _claimed_reviews(root: Path, tip: str) -> list[Problem]:
             for claim in claimed_reviews(root, tip)]
 
 
-def judge(root: Path, fork: str, today: dt.date, whole: bool = True) -> GuardResult:
+@dataclass(frozen=True)
+class Neighbours:
+    """Where the other offices' records were fetched (the office's own repository, not a scratch merge of it), and
+    the time of a fetch if one is needed."""
+
+    home: Path
+    now: dt.datetime | None = None
+
+
+def judge(root: Path, fork: str, today: dt.date, whole: bool = True, neighbours: Neighbours | None = None) -> GuardResult:
     """Every problem in the change from ``fork`` to the working tree at ``root``; unless ``whole``, only what a
-    change may do to the records already there (for a commit inside a pull request, judged whole when it lands)."""
+    change may do to the records already there (for a commit inside a pull request, judged whole when it lands).
+    Links to other offices are checked where ``neighbours`` says they were fetched (not on the server's hook)."""
     changes = changed_files(root, fork, None, untracked_in=RECORD_DIRS)
     demo = _demo_removals(root, fork, changes)  # the start of an office (ducha init): not a deletion of records
     problems = _split([c for c in changes if c.path not in demo]) if whole else []
@@ -421,13 +428,13 @@ def judge(root: Path, fork: str, today: dt.date, whole: bool = True) -> GuardRes
             problems += _check_case(root, change, old_raw, sealed)
     if not whole:
         return GuardResult(fork, changed, _sorted(problems))
-    # Only what the pull request writes is judged against the guard's day: what the base holds was judged the
-    # day it landed, so a day pinned in the past (a replay, a CI run for an old pull request) blames it for nothing.
-    head = validate_repository(root, today, ahead_in={c.path for c in records})
+    head = validate_repository(root, today, ahead_in={c.path for c in records})  # the base was judged when it landed
     problems += head.problems
     problems += _deadlines(root, fork, records, blobs, head, today, set(problems))
     if head.office is not None:
         problems += _new_entries(root, records, blobs, head.office, today)
+        if neighbours is not None:
+            problems += link_problems(neighbours.home, head.office, records, blobs, today, neighbours.now, files=root)
     return GuardResult(fork, changed, tuple(sorted(set(problems), key=Problem.sort_key)))
 
 
