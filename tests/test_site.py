@@ -494,7 +494,7 @@ def test_table_headers_stay_in_view(browser: object, server: str) -> None:
 def test_dashboard_queues_with_their_counts(browser: object, server: str) -> None:
     visit = Visit(browser, server, 1400)
     counts = visit.page.eval_on_selector_all(".ducha-queues a", "links => links.map(a => a.innerText.replace(/\\s+/g, ' '))")
-    assert counts == ["待审核 2", "待签收 2", "超期未办结 7", "临期 4", "需续报 8", "待回头看 4", "待领导审阅、待上报 1", "督办令 1"]
+    assert counts == ["待审核 2", "待签收 2", "待交办 1", "超期未办结 7", "临期 4", "需续报 8", "待回头看 4", "待领导审阅、待上报 1", "督办令 1"]
 
     def ids(anchor: str) -> list[str]:
         found = visit.page.eval_on_selector_all(f"#{anchor} tbody td[data-label='事项'] a", "links => links.map(a => a.innerText)")
