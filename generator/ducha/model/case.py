@@ -12,6 +12,7 @@ from typing import Any, Protocol, TypeVar
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path
+from ducha.model.corrections import corrected_document, written_path
 from ducha.model.links import LINK_KEYS, Link
 from ducha.model.logs import (
     LOG_KINDS,
@@ -360,38 +361,16 @@ def last_on(entries: Iterable[_Entry], today: dt.date | None) -> _Entry | None:
     return found
 
 
-def corrected(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, PathKey]]:
-    """The record's facts with every correction applied in order, and where each corrected value is written.
-
-    Plain data in, plain data out: the record itself is never edited, so the history keeps the
-    value first written and the correction that replaced it.
-    """
-    entries = data.get("corrections")
-    if not entries:
-        return data, {}
-    values = dict(data)
-    source = dict(values.get("source") or {})
-    where: dict[str, PathKey] = {}
-    for index, entry in enumerate(entries):
-        field, new = entry["field"], entry["new"]
-        if field.startswith("source."):
-            source[field.partition(".")[2]] = new
-            values["source"] = source
-        else:
-            values[field] = new
-        where[field] = ("corrections", index, "new")
-    return values, where
-
-
 class _Reader:
     """Turns a schema-valid document into a Case, collecting date problems on the way."""
 
     def __init__(self, doc: YamlDocument) -> None:
-        self.doc = doc
+        self.doc = corrected_document(doc)
         self.problems: list[Problem] = []
-        self.data, self.where = corrected(doc.data)
+        self.data = self.doc.data
 
     def refuse(self, path: PathKey, why: Refused) -> None:
+        path = written_path(self.doc, path)
         line, column = self.doc.mark(path)
         self.problems.append(Problem(self.doc.path, line, column, format_path(path), why.message, why.fix))
 
@@ -415,7 +394,7 @@ class _Reader:
 
     def entries(self, kind: LogKind) -> Iterator[Any]:
         date_fields, limit_fields, make = kind.date_fields, kind.limit_fields, kind.entry
-        for index, entry in enumerate(self.doc.data.get(kind.key, [])):
+        for index, entry in enumerate(self.data.get(kind.key, [])):
             values: dict[str, Any] = {name: tuple(v) if isinstance(v, list) else v for name, v in entry.items()}
             for name in date_fields:
                 text = entry.get(name)
@@ -432,7 +411,7 @@ class _Reader:
 
     def at(self, name: str) -> PathKey:
         """Where the value of ``name`` in force is written: its own line, or the correction that set it."""
-        return self.where.get(name, (name,))
+        return written_path(self.doc, (name,))
 
     def case(self) -> Case | None:
         data = self.data
