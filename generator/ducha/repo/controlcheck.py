@@ -1,4 +1,5 @@
-"""Which of the office's controls a pull request changes, and which changes it may not make, read from git.
+"""Which of the office's controls a pull request changes, and which changes it may not make, read from git;
+and which deleted records are the demo's (matched by content, not path).
 
 What counts as a control and what values it may take is ``rules.controls``; this module finds the
 office.yaml and demo list on both sides, and whether the office had adopted ducha at the fork.
@@ -12,10 +13,12 @@ from pathlib import Path
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import parse_yaml
-from ducha.model.demo import DEMO_LIST, parse_demo_list
+from ducha.model.demo import DEMO_LIST, listed_as_demo, parse_demo_list
 from ducha.model.office import OFFICE_FILE
 from ducha.repo.blobs import files_at
+from ducha.repo.values import FileChange
 from ducha.rules.controls import ControlChange, adoption_problems, demo_list_changes, office_control_changes
+from ducha.rules.layout import RECORD_DIRS
 
 
 def control_changes(root: Path, fork: str, blobs: Mapping[str, bytes | None], today: dt.date) -> tuple[list[ControlChange], list[Problem]]:
@@ -45,3 +48,14 @@ def _adopted(root: Path, fork: str, demo_list: bytes | None) -> bool:
         return True
     listed = parse_demo_list(demo_list.decode("utf-8", "replace"))
     return any(raw is None for raw in files_at(root, fork, list(listed)).values())
+
+
+def demo_removals(root: Path, fork: str, changes: list[FileChange]) -> set[str]:
+    """Deleted records that the base's DEMO.sha256 lists, unchanged (by content): removing them starts an
+    office's own records. An archive manifest goes with them when it is the demo's, unchanged."""
+    deleted = [c.path for c in changes if c.status == "D" and c.path.split("/", 1)[0] in RECORD_DIRS]
+    listed_raw = files_at(root, fork, [DEMO_LIST]).get(DEMO_LIST) if deleted else None
+    if listed_raw is None:
+        return set()
+    listed = parse_demo_list(listed_raw.decode("utf-8", "replace"))
+    return {path for path, raw in files_at(root, fork, deleted).items() if raw is not None and listed_as_demo(listed, path, raw)}

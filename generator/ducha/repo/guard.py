@@ -40,7 +40,7 @@ from ducha.load.office import parse_office
 from ducha.load.validate import ValidationResult, validate_repository
 from ducha.model.case import ATTACHMENTS_DIR, CASES_DIR, MANIFEST_NAME, Case, build_case
 from ducha.model.corrections import edit_as_corrections, moves_due
-from ducha.model.demo import DEMO_LIST, listed_as_demo, parse_demo_list
+from ducha.model.demo import DEMO_LIST
 from ducha.model.logs import LOG_KINDS, LOGS
 from ducha.model.measures import ACCOUNTABILITY, MEASURES_DIR
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
@@ -48,7 +48,7 @@ from ducha.model.office import OFFICE_FILE, Office
 from ducha.model.surveys import SURVEYS_DIR
 from ducha.repo.blobs import files_at
 from ducha.repo.changes import FACTS, IDENTITY, Kind, compare
-from ducha.repo.controlcheck import control_changes
+from ducha.repo.controlcheck import control_changes, demo_removals
 from ducha.repo.filechanges import changed_files
 from ducha.repo.landing import landed
 from ducha.repo.linkcheck import link_problems
@@ -98,17 +98,6 @@ def _top(path: str) -> str:
 
 def _is_record(change: FileChange) -> bool:
     return _top(change.path) in RECORD_DIRS or (change.old_path is not None and _top(change.old_path) in RECORD_DIRS)
-
-
-def _demo_removals(root: Path, fork: str, changes: list[FileChange]) -> set[str]:
-    """Deleted records that the base's DEMO.sha256 lists, unchanged (by content): removing them starts an
-    office's own records. An archive manifest goes with them when it is the demo's, unchanged."""
-    deleted = [c.path for c in changes if c.status == "D" and _is_record(c)]
-    listed_raw = files_at(root, fork, [DEMO_LIST]).get(DEMO_LIST) if deleted else None
-    if listed_raw is None:
-        return set()
-    listed = parse_demo_list(listed_raw.decode("utf-8", "replace"))
-    return {path for path, raw in files_at(root, fork, deleted).items() if raw is not None and listed_as_demo(listed, path, raw)}
 
 
 def _split(changes: list[FileChange]) -> list[Problem]:
@@ -399,7 +388,7 @@ def judge(root: Path, fork: str, today: dt.date, whole: bool = True, neighbours:
     change may do to the records already there (for a commit inside a pull request, judged whole when it lands).
     Links to other offices are checked where ``neighbours`` says they were fetched (not on the server's hook)."""
     changes = changed_files(root, fork, None, untracked_in=RECORD_DIRS)
-    demo = _demo_removals(root, fork, changes)  # the start of an office (ducha init): not a deletion of records
+    demo = demo_removals(root, fork, changes)  # the start of an office (ducha init): not a deletion of records
     problems = _split([c for c in changes if c.path not in demo]) if whole else []
     records = [c for c in changes if _is_record(c) and c.path not in demo]
     old_paths = sorted({c.old_path or c.path for c in records}
