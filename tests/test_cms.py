@@ -126,13 +126,14 @@ def test_the_facts_a_unit_may_not_change_are_shown_as_text(tmp_path: Path) -> No
     office = load_office(office_with(tmp_path, FORGEJO))
     fields = decap_config(office, load_schema("case"), [2026])["collections"][0]["fields"]
     facts = [f["name"] for f in fields if f["widget"] == FACT_WIDGET]
-    assert facts == ["id", "title", "category", "priority", "source", "requirements", "parent", "registered", "approval",
-                     "assigned", "lead_unit", "co_units", "owner", "time_limit", "cancelled", "archive", "visibility", "notes"]
+    assert facts == ["id", "title", "category", "priority", "source", "requirements", "parent", "registered", "late_reason",
+                     "approval", "assigned", "assigned_late_reason", "lead_unit", "co_units", "owner", "time_limit", "cancelled",
+                     "archive", "visibility", "notes"]
     assert all(f["widget"] == "list" for f in fields if f["name"] not in facts)
     named = by_name(fields)
     assert named["lead_unit"] == {"name": "lead_unit", "label": "主办单位", "hint": named["lead_unit"]["hint"],
                                   "widget": FACT_WIDGET, "required": False}
-    assert [sub["label"] for sub in named["approval"]["fields"]] == ["批准日期", "批准人", "批示意见"]
+    assert [sub["label"] for sub in named["approval"]["fields"]] == ["批准日期", "批准人", "批示意见", "补录理由"]
     admin = (Path(__file__).parents[1] / "generator/ducha/outputs/cms/static/ducha-admin.js").read_text(encoding="utf-8")
     assert "filter(f => f.widget !== FACT)" in admin and "fieldOrder(config.collections[0].fields)" in admin
 
