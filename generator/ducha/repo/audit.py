@@ -15,7 +15,7 @@ from typing import Any
 
 from ducha.errors import UsageError
 from ducha.io.collector import collector_paused
-from ducha.io.yamlfile import parse_data
+from ducha.io.yamldata import DataReader
 from ducha.model.redaction import Disclosure
 from ducha.repo.blobs import BlobReader
 from ducha.repo.changes import Change, compare, describe, field_name, merge_compare
@@ -68,10 +68,11 @@ class _Contents:
 
     def __init__(self) -> None:
         self._parsed: dict[str, dict[str, Any]] = {}
+        self._read = DataReader()  # versions of one record share most of their text: each part is parsed once
         self.blobs: BlobReader | None = None  # for what was not fed while the log was read
 
     def feed(self, blob: str, raw: bytes) -> None:
-        data = parse_data(raw)
+        data = self._read(raw)
         self._parsed[blob] = data if isinstance(data, dict) else {}
 
     def __call__(self, blob: str | None, name: str) -> dict[str, Any] | None:
