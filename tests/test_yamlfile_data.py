@@ -84,6 +84,12 @@ TRICKY = {
     "a second document": ("a: x\n---\nb: y\n", None),
     "a name after the end of the document": ("a: x\n...\nb: y\n", None),
     "a plain text at the margin": ("a: x\nworld\n", None),
+    "fields after the entries": ("progress:\n  - a\nnotes: x\nurges:\n  - b\n",
+                                 {"progress": ["a"], "notes": "x", "urges": ["b"]}),
+    "a field named like the entries' own name": ("progress:\n  - a\n_: x\n", {"progress": ["a"], "_": "x"}),
+    "a block under a name alone on its line": ("source:\n  doc_no: x\ntitle: y\n", {"source": {"doc_no": "x"}, "title": "y"}),
+    "an entry's line continuing the text of a field": ("progress:\n  - a\nnotes: x\n  - b\n",
+                                                        {"progress": ["a"], "notes": "x - b"}),
 }
 
 
@@ -98,6 +104,14 @@ def test_tricky_texts_read_as_parse_yaml_reads_them(text: tuple[str, Any]) -> No
     assert reader(raw) == expected
 
 
+def test_texts_read_together_read_as_each_alone() -> None:
+    """Their new parts are parsed as one text: the parts one of them cannot read alone spoil none of the others."""
+    texts = [source.encode("utf-8") for source, _ in TRICKY.values()]
+    assert DataReader().read_many(texts) == [expected for _, expected in TRICKY.values()]
+    files = [p.read_bytes() for p in FILES]
+    assert DataReader().read_many(files) == [_full(raw) for raw in files]
+
+
 RECORD = "# yaml-language-server: $schema=../../schema/case.schema.json\nid: DC-2026-0001\ntitle: 老旧小区改造\nprogress:\n"
 
 
@@ -106,25 +120,31 @@ def entry(day: int) -> str:
 
 
 def test_a_new_version_parses_only_what_it_changed(monkeypatch: pytest.MonkeyPatch) -> None:
-    from ducha.io.yamlfile import compose
+    from ducha.io.yamlfile import compose, compose_all
 
-    parsed: list[str] = []
+    parsed: list[str] = []  # each document parsed
 
     def counted(text: str) -> Any:
         parsed.append(text)
         return compose(text)
 
+    def counted_all(text: str) -> Any:
+        parsed.extend(text.split("---\n")[1:])
+        return compose_all(text)
+
     monkeypatch.setattr("ducha.io.yamldata.compose", counted)
+    monkeypatch.setattr("ducha.io.yamldata.compose_all", counted_all)
     reader = DataReader()
     versions = [RECORD + entry(2), RECORD + entry(2) + entry(5), RECORD + entry(2) + entry(6) + "notes: 改了一条\n"]
     first = reader(versions[0].encode())
-    assert parsed == [RECORD.split("title")[0], "title: 老旧小区改造\n", "progress:\n", entry(2)]
+    # The fields up to the list's name, the name, each entry (read under a name of its own, with what follows it)
+    assert parsed == [RECORD.removesuffix("progress:\n"), "progress:\n", "_:\n" + entry(2)]
     parsed.clear()
     second = reader(versions[1].encode())
-    assert parsed == [entry(5)]
+    assert parsed == ["_:\n" + entry(5)]
     parsed.clear()
     third = reader(versions[2].encode())
-    assert parsed == [entry(6), "notes: 改了一条\n"]
+    assert parsed == ["_:\n" + entry(6) + "notes: 改了一条\n"]
     one = {"date": "2026-03-02", "by": "市住建局", "summary": "第2次：已完成。\n"}
     assert first == {"id": "DC-2026-0001", "title": "老旧小区改造", "progress": [one]}  # as it was, shared parts and all
     assert second["progress"] == [one, {"date": "2026-03-05", "by": "市住建局", "summary": "第5次：已完成。\n"}]

@@ -11,12 +11,13 @@ is left to ``parse_yaml`` itself, so the data is the same however it was read.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ducha.io.yamlfile import BOM, MAX_DEPTH, MAX_FILE_BYTES, PLAIN_TAGS, STR_TAG, Data, checked_text, compose, parse_yaml
+from ducha.io.yamlfile import BOM, MAX_DEPTH, MAX_FILE_BYTES, PLAIN_TAGS, STR_TAG, Data, checked_text, compose, compose_all, parse_yaml
 
 
 class _NotPlain(Exception):
@@ -50,6 +51,10 @@ def _plain(text: str, kind: type[Node], depth: int) -> Any:
         node = compose(text)
     except yaml.YAMLError:
         raise _NotPlain from None
+    return _plain_node(node, kind, depth)
+
+
+def _plain_node(node: Node | None, kind: type[Node], depth: int) -> Any:
     if node is None or node.__class__ is not kind:
         raise _NotPlain
     return _plain_data(node, depth)
@@ -85,78 +90,124 @@ def parse_data(raw: bytes) -> Any:
         return _full(raw)
 
 
-#: Where a part begins: a field name at the margin, or an entry of a top-level list (indented by two).
-_PART = re.compile(rb"\n(?=[A-Za-z_]|  - )")
-#: A field whose value is the list of entries that follow it.
-_LIST_FIELD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*:[ ]*\n")
+#: Where a part begins: an entry of a top-level list (indented by two), or a field name alone on its
+#: line (a list's, or a block's). Every other field is read with the part before it.
+_PART = re.compile(rb"\n(?=  - |[A-Za-z_][A-Za-z0-9_]*:[ ]*\n)")
+#: A part that is only a field name: the entries that follow are its list.
+_LIST_FIELD = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*):[ ]*\n")
 _ENTRY = b"  - "
-_NAME_START = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+#: An entry is read under a name of its own (as a list's entries are read under the list's name),
+#: with the fields that may follow it: a field of that name after it is a repeated field, read whole.
+_ENTRIES = "_"
 
 
 class DataReader:
     """``parse_data`` for many versions of the same records, each part of a text checked and parsed once.
 
-    A part is a top-level field (its name at the margin, and every line up to the next such
-    name) or an entry of a top-level list. Each is read alone as it is read in the whole
-    text: every check on a text looks at its lines one by one, and YAML's block structure
-    starts afresh at the margin. Where that might not hold (a quoted text or a ``[…]``
-    running over a part's end leaves the part unreadable; ``---``, ``...``, a repeated field,
-    an entry under anything but a bare ``name:``), the whole text is read by ``parse_data``
-    instead. Parts are shared between the versions holding them: read only.
+    A part is an entry of a top-level list, with any top-level fields after it; or the rest:
+    top-level fields from the margin up to the next entry or the next name alone on its line
+    (a list's name). Each is read alone as it is read in the whole text: every check on a text
+    looks at its lines one by one, and YAML's block structure starts afresh at the margin and
+    at each entry of a list. Where that might not hold (a quoted text or a ``[…]`` running over
+    a part's end leaves the part unreadable; ``---``, ``...``, a repeated field, an entry under
+    anything but a bare ``name:``), the whole text is read by ``parse_data`` instead. Parts are
+    shared between the versions holding them: read only.
     """
 
     def __init__(self) -> None:
-        #: A part → its field's name (None for an entry), its data, and whether entries may follow it.
-        self._parts: dict[bytes, tuple[str | None, Any, bool]] = {}
+        #: A part → the entries it holds (None: not an entry), its top-level fields, and the list
+        #: name it is (None unless it is a name alone on its line); or _UNREADABLE.
+        self._parts: dict[bytes, tuple[list[Any] | None, dict[str, Any], str | None]] = {}
 
     def __call__(self, raw: bytes) -> Any:
-        if (len(raw) > MAX_FILE_BYTES or raw.startswith((BOM, b"%", b"...")) or b"*" in raw
-                or b"\n---" in raw or b"\n..." in raw):
-            return parse_data(raw)
-        try:
-            return self._joined(raw)
-        except _NotPlain:
-            return parse_data(raw)
+        return self.read_many([raw])[0]
 
-    def _joined(self, raw: bytes) -> dict[str, Any]:
-        cuts = [match.end() for match in _PART.finditer(raw)]
-        if cuts and raw[0] not in _NAME_START:
-            del cuts[0]  # what comes before the first field (comments) is read with it
-        cuts.append(len(raw))
+    def read_many(self, raws: Sequence[bytes]) -> list[Any]:
+        """The data of each text; the parts not seen before, in all of them, read together."""
+        split = [_pieces(raw) for raw in raws]
+        parts = self._parts
+        unknown = [part for part in dict.fromkeys(part for pieces in split if pieces for part in pieces) if part not in parts]
+        if unknown:
+            self._learn(unknown)
+        found = []
+        for raw, pieces in zip(raws, split, strict=True):
+            try:
+                if pieces is None:
+                    raise _NotPlain
+                found.append(self._joined(pieces))
+            except _NotPlain:
+                found.append(parse_data(raw))
+        return found
+
+    def _joined(self, pieces: list[bytes]) -> dict[str, Any]:
         parts = self._parts
         data: dict[str, Any] = {}
-        named: str | None = None  # the field a list of entries may follow
+        named: str | None = None  # the list that entries may extend
         entries: list[Any] | None = None
-        start = 0
-        for end in cuts:
-            part = raw[start:end]
-            start = end
-            found = parts.get(part)
-            if found is None:
-                found = parts[part] = self._read(part)
-            key, value, bare = found
-            if key is None:
+        for part in pieces:
+            found = parts[part]
+            if found is _UNREADABLE:
+                raise _NotPlain
+            items, fields, bare = found
+            if items is not None:
                 if entries is None:
                     if named is None:
                         raise _NotPlain
                     entries = data[named] = []
-                entries.extend(value)
-            elif key in data:
+                entries.extend(items)
+                if not fields:
+                    continue
+            named, entries = bare, None
+            if not data.keys().isdisjoint(fields):
                 raise _NotPlain
-            else:
-                data[key] = value
-                named, entries = (key if bare else None), None
+            data.update(fields)
         return data
 
-    @staticmethod
-    def _read(part: bytes) -> tuple[str | None, Any, bool]:
-        text, _ = checked_text(part, "")
-        if text is None:
-            raise _NotPlain
-        if part.startswith(_ENTRY):
-            return None, _plain(text, SequenceNode, 1), False
-        field = _plain(text, MappingNode, 0)
-        if len(field) != 1:
-            raise _NotPlain
-        ((key, value),) = field.items()
-        return key, value, _LIST_FIELD.fullmatch(part) is not None
+    def _learn(self, unknown: list[bytes]) -> None:
+        """Read the parts not seen before: as the documents of one text (``---`` before each), which
+        reads each as it reads it alone; one by one when that fails, to tell which ones cannot be read."""
+        if len(unknown) > 1 and all(part.endswith(b"\n") for part in unknown):
+            text, _ = checked_text(b"".join(b"---\n" + _alone(part) for part in unknown), "")
+            try:
+                nodes = compose_all(text) if text is not None else []
+                if len(nodes) == len(unknown):
+                    self._parts.update({part: _meaning(part, node) for part, node in zip(unknown, nodes, strict=True)})
+                    return
+            except (yaml.YAMLError, _NotPlain):
+                pass
+        for part in unknown:
+            text, _ = checked_text(_alone(part), "")
+            try:
+                self._parts[part] = _meaning(part, compose(text)) if text is not None else _UNREADABLE
+            except (yaml.YAMLError, _NotPlain):
+                self._parts[part] = _UNREADABLE
+
+
+#: A part that cannot be read alone: a text holding it is read whole.
+_UNREADABLE: tuple[None, dict[str, Any], None] = (None, {}, None)
+
+
+def _pieces(raw: bytes) -> list[bytes] | None:
+    """The parts of a text; None for one that is read whole."""
+    if (len(raw) > MAX_FILE_BYTES or raw.startswith((BOM, b"%", b"...")) or b"*" in raw
+            or b"\n---" in raw or b"\n..." in raw):
+        return None
+    cuts = [match.end() for match in _PART.finditer(raw)]
+    return [raw[start:end] for start, end in zip([0, *cuts], [*cuts, len(raw)], strict=True)]
+
+
+def _alone(part: bytes) -> bytes:
+    """A part as a text of its own: an entry under a name, as a list's entries are under the list's name."""
+    return b"%s:\n%s" % (_ENTRIES.encode(), part) if part.startswith(_ENTRY) else part
+
+
+def _meaning(part: bytes, node: Node | None) -> tuple[list[Any] | None, dict[str, Any], str | None]:
+    """A part's entries (None: not an entry), its top-level fields, and the list name it is (if it is only that)."""
+    fields: dict[str, Any] = _plain_node(node, MappingNode, 0)
+    if not part.startswith(_ENTRY):
+        bare = _LIST_FIELD.fullmatch(part)
+        return None, fields, bare.group(1).decode() if bare else None
+    items = fields.pop(_ENTRIES, None)
+    if not isinstance(items, list):
+        raise _NotPlain
+    return items, fields, None

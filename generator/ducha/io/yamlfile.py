@@ -401,6 +401,20 @@ def compose(text: str) -> Node | None:
         loader.dispose()
 
 
+def compose_all(text: str) -> list[Node]:
+    """The node trees of a checked text of several documents (each begun by ``---``); raises yaml.YAMLError."""
+    loader = _Loader(text)
+    try:
+        nodes: list[Node] = []
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                nodes.append(node)
+        return nodes
+    finally:
+        loader.dispose()
+
+
 def checked_text(raw: bytes, name: str) -> tuple[str | None, list[Problem]]:
     """The text of ``raw``, or None with the problems that keep YAML from reading it as staff meant."""
     problems: list[Problem] = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -32,35 +33,52 @@ MAIN_LINE = ("log", "--first-parent", "--diff-merges=first-parent", *_RAW, "--fo
 
 @dataclass(frozen=True)
 class PathChange:
-    """One path as one commit left it: its blob in each parent (None: absent) and after."""
+    """One path as one commit left it: its blob in each parent (None: absent) and after.
+
+    ``status``: D when the commit left no file there, A when no parent had one, else M.
+    """
 
     path: str
     parent_blobs: tuple[str | None, ...]
     blob: str | None
-
-    @property
-    def status(self) -> str:
-        if self.blob is None:
-            return "D"
-        return "A" if all(b is None for b in self.parent_blobs) else "M"
+    status: str
 
 
 def _blob(text: str) -> str | None:
-    return None if not text.strip("0") else text  # all zeros: no file on that side
+    return text if text.strip("0") else None  # all zeros: no file on that side
+
+
+#: One ``--raw -z`` entry against a single parent: ``:mode mode blob blob STATUS\0path\0``.
+_ONE_PARENT = re.compile(r":\d+ \d+ ([0-9a-f]+) ([0-9a-f]+) [A-Z]\d*\0([^\0]*)\0")
 
 
 def _parse_raw(raw: str) -> list[PathChange]:
     """``--raw -z`` entries: ``:mode… blob… STATUS\\0path\\0``, one colon per parent (``-c``)."""
-    tokens = raw.lstrip("\n\0").split("\0")
+    raw = raw.lstrip("\n\0")
+    if not raw.startswith("::"):  # a single parent, as nearly every commit has: one pattern reads them all
+        changes = []
+        for old, new, path in _ONE_PARENT.findall(raw):
+            if is_case_path(path):
+                before, after = _blob(old), _blob(new)
+                changes.append(PathChange(path, (before,), after, "D" if after is None else "A" if before is None else "M"))
+        return changes
+    return _parse_combined(raw)
+
+
+def _parse_combined(raw: str) -> list[PathChange]:
+    """``-c`` entries of a merge: ``::mode… blob… STATUS\\0path\\0``, one colon per parent."""
+    tokens = raw.split("\0")
     changes = []
     i = 0
     while i + 1 < len(tokens) and tokens[i].startswith(":"):
         parents = len(tokens[i]) - len(tokens[i].lstrip(":"))
         meta = tokens[i][parents:].split(" ")
-        blobs = meta[parents + 1: 2 * parents + 2]
+        blobs = [_blob(b) for b in meta[parents + 1: 2 * parents + 2]]
         path = tokens[i + 1]
         if is_case_path(path):
-            changes.append(PathChange(path, tuple(_blob(b) for b in blobs[:parents]), _blob(blobs[parents])))
+            before, after = tuple(blobs[:parents]), blobs[parents]
+            status = "D" if after is None else "A" if all(b is None for b in before) else "M"
+            changes.append(PathChange(path, before, after, status))
         i += 2
     return changes
 
