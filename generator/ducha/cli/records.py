@@ -5,7 +5,6 @@ demo repository's maintainers)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
@@ -165,6 +164,8 @@ def history(ctx: click.Context, case_id: str, fmt: str) -> None:
         case = result.cases[0]
         late = record.late(case, result.office)
     if fmt == "json":
+        import json
+
         click.echo(json.dumps({**trail.as_json(), "late": [e.as_json() for e in late]}, ensure_ascii=False, indent=2))
         return
     if case is not None:

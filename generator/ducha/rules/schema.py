@@ -6,7 +6,6 @@ that fails is re-checked with ``jsonschema`` to collect every error with its pat
 
 from __future__ import annotations
 
-import difflib
 import functools
 import marshal
 import os
@@ -248,6 +247,8 @@ def _translate(doc: YamlDocument, name: str, error: Any) -> list[Problem]:
         allowed = sorted(schema.get("properties", {}))
         out = []
         for key in [k for k in value if k not in allowed]:
+            import difflib  # only for a field name that is wrong
+
             guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             fix = (f"是否想写 `{guess[0]}`（{label(name, (*path, guess[0]))}）？否则删除该字段。"
                    if guess else f"删除该字段；可用的字段有：{'、'.join(allowed)}。")
