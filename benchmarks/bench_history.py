@@ -6,7 +6,8 @@ per-file `git log --follow` (what per-page MkDocs git plugins do; timed on a sam
 target: at least 20× faster). One case (`ducha history ONE_ID`): the first run in a fresh clone,
 as every CI run is (target: no slower than reading every trail, and a read-only clone answers
 without writing anything), and later runs (target: under 0.5 s), for an ordinary case and for one
-moved between folders, beside `git log --first-parent -- FILE` in the same clone.
+moved between folders, beside `git log --first-parent -- FILE` in the same clone. With
+``--before REF`` an older commit is timed beside this checkout on the same clone (see builds.py).
 """
 
 from __future__ import annotations
@@ -16,14 +17,13 @@ import os
 import random
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
+from builds import add_option, builds
 from synthetic import build_history
-from timing import best_times, run_once, table
+from timing import best_times, run_once
 
-BIN = Path(sys.executable).parent
 TRAILS = (
     "from pathlib import Path\n"
     "from ducha.repo.audit import trails\n"
@@ -49,6 +49,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=10, help="files timed for the --follow loop")
     parser.add_argument("--work", type=Path, default=Path(__file__).parent / "work" / "history")
     parser.add_argument("--reuse", action="store_true", help="time the repository already in --work")
+    add_option(parser)
     args = parser.parse_args()
     updates = args.updates if args.updates is not None else int(args.cases * 1.5)
     start = time.perf_counter()
@@ -62,48 +63,54 @@ def main() -> None:
               f"(built in {time.perf_counter() - start:.1f} s)")
     fresh_clone(origin, repo)  # packed as a clone is, with nothing kept under .git yet
     tracked = git(repo, "ls-files", "cases").split()
-    ducha = str(BIN / "ducha")
     moved = sorted(git(repo, "log", "--diff-filter=D", "--name-only", "--format=", "--", "cases").split())[0]
     moved_id = Path(moved).stem
     plain = tracked[len(tracked) // 3]
     plain_id = Path(plain).stem
+    versions = builds(args.before, args.work)
 
-    cold = []
-    for _ in range(3):  # each the first run in a fresh clone
-        forget(repo)
-        cold.append(run_once([ducha, "history", plain_id], repo))
-    first_trails = run_once([sys.executable, "-c", TRAILS], repo)
     bare, bare_cpu = best_times(["git", "log", "--name-status", "-z"], repo)
-    trails, trails_cpu = best_times([sys.executable, "-c", TRAILS], repo)
-    follow, sampled = follow_loop_seconds(repo, tracked, args.sample)
-    print(f"all trails (fresh clone; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores): "
-          "best of 3, wall-clock and CPU (user + system, git's included)")
-    print(table([("git log --name-status -z (bare)", bare), ("ducha audit trails of all cases (the site's read)", trails),
-                 (f"git log --follow per file ({sampled} timed, scaled)", follow)], "git log --name-status -z (bare)"))
-    print(f"  CPU: bare {bare_cpu:.2f} s, all trails {trails_cpu:.2f} s; first run after the clone "
-          f"{first_trails[0]:.2f} s wall, {first_trails[1]:.2f} s CPU, {first_trails[2]:.0f} MB")
-    print(f"  all trails: {trails / bare:.2f}× the bare log in wall time (target ≤ 1.5×), {trails_cpu / bare_cpu:.2f}× "
-          f"in CPU (target ≤ 2×); {follow / trails:.0f}× faster than the per-file loop (target ≥ 20×)")
-
-    wall, cpu, rss = min(cold)
     log_one, log_one_cpu = best_times(["git", "log", "--first-parent", "--format=%H", "--", plain], repo)
-    warm, warm_cpu = best_times([ducha, "history", plain_id], repo)
-    warm_moved, warm_moved_cpu = best_times([ducha, "history", moved_id], repo)
-    print(f"history of one case ({plain}; moved: {moved} → {next(p for p in tracked if p.endswith(f'/{moved_id}.yaml'))})")
-    print(f"  first ducha history ID in a fresh clone: {wall:.2f} s wall, {cpu:.2f} s CPU, {rss:.0f} MB "
-          f"(all trails {trails:.2f} s wall, {trails_cpu:.2f} s CPU: target no slower)")
-    print(f"  later runs: {warm:.2f} s ({warm_cpu:.2f} s CPU), moved case {warm_moved:.2f} s ({warm_moved_cpu:.2f} s CPU) "
-          f"(target < 0.5 s); git log --first-parent -- FILE {log_one:.2f} s ({log_one_cpu:.2f} s CPU)")
-    forget(repo)
-    before = listing(repo)
-    subprocess.run(["chmod", "-R", "a-w", str(repo)], check=True)
-    try:
-        wall, cpu, rss = run_once([ducha, "history", plain_id], repo)
-        untouched = listing(repo) == before
-    finally:
-        subprocess.run(["chmod", "-R", "u+w", str(repo)], check=True)
-    print(f"  read-only fresh clone (chmod -R a-w): {wall:.2f} s wall, {cpu:.2f} s CPU; "
-          f"{'nothing written' if untouched else 'WROTE INTO THE CLONE'}")
+    follow, sampled = follow_loop_seconds(repo, tracked, args.sample)
+    print(f"fresh clone; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; wall-clock best of 3, "
+          "CPU (user + system, git's included) least of 3")
+    print(f"  peers: git log --name-status -z (bare) {bare:.2f} s wall, {bare_cpu:.2f} s CPU; "
+          f"git log --first-parent -- FILE {log_one:.2f} s ({log_one_cpu:.2f} s CPU); "
+          f"git log --follow per file ({sampled} timed, scaled) {follow:.1f} s")
+    for version in versions:
+        forget(repo)
+        first_trails = run_once(version.python(TRAILS), repo)
+        trails, trails_cpu = best_times(version.python(TRAILS), repo)
+        cold = []
+        for _ in range(3):  # each the first run in a fresh clone
+            forget(repo)
+            cold.append(run_once(version.ducha("history", plain_id), repo))
+        wall, cpu, rss = min(cold)
+        warm, warm_cpu = best_times(version.ducha("history", plain_id), repo)
+        warm_moved, warm_moved_cpu = best_times(version.ducha("history", moved_id), repo)
+        print(f"{version.name}")
+        print(f"  all trails (the site's read): {trails:.2f} s wall, {trails_cpu:.2f} s CPU = {trails / bare:.2f}× the bare "
+              f"log in wall time (target ≤ 1.5×), {trails_cpu / bare_cpu:.2f}× in CPU (target ≤ 2×); first run after "
+              f"the clone {first_trails[0]:.2f} s wall, {first_trails[1]:.2f} s CPU, {first_trails[2]:.0f} MB; "
+              f"{follow / trails:.0f}× faster than the per-file loop (target ≥ 20×)")
+        print(f"  first ducha history ID in a fresh clone (cold): {wall:.2f} s wall, {cpu:.2f} s CPU, {rss:.0f} MB "
+              f"(target: no slower than all trails, {trails:.2f} s wall, {trails_cpu:.2f} s CPU)")
+        print(f"  later runs (warm): {warm:.2f} s ({warm_cpu:.2f} s CPU), moved case {warm_moved:.2f} s "
+              f"({warm_moved_cpu:.2f} s CPU) (target < 0.5 s)")
+        forget(repo)
+        before = listing(repo)
+        subprocess.run(["chmod", "-R", "a-w", str(repo)], check=True)
+        try:
+            wall, cpu, rss = run_once(version.ducha("history", plain_id), repo)
+            outcome = "nothing written" if listing(repo) == before else "WROTE INTO THE CLONE"
+        except SystemExit as failed:
+            wall = cpu = 0.0
+            outcome = "FAILED: " + str(failed).strip().splitlines()[-1][:120]
+        finally:
+            subprocess.run(["chmod", "-R", "u+w", str(repo)], check=True)
+        print(f"  read-only fresh clone (chmod -R a-w): {wall:.2f} s wall, {cpu:.2f} s CPU; {outcome}")
+    print(f"history of one case: {plain}; moved: {moved} → "
+          f"{next(p for p in tracked if p.endswith(f'/{moved_id}.yaml'))}")
 
 
 def fresh_clone(origin: Path, target: Path) -> None:

@@ -6,6 +6,7 @@ export takes beyond the status at most 2× that plain write, in wall-clock and i
 The import is timed twice: a sheet exactly as exported (nothing to add: every row still
 read, cleaned and compared with its record), and the same sheet with a progress report
 filled in on every row (10,000 appends previewed and validated in memory, then applied).
+With ``--before REF`` the export of an older commit is timed beside this checkout's (see builds.py).
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from builds import add_option, builds
 from synthetic import build
-from timing import best_times
+from timing import timed_runs
 
-BIN = Path(sys.executable).parent
 TODAY = "2027-12-31"
 
 
@@ -53,24 +54,36 @@ def plain_write(sheet: Path, target: Path) -> tuple[float, float]:
     return float(wall), float(cpu)
 
 
+def best(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    """The fastest wall-clock time and the least CPU time of some runs."""
+    return min(wall for wall, _ in runs), min(cpu for _, cpu in runs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", "--count", type=int, default=10_000)
     parser.add_argument("--work", type=Path, default=Path(__file__).parent / "work" / "ledger")
+    add_option(parser)
     args = parser.parse_args()
     repo = build(args.work, args.count)
     sheet, filled = repo / "台账.xlsx", repo / "台账-已填报.xlsx"
-    ducha = str(BIN / "ducha")
-    print(f"ledger: {args.count} cases")
-    status = best_times([ducha, "status", "--today", TODAY, "--format", "json"], repo)
-    export = best_times([ducha, "ledger", "export", "--today", TODAY, "-o", str(sheet)], repo)
-    plain = min((plain_write(sheet, repo / "plain.xlsx") for _ in range(3)), key=lambda t: t[0])
-    rows = load_workbook(sheet, read_only=True).active.max_row - 2
-    print(f"  ledger export of {rows} open rows: {export[0]:.2f} s ({export[1]:.2f} s CPU); ducha status "
-          f"{status[0]:.2f} s ({status[1]:.2f} s CPU); openpyxl writing the same rows plainly {plain[0]:.2f} s "
-          f"({plain[1]:.2f} s CPU)")
-    print(f"  beyond the status: {export[0] - status[0]:.2f} s = {(export[0] - status[0]) / plain[0]:.2f}× the plain write "
-          f"(CPU {(export[1] - status[1]) / plain[1]:.2f}×; target ≤ 2×)")
+    versions = builds(args.before, args.work.parent / "ledger-builds")
+    print(f"ledger: {args.count} cases; wall-clock best of 3, CPU least of 3")
+    for version in versions:
+        status_runs = timed_runs(version.ducha("status", "--today", TODAY, "--format", "json"), repo)
+        export_runs = timed_runs(version.ducha("ledger", "export", "--today", TODAY, "-o", str(sheet)), repo)
+        status, export = best(status_runs), best(export_runs)
+        plain = min((plain_write(sheet, repo / "plain.xlsx") for _ in range(3)), key=lambda t: t[0])
+        rows = load_workbook(sheet, read_only=True).active.max_row - 2
+        print(f"{version.name}")
+        print(f"  ledger export of {rows} open rows: {export[0]:.2f} s ({export[1]:.2f} s CPU); ducha status "
+              f"{status[0]:.2f} s ({status[1]:.2f} s CPU); openpyxl writing the same rows plainly {plain[0]:.2f} s "
+              f"({plain[1]:.2f} s CPU)")
+        print(f"  first runs (cold): export {export_runs[0][0]:.2f} s ({export_runs[0][1]:.2f} s CPU), status "
+              f"{status_runs[0][0]:.2f} s ({status_runs[0][1]:.2f} s CPU)")
+        print(f"  beyond the status: {export[0] - status[0]:.2f} s = {(export[0] - status[0]) / plain[0]:.2f}× the plain "
+              f"write (CPU {export[1] - status[1]:.2f} s = {(export[1] - status[1]) / plain[1]:.2f}×; target ≤ 2×)")
+    ducha = versions[-1].ducha()[0]
     timed("peer: openpyxl load_workbook alone", [sys.executable, "-c", ("import sys\nfrom openpyxl import load_workbook\n"
                                                  "load_workbook(sys.argv[1]); print('loaded')"), str(sheet)], repo)
     timed("ledger import (as exported: nothing to add)", [ducha, "ledger", "import", str(sheet), "--today", TODAY], repo)
