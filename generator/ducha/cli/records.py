@@ -13,7 +13,7 @@ import click
 from ducha.cli.chinese import command
 from ducha.cli.edge import office_root, shanghai_today
 from ducha.cli.params import DATE, LIGHTS, check_unit, choices, today_option, unit_list
-from ducha.model.office import STANDARD_CATEGORIES
+from ducha.model.categories import STANDARD_CATEGORIES
 
 
 @command()

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from ducha.model.categories import STANDARD_CATEGORIES
 from ducha.model.timelimit import TimeLimit
 
 #: The office's settings, at the root of its repository.
@@ -18,9 +19,6 @@ OFFICE_FILE = "office.yaml"
 #: 30个工作日 (003); 人大代表建议 / 政协提案 3个月, 6个月 at most (004 §十).
 #: 保管期限 defaults after DA/T 22: decisions and their meetings kept permanently, routine
 #: and cancelled items ten years, the rest thirty.
-#: The 来源类型 every office has, in the order offices list them; office.yaml may add its own.
-STANDARD_CATEGORIES: tuple[str, ...] = ("重大决策部署", "重要会议", "重要文件", "领导批示", "上级交办", "年度重点工作",
-                                        "调研交办", "人大代表建议", "政协提案", "其他交办")
 DEFAULT_CATEGORY_RULES: Mapping[str, Mapping[str, str]] = {
     "重大决策部署": {"retention": "永久"},
     "重要会议": {"retention": "永久"},
