@@ -39,7 +39,7 @@ from ducha.outputs.site.serving import Preview, built_name
 from ducha.outputs.site.words import search_words, teach
 
 #: What the site is made from: a change to any of them rebuilds the preview.
-WATCHED = ("cases", "notices", "bulletins", "accountability", "attachments", "office.yaml")
+WATCHED = ("cases", "notices", "bulletins", "accountability", "surveys", "attachments", "office.yaml")
 BEIJING = ZoneInfo("Asia/Shanghai")
 _CASE_FILE = re.compile(r"^cases/(\d{4})/([^/]+)\.yaml$")
 _ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">')
