@@ -21,7 +21,12 @@ from pathlib import Path
 
 from builds import add_option, builds
 from synthetic import build
-from timing import best_times
+from timing import best_times, timed_runs
+
+
+def best(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    """The fastest wall-clock time and the least CPU time of some runs."""
+    return min(wall for wall, _ in runs), min(cpu for _, cpu in runs)
 
 
 def main() -> None:
@@ -34,8 +39,8 @@ def main() -> None:
     cached["PYTHONPYCACHEPREFIX"] = str((args.work / "pycache").resolve())
     uncached = {**{k: v for k, v in os.environ.items() if k != "PYTHONPYCACHEPREFIX"}, "PYTHONDONTWRITEBYTECODE": "1"}
     versions = builds(args.before, args.work)
-    print("validate one file: the pre-commit check, as the archive grows (best of 10, no .pyc best of 5; CPU = user + system, least)")
-    rows = []
+    print("validate one file: the pre-commit check, as the archive grows "
+          "(best of 10, no .pyc best of 5, the builds in turn; CPU = user + system, least)")
     for size in args.sizes:
         repo = build(args.work / str(size), size)
         one = sorted((repo / "cases" / "2026").glob("*.yaml"))[-1].relative_to(repo)
@@ -43,15 +48,22 @@ def main() -> None:
         click = best_times([sys.executable, "-c", "import click"], repo, runs=5, env=cached)
         print(f"  {size:6d} cases ({one.name})   python -c pass {python[0]:.3f} s (CPU {python[1]:.3f} s)   "
               f"python -c 'import click' {click[0]:.3f} s (CPU {click[1]:.3f} s)")
+        commands = {}
         for version in versions:
             check = version.ducha("validate", "--today", "2027-12-31", str(one))
-            best_times(check, repo, runs=1, env=cached)  # writes the bytecode cache
-            started = best_times(version.ducha("--help"), repo, runs=10, env=cached)
-            ducha = best_times(check, repo, runs=10, env=cached)
-            bare_help = best_times(version.ducha("--help"), repo, runs=5, env=uncached)
-            compiled = best_times(check, repo, runs=5, env=uncached)
-            rows.append((size, version.name, ducha[0]))
-            print(f"    {version.name:<24} ducha --help {started[0]:.3f} s (CPU {started[1]:.3f} s)   "
+            timed_runs(check, repo, runs=1, env=cached)  # writes the bytecode cache
+            commands[version.name] = {"help": version.ducha("--help"), "validate": check}
+        times: dict[tuple[str, str, bool], list[tuple[float, float]]] = {}
+        for turn in range(10):  # the builds' runs taken in turn: a shared machine's load falls on both alike
+            for name, runs in commands.items():
+                for what, command in runs.items():
+                    times.setdefault((name, what, True), []).extend(timed_runs(command, repo, runs=1, env=cached))
+                    if turn < 5:
+                        times.setdefault((name, what, False), []).extend(timed_runs(command, repo, runs=1, env=uncached))
+        for name in commands:
+            (started, ducha, bare_help, compiled) = (best(times[name, what, pyc]) for what, pyc in (
+                ("help", True), ("validate", True), ("help", False), ("validate", False)))
+            print(f"    {name:<24} ducha --help {started[0]:.3f} s (CPU {started[1]:.3f} s)   "
                   f"validate {ducha[0]:.3f} s (CPU {ducha[1]:.3f} s)   "
                   f"no .pyc: --help {bare_help[0]:.3f} s (CPU {bare_help[1]:.3f} s), validate {compiled[0]:.3f} s "
                   f"(CPU {compiled[1]:.3f} s)")
