@@ -58,7 +58,8 @@ def row_values(n: int, s: Status, office: Office) -> list[object]:
     limit = effective_time_limit(case, office)
     light = s.light.label + ("（暂定）" if s.provisional else "")
     return [n, case.id, case.title, case.category, case.lead_unit or "", "、".join(case.co_units), case.owner,
-            case.requirements, case.assigned, str(limit) if limit else "", due_with_extension(s), latest_progress(case),
+            case.requirements, case.approval.date if case.approval else None, case.approval.by if case.approval else "",
+            case.assigned, str(limit) if limit else "", due_with_extension(s), latest_progress(case),
             s.stage.label, light, review_opinion(case), case.notes] + [None] * len(FILL_IN)
 
 
@@ -96,7 +97,7 @@ def _workbook(office: Office, groups: dict[str, list[Status]], today: dt.date, n
     wb = Workbook()
     wb.remove(wb.active)
     arrays = _styles(wb)
-    dated, lit = STANDARD.index("交办日期"), STANDARD.index("红黄绿灯")
+    dated, lit = {STANDARD.index("立项批准日期"), STANDARD.index("交办日期")}, STANDARD.index("红黄绿灯")
     scope = "在办事项" if not everything else "全部事项"
     for name, statuses in groups.items():
         ws = wb.create_sheet(sheet_name(name))
@@ -107,7 +108,7 @@ def _workbook(office: Office, groups: dict[str, list[Status]], today: dt.date, n
         ws.append([_cell(ws, heading, arrays[_HEADING + ("填报" if heading in FILL_IN else "")]) for heading in HEADERS])
         for n, s in enumerate(statuses, 1):
             light = arrays[f"{_BODY}{s.light.label}" if s.light in _FILLS else _BODY]
-            ws.append([_cell(ws, value, arrays[_DATE] if index == dated else light if index == lit else arrays[_BODY])
+            ws.append([_cell(ws, value, arrays[_DATE] if index in dated else light if index == lit else arrays[_BODY])
                        for index, value in enumerate(row_values(n, s, office))])
         for i, heading in enumerate(HEADERS, 1):
             ws.column_dimensions[get_column_letter(i)].width = column_width(heading)
