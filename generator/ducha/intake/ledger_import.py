@@ -149,10 +149,8 @@ class _Importer:
         if match := re.fullmatch(r"(\d{1,2})月(\d{1,2})日?", text):
             text = f"{self.today.year}-{match[1]}-{match[2]}"
         iso = guess_date(text)
-        if iso is None:
-            self.error(sheet, row, column, f"「{cell_text(value)}」不是有效的日期。", "写成 2026-03-05、2026.3.5 或 2026年3月5日。")
-            return None
-        day = read_date(iso)
+        day = read_date(iso) if iso is not None else Refused(f"「{cell_text(value)}」不是有效的日期。",
+                                                             "写成 2026-03-05、2026.3.5 或 2026年3月5日。")
         if isinstance(day, Refused):
             self.error(sheet, row, column, day.message, day.fix)
             return None
@@ -270,7 +268,8 @@ class _Importer:
                 value = narrow(value)
             if column == "协办单位" and isinstance(value, str):
                 value = "、".join(u for u in _UNIT_SPLIT.split(value) if u)
-            if value is not None and value != fact:
+            # The record's text as a sheet shows it: a block (``|``) ends with a line break no cell keeps.
+            if value is not None and value != (cell_text(fact) if isinstance(fact, str) else fact):
                 self.error(sheet, row, column, f"台账中为「{value}」，记录中为「{fact}」：台账不能修改已记录的事实。",
                            f"恢复为「{fact}」。确需更正或延期的，向督查室申请，由督查室在记录中办理。")
         self.fill_in(sheet, row, case)
@@ -376,8 +375,7 @@ class _Importer:
                 self.error(sheet, row, role, *unknown_unit(role, unit, self.office))
         assigned = self.date(sheet, row, "交办日期")
         limit_text = narrow(cell_text(sheet.get(row, "办理时限")))
-        limit = read_time_limit(limit_text, "办理时限") if limit_text else None
-        if isinstance(limit, Refused):
+        if limit_text and isinstance(limit := read_time_limit(limit_text, "办理时限"), Refused):
             self.error(sheet, row, "办理时限", limit.message, limit.fix)
         if self.office.assignment.binds(assigned):
             for column, name in (("责任人", "owner"), ("任务要求", "requirements")):
