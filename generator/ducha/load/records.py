@@ -14,6 +14,7 @@ from ducha.model.office import Office
 
 # What the office issued is read only by load_records: checking one case file never reads it.
 if TYPE_CHECKING:
+    from ducha.model.assessments import Assessment
     from ducha.model.measures import Measure
     from ducha.model.notices import Bulletin, Notice
 
@@ -27,10 +28,12 @@ class Records:
     notices: tuple[Notice, ...]
     bulletins: tuple[Bulletin, ...]
     measures: tuple[Measure, ...] = ()
+    assessments: tuple[Assessment, ...] = ()  # issued 考核 results
 
 
 def load_records(root: Path, as_of: dt.date | None = None, cache: CheckCache | None = None) -> Records:
     """Every record, checked against all the others, then cut to what existed on ``as_of``."""
+    from ducha.load.assessments import load_assessments
     from ducha.load.issued import load_all, load_measures
 
     result = validate_paths([root / CASES_DIR], root, None, cache)
@@ -39,14 +42,15 @@ def load_records(root: Path, as_of: dt.date | None = None, cache: CheckCache | N
     office, cases = result.office, result.cases
     notices, bulletins = load_all(root, office, frozenset(c.id for c in cases))
     measures, problems = load_measures(root, office, cases, notices)
-    if problems:
-        raise DataError(problems)
+    assessments, more = load_assessments(root, office)
+    if problems or more:
+        raise DataError(problems + more)
     if as_of is None:
-        return Records(office, cases, tuple(notices), tuple(bulletins), tuple(measures))
+        return Records(office, cases, tuple(notices), tuple(bulletins), tuple(measures), tuple(assessments))
     cut = cache.as_of if cache is not None else Case.as_of
     return Records(office, tuple(cut(c, as_of) for c in cases if c.registered <= as_of),
                    tuple(n for n in notices if n.date <= as_of), tuple(b for b in bulletins if b.date <= as_of),
-                   tuple(m for m in measures if m.date <= as_of))
+                   tuple(m for m in measures if m.date <= as_of), tuple(a for a in assessments if a.date <= as_of))
 
 
 def load_cases(root: Path, as_of: dt.date | None = None, today: dt.date | None = None) -> tuple[Office, tuple[Case, ...]]:

@@ -152,7 +152,9 @@ def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = No
 def validate_repository(root: Path, today: dt.date | None = None) -> ValidationResult:
     """Every case, plus the issued notices and 督查专报 that refer to them."""
     # Read only here: checking one case file (the pre-commit hook) never loads what the office issued.
+    from ducha.load.assessments import load_assessments
     from ducha.load.issued import load_bulletins, load_measures, load_notices
+    from ducha.model.assessments import ASSESSMENTS_DIR
     from ducha.model.measures import MEASURES_DIR
     from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
     from ducha.rules.layout import layout_problems
@@ -163,13 +165,15 @@ def validate_repository(root: Path, today: dt.date | None = None) -> ValidationR
     # A case that exists but has problems of its own is reported there, not as missing here.
     ids = frozenset(c.id for c in result.cases) | {f.stem for f in case_files([root / CASES_DIR])}
     notices, notice_problems = load_notices(root, result.office, ids, today)
-    _, bulletin_problems = load_bulletins(root, today)
+    _, bulletin_problems = load_bulletins(root, today, result.office)
     _, measure_problems = load_measures(root, result.office, result.cases, notices, today)
-    problems = sorted([*result.problems, *notice_problems, *bulletin_problems, *measure_problems,
+    _, assessment_problems = load_assessments(root, result.office, today)
+    problems = sorted([*result.problems, *notice_problems, *bulletin_problems, *measure_problems, *assessment_problems,
                        *layout_problems(root.resolve()), *unregistered_attachments(root.resolve(), result.cases)],
                       key=Problem.sort_key)
     if result.office.attachments.lfs and not lfs_configured(root):
         problems.append(Problem(OFFICE_FILE, 0, 0, "attachments.lfs", lfs_missing().partition("修改：")[0],
                                 lfs_missing().partition("修改：")[2]))
-    issued = sum(1 for folder in (NOTICES_DIR, BULLETINS_DIR, MEASURES_DIR) for _ in (root / folder).glob("*/*.yaml"))
+    issued = sum(1 for folder in (NOTICES_DIR, BULLETINS_DIR, MEASURES_DIR, ASSESSMENTS_DIR)
+                 for _ in (root / folder).glob("*/*.yaml"))
     return ValidationResult(result.files + issued, result.office, result.cases, tuple(problems))

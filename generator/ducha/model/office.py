@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from ducha.model.scoring import Scoring
 from ducha.model.timelimit import TimeLimit
 
 #: The office's settings, at the root of its repository.
@@ -334,6 +335,7 @@ class Office:
     followup_for: FollowupScope | None = None  # None: every closed item gets its 回头看 prompt
     approvals: Approvals = Approvals()
     attachments: AttachmentRules = AttachmentRules()
+    scoring: Scoring | None = None  # None: no 量化考核
     cms: CmsSettings | None = None
     reminders: ReminderSettings | None = None
     #: SSH allowed_signers lines of the review server (Gitea/Forgejo), whose signed commits carry a trusted 审核.

@@ -7,7 +7,10 @@ from what the export wrote. Nothing here escapes for a format: each renderer doe
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ducha.model.case import Case, Stage
+from ducha.model.scoring import decimal_text
 from ducha.rules.deadlines import Light, MilestoneStatus, Status
 
 PROVISIONAL_NOTE = "该年度放假安排尚未公布，按周一至周五推算"
@@ -139,3 +142,13 @@ def criticism_count(count: int) -> str:
     """本年被批评N次, or empty for none."""
     return f"本年被批评{count}次" if count else ""
 
+
+
+def score_text(value: Decimal) -> str:
+    """A score as people write it: 97.5, 100, 98.25 (no trailing zeros, never an exponent)."""
+    return decimal_text(value)
+
+
+def points_text(value: Decimal) -> str:
+    """A line's points with their sign: +0.5, -2, 0."""
+    return score_text(value) if value <= 0 else f"+{score_text(value)}"
