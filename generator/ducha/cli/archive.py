@@ -61,15 +61,16 @@ def archive(ctx: click.Context, year: int, today: dt.date | None) -> None:
 @command("verify")
 @click.pass_context
 def verify_command(ctx: click.Context) -> None:
-    """核验：归档记录与归档清单一致、档号唯一且合规；封存和通报所依据的提交都还在提交历史中（发现被改写的历史）。"""
+    """核验：归档记录与归档清单一致、档号唯一且合规；封存、通报和考核结果所依据的提交都还在提交历史中（发现被改写的历史）。"""
     from ducha.outputs.problems import problems_text
     from ducha.repo.verify import verify
 
     result = verify(office_root(ctx))
     if result.problems:
-        click.echo(problems_text(result.problems, result.checked + result.notices), nl=False)
+        click.echo(problems_text(result.problems, result.checked + result.notices + result.assessments), nl=False)
         ctx.exit(1)
-    click.echo(f"已核验 {result.checked} 份归档记录，全部与归档清单一致；{result.notices} 份通报和全部封存所依据的提交"
+    assessments = f"、{result.assessments} 份考核结果" if result.assessments else ""
+    click.echo(f"已核验 {result.checked} 份归档记录，全部与归档清单一致；{result.notices} 份通报{assessments}和全部封存所依据的提交"
                "都在当前提交历史中。")
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ducha.errors import Problem, UsageError
-from ducha.io.yamlfile import YamlDocument
+from ducha.io.yamlfile import YamlDocument, format_path
 from ducha.load.issued import read_issued
 from ducha.model.assessments import ASSESSMENTS_DIR, Assessment, IssuedLine, IssuedScore, assessment_path
 from ducha.model.office import Office
@@ -38,7 +38,7 @@ def _assessment(doc: YamlDocument, office: Office, today: dt.date | None) -> tup
 
     def add(where: tuple[str | int, ...], message: str, fix: str) -> None:
         line, column = doc.mark(where)
-        problems.append(Problem(name, line, column, ".".join(map(str, where)), message, fix))
+        problems.append(Problem(name, line, column, format_path(where), message, fix))
 
     issued = dt.date.fromisoformat(data["date"])  # read_issued took only real dates
     dates = {(index, line_index): parse_date(item["date"]) for index, unit in enumerate(data["units"])
@@ -47,8 +47,6 @@ def _assessment(doc: YamlDocument, office: Office, today: dt.date | None) -> tup
         if day is None:
             add(("units", index, "items", line_index, "date"), f"日期「{data['units'][index]['items'][line_index]['date']}」不存在。",
                 "写成实际存在的日期，格式 YYYY-MM-DD。")
-    if problems:
-        return None, problems
     try:
         period = parse_period(data["period"])
     except UsageError:  # the schema's pattern lets only real periods through; a guard for older files

@@ -95,6 +95,7 @@ class VerifyResult:
     checked: int
     problems: tuple[Problem, ...]
     notices: int = 0
+    assessments: int = 0  # issued 考核 results, whose data commits are checked like the notices'
 
 
 _NUMBER = re.compile(r"^(?P<fonds>[0-9A-Za-z]+)-(?P<year>[0-9]{4})-(?P<code>[A-Z][0-9]*)-(?P<seq>[0-9]{4,})$")

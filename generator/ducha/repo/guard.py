@@ -12,6 +12,8 @@ main is judged on its own changes, not blamed for main's newer entries. Refused:
 - an existing case whose due date or light comes out differently under the head's
   office.yaml than under the base's, or whose own due date moves without an approved
   extension or a correction appended in this pull request;
+- a 考核 result that its data commit does not give, or scoring rules that change the scores
+  of a period already ended (``repo.scoreguard``);
 
 and everything validation refuses (including a file of unknown kind under the record folders).
 """
@@ -30,6 +32,7 @@ from ducha.errors import DataError, Problem
 from ducha.io.yamlfile import YamlDocument, format_path, parse_yaml, read_yaml
 from ducha.load.office import parse_office
 from ducha.load.validate import ValidationResult, validate_repository
+from ducha.model.assessments import ASSESSMENTS_DIR
 from ducha.model.case import ATTACHMENTS_DIR, CASES_DIR, MANIFEST_NAME, Case, build_case
 from ducha.model.demo import DEMO_LIST, parse_demo_list
 from ducha.model.logs import LOG_KINDS
@@ -41,6 +44,7 @@ from ducha.repo.changes import FACTS, IDENTITY, Kind, compare
 from ducha.repo.filechanges import changed_files
 from ducha.repo.manifest import read_manifest_text
 from ducha.repo.refs import is_ancestor, merge_base, resolve
+from ducha.repo.scoreguard import closed_scores_moved, new_assessment_problems
 from ducha.repo.values import FileChange
 from ducha.rules import schema
 from ducha.rules.calendar import Calendar, calendar_for
@@ -59,7 +63,8 @@ _OFFICE_FIX = ("撤销这项改动。只适用于新事项的时限变更，写�
                "在该事项中追加经批准的延期（extensions）或更正（corrections）。")
 #: Corrections of these fields may move a due date.
 _DEADLINE_FIELDS = frozenset({"category", "registered", "assigned", "time_limit"})
-_ISSUED = {NOTICES_DIR: "已印发的督查通报", BULLETINS_DIR: "已印发的督查专报", MEASURES_DIR: "已下达（记录）的督查问责记录"}
+_ISSUED = {NOTICES_DIR: "已印发的督查通报", BULLETINS_DIR: "已印发的督查专报", MEASURES_DIR: "已下达（记录）的督查问责记录",
+           ASSESSMENTS_DIR: "已印发的考核结果"}
 _SHOWN = 5
 
 
@@ -337,6 +342,7 @@ def guard(root: Path, base: str, today: dt.date) -> GuardResult:
     head = validate_repository(root, today)
     problems += head.problems
     problems += _deadlines(root, fork, records, blobs, head, today, set(problems))
+    problems += closed_scores_moved(root, blobs.get(OFFICE_FILE), today)
     if head.office is not None:
         problems += _new_entries(root, records, blobs, head.office, today)
     return GuardResult(fork, changed, tuple(sorted(set(problems), key=Problem.sort_key)))
@@ -360,6 +366,8 @@ def _new_entries(root: Path, records: list[FileChange], blobs: Mapping[str, byte
                 problems += unexplained_late(change.path, old, new_doc, office, today)
         elif _top(change.path) == NOTICES_DIR and blobs.get(old_path) is None:
             problems += _data_commit(root, change.path)
+        elif _top(change.path) == ASSESSMENTS_DIR and blobs.get(old_path) is None:
+            problems += new_assessment_problems(root, change.path)
     return problems
 
 
