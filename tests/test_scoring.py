@@ -128,3 +128,49 @@ def test_an_office_without_scoring_rules_is_told_how_to_add_them(invoke: Invoke,
     result = invoke(tmp_path, "score", "--period", "2026")
     assert result.exit_code == 2
     assert "office.yaml 中没有量化考核规则（scoring）。修改：" in result.output
+
+
+def test_the_site_shows_the_running_score_inside_only(invoke: Invoke, tmp_path: Path) -> None:
+    root = shutil.copytree(SCENARIO, tmp_path / "office")
+    assert invoke(root, "pages", "--as-of", "2026-09-30").exit_code == 0
+    docs = root / "build" / "docs-internal"
+    unit = (docs / "units" / "市住建局.md").read_text(encoding="utf-8")
+    # As of 09-30 every line of 市住建局 has happened (the last on 08-17): 79, raised to the floor of 90.
+    assert '考核得分 <strong>90</strong>，第 4 名（截至 2026-09-30，考核期间进行中）：<a href="../scores/市住建局.html">计分明细</a>' in unit
+    detail = (docs / "scores" / "市住建局.md").read_text(encoding="utf-8")
+    assert '<a href="../cases/2026/DC-2026-0003.html">DC-2026-0003</a>（主办）' in detail and "保底调整" in detail
+    index = (docs / "scores" / "index.md").read_text(encoding="utf-8")
+    assert "超期每个工作日" in index and "2026-07-01 起修订" in index
+    assert invoke(root, "pages", "--as-of", "2026-09-30", "--profile", "public").exit_code == 0
+    public = root / "build" / "docs-public"
+    assert not (public / "scores").exists()
+    assert "考核得分" not in (public / "units" / "市住建局.md").read_text(encoding="utf-8")
+
+
+def test_published_scores_hide_what_the_public_may_not_see(invoke: Invoke, tmp_path: Path) -> None:
+    root = shutil.copytree(SCENARIO, tmp_path / "office")
+    office = root / "office.yaml"
+    office.write_text(office.read_text(encoding="utf-8").replace("  revisions:\n", "  publish: 是\n  revisions:\n", 1),
+                      encoding="utf-8")
+    case = root / "cases" / "2026" / "DC-2026-0003.yaml"
+    case.write_text(case.read_text(encoding="utf-8") + "visibility: 内部\n", encoding="utf-8")
+    assert invoke(root, "pages", "--as-of", "2026-12-31", "--profile", "public").exit_code == 0
+    public = root / "build" / "docs-public"
+    detail = (public / "scores" / "市住建局.md").read_text(encoding="utf-8")
+    assert "DC-2026-0003" not in detail and "（内部信息，不公开）" in detail  # the line and its points stay, unnamed
+    assert "<strong>90</strong>" in (public / "scores" / "index.md").read_text(encoding="utf-8")
+    assert "DC-2026-0002" not in detail.split("通报批评")[1].split("</tr>")[0]  # criticism is not published
+    assert not any("DC-2026-0003" in page.read_text(encoding="utf-8") for page in public.rglob("*.md"))
+
+
+def test_the_tab_is_there_when_the_page_is(tmp_path: Path) -> None:
+    import yaml as pyyaml
+
+    from ducha.outputs.site.build import config_file
+
+    (tmp_path / "build").mkdir()
+    with_scores = pyyaml.safe_load(config_file(tmp_path, "internal", "测试", scores=True).read_text(encoding="utf-8"))
+    tabs = [next(iter(entry)) for entry in with_scores["nav"]]
+    assert tabs[tabs.index("通报") + 1] == "考核"
+    without = pyyaml.safe_load(config_file(tmp_path, "public", "测试").read_text(encoding="utf-8"))
+    assert "考核" not in [next(iter(entry)) for entry in without["nav"]]

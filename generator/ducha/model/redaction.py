@@ -96,6 +96,16 @@ class Disclosure:
                 kept.append(dataclasses.replace(measure, cases=cases))
         return tuple(kept)
 
+    def score_line(self, case: str, what: str, record: str, criticism: bool,
+                   shown_ids: frozenset[str]) -> tuple[str, str, str]:
+        """A published score's line (case ids, what happened, the record): whole for the office; for the
+        public, blank where it names a case the public may not see or a criticism it may not read.
+        The points stay: they are the unit's score."""
+        if not self.public:
+            return case, what, record
+        hidden = any(c not in shown_ids for c in case.split("、") if c) or (criticism and not self.publish_criticism)
+        return ("", "（内部信息，不公开）", "") if hidden else (case, what, record)
+
     def shows_criticism(self) -> bool:
         """Whether the audience may see who was criticised and each unit's tally."""
         return not self.public or self.publish_criticism

@@ -56,6 +56,9 @@ SCORE_ITEMS: Mapping[str, ItemKind] = MappingProxyType({kind.key: kind for kind 
     ItemKind("bulletin_adopted", "督查专报采用", 1, Scope.UNIT, "《督查专报》采用该单位报送的材料，每期"),
 )})
 
+#: Items that say a unit was criticised or called to account: shown outside the office only where criticism is.
+CRITICISM_ITEMS = frozenset({"criticised", "order", "talk"})
+
 #: The lines of a score that are not counted events: the base it starts from, and the floor and ceiling.
 BASE, FLOOR, CEILING = "base", "floor", "ceiling"
 STANDING_LABELS: Mapping[str, str] = MappingProxyType({BASE: "基础分", FLOOR: "保底调整", CEILING: "封顶调整"})

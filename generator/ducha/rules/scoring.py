@@ -119,16 +119,19 @@ def check_period(period: Period, scoring: Scoring | None) -> Scoring:
 
 
 def score_board(office: Office, cases: Sequence[Case], notices: Sequence[Notice], measures: Sequence[Measure],
-                bulletins: Sequence[Bulletin], period: Period, today: dt.date, data_commit: str) -> ScoreBoard:
+                bulletins: Sequence[Bulletin], period: Period, today: dt.date, data_commit: str,
+                statuses: Sequence[Status] | None = None) -> ScoreBoard:
     """Every registered unit's score for ``period`` as of ``today`` (clamped to the period's end).
 
     ``cases`` and the issued records are as they stood on that day; units come in the order of
     their scores (highest first), equal scores sharing a rank, then in office.yaml's order.
+    ``statuses``: those of every case on that day, when the caller has them already (the site).
     """
     scoring = check_period(period, office.scoring)
     day = min(today, period.end)
     calendar = calendar_for(office.holiday_overrides)
-    statuses = [deadline(case, office, day, calendar) for case in cases]
+    if statuses is None or any(s.today != day for s in statuses[:1]):
+        statuses = [deadline(case, office, day, calendar) for case in cases]
     events = [*_case_events(statuses, office, period, day, calendar), *_record_events(notices, measures, bulletins,
                                                                                            cases, period, day)]
     lines: dict[str, list[ScoreLine]] = {unit.name: [] for unit in office.units}

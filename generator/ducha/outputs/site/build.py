@@ -9,6 +9,7 @@ it. Full builds only: ``--dirty`` would drop Material's search index.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -27,11 +28,12 @@ import yaml
 from ducha.errors import UsageError
 from ducha.io.atomic import write_file
 from ducha.io.yamlfile import read_yaml
-from ducha.load.records import load_records
+from ducha.load.records import Records, load_records
 from ducha.load.validate import CheckCache
 from ducha.model.case import Case
 from ducha.model.office import Office
 from ducha.model.redaction import PROFILES, Disclosure
+from ducha.model.scoring import CRITICISM_ITEMS, PERIOD_KINDS
 from ducha.outputs.ics import feeds
 from ducha.outputs.site.pages import SiteData, page_count, rendered, unit_core, write_case_pages, write_pages
 from ducha.repo.audit import AuditTrail, disclosed
@@ -41,7 +43,8 @@ from ducha.rules.calendar import calendar_for
 from ducha.rules.deadlines import Status, deadline, status_board
 from ducha.rules.escalation import criticism_tally
 from ducha.rules.period_report import PeriodReport, build_report
-from ducha.rules.periods import Period, parse_period
+from ducha.rules.periods import Period, parse_period, period_of
+from ducha.rules.scoring import ScoreBoard, score_board
 
 #: The office's own additions to the site: extra pages, or its own guide.md / assets/ducha.css.
 OVERLAY_DIR = "site"
@@ -102,6 +105,7 @@ def prepare(root: Path, today: dt.date, profile: str, live: Live | None = None, 
                                         measures=records.measures)
                            for period in draft_periods(today))
         calendars = feeds(office, statuses, today)
+    scores = _scores(records, statuses, disclosure, shown_ids, today, head)
     criticisms = dict(criticism_tally(notices, today.year)) if disclosure.shows_criticism() else {}
     # While the year is young, last year's tally stays in view: January has no criticism of its own yet.
     earlier = dict(criticism_tally(notices, today.year - 1)) if disclosure.shows_criticism() and today.month <= 3 else {}
@@ -110,8 +114,31 @@ def prepare(root: Path, today: dt.date, profile: str, live: Live | None = None, 
         trails={case_id: disclosed(trail, disclosure) for case_id, trail in trails.items() if case_id in shown_ids},
         notices=tuple(disclosure.notice(n, shown_ids) for n in notices),
         criticisms=criticisms, drafts=drafts, feeds=calendars, last_year_criticisms=earlier,
-        measures=disclosure.measures(records.measures, shown_ids))
+        measures=disclosure.measures(records.measures, shown_ids), scores=scores,
+        assessments=records.assessments if scores is not None else ())
     return Prepared(data, warnings)
+
+
+def _scores(records: Records, statuses: Sequence[Status], disclosure: Disclosure, shown: frozenset[str], today: dt.date,
+            head: str) -> ScoreBoard | None:
+    """The current period's running 考核 scores: for the office always, for the public only when office.yaml says so
+    (scored from every record, the lines naming what the audience may not see left blank)."""
+    scoring = records.office.scoring
+    if scoring is None or (disclosure.public and not scoring.publish):
+        return None
+    period = period_of(today, PERIOD_KINDS[scoring.period])
+    board = score_board(records.office, records.cases, records.notices, records.measures, records.bulletins, period, today,
+                        head or "（非 git 仓库）", statuses if not disclosure.public else None)
+    if not disclosure.public:
+        return board
+    units = []
+    for unit in board.units:
+        lines = []
+        for line in unit.lines:
+            case, what, record = disclosure.score_line(line.case, line.what, line.record, line.rule in CRITICISM_ITEMS, shown)
+            lines.append(dataclasses.replace(line, case=case, what=what, record=record))
+        units.append(dataclasses.replace(unit, lines=tuple(lines)))
+    return dataclasses.replace(board, units=tuple(units))
 
 
 @dataclass
@@ -334,10 +361,14 @@ def total_pages(prepared: Prepared) -> int:
     return page_count(prepared.data)
 
 
-def config_file(root: Path, profile: str, office_name: str) -> Path:
-    """Write the MkDocs configuration for ``profile`` into ``build/`` and return its path."""
+def config_file(root: Path, profile: str, office_name: str, scores: bool = False) -> Path:
+    """Write the MkDocs configuration for ``profile`` into ``build/`` and return its path; ``scores``: the 考核
+    page is in this profile's site, and in its tabs."""
     config: dict[str, Any] = yaml.safe_load(_STATIC.joinpath("mkdocs.yml").read_text(encoding="utf-8"))
     config["site_name"] = f"{office_name}督查事项"
+    if scores:
+        at = next((i + 1 for i, entry in enumerate(config["nav"]) if "通报" in entry), len(config["nav"]))
+        config["nav"].insert(at, {"考核": "scores/index.md"})
     own = root / OFFICE_CONFIG
     if own.is_file():
         doc, problems = read_yaml(own, OFFICE_CONFIG)
@@ -389,7 +420,7 @@ def run_mkdocs(root: Path, prepared: Prepared, pages: dict[str, str] | None = No
     if pages is not None:
         IN_MEMORY[docs] = pages
     try:
-        build(load_config(str(config_file(root, profile, prepared.data.office.name))))
+        build(load_config(str(config_file(root, profile, prepared.data.office.name, prepared.data.scores is not None))))
     finally:
         os.environ.pop(READY_ENV, None)
         IN_MEMORY.pop(docs, None)
@@ -440,4 +471,5 @@ def serve(root: Path, today: dt.date, profile: str, port: int, pin_day: bool) ->
         os.environ[TODAY_ENV] = today.isoformat()
     quiet()
     # Dirty builds: MkDocs builds again only the pages whose files changed.
-    serving.serve(str(config_file(root, profile, LIVE.data.office.name)), dev_addr=f"127.0.0.1:{port}", build_type="dirty")
+    config = config_file(root, profile, LIVE.data.office.name, LIVE.data.scores is not None)
+    serving.serve(str(config), dev_addr=f"127.0.0.1:{port}", build_type="dirty")

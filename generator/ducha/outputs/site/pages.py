@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ducha.errors import DuchaError
 from ducha.io.files import sync_files
+from ducha.model.assessments import Assessment
 from ducha.model.case import Case, Stage, events
 from ducha.model.logs import size_text
 from ducha.model.measures import Measure
@@ -35,10 +36,13 @@ from ducha.outputs.present import (
     light_label,
     milestone_light,
     milestone_reasons,
+    points_text,
     rate_text,
     receipt_text,
     remaining,
+    score_text,
 )
+from ducha.outputs.scores import board_heading, commit_note
 from ducha.repo.audit import AuditTrail
 from ducha.rules import queues
 from ducha.rules.calendar import calendar_for
@@ -48,10 +52,12 @@ from ducha.rules.metrics import Tally, by_category, by_co_unit, by_lead_unit, ta
 from ducha.rules.period_report import Item, PeriodReport, ranking_rule
 from ducha.rules.periods import parse_period
 from ducha.rules.schema import label
+from ducha.rules.scoring import ScoreBoard
 from ducha.rules.trends import Month, monthly
 
 #: Folders and files this module owns inside the docs folder; removed before each generation.
-GENERATED = ("index.md", "cases", "units", "leaders", "categories", "decisions.md", "archive", "notices", "calendars")
+GENERATED = ("index.md", "cases", "units", "leaders", "categories", "decisions.md", "archive", "notices", "calendars",
+             "scores")
 
 
 _SPECIAL = re.compile("[&<>\"'\r\n]")
@@ -140,6 +146,9 @@ class SiteData:
     #: The year before's criticism tally, kept in view while the new year is young.
     last_year_criticisms: dict[str, int] = field(default_factory=dict)
     measures: tuple[Measure, ...] = ()  # 督办令, 约谈, 书面检查, 问责 the audience may see
+    #: The current period's running 考核 scores, when office.yaml keeps scores and the audience may see them.
+    scores: ScoreBoard | None = None
+    assessments: tuple[Assessment, ...] = ()  # issued 考核 results, shown with the scores
 
     def consequence(self, count: int) -> str:
         """What the ``count``-th criticism of the year costs a unit, in the office's words."""
@@ -667,6 +676,11 @@ def unit_markdown(data: SiteData, unit: str, full_name: str) -> str:
         "<h2>协办在办</h2>", _case_table(page, [s for s in co if s.stage in in_hand]),
         "<h2>已办结</h2>", _case_table(page, [s for s in lead if s.stage in (Stage.CLOSED, Stage.ARCHIVED)], unit=False),
     ]
+    if data.scores is not None and (score := data.scores.unit(unit)) is not None:
+        body.insert(body.index(DETAIL_MARK) + 2, (
+            f"<p>{h(data.scores.period.label)}考核得分 <strong>{h(score_text(score.score))}</strong>，第 {score.rank} 名"
+            f"（{'最终得分' if data.scores.closed else f'截至 {data.scores.today}，考核期间进行中'}）："
+            f'<a href="{href(page, score_page(unit))}">计分明细</a></p>'))
     mine_measures = [m for m in data.measures if m.unit == unit]
     if mine_measures or data.criticisms.get(unit):
         body += ["<h2>督查问责</h2>", _owed_note(data, unit), _measures_table(page, data, mine_measures, unit=False)]
@@ -904,6 +918,72 @@ def notices_index(data: SiteData) -> str:
     return _page("督查通报", body, search=False)
 
 
+def score_page(unit: str) -> str:
+    return f"scores/{slug(unit)}.md"
+
+
+def _rules_table(board: ScoreBoard) -> str:
+    """The items the office scores, as in force on the board's day, with their points, caps and clauses."""
+    rule = board.scoring.on(board.today)
+    rows = [[h(item.label), h(points_text(item.points)), h(points_text(item.cap)) if item.cap is not None else "—",
+             h(item.basis) or "—"] for item in rule.items.values() if item.points]
+    limits = "；".join(part for part in (
+        f"基础分 {score_text(rule.base)}", f"保底 {score_text(rule.floor)}" if rule.floor is not None else "",
+        f"封顶 {score_text(rule.ceiling)}" if rule.ceiling is not None else "",
+        f"协办单位按主办单位分值的 {score_text(rule.co_unit_share)}% 计") if part)
+    revised = "；".join(f"{r.effective_from} 起修订" for r in board.scoring.rules[1:] if r.effective_from is not None)
+    return (f"<p>{h(limits)}。{h(revised + '：每一项按发生当日有效的规则计分。') if revised else ''}</p>"
+            + grid("ducha-tally", ["计分项目", "分值", "每件上限", "依据"], rows))
+
+
+def _issued_table(page: str, assessment: Assessment) -> str:
+    approved = f"，经{h(assessment.approved_by)}同意" if assessment.approved_by else ""
+    return (f"<h2>{h(period_label(assessment.period))}考核结果（{assessment.date} 印发{approved}）</h2>"
+            f"<p>数据提交 {h(assessment.data_commit[:12])}。</p>"
+            + grid("ducha-tally", ["名次", "单位", "得分"],
+                   ([str(u.rank), _unit_link(page, u.unit), h(score_text(u.score))] for u in assessment.units)))
+
+
+def scores_index(data: SiteData) -> str:
+    """考核: the current period's ranking, the rules it is scored by, and the results already issued."""
+    board = data.scores
+    assert board is not None
+    page = "scores/index.md"
+    rows = ([str(u.rank), f'<a href="{href(page, score_page(u.unit))}">{h(u.unit)}</a>', f"<strong>{h(score_text(u.score))}</strong>",
+             str(u.counts.closed_on_time), str(u.counts.closed_late), rate_text(u.counts.on_time_rate),
+             str(u.counts.overdue_open), str(u.counts.returned)] for u in board.units)
+    body = ["<h1>考核</h1>", (f"<p>{h(board_heading(board))}；{h(commit_note(board))}。每个单位的得分逐项列明事项、日期、"
+                            "计分规则和分值，点单位名称查看。</p>"),
+            grid("ducha-tally", ["名次", "单位", "得分", "按期办结", "超期办结", "按期办结率", "超期未办结", "退回重办"], rows),
+            "<h2>计分规则</h2>", _rules_table(board)]
+    body += [_issued_table(page, a) for a in sorted(data.assessments, key=lambda a: a.date, reverse=True)]
+    return _page("考核", body, search=False)
+
+
+def unit_scores(data: SiteData, unit: str) -> str:
+    """One unit's score, line by line: what it can check before it signs its 考核 table."""
+    board = data.scores
+    assert board is not None
+    score = board.unit(unit)
+    assert score is not None
+    page = score_page(unit)
+    by_id = data.by_id
+
+    def case_cell(case: str) -> str:
+        return "、".join(_link_case(page, by_id[c], False) if c in by_id else h(c) for c in case.split("、")) if case else ""
+
+    rows = ([h(line.date), h(line.label), case_cell(line.case) + (f"（{h(line.role)}）" if line.role else ""),
+             h(" ".join(part for part in (line.record, line.what) if part)) + (f"〔{h(line.basis)}〕" if line.basis else ""),
+             h(points_text(line.points))] for line in score.lines)
+    body = [f"<h1 {TITLED}>{h(unit)}：{h(board.period.label)}考核得分 {h(score_text(score.score))}</h1>",
+            f"<p>第 {score.rank} 名。{h(board_heading(board))}；{h(commit_note(board))}。</p>",
+            (f'<p><a href="{href(page, unit_page(unit))}">{h(unit)}的督查事项</a>；<a href="{href(page, "scores/index.md")}">'
+            "各单位得分和计分规则</a></p>"),
+            grid("ducha-cases", ["日期", "计分项目", "事项", "情况", "分值"], rows),
+            f"<p>合计 <strong>{h(score_text(score.score))}</strong> 分。</p>"]
+    return _page(f"{unit}考核得分", body, search=False)
+
+
 def generate(data: SiteData, skip: frozenset[str] = frozenset()) -> Iterable[tuple[str, str]]:
     """Every page as (path inside the docs folder, Markdown), but those in ``skip``."""
     by_year: dict[int, list[Status]] = defaultdict(list)
@@ -941,12 +1021,16 @@ def generate(data: SiteData, skip: frozenset[str] = frozenset()) -> Iterable[tup
     yield "archive/index.md", archive_index(archived)
     for year, group in archived.items():
         yield f"archive/{year}.md", archive_markdown(year, group)
+    if data.scores is not None:
+        yield "scores/index.md", scores_index(data)
+        for scored in data.scores.units:
+            yield score_page(scored.unit), unit_scores(data, scored.unit)
 
 
 #: Generated pages listed in the site's navigation (mkdocs.yml ``nav``); every other one is rendered
 #: with the ducha.html template, which reuses the tabs and menu of its depth.
 IN_NAV = frozenset({"index.md", "cases/index.md", "units/index.md", "leaders/index.md", "categories/index.md",
-                    "decisions.md", "notices/index.md", "archive/index.md", "calendars/index.md"})
+                    "decisions.md", "notices/index.md", "archive/index.md", "calendars/index.md", "scores/index.md"})
 
 
 def _templated(pages: Iterable[tuple[str, str]]) -> Iterable[tuple[str, str]]:
@@ -1023,4 +1107,4 @@ def page_count(data: SiteData) -> int:
     archived = {s.case.year for s in data.statuses if s.case.archive is not None}
     return (1 + 1 + len(years) + len(data.statuses) + 1 + len(data.office.units) + 1 + len(data.leaders) + 1
             + len(data.office.category_names) + 1 + 1 + len(archived) + 1 + len(data.notices) + len(data.drafts) + 1
-            + len(data.feeds))
+            + len(data.feeds) + (1 + len(data.scores.units) if data.scores is not None else 0))
