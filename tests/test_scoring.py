@@ -136,7 +136,8 @@ def test_the_site_shows_the_running_score_inside_only(invoke: Invoke, tmp_path: 
     docs = root / "build" / "docs-internal"
     unit = (docs / "units" / "市住建局.md").read_text(encoding="utf-8")
     # As of 09-30 every line of 市住建局 has happened (the last on 08-17): 79, raised to the floor of 90.
-    assert '考核得分 <strong>90</strong>，第 4 名（截至 2026-09-30，考核期间进行中）：<a href="../scores/市住建局.html">计分明细</a>' in unit
+    assert ('考核得分 <strong>90</strong>，第 4 名（截至 2026-09-30，考核期间进行中）；本期主办事项按期办结 1 项、超期办结 2 项'
+            '（按期办结率 33.3%），超期未办结 0 项，退回重办 0 次。<a href="../scores/市住建局.html">计分明细</a>') in unit
     detail = (docs / "scores" / "市住建局.md").read_text(encoding="utf-8")
     assert '<a href="../cases/2026/DC-2026-0003.html">DC-2026-0003</a>（主办）' in detail and "保底调整" in detail
     index = (docs / "scores" / "index.md").read_text(encoding="utf-8")

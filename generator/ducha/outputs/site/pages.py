@@ -42,7 +42,7 @@ from ducha.outputs.present import (
     remaining,
     score_text,
 )
-from ducha.outputs.scores import board_heading, commit_note
+from ducha.outputs.scores import board_heading, commit_note, counts_text
 from ducha.repo.audit import AuditTrail
 from ducha.rules import queues
 from ducha.rules.calendar import calendar_for
@@ -679,8 +679,8 @@ def unit_markdown(data: SiteData, unit: str, full_name: str) -> str:
     if data.scores is not None and (score := data.scores.unit(unit)) is not None:
         body.insert(body.index(DETAIL_MARK) + 2, (
             f"<p>{h(data.scores.period.label)}考核得分 <strong>{h(score_text(score.score))}</strong>，第 {score.rank} 名"
-            f"（{'最终得分' if data.scores.closed else f'截至 {data.scores.today}，考核期间进行中'}）："
-            f'<a href="{href(page, score_page(unit))}">计分明细</a></p>'))
+            f"（{'最终得分' if data.scores.closed else f'截至 {data.scores.today}，考核期间进行中'}）；"
+            f'本期{h(counts_text(score))}。<a href="{href(page, score_page(unit))}">计分明细</a></p>'))
     mine_measures = [m for m in data.measures if m.unit == unit]
     if mine_measures or data.criticisms.get(unit):
         body += ["<h2>督查问责</h2>", _owed_note(data, unit), _measures_table(page, data, mine_measures, unit=False)]
