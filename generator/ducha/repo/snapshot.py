@@ -6,21 +6,27 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ducha.load.records import load_records
 from ducha.model.office import OFFICE_FILE
 from ducha.repo.filechanges import changed_files
 from ducha.repo.gitprocess import HistoryError, ShallowCloneError, head_sha
-from ducha.repo.recorded import recorded_entries
-from ducha.rules.late import EntryKey, RecordedAt
 from ducha.rules.layout import RECORD_DIRS
-from ducha.rules.period_report import PeriodReport, build_report
 from ducha.rules.periods import Period
 from ducha.rules.scoring import ScoreBoard, score_board
+
+if TYPE_CHECKING:
+    from ducha.rules.late import EntryKey, RecordedAt
+    from ducha.rules.period_report import PeriodReport
 
 
 def report_for(root: Path, period: Period, today: dt.date) -> PeriodReport:
     """Load the repository and build the report (``ducha report``)."""
+    # Imported here: `ducha score` reads the records at HEAD too, and never the history of entries.
+    from ducha.repo.recorded import recorded_entries
+    from ducha.rules.period_report import build_report
+
     records = load_records(root, as_of=min(today, period.end))
     recorded: Mapping[str, Mapping[EntryKey, RecordedAt]] = {}
     commit = data_commit(root)

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from ducha.errors import UsageError
-from ducha.model.case import Case
+from ducha.io.collector import collector_paused
+from ducha.model.case import Case, Stage, last_on
 from ducha.model.measures import ORDER, TALK, Measure
 from ducha.model.notices import Bulletin, Notice
 from ducha.model.office import Office
@@ -33,12 +34,13 @@ from ducha.model.scoring import (
     STANDING_LABELS,
     Scope,
     Scoring,
+    ScoringRule,
     decimal_text,
 )
 from ducha.rules.calendar import Calendar, calendar_for
 from ducha.rules.deadlines import Light, Status, deadline, progress_overdue
 from ducha.rules.escalation import ORDER_METHOD
-from ducha.rules.metrics import PeriodTally, closure_in, period_by_lead_unit
+from ducha.rules.metrics import CLOSED_STAGES, PeriodTally, closure_in, period_by_lead_unit
 from ducha.rules.periods import Period
 
 #: Points are kept to the cent: a co-unit's share of 0.5 at 33% is 0.17, and the lines still add up.
@@ -130,17 +132,20 @@ def score_board(office: Office, cases: Sequence[Case], notices: Sequence[Notice]
     scoring = check_period(period, office.scoring)
     day = min(today, period.end)
     calendar = calendar_for(office.holiday_overrides)
-    if statuses is None or any(s.today != day for s in statuses[:1]):
-        statuses = [deadline(case, office, day, calendar) for case in cases]
-    events = [*_case_events(statuses, office, period, day, calendar), *_record_events(notices, measures, bulletins,
-                                                                                           cases, period, day)]
-    lines: dict[str, list[ScoreLine]] = {unit.name: [] for unit in office.units}
-    for line_unit, line in _scored(events, scoring):
-        if line_unit in lines:
-            lines[line_unit].append(line)
-    counts = period_by_lead_unit(statuses, period, lines)
+    # Tens of thousands of events and lines, and no reference cycle among them: the collector would only walk
+    # every case again and again (half the scoring's time at 10,000 cases).
+    with collector_paused():
+        if statuses is None or any(s.today != day for s in statuses[:1]):
+            statuses = [deadline(case, office, day, calendar) for case in cases]
+        events = [*_case_events(statuses, office, period, day, calendar),
+                  *_record_events(notices, measures, bulletins, cases, period, day)]
+        lines: dict[str, list[ScoreLine]] = {unit.name: [] for unit in office.units}
+        for line_unit, line in _scored(events, scoring):
+            if line_unit in lines:
+                lines[line_unit].append(line)
+        counts = period_by_lead_unit(statuses, period, lines)
+        scored = [_unit_score(unit, found, counts[unit], scoring, period) for unit, found in lines.items()]
     order = {unit.name: index for index, unit in enumerate(office.units)}
-    scored = [_unit_score(unit, found, counts[unit], scoring, period) for unit, found in lines.items()]
     scored.sort(key=lambda u: (-u.score, order[u.unit]))
     ranked, rank = [], 0
     for index, unit_score in enumerate(scored):
@@ -170,9 +175,11 @@ def _scored(events: Iterable[_Event], scoring: Scoring) -> Iterator[tuple[str, S
     """Each event's points for each unit it counts against: by the rule in force on its day, capped per case,
     a co-unit's as its share of the lead unit's."""
     running: dict[tuple[str, str], Decimal] = defaultdict(Decimal)  # (case, item) → the lead unit's points so far
+    rules: dict[dt.date, ScoringRule] = {}
+    shared: dict[Decimal, str] = {}  # a co-unit's share → how its lines say it
     for event in sorted(events, key=lambda e: (e.date, e.case, e.key)):
         kind = SCORE_ITEMS[event.key]
-        rule = scoring.on(event.date)
+        rule = rules.get(event.date) or rules.setdefault(event.date, scoring.on(event.date))
         item = rule.items.get(event.key)
         if item is None or not item.points:
             continue
@@ -181,21 +188,24 @@ def _scored(events: Iterable[_Event], scoring: Scoring) -> Iterator[tuple[str, S
         if kind.scope is Scope.CASE and item.cap is not None:
             so_far = running[(event.case, event.key)]
             room = item.cap - so_far if (item.cap - so_far) * kind.sign > 0 else Decimal(0)
+            if not room:  # past the cap: nothing more to explain
+                continue
             if abs(points) > abs(room):
                 what += f"（每件上限 {decimal_text(item.cap)} 分，本件此前已计 {decimal_text(so_far)} 分）"
                 points = room
             running[(event.case, event.key)] = so_far + points
-        points = points.quantize(CENT, ROUND_HALF_UP)
-        if not points:  # past the cap: nothing more to explain
-            continue
         lead, *others = event.units
         role = LEAD if kind.scope is Scope.CASE else ""
         yield lead, ScoreLine(event.key, item.label, event.date, points, event.case, what, event.record, role, item.basis)
         if kind.scope is Scope.CASE:
+            if not others:
+                continue
             share = (points * rule.co_unit_share / 100).quantize(CENT, ROUND_HALF_UP)
+            note = shared.get(rule.co_unit_share) or shared.setdefault(
+                rule.co_unit_share, f"（协办，按 {decimal_text(rule.co_unit_share)}% 计）")
             for unit in others:
-                yield unit, ScoreLine(event.key, item.label, event.date, share, event.case,
-                                      f"{what}（协办，按 {decimal_text(rule.co_unit_share)}% 计）", event.record, CO, item.basis)
+                yield unit, ScoreLine(event.key, item.label, event.date, share, event.case, what + note, event.record, CO,
+                                      item.basis)
         else:
             for unit in others:
                 yield unit, ScoreLine(event.key, item.label, event.date, points, event.case, what, event.record, "",
@@ -210,12 +220,12 @@ def _case_events(statuses: Sequence[Status], office: Office, period: Period, day
     revised = [rule.effective_from for rule in scoring.rules[1:] if rule.effective_from is not None]
     for status in statuses:
         case = status.case
-        if case.lead_unit is None or case.assigned is None:
+        if case.lead_unit is None or case.assigned is None or _done_before(status, period):
             continue
         units = case.units
         closure = closure_in(status, period)
         if closure is not None:
-            closed, report = case.closed_on(day), case.closing_report(day)
+            closed, report = case.closed_on(day), last_on(case.reports, day)  # closed: its last report closed it
             assert closed is not None and report is not None
             done = f"{report.date} 报送办理报告，{closed} 审核通过办结；到期日 {status.due}"
             if closure is Light.DONE:
@@ -228,7 +238,7 @@ def _case_events(statuses: Sequence[Status], office: Office, period: Period, day
             if not review.passed and review.date in period and review.date <= day:
                 opinion = f"：{_one_line(review.opinion)}" if review.opinion else ""
                 yield _Event("returned", review.date, units, f"{review.date} 办理报告被退回{opinion}", case.id)
-        for missed, last in progress_misses(case, office, day):
+        for missed, last in progress_misses(case, office, day, status.stage):
             if missed in period:
                 yield _Event("progress_missed", missed, units,
                              f"自 {last} 起超过 {office.progress_interval_days} 天未报送办理进展", case.id)
@@ -244,6 +254,18 @@ def _case_events(statuses: Sequence[Status], office: Office, period: Period, day
             if followup.reopens and followup.date in period and followup.date <= day:
                 yield _Event("followup_failed", followup.date, units,
                              f"{followup.date} 回访复核（{followup.by}）：{_one_line(followup.finding)}", case.id)
+
+
+def _done_before(status: Status, period: Period) -> bool:
+    """Whether the case was closed or cancelled for good before the period began: everything a case item counts
+    (closing, days overdue, returns, missed 续报, 签收, a 回头看 that reopened it) happened before that."""
+    case = status.case
+    if status.stage is Stage.CANCELLED or (status.stage is Stage.ARCHIVED and case.cancelled is not None):
+        return case.cancelled is not None and case.cancelled.date < period.start
+    if status.stage not in CLOSED_STAGES:
+        return False
+    closed = case.closed_on(status.today)
+    return closed is not None and closed < period.start
 
 
 def _overdue_spans(status: Status, office: Office, day: dt.date,
@@ -286,7 +308,7 @@ def _overdue_days(case_id: str, units: tuple[str, ...], due: dt.date, stop: dt.d
                          quantity=days)
 
 
-def progress_misses(case: Case, office: Office, day: dt.date) -> list[tuple[dt.date, dt.date]]:
+def progress_misses(case: Case, office: Office, day: dt.date, stage: Stage | None = None) -> list[tuple[dt.date, dt.date]]:
     """Each day by ``day`` that the case fell behind on its 续报: (the day, the last progress or start before it).
 
     The day the status first shows 需续报 (``rules.deadlines.progress_overdue``), and every further
@@ -295,6 +317,8 @@ def progress_misses(case: Case, office: Office, day: dt.date) -> list[tuple[dt.d
     """
     interval = office.progress_interval_days
     if interval is None or case.assigned is None or case.assigned > day:
+        return []
+    if not _ever_behind(case, interval, day, stage or case.stage_on(day)):
         return []
     stops = [fact.date for fact in (case.cancelled, case.archive) if fact is not None]
     changes = sorted(d for d in {case.assigned, *(p.date for p in case.progress), *(r.date for r in case.reports),
@@ -319,6 +343,20 @@ def progress_misses(case: Case, office: Office, day: dt.date) -> list[tuple[dt.d
             found.append((regular, last))
             regular += step
     return found
+
+
+def _ever_behind(case: Case, interval: int, day: dt.date, stage: Stage) -> bool:
+    """Whether some stretch without progress (from 交办, a progress or a round's start) outlasted ``interval`` while
+    the case could have been open (``stage``: its stage on ``day``): the cheap question that rules out most cases
+    before the status is asked."""
+    assert case.assigned is not None
+    starts = sorted({case.assigned, *(p.date for p in case.progress if p.date <= day),
+                     *(r.start for r in case.rounds(day))})
+    open_until = day if stage.is_open else max(
+        [case.assigned, *(r.date for r in case.reports if r.date <= day),
+         *(fact.date for fact in (case.cancelled, case.archive) if fact is not None and fact.date <= day)])
+    ends = [*starts[1:], open_until]
+    return any((end - start).days > interval for start, end in zip(starts, ends, strict=True) if start < open_until)
 
 
 def _last_progress(case: Case, today: dt.date) -> dt.date:
