@@ -84,8 +84,8 @@ def test_a_running_score_counts_what_happened_so_far(invoke: Invoke) -> None:
     # On 2026-06-30 DC-2026-0003 is still open, 10 working days overdue: -5, capped at -3. 100 + 1 - 3 - 2 - 1 - 5 - 4 - 3
     # = 83, raised to the floor of 90.
     unit = next(u for u in scores(invoke, SCENARIO, as_of="2026-06-30") if u["unit"] == "市住建局")
-    assert [line[1:] for line in lines(unit)][-2:] == [["overdue_workdays", "DC-2026-0003", "主办", "-3"],
-                                                       ["floor", "", "", "7"]]
+    assert lines(unit)[-2:] == [["2026-06-30", "overdue_workdays", "DC-2026-0003", "主办", "-3"],
+                                ["2026-06-30", "floor", "", "", "7"]]
     assert (unit["score"], unit["final"], unit["as_of"]) == (90, False, "2026-06-30")
 
 
@@ -116,6 +116,7 @@ def test_text_workbook_and_document(invoke: Invoke, tmp_path: Path) -> None:
 @pytest.mark.parametrize(("args", "message"), [
     (("--period", "2026-03"), "考核按年度、半年或季度计分，「2026-03」是月。"),
     (("--period", "2026", "--format", "xlsx"), "xlsx 格式须用 -o 指定输出文件"),
+    (("--period", "2027", "--as-of", "2026-12-31"), "2027年从 2027-01-01 开始，截至 2026-12-31 尚未开始，没有得分。"),
 ])
 def test_usage_errors(args: tuple[str, ...], message: str, invoke: Invoke) -> None:
     result = invoke(SCENARIO, "score", *args)

@@ -130,6 +130,9 @@ def score_board(office: Office, cases: Sequence[Case], notices: Sequence[Notice]
     ``statuses``: those of every case on that day, when the caller has them already (the site).
     """
     scoring = check_period(period, office.scoring)
+    if today < period.start:
+        raise UsageError(f"{period.label}从 {period.start} 开始，截至 {today} 尚未开始，没有得分。"
+                         "修改：换一个已经开始的考核期间，或把 --as-of 改到期间之内。")
     day = min(today, period.end)
     calendar = calendar_for(office.holiday_overrides)
     # Tens of thousands of events and lines, and no reference cycle among them: the collector would only walk
@@ -144,7 +147,7 @@ def score_board(office: Office, cases: Sequence[Case], notices: Sequence[Notice]
             if line_unit in lines:
                 lines[line_unit].append(line)
         counts = period_by_lead_unit(statuses, period, lines)
-        scored = [_unit_score(unit, found, counts[unit], scoring, period) for unit, found in lines.items()]
+        scored = [_unit_score(unit, found, counts[unit], scoring, period, day) for unit, found in lines.items()]
     order = {unit.name: index for index, unit in enumerate(office.units)}
     scored.sort(key=lambda u: (-u.score, order[u.unit]))
     ranked, rank = [], 0
@@ -155,18 +158,20 @@ def score_board(office: Office, cases: Sequence[Case], notices: Sequence[Notice]
     return ScoreBoard(office.name, period, day, data_commit, tuple(ranked), scoring)
 
 
-def _unit_score(unit: str, found: list[ScoreLine], counts: PeriodTally, scoring: Scoring, period: Period) -> UnitScore:
-    """The base line, the unit's lines in date order, and an adjustment that brings the sum within floor and ceiling."""
+def _unit_score(unit: str, found: list[ScoreLine], counts: PeriodTally, scoring: Scoring, period: Period,
+                day: dt.date) -> UnitScore:
+    """The base line, the unit's lines in date order, and an adjustment (on ``day``, the day scored) that brings
+    the sum within floor and ceiling."""
     standing = scoring.on(period.start)
     order = {key: index for index, key in enumerate(SCORE_ITEMS)}
     found.sort(key=lambda line: (line.date, order[line.rule], line.case, line.role != LEAD, line.what))
     lines = [ScoreLine(BASE, STANDING_LABELS[BASE], period.start, standing.base), *found]
     total = sum((line.points for line in lines), Decimal(0))
     if standing.ceiling is not None and total > standing.ceiling:
-        lines.append(ScoreLine(CEILING, STANDING_LABELS[CEILING], period.end, standing.ceiling - total,
+        lines.append(ScoreLine(CEILING, STANDING_LABELS[CEILING], day, standing.ceiling - total,
                                what=f"合计 {decimal_text(total)} 分，封顶 {decimal_text(standing.ceiling)} 分"))
     elif standing.floor is not None and total < standing.floor:
-        lines.append(ScoreLine(FLOOR, STANDING_LABELS[FLOOR], period.end, standing.floor - total,
+        lines.append(ScoreLine(FLOOR, STANDING_LABELS[FLOOR], day, standing.floor - total,
                                what=f"合计 {decimal_text(total)} 分，保底 {decimal_text(standing.floor)} 分"))
     return UnitScore(unit, sum((line.points for line in lines), Decimal(0)), tuple(lines), counts)
 
