@@ -147,3 +147,13 @@ def test_a_revision_after_the_ended_period_passes(repo: Copy, invoke: Invoke) ->
                  '      items:\n        closed_late: {points: "-3"}\n')
     repo.commit("2027年起加重超期办结扣分", date="2027-01-10T09:00:00+08:00")
     assert guard(repo, invoke)[0] == 0
+
+
+def test_a_result_from_records_older_than_the_branch_is_refused(repo: Copy, invoke: Invoke) -> None:
+    older = repo.git("rev-parse", "HEAD~1")  # before the notices were recorded: no 通报 in the scores
+    repo.git("switch", "-q", "-c", "issue")
+    assert issue(repo, invoke)[0] == 0
+    repo.replace(RECORD, f"data_commit: {repo.git('rev-parse', 'main')}", f"data_commit: {older}")
+    repo.commit("印发", date="2027-01-10T10:00:00+08:00")
+    code, output = guard(repo, invoke)
+    assert code == 1 and f"考核结果依据的数据提交 {older[:12]} 早于目标分支现有的记录" in output, output

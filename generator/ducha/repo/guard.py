@@ -344,12 +344,12 @@ def guard(root: Path, base: str, today: dt.date) -> GuardResult:
     problems += _deadlines(root, fork, records, blobs, head, today, set(problems))
     problems += closed_scores_moved(root, blobs.get(OFFICE_FILE), today)
     if head.office is not None:
-        problems += _new_entries(root, records, blobs, head.office, today)
+        problems += _new_entries(root, records, blobs, head.office, today, fork)
     return GuardResult(fork, changed, tuple(sorted(set(problems), key=Problem.sort_key)))
 
 
 def _new_entries(root: Path, records: list[FileChange], blobs: Mapping[str, bytes | None], office: Office,
-                 today: dt.date) -> list[Problem]:
+                 today: dt.date, fork: str) -> list[Problem]:
     """What a pull request adds must be true to when it is added: a 补录 says why (``rules.late``), and a
     new notice is computed from records already in the branch it is added to."""
     problems: list[Problem] = []
@@ -367,7 +367,7 @@ def _new_entries(root: Path, records: list[FileChange], blobs: Mapping[str, byte
         elif _top(change.path) == NOTICES_DIR and blobs.get(old_path) is None:
             problems += _data_commit(root, change.path)
         elif _top(change.path) == ASSESSMENTS_DIR and blobs.get(old_path) is None:
-            problems += new_assessment_problems(root, change.path)
+            problems += new_assessment_problems(root, change.path, fork)
     return problems
 
 

@@ -49,8 +49,9 @@ def _numbers(units: Iterable[UnitScore | IssuedScore]) -> dict[str, Numbers]:
             for u in units}
 
 
-def new_assessment_problems(root: Path, path: str) -> list[Problem]:
-    """A newly added 考核 result names a commit of this branch, and holds exactly the scores its records give."""
+def new_assessment_problems(root: Path, path: str, fork: str) -> list[Problem]:
+    """A newly added 考核 result names a commit of this branch that holds every record of the branch it is added to
+    (``fork``: where this branch left it), and holds exactly the scores that commit's records give."""
     doc, _ = read_yaml(root / path, path)
     if doc is None or not isinstance(doc.data, dict) or "data_commit" not in doc.data:
         return []  # validation says what is wrong with the file
@@ -60,6 +61,10 @@ def new_assessment_problems(root: Path, path: str) -> list[Problem]:
     if not is_ancestor(root, ref, "HEAD"):
         return [Problem(path, line, column, "data_commit",
                         f"考核结果依据的数据提交「{ref}」不是本分支已有的提交：考核结果只能依据印发时仓库中已有的记录计算。", redo)]
+    if not is_ancestor(root, fork, ref):
+        return [Problem(path, line, column, "data_commit",
+                        f"考核结果依据的数据提交 {ref[:12]} 早于目标分支现有的记录（{fork[:12]}）：此后合并的记录没有计入。",
+                        "在包含目标分支全部记录的本分支上，用 `ducha score --period 期间 --issue` 重新生成。")]
     try:
         office = parse_office((root / OFFICE_FILE).read_bytes())
         issued = next((a for a in load_assessments(root, office)[0] if a.path == path), None)
