@@ -176,3 +176,41 @@ def test_the_tab_is_there_when_the_page_is(tmp_path: Path) -> None:
     assert tabs[tabs.index("通报") + 1] == "考核"
     without = pyyaml.safe_load(config_file(tmp_path, "public", "测试").read_text(encoding="utf-8"))
     assert "考核" not in [next(iter(entry)) for entry in without["nav"]]
+
+
+RETURNED_BEHIND = """id: DC-2026-0001
+title: 返修后续报
+category: 领导批示
+registered: 2026-03-02
+assigned: 2026-03-02
+lead_unit: 市住建局
+owner: 吴永强
+requirements: 按批示要求办理并报送结果。
+time_limit: 2026-06-30
+reports:
+  - {date: 2026-03-20, doc_no: 考建〔2026〕9号, signer: 吴永强, summary: 已办理。}
+  - {date: 2026-05-20, doc_no: 考建〔2026〕10号, signer: 吴永强, summary: 已补充。}
+reviews:
+  - {date: 2026-04-10, reviewer: 王晓峰, result: 退回, opinion: 未附整改照片。}
+  - {date: 2026-05-22, reviewer: 王晓峰, result: 通过}
+"""
+
+
+def test_a_case_returned_when_already_behind_misses_its_progress_that_day(invoke: Invoke, tmp_path: Path) -> None:
+    # No progress since 交办 on 03-02; pending review 03-20 to 04-09 (not in hand, so not behind); returned on 04-10,
+    # 39 days after 03-02: 需续报 from that day. The 30-day grid from 03-02 (04-02, 05-02, 06-01) gives 05-02 while it
+    # is still in hand; 06-01 comes after the report of 05-20.
+    root = tmp_path / "office"
+    (root / "cases" / "2026").mkdir(parents=True)
+    shutil.copy(SCENARIO / "office.yaml", root / "office.yaml")
+    (root / "cases" / "2026" / "DC-2026-0001.yaml").write_text(RETURNED_BEHIND, encoding="utf-8")
+    unit = next(u for u in scores(invoke, root) if u["unit"] == "市住建局")
+    assert lines(unit) == [["2026-01-01", "base", "", "", "100"],
+                           ["2026-04-10", "returned", "DC-2026-0001", "主办", "-1"],
+                           ["2026-04-10", "progress_missed", "DC-2026-0001", "主办", "-0.5"],
+                           ["2026-05-02", "progress_missed", "DC-2026-0001", "主办", "-0.5"],
+                           ["2026-05-22", "closed_on_time", "DC-2026-0001", "主办", "1"]]
+    # The status says 需续报 from the same day, and not the day before: a miss is counted the way it is shown.
+    for day, behind in (("2026-04-09", False), ("2026-04-10", True), ("2026-05-02", True)):
+        board = json.loads(invoke(root, "status", "--as-of", day, "--format", "json").output)
+        assert board[0]["progress_overdue"] is behind, day

@@ -28,7 +28,7 @@ def write_docx(board: ScoreBoard, output: Path, copy_to: tuple[str, ...] = (), p
         para(doc, f"（{n}）{unit.unit}：{score_text(unit.score)}分", KAI)
         table(doc, ["日期", "计分项目", "事项", "情况", "分值"],
               [[line.date.isoformat(), line.label, line_case(line), line.what + (f"（{line.basis}）" if line.basis else ""),
-                points_text(line.points)] for line in unit.lines], [22, 24, 30, 66, 14])
+                points_text(line.points)] for line in unit.lines], [28, 22, 28, 64, 14])
     signature(doc, board.office, board.today)
     version = f"（记录版本 {board.data_commit[:12]}）" if board.data_commit.isalnum() else ""
     imprint(doc, Imprint(printer or board.office, board.today, copy_to, f"数据截至{cn_date(board.today)}{version}"))
