@@ -20,7 +20,7 @@ import yaml
 
 from ducha.model.scoring import SCORE_ITEMS
 
-from .conftest import EXAMPLES, TESTS, Invoke
+from .conftest import EXAMPLES, TESTS, Invoke, check_golden
 
 SCENARIO = TESTS / "scoring" / "office"
 EXPECTED: dict[str, Any] = yaml.load((TESTS / "scoring" / "expected.yaml").read_text(encoding="utf-8"),
@@ -214,3 +214,7 @@ def test_a_case_returned_when_already_behind_misses_its_progress_that_day(invoke
     for day, behind in (("2026-04-09", False), ("2026-04-10", True), ("2026-05-02", True)):
         board = json.loads(invoke(root, "status", "--as-of", day, "--format", "json").output)
         assert board[0]["progress_overdue"] is behind, day
+
+
+def test_the_text_is_a_reviewed_golden(invoke: Invoke) -> None:
+    check_golden(TESTS / "golden" / "score-2026.txt", invoke(SCENARIO, "score", "--period", "2026", "--as-of", "2026-12-31").output)
