@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ducha.model.case import Case, Stage, last_on
 from ducha.model.measures import ORDER, TALK, Measure
@@ -23,9 +23,11 @@ from ducha.rules.metrics import CLOSED_STAGES, closure_in
 from ducha.rules.periods import Period
 
 
-@dataclass(frozen=True)
-class Event:
-    """Something that happened in the period that an item counts, before the rules give it points."""
+class Event(NamedTuple):
+    """Something that happened in the period that an item counts, before the rules give it points.
+
+    A named tuple, not a dataclass: tens of thousands are made and gone within one scoring.
+    """
 
     key: str
     date: dt.date
