@@ -17,11 +17,10 @@ import sys
 import time
 from pathlib import Path
 
-from synthetic import OFFICE, case_text
+from synthetic import build_history
 from timing import best_of, table
 
 BIN = Path(sys.executable).parent
-LATER_LOGS = ("urges", "extensions", "reports", "reviews")
 TRAILS = (
     "from pathlib import Path\n"
     "from ducha.repo.audit import trails\n"
@@ -34,110 +33,6 @@ EXTRACT = (
     "h = read_histories(Path('.'))\n"
     "print(len(h.by_id), sum(len(x.versions) for x in h.by_id.values()))\n"
 )
-
-
-def build_repo(target: Path, cases: int, updates: int, seed: int = 11) -> tuple[int, int, int, int]:
-    """A repository via `git fast-import`, shaped like an office's: one 立项 commit per case, then
-    `updates` changes, a third of them through a reviewed pull request (a branch commit and a merge
-    with a Reviewed-by trailer, 1 in 50 of those merges editing the file itself), and 0.5 % of the
-    cases filed in the wrong year folder, moved later in one commit that, for most, also adds so
-    much that git's rename detection no longer pairs the paths.
-
-    Returns (commits, cases, merges, moves)."""
-    import datetime as dt
-
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir(parents=True)
-    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=target, check=True)
-    rng = random.Random(seed)
-    stamp = int(dt.datetime(2025, 1, 2, 9, tzinfo=dt.UTC).timestamp())
-    paths: list[str] = []
-    contents: dict[str, str] = {}
-    misfiled: dict[str, str] = {}  # wrong path → right path
-    out: list[str] = []
-    mark = 0
-    commits = merges = moves = 0
-
-    def commit(branch: str, message: str, ops: list[str], parents: list[int]) -> int:
-        nonlocal mark, stamp, commits
-        mark += 1
-        stamp += 600
-        commits += 1
-        body = message.encode("utf-8")
-        out.append(f"commit refs/heads/{branch}\nmark :{mark}\n"
-                   f"author 张三 <zhangsan@dcs.example.cn> {stamp} +0800\n"
-                   f"committer 张三 <zhangsan@dcs.example.cn> {stamp} +0800\n"
-                   f"data {len(body)}\n{message}\n")
-        if parents:
-            out.append(f"from :{parents[0]}\n")
-            out.extend(f"merge :{p}\n" for p in parents[1:])
-        out.extend(ops)
-        out.append("\n")
-        return mark
-
-    def modify(path: str, text: str) -> str:
-        data = text.encode("utf-8")
-        return f"M 100644 inline {path}\ndata {len(data)}\n{text}\n"
-
-    def followup(path: str, n: int) -> None:
-        """A 办理进展 entry added at the end of the case's progress log: a real change, as offices make them."""
-        lines = contents[path].splitlines(keepends=True)
-        lead = next((line.split(": ", 1)[1].strip() for line in lines if line.startswith("lead_unit: ")), "市住建局")
-        day = dt.date(2026, 4, 1) + dt.timedelta(days=contents[path].count("次进展："))
-        entry = [f"  - date: {day.isoformat()}\n", f"    by: {lead}\n", f"    summary: 第{n}次进展：整改措施落实到位。\n"]
-        if "progress:\n" in lines:
-            at = lines.index("progress:\n") + 1
-            while at < len(lines) and lines[at].startswith("  "):
-                at += 1
-        else:
-            at = next((i for i, line in enumerate(lines) if line.split(":")[0] in LATER_LOGS), len(lines))
-            entry.insert(0, "progress:\n")
-        contents[path] = "".join(lines[:at] + entry + lines[at:])
-
-    shutil.copy(OFFICE, target / "office.yaml")
-    office = (target / "office.yaml").read_text(encoding="utf-8")
-    head = commit("main", "初始化", [modify("office.yaml", office)], [])
-    for i in range(cases):
-        year = 2025 if i < cases // 2 else 2026
-        case_id = f"DC-{year}-{i + 1:05d}"
-        path = f"cases/{year}/{case_id}.yaml"
-        if rng.random() < 0.005:  # filed in the wrong year folder
-            misfiled[f"cases/{year - 1}/{case_id}.yaml"] = path
-            path = f"cases/{year - 1}/{case_id}.yaml"
-        text, _ = case_text(case_id, rng, dt.date(year, 3, 2))
-        paths.append(path)
-        contents[path] = text
-        head = commit("main", f"立项 {case_id}", [modify(path, text)], [head])
-    move_at = dict(zip(sorted(rng.sample(range(updates), len(misfiled))), misfiled, strict=True))
-    for n in range(updates):
-        if n in move_at:  # moved to the right folder, mostly with a batch of entries added
-            old = move_at[n]
-            new = misfiled[old]
-            contents[new] = contents.pop(old)
-            paths[paths.index(old)] = new
-            for extra in range(15 if rng.random() < 0.6 else 0):
-                followup(new, n * 100 + extra)
-            head = commit("main", f"移动 {old}", [f"D {old}\n", modify(new, contents[new])], [head])
-            moves += 1
-            continue
-        path = rng.choice(paths)
-        while "assigned:" not in contents[path]:  # progress only once a case is assigned
-            path = rng.choice(paths)
-        followup(path, n)
-        if n % 3 == 0:  # a pull request: a branch commit and a merge with the reviewer
-            side = commit("pr", f"更新 {path}", [modify(path, contents[path])], [head])
-            if n % 150 == 0:  # the merge edits the file itself
-                followup(path, n + 1)
-            head = commit("main", f"Merge pull request #{n}\n\nReviewed-by: 王晓峰 <wangxf@dcs.example.cn>",
-                          [modify(path, contents[path])], [head, side])
-            merges += 1
-        else:
-            head = commit("main", f"更新 {path}", [modify(path, contents[path])], [head])
-    stream = "".join(out).encode("utf-8")
-    subprocess.run(["git", "fast-import", "--quiet"], cwd=target, input=stream, check=True)
-    subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=target, check=True)
-    return commits, len(paths), merges, moves
 
 
 def follow_loop_seconds(repo: Path, files: list[str], sample: int) -> tuple[float, int]:
@@ -165,7 +60,7 @@ def main() -> None:
         print(f"history: reusing {repo} ({git(repo, 'rev-list', '--count', 'HEAD').strip()} commits, "
               f"{git(repo, 'rev-list', '--count', '--merges', 'HEAD').strip()} merges)")
     else:
-        commits, files, merges, moves = build_repo(repo, args.cases, updates)
+        commits, files, merges, moves = build_history(repo, args.cases, updates)
         print(f"history: {files} cases, {commits} commits, {merges} reviewed merges, {moves} moved cases "
               f"(built in {time.perf_counter() - start:.1f} s)")
     tracked = git(repo, "ls-files", "cases").split()

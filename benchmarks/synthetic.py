@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import hashlib
 import random
 import shutil
+import subprocess
+import zlib
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 #: The benchmarks' office: the tests' frozen demo office (its units are the ones generated below),
@@ -156,6 +161,192 @@ def build(target: Path, count: int, seed: int = 7, issued: bool = False) -> Path
     if issued:
         issued_records(target, led, seed)
     return target
+
+
+#: The logs that come after 办理进展 in a record: a new progress entry is written before them.
+LATER_LOGS = ("urges", "extensions", "reports", "reviews")
+
+
+def build_history(target: Path, cases: int, updates: int, seed: int = 11,
+                  signers: Sequence[str] = ()) -> tuple[int, int, int, int]:
+    """A repository via `git fast-import`, shaped like an office's: one 立项 commit per case, then
+    `updates` changes, a third of them through a reviewed pull request (a branch commit and a merge
+    with a Reviewed-by trailer, 1 in 50 of those merges editing the file itself), and 0.5 % of the
+    cases filed in the wrong year folder, moved later in one commit that, for most, also adds so
+    much that git's rename detection no longer pairs the paths. ``signers``: office.yaml lists them as the
+    review server's keys from the first commit on (sign the main line with ``sign_main_line``).
+
+    Returns (commits, cases, merges, moves)."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=target, check=True)
+    rng = random.Random(seed)
+    stamp = int(dt.datetime(2025, 1, 2, 9, tzinfo=dt.UTC).timestamp())
+    paths: list[str] = []
+    contents: dict[str, str] = {}
+    misfiled: dict[str, str] = {}  # wrong path → right path
+    out: list[str] = []
+    mark = 0
+    commits = merges = moves = 0
+
+    def commit(branch: str, message: str, ops: list[str], parents: list[int]) -> int:
+        nonlocal mark, stamp, commits
+        mark += 1
+        stamp += 600
+        commits += 1
+        body = message.encode("utf-8")
+        out.append(f"commit refs/heads/{branch}\nmark :{mark}\n"
+                   f"author 张三 <zhangsan@dcs.example.cn> {stamp} +0800\n"
+                   f"committer 张三 <zhangsan@dcs.example.cn> {stamp} +0800\n"
+                   f"data {len(body)}\n{message}\n")
+        if parents:
+            out.append(f"from :{parents[0]}\n")
+            out.extend(f"merge :{p}\n" for p in parents[1:])
+        out.extend(ops)
+        out.append("\n")
+        return mark
+
+    def modify(path: str, text: str) -> str:
+        data = text.encode("utf-8")
+        return f"M 100644 inline {path}\ndata {len(data)}\n{text}\n"
+
+    def followup(path: str, n: int) -> None:
+        """A 办理进展 entry added at the end of the case's progress log: a real change, as offices make them."""
+        lines = contents[path].splitlines(keepends=True)
+        lead = next((line.split(": ", 1)[1].strip() for line in lines if line.startswith("lead_unit: ")), "市住建局")
+        day = dt.date(2026, 4, 1) + dt.timedelta(days=contents[path].count("次进展："))
+        entry = [f"  - date: {day.isoformat()}\n", f"    by: {lead}\n", f"    summary: 第{n}次进展：整改措施落实到位。\n"]
+        if "progress:\n" in lines:
+            at = lines.index("progress:\n") + 1
+            while at < len(lines) and lines[at].startswith("  "):
+                at += 1
+        else:
+            at = next((i for i, line in enumerate(lines) if line.split(":")[0] in LATER_LOGS), len(lines))
+            entry.insert(0, "progress:\n")
+        contents[path] = "".join(lines[:at] + entry + lines[at:])
+
+    office = OFFICE.read_text(encoding="utf-8")
+    if signers:
+        office += "review_signers:\n" + "".join(f"  - {line}\n" for line in signers)
+    head = commit("main", "初始化", [modify("office.yaml", office)], [])
+    for i in range(cases):
+        year = 2025 if i < cases // 2 else 2026
+        case_id = f"DC-{year}-{i + 1:05d}"
+        path = f"cases/{year}/{case_id}.yaml"
+        if rng.random() < 0.005:  # filed in the wrong year folder
+            misfiled[f"cases/{year - 1}/{case_id}.yaml"] = path
+            path = f"cases/{year - 1}/{case_id}.yaml"
+        text, _ = case_text(case_id, rng, dt.date(year, 3, 2))
+        paths.append(path)
+        contents[path] = text
+        head = commit("main", f"立项 {case_id}", [modify(path, text)], [head])
+    move_at = dict(zip(sorted(rng.sample(range(updates), len(misfiled))), misfiled, strict=True))
+    for n in range(updates):
+        if n in move_at:  # moved to the right folder, mostly with a batch of entries added
+            old = move_at[n]
+            new = misfiled[old]
+            contents[new] = contents.pop(old)
+            paths[paths.index(old)] = new
+            for extra in range(15 if rng.random() < 0.6 else 0):
+                followup(new, n * 100 + extra)
+            head = commit("main", f"移动 {old}", [f"D {old}\n", modify(new, contents[new])], [head])
+            moves += 1
+            continue
+        path = rng.choice(paths)
+        while "assigned:" not in contents[path]:  # progress only once a case is assigned
+            path = rng.choice(paths)
+        followup(path, n)
+        if n % 3 == 0:  # a pull request: a branch commit and a merge with the reviewer
+            side = commit("pr", f"更新 {path}", [modify(path, contents[path])], [head])
+            if n % 150 == 0:  # the merge edits the file itself
+                followup(path, n + 1)
+            head = commit("main", f"Merge pull request #{n}\n\nReviewed-by: 王晓峰 <wangxf@dcs.example.cn>",
+                          [modify(path, contents[path])], [head, side])
+            merges += 1
+        else:
+            head = commit("main", f"更新 {path}", [modify(path, contents[path])], [head])
+    stream = "".join(out).encode("utf-8")
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=target, input=stream, check=True)
+    subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=target, check=True)
+    return commits, len(paths), merges, moves
+
+
+
+# --- the review server's signature on the main line ----------------------------------------------------------
+
+
+def _ssh_string(data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + data
+
+
+def server_key() -> tuple[Any, str]:
+    """A fresh Ed25519 key for the review server: the private key and its ``allowed_signers`` line."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    blob = _ssh_string(b"ssh-ed25519") + _ssh_string(public)
+    return key, f"gitea@dcs.example.cn ssh-ed25519 {base64.b64encode(blob).decode('ascii')}"
+
+
+def ssh_signature(key: Any, payload: bytes) -> str:
+    """What `ssh-keygen -Y sign -n git` writes for ``payload`` (the SSHSIG format), computed in-process:
+    signing 25,000 commits one ssh-keygen at a time would take longer than the benchmark."""
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    public_blob = _ssh_string(b"ssh-ed25519") + _ssh_string(public)
+    signed = (b"SSHSIG" + _ssh_string(b"git") + _ssh_string(b"") + _ssh_string(b"sha512")
+              + _ssh_string(hashlib.sha512(payload).digest()))
+    signature = _ssh_string(b"ssh-ed25519") + _ssh_string(key.sign(signed))
+    blob = (b"SSHSIG" + (1).to_bytes(4, "big") + _ssh_string(public_blob) + _ssh_string(b"git") + _ssh_string(b"")
+            + _ssh_string(b"sha512") + _ssh_string(signature))
+    text = base64.b64encode(blob).decode("ascii")
+    return "\n".join(["-----BEGIN SSH SIGNATURE-----", *(text[i:i + 70] for i in range(0, len(text), 70)),
+                      "-----END SSH SIGNATURE-----"])
+
+
+def sign_main_line(repo: Path, key: Any, branch: str = "main") -> int:
+    """Rewrite ``branch`` so that every first-parent commit carries ``key``'s SSH signature, as a review
+    server signs each merge and squash it makes; the other commits only get their new parents. Returns
+    how many commits were signed. Objects are written loose, straight into the object store."""
+    listing = subprocess.run(["git", "rev-list", "--topo-order", "--reverse", "--parents", branch], cwd=repo,
+                             capture_output=True, text=True, check=True).stdout.split("\n")
+    main_line = set(subprocess.run(["git", "rev-list", "--first-parent", branch], cwd=repo, capture_output=True,
+                                   text=True, check=True).stdout.split())
+    order = [line.split()[0] for line in listing if line]
+    reader = subprocess.Popen(["git", "cat-file", "--batch"], cwd=repo, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert reader.stdin is not None and reader.stdout is not None
+    renamed: dict[str, str] = {}
+    signed = 0
+    objects = repo / ".git" / "objects"
+    for sha in order:
+        reader.stdin.write(f"{sha}\n".encode())
+        reader.stdin.flush()
+        size = int(reader.stdout.readline().split()[2])
+        raw = reader.stdout.read(size + 1)[:-1]
+        header, _, message = raw.partition(b"\n\n")
+        lines = [line if not line.startswith(b"parent ") else b"parent " + renamed[line[7:].decode()].encode()
+                 for line in header.split(b"\n")]
+        payload = b"\n".join(lines) + b"\n\n" + message
+        if sha in main_line:
+            signature = ssh_signature(key, payload).replace("\n", "\n ").encode("ascii")
+            at = next(i for i, line in enumerate(lines) if line.startswith(b"committer ")) + 1
+            lines.insert(at, b"gpgsig " + signature)
+            payload = b"\n".join(lines) + b"\n\n" + message
+            signed += 1
+        stored = b"commit %d\0" % len(payload) + payload
+        new = hashlib.sha1(stored).hexdigest()
+        folder = objects / new[:2]
+        folder.mkdir(exist_ok=True)
+        (folder / new[2:]).write_bytes(zlib.compress(stored, 1))
+        renamed[sha] = new
+    reader.stdin.close()
+    reader.wait()
+    subprocess.run(["git", "update-ref", f"refs/heads/{branch}", renamed[order[-1]]], cwd=repo, check=True)
+    return signed
 
 
 if __name__ == "__main__":

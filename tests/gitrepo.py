@@ -19,6 +19,13 @@ class GitRepo:
         self.git("init", "-q", "-b", "main")
         shutil.copy(EXAMPLES / "office.yaml", root / "office.yaml")
 
+    @classmethod
+    def at(cls, root: Path) -> GitRepo:
+        """A repository that already exists in ``root`` (a copy of one built once for a whole module)."""
+        repo = cls.__new__(cls)
+        repo.root = root
+        return repo
+
     def git(self, *args: str, date: str = "2026-03-02T09:00:00+08:00", author: str = "张三",
             email: str = "zhangsan@dcs.example.cn") -> str:
         env = {**os.environ, "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": author,

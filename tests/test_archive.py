@@ -69,7 +69,7 @@ def test_archive_numbers_by_retention_and_seals(repo: GitRepo, invoke: Invoke) -
 def test_verify_detects_a_changed_sealed_record(repo: GitRepo, invoke: Invoke) -> None:
     invoke(repo.root, "archive", "--year", "2026", "--today", TODAY)
     ok = invoke(repo.root, "verify-archive")
-    assert (ok.exit_code, ok.output) == (0, "已核验 3 份归档记录，全部与归档清单一致；0 份通报和全部封存所依据的提交都在当前提交历史中。\n")
+    assert (ok.exit_code, ok.output.splitlines()[0]) == (0, "已核验 3 份归档记录，全部与归档清单一致；0 份通报和全部封存所依据的提交都在当前提交历史中。")
     repo.replace("cases/2026/DC-2026-0002.yaml", "检查完毕。", "检查完毕，无问题。")
     bad = invoke(repo.root, "verify-archive")
     assert bad.exit_code == 1

@@ -168,7 +168,7 @@ def test_the_command_list_says_what_each_command_does(repo: Path) -> None:
 
     listed = CliRunner().invoke(cli, ["--root", str(repo), "-h"]).output.split("命令：\n", 1)[1].splitlines()
     summaries = {line.split()[0]: line.split(None, 1)[1] for line in listed if line.strip()}
-    assert summaries["guard"].startswith("合并请求检查：与基准分支的分叉点相比")
+    assert summaries["guard"].startswith("合并请求检查：按合并进基准分支后的结果")
     assert summaries["cms"].startswith("填报表单：在内网站点写入 /admin/ 页面")
     assert summaries["doc"].startswith("单个事项的文书：notice 督查通知单")
     assert not [name for name, text in summaries.items() if text.endswith("...") or not re.search("[\u4e00-\u9fff]", text)]

@@ -405,7 +405,7 @@ def test_files_not_in_git_outside_the_records_are_not_part_of_the_pull_request(r
     assert code == 1 and refused(output, "cases/2026/DC-2026-0003.yaml:8:12: [lead_unit] 主办单位「市文旅局」未在 office.yaml 中登记。")
 
 
-# --- 4. The guard diffs against the merge base. ---------------------------------------------------------------
+# --- 4. The guard judges what would land: the base's tip merged with the branch. -------------------------------
 
 MAIN_PROGRESS = "  - date: 2026-03-05\n    by: 市住建局\n    summary: 已约谈燃气经营企业。\nextensions:"
 
@@ -426,6 +426,8 @@ def test_a_branch_behind_main_is_judged_on_its_own_changes(repo: GitRepo, invoke
     assert "已约谈燃气经营企业" not in repo.read(PATH)  # main's newer entry is not on this branch
     code, output = run(repo, invoke)
     assert code == 0, output
+    tip = repo.git("rev-parse", "main")[:8]
+    assert output == f"本分支合并进 main（{tip}）后，1 个督查事项文件有改动，均为追加；全部校验通过。\n"
     merge_pr(repo, invoke)
     assert "已约谈燃气经营企业" in repo.read(PATH) and "assigned: 2026-03-03" in repo.read("cases/2026/DC-2026-0004.yaml")
 
@@ -436,7 +438,11 @@ def test_a_branch_behind_main_that_removes_an_entry_is_refused(repo: GitRepo, in
     assert code == 1
     lines = output.splitlines()
     assert lines[0].startswith(f"{PATH}: [progress[0]] 删除了办理进展第1条：已记录的内容只能追加，不能改写或删除。（原文件第 12 行）")
-    assert len(lines) == 2  # one problem: main's newer entry is not blamed on the branch
+    # Removing the entry next to where main added one cannot merge: the conflict is named, and what the
+    # branch itself did since it forked; main's newer entry is not blamed on the branch.
+    assert lines[1] == (f"{PATH}: 本分支与 main 都改动了这个文件，合并时冲突：无法判断合并后的记录。 修改：先把 main 合并进本分支"
+                        "（git fetch 后 git merge main），解决冲突后再提交；记录只能在末尾追加，解决冲突时保留双方追加的条目。")
+    assert len(lines) == 3
 
 
 def test_unrelated_history_is_refused(repo: GitRepo, invoke: Invoke) -> None:
@@ -450,3 +456,89 @@ def test_unrelated_history_is_refused(repo: GitRepo, invoke: Invoke) -> None:
 def test_unknown_base_is_a_usage_error(repo: GitRepo, invoke: Invoke) -> None:
     result = invoke(repo.root, "guard", "--base", "no-such-branch", "--today", TODAY)
     assert result.exit_code == 2 and "找不到提交「no-such-branch」" in result.output
+
+
+def test_a_branch_behind_main_cannot_undo_a_seal_made_after_it_forked(repo: GitRepo, invoke: Invoke) -> None:
+    """Issue 21: judged on its own the branch only appends; merged, it edits a record main sealed meanwhile."""
+    repo.git("checkout", "-q", "-b", "pr")
+    repo.replace("cases/2026/DC-2026-0002.yaml", "reports:\n", "progress:\n  - date: 2026-03-05\n    by: 市教育局\n"
+                 "    summary: 已抽查食堂40所。\n    late_reason: 纸质材料后补。\nreports:\n")
+    repo.commit("补报进展", date="2026-03-06T10:00:00+08:00")
+    repo.git("checkout", "-q", "main")
+    assert invoke(repo.root, "archive", "--year", "2026", "--today", TODAY).exit_code == 0
+    repo.commit("归档", date="2026-11-23T10:00:00+08:00")
+    repo.git("checkout", "-q", "pr")
+    code, output = run(repo, invoke)
+    assert code == 1
+    assert output.startswith("cases/2026/DC-2026-0002.yaml: [archive] 该记录已归档封存，不能再做任何修改。"), output
+    assert "合并时冲突" not in output  # git merges the two cleanly: only the guard can tell
+
+
+def test_a_branch_behind_main_is_judged_with_what_is_not_committed_yet(repo: GitRepo, invoke: Invoke) -> None:
+    behind_main(repo, PASSING["assign for the first time"])
+    repo.write("cases/2026/DC-2026-0003.yaml", CASE.replace("0001", "0003").replace("lead_unit: 市住建局", "lead_unit: 市文旅局"))
+    repo.replace(PATH, "title: 燃气安全隐患排查", "title: 燃气安全排查")  # an edit not yet committed
+    status = repo.git("status", "--porcelain")
+    code, output = run(repo, invoke)
+    assert code == 1
+    assert refused(output, "cases/2026/DC-2026-0003.yaml:8:12: [lead_unit] 主办单位「市文旅局」未在 office.yaml 中登记。"), output
+    assert refused(output, f"{PATH}:2:8: [title] 改写了事项名称 燃气安全隐患排查 → 燃气安全排查：已记录的事实不能改写。"), output
+    assert repo.git("status", "--porcelain") == status  # the user's index and files are as they were
+
+
+def test_a_branch_behind_main_cannot_replace_a_notice_issued_after_it_forked(repo: GitRepo, invoke: Invoke) -> None:
+    first = repo.git("rev-parse", "HEAD")
+    repo.git("checkout", "-q", "-b", "pr")
+    repo.write("notices/2026/2026-002.yaml", NOTICE.format(commit=first).replace('"1"', '"2"')
+               .replace("〔2026〕1号", "〔2026〕2号").replace("criticised: []", "criticised: []\n# 本分支的版本"))
+    repo.commit("另一份第2期通报", date="2026-03-06T10:00:00+08:00")
+    repo.git("checkout", "-q", "main")
+    repo.write("notices/2026/2026-002.yaml", NOTICE.format(commit=first).replace('"1"', '"2"').replace("〔2026〕1号", "〔2026〕2号"))
+    repo.commit("印发第2期通报", date="2026-03-11T09:00:00+08:00")
+    repo.git("checkout", "-q", "pr")
+    code, output = run(repo, invoke)
+    assert code == 1
+    assert refused(output, "notices/2026/2026-002.yaml: 本分支与 main 都改动了这个文件，合并时冲突"), output
+
+
+# --- 5. 审核 is the platform's: a pull request's own commits carry no review trailer. --------------------------
+
+CLAIMS = {
+    "a commit": ("进展\n\n审核：督查室主任 周敏", "审核：督查室主任 周敏"),
+    "a Reviewed-by line": ("进展\n\nReviewed-by: 王五 <wangwu@dcs.example.cn>", "Reviewed-by: 王五 <wangwu@dcs.example.cn>"),
+    "a Reviewed-on line": ("进展\n\nReviewed-on: https://git.dcs.example.cn/ducha/records/pulls/7",
+                           "Reviewed-on: https://git.dcs.example.cn/ducha/records/pulls/7"),
+    "审核人 in the subject": ("审核人：王晓峰", "审核人：王晓峰"),
+}
+CLAIM_FIX = ("改写本分支的提交说明，删去这些行（git rebase -i 基准分支，把该提交标为 reword；合并提交加 --rebase-merges），"
+             "再强制推送本分支（git push --force-with-lease）；或从基准分支新建分支，重新提交改动。")
+
+
+@pytest.mark.parametrize("claim", CLAIMS, ids=list(CLAIMS))
+def test_a_commit_of_the_pull_request_claiming_a_review_is_refused(claim: str, repo: GitRepo, invoke: Invoke) -> None:
+    message, line = CLAIMS[claim]
+    open_pr(repo, PASSING["append progress"], message)
+    sha = repo.git("rev-parse", "HEAD")
+    code, output = run(repo, invoke, JUDGED)
+    assert code == 1
+    assert output.splitlines()[0] == (
+        f"（提交 {sha[:8]}）: 提交 {sha[:8]}「{message.splitlines()[0]}」的说明中写有审核记录（{line}）：审核只能由平台在合并时写入，"
+        f"合并请求中的提交（含合并提交）不得带有 Reviewed-by、Reviewed-on、审核、审核人等行。 修改：{CLAIM_FIX}")
+
+
+def test_a_merge_made_on_the_branch_claiming_a_review_is_refused(repo: GitRepo, invoke: Invoke) -> None:
+    """Issue 21: `git commit-tree $(git write-tree) -p HEAD -p HEAD~1 -m $'进展\\n\\n审核：督查室主任 周敏'`."""
+    open_pr(repo, PASSING["append progress"], "进展")
+    repo.append(PATH, "notes: 已电话提醒。\n")
+    repo.git("add", "-A")
+    forged = repo.git("commit-tree", repo.git("write-tree"), "-p", "HEAD", "-p", "HEAD~1", "-m", "进展\n\n审核：督查室主任 周敏")
+    repo.git("reset", "-q", "--hard", forged)
+    code, output = run(repo, invoke, JUDGED)
+    assert code == 1
+    assert output.splitlines()[0].startswith(f"（提交 {forged[:8]}）: 提交 {forged[:8]}「进展」的说明中写有审核记录（审核：督查室主任 周敏）")
+
+
+def test_review_words_inside_a_sentence_are_not_a_claim(repo: GitRepo, invoke: Invoke) -> None:
+    open_pr(repo, PASSING["append progress"], "按审核意见补充进展\n\n审核意见：请补充整改数量。")
+    code, output = run(repo, invoke, JUDGED)
+    assert code == 0, output

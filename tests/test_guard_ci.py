@@ -12,8 +12,10 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from .conftest import REPO
 from .gitrepo import GitRepo
@@ -126,3 +128,45 @@ def gitea_owners(path: str) -> list[str]:
 def test_codeowners_name_the_admin_team_for_every_system_path() -> None:
     assert {path: github_owners(path) for path in OWNERS} == OWNERS
     assert {path: gitea_owners(path) for path in OWNERS} == OWNERS
+
+
+# --- the judge's workflow is the base branch's -------------------------------------------------------------
+
+
+def workflows() -> dict[str, tuple[str, dict[str, Any]]]:
+    """Every workflow: its text and what YAML reads (``on:`` is read as True by YAML 1.1)."""
+    found = {}
+    for path in sorted((REPO / ".github" / "workflows").glob("*.yml")):
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+        data["on"] = data.pop(True, data.get("on"))
+        found[path.name] = (text, data)
+    return found
+
+
+def test_a_pull_request_that_edits_the_workflows_cannot_change_its_judge() -> None:
+    """Issue 21: the guard ran in a `pull_request` workflow, which is taken from the pull request itself."""
+    every = workflows()
+    judges = [name for name, (text, _) in every.items() if "guard-with-base" in text]
+    assert judges == ["guard.yml"]
+    _, guard = every["guard.yml"]
+    assert set(guard["on"]) == {"pull_request_target"}  # the workflow file comes from the base branch
+    assert guard["permissions"] == {"contents": "read"}
+    steps = guard["jobs"]["guard"]["steps"]
+    assert steps[0]["with"] == {"ref": "${{ github.event.pull_request.head.sha }}", "fetch-depth": 0,
+                                "persist-credentials": False}
+    # Nothing from the pull request's checkout is run: the script and the ducha it installs are the base's.
+    assert steps[1]["run"].splitlines() == ['git show "$BASE:.ci/guard-with-base" > "$RUNNER_TEMP/guard-with-base"',
+                                            'bash "$RUNNER_TEMP/guard-with-base" "$BASE"']
+    assert len(steps) == 2
+    own = [name for name, (_, data) in every.items() if "pull_request" in (data["on"] or {})]
+    assert own == ["ci.yml"] and "guard" not in every["ci.yml"][1]["jobs"]
+
+
+def test_every_push_to_main_leaves_an_anchor_outside_the_repository() -> None:
+    _, anchor = workflows()["anchor.yml"]
+    assert anchor["on"] == {"push": {"branches": ["main"]}}
+    runs = [step.get("run", "") for step in anchor["jobs"]["anchor"]["steps"]]
+    assert '.venv/bin/ducha anchor -o "锚点-${GITHUB_SHA}.txt"' in runs and ".venv/bin/ducha verify" in runs
+    upload = anchor["jobs"]["anchor"]["steps"][-1]
+    assert upload["uses"] == "actions/upload-artifact@v3" and upload["with"]["path"] == "锚点-${{ github.sha }}.txt"

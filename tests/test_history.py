@@ -79,7 +79,7 @@ def test_history_command_prints_timeline_and_trail(repo: GitRepo, invoke: Invoke
     result = invoke(repo.root, "history", "DC-2026-0001")
     assert result.exit_code == 0, result.output
     assert "  2026-03-05 15:30  李四  " in result.output
-    assert "新增办理进展 2026-03-05  审核：王晓峰 <wangxf@dcs.example.cn>（经合并提交 " in result.output
+    assert "新增办理进展 2026-03-05  审核：王晓峰 <wangxf@dcs.example.cn>（未经平台签名核验）（经合并提交 " in result.output
     assert "  2026-03-05  办理进展  市住建局：已排查餐饮场所620家。" in result.output
 
 

@@ -66,8 +66,8 @@ def test_guard_refuses_a_late_report_without_a_reason(repo: GitRepo, invoke: Inv
 def test_guard_passes_a_late_report_with_its_reason(repo: GitRepo, invoke: Invoke) -> None:
     pull_request(repo, REPORT.format(date="2026-03-06") + REASON, "2026-03-20T10:00:00+08:00")
     code, output = guard(repo, invoke, "2026-03-20")
-    fork = repo.git("rev-parse", "main")[:8]
-    assert (code, output) == (0, f"与 {fork}（main 与当前分支的分叉点）相比，1 个督查事项文件有改动，均为追加；全部校验通过。\n")
+    tip = repo.git("rev-parse", "main")[:8]
+    assert (code, output) == (0, f"与 main（{tip}）相比，1 个督查事项文件有改动，均为追加；全部校验通过。\n")
 
 
 @pytest.mark.parametrize(("date", "refused"), [("2026-03-16", True), ("2026-03-17", False)])

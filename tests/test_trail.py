@@ -1,4 +1,5 @@
-"""One trail per case, followed by its id (issue 16), and 审核 only from merges or the server's key (issue 11).
+"""One trail per case, followed by its id (issue 16), and 审核 only from the main line, signed by the server's key
+once office.yaml lists it (issues 11, 21).
 
 Real git repositories: moves that git's rename detection cannot pair, merges that edit
 files themselves, SSH-signed and unsigned merges, and a generated repository where the
@@ -24,6 +25,7 @@ from ducha.repo.values import FileChange
 
 from .conftest import Invoke
 from .gitrepo import GitRepo
+from .signing import keygen, signed, signer_line
 from .test_history import CASE as FIRST_CASE
 
 CASE = FIRST_CASE.replace("DC-2026-0001", "{id}")
@@ -163,83 +165,143 @@ def test_a_merge_that_only_joins_both_sides_adds_no_entry(tmp_path: Path) -> Non
 # --- 审核 and signatures ---------------------------------------------------------------------
 
 
-def keygen(folder: Path, name: str) -> tuple[Path, str]:
-    """A throwaway SSH key: its private key file and its public line."""
-    key = folder / name
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True)
-    return key, (folder / f"{name}.pub").read_text(encoding="utf-8").strip()
-
-
-def signed(key: Path) -> tuple[str, ...]:
-    return ("-c", "gpg.format=ssh", "-c", f"user.signingkey={key}")
-
-
 @pytest.fixture
-def reviewed(tmp_path: Path) -> tuple[GitRepo, str]:
-    """Merges and squash commits, signed by the server's key, by another key, or not at all."""
-    server, server_public = keygen(tmp_path, "server")
-    stranger, _ = keygen(tmp_path, "stranger")
-    repo = GitRepo(tmp_path / "repo")
+def server(tmp_path: Path) -> tuple[Path, str]:
+    """The review server's key: its private key file and its ``review_signers`` line."""
+    key, public = keygen(tmp_path, "server")
+    return key, signer_line(public)
+
+
+def reviewed_repo(root: Path, server: tuple[Path, str], adopt: bool) -> GitRepo:
+    """Merges and squash commits, signed by the server's key, by another key, or not at all.
+
+    With ``adopt``, the office first lists the server's key in office.yaml, through a pull
+    request the server merged and signed: from that merge on, every 审核 must carry its signature.
+    """
+    key, signer = server
+    stranger, _ = keygen(root.parent, "stranger")
+    repo = GitRepo(root)
     repo.write(NEW, CASE.format(id="DC-2026-0001") + "progress:\n" + progress("2026-03-02"))
     repo.commit("新建", date="2026-03-02T09:00:00+08:00")
+    if adopt:
+        repo.git("checkout", "-q", "-b", "keys")
+        repo.append("office.yaml", f"review_signers:\n  - {signer}\n")
+        repo.commit("登记审核服务器的签名公钥", date="2026-03-02T10:00:00+08:00", author="管理员")
+        repo.git("checkout", "-q", "main")
+        repo.git(*signed(key), "merge", "-q", "--no-ff", "keys", "-m", pr_message(0, "督查室主任 周敏"),
+                 date="2026-03-02T11:00:00+08:00", author="Gitea")
     day = 3
-    for number, sign, reviewer in ((1, signed(server), "王晓峰"), (2, (), "李主任"), (3, signed(stranger), "周九")):
+    for number, sign, reviewer in ((1, signed(key), "王晓峰"), (2, (), "李主任"), (3, signed(stranger), "周九")):
         repo.git("checkout", "-q", "-b", f"pr-{number}")
         repo.append(NEW, progress(f"2026-03-{day:02d}"))
         repo.commit(f"进展 {number}", date=f"2026-03-{day:02d}T09:00:00+08:00", author="李四")
         repo.git("checkout", "-q", "main")
-        repo.git(*sign, "merge", "-q", "--no-ff", *(["-S"] if sign else []), f"pr-{number}", "-m",
+        repo.git(*sign, "merge", "-q", "--no-ff", f"pr-{number}", "-m",
                  pr_message(number, reviewer), date=f"2026-03-{day:02d}T10:00:00+08:00", author="Gitea")
         day += 1
-    for sign, reviewer in ((signed(server), "赵六"), ((), "钱七"), (signed(stranger), "孙八")):
+    for sign, reviewer in ((signed(key), "赵六"), ((), "钱七"), (signed(stranger), "孙八")):
         repo.append(NEW, progress(f"2026-03-{day:02d}"))
         repo.git("add", "-A")
-        repo.git(*sign, "commit", "-q", *(["-S"] if sign else []), "-m", f"进展（压缩合并）\n\n审核：{reviewer}",
+        repo.git(*sign, "commit", "-q", "-m", f"进展（压缩合并）\n\n审核：{reviewer}",
                  date=f"2026-03-{day:02d}T10:00:00+08:00", author="Gitea")
         day += 1
-    return repo, f"gitea@dcs.example.cn {server_public}"
+    return repo
 
 
-def test_only_merges_and_the_server_key_carry_the_review(reviewed: tuple[GitRepo, str], invoke: Invoke) -> None:
-    repo, signer = reviewed
-    repo.append("office.yaml", f"review_signers:\n  - {signer}\n")
+def test_after_the_keys_only_the_server_signature_carries_the_review(server: tuple[Path, str], tmp_path: Path,
+                                                                     invoke: Invoke) -> None:
+    repo = reviewed_repo(tmp_path / "repo", server, adopt=True)
     trail = same_everywhere(repo.root, ["DC-2026-0001"])["DC-2026-0001"]
     assert [(e.change, e.reviewers, e.signature) for e in trail.entries] == [
         ("立项", (), None),
         ("新增办理进展 2026-03-03", ("王晓峰",), "签名已验证"),
-        ("新增办理进展 2026-03-04", ("李主任",), "未签名"),
-        ("新增办理进展 2026-03-05", ("周九",), "签名未通过验证"),
+        ("新增办理进展 2026-03-04", (), "未签名"),  # a merge the server did not sign: its 审核 is withheld
+        ("新增办理进展 2026-03-05", (), "签名未通过验证"),
         ("新增办理进展 2026-03-06", ("赵六",), "签名已验证"),  # Gitea's squash commit, signed by the server
-        ("新增办理进展 2026-03-07", (), None),  # 审核 typed into an ordinary commit: the author's word
-        ("新增办理进展 2026-03-08", (), None),  # signed, but not by the server
+        ("新增办理进展 2026-03-07", (), "未签名"),  # 审核 typed into a commit on main: the author's word
+        ("新增办理进展 2026-03-08", (), "签名未通过验证"),  # signed, but not by the server
     ]
     output = invoke(repo.root, "history", "DC-2026-0001").output
     assert "新增办理进展 2026-03-03  审核：王晓峰（签名已验证）（经合并提交 " in output
-    assert "新增办理进展 2026-03-04  审核：李主任（未签名）（经合并提交 " in output
-    assert "新增办理进展 2026-03-07\n" in output
+    assert "新增办理进展 2026-03-04  审核：不予采信（合并提交未签名）\n" in output
+    assert "新增办理进展 2026-03-07  审核：不予采信（合并提交未签名）\n" in output
+    assert "李主任" not in output and "钱七" not in output and "孙八" not in output
 
 
-def test_the_site_page_shows_each_review_with_its_signature(reviewed: tuple[GitRepo, str], invoke: Invoke) -> None:
-    repo, signer = reviewed
-    repo.append("office.yaml", f"review_signers:\n  - {signer}\n")
+def test_the_site_page_shows_each_review_with_its_signature(server: tuple[Path, str], tmp_path: Path,
+                                                            invoke: Invoke) -> None:
+    repo = reviewed_repo(tmp_path / "repo", server, adopt=True)
     result = invoke(repo.root, "pages", "--today", "2026-03-31")
     assert result.exit_code == 0, result.output
     page = next((repo.root / "build").rglob("DC-2026-0001.md")).read_text(encoding="utf-8")
     rows = [row for row in page.split("<tr>") if "新增办理进展" in row]
     assert ["签名已验证" in r for r in rows] == [True, False, False, True, False, False]
-    assert ["未签名" in r for r in rows] == [False, True, False, False, False, False]
-    assert ["签名未通过验证" in r for r in rows] == [False, False, True, False, False, False]
+    assert ["王晓峰" in r or "赵六" in r for r in rows] == [True, False, False, True, False, False]
+    assert not any(name in page for name in ("李主任", "周九", "钱七", "孙八"))
 
 
-def test_without_server_keys_merges_still_review_but_commits_never(reviewed: tuple[GitRepo, str]) -> None:
-    repo, _ = reviewed
+def test_without_server_keys_every_review_on_main_says_it_is_unverified(server: tuple[Path, str], tmp_path: Path,
+                                                                        invoke: Invoke) -> None:
+    repo = reviewed_repo(tmp_path / "repo", server, adopt=False)
     trail = audit_trail(repo.root, "DC-2026-0001")
-    assert [(e.reviewers, e.signature) for e in trail.entries] == [
-        ((), None), (("王晓峰",), None), (("李主任",), None), (("周九",), None), ((), None), ((), None), ((), None)]
+    assert [(e.reviewers, e.signature) for e in trail.entries] == [((), None)] + [
+        ((name,), "未经平台签名核验") for name in ("王晓峰", "李主任", "周九")] + [
+        ((), None)] * 3  # a squash commit's 审核 counts only when a key shows the server made it
+    output = invoke(repo.root, "history", "DC-2026-0001").output
+    assert "新增办理进展 2026-03-03  审核：王晓峰（未经平台签名核验）（经合并提交 " in output
+    page = invoke(repo.root, "pages", "--today", "2026-03-31")
+    assert page.exit_code == 0, page.output
+    assert "<small>未经平台签名核验</small>" in next((repo.root / "build").rglob("DC-2026-0001.md")).read_text(encoding="utf-8")
 
 
-def test_a_malformed_signer_line_is_refused_with_its_place(reviewed: tuple[GitRepo, str], invoke: Invoke) -> None:
-    repo, _ = reviewed
+def test_reviews_before_the_keys_were_listed_stay_unverified_not_refused(server: tuple[Path, str], tmp_path: Path) -> None:
+    key, signer = server
+    repo = GitRepo(tmp_path / "repo")
+    repo.write(NEW, CASE.format(id="DC-2026-0001"))
+    repo.commit("新建", date="2026-03-02T09:00:00+08:00")
+    repo.git("checkout", "-q", "-b", "pr-1")
+    repo.append(NEW, "progress:\n" + progress("2026-03-03"))
+    repo.commit("进展", date="2026-03-03T09:00:00+08:00", author="李四")
+    repo.git("checkout", "-q", "main")
+    merge(repo, "pr-1", pr_message(1), "2026-03-03T10:00:00+08:00")  # before the server signed anything
+    repo.git("checkout", "-q", "-b", "keys")
+    repo.append("office.yaml", f"review_signers:\n  - {signer}\n")
+    repo.commit("登记签名公钥", date="2026-03-04T09:00:00+08:00", author="管理员")
+    repo.git("checkout", "-q", "main")
+    repo.git(*signed(key), "merge", "-q", "--no-ff", "keys", "-m", pr_message(2), date="2026-03-04T10:00:00+08:00")
+    trail = audit_trail(repo.root, "DC-2026-0001")
+    assert [(e.change, e.reviewers, e.signature) for e in trail.entries] == [
+        ("立项", (), None), ("新增办理进展 2026-03-03", (REVIEWER,), "未经平台签名核验")]
+
+
+def test_a_merge_made_on_the_branch_never_reviews(tmp_path: Path, invoke: Invoke) -> None:
+    """Issue 21: `git commit-tree $(git write-tree) -p HEAD -p HEAD~1 -m '进展…审核：督查室主任 周敏'` on the branch."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.write(NEW, CASE.format(id="DC-2026-0001"))
+    repo.commit("新建", date="2026-03-02T09:00:00+08:00")
+    repo.git("checkout", "-q", "-b", "pr-1")
+    repo.append(NEW, "progress:\n" + progress("2026-03-03"))
+    repo.commit("进展", date="2026-03-03T09:00:00+08:00", author="李四")
+    repo.append(NEW, progress("2026-03-04"))
+    repo.git("add", "-A")  # the edit goes into the forged merge itself
+    forged = repo.git("commit-tree", repo.git("write-tree"), "-p", "HEAD", "-p", "HEAD~1", "-m",
+                      "进展\n\n审核：督查室主任 周敏", date="2026-03-04T09:30:00+08:00", author="李四")
+    repo.git("reset", "-q", "--hard", forged)
+    repo.git("checkout", "-q", "main")
+    merge(repo, "pr-1", pr_message(1, "王五"), "2026-03-05T10:00:00+08:00")
+    trail = same_everywhere(repo.root, ["DC-2026-0001"])["DC-2026-0001"]
+    assert [(e.change, e.reviewers) for e in trail.entries] == [
+        ("立项", ()), ("新增办理进展 2026-03-03", ("王五",)), ("合并时直接改动：新增办理进展 2026-03-04", ("王五",))]
+    assert "周敏" not in invoke(repo.root, "history", "DC-2026-0001").output
+    result = invoke(repo.root, "pages", "--today", "2026-03-31")
+    assert result.exit_code == 0, result.output
+    assert "周敏" not in next((repo.root / "build").rglob("DC-2026-0001.md")).read_text(encoding="utf-8")
+
+
+def test_a_malformed_signer_line_is_refused_with_its_place(tmp_path: Path, invoke: Invoke) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.write(NEW, CASE.format(id="DC-2026-0001"))
+    repo.commit("新建", date="2026-03-02T09:00:00+08:00")
     repo.append("office.yaml", "review_signers:\n  - ssh-ed25519 AAAAC3Nza\n")
     result = invoke(repo.root, "history", "DC-2026-0001")
     assert result.exit_code == 1

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
 
 from .conftest import REPO, Invoke
 from .gitrepo import GitRepo
+from .signing import keygen, signed, signer_line
 from .test_guard import CLOSED
 
 TODAY = "2026-11-23"
-OK = "已核验 1 份归档记录，全部与归档清单一致；1 份通报和全部封存所依据的提交都在当前提交历史中。\n"
+OK = ("已核验 1 份归档记录，全部与归档清单一致；1 份通报和全部封存所依据的提交都在当前提交历史中。\n"
+      "office.yaml 没有登记审核服务器的签名公钥（review_signers）：主线提交的签名未核验，审核未经平台签名核验。\n")
 SECOND = CLOSED.replace("DC-2026-0002", "DC-2026-0005").replace("测教〔2026〕1号", "测教〔2026〕5号")
 
 
@@ -157,3 +160,88 @@ def test_a_notice_computed_from_a_commit_it_cannot_have_seen_is_found(repo: GitR
     assert lines[0] == (f"notices/2026/2026-002.yaml:7:14: [data_commit] 通报依据的数据提交 {side[:12]} 不在印发它的提交 "
                         f"{issued[:12]} 之前：通报只能依据印发时已有的记录生成。 修改：通报印发后不得修改：查明该通报的来历；"
                         "新的通报用 `ducha report --issue` 在当前记录上生成。")
+
+
+# --- the main line signed by the review server ------------------------------------------------------------
+
+MERGES = 4
+
+
+@pytest.fixture(scope="module")
+def signed_history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """Built once: a case, then the server's key listed by a merge the server signed, then MERGES signed merges.
+
+    Returns the repository and its main line from the merge that listed the key on, oldest first.
+    """
+    folder = tmp_path_factory.mktemp("signed")
+    key, public = keygen(folder, "server")
+    repo = GitRepo(folder / "repo")
+    repo.write("cases/2026/DC-2026-0002.yaml", CLOSED)
+    repo.commit("立项并办结", date="2026-03-09T17:00:00+08:00")
+
+    def merged(branch: str, number: int) -> str:
+        repo.git("checkout", "-q", "main")
+        repo.git(*signed(key), "merge", "-q", "--no-ff", branch, "-m", f"合并请求 #{number}\n\nReviewed-by: 王晓峰",
+                 date=f"2026-03-{10 + number:02d}T10:00:00+08:00", author="Gitea")
+        return repo.git("rev-parse", "HEAD")
+
+    repo.git("checkout", "-q", "-b", "keys")
+    repo.append("office.yaml", f"review_signers:\n  - {signer_line(public)}\n")
+    repo.commit("登记审核服务器的签名公钥", date="2026-03-10T09:00:00+08:00", author="管理员")
+    line = [merged("keys", 0)]
+    for number in range(1, MERGES + 1):
+        repo.git("checkout", "-q", "-b", f"pr-{number}", "main")
+        repo.append("cases/2026/DC-2026-0002.yaml" if number % 2 else "office.yaml", f"# 第{number}次\n")
+        repo.commit(f"第{number}个合并请求", date=f"2026-03-{10 + number:02d}T09:00:00+08:00", author="李四")
+        line.append(merged(f"pr-{number}", number))
+    return repo.root, line
+
+
+@pytest.fixture
+def signed_repo(signed_history: tuple[Path, list[str]], tmp_path: Path) -> tuple[GitRepo, list[str]]:
+    root, line = signed_history
+    shutil.copytree(root, tmp_path / "repo", symlinks=True)
+    return GitRepo.at(tmp_path / "repo"), line
+
+
+def test_a_signed_main_line_verifies(signed_repo: tuple[GitRepo, list[str]], invoke: Invoke) -> None:
+    repo, _ = signed_repo
+    result = invoke(repo.root, "verify")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == f"自登记审核服务器的签名公钥起，主线上的 {MERGES + 1} 个提交都有服务器的签名。"
+
+
+@pytest.mark.parametrize("rewritten", range(MERGES + 1), ids=lambda i: f"main-line commit {i} after the key")
+def test_a_filter_branch_of_any_single_commit_after_the_key_is_found(signed_repo: tuple[GitRepo, list[str]], invoke: Invoke,
+                                                                      rewritten: int) -> None:
+    """Issue 21: `git filter-branch` rewrote authors and Reviewed-by lines, and verify said 全部一致."""
+    repo, line = signed_repo
+    target = line[rewritten]
+    repo.git("filter-branch", "-f", "--msg-filter", "sed 's/Reviewed-by: 王晓峰/Reviewed-by: 督查室主任 周敏/'",
+             "--", f"{target}^..main")
+    new_line = repo.git("rev-list", "--first-parent", "--reverse", "main").split()
+    first_broken = new_line[len(new_line) - len(line) + rewritten]
+    subject = "合并请求 #0" if rewritten == 0 else f"合并请求 #{rewritten}"
+    code, lines = verify(repo, invoke)
+    assert code == 1
+    more = f"；此后还有 {len(line) - rewritten - 1} 个提交也不符" if rewritten < len(line) - 1 else ""
+    start = first_broken if rewritten == 0 else line[0]
+    assert lines[0].startswith(
+        f"（提交 {first_broken[:8]}）: [review_signers] 主线上的提交 {first_broken[:12]}（2026-03-{10 + rewritten:02d}T10:00:00+08:00"
+        f"「{subject}」）没有签名：自提交 {start[:12]} 在 office.yaml 中登记审核服务器的签名公钥起，主线上的每个提交都由服务器在合并时签名。"
+        f"这是第一个不符的提交{more}：提交历史从这里起被改写过"), lines[0]
+
+
+def test_a_commit_signed_with_another_key_is_found(signed_repo: tuple[GitRepo, list[str]], invoke: Invoke,
+                                                    tmp_path: Path) -> None:
+    repo, _ = signed_repo
+    stranger, _ = keygen(tmp_path, "stranger")
+    repo.git("checkout", "-q", "-b", "pr-9")
+    repo.append("cases/2026/DC-2026-0002.yaml", "# 直接推送\n")
+    repo.commit("直接推送", date="2026-03-20T09:00:00+08:00")
+    repo.git("checkout", "-q", "main")
+    repo.git(*signed(stranger), "merge", "-q", "--no-ff", "pr-9", "-m", "自己合并\n\nReviewed-by: 王晓峰",
+             date="2026-03-20T10:00:00+08:00")
+    code, lines = verify(repo, invoke)
+    assert code == 1
+    assert "的签名不是 office.yaml 所列审核服务器的：" in lines[0] and "这是第一个不符的提交：" in lines[0]

@@ -35,6 +35,8 @@ COMMANDS = {
     "init": "records:init",
     "mark-demo": "records:mark_demo",
     "guard": "archive:guard",
+    "hook": "archive:hook",
+    "anchor": "archive:anchor",
     "archive": "archive:archive",
     "verify": "archive:verify_command",
     "verify-archive": "archive:verify_command",  # the name it had before `verify` checked the history too

@@ -1,9 +1,11 @@
-"""What only the command line reads from the world: the clock (today in Beijing) and the working
-directory (the office's folder); the core is handed both."""
+"""What only the command line reads from the world: the clock (today in Beijing), the working
+directory (the office's folder) and, in a server hook, where git keeps the pushed objects; the
+core is handed them."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import click
@@ -31,3 +33,17 @@ def office_root(ctx: click.Context) -> Path:
     """The office's folder: ``--root``, or the nearest one above the working directory."""
     root: Path | None = ctx.obj.get("root")
     return root if root is not None else find_root(Path.cwd())
+
+
+def hook_object_stores() -> list[Path]:
+    """Where git, running a server hook, keeps the objects: the push's quarantine first, then the repository's.
+
+    git runs the hook in the repository's folder, with ``GIT_DIR`` set (``.`` for a bare one);
+    during pre-receive the pushed objects wait in ``GIT_QUARANTINE_PATH`` (``GIT_OBJECT_DIRECTORY``),
+    and the repository's own stores are listed in ``GIT_ALTERNATE_OBJECT_DIRECTORIES``.
+    """
+    git_dir = Path(os.environ.get("GIT_DIR") or ".")
+    stores = [os.environ.get("GIT_QUARANTINE_PATH", ""), os.environ.get("GIT_OBJECT_DIRECTORY", ""),
+              *os.environ.get("GIT_ALTERNATE_OBJECT_DIRECTORIES", "").split(os.pathsep)]
+    found = [Path(os.path.abspath(store)) for store in stores if store] + [Path(os.path.abspath(git_dir / "objects"))]
+    return list(dict.fromkeys(found))

@@ -100,7 +100,12 @@ def audit_text(trail: AuditTrail) -> str:
     lines = []
     for e in trail.entries:
         signed = f"（{e.signature}）" if e.signature else ""
-        approved = f"  审核：{'、'.join(e.reviewers)}{signed}" if e.reviewers else ""
+        if e.reviewers:
+            approved = f"  审核：{'、'.join(e.reviewers)}{signed}"
+        elif e.signature:  # the server's key is required, and this 审核 does not carry it
+            approved = f"  审核：不予采信（合并提交{e.signature}）"
+        else:
+            approved = ""
         merged = f"（经合并提交 {e.merged_in}）" if e.merged_in and e.reviewers else ""
         lines.append(f"  {e.date:%Y-%m-%d %H:%M}  {e.author}  {e.commit}  {e.change}{approved}{merged}")
         lines.append(f"      提交说明：{e.subject}")

@@ -95,6 +95,8 @@ class VerifyResult:
     checked: int
     problems: tuple[Problem, ...]
     notices: int = 0
+    signed: int | None = None  # main-line commits checked for the server's signature (None: office.yaml lists no key)
+    anchors: int = 0  # anchors checked against the history
     assessments: int = 0  # issued 考核 results, whose data commits are checked like the notices'
 
 

@@ -20,11 +20,19 @@ from ducha.model.redaction import Disclosure
 from ducha.repo.blobs import BlobReader
 from ducha.repo.changes import Change, compare, describe, field_name, merge_compare
 from ducha.repo.histories import read_histories
-from ducha.repo.values import SIGNATURE_NONE, SIGNATURE_UNTRUSTED, SIGNATURE_VERIFIED, CaseHistory, Histories, Version
+from ducha.repo.values import (
+    SIGNATURE_NONE,
+    SIGNATURE_UNCHECKED,
+    SIGNATURE_UNTRUSTED,
+    SIGNATURE_VERIFIED,
+    CaseHistory,
+    Histories,
+    Version,
+)
 
-#: How a 审核 stands when office.yaml lists the review server's signing keys.
+#: How a 审核 stands: checked against the review server's keys office.yaml lists, or not checked at all.
 SIGNATURE_LABELS = {SIGNATURE_VERIFIED: "签名已验证", SIGNATURE_NONE: "未签名",
-                    SIGNATURE_UNTRUSTED: "签名未通过验证"}
+                    SIGNATURE_UNTRUSTED: "签名未通过验证", SIGNATURE_UNCHECKED: "未经平台签名核验"}
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,7 @@ class AuditEntry:
     path: str
     changes: tuple[Change, ...] = ()  # what ``change`` says, one by one (for redaction)
     old_path: str | None = None  # a move: where the record was before
-    signature: str | None = None  # 签名已验证 / 未签名 / 签名未通过验证, when office.yaml lists review_signers
+    signature: str | None = None  # how the 审核 stands (SIGNATURE_LABELS); with no reviewers, why they are withheld
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -14,7 +14,7 @@ import queue
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,15 @@ from ducha.errors import DuchaError
 
 #: Settings of the user's own git config that would change what ``git log`` prints.
 _PLAIN = ("-c", "log.showSignature=false", "-c", "log.follow=false", "-c", "core.quotePath=false")
+#: What tells git which repository to work on besides the folder it runs in. A server hook runs with
+#: them set to the repository receiving the push; ducha names its repository by the folder alone.
+_LOCATING = frozenset({"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR",
+                       "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_QUARANTINE_PATH", "GIT_NAMESPACE", "GIT_PREFIX"})
+
+
+def _environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The process's environment without what would point git at another repository, plus ``extra``."""
+    return {**{k: v for k, v in os.environ.items() if k not in _LOCATING}, **(extra or {})}
 
 
 class HistoryError(DuchaError):
@@ -46,8 +55,9 @@ class Repository:
     common_dir: Path
     head: str
 
-    def run(self, *args: str, stdin: str | None = None, config: Sequence[str] = (), check: bool = True) -> str:
-        return run(self.root, *config, *args, stdin=stdin, check=check)
+    def run(self, *args: str, stdin: str | None = None, config: Sequence[str] = (), check: bool = True,
+            env: Mapping[str, str] | None = None) -> str:
+        return run(self.root, *config, *args, stdin=stdin, check=check, env=env)
 
     def run_bytes(self, *args: str) -> bytes:
         """A git command's output as bytes (an archive); a HistoryError with git's message when it fails."""
@@ -79,17 +89,19 @@ class Repository:
         return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
 
 
-def call(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    """A git command run to its end, its output and errors captured, whatever its exit code."""
+def call(root: Path, *args: str, stdin: bytes | None = None,
+         env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """A git command run to its end, its output and errors captured, whatever its exit code (``env``: added variables)."""
     try:
-        return subprocess.run(["git", *_PLAIN, *args], cwd=root, input=stdin, capture_output=True, check=False)
+        return subprocess.run(["git", *_PLAIN, *args], cwd=root, input=stdin, capture_output=True, check=False,
+                              env=_environment(env))
     except FileNotFoundError:
         raise HistoryError("找不到 git 命令：审计记录来自提交历史。请先安装 git。") from None
 
 
-def run(root: Path, *args: str, stdin: str | None = None, check: bool = True) -> str:
+def run(root: Path, *args: str, stdin: str | None = None, check: bool = True, env: Mapping[str, str] | None = None) -> str:
     """A git command's output; unless ``check`` is off, a HistoryError with git's message when it fails."""
-    done = call(root, *args, stdin=stdin.encode("utf-8") if stdin is not None else None)
+    done = call(root, *args, stdin=stdin.encode("utf-8") if stdin is not None else None, env=env)
     if check and done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip()
         raise HistoryError(f"git {args[0] if args else ''} 失败：{message}。请检查仓库是否完整。")
@@ -100,7 +112,8 @@ def run(root: Path, *args: str, stdin: str | None = None, check: bool = True) ->
 def spool(root: Path, *args: str, name: str | None = None) -> Iterator[Callable[[], str]]:
     """A git command started in the background, its output spooled to a file; yields what waits for that output."""
     with tempfile.TemporaryFile() as output:
-        process = subprocess.Popen(["git", *_PLAIN, *args], cwd=root, stdout=output, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(["git", *_PLAIN, *args], cwd=root, stdout=output, stderr=subprocess.DEVNULL,
+                                   env=_environment())
 
         def result() -> str:
             if process.wait() != 0:
@@ -114,7 +127,8 @@ def spool(root: Path, *args: str, name: str | None = None) -> Iterator[Callable[
 def stream(root: Path, *args: str) -> Iterator[bytes]:
     """A git command's output as it comes: the caller's work on one piece overlaps git's on the next."""
     with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(["git", *_PLAIN, *args], cwd=root, stdout=subprocess.PIPE, stderr=errors)
+        process = subprocess.Popen(["git", *_PLAIN, *args], cwd=root, stdout=subprocess.PIPE, stderr=errors,
+                                   env=_environment())
         assert process.stdout is not None
         chunks: queue.SimpleQueue[bytes] = queue.SimpleQueue()
         output = process.stdout.fileno()
@@ -138,7 +152,8 @@ def stream(root: Path, *args: str) -> Iterator[bytes]:
 
 def start(root: Path, *args: str) -> subprocess.Popen[bytes]:
     """A git command kept running to answer what is written to it (``cat-file --batch``)."""
-    return subprocess.Popen(["git", *_PLAIN, *args], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    return subprocess.Popen(["git", *_PLAIN, *args], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            env=_environment())
 
 
 def open_repository(root: Path) -> Repository:

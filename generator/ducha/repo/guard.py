@@ -1,8 +1,13 @@
 """``ducha guard --base REV``: a pull request may add to the records, never rewrite, hide or remove them.
 
-Everything is compared with the merge base of REV and HEAD, so a branch that is behind
-main is judged on its own changes, not blamed for main's newer entries. Refused:
+What is judged is what the pull request would land: REV's tip merged with the branch (and
+with what is not committed yet), compared with REV's tip (``repo.landing``). A branch that is
+behind main is therefore neither blamed for main's newer entries nor able to undo a seal or
+a notice main made after it forked; a merge that conflicts is refused, naming the files.
+Refused:
 
+- a commit of the pull request (any in REV..HEAD, merges included) whose message claims a
+  review: 审核 is written by the platform when it merges (``repo.reviews``);
 - a pull request that changes records (cases/, notices/, bulletins/) and anything else:
   records and the system that judges them are reviewed apart;
 - a record file deleted, renamed or moved (cases, issued notices, 督查专报, archive manifests);
@@ -42,8 +47,10 @@ from ducha.model.office import OFFICE_FILE, Office
 from ducha.repo.blobs import files_at
 from ducha.repo.changes import FACTS, IDENTITY, Kind, compare
 from ducha.repo.filechanges import changed_files
+from ducha.repo.landing import landed
 from ducha.repo.manifest import read_manifest_text
 from ducha.repo.refs import is_ancestor, merge_base, resolve
+from ducha.repo.reviews import claimed_reviews
 from ducha.repo.scoreguard import closed_scores_moved, new_assessment_problems
 from ducha.repo.values import FileChange
 from ducha.rules import schema
@@ -70,11 +77,13 @@ _SHOWN = 5
 
 @dataclass(frozen=True)
 class GuardResult:
-    """What the guard found, compared with ``base`` (the merge base of the base branch and HEAD)."""
+    """What the guard found, compared with ``base`` (the base branch's tip); ``merged``: the branch was behind
+    it, and what was judged is the two merged."""
 
     base: str
     changed: int
     problems: tuple[Problem, ...]
+    merged: bool = False
 
 
 def _top(path: str) -> str:
@@ -306,16 +315,49 @@ def _office_moves(root: Path, base_raw: bytes, cases: Iterable[Case], today: dt.
 
 
 def guard(root: Path, base: str, today: dt.date) -> GuardResult:
-    """Every problem in the change from the merge base of ``base`` and HEAD to the working tree."""
+    """Every problem in what the branch at ``root`` (with its uncommitted changes) would land on ``base``."""
     tip = resolve(root, base)
     fork = merge_base(root, tip)
     if fork is None:
         return GuardResult(tip, 0, (Problem("（提交历史）", 0, 0, "", f"当前分支与 {base} 没有共同的提交历史：历史可能被重建或改写，"
                                                                   "无法判断改动了什么。",
                                             f"从 {base} 新建分支（git switch -c 新分支 {base}），把要提交的记录改动重新加上。"),))
+    claims = _claimed_reviews(root, tip)
+    if fork == tip:  # up to date with the base: what lands is this working tree
+        found = judge(root, tip, today)
+        return dataclasses.replace(found, problems=_sorted([*claims, *found.problems]))
+    with landed(root, tip) as landing:
+        if landing.root is not None:
+            found = judge(landing.root, tip, today)
+            return GuardResult(tip, found.changed, _sorted([*claims, *found.problems]), merged=True)
+    # It cannot be merged as it is: the conflicts, and what the branch itself changed since it forked.
+    found = judge(root, fork, today)
+    conflicts = [Problem(path, 0, 0, "", f"本分支与 {base} 都改动了这个文件，合并时冲突：无法判断合并后的记录。",
+                         f"先把 {base} 合并进本分支（git fetch 后 git merge {base}），解决冲突后再提交；记录只能在末尾追加，"
+                         "解决冲突时保留双方追加的条目。") for path in landing.conflicts]
+    return GuardResult(tip, found.changed, _sorted([*claims, *conflicts, *found.problems]), merged=True)
+
+
+def _sorted(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    return tuple(sorted(set(problems), key=Problem.sort_key))
+
+
+def _claimed_reviews(root: Path, tip: str) -> list[Problem]:
+    """The pull request's own commits carry no review trailer: only the platform writes 审核, when it merges."""
+    return [Problem(f"（提交 {claim.sha[:8]}）", 0, 0, "",
+                    f"提交 {claim.sha[:8]}「{claim.subject}」的说明中写有审核记录（{'；'.join(claim.lines)}）："
+                    "审核只能由平台在合并时写入，合并请求中的提交（含合并提交）不得带有 Reviewed-by、Reviewed-on、审核、审核人等行。",
+                    "改写本分支的提交说明，删去这些行（git rebase -i 基准分支，把该提交标为 reword；合并提交加 --rebase-merges），"
+                    "再强制推送本分支（git push --force-with-lease）；或从基准分支新建分支，重新提交改动。")
+            for claim in claimed_reviews(root, tip)]
+
+
+def judge(root: Path, fork: str, today: dt.date, whole: bool = True) -> GuardResult:
+    """Every problem in the change from ``fork`` to the working tree at ``root``; unless ``whole``, only what a
+    change may do to the records already there (for a commit inside a pull request, judged whole when it lands)."""
     changes = changed_files(root, fork, None, untracked_in=RECORD_DIRS)
     demo = _demo_removals(root, fork, changes)  # the start of an office (ducha init): not a deletion of records
-    problems = _split([c for c in changes if c.path not in demo])
+    problems = _split([c for c in changes if c.path not in demo]) if whole else []
     records = [c for c in changes if _is_record(c) and c.path not in demo]
     old_paths = sorted({c.old_path or c.path for c in records}
                        | {f"{CASES_DIR}/{c.path.split('/')[1]}/{MANIFEST_NAME}" for c in records
@@ -339,6 +381,8 @@ def guard(root: Path, base: str, today: dt.date) -> GuardResult:
         elif old_path.endswith(".yaml"):
             changed += 1
             problems += _check_case(root, change, old_raw, sealed)
+    if not whole:
+        return GuardResult(fork, changed, _sorted(problems))
     head = validate_repository(root, today)
     problems += head.problems
     problems += _deadlines(root, fork, records, blobs, head, today, set(problems))

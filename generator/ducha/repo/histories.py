@@ -27,8 +27,9 @@ from ducha.repo.cache import case_paths, ensure_commit_graph, write_index
 from ducha.repo.casepaths import case_id_of
 from ducha.repo.gitprocess import Repository, open_repository
 from ducha.repo.log import PATHS, RECORDS, PathChange, parse_paths, parse_records, stream_records
-from ducha.repo.signatures import verify_signatures
-from ducha.repo.values import SIGNATURE_VERIFIED, CaseHistory, Commit, Histories, Version
+from ducha.repo.reviews import review_commit, review_of
+from ducha.repo.signatures import signed_line, verify_signatures
+from ducha.repo.values import CaseHistory, Commit, Histories, Version
 
 #: Up to this many cases, one ``git log -- PATH`` each beats reading the whole log once.
 _FEW = 16
@@ -230,25 +231,14 @@ def _steps(log: _Log, case_ids: Collection[str] | None) -> dict[str, list[_Step]
     return by_id
 
 
-def _review_commit(step: _Step) -> Commit | None:
-    """Whose trailers are the 审核: a merge's own, else the main-line merge's; a plain commit's only if signed."""
-    if step.commit.is_merge:
-        return step.commit
-    if step.merged_by is not None:
-        return step.merged_by
-    return step.commit if step.commit.reviewers else None
-
-
-def _versions(steps: list[_Step], signatures: dict[str, str] | None) -> list[Version]:
+def _versions(steps: list[_Step], signatures: dict[str, str], signed: frozenset[str]) -> list[Version]:
     versions: list[Version] = []
     alive: dict[str, str | None] = {}  # path → blob, for the paths holding the id right now
     gone: tuple[str, str | None] | None = None  # the last path deleted, with its last content
     for step in steps:
         change, commit = step.change, step.commit
-        reviewer = _review_commit(step)
-        signature = signatures.get(reviewer.sha) if reviewer is not None and signatures is not None else None
-        trusted = reviewer is not None and (reviewer.is_merge or signature == SIGNATURE_VERIFIED)
-        reviewers = reviewer.reviewers if trusted and reviewer is not None else ()
+        reviewer = review_commit(commit, step.merged_by)
+        review = review_of(reviewer, signatures.get(reviewer.sha), reviewer.sha in signed)
         status, old_path, old_blob = change.status, None, change.parent_blobs[0]
         if step.paired is not None:
             status, old_path, old_blob = "R", step.paired.path, step.paired.parent_blobs[0]
@@ -264,9 +254,9 @@ def _versions(steps: list[_Step], signatures: dict[str, str] | None) -> list[Ver
             alive[change.path] = change.blob
         versions.append(Version(
             commit=commit, status=status, path=change.path, old_path=old_path, blob=change.blob, old_blob=old_blob,
-            other_blobs=change.parent_blobs[1:] if commit.is_merge else (), reviewers=reviewers,
-            merged_by=step.merged_by, review_commit=reviewer if reviewers else None,
-            signature=signature if reviewers and signatures is not None else None,
+            other_blobs=change.parent_blobs[1:] if commit.is_merge else (), reviewers=review.reviewers,
+            merged_by=step.merged_by, review_commit=reviewer if reviewer.reviewers else None,
+            signature=review.signature,
         ))
     return versions
 
@@ -276,7 +266,8 @@ def read_histories(root: Path, case_ids: Collection[str] | None = None, signers:
     """The histories of ``case_ids`` (every case by default), checked against the review server's keys.
 
     ``signers`` are SSH ``allowed_signers`` lines (office.yaml ``review_signers``); when
-    given, each 审核 carries whether git verified its commit's signature with one of them.
+    given, each 审核 from the commit that listed them on counts only if git verified its
+    commit's signature with one of them (``repo.reviews`` decides what every 审核 is worth).
     ``blob_sink`` is handed the case files' contents while the whole log is being read,
     so that parsing them overlaps git's work (it may get a few that no version uses).
 
@@ -295,14 +286,16 @@ def read_histories(root: Path, case_ids: Collection[str] | None = None, signers:
     if log is None:
         log = _read_all(repo, case_ids, blob_sink)
     steps = _steps(log, case_ids)
-    signatures: dict[str, str] | None = None
+    signatures: dict[str, str] = {}
+    signed: frozenset[str] = frozenset()
     if signers:
-        reviewed = {c.sha for s in (x for xs in steps.values() for x in xs)
-                    if (c := _review_commit(s)) is not None and c.reviewers}
+        signed = frozenset(signed_line(repo))
+        reviewed = {c.sha for step in (x for xs in steps.values() for x in xs)
+                    if (c := review_commit(step.commit, step.merged_by)).reviewers}
         signatures = verify_signatures(repo, reviewed, signers)
     by_id = {}
     for case_id, case_steps in steps.items():
-        versions = _versions(case_steps, signatures)
+        versions = _versions(case_steps, signatures, signed)
         by_id[case_id] = CaseHistory(case_id, versions[-1].path, versions)
     return Histories(repo.head, by_id)
 

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from ducha.repo.casepaths import is_case_path
+from ducha.repo.reviews import reviewers_in
 from ducha.repo.values import Commit
 
 _SHANGHAI = ZoneInfo("Asia/Shanghai")
-#: Trailers Gitea/Forgejo write on merges (Reviewed-by) and the office's own Chinese ones.
-_REVIEWER = re.compile(r"^(?:Reviewed-by|审核人|审核)\s*[:：]\s*(.+?)\s*$", re.M | re.I)
 _SHA = re.compile("[0-9a-f]+")
 _FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%ct%x1f%s%x1f%B%x1d"
 #: ``git log`` of every commit, with each merge's own edits (-c: paths differing from all parents).
@@ -69,7 +68,7 @@ def _parse_record(chunk: str) -> tuple[Commit, list[PathChange]]:
     commit = Commit(
         sha=sha, parents=tuple(parents.split()), author=author, email=email,
         date=dt.datetime.fromtimestamp(int(stamp), _SHANGHAI), subject=subject,
-        reviewers=tuple(dict.fromkeys(m.group(1) for m in _REVIEWER.finditer(body))),
+        reviewers=reviewers_in(body),
         committed=dt.datetime.fromtimestamp(int(committed), _SHANGHAI),
     )
     return commit, _parse_raw(raw)

@@ -50,8 +50,9 @@ def _numbers(units: Iterable[UnitScore | IssuedScore]) -> dict[str, Numbers]:
 
 
 def new_assessment_problems(root: Path, path: str, fork: str) -> list[Problem]:
-    """A newly added 考核 result names a commit of this branch that holds every record of the branch it is added to
-    (``fork``: where this branch left it), and holds exactly the scores that commit's records give."""
+    """A newly added 考核 result names a commit of the history it lands in, holds exactly the scores that commit's
+    records give, and the same as the records it lands with (``root``, the base ``fork`` merged with the branch):
+    an older data commit cannot leave out deductions recorded since."""
     doc, _ = read_yaml(root / path, path)
     if doc is None or not isinstance(doc.data, dict) or "data_commit" not in doc.data:
         return []  # validation says what is wrong with the file
@@ -61,30 +62,41 @@ def new_assessment_problems(root: Path, path: str, fork: str) -> list[Problem]:
     if not is_ancestor(root, ref, "HEAD"):
         return [Problem(path, line, column, "data_commit",
                         f"考核结果依据的数据提交「{ref}」不是本分支已有的提交：考核结果只能依据印发时仓库中已有的记录计算。", redo)]
-    if not is_ancestor(root, fork, ref):
-        return [Problem(path, line, column, "data_commit",
-                        f"考核结果依据的数据提交 {ref[:12]} 早于目标分支现有的记录（{fork[:12]}）：此后合并的记录没有计入。",
-                        "在包含目标分支全部记录的本分支上，用 `ducha score --period 期间 --issue` 重新生成。")]
     try:
         office = parse_office((root / OFFICE_FILE).read_bytes())
         issued = next((a for a in load_assessments(root, office)[0] if a.path == path), None)
         if issued is None:
             return []
+        period = parse_period(issued.period)
         with tempfile.TemporaryDirectory(prefix="ducha-score-") as folder:
             at = write_records_at(root, ref, Path(folder))
-            records = load_records(at, as_of=parse_period(issued.period).end)
-            board = _board(records, records.office, parse_period(issued.period), ref)
+            records = load_records(at, as_of=period.end)
+            board = _board(records, records.office, period, ref)
+        landing = load_records(root, as_of=period.end)
+        now = _board(landing, landing.office, period, ref)
     except DataError as error:
         return [Problem(path, line, column, "data_commit", f"数据提交 {ref[:12]} 中的记录有问题，无法重新计算考核结果"
                                                            f"（{error.problems[0].message if error.problems else ''}）。", redo)]
     except DuchaError as error:
         return [Problem(path, line, column, "data_commit", f"无法按数据提交 {ref[:12]} 重新计算考核结果：{error}", redo)]
     differences = list(_differences(issued, board))
-    if not differences:
-        return []
-    shown = "；".join(differences[:_SHOWN]) + (f"；另有 {len(differences) - _SHOWN} 处" if len(differences) > _SHOWN else "")
-    return [Problem(path, 1, 1, "units", f"考核结果与数据提交 {ref[:12]} 的记录算出的不一致（{shown}）：考核结果不能手工填写或修改。",
-                    redo)]
+    if differences:
+        return [Problem(path, 1, 1, "units", f"考核结果与数据提交 {ref[:12]} 的记录算出的不一致（{_shown(differences)}）："
+                                             "考核结果不能手工填写或修改。", redo)]
+    later = list(_differences(issued, now))
+    if later:
+        return [Problem(path, 1, 1, "units", f"数据提交 {ref[:12]} 之后{_fork_text(fork)}又登记了改变本期得分的记录"
+                                             f"（{_shown(later)}）：考核结果要依据印发时的全部记录。",
+                        "在已合并最新记录的本分支上，用 `ducha score --period 期间 --issue` 重新生成考核结果。")]
+    return []
+
+
+def _fork_text(fork: str) -> str:
+    return f"（目标分支现为 {fork[:12]}）" if fork else ""
+
+
+def _shown(differences: list[str]) -> str:
+    return "；".join(differences[:_SHOWN]) + (f"；另有 {len(differences) - _SHOWN} 处" if len(differences) > _SHOWN else "")
 
 
 def _differences(issued: Assessment, board: ScoreBoard) -> Iterator[str]:

@@ -20,7 +20,7 @@ class Commit:
     email: str
     date: dt.datetime  # author date, Asia/Shanghai
     subject: str
-    reviewers: tuple[str, ...]  # this commit's own review trailers, as written (trusted or not)
+    reviewers: tuple[str, ...]  # this commit's own review trailers, as written (trusted or not: repo.reviews)
     committed: dt.datetime | None = None  # committer date: set by the server when it merges or rebases
 
     @property
@@ -32,8 +32,10 @@ class Commit:
         return len(self.parents) > 1
 
 
-#: What ``git verify-commit`` (``%G?``) says of a commit's signature, reduced to three answers.
+#: What ``git verify-commit`` (``%G?``) says of a commit's signature, reduced to three answers; and a
+#: fourth for a 审核 no key could check (office.yaml lists none, or not yet when it was made).
 SIGNATURE_VERIFIED, SIGNATURE_NONE, SIGNATURE_UNTRUSTED = "verified", "unsigned", "untrusted"
+SIGNATURE_UNCHECKED = "unchecked"
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,10 @@ class Version:
     blob: str | None  # the file's content after this commit (None when deleted)
     old_blob: str | None  # before it (on a merge: in its first parent)
     other_blobs: tuple[str | None, ...]  # a merge's own edit: the file in its other parents
-    reviewers: tuple[str, ...]  # the 审核: its merge's trailers, or a squash commit's verified by the server key
+    reviewers: tuple[str, ...]  # the 审核 (repo.reviews): its main-line commit's trailers, as far as they are trusted
     merged_by: Commit | None  # the main-line merge that brought it in, if any
-    review_commit: Commit | None = None  # the commit whose trailers ``reviewers`` are
-    signature: str | None = None  # of review_commit, when office.yaml lists review_signers
+    review_commit: Commit | None = None  # the main-line commit whose trailers were read
+    signature: str | None = None  # how the 审核 stands (SIGNATURE_*), when that commit carries review trailers
 
     @property
     def by_merge(self) -> bool:

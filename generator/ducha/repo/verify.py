@@ -6,25 +6,35 @@ server (``git checkout --orphan``, ``filter-branch``, a force push) cannot be pr
 by the guard, but it loses those commits: verify finds that every one of them is still
 in the current history, and that each notice was computed from records that existed
 before it was issued.
+
+Where office.yaml lists the review server's keys, every main-line commit from the one that
+listed them on must carry the server's signature: a rewrite of any of them (or a commit
+pushed past the platform) is found, naming the first commit that breaks the line. Anchors
+kept outside the repository (``repo.anchor``) catch a rewrite made after them without keys.
 """
 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from pathlib import Path
 
-from ducha.errors import Problem
+from ducha.errors import DataError, Problem
 from ducha.io.yamlfile import read_yaml
 from ducha.load.attachments import verify_attachments
+from ducha.load.office import load_office
 from ducha.load.validate import validate_paths
 from ducha.model.assessments import ASSESSMENTS_DIR
 from ducha.model.case import CASES_DIR, MANIFEST_NAME
 from ducha.model.notices import NOTICES_DIR
+from ducha.repo.anchor import check_anchor, parse_anchor
 from ducha.repo.archive import VerifyResult, verify_archive
 from ducha.repo.filechanges import commits_adding
-from ducha.repo.gitprocess import head_sha
+from ducha.repo.gitprocess import head_sha, open_repository
 from ducha.repo.manifest import read_manifest_text
 from ducha.repo.refs import is_ancestor, reachable_commits
+from ducha.repo.signatures import signed_line, verify_signatures
+from ducha.repo.values import SIGNATURE_NONE, SIGNATURE_VERIFIED
 
 _REWRITTEN = ("不在当前的提交历史中：提交历史被改写过（如 git checkout --orphan、把全部历史压缩成一个提交、"
               "git filter-branch 或强制推送）。")
@@ -100,11 +110,55 @@ def _open_attachments(root: Path) -> list[Problem]:
             for problem in verify_attachments(root, office, case)]
 
 
-def verify(root: Path) -> VerifyResult:
-    """The archive (see ``verify_archive``), and every sealed_on and data_commit in the current history."""
+def _signed_line(root: Path) -> tuple[int | None, list[Problem]]:
+    """Every main-line commit since office.yaml listed the server's keys carries its signature; the first that
+    does not is named. (None, []) when office.yaml lists no key."""
+    signers = load_office(root).review_signers
+    if not signers:
+        return None, []
+    repo = open_repository(root)
+    line = signed_line(repo)
+    verdicts = verify_signatures(repo, line, signers)
+    broken = [sha for sha in line if verdicts.get(sha) != SIGNATURE_VERIFIED]
+    if not broken:
+        return len(line), []
+    first = broken[0]
+    date, subject = repo.run("log", "-1", "--format=%cI%x1f%s", first).strip().split("\x1f", 1)
+    how = "没有签名" if verdicts.get(first) == SIGNATURE_NONE else "的签名不是 office.yaml 所列审核服务器的"
+    more = f"；此后还有 {len(broken) - 1} 个提交也不符" if len(broken) > 1 else ""
+    return len(line), [Problem(f"（提交 {first[:8]}）", 0, 0, "review_signers",
+                               f"主线上的提交 {first[:12]}（{date}「{subject}」）{how}：自提交 {line[0][:12]} 在 office.yaml 中"
+                               f"登记审核服务器的签名公钥起，主线上的每个提交都由服务器在合并时签名。这是第一个不符的提交{more}："
+                               "提交历史从这里起被改写过（git filter-branch、rebase、强制推送），或有人绕过合并请求直接推送。",
+                               _RESTORE_HISTORY + "同时检查服务器的签名设置（README「审核签名」）。")]
+
+
+def _anchors(root: Path, anchors: Sequence[Path]) -> list[Problem]:
+    problems: list[Problem] = []
+    for file in anchors:
+        name = file.name
+        try:
+            anchor = parse_anchor(file.read_text(encoding="utf-8"), name)
+        except (OSError, UnicodeDecodeError):
+            problems.append(Problem(name, 0, 0, "", f"读不了锚点文件 {file}。",
+                                    "检查文件路径；锚点文件是 `ducha anchor` 写出的 UTF-8 文本。"))
+            continue
+        except DataError as error:
+            problems += error.problems
+            continue
+        problems += check_anchor(root, anchor, name)
+    return problems
+
+
+def verify(root: Path, anchors: Sequence[Path] = ()) -> VerifyResult:
+    """The archive (see ``verify_archive``), every sealed_on and data_commit in the current history, the
+    server's signature on the main line, and each anchor's commit and records still in the history."""
     archive = verify_archive(root)
     history = _History(reachable_commits(root))
     notices, found = _data_commits(root, history, NOTICES_DIR, _COMPUTED[NOTICES_DIR])
     assessments, more = _data_commits(root, history, ASSESSMENTS_DIR, _COMPUTED[ASSESSMENTS_DIR])
-    problems = [*archive.problems, *_sealed_commits(root, history), *found, *more, *_open_attachments(root)]
-    return VerifyResult(archive.checked, tuple(sorted(problems, key=Problem.sort_key)), notices, assessments)
+    signed, unsigned = _signed_line(root)
+    problems = [*archive.problems, *_sealed_commits(root, history), *found, *more, *_open_attachments(root), *unsigned,
+                *_anchors(root, anchors)]
+    return VerifyResult(archive.checked, tuple(sorted(problems, key=Problem.sort_key)), notices, signed, len(anchors),
+                        assessments)
