@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install site test lint tools node vendor bench clean
+.PHONY: install site test lint unit smoke coverage tools node vendor bench clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import venv, ensurepip' 2>/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv python3-pip; }
@@ -26,18 +26,21 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # Test tools from Debian: chromium for the site (no browser download), CJK fonts for readable
-# screenshots, LibreOffice and poppler to render the DOCX documents to PDF and PNG, git-lfs for attachments in Git LFS.
+# screenshots, LibreOffice and poppler to render the DOCX documents to PDF and PNG, git-lfs for attachments in Git LFS,
+# nginx (and openssl for its password file) to serve the published site as an office does.
 tools:
 	@command -v chromium >/dev/null && command -v soffice >/dev/null && command -v pdftoppm >/dev/null && \
-		command -v git-lfs >/dev/null && fc-list :lang=zh | grep -q . || { $(SUDO) apt-get update -qq && \
-		$(SUDO) apt-get install -y -qq chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils git-lfs >/dev/null; }
+		command -v git-lfs >/dev/null && { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null && \
+		command -v openssl >/dev/null && fc-list :lang=zh | grep -q . || { $(SUDO) apt-get update -qq && \
+		$(SUDO) apt-get install -y -qq chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils git-lfs nginx openssl >/dev/null; }
 
 # Node.js and npm from Debian when missing (for the form page's packages and the form test).
 node:
 	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
 
 # The form page's npm packages (Decap CMS and its YAML reader), pinned by version and SHA-256 in
-# generator/ducha/outputs/cms/vendor.txt, fetched with npm and unpacked into .vendor/ (never committed).
+# generator/ducha/outputs/cms/vendor.txt, fetched with npm as tarballs into .vendor/ (never committed); every
+# build checks each tarball's sum again and takes the page's files out of it.
 vendor: node
 	.ci/npm-vendor
 
@@ -46,10 +49,31 @@ DECAP_SERVER := tests/decap-server/node_modules/.package-lock.json
 $(DECAP_SERVER): tests/decap-server/package-lock.json | node
 	cd tests/decap-server && npm ci --no-audit --no-fund --ignore-scripts --silent
 
-# Every test, then the installed wheel against a records-only repository (.ci/wheel-smoke).
-test: lint tools vendor $(DECAP_SERVER)
-	$(BIN)/pytest -q
+# Every test: lint, the suite and the wheel's smoke test side by side (the wheel's install mostly waits on the
+# package index, the suite on browsers and subprocesses), each one's output printed whole as it ends; any
+# failure fails `make test`.
+test:
+	@$(MAKE) --no-print-directory -j3 --output-sync=target lint unit smoke
+
+# The suite on every core (pytest-xdist; each worker builds its own module fixtures), naming the ten slowest tests.
+unit: $(STAMP) tools vendor $(DECAP_SERVER)
+	$(BIN)/pytest -q -n auto --durations=10
+
+# The installed wheel, in a virtual environment of its own, against a records-only repository.
+smoke: vendor
 	.ci/wheel-smoke
+
+# Line and branch coverage of ducha, in the test processes and every Python subprocess they start (`ducha serve`,
+# the CI scripts; pyproject's [tool.coverage.run]); fails below 90% of either. Apart from `make test`: tracing
+# costs CPU, and on Python 3.11 a thread that starts while another installs its trace function can die
+# (CPython issue 98257), failing a test that has nothing wrong.
+coverage: $(STAMP) tools vendor $(DECAP_SERVER)
+	rm -rf build/coverage
+	$(BIN)/coverage run -m pytest -q -n auto -p no:cacheprovider
+	$(BIN)/coverage combine -q
+	$(BIN)/coverage report --skip-covered --sort=cover
+	$(BIN)/coverage json -q -o build/coverage/coverage.json
+	$(BIN)/python .ci/coverage-figures build/coverage/coverage.json 90
 
 bench: $(STAMP)
 	cd benchmarks && for b in bench_*.py; do ../$(BIN)/python $$b; done

@@ -14,6 +14,9 @@ from click.testing import CliRunner, Result
 
 from ducha.cli import cli
 
+from . import liveguard
+from .liveguard_plugin import pytest_collection_finish, pytest_runtest_makereport  # noqa: F401 - the watch's hooks
+
 TESTS = Path(__file__).resolve().parent
 EXAMPLES = TESTS / "examples"
 #: The tests' own office: a frozen copy of the demo records. The live cases/, notices/,
@@ -28,6 +31,8 @@ UPDATE_GOLDEN = bool(os.environ.get("UPDATE_GOLDEN")) and not os.environ.get("CI
 
 Invoke = Callable[..., Result]
 CHROMIUM = shutil.which("chromium")
+#: No test opens the live records (tests/liveguard.py), from the moment the tests are imported.
+WATCH = liveguard.watch(REPO)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -8,8 +8,12 @@ rewritten and the test fails, to be reviewed like any golden file.
 
 from __future__ import annotations
 
+import atexit
+import functools
+import shutil
 import struct
 import subprocess
+import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,11 +103,30 @@ def read_png(path: Path) -> Grey:
     return Grey(width, height, b"".join(rows))
 
 
+@functools.cache
+def _profile() -> Path:
+    """This process's LibreOffice profile, removed when it exits."""
+    profile = Path(tempfile.mkdtemp(prefix="ducha-tests-libreoffice-"))
+    atexit.register(shutil.rmtree, profile, ignore_errors=True)
+    return profile
+
+
+def to_pdf(docx: Path, folder: Path) -> Path:
+    """``docx`` as LibreOffice prints it, written into ``folder``.
+
+    Each test process has a LibreOffice profile of its own: two soffice processes sharing one (the
+    user's, by default) refuse to start together, as the test workers and other suites on the machine do.
+    """
+    done = subprocess.run(["soffice", f"-env:UserInstallation={_profile().as_uri()}", "--headless", "--convert-to", "pdf",
+                           "--outdir", str(folder), str(docx)], capture_output=True, text=True, timeout=180)
+    pdf = folder / f"{docx.stem}.pdf"
+    assert done.returncode == 0 and pdf.is_file(), done.stdout + done.stderr
+    return pdf
+
+
 def render(docx: Path, folder: Path) -> list[Grey]:
     """Every page of ``docx`` as LibreOffice lays it out, in grey at 60 dpi."""
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(docx)],
-                   check=True, capture_output=True, timeout=180)
-    pdf = folder / f"{docx.stem}.pdf"
+    pdf = to_pdf(docx, folder)
     subprocess.run(["pdftoppm", "-gray", "-r", str(DPI), str(pdf), str(folder / docx.stem)], check=True)
     return [read_pgm(p) for p in sorted(folder.glob(f"{docx.stem}-*.pgm"))]
 

@@ -20,6 +20,7 @@ from ducha.io.atomic import WriteError, create_file, write_file, write_files
 
 from .conftest import Invoke
 from .gitrepo import GitRepo
+from .ledger_columns import column
 
 TODAY = "2026-03-10"
 CASE = """id: DC-2026-{n}
@@ -102,20 +103,17 @@ def repo(tmp_path: Path) -> GitRepo:
 
 def _filled_sheet(repo: GitRepo, invoke: Invoke, target: Path) -> Path:
     """The exported 台账 with progress on both cases and one new case: three files to write."""
-    from ducha.model.ledger_layout import HEADERS
-
     result = invoke(repo.root, "ledger", "export", "--today", TODAY, "-o", str(target))
     assert result.exit_code == 0, result.output
     wb = load_workbook(target)
     ws = wb.active
-    column = {name: HEADERS.index(name) + 1 for name in HEADERS}
     for row in (3, 4):
-        ws.cell(row, column["进展日期"]).value = "2026-03-09"
-        ws.cell(row, column["进展情况"]).value = "已排查餐饮场所620家，整改隐患35处。" * 20
+        ws.cell(row, column("进展日期")).value = "2026-03-09"
+        ws.cell(row, column("进展情况")).value = "已排查餐饮场所620家，整改隐患35处。" * 20
     new = ws.max_row + 1
     for name, value in (("事项名称", "冬季供暖质量专项督查"), ("来源", "领导批示"), ("主办单位", "市住建局"),
                         ("交办日期", "2026-03-09"), ("责任人", "孙立新"), ("任务要求", "专项督查供暖质量。")):
-        ws.cell(new, column[name]).value = value
+        ws.cell(new, column(name)).value = value
     wb.save(target)
     return target
 

@@ -10,6 +10,7 @@ import pytest
 from docx import Document
 
 from .conftest import DEMO, TESTS, Invoke
+from .pixels import to_pdf
 
 TODAY = "2026-11-23"
 
@@ -62,11 +63,9 @@ def test_unknown_case(invoke: Invoke) -> None:
 def test_urge_renders_in_libreoffice(invoke: Invoke, tmp_path: Path) -> None:
     make(invoke, tmp_path, "urge", "DC-2026-0010")
     source = tmp_path / "urge-DC-2026-0010.docx"
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-                   check=True, capture_output=True, timeout=180)
+    pdf = to_pdf(source, tmp_path)
     artifacts = TESTS / "artifacts"
     artifacts.mkdir(exist_ok=True)
-    pdf = tmp_path / "urge-DC-2026-0010.pdf"
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(artifacts / "urge-red")], check=True)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     first = re.sub(r"\s+", "", text.split("\f")[0])

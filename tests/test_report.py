@@ -20,6 +20,7 @@ from ducha.rules.periods import parse_period
 
 from .conftest import DEMO, TESTS, Invoke, check_golden
 from .gitrepo import GitRepo, committed_demo
+from .pixels import to_pdf
 
 TODAY = "2026-11-23"
 
@@ -216,9 +217,7 @@ def test_docx_follows_the_official_layout(demo: Path, invoke: Invoke, tmp_path: 
     # Render it as an office would see it: LibreOffice → PDF → PNG, kept as test artifacts.
     artifacts = TESTS / "artifacts"
     artifacts.mkdir(exist_ok=True)
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(target)],
-                   check=True, capture_output=True, timeout=180)
-    pdf = tmp_path / "通报.pdf"
+    pdf = to_pdf(target, tmp_path)
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info), info
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(artifacts / "tongbao")], check=True)

@@ -165,17 +165,18 @@ def test_published_scores_hide_what_the_public_may_not_see(invoke: Invoke, tmp_p
     assert not any("DC-2026-0003" in page.read_text(encoding="utf-8") for page in public.rglob("*.md"))
 
 
-def test_the_tab_is_there_when_the_page_is(tmp_path: Path) -> None:
-    import yaml as pyyaml
+def test_the_tab_is_there_when_the_page_is() -> None:
+    from ducha.outputs.site.settings import with_scores_tab
 
-    from ducha.outputs.site.build import config_file
-
-    (tmp_path / "build").mkdir()
-    with_scores = pyyaml.safe_load(config_file(tmp_path, "internal", "测试", scores=True).read_text(encoding="utf-8"))
-    tabs = [next(iter(entry)) for entry in with_scores["nav"]]
-    assert tabs[tabs.index("通报") + 1] == "考核"
-    without = pyyaml.safe_load(config_file(tmp_path, "public", "测试").read_text(encoding="utf-8"))
-    assert "考核" not in [next(iter(entry)) for entry in without["nav"]]
+    nav = [{"总览": "index.md"}, {"通报": "notices/index.md"}, {"档案": "archive/index.md"}]
+    assert with_scores_tab(nav, True) == [{"总览": "index.md"}, {"通报": "notices/index.md"}, {"考核": "scores/index.md"},
+                                          {"档案": "archive/index.md"}]
+    assert with_scores_tab(nav, False) == nav
+    # Where the office's nav puts it, it stays; a site without the page has no tab leading nowhere.
+    own = [{"总览": "index.md"}, {"统计": [{"考核": "scores/index.md"}, {"通报": "notices/index.md"}]}]
+    assert with_scores_tab(own, True) == own
+    assert with_scores_tab(own, False) == [{"总览": "index.md"}, {"统计": [{"通报": "notices/index.md"}]}]
+    assert with_scores_tab(["index.md"], True) == ["index.md", {"考核": "scores/index.md"}]
 
 
 RETURNED_BEHIND = """id: DC-2026-0001

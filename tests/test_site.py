@@ -8,17 +8,20 @@ import http.server
 import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 
-from .conftest import TESTS, Invoke, check_golden, demo_repo
+from .conftest import TESTS, check_golden, demo_repo
 from .gitrepo import GitRepo
+from .links import broken, pages, parsed, resolve
 
 TODAY = "2026-11-23"
+#: Where the tests publish the site: under a sub-path, as an office does (mkdocs.yml's site_url).
+PUBLISHED = {"DUCHA_SITE_URL": "http://127.0.0.1/ducha/"}
 ARTIFACTS = TESTS / "artifacts"
 XSS_ID = "DC-2026-0900"
 XSS = f"""id: {XSS_ID}
@@ -62,32 +65,37 @@ def site(built: Path) -> Path:
 
     from ducha.cli import cli
 
-    result = CliRunner().invoke(cli, ["--root", str(built), "build", "--today", TODAY], catch_exceptions=False)
+    result = CliRunner(env=PUBLISHED).invoke(cli, ["--root", str(built), "build", "--today", TODAY], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     # The Markdown pages as files too (the build makes them in memory), for the tests that read them.
     assert CliRunner().invoke(cli, ["--root", str(built), "pages", "--today", TODAY]).exit_code == 0
     return built / "build" / "site"
 
 
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
 @pytest.fixture(scope="module")
-def server(site: Path) -> Iterator[str]:
-    """Serve the site's parent so the site lives under the sub-path /site/."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site.parent))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def server(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve the site under the sub-path /ducha/."""
+    www = tmp_path_factory.mktemp("www")
+    (www / "ducha").symlink_to(site, target_is_directory=True)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(www)))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/site/"
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/ducha/"
     httpd.shutdown()
 
 
 class Visit:
     """A page opened in Chromium, remembering every request and dialog it caused."""
 
-    def __init__(self, browser: object, url: str, width: int = 1280, height: int = 1000) -> None:
+    def __init__(self, browser: object, url: str, width: int = 1280, height: int = 1000, **options: object) -> None:
         self.requests: list[str] = []
         self.dialogs: list[str] = []
-        self.page = browser.new_page(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+        self.page = browser.new_page(viewport={"width": width, "height": height}, **options)  # type: ignore[attr-defined]
         self.page.on("request", lambda request: self.requests.append(request.url))
         self.page.on("dialog", self._dismiss)
         self.page.goto(url, wait_until="networkidle")
@@ -126,7 +134,7 @@ def test_case_page_shows_light_timeline_and_audit(browser: object, server: str) 
     assert "2026-11-20 09:00" in audit and "张三" in audit and "立项" in audit
     # Links work under the sub-path: the unit page is reachable.
     visit.page.click(".ducha-keys a")
-    assert visit.page.url.endswith("/site/units/%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80.html")
+    assert visit.page.url.endswith("/ducha/units/%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80.html")
     assert visit.page.inner_text("h1") == "市住建局"
     assert visit.foreign_hosts() == set()
 
@@ -169,7 +177,7 @@ def test_planted_xss_never_executes(browser: object, server: str) -> None:
 
 def test_built_html_references_no_other_host(site: Path) -> None:
     """Scripts, styles, fonts, images: everything the pages load is local."""
-    loads = re.compile(r"""<(?:script|link|img|iframe)[^>]+(?:src|href)=["'](https?:)?//""")
+    loads = re.compile(r"""<(?:script|link(?! rel="canonical")|img|iframe)[^>]+(?:src|href)=["'](https?:)?//""")
     offenders = [p.relative_to(site).as_posix() for p in site.rglob("*.html") if loads.search(p.read_text("utf-8"))]
     assert offenders == []
 
@@ -180,10 +188,44 @@ def test_generated_pages_golden(built: Path, site: Path) -> None:
         check_golden(TESTS / "golden" / name, (built / "build/docs-internal" / path).read_text(encoding="utf-8"))
 
 
-def test_public_profile_leaves_out_internal_records(built: Path, site: Path, invoke: Invoke) -> None:
-    result = invoke(built, "build", "--today", TODAY, "--profile", "public")
+@pytest.fixture(scope="module")
+def public_site(built: Path, site: Path) -> Path:
+    from click.testing import CliRunner
+
+    from ducha.cli import cli
+
+    result = CliRunner(env=PUBLISHED).invoke(cli, ["--root", str(built), "build", "--today", TODAY, "--profile", "public"])
     assert result.exit_code == 0, result.output
-    public = built / "build" / "site-public"
+    return built / "build" / "site-public"
+
+
+@pytest.mark.parametrize("profile", ["internal", "public"])
+def test_every_internal_link_resolves_under_a_sub_path(site: Path, public_site: Path, profile: str) -> None:
+    """Every page, every link, script, style and image, as a browser resolves it under /ducha/."""
+    built = site if profile == "internal" else public_site
+    assert len(pages(built)) > 90
+    assert broken(built, "/ducha/") == []
+
+
+def test_tabs_and_menu_lead_where_they_say_on_every_page(site: Path) -> None:
+    """承办单位 leads to the units index from every page, whichever folder the page is in (the frame of
+    generated pages is rendered once per folder and reused)."""
+    from ducha.outputs.site.settings import packaged
+
+    targets = {label: site / path.replace(".md", ".html") for item in packaged()["nav"] for label, path in item.items()}
+    checked, wrong = 0, []
+    for page in pages(site):
+        for href, label in parsed(page).tabs:
+            if label in targets:
+                checked += 1
+                resolved = resolve(site, "/ducha/", page, href)
+                if resolved is None or resolved[0] != targets[label]:
+                    wrong.append(f"{page.relative_to(site).as_posix()}: {label} → {href}")
+    assert checked > 100 * len(targets) and wrong == []
+
+
+def test_public_profile_leaves_out_internal_records(built: Path, public_site: Path) -> None:
+    public = public_site
     assert not (public / "cases/2026/DC-2026-0027.html").exists()  # visibility: 内部
     assert (public / "cases/2026/DC-2026-0028.html").exists()
     page = (public / "cases/2026/DC-2026-0028.html").read_text(encoding="utf-8")
@@ -197,16 +239,22 @@ def test_public_profile_leaves_out_internal_records(built: Path, site: Path, inv
     assert "DC-2026-0027-followup@ducha" in uids and "DC-2026-0027-followup@ducha" not in public_uids
 
 
-def test_pages_render_the_same_without_the_mkdocs_hook(built: Path, site: Path, tmp_path: Path) -> None:
-    """The hook only skips work: an engine that just reads the Markdown files shows the same pages."""
+def test_pages_render_the_same_without_the_ducha_plugin(built: Path, site: Path, tmp_path: Path) -> None:
+    """The plugin only saves work: an engine that just reads the Markdown files `ducha pages` writes,
+    with the packaged settings and no ducha plugin, shows the same pages."""
+    import yaml
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    config_text = (built / "build/mkdocs-internal.yml").read_text(encoding="utf-8")
-    plain = re.sub(r"hooks:\n- [^\n]+\n", "", config_text)
-    assert plain != config_text
-    (tmp_path / "plain.yml").write_text(plain, encoding="utf-8")
-    build(load_config(str(tmp_path / "plain.yml"), site_dir=str(tmp_path / "plain")))
+    from ducha.outputs.site.settings import packaged, plugin_entries
+
+    plain = packaged()
+    plain["plugins"] = [{name: options} for name, options in plugin_entries(plain["plugins"]) if name != "ducha"]
+    assert len(plain["plugins"]) == 1
+    plain.update(docs_dir=str(built / "build/docs-internal"), site_dir=str(tmp_path / "plain"),
+                 site_name="青川市人民政府督查室督查事项")
+    (tmp_path / "plain.yml").write_text(yaml.safe_dump(plain, allow_unicode=True), encoding="utf-8")
+    build(load_config(str(tmp_path / "plain.yml")))
 
     def article(root: Path, page: str) -> str:
         text = (root / page).read_text(encoding="utf-8")
@@ -217,14 +265,74 @@ def test_pages_render_the_same_without_the_mkdocs_hook(built: Path, site: Path, 
         assert article(site, page) == article(tmp_path / "plain", page), page
 
 
+class Preview:
+    """`ducha serve` seen from outside: pages, and MkDocs' own signal that a rebuild is done.
+
+    Each page MkDocs serves carries the number of the build it comes from (its live-reload
+    script), and ``/livereload/<number>/…`` answers as soon as a later build is visible: waiting
+    on it is waiting for the next rebuild, never for a guessed time.
+    """
+
+    def __init__(self, port: int) -> None:
+        self.base = f"http://127.0.0.1:{port}/"
+        self.build = 0  # the latest build seen
+
+    def get(self, path: str) -> str | None:
+        """The page at ``path`` (None when there is none), noting the build it comes from."""
+        import urllib.error
+        import urllib.request
+
+        try:
+            text: str = urllib.request.urlopen(self.base + path, timeout=60).read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                return None
+            raise
+        if found := re.search(r"livereload\((\d+), \d+\)", text):
+            self.build = max(self.build, int(found.group(1)))
+        return text
+
+    def next_build(self, seconds: float) -> bool:
+        """Wait up to ``seconds`` for a build later than the latest seen; whether one came."""
+        import urllib.error
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(f"{self.base}livereload/{self.build}/1", timeout=seconds) as answer:
+                build = int(answer.read())
+        except (TimeoutError, urllib.error.URLError) as error:
+            if isinstance(error, urllib.error.URLError) and not isinstance(error.reason, TimeoutError):
+                raise
+            return False
+        came = build > self.build
+        self.build = max(self.build, build)
+        return came
+
+    def until(self, check: Callable[[], bool], seconds: float = 90) -> bool:
+        """Whether ``check`` holds, now or after one of the rebuilds of the next ``seconds``."""
+        import time
+
+        deadline = time.monotonic() + seconds
+        while not check():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            self.next_build(left)
+        return True
+
+    def says(self, text: str, page: str, present: bool = True) -> bool:
+        return self.until(lambda: (text in (self.get(page) or "")) == present)
+
+    def gone(self, page: str) -> bool:
+        return self.until(lambda: self.get(page) is None)
+
+
 def test_live_preview_picks_up_a_changed_case(built: Path, tmp_path: Path) -> None:
     import os
     import socket
     import subprocess
     import sys
     import time
-    import urllib.error
-    import urllib.request
 
     repo = tmp_path / "repo"
     shutil.copytree(built, repo, ignore=shutil.ignore_patterns("build"))
@@ -235,31 +343,8 @@ def test_live_preview_picks_up_a_changed_case(built: Path, tmp_path: Path) -> No
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen([str(ducha), "serve", "--port", str(port), "--today", TODAY], cwd=repo,
                               stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}/cases/2026/DC-2026-0013.html"
-
-    def page_says(text: str, seconds: float = 60, present: bool = True, page: str = url) -> bool:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            try:
-                if (text in urllib.request.urlopen(page, timeout=5).read().decode("utf-8")) == present:
-                    return True
-            except OSError:
-                pass
-            time.sleep(0.5)
-        return False
-
-    def gone(page: str, seconds: float = 60) -> bool:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(page, timeout=5).read()
-            except urllib.error.HTTPError as error:
-                if error.code == 404:
-                    return True
-            except OSError:
-                pass
-            time.sleep(0.5)
-        return False
+    preview = Preview(port)
+    page = "cases/2026/DC-2026-0013.html"
 
     def busy_seconds(pid: int) -> float:
         """CPU time (user + system) the process has used so far."""
@@ -267,33 +352,45 @@ def test_live_preview_picks_up_a_changed_case(built: Path, tmp_path: Path) -> No
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     try:
-        assert page_says("低保对象动态复核")
-        # Nothing changed, nothing is rebuilt: a build reading the pages must not set off the next one
-        # (a rebuild of this site takes more than a second of CPU; the wait lets the first build settle).
-        time.sleep(3)
-        before = busy_seconds(server.pid)
-        time.sleep(4)
-        assert busy_seconds(server.pid) - before < 1.0
+        # Listening once the first build is done (the only wait that has to ask again: nothing answers before).
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+                time.sleep(0.1)
+        assert preview.says("低保对象动态复核", page)
         case = repo / "cases/2026/DC-2026-0013.yaml"
         good = case.read_text(encoding="utf-8").replace("title: 低保对象动态复核", "title: 低保对象动态复核（已更新）")
         case.write_text(good, encoding="utf-8")
-        assert page_says("低保对象动态复核（已更新）")
+        assert preview.says("低保对象动态复核（已更新）", page)
         # The case page first; the year's list (and every other list that names the case) in the rebuild after.
-        assert page_says("低保对象动态复核（已更新）", page=f"http://127.0.0.1:{port}/cases/2026/index.html")
+        assert preview.says("低保对象动态复核（已更新）", "cases/2026/index.html")
+        # Then nothing changes, and nothing is rebuilt: a rebuild reading or writing the pages must not set off the
+        # next one. The rebuilds settle (three seconds without one), then four more seconds pass without one and
+        # the server is all but idle (a rebuild of this site takes more than a second of CPU).
+        settle = time.monotonic() + 60
+        while preview.next_build(3):
+            assert time.monotonic() < settle, "the preview keeps rebuilding with nothing changed"
+        before = busy_seconds(server.pid)
+        assert not preview.next_build(4)
+        assert busy_seconds(server.pid) - before < 1.0
         # A record turns invalid: the last good page stays, with the problem over it (and over the dashboard).
         case.write_text(good + "titel: 错字\n", encoding="utf-8")
-        assert page_says("记录有 1 个问题：本页显示的是上次校验通过时的内容")
-        assert page_says("未知字段 `titel`", page=f"http://127.0.0.1:{port}/index.html")
+        assert preview.says("记录有 1 个问题：本页显示的是上次校验通过时的内容", page)
+        assert preview.says("未知字段 `titel`", "index.html")
         case.write_text(good, encoding="utf-8")
-        assert page_says("ducha-problems", present=False)
-        assert page_says("ducha-problems", present=False, page=f"http://127.0.0.1:{port}/index.html")
+        assert preview.says("ducha-problems", page, present=False)
+        assert preview.says("ducha-problems", "index.html", present=False)
         # A case removed: its page goes too (not kept from an earlier rebuild), and so does its line in the lists.
-        index = f"http://127.0.0.1:{port}/search/search_index.json"
-        assert urllib.request.urlopen(index, timeout=5).read().decode("utf-8").count("cases/2026/DC-2026-0013.html") == 1
+        index = "search/search_index.json"
+        assert (preview.get(index) or "").count("cases/2026/DC-2026-0013.html") == 1
         case.unlink()
-        assert gone(url)
-        assert page_says("cases/2026/DC-2026-0013.html", present=False, page=index)  # not found by the search either
-        assert page_says("低保对象动态复核", present=False, page=f"http://127.0.0.1:{port}/cases/2026/index.html")
+        assert preview.gone(page)
+        assert preview.says("cases/2026/DC-2026-0013.html", index, present=False)  # not found by the search either
+        assert preview.says("低保对象动态复核", "cases/2026/index.html", present=False)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -413,8 +510,8 @@ def test_notices_page_names_periods_and_keeps_drafts(browser: object, server: st
 
 def test_drafts_around_the_turn_of_the_year(built: Path, tmp_path: Path) -> None:
     """In January: this month's and quarter's drafts, December's and Q4's, and last year's tally stays."""
-    from ducha.outputs.site.build import draft_periods, prepare
-    from ducha.outputs.site.pages import notices_index
+    from ducha.outputs.site.pages.notices import notices_index
+    from ducha.outputs.site.prepare import draft_periods, prepare
 
     assert [p.code for p in draft_periods(dt.date(2027, 1, 6))] == ["2027-01", "2027-Q1", "2026-12", "2026-Q4"]
     assert [p.code for p in draft_periods(dt.date(2027, 1, 20))] == ["2027-01", "2027-Q1"]
@@ -455,8 +552,8 @@ QUERIES = [
 ]
 
 
-def search_for(visit: Visit, query: str) -> list[str]:
-    """Type ``query`` into the site's search and return the result pages, best first (paths under the site)."""
+def search_for(visit: Visit, query: str, prefix: str = "/ducha/") -> list[str]:
+    """Type ``query`` into the site's search and return the result pages, best first (paths under ``prefix``)."""
     page = visit.page
     if page.viewport_size["width"] < 960:  # on a phone the search field opens from its icon
         page.click("label.md-header__button[for='__search']")
@@ -472,7 +569,7 @@ def search_for(visit: Visit, query: str) -> list[str]:
     page.wait_for_function("() => document.querySelector('.md-search-result__meta').textContent.includes('结果')",
                            timeout=15_000)
     hrefs = page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
-    return [urlparse(str(h)).path.split("/site/", 1)[1] for h in hrefs]
+    return [urlparse(str(h)).path.split(prefix, 1)[1] for h in hrefs]
 
 
 def test_search_finds_units_leaders_ids_numbers_and_topics(browser: object, server: str) -> None:

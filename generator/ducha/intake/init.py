@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ducha import starter
 from ducha.errors import UsageError
 from ducha.io.atomic import write_file
 from ducha.io.yamltext import yaml_scalar
@@ -41,6 +42,7 @@ class InitResult:
     removed: tuple[str, ...]
     kept: tuple[str, ...]  # demo records that were edited: not ours to delete
     schemas: tuple[str, ...]
+    site: tuple[str, ...] = ()  # mkdocs.yml and the starter's pages written into site/
 
 
 def demo_list(root: Path) -> dict[str, str]:
@@ -130,8 +132,8 @@ def check_identity(name: str, prefix: str, fonds: str, units: Sequence[Unit]) ->
             problems.append(f"单位「{unit.name or unit.full_name}」要写成 简称=全称。")
         if names.count(unit.name) > 1:
             problems.append(f"单位简称「{unit.name}」重复。")
-    if problems:
-        raise UsageError("；".join(dict.fromkeys(problems)))
+    if problems:  # each a sentence of its own
+        raise UsageError("".join(dict.fromkeys(problems)))
 
 
 def parse_unit(text: str) -> Unit:
@@ -172,8 +174,27 @@ def init_office(root: Path, name: str, prefix: str, fonds: str, units: Sequence[
         _write(target, schema_text(schema))
         schemas.append(target.relative_to(root).as_posix())
     _write(root / OFFICE_FILE, office_text(name, prefix, fonds, units))
+    site = [_site_settings(root, name)] + _site_pages(root)
     for records in (CASES_DIR, NOTICES_DIR, BULLETINS_DIR):
         (root / records).mkdir(exist_ok=True)  # the folders every office uses from the first day
     (root / DEMO_LIST).unlink(missing_ok=True)
     load_office(root)  # what init wrote must load: a name YAML cannot hold is reported here, with its line
-    return InitResult(name, tuple(removed), tuple(kept), tuple(schemas))
+    return InitResult(name, tuple(removed), tuple(kept), tuple(schemas), tuple(site))
+
+
+def _site_settings(root: Path, name: str) -> str:
+    """mkdocs.yml named for the office: the starter's, or the one already there with its site_name replaced."""
+    own = root / starter.CONFIG_FILE
+    _write(own, starter.config_text(name, own.read_text(encoding="utf-8") if own.is_file() else None))
+    return starter.CONFIG_FILE
+
+
+def _site_pages(root: Path) -> list[str]:
+    """The starter's pages (使用说明, styles, logo) that site/ does not have yet: the office's own are kept."""
+    written = []
+    for path, data in starter.page_files():
+        target = root / starter.PAGES_DIR / path
+        if not target.exists():
+            write_file(target, data)
+            written.append(target.relative_to(root).as_posix())
+    return written
