@@ -37,9 +37,10 @@ from ducha.outputs.site.render import DETAIL_MARK, HTML_FLAG, body
 from ducha.outputs.site.search import Index
 from ducha.outputs.site.serving import Preview, built_name
 from ducha.outputs.site.words import search_words, teach
+from ducha.rules.layout import RECORD_DIRS
 
 #: What the site is made from: a change to any of them rebuilds the preview.
-WATCHED = ("cases", "notices", "bulletins", "accountability", "attachments", "office.yaml")
+WATCHED = (*RECORD_DIRS, "office.yaml")
 BEIJING = ZoneInfo("Asia/Shanghai")
 _CASE_FILE = re.compile(r"^cases/(\d{4})/([^/]+)\.yaml$")
 _ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">')
