@@ -27,13 +27,14 @@ MKDOCS = Path(sys.executable).parent / "mkdocs"
 
 def office(tmp_path: Path, settings: str | None = None, pages: bool = True) -> Path:
     """The tests' demo office as a git repository, with mkdocs.yml (``settings``, else the repository's
-    own) and site/ (the repository's own) when asked for."""
+    own) and site/ (the starter's pages, which the repository's own site/ is: tests never open the live
+    site/) when asked for."""
     repo = GitRepo(tmp_path / "office")
     root = demo_repo(repo.root)
     if settings is not None:
         (root / "mkdocs.yml").write_text(settings, encoding="utf-8")
     if pages:
-        shutil.copytree(REPO / "site", root / "site")
+        shutil.copytree(PAGES, root / "site")
     repo.commit("导入", date="2026-11-20T09:00:00+08:00")
     return root
 
@@ -109,7 +110,7 @@ def test_init_writes_the_site_settings_and_keeps_the_office_own(tmp_path: Path, 
     assert (fresh / "site/guide.md").read_bytes() == (PAGES / "guide.md").read_bytes()
     # A clone of the demo: its mkdocs.yml keeps every setting but the name, its own pages stay as they are.
     clone = tmp_path / "clone"
-    shutil.copytree(REPO / "site", clone / "site")
+    shutil.copytree(PAGES, clone / "site")
     (clone / "site/guide.md").write_text("# 本室说明\n", encoding="utf-8")
     (clone / "mkdocs.yml").write_text("# 本室设置\nsite_name: 示例督查室督查事项\ntheme:\n  name: material\n  palette:\n"
                                       "    primary: teal\n", encoding="utf-8")
