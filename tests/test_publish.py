@@ -264,7 +264,8 @@ def test_the_publish_workflow_builds_both_profiles_then_swaps_both(tmp_path: Pat
     assert workflow["concurrency"] == {"group": "ducha-publish", "cancel-in-progress": False}
     job = workflow["jobs"]["publish"]
     steps = [step for step in job["steps"] if "run" in step]
-    assert [step["name"] for step in steps] == ["安装", "校验记录", "构建内部版", "构建公开版", "发布（两个站点都构建成功后才替换）"]
+    assert [step["name"] for step in steps] == ["安装", "校验记录", "构建内部版", "写出锚点（随内部版发布，另在服务器上按日留存一份）",
+                                                "构建公开版", "发布（两个站点都构建成功后才替换）"]
     root = tmp_path / "office"
     repo = GitRepo(root)
     demo_repo(root)
@@ -284,3 +285,9 @@ def test_the_publish_workflow_builds_both_profiles_then_swaps_both(tmp_path: Pat
         assert b'href="/ducha/assets/stylesheets/main.' in (served / "404.html").read_bytes()
         assert f"<loc>https://{host}.example.gov.cn/ducha/index.html</loc>" in (served / "sitemap.xml").read_text(encoding="utf-8")
     assert not (tmp_path / "srv/public/www/ducha/cases/2026/DC-2026-0027.html").exists()  # visibility: 内部
+    # the anchor of what was published goes out with the internal site and stays on the server
+    head = repo.git("rev-parse", "HEAD").strip()
+    kept = tmp_path / "srv" / "anchors" / f"2026-11-20-{head}.txt"
+    assert kept.read_bytes() == (tmp_path / "srv/internal/www/ducha/anchor.txt").read_bytes()
+    assert kept.read_text(encoding="utf-8").startswith(f"ducha-anchor 1\ncommit {head}\ndate 2026-11-20T09:00:00+08:00\n")
+    assert not (tmp_path / "srv/public/www/ducha/anchor.txt").exists()

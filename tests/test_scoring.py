@@ -219,3 +219,42 @@ def test_a_case_returned_when_already_behind_misses_its_progress_that_day(invoke
 
 def test_the_text_is_a_reviewed_golden(invoke: Invoke) -> None:
     check_golden(TESTS / "golden" / "score-2026.txt", invoke(SCENARIO, "score", "--period", "2026", "--as-of", "2026-12-31").output)
+
+
+KEY_ITEM = """id: DC-2026-0001
+title: 重点事项随时报告
+category: 领导批示
+registered: 2026-03-02
+assigned: 2026-03-02
+lead_unit: 市住建局
+owner: 吴永强
+requirements: 按批示要求办理并报送结果。
+time_limit: 2026-06-30
+priority: 重点
+progress:
+  - {date: 2026-03-05, summary: 已部署。}
+reports:
+  - {date: 2026-03-20, doc_no: 考建〔2026〕9号, signer: 吴永强, summary: 已办理。}
+reviews:
+  - {date: 2026-03-23, reviewer: 王晓峰, result: 通过}
+"""
+
+
+@pytest.mark.parametrize(("priority", "missed"), [("重点", [["2026-03-13", "progress_missed", "DC-2026-0001", "主办", "-0.5"]]),
+                                                 ("", [])])
+def test_a_key_item_misses_its_progress_at_its_own_interval(invoke: Invoke, tmp_path: Path, priority: str,
+                                                            missed: list[list[str]]) -> None:
+    # A 重点 item reports at any time (随时报告): 7 days here (the office's 30 is longer). Last progress 03-05, so
+    # behind from 03-13 (8 days) until the report of 03-20 (pending review is not in hand). An ordinary item's
+    # 18 days without progress stay within its 30.
+    root = tmp_path / "office"
+    (root / "cases" / "2026").mkdir(parents=True)
+    shutil.copy(SCENARIO / "office.yaml", root / "office.yaml")
+    text = KEY_ITEM if priority else KEY_ITEM.replace("priority: 重点\n", "")
+    (root / "cases" / "2026" / "DC-2026-0001.yaml").write_text(text, encoding="utf-8")
+    unit = next(u for u in scores(invoke, root) if u["unit"] == "市住建局")
+    assert lines(unit) == [["2026-01-01", "base", "", "", "100"], *missed,
+                           ["2026-03-23", "closed_on_time", "DC-2026-0001", "主办", "1"]]
+    for day, behind in (("2026-03-12", False), ("2026-03-13", bool(priority))):
+        board = json.loads(invoke(root, "status", "--as-of", day, "--format", "json").output)
+        assert board[0]["progress_overdue"] is behind, day

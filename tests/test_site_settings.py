@@ -17,7 +17,7 @@ import pytest
 
 from ducha.starter import CONFIG, PAGES
 
-from .conftest import REPO, Invoke, demo_repo
+from .conftest import Invoke, demo_repo
 from .gitrepo import GitRepo
 from .test_site import Quiet, Visit, search_for
 
@@ -27,8 +27,7 @@ MKDOCS = Path(sys.executable).parent / "mkdocs"
 
 def office(tmp_path: Path, settings: str | None = None, pages: bool = True) -> Path:
     """The tests' demo office as a git repository, with mkdocs.yml (``settings``, else the repository's
-    own) and site/ (the starter's pages, which the repository's own site/ is: tests never open the live
-    site/) when asked for."""
+    own) and site/ (the starter's, which the repository's own copies: site/ at the root is live) when asked for."""
     repo = GitRepo(tmp_path / "office")
     root = demo_repo(repo.root)
     if settings is not None:
@@ -51,7 +50,7 @@ def files(site: Path) -> dict[str, bytes]:
 @pytest.mark.slow
 @pytest.mark.parametrize("profile", ["internal", "public"])
 def test_plain_mkdocs_at_the_root_builds_what_ducha_builds(tmp_path: Path, invoke: Invoke, profile: str) -> None:
-    root = office(tmp_path, (REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    root = office(tmp_path, CONFIG.read_text(encoding="utf-8"))
     done = mkdocs(root, "-d", str(tmp_path / "plain"), profile=profile)
     assert done.returncode == 0, done.stderr
     result = invoke(root, "build", "--today", TODAY, "--profile", profile)
@@ -191,7 +190,7 @@ def test_the_office_name_is_text_wherever_it_is_written(browser: object, tmp_pat
 def test_properdocs_builds_the_same_site(tmp_path: Path) -> None:
     """The engine seam: ProperDocs (MkDocs 1.x's continuation) loads the plugin through the same entry point
     and builds the same pages, but for the engine's name in the generator tag."""
-    root = office(tmp_path, (REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    root = office(tmp_path, CONFIG.read_text(encoding="utf-8"))
     done = mkdocs(root, "-d", str(tmp_path / "mkdocs"))
     assert done.returncode == 0, done.stderr
     env = {**os.environ, "DUCHA_AS_OF": TODAY, "DUCHA_PROFILE": "internal"}
@@ -217,7 +216,7 @@ def test_a_web_font_is_never_loaded_and_a_bad_date_is_named(tmp_path: Path, invo
     assert invoke(root, "build", "--today", TODAY).exit_code == 0
     page = (root / "build/site/index.html").read_text(encoding="utf-8")
     assert "fonts.googleapis" not in page and "fonts.gstatic" not in page
-    (root / "mkdocs.yml").write_text((REPO / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    (root / "mkdocs.yml").write_text(CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
     done = subprocess.run([str(MKDOCS), "build", "-q"], cwd=root, capture_output=True, text=True, check=False,
                           env={**os.environ, "DUCHA_AS_OF": "下周一", "NO_MKDOCS_2_WARNING": "1"})
     assert done.returncode == 1 and "mkdocs.yml 中 ducha 的 as_of「下周一」不是日期：应写成 2026-11-23。" in done.stderr

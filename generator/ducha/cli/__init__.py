@@ -45,6 +45,7 @@ COMMANDS = {
     "score": "documents:score",
     "doc": "documents:doc",
     "measure": "documents:measure",
+    "outcome": "documents:outcome",
     "ledger": "documents:ledger",
     "pages": "site:pages",
     "build": "site:build",

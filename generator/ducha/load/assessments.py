@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ducha.errors import Problem, UsageError
 from ducha.io.yamlfile import YamlDocument, format_path
-from ducha.load.issued import read_issued
+from ducha.load.issued import load_documents
 from ducha.model.assessments import ASSESSMENTS_DIR, Assessment, IssuedLine, IssuedScore, assessment_path
 from ducha.model.office import Office
 from ducha.model.timelimit import parse_date
@@ -23,7 +23,7 @@ from ducha.rules.periods import parse_period
 def load_assessments(root: Path, office: Office, today: dt.date | None = None) -> tuple[list[Assessment], list[Problem]]:
     """Every issued 考核 result and every problem found in them."""
     found: list[Assessment] = []
-    docs, problems = read_issued(root, ASSESSMENTS_DIR, "assessment")
+    docs, problems = load_documents(root, ASSESSMENTS_DIR, "assessment")
     for doc in docs:
         assessment, trouble = _assessment(doc, office, today)
         problems += trouble
@@ -40,7 +40,7 @@ def _assessment(doc: YamlDocument, office: Office, today: dt.date | None) -> tup
         line, column = doc.mark(where)
         problems.append(Problem(name, line, column, format_path(where), message, fix))
 
-    issued = dt.date.fromisoformat(data["date"])  # read_issued took only real dates
+    issued = dt.date.fromisoformat(data["date"])  # load_documents took only real dates
     dates = {(index, line_index): parse_date(item["date"]) for index, unit in enumerate(data["units"])
              for line_index, item in enumerate(unit["items"])}
     for (index, line_index), day in dates.items():

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .case import Case, Source
 from .measures import Measure
 from .notices import Mention, Notice
+from .surveys import Survey
 
 PROFILES = ("internal", "public")
 #: A case with this visibility is shown only to the office.
@@ -105,6 +106,10 @@ class Disclosure:
             return case, what, record
         hidden = any(c not in shown_ids for c in case.split("、") if c) or (criticism and not self.publish_criticism)
         return ("", "（内部信息，不公开）", "") if hidden else (case, what, record)
+
+    def surveys(self, surveys: Iterable[Survey]) -> tuple[Survey, ...]:
+        """督查调研 and 调查 results are the office's working papers: reported 在一定范围内, so internal only."""
+        return () if self.public else tuple(surveys)
 
     def shows_criticism(self) -> bool:
         """Whether the audience may see who was criticised and each unit's tally."""

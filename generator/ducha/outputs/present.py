@@ -143,7 +143,6 @@ def criticism_count(count: int) -> str:
     return f"本年被批评{count}次" if count else ""
 
 
-
 def score_text(value: Decimal) -> str:
     """A score as people write it: 97.5, 100, 98.25 (no trailing zeros, never an exponent)."""
     return decimal_text(value)
@@ -152,3 +151,8 @@ def score_text(value: Decimal) -> str:
 def points_text(value: Decimal) -> str:
     """A line's points with their sign: +0.5, -2, 0."""
     return score_text(value) if value <= 0 else f"+{score_text(value)}"
+
+
+def withheld_review(signature: str) -> str:
+    """Why a commit's 审核 is not shown: the review server's key is required and the merge lacks it."""
+    return f"不予采信（合并提交{signature}）"

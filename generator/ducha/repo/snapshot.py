@@ -34,7 +34,7 @@ def report_for(root: Path, period: Period, today: dt.date) -> PeriodReport:
         # Entries recorded before the period cannot be 补录 in it, nor flag its items.
         recorded = recorded_entries(root, since=period.start)
     return build_report(records.office, records.cases, records.notices, records.bulletins, period, today, commit,
-                        recorded, records.measures)
+                        recorded, records.measures, records.surveys)
 
 
 def data_commit(root: Path) -> str:

@@ -67,7 +67,7 @@ def case_events(statuses: Sequence[Status], office: Office, period: Period, day:
         for missed, last in progress_misses(case, office, day, status.stage):
             if missed in period:
                 yield Event("progress_missed", missed, units,
-                             f"自 {last} 起超过 {office.progress_interval_days} 天未报送办理进展", case.id)
+                             f"自 {last} 起超过 {office.progress_interval(case.priority)} 天未报送办理进展", case.id)
         receipt = status.receipt
         if receipt is not None:
             overdue = (receipt.pending if day > receipt.due else ()) + receipt.late
@@ -141,7 +141,7 @@ def progress_misses(case: Case, office: Office, day: dt.date, stage: Stage | Non
     full interval it stays so. Only days where the status may change, and the interval's multiples
     between them, are asked: the answer is the status's own, without walking every day.
     """
-    interval = office.progress_interval_days
+    interval = office.progress_interval(case.priority)  # a 重点 item's is its priority's (随时报告)
     if interval is None or case.assigned is None or case.assigned > day:
         return []
     if not _ever_behind(case, interval, day, stage or case.stage_on(day)):

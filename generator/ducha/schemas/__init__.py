@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-NAMES = ("case", "office", "notice", "bulletin", "measure", "assessment")
+NAMES = ("case", "office", "notice", "bulletin", "measure", "survey", "assessment")
 
 
 def schema_text(name: str) -> str:

@@ -11,6 +11,7 @@ from ducha.model.assessments import Assessment
 from ducha.model.measures import Measure
 from ducha.model.notices import Notice
 from ducha.model.office import Office
+from ducha.model.surveys import Survey
 from ducha.outputs.site.urls import leader_page
 from ducha.repo.audit import AuditTrail
 from ducha.rules import queues
@@ -38,6 +39,7 @@ class SiteData:
     #: The year before's criticism tally, kept in view while the new year is young.
     last_year_criticisms: dict[str, int] = field(default_factory=dict)
     measures: tuple[Measure, ...] = ()  # 督办令, 约谈, 书面检查, 问责 the audience may see
+    surveys: tuple[Survey, ...] = ()  # 督查调研, 专业评估, 民意调查, 满意度调查 the audience may see
     #: The current period's running 考核 scores, when office.yaml keeps scores and the audience may see them.
     scores: ScoreBoard | None = None
     assessments: tuple[Assessment, ...] = ()  # issued 考核 results, shown with the scores
@@ -79,6 +81,16 @@ class SiteData:
         for measure in self.measures:
             for case_id in measure.cases:
                 found[case_id].append(measure)
+        return found
+
+    @functools.cached_property
+    def surveys_by_case(self) -> dict[str, list[Survey]]:
+        """The surveys that name a case, or that one of its 回访复核 cites."""
+        cited = {f.survey: s.case.id for s in self.statuses for f in s.case.followups if f.survey}
+        found: dict[str, list[Survey]] = defaultdict(list)
+        for survey in self.surveys:
+            for case_id in dict.fromkeys([*survey.cases, *([cited[survey.id]] if survey.id in cited else [])]):
+                found[case_id].append(survey)
         return found
 
     @functools.cached_property

@@ -135,7 +135,7 @@ def prepare(root: Path, today: dt.date, profile: str, caches: Caches | None = No
     else:
         if not disclosure.public:  # a draft 通报 is the office's working paper
             drafts = tuple(build_report(office, cases, notices, bulletins, period, today, head or "（非 git 仓库）",
-                                        measures=records.measures)
+                                        measures=records.measures, surveys=records.surveys)
                            for period in draft_periods(today))
         calendars = feeds(office, statuses, today)
     # A quick rebuild makes only case pages: the scores (shown on the lists) are made again in the rebuild after.
@@ -149,8 +149,8 @@ def prepare(root: Path, today: dt.date, profile: str, caches: Caches | None = No
                 else {case_id: disclosed(trail, disclosure) for case_id, trail in trails.items() if case_id in shown_ids}),
         notices=tuple(disclosure.notice(n, shown_ids) for n in notices),
         criticisms=criticisms, drafts=drafts, feeds=calendars, last_year_criticisms=last_year,
-        measures=disclosure.measures(records.measures, shown_ids), scores=scores,
-        assessments=records.assessments if scores is not None else ())
+        measures=disclosure.measures(records.measures, shown_ids), surveys=disclosure.surveys(records.surveys),
+        scores=scores, assessments=records.assessments if scores is not None else ())
     return Prepared(data, warnings)
 
 

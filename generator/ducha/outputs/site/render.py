@@ -81,6 +81,7 @@ def _environment() -> jinja2.Environment:
         draft_page=urls.draft_page, notice_page=urls.notice_page, calendar_file=urls.calendar_file,
         light_label=present.light_label, remaining=present.remaining, rate_text=present.rate_text,
         criticism_count=present.criticism_count, receipt_text=present.receipt_text,
+        withheld_review=present.withheld_review,
         milestone_light=present.milestone_light, milestone_reasons=present.milestone_reasons,
         provisional_note=present.PROVISIONAL_NOTE, detail_mark=Markup(DETAIL_MARK),
         counted=_counted, submitted=queues.submitted, last_progress=worklists.last_progress,

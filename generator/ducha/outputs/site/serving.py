@@ -94,7 +94,8 @@ class Preview:
             prepared = prepare(root, today, profile, self.caches, earlier=self.data)
             changed = self._case_pages(prepared.data)
             if (changed or self.caches.checks.rechecked != checked or prepared.data.notices != self.data.notices
-                    or prepared.data.measures != self.data.measures):
+                    or prepared.data.measures != self.data.measures
+                    or prepared.data.surveys != self.data.surveys):
                 self.stale = True  # the rebuild after makes the rest
             self.wanted = {page: text for page, (_, text) in self.made.items() if self.built.get(page) != text}
             return

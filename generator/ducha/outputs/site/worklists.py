@@ -34,15 +34,18 @@ def morning_queues(data: SiteData, statuses: Sequence[Status], unit: str | None 
         Queue("pending", "待审核", tuple(queues.pending_review(statuses)), "办理报告已报送，等待督查室审核，等得最久的在前。"),
         Queue("overdue", "超期未办结", tuple(queues.overdue(statuses)), "超期最久的在前。"),
         Queue("near", "临期", tuple(queues.near_due(statuses)),
-              f"{data.office.yellow_days}个工作日内到期或未达到序时进度（黄灯），剩余时间最少的在前。"),
+              f"{data.office.yellow_days}个工作日内到期（本室规则）或未达到序时进度（黄灯），剩余时间最少的在前。"),
         Queue("progress", "需续报", tuple(queues.needs_progress(statuses)),
-              f"超过{data.office.progress_interval_days}天未报送进展。" if data.office.progress_interval_days else ""),
+              (f"超过{data.office.progress_interval_days}天未报送进展（本室规则）" if data.office.progress_interval_days else "")
+              + f"{'；' if data.office.progress_interval_days else ''}重点事项随时报告（实施办法 第九条），超过"
+              f"{office.progress_interval('重点')}天（本室规则）未报送进展即列入。"),
         Queue("followup", "待回头看", tuple(queues.followups_due(statuses)),
-              f"办结满{data.office.followup_after_days}天，尚未回访复核。" if data.office.followup_after_days else ""),
+              f"办结满{data.office.followup_after_days}天（本室规则；急、重点事项另有间隔），尚未回访复核。"
+              if data.office.followup_after_days else ""),
     ]
     if office.receipt is not None:
         found.insert(1, Queue("receipt", "待签收", tuple(receipts),
-                              f"交办后{office.receipt.time_limit}内签收；超时未签收的在前。"))
+                              f"交办后{office.receipt.time_limit}内签收（本室规则）；超时未签收的在前。"))
     if office.approvals.reading is not None or office.approvals.report_back is not None:
         found.append(Queue("awaiting", "待领导审阅、待上报", tuple(queues.awaiting_approval(statuses)),
                            "已办结，办理报告尚待领导审阅或结果尚待上报（office.yaml approvals）。"))

@@ -53,6 +53,8 @@ def generate(data: SiteData, skip: frozenset[str] = frozenset()) -> Iterable[tup
     for name, text in data.feeds.items():
         yield f"calendars/{name}", text
     yield notices.INDEX, notices.notices_index(data)
+    if data.surveys:
+        yield notices.SURVEYS, notices.surveys_markdown(data)
     for notice in data.notices:
         yield notice_page(notice), notices.notice_markdown(notice)
     for report in data.drafts:
@@ -86,7 +88,8 @@ def case_makings(data: SiteData, status: Status) -> object:
     case = status.case
     measures = tuple(data.measures_by_case.get(case.id, ()))
     return (status, tuple(data.children.get(case.id, ())), data.by_id.get(case.parent or ""), data.trails.get(case.id),
-            data.basis, measures, tuple(o for o in data.orders if o.order in measures) if measures else ())
+            data.basis, measures, tuple(o for o in data.orders if o.order in measures) if measures else (),
+            tuple(data.surveys_by_case.get(case.id, ())))
 
 
 def page_count(data: SiteData) -> int:
@@ -95,4 +98,4 @@ def page_count(data: SiteData) -> int:
     archived = {s.case.year for s in data.statuses if s.case.archive is not None}
     return (1 + 1 + len(years) + len(data.statuses) + 1 + len(data.office.units) + 1 + len(data.leaders) + 1
             + len(data.office.category_names) + 1 + 1 + len(archived) + 1 + len(data.notices) + len(data.drafts) + 1
-            + len(data.feeds) + (1 + len(data.scores.units) if data.scores is not None else 0))
+            + len(data.feeds) + (1 if data.surveys else 0) + (1 + len(data.scores.units) if data.scores is not None else 0))

@@ -32,7 +32,8 @@ def case_markdown(data: SiteData, status: Status, children: Sequence[Status]) ->
         parent=data.by_id.get(case.parent) if case.parent is not None else None,  # one the audience may not see is not named
         receipts=receipts_text(status), limit=effective_time_limit(case, data.office),
         milestones=milestones(status),
-        rounds=rounds(data, status), measures=data.measures_by_case.get(case.id, []), timeline=events(case),
+        rounds=rounds(data, status), measures=data.measures_by_case.get(case.id, []),
+        surveys=data.surveys_by_case.get(case.id, []), timeline=events(case),
         trail=data.trails.get(case.id), reviewers=reviewers)
     return page(f"{case.id} {case.title}", html)
 

@@ -11,6 +11,7 @@ from ducha.rules.period_report import PeriodReport
 from ducha.rules.periods import parse_period
 
 INDEX = "notices/index.md"
+SURVEYS = "notices/surveys.md"
 
 
 def period_label(code: str) -> str:
@@ -33,11 +34,19 @@ def notice_markdown(notice: Notice) -> str:
 
 def notices_index(data: SiteData) -> str:
     notices = sorted(data.notices, key=lambda n: (n.date, n.number), reverse=True)
-    return page("督查通报", body("notices.html", page=INDEX, data=data, notices=notices, period_label=period_label), search=False)
+    return page("督查通报", body("notices.html", page=INDEX, data=data, notices=notices, period_label=period_label,
+                                     surveys_page=SURVEYS), search=False)
+
+
+def surveys_markdown(data: SiteData) -> str:
+    """Every 督查调研, 专业评估, 民意调查 and 满意度调查, newest first (中办 1999 年意见 四；实施办法 第十三条)."""
+    return page("督查调研、评估和调查", body("surveys.html", page=SURVEYS, data=data))
 
 
 def draft_markdown(data: SiteData, report: PeriodReport) -> str:
-    proposals = [(kind, p) for kind, group in (("拟表扬", report.praise), ("拟批评", report.criticism)) for p in group]
+    proposals = [(kind, p) for kind, group in (("拟表扬", report.praise), ("不列入拟表扬", report.withheld),
+                                               ("拟批评", report.criticism), ("拟提出问责建议", report.accountability))
+                 for p in group]
     html = body("draft.html", page=draft_page(report), data=data, report=report, ranked=list(enumerate(report.units, 1)),
                 proposals=proposals)
     return page(f"{report.period.label}督查通报（草稿）", html, search=False)

@@ -27,7 +27,7 @@ def unit_markdown(data: SiteData, unit: str, full_name: str) -> str:
                 lead_in_hand=[s for s in lead if s.stage in _IN_HAND], co_in_hand=[s for s in co if s.stage in _IN_HAND],
                 lead_closed=[s for s in lead if s.stage in (Stage.CLOSED, Stage.ARCHIVED)],
                 measures=[m for m in data.measures if m.unit == unit],
-                owed=owed_measures(unit, data.criticisms.get(unit, 0), data.measures, data.today.year),
+                owed=owed_measures(unit, data.notices, data.measures, data.today.year),
                 score=data.scores.unit(unit) if data.scores is not None else None, score_text=score_text,
                 counts_text=counts_text, score_page=score_page)
     return page(unit, html, boost=UNIT_BOOST)
