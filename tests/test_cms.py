@@ -54,7 +54,8 @@ GITEA = """cms:
 #: The case schema's top-level keys in file order, as written in case.schema.json.
 CASE_KEYS = ["id", "title", "category", "priority", "source", "requirements", "parent", "registered", "approval", "assigned",
              "lead_unit", "co_units", "owner", "time_limit", "milestones", "receipts", "progress", "urges", "extensions",
-             "reports", "reviews", "followups", "feedback", "readings", "submissions", "attachments", "corrections", "cancelled",
+             "reports", "reviews", "followups", "feedback", "readings", "submissions", "upstream_changes", "attachments",
+             "corrections", "cancelled",
              "archive", "visibility", "notes"]
 #: tests/fixtures/demo/office.yaml's units.
 DEMO_UNITS = ["市发改委", "市财政局", "市教育局", "市卫健委", "市住建局", "市交通运输局", "市生态环境局", "市自然资源局",
@@ -91,9 +92,9 @@ def test_every_schema_field_in_file_order_with_chinese_labels(tmp_path: Path) ->
     assert [f["name"] for f in collection["fields"]] == CASE_KEYS
     assert fields["progress"]["label"] == "办理进展"
     assert fields["progress"]["hint"].startswith("承办单位报告的阶段性进展，按日期追加，不得改写。")
-    assert [f["name"] for f in fields["reports"]["fields"]] == ["date", "doc_no", "signer", "summary", "late_reason"]
-    assert [f["label"] for f in fields["reports"]["fields"]] == ["报告日期", "发文字号", "签发人", "办理情况", "补录理由"]
-    assert [f["required"] for f in fields["reports"]["fields"]] == [True, True, True, True, False]
+    assert [f["name"] for f in fields["reports"]["fields"]] == ["date", "doc_no", "signer", "summary", "downstream", "late_reason"]
+    assert [f["label"] for f in fields["reports"]["fields"]] == ["报告日期", "发文字号", "签发人", "办理情况", "下级办理报告", "补录理由"]
+    assert [f["required"] for f in fields["reports"]["fields"]] == [True, True, True, True, False, False]
     assert [f["required"] for f in fields["progress"]["fields"]] == [True, False, True, False, False]  # milestone, late_reason
 
 

@@ -45,10 +45,12 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, today: dt.da
 @click.option("--category", default=None, help="只看某一来源类型。")
 @click.option("--light", type=LIGHTS, default=None, help="只看某一灯色（红灯、黄灯、绿灯、按期办结、超期办结，或 red 等代码）。")
 @click.option("--format", "fmt", type=choices("table", "json", "csv", table=("表格",)), default="table", help="输出格式。")
+@click.option("--offices", is_flag=True,
+              help="下级督查室一览：交办各下级的事项按灯色、按期办结率、超期未办结，及其发布的本身总数（按上次 ducha rollup 读取的数据）。")
 @click.pass_context
 def status(ctx: click.Context, today: dt.date | None, unit: str | None, category: str | None,
-           light: str | None, fmt: str) -> None:
-    """各督查事项的办理阶段、到期日和红黄绿灯，最紧急的在前。"""
+           light: str | None, fmt: str, offices: bool) -> None:
+    """各督查事项的办理阶段、到期日和红黄绿灯，最紧急的在前；交办下级督查室的事项另列下级办理情况。"""
     from ducha.load.records import load_cases
     from ducha.outputs import text as reporters
     from ducha.rules.deadlines import Light, status_board
@@ -57,6 +59,15 @@ def status(ctx: click.Context, today: dt.date | None, unit: str | None, category
     day = today or shanghai_today()
     office, cases = load_cases(root, as_of=day)  # "not in the future" is validate's and guard's check, on the real date
     check_unit(office, unit)
+    if offices:
+        from ducha.outputs.offices import offices_text, rollup_json
+        from ducha.repo.rollup import rollup
+
+        below = rollup(root, office, cases, day)
+        if fmt == "csv":
+            raise click.UsageError("--offices 只能输出表格或 JSON（--format json）。")
+        click.echo(rollup_json(below) if fmt == "json" else offices_text(below), nl=False)
+        return
     board = status_board(office, cases, day, unit, category, Light(light) if light else None)
     if fmt == "json":
         click.echo(reporters.status_json(board), nl=False)
@@ -64,6 +75,11 @@ def status(ctx: click.Context, today: dt.date | None, unit: str | None, category
         click.echo(reporters.status_csv(board), nl=False)
     else:
         click.echo(reporters.status_table(board, color=sys.stdout.isatty()), nl=False)
+        if office.subordinates:
+            from ducha.outputs.offices import status_below
+            from ducha.repo.rollup import rollup
+
+            click.echo(status_below(board, rollup(root, office, cases, day)), nl=False)
 
 
 @command()
@@ -165,11 +181,21 @@ def history(ctx: click.Context, case_id: str, fmt: str) -> None:
     if result is not None and result.ok and result.cases and result.office is not None:
         case = result.cases[0]
         late = record.late(case, result.office)
+    below, below_json = "", []
+    if case is not None and result is not None and result.office is not None and result.office.subordinates:
+        from ducha.outputs.offices import below_data, below_lines
+        from ducha.repo.rollup import rollup
+
+        found = rollup(root, result.office, [case], shanghai_today())
+        lines = below_lines(found.below(case.id), found.waiting(case.id), case.id)
+        below = f"\n下级办理情况（截至 {found.today}，各下级按自己的规则计算）\n" + "\n".join(lines) + "\n" if lines else ""
+        below_json = [below_data(b) for b in found.below(case.id)]
     if fmt == "json":
-        click.echo(json.dumps({**trail.as_json(), "late": [e.as_json() for e in late]}, ensure_ascii=False, indent=2))
+        extra = {"below": below_json} if below_json else {}  # 下级办理情况, for a case delegated to a subordinate office
+        click.echo(json.dumps({**trail.as_json(), "late": [e.as_json() for e in late], **extra}, ensure_ascii=False, indent=2))
         return
     if case is not None:
-        click.echo(reporters.timeline_text(case, trail, late), nl=False)
+        click.echo(reporters.timeline_text(case, trail, late) + below, nl=False)
     else:
         click.echo(f"{case_id}（当前记录{'无法读取' if file.exists() else '已不存在'}，只显示审计记录）")
         click.echo(reporters.audit_text(trail))

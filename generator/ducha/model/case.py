@@ -12,6 +12,7 @@ from typing import Any, Protocol, TypeVar
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path
+from ducha.model.links import LINK_KEYS, Link
 from ducha.model.logs import (
     LOG_KINDS,
     Attachment,
@@ -27,6 +28,7 @@ from ducha.model.logs import (
     Review,
     Step,
     Submission,
+    UpstreamChange,
     Urge,
 )
 from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
@@ -73,6 +75,7 @@ class Source:
     leader: str = ""
     instruction: str = ""
     level: str = ""  # 来源层级 within the category (中央批办, 国务院批示…), when office.yaml sets levels
+    upstream: Link | None = None  # 上级交办: the superior office's case it was taken in from (``ducha intake``)
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,7 @@ class Case:
     feedback: tuple[Feedback, ...] = ()
     readings: tuple[Reading, ...] = ()
     submissions: tuple[Submission, ...] = ()
+    upstream_changes: tuple[UpstreamChange, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     corrections: tuple[Correction, ...] = ()
     cancelled: Cancellation | None = None
@@ -165,6 +169,15 @@ class Case:
     def units(self) -> tuple[str, ...]:
         """The lead unit and the co-units: every unit the item is assigned to."""
         return (self.lead_unit, *self.co_units) if self.lead_unit else self.co_units
+
+    @property
+    def upstream_link(self) -> Link | None:
+        """The superior's version of the task this office last recorded: its last 上级变更, or what intake wrote."""
+        link = self.source.upstream
+        if link is None or not self.upstream_changes:
+            return link
+        last = self.upstream_changes[-1]
+        return dataclasses.replace(link, commit=last.commit, sha256=last.sha256)
 
     @property
     def attachment_folder(self) -> str:
@@ -400,6 +413,8 @@ class _Reader:
                 values[name] = day
             for name in limit_fields:
                 values[name] = self.limit(entry.get(name), (kind.key, index, name))
+            for name in kind.link_fields:
+                values[name] = read_link(entry.get(name))
             yield make(**values)
 
     def at(self, name: str) -> PathKey:
@@ -435,13 +450,18 @@ class _Reader:
             priority=data.get("priority", ""),
             path=self.doc.path,
             source=Source(src.get("doc_no", ""), src.get("meeting", ""), src.get("leader", ""),
-                          src.get("instruction", ""), src.get("level", "")),
+                          src.get("instruction", ""), src.get("level", ""), read_link(src.get("upstream"))),
             requirements=data.get("requirements", ""), parent=data.get("parent"), assigned=assigned,
             lead_unit=data.get("lead_unit"), co_units=tuple(data.get("co_units", ())),
             owner=data.get("owner", ""), time_limit=time_limit, milestones=milestones, **logs,
             cancelled=cancelled, archive=archive, approval=approval, visibility=data.get("visibility", "公开"),
             notes=data.get("notes", ""),
         )
+
+
+def read_link(data: Any) -> Link | None:
+    """A link as a schema-valid record writes it (None where there is none)."""
+    return Link(*(data[key] for key in LINK_KEYS)) if isinstance(data, dict) else None
 
 
 def build_case(doc: YamlDocument) -> tuple[Case | None, list[Problem]]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from ducha.model.links import Neighbour
 from ducha.model.scoring import Scoring
 from ducha.model.timelimit import TimeLimit
 
@@ -354,6 +355,14 @@ class Office:
     reminders: ReminderSettings | None = None
     #: SSH allowed_signers lines of the review server (Gitea/Forgejo), whose signed commits carry a trusted 审核.
     review_signers: tuple[str, ...] = ()
+    #: 上下联动: the office that hands tasks down to this one, and the offices this one hands its own down to
+    #: (each also a unit, so that a case can be assigned to it).
+    superior: Neighbour | None = None
+    subordinates: tuple[Neighbour, ...] = ()
+
+    def subordinate(self, unit: str) -> Neighbour | None:
+        """The subordinate office that ``unit`` names, if it is one."""
+        return next((s for s in self.subordinates if s.name == unit), None)
 
     def yellow_for(self, priority: str) -> int:
         """The yellow threshold for an item of ``priority`` (empty: none)."""

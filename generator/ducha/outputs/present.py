@@ -7,11 +7,14 @@ from what the export wrote. Nothing here escapes for a format: each renderer doe
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from ducha.model.case import Case, Stage
+from ducha.model.links import Reading
 from ducha.model.scoring import decimal_text
 from ducha.rules.deadlines import Light, MilestoneStatus, Status
+from ducha.rules.rollup import Below
 
 PROVISIONAL_NOTE = "该年度放假安排尚未公布，按周一至周五推算"
 
@@ -156,3 +159,52 @@ def points_text(value: Decimal) -> str:
 def withheld_review(signature: str) -> str:
     """Why a commit's 审核 is not shown: the review server's key is required and the merge lacks it."""
     return f"不予采信（合并提交{signature}）"
+
+
+# --- 上下联动: how a neighbour office was read, and a subordinate's handling ------------------------------
+
+
+def moment(when: dt.datetime | None) -> str:
+    """A fetch time as the office reads it: 2026-03-05 09:30."""
+    return when.strftime("%Y-%m-%d %H:%M") if when is not None else "—"
+
+
+def reading_text(reading: Reading) -> str:
+    """Which commit of a neighbour is shown and when it was read: 提交 1a2b3c4d，读取于 2026-03-05 09:30."""
+    if reading.commit is None:
+        return "尚未读取"
+    return f"提交 {reading.commit[:8]}，读取于 {moment(reading.read_at)}"
+
+
+def reading_flags(reading: Reading) -> list[str]:
+    """What a page showing a neighbour's data must say about it: stale since a failed fetch, a rewritten history."""
+    flags = []
+    if reading.commit is None:
+        flags.append("尚未读取" + (f"：{reading.error}" if reading.error else "（运行 ducha rollup 或 ducha intake）"))
+    elif reading.stale:
+        flags.append(f"数据可能已过时：{moment(reading.failed_at)} 读取失败（{reading.error}），"
+                     f"显示的是 {moment(reading.read_at)} 读取的数据")
+    if reading.lost is not None:
+        flags.append(f"历史被改写：{moment(reading.lost_at)} 发现，此前读取的提交 {reading.lost[:8]} 已不在对方的提交历史中，"
+                     "对方的记录可能被改动过，请核实（核实后 ducha rollup --accept-rewrite 对方名称）")
+    return flags
+
+
+def below_state(below: Below) -> str:
+    """A subordinate's handling of one delegated case: its stage, light and due date under its own rules."""
+    status = below.status
+    parts = [status.stage.label, light_label(status)]
+    if status.due is not None:
+        parts.append(f"到期 {due_text(status)}")
+    if remaining(status):
+        parts.append(remaining(status))
+    return "，".join(part for part in parts if part and part != "—")
+
+
+def below_report(below: Below) -> str:
+    """The subordinate's approved 办理报告 in one line, or empty."""
+    report, review = below.report, below.review
+    if report is None:
+        return ""
+    passed = f"，{review.date} 审核通过" if review is not None else ""
+    return f"{report.date} {report.doc_no}（签发：{report.signer}）：{report.summary.rstrip('。')}{passed}"

@@ -49,6 +49,7 @@ from ducha.repo.blobs import files_at
 from ducha.repo.changes import FACTS, IDENTITY, Kind, compare
 from ducha.repo.filechanges import changed_files
 from ducha.repo.landing import landed
+from ducha.repo.linkcheck import link_problems
 from ducha.repo.manifest import read_manifest_text
 from ducha.repo.refs import is_ancestor, merge_base, resolve
 from ducha.repo.reviews import claimed_reviews
@@ -335,8 +336,12 @@ def _office_moves(root: Path, base_raw: bytes, cases: Iterable[Case], today: dt.
                     "已有事项的期限只能由经批准的延期或更正改变。", _OFFICE_FIX)]
 
 
-def guard(root: Path, base: str, today: dt.date) -> GuardResult:
-    """Every problem in what the branch at ``root`` (with its uncommitted changes) would land on ``base``."""
+def guard(root: Path, base: str, today: dt.date, now: dt.datetime | None = None) -> GuardResult:
+    """Every problem in what the branch at ``root`` (with its uncommitted changes) would land on ``base``.
+
+    Links to other offices' records (上下联动) are checked against what ``root`` fetched of them; ``now``: the time
+    of a fetch, when a link cites a commit not fetched yet.
+    """
     tip = resolve(root, base)
     fork = merge_base(root, tip)
     if fork is None:
@@ -344,15 +349,16 @@ def guard(root: Path, base: str, today: dt.date) -> GuardResult:
                                                                   "无法判断改动了什么。",
                                             f"从 {base} 新建分支（git switch -c 新分支 {base}），把要提交的记录改动重新加上。"),))
     claims = _claimed_reviews(root, tip)
+    neighbours = Neighbours(root, now)
     if fork == tip:  # up to date with the base: what lands is this working tree
-        found = judge(root, tip, today)
+        found = judge(root, tip, today, neighbours=neighbours)
         return dataclasses.replace(found, problems=_sorted([*claims, *found.problems]))
     with landed(root, tip) as landing:
         if landing.root is not None:
-            found = judge(landing.root, tip, today)
+            found = judge(landing.root, tip, today, neighbours=neighbours)
             return GuardResult(tip, found.changed, _sorted([*claims, *found.problems]), merged=True)
     # It cannot be merged as it is: the conflicts, and what the branch itself changed since it forked.
-    found = judge(root, fork, today)
+    found = judge(root, fork, today, neighbours=neighbours)
     conflicts = [Problem(path, 0, 0, "", f"本分支与 {base} 都改动了这个文件，合并时冲突：无法判断合并后的记录。",
                          f"先把 {base} 合并进本分支（git fetch 后 git merge {base}），解决冲突后再提交；记录只能在末尾追加，"
                          "解决冲突时保留双方追加的条目。") for path in landing.conflicts]
@@ -373,9 +379,19 @@ def _claimed_reviews(root: Path, tip: str) -> list[Problem]:
             for claim in claimed_reviews(root, tip)]
 
 
-def judge(root: Path, fork: str, today: dt.date, whole: bool = True) -> GuardResult:
+@dataclass(frozen=True)
+class Neighbours:
+    """Where the other offices' records were fetched (the office's own repository, not a scratch merge of it), and
+    the time of a fetch if one is needed."""
+
+    home: Path
+    now: dt.datetime | None = None
+
+
+def judge(root: Path, fork: str, today: dt.date, whole: bool = True, neighbours: Neighbours | None = None) -> GuardResult:
     """Every problem in the change from ``fork`` to the working tree at ``root``; unless ``whole``, only what a
-    change may do to the records already there (for a commit inside a pull request, judged whole when it lands)."""
+    change may do to the records already there (for a commit inside a pull request, judged whole when it lands).
+    Links to other offices are checked where ``neighbours`` says they were fetched (not on the server's hook)."""
     changes = changed_files(root, fork, None, untracked_in=RECORD_DIRS)
     demo = _demo_removals(root, fork, changes)  # the start of an office (ducha init): not a deletion of records
     problems = _split([c for c in changes if c.path not in demo]) if whole else []
@@ -411,6 +427,8 @@ def judge(root: Path, fork: str, today: dt.date, whole: bool = True) -> GuardRes
     problems += closed_scores_moved(root, blobs.get(OFFICE_FILE), today)
     if head.office is not None:
         problems += _new_entries(root, records, blobs, head.office, today, fork)
+        if neighbours is not None:
+            problems += link_problems(neighbours.home, head.office, records, blobs, today, neighbours.now, files=root)
     return GuardResult(fork, changed, tuple(sorted(set(problems), key=Problem.sort_key)))
 
 

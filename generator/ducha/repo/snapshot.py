@@ -33,8 +33,13 @@ def report_for(root: Path, period: Period, today: dt.date) -> PeriodReport:
     if not commit.startswith("（"):
         # Entries recorded before the period cannot be 补录 in it, nor flag its items.
         recorded = recorded_entries(root, since=period.start)
+    below = None
+    if records.office.subordinates:
+        from ducha.repo.rollup import rollup
+
+        below = rollup(root, records.office, records.cases, min(today, period.end))
     return build_report(records.office, records.cases, records.notices, records.bulletins, period, today, commit,
-                        recorded, records.measures, records.surveys)
+                        recorded, records.measures, records.surveys, below)
 
 
 def data_commit(root: Path) -> str:

@@ -78,6 +78,33 @@ def office_problems(doc: YamlDocument) -> list[Problem]:
             problems.append(Problem(OFFICE_FILE, line, column, f"reminders.units.{unit}",
                                     f"单位「{unit}」未在 units 中登记，提醒无法对应到事项。",
                                     f"改成已登记的简称（{'、'.join(names)}），或先在 units 中登记该单位。"))
+    problems += _neighbour_problems(doc, names)
+    return problems
+
+
+def _neighbour_problems(doc: YamlDocument, units: list[str]) -> list[Problem]:
+    """上下联动: every subordinate office is a registered unit, named once; the superior is another office."""
+    data, problems = doc.data, []
+    seen: set[str] = set()
+    for index, entry in enumerate(data.get("subordinates", [])):
+        name = entry["name"]
+        where: PathKey = ("subordinates", index, "name")
+        line, column = doc.mark(where)
+        if name in seen:
+            problems.append(Problem(OFFICE_FILE, line, column, format_path(where), f"下级督查室「{name}」重复。",
+                                    "删除重复的一项。"))
+        elif name not in units:
+            problems.append(Problem(OFFICE_FILE, line, column, format_path(where),
+                                    f"下级督查室「{name}」未在单位名录（units）中登记，事项无法交办给它。",
+                                    f"在 units 中登记它（name: {name}，full_name: 它的 office.yaml 中的 name），"
+                                    "或改成已登记的简称。"))
+        seen.add(name)
+    superior = data.get("superior")
+    if superior is not None and (superior["name"] == data["name"] or superior["name"] in seen):
+        line, column = doc.mark(("superior", "name"))
+        problems.append(Problem(OFFICE_FILE, line, column, "superior.name",
+                                f"上级督查室「{superior['name']}」与本室或某个下级督查室同名。",
+                                "写上级督查室 office.yaml 中的 name（如 某某省人民政府督查室）。"))
     return problems
 
 

@@ -179,6 +179,35 @@ def label(name: str, path: PathKey) -> str:
     return "「" + "·".join(parts) + "」" if parts else "文件"
 
 
+def known_part(name: str, data: Any) -> tuple[Any, tuple[str, ...]]:
+    """``data`` without the keys the schema does not know (at any depth), and the dotted paths left out.
+
+    For records written by another office's newer ducha (上下联动): what this one understands is read,
+    what it does not is named, never guessed at.
+    """
+    root = load_schema(name)
+    dropped: list[str] = []
+
+    def walk(value: Any, schema: dict[str, Any], where: str) -> Any:
+        schema = _resolve(root, schema)
+        if isinstance(value, dict) and "properties" in schema:
+            known = schema["properties"]
+            kept = {}
+            for key, item in value.items():
+                if key in known:
+                    kept[key] = walk(item, known[key], f"{where}.{key}" if where else key)
+                elif schema.get("additionalProperties") is False:
+                    dropped.append(f"{where}.{key}" if where else key)
+                else:
+                    kept[key] = item
+            return kept
+        if isinstance(value, list) and isinstance(schema.get("items"), dict):
+            return [walk(item, schema["items"], where) for item in value]
+        return value
+
+    return walk(data, root, ""), tuple(dict.fromkeys(dropped))
+
+
 def check(doc: YamlDocument, name: str) -> list[Problem]:
     """Every schema problem in ``doc``; an empty list when it conforms."""
     try:

@@ -21,6 +21,7 @@ from ducha.rules.calendar import calendar_for
 from ducha.rules.characters import character_problems
 from ducha.rules.deadlines import effective_time_limit, milestone_due, round_schedule
 from ducha.rules.extensions import check_extensions, check_extensions_asked_in_time
+from ducha.rules.links import check_links
 from ducha.rules.units import unknown_unit
 
 #: Longer limits are typos; these also keep every due date (2099 + 10 years) inside the calendar.
@@ -61,6 +62,7 @@ class _CaseChecker:
         self.milestones()
         check_extensions(self.case, self.office, self.add)
         check_extensions_asked_in_time(self.case, self.office, self.add)
+        check_links(self.case, self.office, self.add)
         self.reports_and_reviews()
         self.closing()
         self.not_in_future()

@@ -86,7 +86,9 @@ def _environment() -> jinja2.Environment:
         provisional_note=present.PROVISIONAL_NOTE, detail_mark=Markup(DETAIL_MARK),
         counted=_counted, submitted=queues.submitted, last_progress=worklists.last_progress,
         near_reason=worklists.near_reason, order_state=lambda data, measure: data.order_state(measure),
-        unit_core=words.unit_core, size_text=size_text, ranking_rule=ranking_rule)
+        unit_core=words.unit_core, size_text=size_text, ranking_rule=ranking_rule,
+        reading_text=present.reading_text, reading_flags=present.reading_flags, below_report=present.below_report,
+        latest_progress=present.latest_progress, offices_page=urls.OFFICES_PAGE)
     return env
 
 
