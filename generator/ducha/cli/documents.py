@@ -72,9 +72,11 @@ def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, out
               help="输出文件（xlsx、docx 必须指定；text、json 默认打印）。")
 @click.option("--issue", is_flag=True, help="印发：把本期最终得分写成记录（assessments/年份/），提交后不得修改。")
 @click.option("--approver", default=None, help="印发时：同意印发考核结果的领导。")
+@click.option("--offices", is_flag=True,
+              help="下级督查室：按本室规则，以各下级自己的记录（上次 ducha rollup 读取的）为交办它的事项计分。")
 @click.pass_context
 def score(ctx: click.Context, period: str, today: dt.date | None, fmt: str, output: Path | None, issue: bool,
-          approver: str | None) -> None:
+          approver: str | None, offices: bool) -> None:
     """量化考核：各单位在考核期间的得分，逐项列明事项、日期、计分规则和分值。"""
     from ducha.io.atomic import write_file
     from ducha.repo.snapshot import score_for
@@ -82,6 +84,8 @@ def score(ctx: click.Context, period: str, today: dt.date | None, fmt: str, outp
 
     root = office_root(ctx)
     day = today or shanghai_today()
+    if issue and offices:
+        raise click.UsageError("下级督查室的得分暂不能印发（--issue 不能与 --offices 同用）：印发的考核结果只含本室的承办单位。")
     if issue:
         from ducha.intake.assessment import issue_assessment
 
@@ -90,7 +94,7 @@ def score(ctx: click.Context, period: str, today: dt.date | None, fmt: str, outp
         return
     if fmt in ("xlsx", "docx") and output is None:
         raise click.UsageError(f"{fmt} 格式须用 -o 指定输出文件，如 -o 考核.{fmt}。")
-    board = score_for(root, parse_period(period), day)
+    board = score_for(root, parse_period(period), day, offices)
     if fmt == "xlsx":
         from ducha.outputs.score_workbook import write_workbook
 

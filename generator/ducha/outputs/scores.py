@@ -25,6 +25,9 @@ def board_heading(board: ScoreBoard) -> str:
 def commit_note(board: ScoreBoard) -> str:
     """The data commit the scores come from, and whether they can be had again from it."""
     note = f"数据提交 {board.data_commit[:12]}"
+    if board.sources:
+        note += "；下级督查室的记录：" + "、".join(f"{name} 提交 {commit[:12]}" if commit else f"{name}（尚未读取）"
+                                             for name, commit in board.sources)
     if board.uncommitted:
         shown = "、".join(board.uncommitted[:3]) + (f" 等 {len(board.uncommitted)} 个文件" if len(board.uncommitted) > 3 else "")
         note += f"；工作区另有尚未提交的记录改动（{shown}），本结果不能由该提交重现"
@@ -80,8 +83,10 @@ def line_json(line: ScoreLine) -> dict[str, object]:
 
 def board_json(board: ScoreBoard) -> str:
     """A JSON array of units in rank order, each naming the period, the day and the data commit."""
+    sources = dict(board.sources)  # a subordinate office is scored from its own commit
     units = [{"unit": u.unit, "score": _number(u.score), "rank": u.rank, "period": board.period.code,
-              "as_of": board.today.isoformat(), "final": board.closed, "data_commit": board.data_commit,
+              "as_of": board.today.isoformat(), "final": board.closed,
+              "data_commit": sources.get(u.unit, board.data_commit) or None,
               "uncommitted": list(board.uncommitted),
               "counts": {"closed_on_time": u.counts.closed_on_time, "closed_late": u.counts.closed_late,
                          "overdue_open": u.counts.overdue_open, "returned": u.counts.returned},

@@ -8,13 +8,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ducha.errors import UsageError
 from ducha.load.records import load_records
 from ducha.model.office import OFFICE_FILE
 from ducha.repo.filechanges import changed_files
 from ducha.repo.gitprocess import HistoryError, ShallowCloneError, head_sha
 from ducha.rules.layout import RECORD_DIRS
 from ducha.rules.periods import Period
-from ducha.rules.scoring import ScoreBoard, score_board
+from ducha.rules.scoring import ScoreBoard, check_period, score_board, subordinate_board
 
 if TYPE_CHECKING:
     from ducha.rules.late import EntryKey, RecordedAt
@@ -63,9 +64,21 @@ def uncommitted_records(root: Path) -> tuple[str, ...]:
     return tuple(sorted({c.path for c in changes if c.path == OFFICE_FILE or c.path.split("/", 1)[0] in RECORD_DIRS}))
 
 
-def score_for(root: Path, period: Period, today: dt.date) -> ScoreBoard:
-    """Load the repository and score every unit for ``period`` (``ducha score``), naming the data commit."""
-    records = load_records(root, as_of=min(today, period.end))
-    board = score_board(records.office, records.cases, records.notices, records.measures, records.bulletins, period,
-                        today, data_commit(root))
+def score_for(root: Path, period: Period, today: dt.date, offices: bool = False) -> ScoreBoard:
+    """Load the repository and score every unit for ``period`` (``ducha score``), naming the data commit;
+    with ``offices``, the subordinate offices on their own records as last read (``ducha rollup`` reads them)."""
+    day = min(today, period.end)
+    records = load_records(root, as_of=day)
+    if offices:
+        from ducha.repo.rollup import rollup
+
+        if not records.office.subordinates:
+            raise UsageError("office.yaml 中没有下级督查室（subordinates）。修改：按 README「上下联动」写明下级督查室，"
+                             "或去掉 --offices。")
+        check_period(period, records.office.scoring)
+        board = subordinate_board(records.office, rollup(root, records.office, records.cases, day), period, today,
+                                  data_commit(root))
+    else:
+        board = score_board(records.office, records.cases, records.notices, records.measures, records.bulletins, period,
+                            today, data_commit(root))
     return dataclasses.replace(board, uncommitted=uncommitted_records(root))

@@ -13,6 +13,7 @@ Seeds: 实施办法 第十六条（四） (督查结果纳入年度绩效考核�
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -41,6 +42,7 @@ from ducha.rules.calendar import calendar_for
 from ducha.rules.deadlines import Status, deadline
 from ducha.rules.metrics import PeriodTally, period_by_lead_unit
 from ducha.rules.periods import Period
+from ducha.rules.rollup import Rollup
 from ducha.rules.score_events import Event, case_events, record_events
 
 #: Points are kept to the cent: a co-unit's share of 0.5 at 33% is 0.17, and the lines still add up.
@@ -86,6 +88,8 @@ class ScoreBoard:
     scoring: Scoring = field(repr=False)
     #: Records changed since ``data_commit`` and not committed: the scores cannot be had again from it.
     uncommitted: tuple[str, ...] = ()
+    #: Subordinate offices scored on their own records: each office and the commit of it read (empty: never read).
+    sources: tuple[tuple[str, str], ...] = ()
 
     @property
     def closed(self) -> bool:
@@ -108,12 +112,13 @@ def check_period(period: Period, scoring: Scoring | None) -> Scoring:
 
 def score_board(office: Office, cases: Sequence[Case], notices: Sequence[Notice], measures: Sequence[Measure],
                 bulletins: Sequence[Bulletin], period: Period, today: dt.date, data_commit: str,
-                statuses: Sequence[Status] | None = None) -> ScoreBoard:
+                statuses: Sequence[Status] | None = None, units: Sequence[str] | None = None) -> ScoreBoard:
     """Every registered unit's score for ``period`` as of ``today`` (clamped to the period's end).
 
     ``cases`` and the issued records are as they stood on that day; units come in the order of
     their scores (highest first), equal scores sharing a rank, then in office.yaml's order.
     ``statuses``: those of every case on that day, when the caller has them already (the site).
+    ``units``: only these of office.yaml's units (the subordinate offices, ``subordinate_board``).
     """
     scoring = check_period(period, office.scoring)
     if today < period.start:
@@ -128,7 +133,7 @@ def score_board(office: Office, cases: Sequence[Case], notices: Sequence[Notice]
             statuses = [deadline(case, office, day, calendar) for case in cases]
         events = [*case_events(statuses, office, period, day, calendar),
                   *record_events(notices, measures, bulletins, cases, period, day)]
-        lines: dict[str, list[ScoreLine]] = {unit.name: [] for unit in office.units}
+        lines: dict[str, list[ScoreLine]] = {unit.name: [] for unit in office.units if units is None or unit.name in units}
         for line_unit, line in _scored(events, scoring):
             if line_unit in lines:
                 lines[line_unit].append(line)
@@ -142,6 +147,24 @@ def score_board(office: Office, cases: Sequence[Case], notices: Sequence[Notice]
             rank = index + 1
         ranked.append(UnitScore(unit_score.unit, unit_score.score, unit_score.lines, unit_score.counts, rank))
     return ScoreBoard(office.name, period, day, data_commit, tuple(ranked), scoring)
+
+
+def subordinate_board(office: Office, rollup: Rollup, period: Period, today: dt.date, data_commit: str) -> ScoreBoard:
+    """下级督查室 scored by this office's rules on the cases delegated to them (issue 25, item 5).
+
+    Each subordinate office is scored as the lead unit of every case it took in from this office, from
+    its own record of it as last read (``rules.rollup``): its own stage, due date and light — the ones
+    ``ducha rollup`` and the 通报's row of the office count — and its own progress, reports and
+    reviews. The case items only: the 通报, 督办令 and 专报 that name a subordinate office are this
+    office's records and score it in the board of this office's units; and 签收 inside a subordinate
+    office is between it and its own units. The board names each office's commit read.
+    """
+    statuses = [dataclasses.replace(below.status, receipt=None,
+                                    case=dataclasses.replace(below.case, lead_unit=found.name, co_units=(), receipts=()))
+                for found in rollup.offices for below in found.below]
+    names = [found.name for found in rollup.offices]
+    board = score_board(office, [s.case for s in statuses], (), (), (), period, today, data_commit, statuses, names)
+    return dataclasses.replace(board, sources=tuple((found.name, found.reading.commit or "") for found in rollup.offices))
 
 
 def _unit_score(unit: str, found: list[ScoreLine], counts: PeriodTally, scoring: Scoring, period: Period,
