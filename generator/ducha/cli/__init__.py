@@ -34,6 +34,7 @@ COMMANDS = {
     "new": "records:new",
     "attach": "records:attach",
     "init": "records:init",
+    "schema": "records:schema",
     "mark-demo": "records:mark_demo",
     "guard": "archive:guard",
     "hook": "archive:hook",

@@ -13,7 +13,7 @@ import click
 
 from ducha.cli.chinese import command
 from ducha.cli.edge import office_root, shanghai_today
-from ducha.cli.params import DATE, LIGHTS, check_unit, choices, today_option, unit_list
+from ducha.cli.params import DATE, IDENTIFIER, LIGHTS, check_unit, choices, today_option, unit_list
 from ducha.model.office import STANDARD_CATEGORIES
 
 
@@ -24,7 +24,7 @@ from ducha.model.office import STANDARD_CATEGORIES
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, today: dt.date | None) -> None:
     """校验督查事项记录（默认 cases/ 下全部文件）。"""
-    from ducha.load.validate import validate_paths, validate_repository
+    from ducha.load.validate import validate_files, validate_repository
     from ducha.outputs.problems import problems_json, problems_text
 
     root = office_root(ctx)
@@ -32,7 +32,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, today: dt.da
     if missing:
         raise click.UsageError(f"找不到 {'、'.join(map(str, missing))}。")
     day = today or shanghai_today()
-    result = validate_paths(list(paths), root, day) if paths else validate_repository(root, day)
+    result = validate_files(list(paths), root, day) if paths else validate_repository(root, day)
     render = problems_json if fmt == "json" else problems_text
     click.echo(render(result.problems, result.files), nl=False)
     if not result.ok:
@@ -57,7 +57,7 @@ def status(ctx: click.Context, today: dt.date | None, unit: str | None, category
 
     root = office_root(ctx)
     day = today or shanghai_today()
-    office, cases = load_cases(root, as_of=day)  # "not in the future" is validate's and guard's check, on the real date
+    office, cases = load_cases(root, as_of=day)  # "not in the future" is validate's and guard's check
     check_unit(office, unit)
     if offices:
         from ducha.outputs.offices import offices_text, rollup_json
@@ -110,6 +110,19 @@ def init(ctx: click.Context, name: str | None, prefix: str | None, fonds: str | 
     click.echo("下一步：检查 office.yaml，然后提交（git add -A && git commit -m \"启用督查事项管理\"）。")
 
 
+@command()
+@click.pass_context
+def schema(ctx: click.Context) -> None:
+    """按 office.yaml 重写 schema/：编辑器据此提示本单位的来源类型和单位名录（另附通用格式 schema/standard/）。"""
+    from ducha.intake.schemas import write_schemas
+
+    written = write_schemas(office_root(ctx))
+    if not written:
+        click.echo("schema/ 已与 office.yaml 一致，没有改动。")
+        return
+    click.echo(f"已按 office.yaml 重写 {'、'.join(written)}。请与 office.yaml 的改动一并提交。")
+
+
 @command("mark-demo", hidden=True)
 @click.pass_context
 def mark_demo(ctx: click.Context) -> None:
@@ -134,7 +147,7 @@ def mark_demo(ctx: click.Context) -> None:
 @click.option("--doc-no", default="", help="依据文件的文号。")
 @click.option("--meeting", default="", help="依据的会议，如 市政府第71次常务会议。")
 @click.option("--requirements", default="", help="任务要求。")
-@click.option("--parent", default=None, help="上级事项编号（分解立项时）。")
+@click.option("--parent", type=IDENTIFIER, default=None, help="上级事项编号（分解立项时）。")
 @click.option("--visibility", type=choices("公开", "内部"), default=None, help="公开（默认）或 内部（公开版站点不显示）。")
 @click.option("--notes", default="", help="备注。")
 @click.option("--priority", type=choices("急", "重点"), default=None, help="优先级：急 或 重点（一般事项不填）。")
@@ -159,7 +172,7 @@ def new(ctx: click.Context, title: str, category: str, registered: dt.date | Non
 
 
 @command()
-@click.argument("case_id", metavar="编号")
+@click.argument("case_id", metavar="编号", type=IDENTIFIER)
 @click.option("--format", "fmt", type=choices("text", "json", text=("文字",)), default="text", help="输出格式。")
 @click.pass_context
 def history(ctx: click.Context, case_id: str, fmt: str) -> None:
@@ -202,7 +215,7 @@ def history(ctx: click.Context, case_id: str, fmt: str) -> None:
 
 
 @command()
-@click.argument("case_id", metavar="编号")
+@click.argument("case_id", metavar="编号", type=IDENTIFIER)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="文件")
 @click.option("--title", required=True, help="附件标题，如 市长批示件、办理报告（签章扫描件）。")
 @click.option("--date", "day", type=DATE, default=None, help="登记日期（默认今天）。")

@@ -12,6 +12,7 @@ from typing import Any, Protocol, TypeVar
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path
+from ducha.model.corrections import corrected_document, written_path
 from ducha.model.links import LINK_KEYS, Link
 from ducha.model.logs import (
     LOG_KINDS,
@@ -350,42 +351,20 @@ def last_on(entries: Iterable[_Entry], today: dt.date | None) -> _Entry | None:
     return found
 
 
-def corrected(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, PathKey]]:
-    """The record's facts with every correction applied in order, and where each corrected value is written.
-
-    Plain data in, plain data out: the record itself is never edited, so the history keeps the
-    value first written and the correction that replaced it.
-    """
-    entries = data.get("corrections")
-    if not entries:
-        return data, {}
-    values = dict(data)
-    source = dict(values.get("source") or {})
-    where: dict[str, PathKey] = {}
-    for index, entry in enumerate(entries):
-        field, new = entry["field"], entry["new"]
-        if field.startswith("source."):
-            source[field.partition(".")[2]] = new
-            values["source"] = source
-        else:
-            values[field] = new
-        where[field] = ("corrections", index, "new")
-    return values, where
-
-
 class _Reader:
     """Turns a schema-valid document into a Case, collecting date problems on the way."""
 
     def __init__(self, doc: YamlDocument) -> None:
-        self.doc = doc
+        self.doc = corrected_document(doc)
         self.problems: list[Problem] = []
-        self.data, self.where = corrected(doc.data)
+        self.data = self.doc.data
 
     def date(self, value: str | None, path: PathKey) -> dt.date | None:
         if value is None:
             return None
         day = parse_date(value)
         if day is None:
+            path = written_path(self.doc, path)
             line, column = self.doc.mark(path)
             self.problems.append(Problem(self.doc.path, line, column, format_path(path),
                                          f"日期「{value}」不存在。", "写成实际存在的日期，格式 YYYY-MM-DD，如 2026-03-05。"))
@@ -396,6 +375,7 @@ class _Reader:
             return None
         parsed = parse_time_limit(value)
         if parsed is None:
+            path = written_path(self.doc, path)
             line, column = self.doc.mark(path)
             self.problems.append(Problem(self.doc.path, line, column, format_path(path),
                                          f"办理时限「{value}」中的日期不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。"))
@@ -403,7 +383,7 @@ class _Reader:
 
     def entries(self, kind: LogKind) -> Iterator[Any]:
         date_fields, limit_fields, make = kind.date_fields, kind.limit_fields, kind.entry
-        for index, entry in enumerate(self.doc.data.get(kind.key, [])):
+        for index, entry in enumerate(self.data.get(kind.key, [])):
             values: dict[str, Any] = {name: tuple(v) if isinstance(v, list) else v for name, v in entry.items()}
             for name in date_fields:
                 text = entry.get(name)
@@ -419,7 +399,7 @@ class _Reader:
 
     def at(self, name: str) -> PathKey:
         """Where the value of ``name`` in force is written: its own line, or the correction that set it."""
-        return self.where.get(name, (name,))
+        return written_path(self.doc, (name,))
 
     def case(self) -> Case | None:
         data = self.data

@@ -290,7 +290,9 @@ CORRECTABLE: Mapping[str, str] = {
 
 
 def _correction_text(field: str, old: object, new: object) -> str:
-    return f"{CORRECTABLE.get(field, field)} {show_value(old)} → {show_value(new)}"
+    from ducha.model.corrections import correction_name  # it reads the log kinds defined below
+
+    return f"{correction_name(field)} {show_value(old)} → {show_value(new)}"
 
 
 def _correction_steps(e: Any) -> list[Step]:

@@ -40,7 +40,8 @@ def row_values(n: int, s: Status, office: Office) -> list[object]:
     limit = effective_time_limit(case, office)
     light = s.light.label + ("（暂定）" if s.provisional else "")
     return [n, case.id, case.title, case.category, case.lead_unit or "", "、".join(case.co_units), case.owner,
-            case.requirements, case.assigned, str(limit) if limit else "", due_with_extension(s), latest_progress(case),
+            case.requirements, case.approval.date if case.approval else None, case.approval.by if case.approval else "",
+            case.assigned, str(limit) if limit else "", due_with_extension(s), latest_progress(case),
             s.stage.label, light, review_opinion(case), case.notes] + [None] * len(FILL_IN)
 
 
@@ -97,7 +98,8 @@ def export_ledger(office: Office, cases: Sequence[Case], today: dt.date, output:
                     cell.value = value
                 cell.border = border
                 cell.alignment = wrap
-            ws.cell(row, STANDARD.index("交办日期") + 1).number_format = "yyyy-mm-dd"
+            for dated in ("立项批准日期", "交办日期"):
+                ws.cell(row, STANDARD.index(dated) + 1).number_format = "yyyy-mm-dd"
             if s.light in _FILLS:
                 fill, font = _FILLS[s.light]
                 light_cell = ws.cell(row, STANDARD.index("红黄绿灯") + 1)

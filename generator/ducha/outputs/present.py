@@ -13,10 +13,21 @@ from decimal import Decimal
 from ducha.model.case import Case, Stage
 from ducha.model.links import Reading
 from ducha.model.scoring import decimal_text
-from ducha.rules.deadlines import Light, MilestoneStatus, Status
+from ducha.rules.calendar import Calendar
+from ducha.rules.deadlines import DueStep, Light, MilestoneStatus, Status
+from ducha.rules.metrics import Tally
 from ducha.rules.rollup import Below
 
 PROVISIONAL_NOTE = "该年度放假安排尚未公布，按周一至周五推算"
+#: What ends a sentence as staff type one (a 事由 may end in any of them, or in none).
+_SENTENCE_END = tuple("。！？；…")
+
+
+def sentence(text: str) -> str:
+    """``text`` as a whole sentence, for a document that goes on after it: a closing 。 where the
+    writer left none, so the next sentence is not spliced into it."""
+    text = text.strip()
+    return text if not text or text.endswith(_SENTENCE_END) else text + "。"
 
 
 def light_label(status: Status) -> str:
@@ -36,6 +47,22 @@ def remaining(status: Status) -> str:
     if status.working_days_left is not None:
         return f"剩{status.working_days_left}个工作日"
     return ""
+
+
+def overdue_words(status: Status) -> str:
+    """How far an open item is past its due date, as a 催办单 says it: in working days, as every output counts."""
+    return f"已超过办理时限{status.workdays_overdue}个工作日"
+
+
+def waited(since: dt.date, today: dt.date, calendar: Calendar) -> str:
+    """How long something has waited (a report for its review): in working days, as every time limit is counted."""
+    return f"{calendar.workdays_between(since, today)}个工作日"
+
+
+def days_ago(day: dt.date, today: dt.date) -> str:
+    """How long ago a unit last reported progress: in days, the unit the 续报 interval is set in
+    (office.yaml ``progress_interval_days``), so the figure reads against the rule it is judged by."""
+    return f"{(today - day).days}天前"
 
 
 def due_text(status: Status) -> str:
@@ -64,6 +91,18 @@ def due_with_extension(status: Status) -> str:
     if status.due is None:
         return ""
     return due_text(status) + ("（已延期）" if status.extended else "")
+
+
+def extension_text(step: DueStep) -> str:
+    """One approved 延期 as a document states it: who approved it when, and the due date it set."""
+    by = f"{step.extension.approved_by}" if step.extension.approved_by else ""
+    return f"{step.extension.approved} {by}批准，到期日由 {step.before.date} 延至 {step.after.date}"
+
+
+def other_parts(t: Tally) -> str:
+    """The parts of a count that a page's sentence names only when there are any: 待交办 (registered,
+    waiting for 交办 or its approval) and 已撤销; each has its list on the page, so the parts add up."""
+    return "".join(f"，{name} {count} 项" for name, count in (("待交办", t.registered), ("已撤销", t.cancelled)) if count)
 
 
 def rate_text(rate: float | None) -> str:

@@ -39,8 +39,9 @@ from ducha.load.office import parse_office
 from ducha.load.validate import ValidationResult, validate_repository
 from ducha.model.assessments import ASSESSMENTS_DIR
 from ducha.model.case import ATTACHMENTS_DIR, CASES_DIR, MANIFEST_NAME, Case, build_case
+from ducha.model.corrections import edit_as_corrections, moves_due
 from ducha.model.demo import DEMO_LIST, parse_demo_list
-from ducha.model.logs import LOG_KINDS
+from ducha.model.logs import LOG_KINDS, LOGS
 from ducha.model.measures import ACCOUNTABILITY, MEASURES_DIR
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
 from ducha.model.office import OFFICE_FILE, Office
@@ -61,7 +62,8 @@ from ducha.rules.deadlines import Status, deadline
 from ducha.rules.late import unexplained_late
 from ducha.rules.layout import RECORD_DIRS
 
-_APPEND_ONLY_FIX = "恢复原来的内容；已记录的条目只能追加：如需更正，在末尾追加一条新记录写明「更正：……」。"
+_APPEND_ONLY_FIX = ("恢复原来的内容；已记录的条目只能追加，不能改写或删除。值确有错误的，在 corrections（更正）末尾追加一条：field 写"
+                    "该值的位置（如 reports[0].doc_no），写明 date、old（原值）、new（新值）、reason（理由）和 approved_by（批准人）。")
 _IDENTITY_FIX = "恢复原值：编号一经使用不能更改。编号错了的事项，填写撤销（cancelled）并报批后，用 ducha new 重新立项。"
 _FACT_FIX = ("恢复原来写下的值。确有错误的，在 corrections（更正）末尾追加一条，写明 date（日期）、field（字段）、"
              "old（原值）、new（新值）、reason（理由）和 approved_by（批准人）：经批准的更正在各处按新值显示，原值留在记录中。")
@@ -71,8 +73,6 @@ _SPLIT_FIX = ("把改动拆成两个合并请求：一个只含 cases/、notices
 _OFFICE_FIX = ("撤销这项改动。只适用于新事项的时限变更，写进该来源类型的 revisions（规则修订），注明晚于已有事项交办日期的 "
                "effective_from（生效日期）；日历包已收录年份的节假日不能改写。确需改变某个已有事项期限的，"
                "在该事项中追加经批准的延期（extensions）或更正（corrections）。")
-#: Corrections of these fields may move a due date.
-_DEADLINE_FIELDS = frozenset({"category", "registered", "assigned", "time_limit"})
 _ISSUED = {NOTICES_DIR: "已印发的督查通报", BULLETINS_DIR: "已印发的督查专报", MEASURES_DIR: "已下达（记录）的督查问责记录",
            SURVEYS_DIR: "已合并的督查调研或调查记录", ASSESSMENTS_DIR: "已印发的考核结果"}
 _SHOWN = 5
@@ -147,6 +147,16 @@ def _fix_for(key: str | int) -> str:
     return _FACT_FIX if key in FACTS else _APPEND_ONLY_FIX
 
 
+def _entry_fix(where: tuple[str | int, ...], old: dict[str, Any], new: dict[str, Any]) -> str:
+    """For an entry edited in place: the corrections that say what the edit meant to, one per value changed."""
+    if not (wanted := edit_as_corrections(where, old, new)):
+        return _APPEND_ONLY_FIX
+    said = "；".join(f"field: {field}，old: {was}，new: {now}" for field, was, now in wanted)
+    return ("恢复原来的内容：已记录的条目不能改写。原记录确有错误的，在 corrections（更正）末尾追加经批准的更正"
+            f"（{'每个值一条' if len(wanted) > 1 else '一条'}）——{said}——并写明 date（批准日期）、reason（理由）和 "
+            "approved_by（批准人）：更正后各处按新值显示，原值留在记录中。")
+
+
 def _check_case(root: Path, change: FileChange, old_raw: bytes, sealed: Mapping[str, str]) -> list[Problem]:
     path, old_path = change.path, change.old_path or change.path
     old_doc, _ = parse_yaml(old_raw, old_path)
@@ -174,7 +184,8 @@ def _check_case(root: Path, change: FileChange, old_raw: bytes, sealed: Mapping[
             doc = old_doc if item.in_old else new_doc
             text = f"{item.text}：{'编号' if key in IDENTITY else '已记录的事实'}不能改写。" if key in IDENTITY + FACTS \
                 else f"{item.text}：已记录的内容只能追加，不能改写或删除。"
-            problems.append(_problem(doc, path, item.path, text, _fix_for(key), in_old=item.in_old))
+            fix = _entry_fix(item.path, old_data, new_data) if key in LOGS and not item.in_old else _fix_for(key)
+            problems.append(_problem(doc, path, item.path, text, fix, in_old=item.in_old))
     return problems
 
 
@@ -259,7 +270,7 @@ def _explained(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
         return list(new.get(key, []))[len(old.get(key, [])):]
 
     reopened = any(kind.reopens(entry) for kind in LOG_KINDS if kind.reopening for entry in appended(kind.key))
-    return (approved(new) > approved(old) or any(c.get("field") in _DEADLINE_FIELDS for c in appended("corrections"))
+    return (approved(new) > approved(old) or any(moves_due(str(c.get("field"))) for c in appended("corrections"))
             or reopened)
 
 
@@ -421,7 +432,7 @@ def judge(root: Path, fork: str, today: dt.date, whole: bool = True, neighbours:
             problems += _check_case(root, change, old_raw, sealed)
     if not whole:
         return GuardResult(fork, changed, _sorted(problems))
-    head = validate_repository(root, today)
+    head = validate_repository(root, today, ahead_in={c.path for c in records})  # the base was judged when it landed
     problems += head.problems
     problems += _deadlines(root, fork, records, blobs, head, today, set(problems))
     problems += closed_scores_moved(root, blobs.get(OFFICE_FILE), today)

@@ -26,7 +26,8 @@ from typing import Any
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path, parse_yaml, read_yaml
 from ducha.load.neighbours import case_from, office_from
-from ducha.model.case import CASES_DIR, Case, build_case, corrected
+from ducha.model.case import CASES_DIR, Case, build_case
+from ducha.model.corrections import corrected
 from ducha.model.links import Link, Neighbour, Reading
 from ducha.model.office import OFFICE_FILE, Office
 from ducha.repo.anchor import record_digest
@@ -207,7 +208,7 @@ def _due_dates(root: Path, office: Office, linked: Sequence[tuple[str, YamlDocum
         # Before 交办 here, the date intake wrote is the due date it will have.
         due = mine.due or (case.time_limit.date if case.time_limit is not None else None)
         if above.due is not None and due is not None and due > above.due:
-            line, column = doc.mark(corrected(doc.data)[1].get("time_limit", ("time_limit",)))  # where the value in force is
+            line, column = doc.mark(corrected(doc.data)[1].get(("time_limit",), ("time_limit",)))  # where the value in force is
             problems.append(Problem(path, line, column, "time_limit",
                                     f"到期日 {due} 晚于上级事项 {link.id} 的到期日 {above.due}："
                                     "上级交办的事项，本室的期限不能晚于上级。",

@@ -16,11 +16,14 @@ from ducha.model.office import (
     OFFICE_FILE,
     RESERVED_FILE_NAMES,
     STANDARD_CATEGORIES,
+    Office,
+    Unit,
     slug,
 )
 from ducha.model.scoring import SCORE_ITEMS, Scope
 from ducha.model.timelimit import parse_date
 from ducha.rules.characters import character_problems, invisible_free
+from ducha.rules.units import unknown_unit
 
 
 def office_problems(doc: YamlDocument) -> list[Problem]:
@@ -71,14 +74,15 @@ def office_problems(doc: YamlDocument) -> list[Problem]:
                                 "写成实际存在的日期，格式 YYYY-MM-DD。"))
     problems += _unit_name_problems(doc)
     problems += _scoring_problems(doc)
-    names = [unit["name"] for unit in data["units"]]
+    registered = Office(name=str(data["name"]), units=tuple(Unit(u["name"], u["full_name"]) for u in data["units"]))
     for unit in data.get("reminders", {}).get("units", {}):
-        if unit not in names:
+        if unit not in registered.unit_names:
             line, column = doc.key_mark(("reminders", "units", unit))
+            message, fix = unknown_unit("提醒收件单位", unit, registered)
             problems.append(Problem(OFFICE_FILE, line, column, f"reminders.units.{unit}",
-                                    f"单位「{unit}」未在 units 中登记，提醒无法对应到事项。",
-                                    f"改成已登记的简称（{'、'.join(names)}），或先在 units 中登记该单位。"))
-    problems += _neighbour_problems(doc, names)
+                                    message.replace("office.yaml 中", "units 中") + "提醒无法对应到事项。",
+                                    fix.replace("office.yaml 的 units", "units")))
+    problems += _neighbour_problems(doc, [u["name"] for u in data["units"]])
     return problems
 
 

@@ -24,7 +24,7 @@ from ducha.rules.escalation import criticism_tally, order_due, owed_measures, pr
 from ducha.rules.late import EntryKey, LateEntry, RecordedAt, late_entries
 from ducha.rules.metrics import CLOSED_STAGES, closure_in, period_by_lead_unit
 from ducha.rules.periods import Period
-from ducha.rules.registry import NO_PRAISE_AFTER_SECOND, PRAISE
+from ducha.rules.registry import NO_PRAISE_AFTER_SECOND, PRAISE, cited
 from ducha.rules.rollup import Rollup
 
 
@@ -260,7 +260,7 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
             criticised_in_period=unit.name in criticised))
     rows.sort(key=lambda r: ranking_key(r, rules.ranking))
     deserving = [Mention(r.unit, f"本期主办事项{r.closed}项全部按期办结，无超期未办结事项",
-                         tuple(sorted(i.id for i in on_time if i.unit == r.unit)), PRAISE.basis)
+                         tuple(sorted(i.id for i in on_time if i.unit == r.unit)), cited(PRAISE, rules))
                  for r in rows if r.closed >= rules.praise_min_items and r.late == 0 and r.overdue_open == 0
                  and not r.criticised_in_period]
     # 实施办法 第十六条（二）: a unit criticised twice in a year loses that year's 评先树优资格.
