@@ -46,20 +46,20 @@ from ducha.model.measures import ACCOUNTABILITY, MEASURES_DIR
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
 from ducha.model.office import OFFICE_FILE, Office
 from ducha.model.surveys import SURVEYS_DIR
+from ducha.repo.additions import added_problems
 from ducha.repo.blobs import files_at
 from ducha.repo.changes import FACTS, IDENTITY, Kind, compare
 from ducha.repo.filechanges import changed_files
 from ducha.repo.landing import landed
 from ducha.repo.linkcheck import link_problems
 from ducha.repo.manifest import read_manifest_text
-from ducha.repo.refs import is_ancestor, merge_base, resolve
+from ducha.repo.refs import merge_base, resolve
 from ducha.repo.reviews import claimed_reviews
-from ducha.repo.scoreguard import closed_scores_moved, new_assessment_problems
+from ducha.repo.scoreguard import closed_scores_moved
 from ducha.repo.values import FileChange
 from ducha.rules import schema
 from ducha.rules.calendar import Calendar, calendar_for
 from ducha.rules.deadlines import Status, deadline
-from ducha.rules.late import unexplained_late
 from ducha.rules.layout import RECORD_DIRS
 
 _APPEND_ONLY_FIX = ("恢复原来的内容；已记录的条目只能追加，不能改写或删除。值确有错误的，在 corrections（更正）末尾追加一条：field 写"
@@ -437,46 +437,10 @@ def judge(root: Path, fork: str, today: dt.date, whole: bool = True, neighbours:
     problems += _deadlines(root, fork, records, blobs, head, today, set(problems))
     problems += closed_scores_moved(root, blobs.get(OFFICE_FILE), today)
     if head.office is not None:
-        problems += _new_entries(root, records, blobs, head.office, today, fork)
+        problems += added_problems(root, records, blobs, head.office, today, fork)
         if neighbours is not None:
             problems += link_problems(neighbours.home, head.office, records, blobs, today, neighbours.now, files=root)
     return GuardResult(fork, changed, tuple(sorted(set(problems), key=Problem.sort_key)))
-
-
-def _new_entries(root: Path, records: list[FileChange], blobs: Mapping[str, bytes | None], office: Office,
-                 today: dt.date, fork: str) -> list[Problem]:
-    """What a pull request adds must be true to when it is added: a 补录 says why (``rules.late``), and a
-    new notice is computed from records already in the branch it is added to."""
-    problems: list[Problem] = []
-    for change in records:
-        if change.status == "D" or not change.path.endswith(".yaml"):
-            continue
-        old_path = change.old_path or change.path
-        if change.path.startswith(f"{CASES_DIR}/"):
-            new_doc, _ = read_yaml(root / change.path, change.path)
-            old_raw = blobs.get(old_path)
-            old_doc = parse_yaml(old_raw, old_path)[0] if old_raw is not None else None
-            old = old_doc.data if old_doc is not None and isinstance(old_doc.data, dict) else None
-            if new_doc is not None:
-                problems += unexplained_late(change.path, old, new_doc, office, today)
-        elif _top(change.path) == NOTICES_DIR and blobs.get(old_path) is None:
-            problems += _data_commit(root, change.path)
-        elif _top(change.path) == ASSESSMENTS_DIR and blobs.get(old_path) is None:
-            problems += new_assessment_problems(root, change.path, fork)
-    return problems
-
-
-def _data_commit(root: Path, path: str) -> list[Problem]:
-    doc, _ = read_yaml(root / path, path)
-    if doc is None or not isinstance(doc.data, dict) or "data_commit" not in doc.data:
-        return []  # validation reports what is wrong with the file
-    ref = str(doc.data["data_commit"])
-    if is_ancestor(root, ref, "HEAD"):
-        return []
-    line, column = doc.mark(("data_commit",))
-    return [Problem(path, line, column, "data_commit",
-                    f"通报依据的数据提交「{ref}」不是本分支已有的提交：通报只能依据印发时仓库中已有的记录生成。",
-                    "不要手工填写或修改 data_commit：在本分支上用 `ducha report --issue` 重新生成该通报。")]
 
 
 def _deadlines(root: Path, fork: str, records: list[FileChange], blobs: Mapping[str, bytes | None],
