@@ -307,7 +307,9 @@ def build_history(target: Path, cases: int, updates: int, seed: int = 11,
         lines = contents[path].splitlines(keepends=True)
         lead = next((line.split(": ", 1)[1].strip() for line in lines if line.startswith("lead_unit: ")), "市住建局")
         day = dt.date(2026, 4, 1) + dt.timedelta(days=contents[path].count("次进展："))
-        entry = [f"  - date: {day.isoformat()}\n", f"    by: {lead}\n", f"    summary: 第{n}次进展：整改措施落实到位。\n"]
+        entry = [f"  - date: {day.isoformat()}\n", f"    by: {lead}\n", "    summary: |\n",
+                 f"      第{n}次进展：{sentence(rng)}\n", *(f"{line}\n" for line in block(rng, rng.randint(1, 2), "      ")),
+                 f"      {rng.choice(NEXT)}\n"]
         if "progress:\n" in lines:
             at = lines.index("progress:\n") + 1
             while at < len(lines) and lines[at].startswith("  "):

@@ -231,6 +231,21 @@ def test_a_cell_typed_over_several_lines_is_kept(repo: GitRepo, invoke: Invoke, 
     assert case.progress[-1].summary == "一是完成餐饮场所排查：1200家；\n二是整改隐患86处。\n\n三是约谈企业3家。"
 
 
+def test_facts_written_over_several_lines_come_back_unchanged(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
+    """A 任务要求 written as a block (``|``) ends with a line break; the sheet as exported still states it as recorded."""
+    path = "cases/2026/DC-2026-0012.yaml"
+    text = repo.read(path)
+    start = text.index("requirements: ")
+    end = text.index("\n", start)
+    repo.write(path, text[:start] + "requirements: |\n  一、全面排查餐饮场所。\n    二、限期整改隐患。\n" + text[end + 1:])
+    repo.commit("任务要求分条列出", date="2026-11-21T09:00:00+08:00")
+    sheet_path = exported(repo, invoke, tmp_path)
+    ws = load_workbook(sheet_path).active
+    assert ws.cell(row_of(ws, "DC-2026-0012"), column("任务要求")).value == "一、全面排查餐饮场所。\n  二、限期整改隐患。\n"
+    result = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+
+
 def test_an_archived_case_is_never_written(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
     sheet_path = exported(repo, invoke, tmp_path, "--all", "--year", "2025")
     wb = load_workbook(sheet_path)

@@ -5,7 +5,6 @@ demo repository's maintainers)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import click
 from ducha.cli.chinese import command
 from ducha.cli.edge import office_root, shanghai_today
 from ducha.cli.params import DATE, IDENTIFIER, LIGHTS, check_unit, choices, today_option, unit_list
-from ducha.model.office import STANDARD_CATEGORIES
+from ducha.model.categories import STANDARD_CATEGORIES
 
 
 @command()
@@ -204,6 +203,8 @@ def history(ctx: click.Context, case_id: str, fmt: str) -> None:
         below = f"\n下级办理情况（截至 {found.today}，各下级按自己的规则计算）\n" + "\n".join(lines) + "\n" if lines else ""
         below_json = [below_data(b) for b in found.below(case.id)]
     if fmt == "json":
+        import json
+
         extra = {"below": below_json} if below_json else {}  # 下级办理情况, for a case delegated to a subordinate office
         click.echo(json.dumps({**trail.as_json(), "late": [e.as_json() for e in late], **extra}, ensure_ascii=False, indent=2))
         return

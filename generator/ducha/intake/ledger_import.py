@@ -267,7 +267,8 @@ class _Importer:
                 value = narrow(value)
             if column == "协办单位" and isinstance(value, str):
                 value = "、".join(u for u in _UNIT_SPLIT.split(value) if u)
-            if value is not None and value != fact:
+            # The record's text as a sheet shows it: a block (``|``) ends with a line break no cell keeps.
+            if value is not None and value != (cell_text(fact) if isinstance(fact, str) else fact):
                 self.error(sheet, row, column, f"台账中为「{value}」，记录中为「{fact}」：台账不能修改已记录的事实。",
                            f"恢复为「{fact}」。确需更正或延期的，向督查室申请，由督查室在记录中办理。")
         self.fill_in(sheet, row, case)

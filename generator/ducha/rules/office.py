@@ -6,16 +6,15 @@ builds the ``Office``.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path
+from ducha.model.categories import STANDARD_CATEGORIES
 from ducha.model.office import (
     DEFAULT_CATEGORY_RULES,
     OFFICE_FILE,
     RESERVED_FILE_NAMES,
-    STANDARD_CATEGORIES,
     Office,
     Unit,
     slug,
@@ -51,6 +50,8 @@ def office_problems(doc: YamlDocument) -> list[Problem]:
     for category, values in data.get("categories", {}).items():
         if category not in STANDARD_CATEGORIES and values.get("custom") != "是":
             line, column = doc.key_mark(("categories", category))
+            import difflib  # only for a category that is wrong
+
             guess = difflib.get_close_matches(category, STANDARD_CATEGORIES, n=1, cutoff=0.5)
             problems.append(Problem(OFFICE_FILE, line, column, f"categories.{category}",
                                     f"「{category}」不是标准来源类型，也没有标明为本单位自设。",

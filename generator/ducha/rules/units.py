@@ -13,7 +13,6 @@ with an invisible character pasted in. Each gets the registered short name it po
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Iterator
@@ -57,6 +56,8 @@ def guess_unit(name: str, office: Office) -> UnitGuess | None:
     full = {u.full_name: u.name for u in office.units}
     if name in full:
         return UnitGuess("这是单位全称", f"记录中写登记的简称「{full[name]}」")
+    import difflib  # only for a unit that is not found
+
     close = difflib.get_close_matches(name, names + list(full), n=1, cutoff=0.6)
     contains = [n for n in names if len(name) >= 2 and (name in n or n in name)]
     if close or contains:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 from collections.abc import Container, Iterable, Sequence
 from typing import Any
 
@@ -149,6 +148,8 @@ class _CaseChecker:
         case, office = self.case, self.office
         names = office.category_names
         if case.category not in names:
+            import difflib  # only for a category that is wrong
+
             guess = difflib.get_close_matches(case.category, names, n=1, cutoff=0.5)
             self.add(("category",), f"来源类型「{case.category}」不在可选范围内。",
                      (f"是不是「{guess[0]}」？" if guess else "") + f"改为以下之一：{'、'.join(names)}；"
