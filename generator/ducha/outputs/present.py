@@ -8,6 +8,7 @@ from what the export wrote. Nothing here escapes for a format: each renderer doe
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 from ducha.model.case import Case, Stage
@@ -103,6 +104,22 @@ def other_parts(t: Tally) -> str:
     """The parts of a count that a page's sentence names only when there are any: 待交办 (registered,
     waiting for 交办 or its approval) and 已撤销; each has its list on the page, so the parts add up."""
     return "".join(f"，{name} {count} 项" for name, count in (("待交办", t.registered), ("已撤销", t.cancelled)) if count)
+
+
+#: A tally table's columns after 合计, in the order work moves: the parts that add up to 合计 (``metrics.part``),
+#: and under 在办 the lights it holds, named 其中 as a statistics table does (they are not added again).
+_TALLY_COLUMNS = (("待交办", "registered"), ("在办", "open"), ("其中红灯", "red"), ("其中黄灯", "yellow"),
+                  ("待审核", "pending"), ("已办结", "closed"), ("已撤销", "cancelled"))
+#: The parts shown only when a row of the table has any (each is rare: most tables would carry a column of zeros).
+_WHEN_ANY = ("registered", "cancelled")
+
+
+def tally_columns(tallies: Iterable[Tally], total: str = "合计") -> list[tuple[str, str]]:
+    """The count columns of a table of ``tallies`` as (heading, Tally attribute): ``total`` (合计), then one per
+    part, so that 待交办 + 在办 + 待审核 + 已办结 + 已撤销 is 合计 in every row."""
+    rows = list(tallies)
+    return [(total, "total")] + [(heading, name) for heading, name in _TALLY_COLUMNS
+                                 if name not in _WHEN_ANY or any(getattr(t, name) for t in rows)]
 
 
 def rate_text(rate: float | None) -> str:

@@ -5,8 +5,9 @@ Registered through the ``mkdocs.plugins`` entry point, so plain ``mkdocs build``
 ProperDocs load it as they load any plugin; ``ducha build``/``serve`` run the same MkDocs build.
 Its options: ``profile`` (internal or public), ``as_of`` (the day the lights are worked out for;
 today in Beijing when unset — this ``on_config``, like the command line, is an edge that may
-read the clock), ``records`` (the repository, by default mkdocs.yml's folder) and ``vendor``
-(the form page's npm files: DUCHA_VENDOR, else ``.vendor``).
+read the clock), ``records`` (the repository, by default mkdocs.yml's folder), ``vendor``
+(the form page's npm files: DUCHA_VENDOR, else ``.vendor``) and ``local_backend`` (the form page
+talks to this decap-server instead: ``ducha serve --form``'s local trial).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class DuchaConfig(base.Config):  # type: ignore[no-untyped-call]
     as_of = c.Optional(c.Type((str, dt.date)))
     records = c.Optional(c.Type(str))
     vendor = c.Optional(c.Type(str))
+    local_backend = c.Optional(c.Type(str))
 
 
 class DuchaPlugin(BasePlugin[DuchaConfig]):  # type: ignore[no-untyped-call]
@@ -277,16 +279,18 @@ class DuchaPlugin(BasePlugin[DuchaConfig]):  # type: ignore[no-untyped-call]
         self._form_page(site)
 
     def _form_page(self, site: Path) -> None:
-        """The internal site's /admin/ form page, when office.yaml sets one up (once per preview)."""
+        """The internal site's /admin/ form page, when office.yaml sets one up or a local trial runs (once per preview)."""
         assert self.data is not None
         office = self.data.office
-        if self.config.profile != "internal" or office.cms is None or (self.preview is not None and (site / "admin").is_dir()):
+        trial = self.config.local_backend
+        if (self.config.profile != "internal" or (office.cms is None and trial is None)
+                or (self.preview is not None and (site / "admin").is_dir())):
             return
         from ducha.outputs.cms.admin import VENDOR_DIR, case_years, write_admin
 
         vendor = Path(self.config.vendor or os.environ.get("DUCHA_VENDOR") or self.root / VENDOR_DIR)
         try:
-            write_admin(site / "admin", office, case_years(self.root, self.today), vendor)
+            write_admin(site / "admin", office, case_years(self.root, self.today), vendor, trial)
         except UsageError as error:
             settings.log.warning(f"未生成填报表单：{error}")
 
