@@ -17,8 +17,9 @@ from ducha.load.issued import load_notice
 from ducha.load.records import load_records
 from ducha.model.case import Case
 from ducha.model.notices import Mention, Notice
+from ducha.repo.gitprocess import HistoryError
+from ducha.repo.records_at import write_records_at
 from ducha.repo.refs import resolve
-from ducha.repo.snapshot import records_at
 from ducha.rules.period_report import build_report
 from ducha.rules.periods import parse_period
 
@@ -38,10 +39,10 @@ def notice_disagreements(root: Path, doc: YamlDocument) -> list[Problem]:
     except (DataError, UsageError):
         return []  # the data_commit and period checks report these
     with tempfile.TemporaryDirectory() as folder:
-        records_at(root, commit, Path(folder))
         try:  # as `ducha report --issue` computed it on that commit
+            write_records_at(root, commit, Path(folder), attachments=False)
             records = load_records(Path(folder), as_of=min(notice.date, period.end), on_disk=False)
-        except DataError:
+        except (DataError, HistoryError):
             line, column = doc.mark(("data_commit",))
             return [Problem(doc.path, line, column, "data_commit",
                             f"通报依据的数据提交 {commit[:12]} 中的记录有问题，`ducha report` 在它上面无法生成通报：通报内容无从核对。",

@@ -1,37 +1,39 @@
-"""The records at a commit: at HEAD with the commit they are at (what a 通报 states it is based on), or
-as an earlier commit held them (what an issued 通报 is checked against)."""
+"""The records at the repository's HEAD, with the commit they are at: what a 通报 or a score states it is based on."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import io
-import tarfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ducha.errors import UsageError
 from ducha.load.records import load_records
-from ducha.model.case import ATTACHMENTS_DIR
 from ducha.model.office import OFFICE_FILE
-from ducha.repo.gitprocess import HistoryError, ShallowCloneError, call, head_sha, open_repository
-from ducha.repo.recorded import recorded_entries
-from ducha.rules.late import EntryKey, RecordedAt
+from ducha.repo.filechanges import changed_files
+from ducha.repo.gitprocess import HistoryError, ShallowCloneError, head_sha
 from ducha.rules.layout import RECORD_DIRS
-from ducha.rules.period_report import PeriodReport, build_report
 from ducha.rules.periods import Period
+from ducha.rules.scoring import ScoreBoard, check_period, score_board, subordinate_board
+
+if TYPE_CHECKING:
+    from ducha.rules.late import EntryKey, RecordedAt
+    from ducha.rules.period_report import PeriodReport
 
 
 def report_for(root: Path, period: Period, today: dt.date) -> PeriodReport:
     """Load the repository and build the report (``ducha report``)."""
+    # Imported here: `ducha score` reads the records at HEAD too, and never the history of entries.
+    from ducha.repo.recorded import recorded_entries
+    from ducha.rules.period_report import build_report
+
     records = load_records(root, as_of=min(today, period.end))
     recorded: Mapping[str, Mapping[EntryKey, RecordedAt]] = {}
-    try:
-        commit = head_sha(root) or "（尚无提交）"
+    commit = data_commit(root)
+    if not commit.startswith("（"):
         # Entries recorded before the period cannot be 补录 in it, nor flag its items.
         recorded = recorded_entries(root, since=period.start)
-    except ShallowCloneError:
-        commit = "（浅克隆，提交未知）"
-    except HistoryError:
-        commit = "（非 git 仓库）"
     below = None
     if records.office.subordinates:
         from ducha.repo.rollup import rollup
@@ -41,16 +43,42 @@ def report_for(root: Path, period: Period, today: dt.date) -> PeriodReport:
                         recorded, records.measures, records.surveys, below)
 
 
-def records_at(root: Path, commit: str, into: Path) -> None:
-    """Write office.yaml and the record folders as ``commit`` held them into the empty folder ``into``: not the
-    attached files (read them with ``load_records(…, on_disk=False)``), which may be in Git LFS and not fetched."""
-    listed = open_repository(root).run("ls-tree", "--name-only", commit)
-    wanted = [name for name in listed.splitlines() if name in (OFFICE_FILE, *RECORD_DIRS) and name != ATTACHMENTS_DIR]
-    if not wanted:
-        return
-    done = call(root, "archive", "--format=tar", commit, "--", *wanted)
-    if done.returncode != 0:
-        raise HistoryError(f"读取提交 {commit[:12]} 中的记录失败（{done.stderr.decode('utf-8', 'replace').strip()}）。"
-                           "修改：用 `git fsck` 检查仓库是否完好。")
-    with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
-        archive.extractall(into, filter="data")  # git's own tree: plain files and folders only
+def data_commit(root: Path) -> str:
+    """The commit HEAD is at, or why there is none, in words."""
+    try:
+        return head_sha(root) or "（尚无提交）"
+    except ShallowCloneError:
+        return "（浅克隆，提交未知）"
+    except HistoryError:
+        return "（非 git 仓库）"
+
+
+def uncommitted_records(root: Path) -> tuple[str, ...]:
+    """Record files and office.yaml that differ from HEAD in the working tree (new ones too)."""
+    try:
+        if head_sha(root) is None:
+            return ()
+        changes = changed_files(root, "HEAD", None, untracked_in=RECORD_DIRS)
+    except HistoryError:
+        return ()
+    return tuple(sorted({c.path for c in changes if c.path == OFFICE_FILE or c.path.split("/", 1)[0] in RECORD_DIRS}))
+
+
+def score_for(root: Path, period: Period, today: dt.date, offices: bool = False) -> ScoreBoard:
+    """Load the repository and score every unit for ``period`` (``ducha score``), naming the data commit;
+    with ``offices``, the subordinate offices on their own records as last read (``ducha rollup`` reads them)."""
+    day = min(today, period.end)
+    records = load_records(root, as_of=day)
+    if offices:
+        from ducha.repo.rollup import rollup
+
+        if not records.office.subordinates:
+            raise UsageError("office.yaml 中没有下级督查室（subordinates）。修改：按 README「上下联动」写明下级督查室，"
+                             "或去掉 --offices。")
+        check_period(period, records.office.scoring)
+        board = subordinate_board(records.office, rollup(root, records.office, records.cases, day), period, today,
+                                  data_commit(root))
+    else:
+        board = score_board(records.office, records.cases, records.notices, records.measures, records.bulletins, period,
+                            today, data_commit(root))
+    return dataclasses.replace(board, uncommitted=uncommitted_records(root))
