@@ -170,7 +170,7 @@ def case_invalid(path: str, case: Mapping[str, Any], office: Mapping[str, Any], 
         if days != sorted(days) or (key in AFTER_ASSIGNMENT and entries and (assigned is None or days[0] < assigned)):
             return True
         dates += days + [entry[later] for entry in entries for later in LATER_DATES.get(key, ()) if later in entry]
-    if path.rsplit("/", 1)[-1] != f"{case['id']}.yaml" or any(day > today for day in dates):
+    if path != f"cases/{str(case['id']).split('-')[1]}/{case['id']}.yaml" or any(day > today for day in dates):
         return True
     if assigned is not None:
         if assigned < registered:
@@ -197,7 +197,8 @@ def case_invalid(path: str, case: Mapping[str, Any], office: Mapping[str, Any], 
     except BeyondCalendar:
         return False
     for extension, before in zip(case.get("extensions", []), dues):
-        if extension["requested"] > before or ("approved" in extension and extension["until"] <= before):
+        if extension["requested"] > before or ("approved" in extension and (
+                extension["until"] <= before or extension["approved"] < extension["requested"])):
             return True
     return False
 
@@ -251,8 +252,7 @@ def in_place(path: str, world: World) -> bool:
         return False
     if parts[0] == "cases":
         if path.endswith(".yaml"):
-            case = world.docs.get(path)
-            return len(parts) == 3 and case is not None and str(case["id"]).split("-")[1] == parts[1]
+            return True  # read as a case wherever it lies under cases/: validation names a wrong place
         return len(parts) == 3 and parts[2] == MANIFEST and parts[1].isdigit()
     match = _ISSUE_NAME.match(parts[-1])
     return len(parts) == 3 and match is not None and match.group(1) == parts[1]
@@ -410,6 +410,10 @@ def office_changes(old: World, new: World, today: Date) -> set[Expect]:
         found.add(("control", OFFICE))
     if not 1 <= new.office.get("late_entry_workdays", 3) <= 10:
         found.add(("invalid", OFFICE))
+    for rule in new.office.get("categories", {}).values():
+        starts = [revision["effective_from"] for revision in rule.get("revisions", [])]
+        if any(later <= earlier for earlier, later in zip(starts, starts[1:])):
+            found.add(("invalid", OFFICE))
     return found
 
 

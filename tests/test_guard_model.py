@@ -57,8 +57,8 @@ FORGED = ("审核：督查室主任 周敏", "Reviewed-by: 王五 <wangwu@dcs.ex
 #: How each of the guard's messages names its kind of problem; anything else is validation's (``invalid``).
 KINDS = (("trailer", re.compile(r"^（提交 ")), ("conflict", re.compile("合并时冲突")), ("split", re.compile("既改动了记录")),
          ("hidden", re.compile("符号链接|扩展名是 .yml|备份或临时文件|下只能有")),
-         ("manifest", re.compile("归档清单")), ("remove", re.compile("删除了|改名或移动")),
-         ("rewrite", re.compile("不能改写|已归档封存|印发后不得修改|只能追加")),
+         ("manifest", re.compile("归档清单")), 
+         ("rewrite", re.compile("不能改写|已归档封存|印发后不得修改|只能追加")), ("remove", re.compile("删除了|改名或移动")),
          ("late", re.compile("补录")), ("office", re.compile("office.yaml 的改动使")), ("deadline", re.compile("到期日由")),
          ("notice", re.compile("数据提交")))
 
@@ -303,7 +303,7 @@ def machine(base: Path, tally: Tally, pending: frozenset[str]) -> type[RuleBased
             entry: dict[str, Any] = {
                 "progress": {"date": day, "by": "市住建局", "summary": "已部署。"},
                 "reports": {"date": day, "doc_no": f"测建〔2026〕{tally.prs}号", "signer": "吴永强", "summary": "办结。"},
-                "urges": {"date": day, "method": "电话", "summary": "催办。"},
+                "urges": {"date": day, "method": "电话催办", "note": "催办。"},
             }[log]
             if reason:
                 entry["late_reason"] = "纸质材料迟到。"
@@ -339,11 +339,13 @@ def machine(base: Path, tally: Tally, pending: frozenset[str]) -> type[RuleBased
             self.pull_request(self._edit_case(path, edit), data, title="延期")
 
         @precondition(lambda self: bool(self._cases()))
-        @rule(data=st.data(), key=st.sampled_from(("title", "category", "registered", "lead_unit", "assigned", "owner")))
-        def rewrite_fact(self, data: st.DataObject, key: str) -> None:
+        @rule(data=st.data())
+        def rewrite_fact(self, data: st.DataObject) -> None:
             """A fact rewritten in place (dishonest), or put right by an appended correction (honest)."""
             path = data.draw(st.sampled_from(self._cases()), label="case")
             case = self.main.docs[path]
+            key = data.draw(st.sampled_from([k for k in ("title", "category", "registered", "lead_unit", "assigned", "owner")
+                                             if k in case]), label="fact")
             new = {"title": "改过的标题", "category": "上级交办" if case["category"] == "领导批示" else "领导批示",
                    "registered": case["registered"] - dt.timedelta(days=1), "lead_unit": "市教育局",
                    "assigned": case["registered"], "owner": "李四"}[key]
@@ -358,6 +360,21 @@ def machine(base: Path, tally: Tally, pending: frozenset[str]) -> type[RuleBased
                     case[key] = new
             self.pull_request(self._edit_case(path, edit), data, title="更正" if honest else "改写")
 
+        @precondition(lambda self: any("assigned" not in self.main.docs[p] for p in self._cases()))
+        @rule(data=st.data(), reason=st.booleans())
+        def assign(self, data: st.DataObject, reason: bool) -> None:
+            """交办 of a registered case: on its day or a little later, or (once item 4 is in) late with or without why."""
+            path = data.draw(st.sampled_from([p for p in self._cases() if "assigned" not in self.main.docs[p]]), label="case")
+            day = max(self._day(data.draw(st.integers(0, 3 if "late-new-record" in pending else 8), label="back")),
+                      self.main.docs[path]["registered"])
+
+            def edit(case: dict[str, Any]) -> None:
+                case |= {"assigned": day, "lead_unit": data.draw(st.sampled_from(UNITS), label="lead"), "owner": "孙立新",
+                         "requirements": "按要求办理并报送结果。"}
+                if reason and "late-new-record" not in pending:  # the field comes with item 4
+                    case["assigned_late_reason"] = "交办单迟到。"
+            self.pull_request(self._edit_case(path, edit), data, title="交办")
+
         @precondition(lambda self: any(self.main.docs[p].get(k) for p in self._cases() for k in model.LOGS))
         @rule(data=st.data(), how=st.sampled_from(("backdate", "drop", "reword")))
         def rewrite_entry(self, data: st.DataObject, how: str) -> None:
@@ -367,7 +384,9 @@ def machine(base: Path, tally: Tally, pending: frozenset[str]) -> type[RuleBased
             key = data.draw(st.sampled_from([k for k in model.LOGS if self.main.docs[path].get(k)]), label="log")
 
             def edit(case: dict[str, Any]) -> None:
-                entries = case[key]
+                entries = case.get(key)
+                if not entries:
+                    return  # a branch from before the entry was made
                 if how == "drop":
                     entries.pop()
                 elif how == "backdate":
