@@ -26,18 +26,21 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # Test tools from Debian: chromium for the site (no browser download), CJK fonts for readable
-# screenshots, LibreOffice and poppler to render the DOCX documents to PDF and PNG, git-lfs for attachments in Git LFS.
+# screenshots, LibreOffice and poppler to render the DOCX documents to PDF and PNG, git-lfs for attachments in Git LFS,
+# nginx (and openssl for its password file) to serve the published site as an office does.
 tools:
 	@command -v chromium >/dev/null && command -v soffice >/dev/null && command -v pdftoppm >/dev/null && \
-		command -v git-lfs >/dev/null && fc-list :lang=zh | grep -q . || { $(SUDO) apt-get update -qq && \
-		$(SUDO) apt-get install -y -qq chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils git-lfs >/dev/null; }
+		command -v git-lfs >/dev/null && { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null && \
+		command -v openssl >/dev/null && fc-list :lang=zh | grep -q . || { $(SUDO) apt-get update -qq && \
+		$(SUDO) apt-get install -y -qq chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils git-lfs nginx openssl >/dev/null; }
 
 # Node.js and npm from Debian when missing (for the form page's packages and the form test).
 node:
 	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
 
 # The form page's npm packages (Decap CMS and its YAML reader), pinned by version and SHA-256 in
-# generator/ducha/outputs/cms/vendor.txt, fetched with npm and unpacked into .vendor/ (never committed).
+# generator/ducha/outputs/cms/vendor.txt, fetched with npm as tarballs into .vendor/ (never committed); every
+# build checks each tarball's sum again and takes the page's files out of it.
 vendor: node
 	.ci/npm-vendor
 

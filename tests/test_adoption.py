@@ -69,7 +69,7 @@ def test_a_new_office_starts_without_demo_data(tmp_path: Path, invoke: Invoke) -
     result = invoke(root, "init", "--name", "测试市人民政府督查室", "--prefix", "CS", "--fonds", "0100",
                     "--unit", "市财政局=测试市财政局", "--unit", "市教育局＝测试市教育局")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"已启用「测试市人民政府督查室」：写入 office.yaml 和 schema/，删除示例数据 {DEMO_FILES} 个文件。")
+    assert result.output.startswith(f"已启用「测试市人民政府督查室」：写入 office.yaml、schema/ 和站点设置 mkdocs.yml、site/，删除示例数据 {DEMO_FILES} 个文件。")
     records = [p for folder in RECORD_DIRS for p in (root / folder).rglob("*") if p.is_file()]
     assert records == [] and not (root / "DEMO.sha256").exists()
     packaged = REPO / "generator" / "ducha" / "schemas"  # what the installed ducha validates with
@@ -238,3 +238,27 @@ def test_the_watch_fails_every_test_that_reaches_the_live_records(tmp_path: Path
         said = sections[name]
         assert re.search(rf"^test_reaching\.py::{name} \((setup|call)\) opened the live records", said, re.M), said[:2000]
         assert re.search(rf"^  {live}/{path}" if not path.startswith("-c") else path, said, re.M), (name, said[:2000])
+
+
+
+def test_a_new_offices_rules_are_the_seeds_and_say_which_are_its_own(tmp_path: Path, invoke: Invoke) -> None:
+    """What ducha init writes: no 2-month extension cap for every 上级交办 (中办 1999 七 caps 中央批办 only), every report
+    that passes 审核 goes to the leaders (实施办法 七（五）), and each number the seeds do not set says 本室规则."""
+    import datetime as dt
+
+    from ducha.load.office import load_office
+
+    result = invoke(tmp_path, "init", "--name", "测试市人民政府督查室", "--prefix", "CS", "--fonds", "0100",
+                    "--unit", "市财政局=测试市财政局")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "office.yaml").read_text(encoding="utf-8")
+    office = load_office(tmp_path)
+    assert office.rule("上级交办").max_extension is None and office.rule("上级交办").time_limit is None
+    assert (str(office.rule("上级交办", None, "中央批办").max_extension), str(office.rule("上级交办", None, "国务院批示").time_limit)) \
+        == ("2个月", "30个工作日")
+    assert office.approvals.reading is not None
+    assert all(office.approvals.reading.applies(category, dt.date(2027, 1, 4)) for category in office.category_names)
+    assert office.bulletins.enabled is False  # 中办 1999 三's quota binds 省级党委办公厅
+    for key in ("yellow_days:", "progress_interval_days:", "followup_after_days:"):
+        line = next(line for line in text.splitlines() if line.startswith(key))
+        assert "# 本室规则" in line, line

@@ -40,7 +40,9 @@ def test_the_archive_waits_for_the_leader_and_the_report_back(tmp_path: Path, in
     assert awaiting(repo, invoke, "2026-03-08") == []  # not closed yet: nothing owed
     assert awaiting(repo, invoke, "2026-03-10") == ["待领导审阅", "待上报结果"]
     waiting = invoke(repo.root, "archive", "--year", "2026", "--today", "2026-03-10")
-    assert waiting.output == ("暂不归档 cases/2026/DC-2026-0001.yaml：待领导审阅、待上报结果（office.yaml approvals 要求办结后完成）。\n"
+    assert waiting.output == ("暂不归档 cases/2026/DC-2026-0001.yaml：待领导审阅、待上报结果。完成并记录后再归档：归档封存后不能再记录"
+                              "（督促检查工作实施办法 第七条（八）、第十三条（七）；中办 2012 年意见（七）；"
+                              "office.yaml followup_for、approvals）。\n"
                               "2026 年没有待归档的事项（已办结或已撤销且尚未归档）。\n")
     assert invoke(repo.root, "pages", "--today", "2026-03-10").exit_code == 0
     dashboard = (repo.root / "build/docs-internal/index.md").read_text(encoding="utf-8")

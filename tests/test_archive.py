@@ -116,3 +116,28 @@ def test_export_refuses_when_a_seal_is_broken(repo: GitRepo, invoke: Invoke, tmp
 def test_export_of_an_empty_year_is_a_usage_error(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
     result = invoke(repo.root, "export-archive", "--year", "2025", "-o", str(tmp_path / "x.zip"))
     assert result.exit_code == 2 and "2025 年没有已归档的督查事项" in result.output
+
+
+FOLLOWUPS = "followup_after_days: 90\nfollowup_for:\n  categories: [领导批示]\n"
+
+
+def test_the_archive_waits_for_the_followup_that_is_owed(repo: GitRepo, invoke: Invoke) -> None:
+    """中办 2012 年意见（七）、实施办法 第十三条（七）: a sealed record takes no 回访复核, so a closed item
+    the office wants a 回头看 of is sealed only once it is recorded (due or not yet)."""
+    repo.append("office.yaml", FOLLOWUPS)
+    repo.commit("回头看范围", date="2026-03-02T10:00:00+08:00")
+    early = invoke(repo.root, "archive", "--year", "2026", "--today", TODAY)
+    assert early.exit_code == 0, early.output
+    assert early.output.splitlines()[0] == (
+        "暂不归档 cases/2026/DC-2026-0002.yaml：待回头看（回访复核）。完成并记录后再归档：归档封存后不能再记录"
+        "（督促检查工作实施办法 第七条（八）、第十三条（七）；中办 2012 年意见（七）；office.yaml followup_for、approvals）。")
+    assert "archive" not in repo.read("cases/2026/DC-2026-0002.yaml")
+    # Out of the scope (重大决策部署) and cancelled items are sealed as before.
+    assert "已归档 cases/2026/DC-2026-0003.yaml" in early.output and "已归档 cases/2026/DC-2026-0004.yaml" in early.output
+    repo.append("cases/2026/DC-2026-0002.yaml",
+                "followups:\n  - date: 2026-06-15\n    by: 市政府督查室\n    finding: 实地复核，隐患已全部整改。\n    result: 整改到位\n")
+    sealed = invoke(repo.root, "archive", "--year", "2026", "--today", TODAY)
+    assert sealed.exit_code == 0, sealed.output
+    assert sealed.output.splitlines()[0] == "已归档 cases/2026/DC-2026-0002.yaml  档号 0001-2026-D30-0001"
+    assert repo.read("cases/2026/DC-2026-0002.yaml").endswith("整改到位\narchive:\n  date: 2026-11-23\n"
+                                                            "  number: 0001-2026-D30-0001\n  retention: 30年\n")

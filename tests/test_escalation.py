@@ -26,6 +26,21 @@ def _case(case_id: str, facts: dict[str, Any]) -> str:
         lines += ["progress:"] + [f"  - date: {day}\n    summary: 已推进。" for day in facts["progress"]]
     if facts.get("urges"):
         lines += ["urges:"] + [f"  - date: {day}\n    method: {method}" for day, method in facts["urges"]]
+    if facts.get("reviews"):  # [report date, review date, 通过|退回, (是: 弄虚作假)]
+        lines += ["reports:"] + [f"  - date: {r[0]}\n    doc_no: 测建〔2025〕{n}号\n    signer: 吴永强\n    summary: 已办结。"
+                                 for n, r in enumerate(facts["reviews"], 1)]
+        lines += ["reviews:"] + [f"  - date: {r[1]}\n    reviewer: 王晓峰\n    result: {r[2]}"
+                                 + ("\n    opinion: 与实际不符。" if r[2] == "退回" else "")
+                                 + (f"\n    falsified: {r[3]}" if len(r) > 3 else "") for r in facts["reviews"]]
+    return "\n".join(lines) + "\n"
+
+
+def _measure(number: int, measure: dict[str, Any]) -> str:
+    lines = [f'number: "{number}"', f"kind: {measure['kind']}", f"date: {measure['date']}",
+             f"unit: {measure.get('unit', '市住建局')}", f"cases: [{measure.get('case', 'DC-2025-0001')}]", "reason: 见通报。",
+             "by: 市政府"]
+    if "notice" in measure:
+        lines.append(f"notice: 测督查〔2025〕{measure['notice']}号")
     return "\n".join(lines) + "\n"
 
 
@@ -51,6 +66,10 @@ def office(root: Path, scenario: dict[str, Any]) -> Path:
         path = root / "notices" / "2025" / f"2025-{int(notice['number']):03d}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(_notice(notice), encoding="utf-8")
+    for number, measure in enumerate(scenario.get("measures", []), start=1):
+        path = root / "accountability" / "2025" / f"2025-{number:03d}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_measure(number, measure), encoding="utf-8")
     return root
 
 
@@ -68,6 +87,16 @@ def test_proposals_and_tallies(scenario: dict[str, Any], tmp_path: Path, invoke:
     assert all("督促检查工作实施办法 第十六条（二）" in m["basis"] or "本室规则" in m["basis"] for m in report["criticism"])
     tally = {row["unit"]: int(row["criticised_this_year"]) for row in report["units"] if row["criticised_this_year"]}
     assert tally == {unit: int(count) for unit, count in scenario["tally"].items()}
+    owed: dict[str, list[list[str]]] = {}
+    for o in report["owed"]:
+        owed.setdefault(o["unit"], []).append([str(o["count"]), o["kind"], o["done"]])
+    assert owed == scenario.get("owed", {})
+    assert [m["unit"] for m in report["praise"]] == scenario.get("praised", [])
+    assert [m["unit"] for m in report["withheld"]] == scenario.get("withheld", [])
+    accountability = {m["unit"]: [[g["case"], g["cause"]] for g in m["grounds"]] for m in report["accountability"]}
+    assert accountability == scenario.get("accountability", {})
+    for unit, reason in scenario.get("accountability_reasons", {}).items():
+        assert next(m for m in report["accountability"] if m["unit"] == unit)["reason"] == reason
     if "next" in scenario:
         markdown = invoke(root, "report", "--period", asked["period"], "--as-of", asked["today"]).output
         count, outcome = scenario["next"]
@@ -84,3 +113,10 @@ def test_issuing_refuses(scenario: dict[str, Any], tmp_path: Path, invoke: Invok
     assert result.exit_code == 2
     assert result.output == f"错误：{scenario['refused']}修改：选择紧接其后的周，或改发其他类别的通报。\n"
     assert sorted(p.name for p in (root / "notices" / "2025").iterdir()) == before
+
+
+@pytest.mark.parametrize("scenario", [s for s in SCENARIOS if "refused_record" in s], ids=lambda s: s["name"])
+def test_records_refused(scenario: dict[str, Any], tmp_path: Path, invoke: Invoke) -> None:
+    result = invoke(office(tmp_path, scenario), "validate", "--today", "2025-12-31")
+    assert result.exit_code == 1
+    assert scenario["refused_record"] in result.output

@@ -28,5 +28,5 @@ def test_valid_example_passes(example: Path, tmp_path: Path, invoke: Invoke) -> 
     root = example_repo(example, tmp_path)
     result = invoke(root, "validate", "--today", TODAY)
     assert result.exit_code == 0, result.output
-    files = sum(len(list((root / folder).rglob("*.yaml"))) for folder in ("cases", "notices", "bulletins", "accountability"))
+    files = sum(len(list((root / folder).rglob("*.yaml"))) for folder in ("cases", "notices", "bulletins", "accountability", "surveys"))
     assert result.output == f"检查了 {files} 个文件，全部通过。\n"

@@ -458,6 +458,21 @@ def test_unknown_base_is_a_usage_error(repo: GitRepo, invoke: Invoke) -> None:
     assert result.exit_code == 2 and "找不到提交「no-such-branch」" in result.output
 
 
+def test_a_default_given_to_items_that_had_none_moves_nothing(tmp_path: Path, invoke: Invoke) -> None:
+    """An office that relied on the 30 working days once built in for every 上级交办 (国办 2008（五） covers only
+    国务院领导批示) writes them into office.yaml as its own rule: cases that had no due date get their first."""
+    repo = GitRepo(tmp_path / "repo")
+    office = repo.read("office.yaml").replace("  上级交办:\n    time_limit: 30个工作日\n    max_extension: 2个月\n", "")
+    repo.write("office.yaml", office)
+    repo.write(PATH, CASE.replace("category: 领导批示", "category: 上级交办"))
+    repo.commit("立项")
+    assert "来源类型「上级交办」也没有默认时限" in invoke(repo.root, "validate", "--today", TODAY).output
+    open_pr(repo, lambda r: r.write("office.yaml", office.replace(
+        "categories:\n", "categories:\n  上级交办:\n    time_limit: 30个工作日  # 本室规则\n")), "上级交办默认时限（本室规则）")
+    code, output = run(repo, invoke)
+    assert code == 0, output
+
+
 def test_a_branch_behind_main_cannot_undo_a_seal_made_after_it_forked(repo: GitRepo, invoke: Invoke) -> None:
     """Issue 21: judged on its own the branch only appends; merged, it edits a record main sealed meanwhile."""
     repo.git("checkout", "-q", "-b", "pr")

@@ -18,7 +18,7 @@ from .conftest import REPO
 
 PACKAGE = REPO / "generator" / "ducha"
 #: The rooms in the order data flows through them; a module may import its own room and those before it.
-ORDER = {"errors": 0, "schemas": 0, "io": 1, "model": 2, "rules": 3, "load": 4, "repo": 5, "outputs": 6, "intake": 6,
+ORDER = {"errors": 0, "schemas": 0, "io": 1, "starter": 1, "model": 2, "rules": 3, "load": 4, "repo": 5, "outputs": 6, "intake": 6,
          "cli": 7, "__init__": 0}
 MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
 #: A module longer than this holds more than one job, unless a line of its docstring starting ``Size:`` says why.
@@ -165,3 +165,26 @@ def test_outputs_and_intake_do_not_reach_into_each_other() -> None:
         reaches += [f"{name_of(path)} line {line}: {name}" for name, line in imports(path)
                     if (name == other or name.startswith(other + ".")) and not (here == "intake" and name in INTAKE_READS_OF_OUTPUTS)]
     assert reaches == []
+
+
+#: Where the clock may be read: the command line's edge, and the MkDocs plugin's on_config (MkDocs calls it
+#: at the start of every build: the same edge for `mkdocs build`). Everything else is handed the day.
+CLOCK_READERS = {("cli/edge.py", "shanghai_today"), ("outputs/site/plugin.py", "on_config")}
+_CLOCK = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today"), ("time", "time"),
+          ("time", "time_ns"), ("time", "localtime"), ("time", "gmtime"), ("time", "ctime")}
+
+
+def test_nothing_reads_the_clock_but_the_edges() -> None:
+    """Dates are pure: `today` is passed in. A call like ``dt.datetime.now()`` or ``time.time()`` anywhere else is refused."""
+    readers = set()
+    for path in MODULES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        functions = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)]
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                owner = node.func.value
+                name = owner.attr if isinstance(owner, ast.Attribute) else owner.id if isinstance(owner, ast.Name) else ""
+                if (name, node.func.attr) in _CLOCK:
+                    inside = [f.name for f in functions if f.lineno <= node.lineno <= (f.end_lineno or f.lineno)]
+                    readers.add((name_of(path), inside[-1] if inside else "<module>"))
+    assert readers == CLOCK_READERS

@@ -27,7 +27,11 @@ def test_feeds_parse_and_hold_the_due_dates(invoke: Invoke, tmp_path: Path) -> N
     assert "剩2个工作日" in str(due["DESCRIPTION"])
     provisional = events["DC-2026-0018-due@ducha"]  # due in 2027, whose holidays are not published yet
     assert "（暂定）" in str(provisional["SUMMARY"]) and "到期日暂定" in str(provisional["DESCRIPTION"])
-    assert "DC-2026-0006-followup@ducha" in events  # closed more than 90 days ago, no 回头看 yet
+    # The 回头看 falls due after the item's own interval: 急 30 days (DC-2026-0006, closed 2026-02-27), others 90
+    # (DC-2026-0007, closed 2026-10-14); items office.yaml wants none of (其他交办 DC-2026-0027) have no date.
+    assert events["DC-2026-0006-followup@ducha"].decoded("DTSTART") == dt.date(2026, 3, 29)
+    assert events["DC-2026-0007-followup@ducha"].decoded("DTSTART") == dt.date(2027, 1, 12)
+    assert "DC-2026-0027-followup@ducha" not in events
     assert "DC-2026-0028-due@ducha" in events and "DC-2026-0028-followup@ducha" not in events  # reopened: 再督查
     assert not any(uid.startswith("DC-2026-0029-followup") for uid in events)  # its 回头看 is done
     # A unit's feed holds the items it leads or co-handles, and nothing else.

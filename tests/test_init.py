@@ -40,13 +40,14 @@ def test_init_asks_for_what_it_was_not_told(tmp_path: Path) -> None:
         "督查室名称（如 某某市人民政府督查室）: 青川市人民政府督查室", "编号前缀 [DC]: ", "档案全宗号（如 0371）: 0371",
         "逐个输入承办单位，写成 简称=全称（如 市财政局=某某市财政局），直接回车结束：",
         "单位: 市财政局=青川市财政局", "单位: 市教育局＝青川市教育局", "单位: ",
-        "已启用「青川市人民政府督查室」：写入 office.yaml 和 schema/，删除示例数据 0 个文件。",
+        "已启用「青川市人民政府督查室」：写入 office.yaml、schema/ 和站点设置 mkdocs.yml、site/，删除示例数据 0 个文件。",
         "下一步：检查 office.yaml，然后提交（git add -A && git commit -m \"启用督查事项管理\"）。"]
     office = yaml.safe_load((tmp_path / "office.yaml").read_text(encoding="utf-8"))
     assert (office["name"], office["prefix"], office["fonds"]) == ("青川市人民政府督查室", "DC", "0371")
     assert office["units"] == [{"name": "市财政局", "full_name": "青川市财政局"}, {"name": "市教育局", "full_name": "青川市教育局"}]
     assert office["notice_rules"] == {"issuer": "青川督查"}  # 发文机关代字: the place, then 督查
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bulletins", "cases", "notices", "office.yaml", "schema"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bulletins", "cases", "mkdocs.yml", "notices", "office.yaml", "schema",
+                                                         "site"]
 
 
 def test_init_names_every_mistake_at_once_and_writes_nothing(tmp_path: Path, invoke: Invoke) -> None:
@@ -73,11 +74,12 @@ def test_init_keeps_demo_records_someone_changed(tmp_path: Path, invoke: Invoke)
     assert result.exit_code == 0, result.output
     # 65 listed: one edited (kept), one already gone, and the 2026 cases' folder stays for the kept one.
     assert result.output.splitlines()[:2] == [
-        f"已启用「青川市人民政府督查室」：写入 office.yaml 和 schema/，删除示例数据 {DEMO_FILES - 2} 个文件。",
+        f"已启用「青川市人民政府督查室」：写入 office.yaml、schema/ 和站点设置 mkdocs.yml、site/，删除示例数据 {DEMO_FILES - 2} 个文件。",
         "保留 cases/2026/DC-2026-0001.yaml：它与示例数据清单中的内容不同（有人改过），请确认后自行处理。"]
     left = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and p.parts[-2] != "schema")
-    assert left == ["cases/2026/DC-2026-0001.yaml", "office.yaml"]
-    assert sorted(p.name for p in root.iterdir()) == ["bulletins", "cases", "notices", "office.yaml", "schema"]
+    assert left == ["cases/2026/DC-2026-0001.yaml", "mkdocs.yml", "office.yaml", "site/assets/logo.svg", "site/assets/office.css",
+                    "site/guide.md"]
+    assert sorted(p.name for p in root.iterdir()) == ["bulletins", "cases", "mkdocs.yml", "notices", "office.yaml", "schema", "site"]
 
 
 def test_mark_demo_lists_every_record_with_its_sha256(tmp_path: Path, invoke: Invoke) -> None:

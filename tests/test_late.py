@@ -108,7 +108,7 @@ def test_extension_asked_after_the_due_date_is_refused(repo: GitRepo, invoke: In
     assert code == 1
     assert output.splitlines()[0].startswith(
         f"{PATH}:10:16: [extensions[0].requested] 延期申请日期 2026-03-10 晚于它要延长的到期日 2026-03-09："
-        "按《督促检查工作实施办法》第九条，确需延期的，承办单位应在到期前提前申请。")
+        "按《督促检查工作实施办法》第九条，确需延期的，承办单位应在办理期限届满前提前申请，最迟在到期日当天。")
 
 
 def test_extension_asked_on_the_due_date_passes(repo: GitRepo, invoke: Invoke) -> None:

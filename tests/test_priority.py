@@ -62,3 +62,22 @@ def test_followup_only_for_items_that_need_one() -> None:
     assert (due("2026-05-08", category="其他交办", priority="重点"), due("2026-05-09", category="其他交办", priority="重点")) \
         == (False, True)
     assert due("2026-04-09", category="其他交办", priority="急") is True
+
+
+def test_a_key_item_reports_at_any_time() -> None:
+    """实施办法 第九条「对领导特别关注的重要督查事项随时报告」: a 重点 item silent for more than a week is due a
+    report even where the office asks ordinary items for none (7 days is 本室规则; office.yaml may set its own)."""
+    from ducha.model.logs import Progress
+
+    reported = {"progress": (Progress(D("2026-03-03"), "已部署排查"),)}
+
+    def owes(on: str, office: object = OFFICE, **facts: object) -> bool:
+        return deadline(case(**{**reported, **facts}), office, D(on)).progress_overdue  # type: ignore[arg-type]
+
+    assert OFFICE.progress_interval_days is None
+    assert (owes("2026-03-10", priority="重点"), owes("2026-03-11", priority="重点")) == (False, True)
+    assert owes("2026-03-11") is False and owes("2026-03-11", priority="急") is False
+    own = dataclasses.replace(OFFICE, progress_interval_days=30, priorities=MappingProxyType(
+        {"重点": PriorityRule(progress_interval_days=3)}))
+    assert (owes("2026-03-06", own, priority="重点"), owes("2026-03-07", own, priority="重点")) == (False, True)
+    assert owes("2026-03-07", own) is False  # ordinary items keep the office's 30 days

@@ -15,10 +15,13 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .conftest import TESTS, Invoke, check_golden, demo_repo
+from .conftest import TESTS, check_golden, demo_repo
 from .gitrepo import GitRepo
+from .links import broken, pages, parsed, resolve
 
 TODAY = "2026-11-23"
+#: Where the tests publish the site: under a sub-path, as an office does (mkdocs.yml's site_url).
+PUBLISHED = {"DUCHA_SITE_URL": "http://127.0.0.1/ducha/"}
 ARTIFACTS = TESTS / "artifacts"
 XSS_ID = "DC-2026-0900"
 XSS = f"""id: {XSS_ID}
@@ -62,32 +65,37 @@ def site(built: Path) -> Path:
 
     from ducha.cli import cli
 
-    result = CliRunner().invoke(cli, ["--root", str(built), "build", "--today", TODAY], catch_exceptions=False)
+    result = CliRunner(env=PUBLISHED).invoke(cli, ["--root", str(built), "build", "--today", TODAY], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     # The Markdown pages as files too (the build makes them in memory), for the tests that read them.
     assert CliRunner().invoke(cli, ["--root", str(built), "pages", "--today", TODAY]).exit_code == 0
     return built / "build" / "site"
 
 
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
 @pytest.fixture(scope="module")
-def server(site: Path) -> Iterator[str]:
-    """Serve the site's parent so the site lives under the sub-path /site/."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site.parent))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def server(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve the site under the sub-path /ducha/."""
+    www = tmp_path_factory.mktemp("www")
+    (www / "ducha").symlink_to(site, target_is_directory=True)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(www)))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/site/"
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/ducha/"
     httpd.shutdown()
 
 
 class Visit:
     """A page opened in Chromium, remembering every request and dialog it caused."""
 
-    def __init__(self, browser: object, url: str, width: int = 1280, height: int = 1000) -> None:
+    def __init__(self, browser: object, url: str, width: int = 1280, height: int = 1000, **options: object) -> None:
         self.requests: list[str] = []
         self.dialogs: list[str] = []
-        self.page = browser.new_page(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+        self.page = browser.new_page(viewport={"width": width, "height": height}, **options)  # type: ignore[attr-defined]
         self.page.on("request", lambda request: self.requests.append(request.url))
         self.page.on("dialog", self._dismiss)
         self.page.goto(url, wait_until="networkidle")
@@ -126,7 +134,7 @@ def test_case_page_shows_light_timeline_and_audit(browser: object, server: str) 
     assert "2026-11-20 09:00" in audit and "张三" in audit and "立项" in audit
     # Links work under the sub-path: the unit page is reachable.
     visit.page.click(".ducha-keys a")
-    assert visit.page.url.endswith("/site/units/%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80.html")
+    assert visit.page.url.endswith("/ducha/units/%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80.html")
     assert visit.page.inner_text("h1") == "市住建局"
     assert visit.foreign_hosts() == set()
 
@@ -169,7 +177,7 @@ def test_planted_xss_never_executes(browser: object, server: str) -> None:
 
 def test_built_html_references_no_other_host(site: Path) -> None:
     """Scripts, styles, fonts, images: everything the pages load is local."""
-    loads = re.compile(r"""<(?:script|link|img|iframe)[^>]+(?:src|href)=["'](https?:)?//""")
+    loads = re.compile(r"""<(?:script|link(?! rel="canonical")|img|iframe)[^>]+(?:src|href)=["'](https?:)?//""")
     offenders = [p.relative_to(site).as_posix() for p in site.rglob("*.html") if loads.search(p.read_text("utf-8"))]
     assert offenders == []
 
@@ -180,10 +188,44 @@ def test_generated_pages_golden(built: Path, site: Path) -> None:
         check_golden(TESTS / "golden" / name, (built / "build/docs-internal" / path).read_text(encoding="utf-8"))
 
 
-def test_public_profile_leaves_out_internal_records(built: Path, site: Path, invoke: Invoke) -> None:
-    result = invoke(built, "build", "--today", TODAY, "--profile", "public")
+@pytest.fixture(scope="module")
+def public_site(built: Path, site: Path) -> Path:
+    from click.testing import CliRunner
+
+    from ducha.cli import cli
+
+    result = CliRunner(env=PUBLISHED).invoke(cli, ["--root", str(built), "build", "--today", TODAY, "--profile", "public"])
     assert result.exit_code == 0, result.output
-    public = built / "build" / "site-public"
+    return built / "build" / "site-public"
+
+
+@pytest.mark.parametrize("profile", ["internal", "public"])
+def test_every_internal_link_resolves_under_a_sub_path(site: Path, public_site: Path, profile: str) -> None:
+    """Every page, every link, script, style and image, as a browser resolves it under /ducha/."""
+    built = site if profile == "internal" else public_site
+    assert len(pages(built)) > 90
+    assert broken(built, "/ducha/") == []
+
+
+def test_tabs_and_menu_lead_where_they_say_on_every_page(site: Path) -> None:
+    """承办单位 leads to the units index from every page, whichever folder the page is in (the frame of
+    generated pages is rendered once per folder and reused)."""
+    from ducha.outputs.site.settings import packaged
+
+    targets = {label: site / path.replace(".md", ".html") for item in packaged()["nav"] for label, path in item.items()}
+    checked, wrong = 0, []
+    for page in pages(site):
+        for href, label in parsed(page).tabs:
+            if label in targets:
+                checked += 1
+                resolved = resolve(site, "/ducha/", page, href)
+                if resolved is None or resolved[0] != targets[label]:
+                    wrong.append(f"{page.relative_to(site).as_posix()}: {label} → {href}")
+    assert checked > 100 * len(targets) and wrong == []
+
+
+def test_public_profile_leaves_out_internal_records(built: Path, public_site: Path) -> None:
+    public = public_site
     assert not (public / "cases/2026/DC-2026-0027.html").exists()  # visibility: 内部
     assert (public / "cases/2026/DC-2026-0028.html").exists()
     page = (public / "cases/2026/DC-2026-0028.html").read_text(encoding="utf-8")
@@ -194,19 +236,28 @@ def test_public_profile_leaves_out_internal_records(built: Path, site: Path, inv
     public_feed = (public / "calendars/督查事项.ics").read_bytes()
     uids = {str(e["UID"]) for e in icalendar.Calendar.from_ical(internal_feed).walk("VEVENT")}
     public_uids = {str(e["UID"]) for e in icalendar.Calendar.from_ical(public_feed).walk("VEVENT")}
-    assert "DC-2026-0027-followup@ducha" in uids and "DC-2026-0027-followup@ducha" not in public_uids
+    # The public feed leaves the 内部 item out altogether (test_disclosure plants a marker in each field to prove it).
+    # DC-2026-0027 is 其他交办, of which office.yaml asks no 回头看: no such date in either feed.
+    assert "DC-2026-0006-followup@ducha" in uids and "DC-2026-0006-followup@ducha" in public_uids
+    assert not any(uid.startswith("DC-2026-0027-") for uid in uids | public_uids)
 
 
-def test_pages_render_the_same_without_the_mkdocs_hook(built: Path, site: Path, tmp_path: Path) -> None:
-    """The hook only skips work: an engine that just reads the Markdown files shows the same pages."""
+def test_pages_render_the_same_without_the_ducha_plugin(built: Path, site: Path, tmp_path: Path) -> None:
+    """The plugin only saves work: an engine that just reads the Markdown files `ducha pages` writes,
+    with the packaged settings and no ducha plugin, shows the same pages."""
+    import yaml
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    config_text = (built / "build/mkdocs-internal.yml").read_text(encoding="utf-8")
-    plain = re.sub(r"hooks:\n- [^\n]+\n", "", config_text)
-    assert plain != config_text
-    (tmp_path / "plain.yml").write_text(plain, encoding="utf-8")
-    build(load_config(str(tmp_path / "plain.yml"), site_dir=str(tmp_path / "plain")))
+    from ducha.outputs.site.settings import packaged, plugin_entries
+
+    plain = packaged()
+    plain["plugins"] = [{name: options} for name, options in plugin_entries(plain["plugins"]) if name != "ducha"]
+    assert len(plain["plugins"]) == 1
+    plain.update(docs_dir=str(built / "build/docs-internal"), site_dir=str(tmp_path / "plain"),
+                 site_name="青川市人民政府督查室督查事项")
+    (tmp_path / "plain.yml").write_text(yaml.safe_dump(plain, allow_unicode=True), encoding="utf-8")
+    build(load_config(str(tmp_path / "plain.yml")))
 
     def article(root: Path, page: str) -> str:
         text = (root / page).read_text(encoding="utf-8")
@@ -462,8 +513,8 @@ def test_notices_page_names_periods_and_keeps_drafts(browser: object, server: st
 
 def test_drafts_around_the_turn_of_the_year(built: Path, tmp_path: Path) -> None:
     """In January: this month's and quarter's drafts, December's and Q4's, and last year's tally stays."""
-    from ducha.outputs.site.build import draft_periods, prepare
-    from ducha.outputs.site.pages import notices_index
+    from ducha.outputs.site.pages.notices import notices_index
+    from ducha.outputs.site.prepare import draft_periods, prepare
 
     assert [p.code for p in draft_periods(dt.date(2027, 1, 6))] == ["2027-01", "2027-Q1", "2026-12", "2026-Q4"]
     assert [p.code for p in draft_periods(dt.date(2027, 1, 20))] == ["2027-01", "2027-Q1"]
@@ -504,8 +555,8 @@ QUERIES = [
 ]
 
 
-def search_for(visit: Visit, query: str) -> list[str]:
-    """Type ``query`` into the site's search and return the result pages, best first (paths under the site)."""
+def search_for(visit: Visit, query: str, prefix: str = "/ducha/") -> list[str]:
+    """Type ``query`` into the site's search and return the result pages, best first (paths under ``prefix``)."""
     page = visit.page
     if page.viewport_size["width"] < 960:  # on a phone the search field opens from its icon
         page.click("label.md-header__button[for='__search']")
@@ -521,7 +572,7 @@ def search_for(visit: Visit, query: str) -> list[str]:
     page.wait_for_function("() => document.querySelector('.md-search-result__meta').textContent.includes('结果')",
                            timeout=15_000)
     hrefs = page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
-    return [urlparse(str(h)).path.split("/site/", 1)[1] for h in hrefs]
+    return [urlparse(str(h)).path.split(prefix, 1)[1] for h in hrefs]
 
 
 def test_search_finds_units_leaders_ids_numbers_and_topics(browser: object, server: str) -> None:

@@ -237,6 +237,9 @@ def test_the_site_page_shows_each_review_with_its_signature(server: tuple[Path, 
     rows = [row for row in page.split("<tr>") if "新增办理进展" in row]
     assert ["签名已验证" in r for r in rows] == [True, False, False, True, False, False]
     assert ["王晓峰" in r or "赵六" in r for r in rows] == [True, False, False, True, False, False]
+    # a withheld 审核 says why, as `ducha history` does, never a bare dash
+    assert ["不予采信（合并提交未签名）" in r for r in rows] == [False, True, False, False, True, False]
+    assert ["不予采信（合并提交签名未通过验证）" in r for r in rows] == [False, False, True, False, False, True]
     assert not any(name in page for name in ("李主任", "周九", "钱七", "孙八"))
 
 

@@ -44,6 +44,7 @@ COMMANDS = {
     "report": "documents:report",
     "doc": "documents:doc",
     "measure": "documents:measure",
+    "outcome": "documents:outcome",
     "ledger": "documents:ledger",
     "pages": "site:pages",
     "build": "site:build",

@@ -45,11 +45,13 @@ def guard(ctx: click.Context, base: str, today: dt.date | None, fmt: str) -> Non
 def archive(ctx: click.Context, year: int, today: dt.date | None) -> None:
     """归档（注结销号）：为该年度已办结、已撤销的事项编档号，写入归档清单。"""
     from ducha.repo.archive import archive_year
+    from ducha.rules.registry import ARCHIVE_WAITS
 
     root = office_root(ctx)
     result = archive_year(root, year, today or shanghai_today())
     for path, owed in result.waiting:
-        click.echo(f"暂不归档 {path}：{owed}（office.yaml approvals 要求办结后完成）。")
+        click.echo(f"暂不归档 {path}：{owed}。完成并记录后再归档：归档封存后不能再记录（{ARCHIVE_WAITS.clause}；"
+                   f"office.yaml {ARCHIVE_WAITS.key}）。")
     if not result.sealed:
         click.echo(f"{year} 年没有待归档的事项（已办结或已撤销且尚未归档）。")
         return

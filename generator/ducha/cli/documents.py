@@ -120,7 +120,9 @@ def ledger_import(ctx: click.Context, workbook: Path, today: dt.date | None, app
 
 
 @command()
-@click.option("--kind", type=choices("督办令", "约谈", "书面检查", "问责"), required=True, help="类别。")
+@click.option("--kind", type=choices("督办令", "督查约谈", "约谈", "书面检查", "问责"), required=True,
+              help="类别：督查约谈（督查中发现问题，有关领导约谈责任单位负责人）；"
+                   "约谈（第2次通报批评后主要领导约谈主要负责人，须写 --notice）。")
 @click.option("--unit", required=True, help="单位简称（督办令下达给主办单位）。")
 @click.option("--case", "cases", multiple=True, required=True, help="涉及的督查事项编号；可重复填写多个。")
 @click.option("--reason", required=True, help="事由：存在的问题、落实不力的情形。")
@@ -128,7 +130,7 @@ def ledger_import(ctx: click.Context, workbook: Path, today: dt.date | None, app
 @click.option("--date", "day", type=DATE, default=None, help="日期（默认今天）。")
 @click.option("--deadline", default=None, help="督办令的限期：5个工作日、10日或具体日期（督办令必填）。")
 @click.option("--requirements", default=None, help="督办要求或整改要求。")
-@click.option("--notice", default=None, help="依据的通报批评的发文字号（书面检查、约谈、问责）。")
+@click.option("--notice", default=None, help="所答复的通报批评的发文字号（书面检查、约谈必填；问责按第3次及以后的通报批评作出的也写）。")
 @click.pass_context
 def measure(ctx: click.Context, kind: str, unit: str, cases: tuple[str, ...], reason: str, by: str, day: dt.date | None,
             deadline: str | None, requirements: str | None, notice: str | None) -> None:
@@ -138,6 +140,22 @@ def measure(ctx: click.Context, kind: str, unit: str, cases: tuple[str, ...], re
     root = office_root(ctx)
     path = issue_measure(root, kind, unit, cases, reason, by, day or shanghai_today(), deadline, requirements, notice)
     click.echo(f"已写入{kind}记录 {path.relative_to(root).as_posix()}：请核对后提交（git commit），经审核合并即为下达（记录）。")
+
+
+@command()
+@click.argument("measure_id", metavar="编号")
+@click.option("--result", required=True, help="处理结果，如 给予诫勉谈话。")
+@click.option("--by", "by", required=True, help="作出决定的机关，如 市纪委监委。")
+@click.option("--date", "day", type=DATE, default=None, help="作出决定的日期（默认今天）。")
+@click.pass_context
+def outcome(ctx: click.Context, measure_id: str, result: str, by: str, day: dt.date | None) -> None:
+    """问责的处理结果：追加到问责记录（编号写 年份-序号，如 2026-001），只能追加一次。"""
+    from ducha.intake.measure import append_outcome
+
+    root = office_root(ctx)
+    today = shanghai_today()
+    path = append_outcome(root, measure_id, result, by, day or today, today)
+    click.echo(f"已在 {path.relative_to(root).as_posix()} 中追加处理结果：请核对后提交（git commit），经审核合并后生效。")
 
 
 @command()

@@ -87,7 +87,8 @@ def init(ctx: click.Context, name: str | None, prefix: str | None, fonds: str | 
             typed.append(entry)
         units = tuple(typed)
     result = init_office(root, name, prefix, fonds, [parse_unit(u) for u in units])
-    click.echo(f"已启用「{result.office}」：写入 office.yaml 和 schema/，删除示例数据 {len(result.removed)} 个文件。")
+    click.echo(f"已启用「{result.office}」：写入 office.yaml、schema/ 和站点设置 mkdocs.yml、site/，"
+               f"删除示例数据 {len(result.removed)} 个文件。")
     for path in result.kept:
         click.echo(f"保留 {path}：它与示例数据清单中的内容不同（有人改过），请确认后自行处理。")
     click.echo("下一步：检查 office.yaml，然后提交（git add -A && git commit -m \"启用督查事项管理\"）。")

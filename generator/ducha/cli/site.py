@@ -17,7 +17,7 @@ from ducha.cli.params import NUMBER, profile_option, today_option
 
 
 def _prepare(ctx: click.Context, today: dt.date | None, profile: str) -> tuple[Path, Any]:
-    from ducha.outputs.site.build import prepare
+    from ducha.outputs.site.prepare import prepare
 
     root = office_root(ctx)
     prepared = prepare(root, today or shanghai_today(), profile)
@@ -36,10 +36,10 @@ def _shown(root: Path, path: Path) -> str:
 @click.pass_context
 def pages(ctx: click.Context, today: dt.date | None, profile: str) -> None:
     """只生成站点的 Markdown 页面（写入 build/docs-发布范围/），供其他站点引擎构建。"""
-    from ducha.outputs.site.build import total_pages, write
+    from ducha.outputs.site.build import total_pages, write_pages
 
     root, prepared = _prepare(ctx, today, profile)
-    docs = write(root, prepared)
+    docs = write_pages(root, prepared)
     click.echo(f"已生成 {total_pages(prepared)} 个页面：{_shown(root, docs)}/")
 
 
@@ -48,27 +48,16 @@ def pages(ctx: click.Context, today: dt.date | None, profile: str) -> None:
 @profile_option
 @click.pass_context
 def build(ctx: click.Context, today: dt.date | None, profile: str) -> None:
-    """构建内网站点：生成各页面后完整构建（不做增量构建，以保证搜索索引完整）。"""
-    from ducha.outputs.site.build import assemble, pages_in_memory, run_mkdocs, total_pages
+    """构建内网站点（与在仓库根目录运行 mkdocs build 相同）：生成各页面后完整构建。"""
+    from ducha.outputs.site.build import build_site, total_pages
 
     root, prepared = _prepare(ctx, today, profile)
-    assemble(root, prepared)
-    with click.progressbar(length=total_pages(prepared), label="生成页面", file=sys.stderr) as bar:
-        made = pages_in_memory(prepared, bar.update)
-    click.echo("构建站点（MkDocs）……", err=True)
-    target = run_mkdocs(root, prepared, made)
+    with click.progressbar(length=total_pages(prepared), label="生成页面并构建站点", file=sys.stderr) as bar:
+        target = build_site(root, prepared, bar.update)
     click.echo(f"站点已生成：{_shown(root, target)}/index.html"
                f"（数据截至 {prepared.data.today}，{len(prepared.data.statuses)} 项）")
-    office = prepared.data.office
-    if profile == "internal" and office.cms is not None:  # the form page belongs to the internal site only
-        from ducha.errors import UsageError
-        from ducha.outputs.cms.admin import case_years, write_admin
-
-        try:
-            admin = write_admin(target / "admin", office, case_years(root, prepared.data.today), _vendor(root))
-            click.echo(f"填报表单：{_shown(root, admin)}/index.html")
-        except UsageError as error:
-            click.echo(f"提示：未生成填报表单。{error}", err=True)
+    if (target / "admin" / "index.html").is_file():
+        click.echo(f"填报表单：{_shown(root, target / 'admin')}/index.html")
 
 
 @command()
@@ -77,11 +66,14 @@ def build(ctx: click.Context, today: dt.date | None, profile: str) -> None:
 @click.option("--port", type=NUMBER, default=8000, help="端口（只监听本机）。")
 @click.pass_context
 def serve(ctx: click.Context, today: dt.date | None, profile: str, port: int) -> None:
-    """本机预览站点：修改 cases/ 下的记录后自动重新生成。"""
+    """本机预览站点（与在仓库根目录运行 mkdocs serve 相同）：修改记录后自动更新。"""
+    from ducha.load.office import load_office
     from ducha.outputs.site.build import serve as serve_site
 
+    root = office_root(ctx)
+    office = load_office(root)
     click.echo(f"预览地址：http://127.0.0.1:{port}/ （按 Ctrl+C 停止）", err=True)
-    serve_site(office_root(ctx), today or shanghai_today(), profile, port, pin_day=today is not None)
+    serve_site(root, today or shanghai_today(), profile, port, pin_day=today is not None, office_name=office.name)
 
 
 def _vendor(root: Path) -> Path:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ducha import starter
 from ducha.errors import UsageError
 from ducha.io.atomic import write_file
 from ducha.io.yamltext import yaml_scalar
@@ -41,6 +42,7 @@ class InitResult:
     removed: tuple[str, ...]
     kept: tuple[str, ...]  # demo records that were edited: not ours to delete
     schemas: tuple[str, ...]
+    site: tuple[str, ...] = ()  # mkdocs.yml and the starter's pages written into site/
 
 
 def demo_list(root: Path) -> dict[str, str]:
@@ -79,22 +81,31 @@ name: {yaml_scalar(name)}
 prefix: {prefix}
 fonds: "{fonds}"
 units:
-{unit_lines}# 各来源类型的默认办理时限与延期上限。不写的类型按 ducha 内置默认：领导批示 5个工作日
-# （督促检查工作实施办法 第九条）；上级交办 30个工作日（国办 2008）；人大代表建议、政协提案
-# 3个月、最迟不超过 6个月（实施办法 第十条）。
+{unit_lines}# 各来源类型的默认办理时限与延期上限。不写的按原始依据（ducha 内置）：领导批示 5个工作日（督促检查工作
+# 实施办法 第九条）；人大代表建议、政协提案 3个月、最迟不超过 6个月（实施办法 第十条）；上级交办中，来源层级
+# 「国务院批示」没有时限要求的 30个工作日（国办 2008 年意见（五）），「中央批办」两个月、延期不超过两个月
+# （中办 1999 年意见 七）。其他上级交办事项按交办通知所定时限填写 time_limit。本室要为某一来源类型统一默认时限的，
+# 在此写明并注明本室规则，如：
+#   上级交办:
+#     time_limit: 30个工作日   # 本室规则
 categories:
-  上级交办:
-    time_limit: 30个工作日
-    max_extension: 2个月
   人大代表建议:
     time_limit: 3个月
     max_total: 6个月
   政协提案:
     time_limit: 3个月
     max_total: 6个月
-yellow_days: 3
-progress_interval_days: 30
-followup_after_days: 90
+yellow_days: 3               # 本室规则：剩余 3 个工作日以内亮黄灯
+progress_interval_days: 30   # 本室规则：超过 30 天没有新进展即提示续报（续报见实施办法 第十二条）
+followup_after_days: 90      # 本室规则：办结满 90 天提示回头看（回头看见中办 2012 年意见（七）），回访复核记录前不归档
+# 重点事项随时报告（实施办法 第九条）：不写时超过 7 天没有新进展即提示续报（7 天为本室规则，可在此改）：
+# priorities:
+#   重点:
+#     progress_interval_days: 7
+# 审核通过的每一份办理报告报领导同志审阅（实施办法 第七条（五）），审阅后才归档。从旧台账迁移的已办结事项
+# 不补记审阅的，在 reading 下写 effective_from: 启用日期。其他审批环节见 README「记录格式」。
+approvals:
+  reading: {{}}
 # 日历包尚未收录的年份，国务院办公厅放假通知公布后在此补充：
 # holiday_overrides:
 #   "2027":
@@ -172,8 +183,27 @@ def init_office(root: Path, name: str, prefix: str, fonds: str, units: Sequence[
         _write(target, schema_text(schema))
         schemas.append(target.relative_to(root).as_posix())
     _write(root / OFFICE_FILE, office_text(name, prefix, fonds, units))
+    site = [_site_settings(root, name)] + _site_pages(root)
     for records in (CASES_DIR, NOTICES_DIR, BULLETINS_DIR):
         (root / records).mkdir(exist_ok=True)  # the folders every office uses from the first day
     (root / DEMO_LIST).unlink(missing_ok=True)
     load_office(root)  # what init wrote must load: a name YAML cannot hold is reported here, with its line
-    return InitResult(name, tuple(removed), tuple(kept), tuple(schemas))
+    return InitResult(name, tuple(removed), tuple(kept), tuple(schemas), tuple(site))
+
+
+def _site_settings(root: Path, name: str) -> str:
+    """mkdocs.yml named for the office: the starter's, or the one already there with its site_name replaced."""
+    own = root / starter.CONFIG_FILE
+    _write(own, starter.config_text(name, own.read_text(encoding="utf-8") if own.is_file() else None))
+    return starter.CONFIG_FILE
+
+
+def _site_pages(root: Path) -> list[str]:
+    """The starter's pages (使用说明, styles, logo) that site/ does not have yet: the office's own are kept."""
+    written = []
+    for path, data in starter.page_files():
+        target = root / starter.PAGES_DIR / path
+        if not target.exists():
+            write_file(target, data)
+            written.append(target.relative_to(root).as_posix())
+    return written

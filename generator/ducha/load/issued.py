@@ -16,13 +16,13 @@ from typing import Any
 from ducha.errors import DataError, Problem, UsageError
 from ducha.io.yamlfile import YamlDocument, read_yaml
 from ducha.model.case import Case
-from ducha.model.measures import MEASURES_DIR, ORDER, Measure, measure_path
+from ducha.model.measures import ACCOUNTABILITY, MEASURES_DIR, ORDER, SELF_CRITICISM, TALK, Measure, Outcome, measure_path, owed
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR, Bulletin, Ground, Mention, Notice, bulletin_path, notice_path
 from ducha.model.office import Office
 from ducha.model.timelimit import parse_date, parse_time_limit
 from ducha.rules import schema
 from ducha.rules.characters import character_problems
-from ducha.rules.escalation import already_criticised, overlapping
+from ducha.rules.escalation import already_criticised, criticisms_of, overlapping
 from ducha.rules.periods import parse_period
 
 
@@ -32,7 +32,7 @@ def _mentions(items: list[dict[str, Any]]) -> tuple[Mention, ...]:
                  for i in items)
 
 
-def _load(root: Path, folder: str, kind: str) -> tuple[list[YamlDocument], list[Problem]]:
+def load_documents(root: Path, folder: str, kind: str) -> tuple[list[YamlDocument], list[Problem]]:
     found, problems = [], []
     for file in sorted((root / folder).glob("*/*.yaml"), key=str):
         name = file.relative_to(root).as_posix()
@@ -53,7 +53,7 @@ def _load(root: Path, folder: str, kind: str) -> tuple[list[YamlDocument], list[
 
 
 @dataclass(frozen=True)
-class _Issue:
+class Issue:
     """What a notice and a bulletin share: a file, a number within its year, a date."""
 
     doc: YamlDocument
@@ -61,7 +61,7 @@ class _Issue:
     date: dt.date
 
 
-def _issue_checks(issues: Sequence[_Issue], what: str, path_of: Callable[[int, int], str], how: str,
+def issue_checks(issues: Sequence[Issue], what: str, path_of: Callable[[int, int], str], how: str,
                   today: dt.date | None) -> list[Problem]:
     """Each file named by its year and number; numbers consecutive within a year; none dated ahead.
 
@@ -69,7 +69,7 @@ def _issue_checks(issues: Sequence[_Issue], what: str, path_of: Callable[[int, i
     them mid-year begins with its next number, and the guard keeps any from being removed.
     """
     problems: list[Problem] = []
-    by_year: dict[int, list[_Issue]] = {}
+    by_year: dict[int, list[Issue]] = {}
     taken = {issue.doc.path for issue in issues}
     for issue in issues:
         name = issue.doc.path
@@ -105,7 +105,7 @@ def load_notices(root: Path, office: Office, case_ids: frozenset[str],
                  today: dt.date | None = None) -> tuple[list[Notice], list[Problem]]:
     """Every issued notice, checked: named by year and number, numbers consecutive, not dated after
     ``today`` (when given), units registered and each named once per list, cases existing."""
-    loaded, problems = _load(root, NOTICES_DIR, "notice")
+    loaded, problems = load_documents(root, NOTICES_DIR, "notice")
     notices = []
     for doc in loaded:
         name, data = doc.path, doc.data
@@ -135,7 +135,7 @@ def load_notices(root: Path, office: Office, case_ids: frozenset[str],
                     problems.append(Problem(name, line, column, kind, f"通报涉及的事项 {'、'.join(missing)} 不存在。",
                                             "督查事项不能删除：从 git 历史中恢复这些事项。"))
         notices.append(notice)
-    problems += _issue_checks([_Issue(d, n.number, n.date) for d, n in zip(loaded, notices, strict=True)], "通报",
+    problems += issue_checks([Issue(d, n.number, n.date) for d, n in zip(loaded, notices, strict=True)], "通报",
                               notice_path, "由 ducha report --issue 生成", today)
     problems += _notice_overlaps(notices)
     return notices, problems
@@ -168,23 +168,24 @@ def _notice_overlaps(notices: Sequence[Notice]) -> list[Problem]:
 
 def load_bulletins(root: Path, today: dt.date | None = None) -> tuple[list[Bulletin], list[Problem]]:
     """Every 督查专报, checked like the notices: named by year and number, consecutive, not dated ahead."""
-    loaded, problems = _load(root, BULLETINS_DIR, "bulletin")
+    loaded, problems = load_documents(root, BULLETINS_DIR, "bulletin")
     bulletins = [Bulletin(d.path, int(str(d.data["number"])), dt.date.fromisoformat(str(d.data["date"])),
                           str(d.data["title"]), d.data["reports_problem"] == "是") for d in loaded]
-    problems += _issue_checks([_Issue(d, b.number, b.date) for d, b in zip(loaded, bulletins, strict=True)],
+    problems += issue_checks([Issue(d, b.number, b.date) for d, b in zip(loaded, bulletins, strict=True)],
                               "督查专报", bulletin_path, "每期一个文件", today)
     return bulletins, problems
 
 
 def _measure(doc: YamlDocument, office: Office, by_id: Mapping[str, Case],
-             issued: Mapping[str, Notice]) -> tuple[Measure | None, list[Problem]]:
+             issued: Mapping[str, Notice], today: dt.date | None) -> tuple[Measure | None, list[Problem]]:
     """One 督查问责 record read and checked against the office, the cases and the issued notices."""
     data, name = doc.data, doc.path
     problems: list[Problem] = []
 
-    def add(field: str, message: str, fix: str) -> None:
-        line, column = doc.mark((field,))
-        problems.append(Problem(name, line, column, field, message, fix))
+    def add(field: str | tuple[str, ...], message: str, fix: str) -> None:
+        where = (field,) if isinstance(field, str) else field
+        line, column = doc.mark(where)
+        problems.append(Problem(name, line, column, ".".join(where), message, fix))
 
     day = parse_date(data["date"])
     deadline = parse_time_limit(data["deadline"]) if "deadline" in data else None
@@ -194,8 +195,19 @@ def _measure(doc: YamlDocument, office: Office, by_id: Mapping[str, Case],
     if "deadline" in data and deadline is None:
         add("deadline", f"限期「{data['deadline']}」中的日期不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。")
         return None, problems
+    outcome = None
+    if "outcome" in data:
+        decided = parse_date(data["outcome"]["date"])
+        if decided is None:
+            add(("outcome", "date"), f"日期「{data['outcome']['date']}」不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。")
+            return None, problems
+        outcome = Outcome(decided, data["outcome"]["result"], data["outcome"]["by"])
     measure = Measure(name, int(data["number"]), data["kind"], day, data["unit"], tuple(data["cases"]), data["reason"],
-                      data["by"], data.get("doc_no", ""), data.get("requirements", ""), deadline, data.get("notice", ""))
+                      data["by"], data.get("doc_no", ""), data.get("requirements", ""), deadline, data.get("notice", ""),
+                      outcome)
+    wrong = _outcome_problem(measure, today)
+    if wrong is not None:
+        add(*wrong)
     if measure.unit not in office.unit_names:
         add("unit", f"单位「{measure.unit}」未在 office.yaml 中登记。", "使用 office.yaml 中登记的单位简称。")
     for case_id in measure.cases:
@@ -227,7 +239,29 @@ def _measure(doc: YamlDocument, office: Office, by_id: Mapping[str, Case],
             add("notice", f"通报 {measure.notice} 印发于 {notice.date}，晚于本记录（{day}）。", "改正日期或依据的通报。")
         elif measure.unit not in {m.unit for m in notice.criticised}:
             add("notice", f"通报 {measure.notice} 没有批评{measure.unit}。", "写批评了该单位的通报，或删除 notice。")
+        elif measure.kind in (SELF_CRITICISM, TALK):
+            count = criticisms_of(measure.unit, issued.values(), notice.date.year).index(notice) + 1
+            if owed(count) != measure.kind:
+                add("kind", f"通报 {measure.notice} 是{measure.unit} {notice.date.year} 年第{count}次通报批评，按规定应"
+                            f"有{owed(count)}，不是{measure.kind}（督促检查工作实施办法 第十六条（二）（三））。",
+                    "写明它所依据的那次通报批评：第1次后书面检查，第2次后由主要领导约谈主要负责人；"
+                    "督查中另行约谈责任单位负责人的，类别写「督查约谈」。")
     return measure, problems
+
+
+def _outcome_problem(measure: Measure, today: dt.date | None) -> tuple[tuple[str, ...], str, str] | None:
+    """What is wrong with a record's outcome (§十六（三）「问责及处理结果」): only a 问责 has one, decided on or
+    after the 问责 and not after today."""
+    outcome = measure.outcome
+    if outcome is None:
+        return None
+    if measure.kind != ACCOUNTABILITY:
+        return ("outcome",), f"只有问责记录写处理结果，{measure.kind}不写。", "删除 outcome。"
+    if outcome.date < measure.date:
+        return ("outcome", "date"), f"处理结果的日期 {outcome.date} 早于问责建议（{measure.date}）。", "改正日期。"
+    if today is not None and outcome.date > today:
+        return ("outcome", "date"), f"处理结果的日期 {outcome.date} 晚于今天（{today}）。", "写实际作出处理决定的日期。"
+    return None
 
 
 def load_measures(root: Path, office: Office, cases: Sequence[Case], notices: Sequence[Notice],
@@ -237,15 +271,15 @@ def load_measures(root: Path, office: Office, cases: Sequence[Case], notices: Se
     by_id = {case.id: case for case in cases}
     issued = {notice.doc_no: notice for notice in notices}
     measures: list[Measure] = []
-    loaded, problems = _load(root, MEASURES_DIR, "measure")
-    read: list[_Issue] = []
+    loaded, problems = load_documents(root, MEASURES_DIR, "measure")
+    read: list[Issue] = []
     for doc in loaded:
-        measure, found = _measure(doc, office, by_id, issued)
+        measure, found = _measure(doc, office, by_id, issued, today)
         problems += found
         if measure is not None:
             measures.append(measure)
-            read.append(_Issue(doc, measure.number, measure.date))
-    problems += _issue_checks(read, "督查问责记录", measure_path, "由 ducha measure 生成", today)
+            read.append(Issue(doc, measure.number, measure.date))
+    problems += issue_checks(read, "督查问责记录", measure_path, "由 ducha measure 生成", today)
     seen: dict[str, Measure] = {}
     for measure in sorted(measures, key=lambda m: (m.date, m.number)):
         if measure.doc_no and measure.doc_no in seen:

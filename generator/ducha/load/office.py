@@ -88,7 +88,9 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
     rules: dict[str, CategoryRule] = {}
     merged: dict[str, dict[str, Any]] = {cat: dict(values) for cat, values in DEFAULT_CATEGORY_RULES.items()}
     for cat, values in data.get("categories", {}).items():
-        merged.setdefault(cat, {}).update(values)
+        # A level office.yaml names replaces the built-in one of that name; the others stay.
+        levels = {**merged.get(cat, {}).get("levels", {}), **values.get("levels", {})}
+        merged.setdefault(cat, {}).update({**values, "levels": levels} if levels else values)
     revised: dict[str, list[dict[str, str]]] = {cat: values.get("revisions", [])
                                                 for cat, values in data.get("categories", {}).items()}
     for cat, values in merged.items():
@@ -131,7 +133,8 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
         assignment=AssignmentRules(_from(assignment), tuple(assignment.get("required", AssignmentRules.required))),
         receipt=ReceiptRules(_from(data["receipt"]), _limit(data["receipt"], "time_limit")) if "receipt" in data else None,
         priorities=MappingProxyType({name: PriorityRule(_count(rule, "yellow_days", None),
-                                                        _count(rule, "followup_after_days", None))
+                                                        _count(rule, "followup_after_days", None),
+                                                        _count(rule, "progress_interval_days", None))
                                      for name, rule in data.get("priorities", {}).items()}),
         attachments=_attachment_rules(data.get("attachments", {})),
         approvals=Approvals(**{key: Requirement(_from(block), frozenset(block.get("categories", ())))

@@ -1,4 +1,4 @@
-"""Reading the records: every case, notice, 督查专报 and 督查问责 record, checked, as they stood on a day."""
+"""Reading the records: every case, notice, 督查专报, 督查问责 and 调研 record, checked, as they stood on a day."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from ducha.model.office import Office
 if TYPE_CHECKING:
     from ducha.model.measures import Measure
     from ducha.model.notices import Bulletin, Notice
+    from ducha.model.surveys import Survey
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,13 @@ class Records:
     notices: tuple[Notice, ...]
     bulletins: tuple[Bulletin, ...]
     measures: tuple[Measure, ...] = ()
+    surveys: tuple[Survey, ...] = ()
 
 
 def load_records(root: Path, as_of: dt.date | None = None, cache: CheckCache | None = None) -> Records:
     """Every record, checked against all the others, then cut to what existed on ``as_of``."""
     from ducha.load.issued import load_all, load_measures
+    from ducha.load.surveys import citation_problems, load_surveys
 
     result = validate_paths([root / CASES_DIR], root, None, cache)
     if not result.ok or result.office is None:
@@ -39,14 +42,16 @@ def load_records(root: Path, as_of: dt.date | None = None, cache: CheckCache | N
     office, cases = result.office, result.cases
     notices, bulletins = load_all(root, office, frozenset(c.id for c in cases))
     measures, problems = load_measures(root, office, cases, notices)
+    surveys, more = load_surveys(root, office, frozenset(c.id for c in cases))
+    problems += more + citation_problems(root, cases, surveys)
     if problems:
         raise DataError(problems)
     if as_of is None:
-        return Records(office, cases, tuple(notices), tuple(bulletins), tuple(measures))
+        return Records(office, cases, tuple(notices), tuple(bulletins), tuple(measures), tuple(surveys))
     cut = cache.as_of if cache is not None else Case.as_of
     return Records(office, tuple(cut(c, as_of) for c in cases if c.registered <= as_of),
                    tuple(n for n in notices if n.date <= as_of), tuple(b for b in bulletins if b.date <= as_of),
-                   tuple(m for m in measures if m.date <= as_of))
+                   tuple(m for m in measures if m.date <= as_of), tuple(s for s in surveys if s.date <= as_of))
 
 
 def load_cases(root: Path, as_of: dt.date | None = None, today: dt.date | None = None) -> tuple[Office, tuple[Case, ...]]:

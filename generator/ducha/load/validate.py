@@ -153,8 +153,10 @@ def validate_repository(root: Path, today: dt.date | None = None) -> ValidationR
     """Every case, plus the issued notices and 督查专报 that refer to them."""
     # Read only here: checking one case file (the pre-commit hook) never loads what the office issued.
     from ducha.load.issued import load_bulletins, load_measures, load_notices
+    from ducha.load.surveys import citation_problems, load_surveys
     from ducha.model.measures import MEASURES_DIR
     from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
+    from ducha.model.surveys import SURVEYS_DIR
     from ducha.rules.layout import layout_problems
 
     result = validate_paths([root / CASES_DIR], root, today)
@@ -165,11 +167,14 @@ def validate_repository(root: Path, today: dt.date | None = None) -> ValidationR
     notices, notice_problems = load_notices(root, result.office, ids, today)
     _, bulletin_problems = load_bulletins(root, today)
     _, measure_problems = load_measures(root, result.office, result.cases, notices, today)
-    problems = sorted([*result.problems, *notice_problems, *bulletin_problems, *measure_problems,
+    surveys, survey_problems = load_surveys(root, result.office, ids, today)
+    survey_problems += citation_problems(root, result.cases, surveys)
+    problems = sorted([*result.problems, *notice_problems, *bulletin_problems, *measure_problems, *survey_problems,
                        *layout_problems(root.resolve()), *unregistered_attachments(root.resolve(), result.cases)],
                       key=Problem.sort_key)
     if result.office.attachments.lfs and not lfs_configured(root):
         problems.append(Problem(OFFICE_FILE, 0, 0, "attachments.lfs", lfs_missing().partition("修改：")[0],
                                 lfs_missing().partition("修改：")[2]))
-    issued = sum(1 for folder in (NOTICES_DIR, BULLETINS_DIR, MEASURES_DIR) for _ in (root / folder).glob("*/*.yaml"))
+    issued = sum(1 for folder in (NOTICES_DIR, BULLETINS_DIR, MEASURES_DIR, SURVEYS_DIR)
+                 for _ in (root / folder).glob("*/*.yaml"))
     return ValidationResult(result.files + issued, result.office, result.cases, tuple(problems))

@@ -98,12 +98,14 @@ class Report(Entry):
 
 @dataclass(frozen=True)
 class Review(Entry):
-    """审核 of the latest report: 通过 or 退回."""
+    """审核 of the latest report: 通过 or 退回; ``falsified`` (是) when the report was found, after
+    调查核实, to be 弄虚作假 (中办 1999 年意见 七), which proposes 问责."""
 
     date: dt.date
     reviewer: str
     result: str
     opinion: str = ""
+    falsified: str = ""
 
     @property
     def passed(self) -> bool:
@@ -118,13 +120,19 @@ NOT_RECTIFIED = "整改不到位"
 
 @dataclass(frozen=True)
 class Followup(Entry):
-    """回访复核 / 回头看 after closing; 整改不到位 reopens the case with a new time limit (再督查)."""
+    """回访复核 / 回头看 after closing; 整改不到位 reopens the case with a new time limit (再督查).
+
+    ``falsified`` (是): the 复核 found the report that closed the case 弄虚作假; ``survey``: the
+    督查调研 or 调查 record (年份-序号) the finding rests on.
+    """
 
     date: dt.date
     by: str
     finding: str
     result: str = ""
     time_limit: TimeLimit | None = None
+    falsified: str = ""
+    survey: str = ""
 
     @property
     def reopens(self) -> bool:

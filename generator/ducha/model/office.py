@@ -8,25 +8,29 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 from ducha.model.timelimit import TimeLimit
 
 #: The office's settings, at the root of its repository.
 OFFICE_FILE = "office.yaml"
 
-#: Seed defaults: 领导批示 5个工作日 (004 §九); an upper-level instruction with no limit
-#: 30个工作日 (003); 人大代表建议 / 政协提案 3个月, 6个月 at most (004 §十).
-#: 保管期限 defaults after DA/T 22: decisions and their meetings kept permanently, routine
-#: and cancelled items ten years, the rest thirty.
 #: The 来源类型 every office has, in the order offices list them; office.yaml may add its own.
 STANDARD_CATEGORIES: tuple[str, ...] = ("重大决策部署", "重要会议", "重要文件", "领导批示", "上级交办", "年度重点工作",
                                         "调研交办", "人大代表建议", "政协提案", "其他交办")
-DEFAULT_CATEGORY_RULES: Mapping[str, Mapping[str, str]] = {
+#: The seeds' own defaults, and no others (rules.registry names each): 领导批示 5个工作日 (实施办法 §九);
+#: 人大代表建议 / 政协提案 3个月, 6个月 at most (§十). Of 上级交办, only its 来源层级 have one: a 国务院领导
+#: 批示 with no limit 30个工作日 (国办 2008（五）), a 中央批办 two months and at most two more (中办 1999 §七);
+#: any other 上级交办 runs to the limit its 交办通知 sets, unless office.yaml gives the category a default of
+#: its own (本室规则). 保管期限 defaults after DA/T 22: decisions and their meetings kept permanently,
+#: routine and cancelled items ten years, the rest thirty.
+DEFAULT_CATEGORY_RULES: Mapping[str, Mapping[str, Any]] = {
     "重大决策部署": {"retention": "永久"},
     "重要会议": {"retention": "永久"},
     "年度重点工作": {"retention": "永久"},
     "领导批示": {"time_limit": "5个工作日"},
-    "上级交办": {"time_limit": "30个工作日"},
+    "上级交办": {"levels": {"国务院批示": {"time_limit": "30个工作日"},
+                            "中央批办": {"time_limit": "2个月", "max_extension": "2个月"}}},
     "人大代表建议": {"time_limit": "3个月", "max_total": "6个月"},
     "政协提案": {"time_limit": "3个月", "max_total": "6个月"},
     "调研交办": {"retention": "10年"},
@@ -152,7 +156,9 @@ class Wording:
 
 @dataclass(frozen=True)
 class BulletinRules:
-    """督查专报: whether kept, and the yearly quota (中办发〔1999〕: ≥30 a year, half on problems)."""
+    """督查专报: whether kept, and the yearly quota. Off unless office.yaml asks: the quota of 中办 1999 年意见
+    三 (≥30 a year, half on problems) binds the 省级党委办公厅 reporting to the 中央办公厅; an office that keeps
+    one of its own sets it as 本室规则."""
 
     enabled: bool = False
     yearly_quota: int = 30
@@ -236,12 +242,20 @@ class AttachmentRules:
 PRIORITIES = ("急", "重点")
 
 
+#: 重点 items (领导特别关注的重要督查事项) 随时报告 (实施办法 §九): unless office.yaml says otherwise, one
+#: that has reported nothing for this many days is due a progress report, however long the office's
+#: general interval (the number is 本室规则; rules.registry KEY_ITEMS_REPORT).
+KEY_ITEM_PROGRESS_DAYS = 7
+
+
 @dataclass(frozen=True)
 class PriorityRule:
-    """What a 优先级 changes (office.yaml ``priorities``): its own yellow threshold and 回头看 interval."""
+    """What a 优先级 changes (office.yaml ``priorities``): its own yellow threshold, progress interval
+    (续报) and 回头看 interval."""
 
     yellow_days: int | None = None
     followup_after_days: int | None = None
+    progress_interval_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -343,6 +357,17 @@ class Office:
         """The yellow threshold for an item of ``priority`` (empty: none)."""
         rule = self.priorities.get(priority) if priority else None
         return rule.yellow_days if rule is not None and rule.yellow_days is not None else self.yellow_days
+
+    def progress_interval(self, priority: str) -> int | None:
+        """Days without progress after which an open item of ``priority`` is due a report (续报); None: never.
+        A 重点 item reports at any time (随时报告, 实施办法 §九): a week unless office.yaml sets its own."""
+        rule = self.priorities.get(priority) if priority else None
+        if rule is not None and rule.progress_interval_days is not None:
+            return rule.progress_interval_days
+        if priority == "重点":
+            general = self.progress_interval_days
+            return KEY_ITEM_PROGRESS_DAYS if general is None else min(general, KEY_ITEM_PROGRESS_DAYS)
+        return self.progress_interval_days
 
     def followup_after(self, category: str, priority: str) -> int | None:
         """Days after closing that an item's 回头看 falls due; None when it needs none."""

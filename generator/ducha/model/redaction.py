@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .case import Case, Source
 from .measures import Measure
 from .notices import Mention, Notice
+from .surveys import Survey
 
 PROFILES = ("internal", "public")
 #: A case with this visibility is shown only to the office.
@@ -95,6 +96,10 @@ class Disclosure:
             if cases:
                 kept.append(dataclasses.replace(measure, cases=cases))
         return tuple(kept)
+
+    def surveys(self, surveys: Iterable[Survey]) -> tuple[Survey, ...]:
+        """督查调研 and 调查 results are the office's working papers: reported 在一定范围内, so internal only."""
+        return () if self.public else tuple(surveys)
 
     def shows_criticism(self) -> bool:
         """Whether the audience may see who was criticised and each unit's tally."""

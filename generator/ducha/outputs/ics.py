@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ducha.io.atomic import write_files
+from ducha.model.case import Stage
 from ducha.model.office import OFFICE_FEED, Office, slug
 from ducha.outputs.present import remaining
-from ducha.rules.deadlines import Status
+from ducha.rules.deadlines import Status, followup_owed
 
 
 @dataclass(frozen=True)
@@ -71,10 +72,11 @@ def calendar_events(office: Office, statuses: Sequence[Status], today: dt.date) 
             found.append(CalendarEvent(f"{case.id}-due@ducha", s.due, summary,
                                f"主办：{case.lead_unit}；协办：{'、'.join(case.co_units) or '无'}；{s.stage.label}，{state}。"
                                f"{provisional}（数据截至 {today}）", units))
+        # The 回头看 the status board and the reminders ask for, on the day they start asking: the item's own
+        # interval (急, 重点) and only for the items office.yaml wants one of (followup_for).
         closed = case.closed_on(today)
-        after = office.followup_after_days
-        if closed is not None and after is not None and not any(f.date >= closed for f in case.followups) \
-                and s.stage.value == "closed":
+        after = office.followup_after(case.category, case.priority)
+        if s.stage is Stage.CLOSED and closed is not None and after is not None and followup_owed(case, office, today):
             day = closed + dt.timedelta(days=after)
             found.append(CalendarEvent(f"{case.id}-followup@ducha", day, f"【回头看】{case.id} {case.title}",
                                f"{closed} 办结，办结后 {after} 天开展回访复核（回头看）。主办：{case.lead_unit}。", units))

@@ -139,3 +139,7 @@ def criticism_count(count: int) -> str:
     """本年被批评N次, or empty for none."""
     return f"本年被批评{count}次" if count else ""
 
+
+def withheld_review(signature: str) -> str:
+    """Why a commit's 审核 is not shown: the review server's key is required and the merge lacks it."""
+    return f"不予采信（合并提交{signature}）"

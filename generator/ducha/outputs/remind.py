@@ -97,7 +97,8 @@ def _receipt_line(status: Status, unit: str | None) -> str:
 def _progress_line(status: Status, unit: str | None) -> str:
     case = status.case
     last = max((p.date for p in case.progress if p.date <= status.today), default=None)
-    return _item(status, unit, f"最近进展 {last.isoformat()}" if last else f"{case.assigned} 交办后未报送进展")
+    duty = "，重点事项须随时报告" if case.priority == "重点" else ""
+    return _item(status, unit, (f"最近进展 {last.isoformat()}" if last else f"{case.assigned} 交办后未报送进展") + duty)
 
 
 def _followup_line(status: Status, unit: str | None) -> str:

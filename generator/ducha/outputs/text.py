@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ducha.model.case import Case, events
 from ducha.model.measures import MEASURE_KINDS
-from ducha.outputs.present import flags, light_label, rate_text, remaining
+from ducha.outputs.present import flags, light_label, rate_text, remaining, withheld_review
 from ducha.outputs.safe import formula_inert, terminal
 from ducha.rules.deadlines import Light, Status
 from ducha.rules.metrics import tally
@@ -103,7 +103,7 @@ def audit_text(trail: AuditTrail) -> str:
         if e.reviewers:
             approved = f"  审核：{'、'.join(e.reviewers)}{signed}"
         elif e.signature:  # the server's key is required, and this 审核 does not carry it
-            approved = f"  审核：不予采信（合并提交{e.signature}）"
+            approved = f"  审核：{withheld_review(e.signature)}"
         else:
             approved = ""
         merged = f"（经合并提交 {e.merged_in}）" if e.merged_in and e.reviewers else ""
@@ -173,6 +173,10 @@ def report_markdown(report: PeriodReport) -> str:
         out += ["", f"### 建议提案满意度（满意{given['满意']}、基本满意{given['基本满意']}、不满意{given['不满意']}）", "",
                 "| 序号 | 编号 | 满意度 | 主办单位 | 情况 |", "| --- | --- | --- | --- | --- |"]
         out += [f"| {n} | {i.id} | {i.title} | {_cell(i.unit)} | {_cell(i.detail)} |" for n, i in enumerate(report.satisfaction, 1)]
+    if report.surveys:
+        out += ["", f"### 督查调研、评估和调查（{len(report.surveys)}）", "", "| 序号 | 编号 | 类别 | 涉及单位 | 情况 |",
+                "| --- | --- | --- | --- | --- |"]
+        out += [f"| {n} | {i.id} | {i.title} | {_cell(i.unit)} | {_cell(i.detail)} |" for n, i in enumerate(report.surveys, 1)]
     if report.measures:
         counts = "、".join(f"{kind}{report.totals()[kind]}" for kind in MEASURE_KINDS if report.totals()[kind])
         out += ["", f"### 督查问责（{counts}）", "", "| 序号 | 编号 | 类别 | 单位 | 情况 |", "| --- | --- | --- | --- | --- |"]
@@ -181,17 +185,28 @@ def report_markdown(report: PeriodReport) -> str:
     out += ["", f"## 十、拟通报表扬（{len(report.praise)}）", ""]
     out += [f"{n}. {p.unit}：{p.reason}（{'、'.join(p.cases)}）。依据：{p.basis}。"
             for n, p in enumerate(report.praise, 1)] or ["无。"]
+    if report.withheld:
+        out += ["", f"不列入拟表扬（{len(report.withheld)}）：", ""]
+        out += [f"{n}. {w.unit}：{w.reason}。依据：{w.basis}。" for n, w in enumerate(report.withheld, 1)]
     out += ["", f"## 十一、拟通报批评（{len(report.criticism)}）", ""]
     for n, c in enumerate(report.criticism, 1):
         after, outcome = report.next_criticism(c.unit)
         out.append(f"{n}. {c.unit}：{c.reason}。依据：{c.basis}。如本通报印发，为本年度第{after}次通报批评，按规定{outcome}。")
     if not report.criticism:
         out.append("无。")
+    if report.owed:
+        out += ["", f"### 本年度通报批评应采取的措施（{len(report.owed)}）", "",
+                "| 单位 | 第几次 | 通报 | 应采取 | 记录 |", "| --- | --- | --- | --- | --- |"]
+        out += [f"| {_cell(o.unit)} | {o.count} | {_cell(o.notice)} | {o.kind} | {o.done or '尚未记录'} |" for o in report.owed]
+    if report.accountability:
+        out += ["", f"### 拟提出问责建议（{len(report.accountability)}）", "",
+                "经调查核实后，由督查室提出问责建议，报主要领导审定；作出后用 `ducha measure --kind 问责` 记录。", ""]
+        out += [f"{n}. {a.unit}：{a.reason}。依据：{a.basis}。" for n, a in enumerate(report.accountability, 1)]
     if report.bulletins is not None:
         b = report.bulletins
         out += ["", "## 十二、督查专报", "",
                 (f"{b.year}年已报送《督查专报》{b.issued}期，其中反映问题{b.on_problems}期；"
-                f"年度任务不少于{b.quota}期，其中反映问题不少于{b.problems_needed}期"
+                f"年度任务（本室规则）不少于{b.quota}期，其中反映问题不少于{b.problems_needed}期"
                 f"（尚差{max(b.quota - b.issued, 0)}期，反映问题尚差{max(b.problems_needed - b.on_problems, 0)}期）。")]
     if report.recorded_late:
         out += ["", f"## 附：本期补录的记录（{len(report.recorded_late)}）", "",

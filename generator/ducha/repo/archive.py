@@ -24,10 +24,11 @@ from ducha.model.office import Office
 from ducha.repo.gitprocess import head_sha
 from ducha.repo.manifest import Sealed, appended, read_manifest_text, sha256_of
 from ducha.rules.approvals import owed_after_closing
-from ducha.rules.deadlines import category_rule
+from ducha.rules.deadlines import category_rule, followup_owed
 from ducha.rules.validation import check_text
 
 RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
+AWAITING_FOLLOWUP = "待回头看（回访复核）"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,12 @@ def _next_numbers(cases: tuple[Case, ...], fonds: str, year: int) -> dict[str, i
     return used
 
 
+def _owed(case: Case, office: Office, today: dt.date) -> tuple[str, ...]:
+    """What a closed case still waits for before it may be sealed: 待回头看, 待领导审阅, 待上报结果."""
+    followup = (AWAITING_FOLLOWUP,) if followup_owed(case, office, today) else ()
+    return followup + owed_after_closing(case, office, today)
+
+
 def archive_year(root: Path, year: int, today: dt.date) -> ArchiveResult:
     """Seal every closed or cancelled case of ``year`` not yet archived, dated ``today``."""
     office, cases = load_cases(root)  # `today` is the archive date, not a cut-off for other cases
@@ -60,8 +67,9 @@ def archive_year(root: Path, year: int, today: dt.date) -> ArchiveResult:
         raise UsageError("仓库还没有任何提交：请先提交记录，再归档。")
     ended = sorted((c for c in cases if c.year == year and c.stage_on(today) in (Stage.CLOSED, Stage.CANCELLED)),
                    key=lambda c: c.id)
-    # The archive waits for what office.yaml asks for after closing (领导审阅, 上报结果).
-    waiting = tuple((c.path, "、".join(owed)) for c in ended if (owed := owed_after_closing(c, office, today)))
+    # The archive waits for what is owed after closing (rules.registry ARCHIVE_WAITS): a sealed record
+    # takes nothing more, so a 回头看 (and the 再督查 it may open), a 领导审阅, a 上报 must come first.
+    waiting = tuple((c.path, "、".join(owed)) for c in ended if (owed := _owed(c, office, today)))
     due = [c for c in ended if c.path not in dict(waiting)]
     used = _next_numbers(cases, office.fonds, year)
     entries: list[Sealed] = []

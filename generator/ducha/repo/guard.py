@@ -38,9 +38,10 @@ from ducha.load.validate import ValidationResult, validate_repository
 from ducha.model.case import ATTACHMENTS_DIR, CASES_DIR, MANIFEST_NAME, Case, build_case
 from ducha.model.demo import DEMO_LIST, parse_demo_list
 from ducha.model.logs import LOG_KINDS
-from ducha.model.measures import MEASURES_DIR
+from ducha.model.measures import ACCOUNTABILITY, MEASURES_DIR
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
 from ducha.model.office import OFFICE_FILE, Office
+from ducha.model.surveys import SURVEYS_DIR
 from ducha.repo.blobs import files_at
 from ducha.repo.changes import FACTS, IDENTITY, Kind, compare
 from ducha.repo.filechanges import changed_files
@@ -59,14 +60,16 @@ _APPEND_ONLY_FIX = "恢复原来的内容；已记录的条目只能追加：如
 _IDENTITY_FIX = "恢复原值：编号一经使用不能更改。编号错了的事项，填写撤销（cancelled）并报批后，用 ducha new 重新立项。"
 _FACT_FIX = ("恢复原来写下的值。确有错误的，在 corrections（更正）末尾追加一条，写明 date（日期）、field（字段）、"
              "old（原值）、new（新值）、reason（理由）和 approved_by（批准人）：经批准的更正在各处按新值显示，原值留在记录中。")
-_SPLIT_FIX = ("把改动拆成两个合并请求：一个只含 cases/、notices/、bulletins/ 下的记录，另一个只含其他文件"
+_SPLIT_FIX = ("把改动拆成两个合并请求：一个只含 cases/、notices/、bulletins/、accountability/、surveys/ 等下的记录，"
+              "另一个只含其他文件"
               "（由督查室管理员审核）。可用 `git checkout 基准分支 -- 文件` 从本分支撤下其中一类改动。")
 _OFFICE_FIX = ("撤销这项改动。只适用于新事项的时限变更，写进该来源类型的 revisions（规则修订），注明晚于已有事项交办日期的 "
                "effective_from（生效日期）；日历包已收录年份的节假日不能改写。确需改变某个已有事项期限的，"
                "在该事项中追加经批准的延期（extensions）或更正（corrections）。")
 #: Corrections of these fields may move a due date.
 _DEADLINE_FIELDS = frozenset({"category", "registered", "assigned", "time_limit"})
-_ISSUED = {NOTICES_DIR: "已印发的督查通报", BULLETINS_DIR: "已印发的督查专报", MEASURES_DIR: "已下达（记录）的督查问责记录"}
+_ISSUED = {NOTICES_DIR: "已印发的督查通报", BULLETINS_DIR: "已印发的督查专报", MEASURES_DIR: "已下达（记录）的督查问责记录",
+           SURVEYS_DIR: "已合并的督查调研或调查记录"}
 _SHOWN = 5
 
 
@@ -191,6 +194,23 @@ def _check_issued(change: FileChange) -> Problem:
     return Problem(change.path, 0, 0, "", f"改动了{what}：印发后不得修改。", "撤销对该文件的改动；如需更正，另行印发新的一期。")
 
 
+def _outcome_appended(root: Path, change: FileChange, old: bytes) -> bool:
+    """The one change a merged 督查问责 record takes: a 问责's outcome (处理结果), appended once, the
+    record above it untouched to the byte (实施办法 第十六条（三）：问责及处理结果在一定范围内公布)."""
+    if _top(change.path) != MEASURES_DIR or change.status != "M" or change.old_path not in (None, change.path):
+        return False
+    new = (root / change.path).read_bytes()
+    if not (old.endswith(b"\n") and new.startswith(old)):
+        return False
+    before, _ = parse_yaml(old, change.path)
+    after, _ = parse_yaml(new, change.path)
+    if before is None or after is None or not isinstance(before.data, dict) or not isinstance(after.data, dict):
+        return False
+    added = set(after.data) - set(before.data)
+    return (before.data.get("kind") == ACCOUNTABILITY and added == {"outcome"}
+            and all(after.data[key] == value for key, value in before.data.items()))
+
+
 def _check_attachment(change: FileChange) -> Problem:
     """Any change to a registered attachment: its record names it by its SHA-256."""
     old_path = change.old_path or change.path
@@ -289,7 +309,9 @@ def _office_moves(root: Path, base_raw: bytes, cases: Iterable[Case], today: dt.
     for case in cases:
         before = _safe_deadline(case, before_office, today, before_calendar)
         after = _safe_deadline(case, after_office, today, after_calendar)
-        if before is None or after is None or before.provisional:  # a guessed date may become the official one
+        # A guessed date may become the official one; an assigned case with no due date at all (its category had
+        # no default, which validation refuses) gets its first, which moves nothing.
+        if before is None or after is None or before.provisional or before.due is None:
             continue
         if (before.due, before.light) != (after.due, after.light):
             moved.append((case, before, after))
@@ -370,7 +392,8 @@ def judge(root: Path, fork: str, today: dt.date, whole: bool = True) -> GuardRes
         if _top(old_path) == ATTACHMENTS_DIR:
             problems.append(_check_attachment(change))
         elif _top(old_path) in _ISSUED:
-            problems.append(_check_issued(change))
+            if not _outcome_appended(root, change, old_raw):
+                problems.append(_check_issued(change))
         elif old_path.endswith(MANIFEST_NAME):
             problems += _check_manifest(root, change, old_raw)
         elif old_path.endswith(".yaml"):

@@ -27,4 +27,4 @@ def report_for(root: Path, period: Period, today: dt.date) -> PeriodReport:
     except HistoryError:
         commit = "（非 git 仓库）"
     return build_report(records.office, records.cases, records.notices, records.bulletins, period, today, commit,
-                        recorded, records.measures)
+                        recorded, records.measures, records.surveys)

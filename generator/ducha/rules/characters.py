@@ -21,8 +21,8 @@ from ducha.io.yamlfile import PathKey, YamlDocument, format_path
 from ducha.rules import schema as schemas
 
 #: Fields whose text may run over several lines (and hold a tab): everything else is one line.
-MULTILINE_FIELDS = frozenset({"requirements", "instruction", "summary", "opinion", "note", "reason", "finding",
-                              "notes", "description"})
+MULTILINE_FIELDS = frozenset({"requirements", "instruction", "summary", "opinion", "note", "reason", "finding", "findings",
+                              "suggestions", "notes", "description"})
 
 #: Invisible formatting characters (Unicode category Cf) and the Hangul fillers that render as
 #: nothing, written out as ranges: scanning the code space for them at import costs 0.2 s.

@@ -331,8 +331,9 @@ def deadline(case: Case, office: Office, today: dt.date, calendar: Calendar | No
 
 
 def _progress_overdue(case: Case, office: Office, stage: Stage, today: dt.date) -> bool:
-    """续报: an open item whose last progress (or 交办) is older than the interval."""
-    interval = office.progress_interval_days
+    """续报: an open item whose last progress (or 交办) is older than the interval of its priority
+    (a 重点 item's is short: 随时报告)."""
+    interval = office.progress_interval(case.priority)
     if interval is None or not stage.is_open or case.assigned is None:
         return False
     current = case.round_on(today)
@@ -343,15 +344,22 @@ def _progress_overdue(case: Case, office: Office, stage: Stage, today: dt.date) 
     return (today - last).days > interval
 
 
-def _followup_due(case: Case, office: Office, today: dt.date) -> bool:
-    """回头看: closed more than M days ago with no 回访复核 since closing, for the items that need one."""
+def followup_owed(case: Case, office: Office, today: dt.date) -> bool:
+    """回头看 owed: a closed item office.yaml wants a 回访复核 of (followup_for), with none since it closed,
+    whether it is due yet or not. The archive waits for it: a sealed record takes no 回访复核 (中办 2012 年意见（七）)."""
     after = office.followup_after(case.category, case.priority)
     closed = case.closed_on(today)
     if after is None or closed is None:
         return False
-    if any(closed <= f.date <= today for f in case.followups):
-        return False
-    return (today - closed).days > after
+    return not any(closed <= f.date <= today for f in case.followups)
+
+
+def _followup_due(case: Case, office: Office, today: dt.date) -> bool:
+    """回头看 due: owed, and closed more than M days ago (the office's interval for the item)."""
+    after = office.followup_after(case.category, case.priority)
+    closed = case.closed_on(today)
+    return (followup_owed(case, office, today) and after is not None and closed is not None
+            and (today - closed).days > after)
 
 
 _LIGHT_ORDER = {Light.RED: 0, Light.YELLOW: 1, Light.GREEN: 2, Light.LATE: 3, Light.DONE: 4, Light.NONE: 5}

@@ -1,9 +1,10 @@
 """Escalation: 催办 → 督办令 → 通报批评 → in one calendar year 书面检查, 约谈 and 取消评先, 问责.
 
 The seed (督促检查工作实施办法 第十六条（二）（三）) criticises a unit when, after a 督办令, its
-work still shows no clear progress, and escalates by the number of criticisms in a year.
-Other triggers (long overdue, repeated returns) are an office's own rules and apply only
-when office.yaml sets them. Every proposal names its rule: the office.yaml key and the
+work still shows no clear progress, and escalates by the number of criticisms in a year. Other
+triggers (long overdue, repeated returns) are an office's own rules and apply only when
+office.yaml sets them. 问责 is proposed too for 逾期不报 and 弄虚作假 (中办 1999 年意见 七；实施办法
+第十五条). Every proposal names its rule from ``rules.registry``: the office.yaml key and the
 clause, or 本室规则. A case is criticised at most once for one cause: what an issued notice
 already criticised is not proposed again, however the periods fall.
 """
@@ -16,37 +17,25 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ducha.errors import UsageError
-from ducha.model.measures import ORDER, Measure, owed
+from ducha.model.case import Case
+from ducha.model.measures import ACCOUNTABILITY, ORDER, Measure, owed
 from ducha.model.notices import Ground, Mention, Notice
 from ducha.model.office import NoticeRules
 from ducha.rules.calendar import Calendar
 from ducha.rules.deadlines import Light, Status, count_from
 from ducha.rules.periods import Period, parse_period
+from ducha.rules.registry import (
+    FALSIFIED,
+    ORDER_DEADLINE,
+    ORDER_NO_PROGRESS,
+    OVERDUE,
+    RETURNS,
+    UNREPORTED,
+    Rule,
+)
 
 #: An urge of this method is a 督办令 (下达督办令), the step before 通报批评.
 ORDER_METHOD = "督办令"
-
-
-@dataclass(frozen=True)
-class Rule:
-    """Where a proposal comes from: the office.yaml key that sets it (or the record that does), and the clause."""
-
-    key: str
-    clause: str
-    source: str = "office.yaml"
-
-    @property
-    def basis(self) -> str:
-        return f"{self.source} {self.key}；{self.clause}" if self.source else f"{self.key}；{self.clause}"
-
-
-ORDER_RULE = Rule("notice_rules.criticise_after_order_workdays",
-                  "督促检查工作实施办法 第十六条（二）：下达督办令后，工作仍没有明显进展的，通报批评")
-OVERDUE_RULE = Rule("notice_rules.criticise_overdue_workdays", "本室规则")
-RETURNS_RULE = Rule("notice_rules.criticise_returns", "本室规则")
-ORDER_DEADLINE_RULE = Rule("督办令所定限期", "督促检查工作实施办法 第十六条（二）：下达督办令后，工作仍没有明显进展的，通报批评",
-                           source="")
-PRAISE_RULE = Rule("notice_rules.praise_min_items", "本室规则（通报表扬见中办 2012 年意见（八））")
 
 
 def orders(status: Status) -> list[dt.date]:
@@ -82,23 +71,23 @@ def criticism_grounds(status: Status, rules: NoticeRules, calendar: Calendar,
     for order in issued:
         due = order_due(order, calendar)
         if today > due and not progress_since(status, order.date):
-            found.append((ORDER_DEADLINE_RULE, Ground(case.id, f"督办令 {order.date} 后无明显进展"),
+            found.append((ORDER_DEADLINE, Ground(case.id, f"督办令 {order.date} 后无明显进展"),
                           f"{case.id} 督办令（{order.doc_no}）限期 {due} 届满仍无明显进展"))
     grace = rules.criticise_after_order_workdays
     if grace is not None:
         for day in orders(status):
             waited = calendar.workdays_between(day, today)
             if waited > grace and not progress_since(status, day):
-                found.append((ORDER_RULE, Ground(case.id, f"督办令 {day} 后无明显进展"),
+                found.append((ORDER_NO_PROGRESS, Ground(case.id, f"督办令 {day} 后无明显进展"),
                               f"{case.id} 下达督办令（{day}）后{waited}个工作日仍无明显进展"))
     limit = rules.criticise_overdue_workdays
     if limit is not None and status.light is Light.RED and status.due is not None and status.workdays_overdue > limit:
-        found.append((OVERDUE_RULE, Ground(case.id, f"超期（到期日 {status.due}）"),
+        found.append((OVERDUE, Ground(case.id, f"超期（到期日 {status.due}）"),
                       f"{case.id} 超期{status.workdays_overdue}个工作日未办结"))
     returns = rules.criticise_returns
     returned = [r for r in case.reviews if not r.passed and r.date <= today]
     if returns is not None and len(returned) >= returns:
-        found.append((RETURNS_RULE, Ground(case.id, f"办理报告被退回{len(returned)}次"),
+        found.append((RETURNS, Ground(case.id, f"办理报告被退回{len(returned)}次"),
                       f"{case.id} 办理报告被退回{len(returned)}次"))
     return found
 
@@ -136,21 +125,20 @@ def propose_criticism(statuses: Sequence[Status], rules: NoticeRules, calendar: 
         if unit is None:
             continue
         per_unit[unit] += [g for g in criticism_grounds(status, rules, calendar, measures) if not _same_cause(g[1], done)]
-    mentions = []
-    for unit, found in sorted(per_unit.items()):
-        if not found:
-            continue
-        found.sort(key=lambda item: (item[1].case, item[1].cause))
-        bases = "；".join(dict.fromkeys(rule.basis for rule, _, _ in found))
-        mentions.append(Mention(unit, "；".join(text for _, _, text in found),
-                                tuple(sorted({g.case for _, g, _ in found})), bases, tuple(g for _, g, _ in found)))
-    return tuple(mentions)
+    return _mentions(per_unit)
 
 
 def criticism_tally(notices: Iterable[Notice], year: int) -> Counter[str]:
     """How many issued notices of ``year`` criticised each unit: one notice is one criticism,
     however many of the unit's cases it names."""
     return Counter(unit for n in notices if n.date.year == year for unit in {m.unit for m in n.criticised})
+
+
+def criticisms_of(unit: str, notices: Iterable[Notice], year: int) -> list[Notice]:
+    """The notices of ``year`` that criticised ``unit``, in the order they were issued: the first is its
+    first criticism of the year, and so on."""
+    return sorted((n for n in notices if n.date.year == year and any(m.unit == unit for m in n.criticised)),
+                  key=lambda n: (n.date, n.number))
 
 
 def overlapping(period: Period, notices: Iterable[Notice]) -> list[Notice]:
@@ -168,20 +156,90 @@ def overlapping(period: Period, notices: Iterable[Notice]) -> list[Notice]:
 
 @dataclass(frozen=True)
 class Owed:
-    """What the n-th criticism of a year calls for, and the record of it if the office has made one."""
+    """What the n-th criticism of a year calls for, the notice that made it, and the record answering it."""
 
     count: int
     kind: str  # 书面检查, 约谈 or 问责
+    notice: str  # the 通报 (发文字号) of this criticism
     done: Measure | None
 
 
-def owed_measures(unit: str, criticisms: int, measures: Iterable[Measure], year: int) -> list[Owed]:
+def owed_measures(unit: str, notices: Iterable[Notice], measures: Iterable[Measure], year: int) -> list[Owed]:
     """For each criticism of ``unit`` in ``year`` (1, 2, 3…), the measure it calls for (seed 004 §十六):
-    a 书面检查, a 约谈, 问责 — each matched with the first such record of that year, in order."""
-    kinds = [owed(n) for n in range(1, min(criticisms, 3) + 1)]
-    mine = sorted((m for m in measures if m.unit == unit and m.date.year == year), key=lambda m: (m.date, m.number))
+    the first a 书面检查, the second a 约谈 of the unit's 主要负责人, the third and each one after a 问责.
+
+    A measure answers a criticism when it is of the kind owed, names that criticism's 通报 and is not
+    dated before it: a 督查约谈 held before any criticism, or a 约谈 answering another notice, leaves
+    the second criticism's 约谈 owed; one 问责 does not answer every later criticism.
+    """
+    mine = sorted((m for m in measures if m.unit == unit), key=lambda m: (m.date, m.number))
     found = []
-    for count, kind in enumerate(kinds, start=1):
-        done = next((m for m in mine if m.kind == kind), None)
-        found.append(Owed(count, kind, done))
+    for count, notice in enumerate(criticisms_of(unit, notices, year), start=1):
+        kind = owed(count)
+        done = next((m for m in mine if m.kind == kind and m.notice == notice.doc_no and m.date >= notice.date), None)
+        found.append(Owed(count, kind, notice.doc_no, done))
     return found
+
+
+def _unreported(status: Status) -> bool:
+    """逾期不报: past the due date, and since this round began the unit has reported nothing — no 办理报告,
+    no 阶段性进展, no 延期 asked for (实施办法 第九条、第十二条 ask one of them by the due date)."""
+    case, today = status.case, status.today
+    current = case.round_on(today)
+    if status.light is not Light.RED or current is None:
+        return False
+    start = current.start
+    return not (any(start <= e.date <= today for e in case.progress)
+                or any(start <= r.date <= today for r in case.reports)
+                or any(start <= e.requested <= today for e in case.extensions))
+
+
+def _falsified(case: Case, today: dt.date) -> list[tuple[dt.date, str]]:
+    """弄虚作假 the office found, after 调查核实, in a review or a 回访复核: (date, what found it)."""
+    return ([(r.date, "审核") for r in case.reviews if r.falsified and r.date <= today]
+            + [(f.date, "回访复核") for f in case.followups if f.falsified and f.date <= today])
+
+
+def accountability_grounds(status: Status, calendar: Calendar) -> list[tuple[Rule, Ground, str, dt.date]]:
+    """Every cause for which 问责 may be proposed against ``status``'s lead unit today:
+    (rule, ground, text, the day the cause arose)."""
+    case, today = status.case, status.today
+    found: list[tuple[Rule, Ground, str, dt.date]] = []
+    if _unreported(status) and status.due is not None:
+        found.append((UNREPORTED, Ground(case.id, f"逾期不报（到期日 {status.due}）"),
+                      (f"{case.id} {status.due} 到期，{calendar.workdays_between(status.due, today)}个工作日后仍未报送"
+                       "办理报告或阶段性进展，也未申请延期（逾期不报）"), status.due))
+    for day, what in _falsified(case, today):
+        found.append((FALSIFIED, Ground(case.id, f"弄虚作假（{what} {day}）"),
+                      f"{case.id} {day} {what}经调查核实，办理报告弄虚作假", day))
+    return found
+
+
+def propose_accountability(statuses: Sequence[Status], calendar: Calendar,
+                           measures: Sequence[Measure] = ()) -> tuple[Mention, ...]:
+    """拟提出问责建议 for 逾期不报 and 弄虚作假, per lead unit: each cause until a 问责 record names the
+    case on or after the day the cause arose (the office then has acted on it)."""
+    per_unit: dict[str, list[tuple[Rule, Ground, str]]] = defaultdict(list)
+    for status in statuses:
+        unit = status.case.lead_unit
+        if unit is None:
+            continue
+        for rule, ground, text, arose in accountability_grounds(status, calendar):
+            acted = any(m.kind == ACCOUNTABILITY and ground.case in m.cases and arose <= m.date <= status.today
+                        for m in measures)
+            if not acted:
+                per_unit[unit].append((rule, ground, text))
+    return _mentions(per_unit)
+
+
+def _mentions(per_unit: dict[str, list[tuple[Rule, Ground, str]]]) -> tuple[Mention, ...]:
+    """One mention per unit, its causes in case order, each rule cited once."""
+    mentions = []
+    for unit, found in sorted(per_unit.items()):
+        if not found:
+            continue
+        found.sort(key=lambda item: (item[1].case, item[1].cause))
+        bases = "；".join(dict.fromkeys(rule.basis for rule, _, _ in found))
+        mentions.append(Mention(unit, "；".join(text for _, _, text in found),
+                                tuple(sorted({g.case for _, g, _ in found})), bases, tuple(g for _, g, _ in found)))
+    return tuple(mentions)

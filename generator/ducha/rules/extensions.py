@@ -76,9 +76,11 @@ def _extension_caps(case: Case, office: Office, plan: Schedule, round_: Round, a
 def check_extensions_asked_in_time(case: Case, office: Office, add: Add) -> None:
     """实施办法 §九: a unit that cannot finish in time "应提前……申请延长办理期限".
 
-    So each extension must be requested on or before the due date it extends (the
-    original one, or the one set by the approved extensions before it): an extension
-    asked for once the item is overdue would turn 超期 into 按期 after the fact.
+    提前 is read against the time limit, which runs to the end of its due date: a request made
+    on the due date is still within the limit, and so in time; from the next day the item is
+    overdue, and an extension asked for then would turn 超期 into 按期 after the fact. So each
+    extension is requested on or before the due date it extends (the original one, or the one
+    set by the approved extensions before it). README's rules table records this reading.
     """
     if not case.extensions:
         return
@@ -104,6 +106,6 @@ def _asked_in_time(case: Case, plan: Schedule, round_: Round, end: dt.date | Non
         if ext.requested > due:
             add(("extensions", index, "requested"),
                 f"延期申请日期 {ext.requested} 晚于它要延长的到期日 {due}：按《督促检查工作实施办法》第九条，"
-                "确需延期的，承办单位应在到期前提前申请。",
+                "确需延期的，承办单位应在办理期限届满前提前申请，最迟在到期日当天。",
                 f"延期只能在到期日（{due}）当天或之前申请；已超期的事项不能再延期，应如实报送办理报告（按超期办结）。"
                 "如是日期笔误，按更正程序更正。")

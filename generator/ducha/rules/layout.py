@@ -17,9 +17,10 @@ from ducha.errors import Problem
 from ducha.model.case import ATTACHMENTS_DIR, CASES_DIR, MANIFEST_NAME
 from ducha.model.measures import MEASURES_DIR
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
+from ducha.model.surveys import SURVEYS_DIR
 
 #: The folders that hold records, with what each may contain.
-RECORD_DIRS = (CASES_DIR, NOTICES_DIR, BULLETINS_DIR, MEASURES_DIR, ATTACHMENTS_DIR)
+RECORD_DIRS = (CASES_DIR, NOTICES_DIR, BULLETINS_DIR, MEASURES_DIR, SURVEYS_DIR, ATTACHMENTS_DIR)
 _YEAR = re.compile(r"^\d{4}$")
 _ISSUE_NAME = re.compile(r"^(\d{4})-\d{3,}\.yaml$")
 _BACKUP = re.compile(r"(\.(bak|orig|rej|tmp|swp|swo|old|save)|~)$", re.I)
@@ -28,6 +29,7 @@ _PLACES = {
     NOTICES_DIR: "已印发的通报（notices/<年份>/<年份>-<序号>.yaml）",
     BULLETINS_DIR: "督查专报（bulletins/<年份>/<年份>-<序号>.yaml）",
     MEASURES_DIR: "督查问责记录（accountability/<年份>/<年份>-<序号>.yaml）",
+    SURVEYS_DIR: "督查调研和调查记录（surveys/<年份>/<年份>-<序号>.yaml）",
     ATTACHMENTS_DIR: "事项的附件（attachments/<年份>/<编号>/<文件名>）",
 }
 

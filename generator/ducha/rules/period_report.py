@@ -16,12 +16,14 @@ from ducha.model.logs import SATISFACTION_RESULTS, late_mark
 from ducha.model.measures import MEASURE_KINDS, ORDER, Measure
 from ducha.model.notices import Bulletin, Mention, Notice
 from ducha.model.office import Office
+from ducha.model.surveys import ASKING, Survey
 from ducha.rules.calendar import Calendar, calendar_for
 from ducha.rules.deadlines import Light, status_board
-from ducha.rules.escalation import PRAISE_RULE, criticism_tally, order_due, propose_criticism
+from ducha.rules.escalation import criticism_tally, order_due, owed_measures, propose_accountability, propose_criticism
 from ducha.rules.late import EntryKey, LateEntry, RecordedAt, late_entries
 from ducha.rules.metrics import CLOSED_STAGES
 from ducha.rules.periods import Period
+from ducha.rules.registry import NO_PRAISE_AFTER_SECOND, PRAISE
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,17 @@ class UnitRow:
     @property
     def rate(self) -> float | None:
         return self.on_time / self.closed if self.closed else None
+
+
+@dataclass(frozen=True)
+class OwedMeasure:
+    """What one criticism of the year calls for (实施办法 第十六条（二）（三）), and the record answering it."""
+
+    unit: str
+    count: int  # the unit's n-th criticism of the year
+    kind: str  # 书面检查, 约谈, 问责
+    notice: str  # the 通报 of that criticism
+    done: str  # the answering record's 年份-序号; empty while none does
 
 
 @dataclass(frozen=True)
@@ -86,6 +99,14 @@ class PeriodReport:
     units: tuple[UnitRow, ...]
     praise: tuple[Mention, ...]  # proposed: a notice issued from this report makes them final
     criticism: tuple[Mention, ...]
+    #: Units the praise rule would name, left out: criticised twice this year (取消年度评先树优资格).
+    withheld: tuple[Mention, ...] = ()
+    #: 拟提出问责建议 for 逾期不报 and 弄虚作假 (中办 1999 年意见 七；实施办法 第十五条).
+    accountability: tuple[Mention, ...] = ()
+    #: This year's criticisms, each with the measure it calls for and whether one is recorded.
+    owed: tuple[OwedMeasure, ...] = ()
+    #: 督查调研, 专业评估, 民意调查 and 满意度调查 of the period: ``id`` the record's, ``title`` its kind.
+    surveys: tuple[Item, ...] = ()
     bulletins: BulletinProgress | None = None
     notices_this_year: tuple[str, ...] = field(default=())
     reopened: tuple[Item, ...] = ()  # 再督查 and 重新办理 begun in the period: each a further round
@@ -124,11 +145,14 @@ class PeriodReport:
                 **self.satisfied()}
 
 
-def _measure_item(measure: Measure, calendar: Calendar) -> Item:
-    """A 督查问责 record as a line of the 通报: its number and kind, the unit, and what and when."""
+def _measure_item(measure: Measure, calendar: Calendar, today: dt.date) -> Item:
+    """A 督查问责 record as a line of the 通报: its number and kind, the unit, what and when, and a 问责's
+    outcome once decided (实施办法 第十六条（三）：问责及处理结果在一定范围内公布)."""
     deadline = f"，限期 {order_due(measure, calendar)}" if measure.kind == ORDER else ""
+    outcome = measure.outcome
+    decided = f"；处理结果：{outcome.result}（{outcome.by}，{outcome.date}）" if outcome and outcome.date <= today else ""
     return Item(measure.id, measure.title, measure.unit,
-                f"{measure.date} {'、'.join(measure.cases)}：{measure.reason.rstrip('。')}{deadline}（{measure.by}）")
+                f"{measure.date} {'、'.join(measure.cases)}：{measure.reason.rstrip('。')}{deadline}（{measure.by}）{decided}")
 
 
 def _item(case: Case, detail: str) -> Item:
@@ -147,7 +171,7 @@ def _flag(text: str, late: Mapping[EntryKey, LateEntry], key: EntryKey) -> str:
 def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice], bulletins: Sequence[Bulletin],
                  period: Period, today: dt.date, data_commit: str,
                  recorded: Mapping[str, Mapping[EntryKey, RecordedAt]] | None = None,
-                 measures: Sequence[Measure] = ()) -> PeriodReport:
+                 measures: Sequence[Measure] = (), surveys: Sequence[Survey] = ()) -> PeriodReport:
     """The 通报 for ``period`` as of ``today`` (clamped to the period's end).
 
     ``recorded`` says when each entry entered the records (from git): entries recorded too
@@ -210,9 +234,10 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
             if round_.number > 1 and round_.start in period:
                 reopened.append(_item(case, f"{round_.start} {round_.kind}，第{round_.number}轮，时限 {round_.time_limit}："
                                             f"{round_.reason}"))
-    tally = criticism_tally(notices, today.year)
+    issued = [n for n in notices if n.date <= today]
+    tally = criticism_tally(issued, today.year)
     issued_measures = [m for m in measures if m.date <= today]
-    criticism = propose_criticism(statuses, rules, calendar, [n for n in notices if n.date <= today], issued_measures)
+    criticism = propose_criticism(statuses, rules, calendar, issued, issued_measures)
     criticised = {m.unit for m in criticism} | {m.unit for n in notices if n.date in period for m in n.criticised}
     wording = office.wording
     rows = []
@@ -226,10 +251,15 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
             criticised_this_year=tally.get(unit.name, 0), consequence=wording.consequence(tally.get(unit.name, 0)),
             criticised_in_period=unit.name in criticised))
     rows.sort(key=lambda r: ranking_key(r, rules.ranking))
-    praise = [Mention(r.unit, f"本期主办事项{r.closed}项全部按期办结，无超期未办结事项",
-                      tuple(sorted(i.id for i in on_time if i.unit == r.unit)), PRAISE_RULE.basis)
-              for r in rows if r.closed >= rules.praise_min_items and r.late == 0 and r.overdue_open == 0
-              and not r.criticised_in_period]
+    deserving = [Mention(r.unit, f"本期主办事项{r.closed}项全部按期办结，无超期未办结事项",
+                         tuple(sorted(i.id for i in on_time if i.unit == r.unit)), PRAISE.basis)
+                 for r in rows if r.closed >= rules.praise_min_items and r.late == 0 and r.overdue_open == 0
+                 and not r.criticised_in_period]
+    # 实施办法 第十六条（二）: a unit criticised twice in a year loses that year's 评先树优资格.
+    barred = {r.unit for r in rows if r.criticised_this_year >= 2}
+    praise = [m for m in deserving if m.unit not in barred]
+    withheld = [Mention(m.unit, f"{today.year}年已被通报批评{tally[m.unit]}次，取消年度评先树优资格，不列入拟表扬",
+                        m.cases, NO_PRAISE_AFTER_SECOND.basis) for m in deserving if m.unit in barred]
     progress = None
     if office.bulletins.enabled:
         year = [b for b in bulletins if b.date.year == today.year and b.date <= today]
@@ -239,14 +269,29 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
         office=office.name, period=period, today=today, data_commit=data_commit,
         registered=_sorted(registered), closed_on_time=_sorted(on_time), closed_late=_sorted(late),
         overdue=_sorted(overdue), extended=_sorted(extended), returned=_sorted(returned), followups=_sorted(followups),
-        units=tuple(rows), praise=tuple(praise), criticism=criticism, bulletins=progress,
+        units=tuple(rows), praise=tuple(praise), criticism=criticism, withheld=tuple(withheld),
+        accountability=propose_accountability(statuses, calendar, issued_measures), bulletins=progress,
+        owed=tuple(OwedMeasure(unit.name, o.count, o.kind, o.notice, o.done.id if o.done is not None else "")
+                   for unit in office.units for o in owed_measures(unit.name, issued, issued_measures, today.year)),
         notices_this_year=tuple(n.doc_no for n in notices if n.date.year == today.year),
         reopened=_sorted(reopened), behind=_sorted(behind), satisfaction=_sorted(satisfaction),
-        measures=tuple(_measure_item(m, calendar) for m in sorted(issued_measures, key=lambda m: (m.date, m.number))
-                       if m.date in period),
+        measures=tuple(_measure_item(m, calendar, today) for m in sorted(issued_measures, key=lambda m: (m.date, m.number))
+                       if m.date in period or (m.outcome is not None and m.outcome.date in period)),
         ranking=rules.ranking, next_consequences=tuple(wording.consequence(n) for n in (1, 2, 3)),
         recorded_late=_sorted(recorded_late),
+        surveys=tuple(_survey_item(s) for s in sorted(surveys, key=lambda s: (s.date, s.number))
+                      if s.date in period and s.date <= today),
     )
+
+
+def _survey_item(survey: Survey) -> Item:
+    """A 调研 or 调查 as a line of the 通报: its number and kind, what it was about, found and suggests."""
+    asked = ""
+    if survey.kind in ASKING:
+        asked = f"；样本{survey.respondents}份" + (f"，满意率{survey.satisfaction:g}%" if survey.satisfaction is not None else "")
+    advice = f"；建议：{survey.suggestions.rstrip('。')}" if survey.suggestions else ""
+    return Item(survey.id, survey.kind, "、".join(survey.units) or "—",
+                f"{survey.date}「{survey.title}」（{survey.by}）：{survey.findings.rstrip('。')}{asked}{advice}")
 
 
 #: How each ranking criterion orders two units (office.yaml ``notice_rules.ranking``).

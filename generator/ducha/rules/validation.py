@@ -151,8 +151,13 @@ class _CaseChecker:
             if limit is not None and limit.unit is not None and not 1 <= limit.count <= MAX_COUNT[limit.unit]:
                 self.add(path, f"时限「{limit}」超出 1—{MAX_COUNT[limit.unit]}{limit.unit.value}的范围。", "检查数字是否写错。")
         if case.assigned is not None and effective_time_limit(case, office) is None:
+            rule = office.categories.get(case.category)
+            levels = "、".join(f"{name} {level.time_limit}" for name, level in (rule.levels if rule else {}).items()
+                              if level.time_limit is not None)
+            by_level = f"；没有写时限的，按来源层级写 source.level（{levels}）" if levels and not case.source.level else ""
             self.add(("assigned",), f"已交办但没有办理时限，来源类型「{case.category}」也没有默认时限。",
-                     f"填写 time_limit，或在 office.yaml 的 categories 中为「{case.category}」设置默认时限。")
+                     f"填写 time_limit（交办通知所定的时限）{by_level}；本室对「{case.category}」有统一默认时限的，"
+                     f"在 office.yaml 的 categories 中设置（本室规则）。")
         self.assignment_elements()
         self.registration_approval()
         if case.time_limit is not None and case.time_limit.date is not None and case.assigned is not None \
@@ -287,6 +292,9 @@ class _CaseChecker:
                 self.add(("reviews", index), "这条审核没有对应的办理报告。",
                          "每条审核对应一份办理报告：先补上办理报告（reports），或删除多余的审核。")
                 continue
+            if review.falsified and review.passed:
+                self.add(("reviews", index, "falsified"), "审核通过的办理报告不能同时认定为弄虚作假。",
+                         "经调查核实弄虚作假的报告应退回：result 写「退回」并在 opinion 中写明核实的情况；未经核实的，删除 falsified。")
             if review.date < reports[index].date:
                 self.add(("reviews", index, "date"),
                          f"审核日期 {review.date} 早于所审核的办理报告日期 {reports[index].date}。", "改正日期。")

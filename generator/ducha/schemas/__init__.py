@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-NAMES = ("case", "office", "notice", "bulletin", "measure")
+NAMES = ("case", "office", "notice", "bulletin", "measure", "survey")
 
 
 def schema_text(name: str) -> str:

@@ -65,7 +65,7 @@ def write_docx(report: PeriodReport, output: Path, issuer: str, number: int | No
     if report.bulletins is not None:
         b = report.bulletins
         para(doc, "五、督查专报", HEI)
-        para(doc, f"{b.year}年已报送《督查专报》{b.issued}期，其中反映问题{b.on_problems}期；年度任务不少于{b.quota}期，"
+        para(doc, f"{b.year}年已报送《督查专报》{b.issued}期，其中反映问题{b.on_problems}期；年度任务（本室规则）不少于{b.quota}期，"
                   f"其中反映问题不少于{b.problems_needed}期。")
     signature(doc, report.office, report.today)
     day = report.today
