@@ -21,6 +21,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 Date = dt.date
@@ -190,13 +191,13 @@ def case_invalid(path: str, case: Mapping[str, Any], office: Mapping[str, Any], 
         current[name] = correction["new"]
     reviews, reports = case.get("reviews", []), case.get("reports", [])
     if not len(reports) - 1 <= len(reviews) <= len(reports) \
-            or any(review["date"] < report["date"] for review, report in zip(reviews, reports)):
+            or any(review["date"] < report["date"] for review, report in zip(reviews, reports, strict=False)):
         return True
     try:
         dues = due_dates(case, office)
     except BeyondCalendar:
         return False
-    for extension, before in zip(case.get("extensions", []), dues):
+    for extension, before in zip(case.get("extensions", []), dues, strict=False):
         if extension["requested"] > before or ("approved" in extension and (
                 extension["until"] <= before or extension["approved"] < extension["requested"])):
             return True
@@ -334,7 +335,7 @@ def rewritten(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
             before, after = was or [], now or []
             if len(after) < len(before):
                 return True
-            for entry, then in zip(before, after):
+            for entry, then in zip(before, after, strict=False):
                 added = {k: v for k, v in then.items() if k not in entry}
                 if {k: then[k] for k in entry if k in then} != entry or (added and not (
                         key == "extensions" and "approved" not in entry and set(added) <= {"approved", "approved_by"})):
@@ -412,7 +413,7 @@ def office_changes(old: World, new: World, today: Date) -> set[Expect]:
         found.add(("invalid", OFFICE))
     for rule in new.office.get("categories", {}).values():
         starts = [revision["effective_from"] for revision in rule.get("revisions", [])]
-        if any(later <= earlier for earlier, later in zip(starts, starts[1:])):
+        if any(later <= earlier for earlier, later in pairwise(starts)):
             found.add(("invalid", OFFICE))
     return found
 
@@ -423,5 +424,5 @@ def issue_gaps(world: World) -> set[str]:
     for folder in ("notices", "bulletins"):
         numbers = sorted((int(data["number"]), path) for path, data in world.docs.items()
                          if path.startswith(f"{folder}/") and isinstance(world.files.get(path), bytes) and in_place(path, world))
-        gaps |= {path for (before, _), (number, path) in zip(numbers, numbers[1:]) if number > before + 1}
+        gaps |= {path for (before, _), (number, path) in pairwise(numbers) if number > before + 1}
     return gaps
