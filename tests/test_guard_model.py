@@ -201,13 +201,20 @@ def machine(base: Path, tally: Tally, pending: frozenset[str]) -> type[RuleBased
             change(self.root, self._world_at(fork))
             if system:
                 (self.root / "README.md").write_text(f"# 测试市督查室\n\n第 {tally.prs} 次修改。\n", encoding="utf-8")
-            message = title
-            if data.draw(st.integers(0, 9), label="forge") == 9:
-                message += "\n\n" + data.draw(st.sampled_from(FORGED), label="trailer")
+            trailer = data.draw(st.sampled_from(FORGED), label="trailer") \
+                if data.draw(st.integers(0, 9), label="forge") == 9 else None
+            # A forged 审核 in the pull request's own commit, or in a merge commit made by hand on its branch.
+            in_merge = trailer is not None and data.draw(st.booleans(), label="in merge")
             self.git("add", "-A")
-            self.git("commit", "-q", "--allow-empty", "-m", message)
+            commits = [(title if in_merge or trailer is None else f"{title}\n\n{trailer}")]
+            self.git("commit", "-q", "--allow-empty", "-m", commits[0])
+            if in_merge:
+                commits.append(f"Merge branch 'main' into pr\n\n{trailer}")
+                merge = self.git("commit-tree", "HEAD^{tree}", "-p", "HEAD", "-p", self.mains[0], "-m", commits[1]).strip()
+                self.git("reset", "-q", "--soft", merge)
             head, tree = self.git("rev-parse", "HEAD", "HEAD^{tree}").split()
-            expected, landing = self._expected(fork, head, tree, message)
+            shas = self.git("rev-list", "--topo-order", "--reverse", f"{fork}..{head}").split()
+            expected, landing = self._expected(fork, head, tree, list(zip(shas, commits, strict=True)))
             result = CliRunner().invoke(cli, ["--root", str(self.root), "guard", "--base", "main", "--today",
                                               self.today.isoformat(), "--format", "json"], catch_exceptions=False)
             assert result.exit_code in (0, 1), result.output
@@ -226,9 +233,9 @@ def machine(base: Path, tally: Tally, pending: frozenset[str]) -> type[RuleBased
                 self.worlds[commit] = self.git.world(commit)
             return self.worlds[commit]
 
-        def _expected(self, fork: str, head: str, tree: str, message: str) -> tuple[model.Verdict, tuple[str, model.World] | None]:
+        def _expected(self, fork: str, head: str, tree: str, commits: list[tuple[str, str]]
+                      ) -> tuple[model.Verdict, tuple[str, model.World] | None]:
             """The model's verdict on what would land, and what lands (None: git cannot merge it)."""
-            commits = [(head, message)]
             main = self.mains[-1]
             if fork != main:
                 out = self.git("merge-tree", "--write-tree", "--name-only", "--no-messages", main, head, ok=(0, 1))
