@@ -321,7 +321,11 @@ def verdict(old: World, new: World, commits: Sequence[tuple[str, str]], today: D
     must |= {("notice", p) for p in records - old.files.keys() if p.startswith("notices/") and p in new.docs
              and new.docs[p]["data_commit"] not in new.history}
     if old.office != new.office:
-        must |= office_changes(old, new, today)
+        changes = office_changes(old, new, today)
+        if ("invalid", OFFICE) in changes and ("office", OFFICE) in changes:
+            changes.discard(("office", OFFICE))  # due dates under an office.yaml that does not read are not judged
+            found.may.add(("office", OFFICE))
+        must |= changes
     return found
 
 
