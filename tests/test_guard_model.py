@@ -222,6 +222,8 @@ def machine(base: Path, tally: Tally, pending: frozenset[str]) -> type[RuleBased
             assert result.exit_code in (0, 1), result.output
             found = json.loads(result.output)["problems"]
             tally.prs += 1
+            if tally.prs % 500 == 0:  # seen with -s in a long run
+                print(f"guard model: {tally.prs} pull requests, {tally.refused} refused", flush=True)
             compare(expected, found, result.exit_code, f"{title} (fork {fork[:8]}, head {head[:8]}, today {self.today})")
             if result.exit_code == 0 and landing is not None:
                 self._merge(landing, head, title)
