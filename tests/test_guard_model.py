@@ -323,7 +323,7 @@ def machine(base: Path, tally: Tally, pending: frozenset[str]) -> type[RuleBased
                               system=data.draw(st.integers(0, 9), label="system") == 9, title=f"追加{log}")
 
         @precondition(lambda self: bool(self._cases()))
-        @rule(data=st.data(), result=st.sampled_from(("通过", "退回重办")))
+        @rule(data=st.data(), result=st.sampled_from(("通过", "退回")))
         def review(self, data: st.DataObject, result: str) -> None:
             path = data.draw(st.sampled_from(self._cases()), label="case")
             entry = {"date": self.today, "reviewer": "王晓峰", "result": result}
