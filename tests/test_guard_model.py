@@ -326,7 +326,7 @@ def machine(base: Path, tally: Tally, pending: frozenset[str]) -> type[RuleBased
         @rule(data=st.data(), result=st.sampled_from(("通过", "退回")))
         def review(self, data: st.DataObject, result: str) -> None:
             path = data.draw(st.sampled_from(self._cases()), label="case")
-            entry = {"date": self.today, "reviewer": "王晓峰", "result": result}
+            entry = {"date": self.today, "reviewer": "王晓峰", "result": result, "opinion": "请补充办理材料。"}
             self.pull_request(self._edit_case(path, lambda case: case.setdefault("reviews", []).append(entry)), data,
                               title="审核结果")
 
