@@ -364,7 +364,9 @@ def machine(base: Path, tally: Tally, pending: frozenset[str]) -> type[RuleBased
             honest = data.draw(st.booleans(), label="honest")
 
             def edit(case: dict[str, Any]) -> None:
-                if honest and key in case:
+                if key not in case:
+                    return  # a branch from before the fact was written (交办 after it forked)
+                if honest:
                     case.setdefault("corrections", []).append(
                         {"date": self.today, "field": key, "old": case[key], "new": new, "reason": "登记有误。",
                          "approved_by": "督查室主任 周敏"})
