@@ -11,7 +11,9 @@ import argparse
 import base64
 import datetime as dt
 import hashlib
+import os
 import random
+import re
 import shutil
 import subprocess
 import zlib
@@ -147,6 +149,111 @@ def build(target: Path, count: int, seed: int = 7) -> Path:
     return target
 
 
+# --- 上下联动: one superior office and many subordinate offices, each its own repository ----------------------
+
+#: The superior's 全宗号 and prefix; each subordinate numbers its cases DC-… like the demo office (ids collide
+#: between offices, as they do in life: links name the office by 全宗号).
+SUPERIOR_FONDS, SUPERIOR_PREFIX = "0001", "SD"
+_EPOCH = 1767225600  # 2026-01-01 00:00 UTC: fixed commit dates, stable commit ids
+
+
+def subordinate_name(number: int) -> str:
+    return f"县区{number:03d}督查室"
+
+
+def _superior_case(case_id: str, unit: str, rng: random.Random, day: dt.date) -> str:
+    return "\n".join([
+        f"id: {case_id}", f"title: {rng.choice(TOPICS)}（省交办第{rng.randint(1, 999)}号）", "category: 上级交办",
+        "source:", f"  doc_no: 省政办发〔{day.year}〕{rng.randint(1, 300)}号",
+        f"requirements: 按照{rng.choice(TOPICS)}工作要求，抓好落实，按期报送办理结果。",
+        f"registered: {day.isoformat()}", f"assigned: {day.isoformat()}", f"lead_unit: {unit}", "owner: 周明",
+        "time_limit: 30个工作日"]) + "\n"
+
+
+def _taken_in(text: str, upstream: str, commit: str, digest: str) -> str:
+    """A synthetic case rewritten as ``ducha intake`` registers one: 上级交办, with its link to the superior's."""
+    lines = text.split("\n")
+    out = []
+    for line in lines:
+        if line.startswith("category: "):
+            line = "category: 上级交办"
+        out.append(line)
+        if line == "source:":
+            out += ["  upstream:", f'    office: "{SUPERIOR_FONDS}"', f"    id: {upstream}", f"    commit: {commit}",
+                    f"    sha256: {digest}"]
+    return "\n".join(out)
+
+
+def _fast_import(repo: Path, files: dict[str, bytes], message: str) -> str:
+    """A bare repository at ``repo`` whose main holds exactly ``files`` in one commit; returns its id."""
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(repo)], check=True)
+    stream = [f"commit refs/heads/main\nauthor bench <bench@localhost> {_EPOCH} +0800\n"
+              f"committer bench <bench@localhost> {_EPOCH} +0800\n".encode()]
+    body = message.encode()
+    stream.append(b"data %d\n%s\n" % (len(body), body))
+    for path, data in sorted(files.items()):
+        stream.append(b"M 100644 inline %s\ndata %d\n%s\n" % (path.encode(), len(data), data))
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=repo, input=b"".join(stream), check=True)
+    return subprocess.run(["git", "rev-parse", "main"], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def build_federation(target: Path, offices: int = 100, per_office: int = 1000, delegated: int = 10,
+                     seed: int = 7) -> Path:
+    """A superior office (a working repository at ``target/superior``) with ``offices`` subordinate offices,
+    each a bare repository (``target/remotes/<name>.git``) of ``per_office`` cases, ``delegated`` of them taken
+    in from the superior's (10 × 100 delegated cases by default); returns the superior's folder."""
+    if target.exists():
+        shutil.rmtree(target)
+    superior = target / "superior"
+    (superior / "cases" / "2026").mkdir(parents=True)
+    rng = random.Random(seed)
+    office = OFFICE.read_text(encoding="utf-8").replace("prefix: DC", f"prefix: {SUPERIOR_PREFIX}")
+    office = re.sub(r'fonds: "?\d+"?', f'fonds: "{SUPERIOR_FONDS}"', office)
+    names = [subordinate_name(n) for n in range(1, offices + 1)]
+    office = office.replace("units:\n", "units:\n" + "".join(
+        f"  - name: {name}\n    full_name: {name.replace('督查室', '人民政府督查室')}\n" for name in names), 1)
+    office += "subordinates:\n" + "".join(f"  - name: {name}\n    remote: ../remotes/{name}.git\n" for name in names)
+    (superior / "office.yaml").write_text(office, encoding="utf-8")
+    shutil.copytree(REPO / "schema", superior / "schema")
+    above: dict[str, list[tuple[str, bytes]]] = {name: [] for name in names}
+    day = dt.date(2026, 1, 5)
+    for number in range(offices * delegated):
+        name = names[number % offices]
+        case_id = f"{SUPERIOR_PREFIX}-2026-{number + 1:04d}"
+        record = _superior_case(case_id, name, rng, day + dt.timedelta(days=number % 60)).encode()
+        (superior / "cases" / "2026" / f"{case_id}.yaml").write_bytes(record)
+        above[name].append((case_id, record))
+    quiet = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@localhost", "GIT_COMMITTER_NAME": "bench",
+             "GIT_COMMITTER_EMAIL": "bench@localhost", "GIT_AUTHOR_DATE": f"{_EPOCH} +0800",
+             "GIT_COMMITTER_DATE": f"{_EPOCH} +0800", "GIT_CONFIG_GLOBAL": os.devnull}
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "交办"]):
+        subprocess.run(["git", *args], cwd=superior, env=quiet, check=True)
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=superior, capture_output=True, text=True,
+                            check=True).stdout.strip()
+    sub_office = OFFICE.read_text(encoding="utf-8")
+    for index, name in enumerate(names):
+        files: dict[str, bytes] = {
+            "office.yaml": re.sub(r'fonds: "?\d+"?', f'fonds: "{1001 + index}"', sub_office).replace(
+                "name: 青川市人民政府督查室", f"name: {name.replace('督查室', '人民政府督查室')}").encode()
+            + "superior:\n  name: 某省人民政府督查室\n  remote: ../superior\n".encode()}
+        start = dt.date(2025, 1, 2)
+        per_year: dict[int, int] = {}
+        taken = {per_office - delegated + k: above[name][k] for k in range(delegated)}
+        for i in range(per_office):
+            registered = start + dt.timedelta(days=int(i * 690 / per_office))
+            if i in taken:
+                registered = max(registered, dt.date(2026, 3, 2))
+            serial = per_year[registered.year] = per_year.get(registered.year, 0) + 1
+            case_id = f"DC-{registered.year}-{serial:04d}"
+            text, _ = case_text(case_id, rng, registered)
+            if i in taken:
+                upstream, raw = taken[i]
+                text = _taken_in(text, upstream, commit, hashlib.sha256(raw).hexdigest())
+            files[f"cases/{registered.year}/{case_id}.yaml"] = text.encode()
+        _fast_import(target / "remotes" / f"{name}.git", files, "synthetic")
+    return superior
+
+
 #: The logs that come after 办理进展 in a record: a new progress entry is written before them.
 LATER_LOGS = ("urges", "extensions", "reports", "reviews")
 
@@ -200,7 +307,9 @@ def build_history(target: Path, cases: int, updates: int, seed: int = 11,
         lines = contents[path].splitlines(keepends=True)
         lead = next((line.split(": ", 1)[1].strip() for line in lines if line.startswith("lead_unit: ")), "市住建局")
         day = dt.date(2026, 4, 1) + dt.timedelta(days=contents[path].count("次进展："))
-        entry = [f"  - date: {day.isoformat()}\n", f"    by: {lead}\n", f"    summary: 第{n}次进展：整改措施落实到位。\n"]
+        entry = [f"  - date: {day.isoformat()}\n", f"    by: {lead}\n", "    summary: |\n",
+                 f"      第{n}次进展：{sentence(rng)}\n", *(f"{line}\n" for line in block(rng, rng.randint(1, 2), "      ")),
+                 f"      {rng.choice(NEXT)}\n"]
         if "progress:\n" in lines:
             at = lines.index("progress:\n") + 1
             while at < len(lines) and lines[at].startswith("  "):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import subprocess
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -33,11 +35,27 @@ def best_of(command: Sequence[str], cwd: Path, runs: int = 3, expect: int = 0,
     return min(wall for wall, _ in timed_runs(command, cwd, runs, expect, env))
 
 
-def best_times(command: Sequence[str], cwd: Path, runs: int = 3, expect: int = 0) -> tuple[float, float]:
-    """Fastest wall-clock time and least CPU time of ``runs`` runs. On a machine shared with
-    other work, the CPU time is the steadier figure: waiting for a core does not count."""
-    times = timed_runs(command, cwd, runs, expect)
+def best_times(command: Sequence[str], cwd: Path, runs: int = 3, expect: int = 0,
+               env: Mapping[str, str] | None = None) -> tuple[float, float]:
+    """Fastest wall-clock time and least CPU time of ``runs`` runs (in ``env`` when given). On a machine
+    shared with other work, the CPU time is the steadier figure: waiting for a core does not count."""
+    times = timed_runs(command, cwd, runs, expect, env)
     return min(wall for wall, _ in times), min(cpu for _, cpu in times)
+
+
+def run_once(command: Sequence[str], cwd: Path, expect: int = 0) -> tuple[float, float, float]:
+    """Wall-clock seconds, CPU seconds (user + system) and peak resident memory (MB) of one run of ``command``,
+    its children included (the git processes a ``ducha`` command starts)."""
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(list(command), cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != expect:
+            errors.seek(0)
+            raise SystemExit(f"{command[0]} exited {process.returncode}:\n{errors.read().decode()[-2000:]}")
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def peak_child_rss_mb() -> float:

@@ -73,9 +73,11 @@ def test_a_new_office_starts_without_demo_data(tmp_path: Path, invoke: Invoke) -
     records = [p for folder in RECORD_DIRS for p in (root / folder).rglob("*") if p.is_file()]
     assert records == [] and not (root / "DEMO.sha256").exists()
     packaged = REPO / "generator" / "ducha" / "schemas"  # what the installed ducha validates with
-    assert sorted(p.name for p in (root / "schema").iterdir()) == sorted(p.name for p in packaged.glob("*.schema.json"))
-    for name in ("case", "office", "notice", "bulletin", "measure"):
-        assert (root / "schema" / f"{name}.schema.json").read_bytes() == (packaged / f"{name}.schema.json").read_bytes()
+    names = sorted(p.name for p in packaged.glob("*.schema.json"))
+    assert sorted(p.name for p in (root / "schema").iterdir()) == sorted([*names, "standard"])
+    for name in names:  # the standard schemas for generic tools, and the office's own with its names as choices
+        assert (root / "schema" / "standard" / name).read_bytes() == (packaged / name).read_bytes()
+    assert '"enum": [\n        "市财政局",\n        "市教育局"\n      ]' in (root / "schema" / "case.schema.json").read_text("utf-8")
     again = invoke(root, "init", "--name", "别的督查室", "--prefix", "BD", "--fonds", "1", "--unit", "甲=甲单位")
     assert again.exit_code == 2 and "已经启用" in again.output
     git(root, "add", "-A")

@@ -42,7 +42,7 @@ def test_urge_escalates_with_the_light(invoke: Invoke, tmp_path: Path, case_id: 
 
 def test_urge_counts_earlier_urges(invoke: Invoke, tmp_path: Path) -> None:
     body = text(make(invoke, tmp_path, "urge", "DC-2026-0009"))  # two urges recorded already
-    assert "这是第3次催办" in body and "已超过办理时限20天" in body and "书面调度" in body
+    assert "这是第3次催办" in body and "已超过办理时限14个工作日" in body and "书面调度" in body
 
 
 def test_notice_and_report(invoke: Invoke, tmp_path: Path) -> None:
@@ -52,6 +52,18 @@ def test_notice_and_report(invoke: Invoke, tmp_path: Path) -> None:
     report = text(make(invoke, tmp_path, "report", "DC-2026-0032"))
     assert "关于“市政府第66次常务会议议定事项：数字政府建设”办理情况的报告" in report
     assert "青数据〔2026〕80号（签发人：周海涛）" in report and "审核退回" in report
+
+
+def test_a_notice_made_again_after_an_extension_says_what_moved_its_due_date(invoke: Invoke, tmp_path: Path) -> None:
+    """其他交办 10个工作日 from Tue 10-13 ends Tue 10-27; the 延期 of 30个工作日 approved on 10-26 runs from
+    there to Tue 12-08. The limit alone (10个工作日) no longer leads to 12-08: the notice says why."""
+    doc = make(invoke, tmp_path, "notice", "DC-2026-0016")
+    rows = {row.cells[0].text: row.cells[1].text for row in doc.tables[0].rows}  # type: ignore[attr-defined]
+    assert rows["办理时限"] == "10个工作日（原到期日 2026-10-27）"
+    assert rows["延期"] == "2026-10-26 常务副市长 何国平批准，到期日由 2026-10-27 延至 2026-12-08"
+    assert rows["到期日"] == "2026-12-08（已延期）"
+    plain = {row.cells[0].text: row.cells[1].text for row in make(invoke, tmp_path, "notice", "DC-2026-0010").tables[0].rows}  # type: ignore[attr-defined]
+    assert "延期" not in plain and "（" not in plain["办理时限"]
 
 
 def test_unknown_case(invoke: Invoke) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from ducha.cli import cli
@@ -27,7 +28,7 @@ from ducha.io.yamltext import yaml_scalar
 from ducha.load.office import load_office
 from ducha.model.office import CmsSettings
 from ducha.outputs.cms.admin import VENDOR_DIR, check_vendor, pins, write_admin
-from ducha.outputs.cms.config import decap_config
+from ducha.outputs.cms.config import FACT_WIDGET, decap_config
 from ducha.schemas import load_schema
 
 from .conftest import DEMO, REPO, TESTS, Invoke, demo_repo, free_port
@@ -54,7 +55,8 @@ GITEA = """cms:
 #: The case schema's top-level keys in file order, as written in case.schema.json.
 CASE_KEYS = ["id", "title", "category", "priority", "source", "requirements", "parent", "registered", "approval", "assigned",
              "lead_unit", "co_units", "owner", "time_limit", "milestones", "receipts", "progress", "urges", "extensions",
-             "reports", "reviews", "followups", "feedback", "readings", "submissions", "attachments", "corrections", "cancelled",
+             "reports", "reviews", "followups", "feedback", "readings", "submissions", "upstream_changes", "attachments",
+             "corrections", "cancelled",
              "archive", "visibility", "notes"]
 #: tests/fixtures/demo/office.yaml's units.
 DEMO_UNITS = ["市发改委", "市财政局", "市教育局", "市卫健委", "市住建局", "市交通运输局", "市生态环境局", "市自然资源局",
@@ -91,9 +93,9 @@ def test_every_schema_field_in_file_order_with_chinese_labels(tmp_path: Path) ->
     assert [f["name"] for f in collection["fields"]] == CASE_KEYS
     assert fields["progress"]["label"] == "办理进展"
     assert fields["progress"]["hint"].startswith("承办单位报告的阶段性进展，按日期追加，不得改写。")
-    assert [f["name"] for f in fields["reports"]["fields"]] == ["date", "doc_no", "signer", "summary", "late_reason"]
-    assert [f["label"] for f in fields["reports"]["fields"]] == ["报告日期", "发文字号", "签发人", "办理情况", "补录理由"]
-    assert [f["required"] for f in fields["reports"]["fields"]] == [True, True, True, True, False]
+    assert [f["name"] for f in fields["reports"]["fields"]] == ["date", "doc_no", "signer", "summary", "downstream", "late_reason"]
+    assert [f["label"] for f in fields["reports"]["fields"]] == ["报告日期", "发文字号", "签发人", "办理情况", "下级办理报告", "补录理由"]
+    assert [f["required"] for f in fields["reports"]["fields"]] == [True, True, True, True, False, False]
     assert [f["required"] for f in fields["progress"]["fields"]] == [True, False, True, False, False]  # milestone, late_reason
 
 
@@ -109,26 +111,30 @@ def test_logs_are_lists_that_keep_their_entries(tmp_path: Path) -> None:
 def test_units_are_choices_and_dates_have_patterns(tmp_path: Path) -> None:
     office = load_office(office_with(tmp_path, FORGEJO))
     fields = by_name(decap_config(office, load_schema("case"), [2026])["collections"][0]["fields"])
-    assert fields["lead_unit"]["widget"] == "select"
-    assert [o["value"] for o in fields["lead_unit"]["options"]] == DEMO_UNITS
-    assert fields["lead_unit"]["options"][4] == {"label": "市住建局（青川市住房和城乡建设局）", "value": "市住建局"}
-    assert (fields["co_units"]["widget"], fields["co_units"]["multiple"]) == ("select", True)
-    assert fields["category"]["options"][3] == "领导批示"
-    assert fields["registered"]["pattern"][0] == "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+    by = by_name(fields["progress"]["fields"])["by"]
+    assert by["widget"] == "select" and [o["value"] for o in by["options"]] == DEMO_UNITS
+    assert by["options"][4] == {"label": "市住建局（青川市住房和城乡建设局）", "value": "市住建局"}
     assert by_name(fields["progress"]["fields"])["date"]["pattern"][0] == "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-    assert fields["time_limit"]["pattern"][0] == "^([0-9]+个工作日|[0-9]+日|[0-9]+个月|[0-9]{4}-[0-9]{2}-[0-9]{2})$"
     assert by_name(fields["reviews"]["fields"])["result"]["options"] == ["通过", "退回"]
-    assert fields["requirements"]["widget"] == "text" and fields["title"]["widget"] == "string"
+    assert by_name(fields["progress"]["fields"])["summary"]["widget"] == "text"
 
 
-def test_an_offices_own_category_is_a_choice(tmp_path: Path) -> None:
-    root = office_with(tmp_path, FORGEJO)
-    office_yaml = root / "office.yaml"
-    office_yaml.write_text(office_yaml.read_text(encoding="utf-8").replace(
-        "categories:\n", "categories:\n  信访件:\n    custom: 是\n    time_limit: 15个工作日\n"), encoding="utf-8")
-    fields = by_name(decap_config(load_office(root), load_schema("case"), [2026])["collections"][0]["fields"])
-    assert fields["category"]["options"] == ["重大决策部署", "重要会议", "重要文件", "领导批示", "上级交办", "年度重点工作",
-                                             "调研交办", "人大代表建议", "政协提案", "其他交办", "信访件"]
+def test_the_facts_a_unit_may_not_change_are_shown_as_text(tmp_path: Path) -> None:
+    """The form opened on fifteen fact fields a unit may not change (the guard refuses it): each is text now, with
+    its label (and its parts' labels), and every log stays a list to add to. The page shows the logs first
+    (static/ducha-admin.js); config.yml keeps the schema's order, the order keys are written in."""
+    office = load_office(office_with(tmp_path, FORGEJO))
+    fields = decap_config(office, load_schema("case"), [2026])["collections"][0]["fields"]
+    facts = [f["name"] for f in fields if f["widget"] == FACT_WIDGET]
+    assert facts == ["id", "title", "category", "priority", "source", "requirements", "parent", "registered", "approval",
+                     "assigned", "lead_unit", "co_units", "owner", "time_limit", "cancelled", "archive", "visibility", "notes"]
+    assert all(f["widget"] == "list" for f in fields if f["name"] not in facts)
+    named = by_name(fields)
+    assert named["lead_unit"] == {"name": "lead_unit", "label": "主办单位", "hint": named["lead_unit"]["hint"],
+                                  "widget": FACT_WIDGET, "required": False}
+    assert [sub["label"] for sub in named["approval"]["fields"]] == ["批准日期", "批准人", "批示意见"]
+    admin = (Path(__file__).parents[1] / "generator/ducha/outputs/cms/static/ducha-admin.js").read_text(encoding="utf-8")
+    assert "filter(f => f.widget !== FACT)" in admin and "fieldOrder(config.collections[0].fields)" in admin
 
 
 def test_a_field_added_to_the_schema_appears_in_the_form(tmp_path: Path) -> None:
@@ -198,6 +204,22 @@ def test_a_changed_vendored_file_never_reaches_the_page(tmp_path: Path) -> None:
         write_admin(tmp_path / "site" / "admin", office, [2026], trojan)
     assert "yaml 2.9.1（文件与登记的 SHA-256 不符，已被改动）" in str(refused.value)
     assert not (tmp_path / "site" / "admin").exists()
+
+
+def test_the_local_trial_needs_no_platform_settings(tmp_path: Path) -> None:
+    """README's local trial stopped at 「office.yaml 中没有 cms 设置」: with --local-backend the page is made for
+    decap-server on this machine, drafts as on Forgejo; without it the missing settings are named, with the trial."""
+    root = office_with(tmp_path, "")
+    runner = CliRunner(env={"DUCHA_VENDOR": str(vendored())})
+    target = tmp_path / "admin"
+    plain = runner.invoke(cli, ["--root", str(root), "cms", "--today", TODAY, "-o", str(target)])
+    assert plain.exit_code == 2 and "office.yaml 中没有 cms（填报表单）设置" in plain.output and "--local-backend" in plain.output
+    trial = runner.invoke(cli, ["--root", str(root), "cms", "--today", TODAY, "-o", str(target),
+                                "--local-backend", "http://localhost:8081/api/v1"])
+    assert trial.exit_code == 0, trial.output
+    config = yaml.safe_load((target / "config.yml").read_text(encoding="utf-8"))
+    assert config["local_backend"] == {"url": "http://localhost:8081/api/v1", "allowed_hosts": ["localhost", "127.0.0.1"]}
+    assert (config["backend"]["name"], config["publish_mode"]) == ("forgejo", "editorial_workflow")
 
 
 def test_the_page_is_written_whole_with_its_config(tmp_path: Path) -> None:
@@ -408,6 +430,12 @@ class Form:
     def fill(self, selector: str, value: str) -> None:
         self.page.locator(f"{selector}:visible").fill(value)
 
+    def choose(self, selector: str, value: str) -> None:
+        """Pick ``value`` in a list of choices (the office's units): typing filters it, Enter takes the first."""
+        box = self.page.locator(f"{selector}:visible")
+        box.fill(value)
+        box.press("Enter")
+
     def save(self) -> None:
         self.page.get_by_role("button", name="保存", exact=True).click()
         self.page.get_by_text("修改已保存").wait_for()
@@ -441,9 +469,13 @@ def test_a_progress_entry_added_through_the_form_passes_the_guard(
         browser: Any, admin: str, scratch: Path, tmp_path: Path, invoke: Invoke) -> None:
     form = Form(browser, admin)
     form.open("DC-2026-0010")
+    # The facts are text, not inputs: 事项名称 reads as written and cannot be typed over.
+    title = "群众反映某小区供暖管网漏水问题"
+    assert form.page.locator("[data-ducha-fact]").filter(has_text=title).count() == 1
+    assert not form.page.locator("input, textarea").evaluate_all(f"boxes => boxes.some(box => box.value === {title!r})")
     form.page.get_by_role("button", name="新增办理进展").click()
     form.fill('input[id^="date-field"]', "2026-11-23")
-    form.fill('input[id^="by-field"]', "市住建局")
+    form.choose('input[id^="by-field"]', "市住建局")
     form.fill('textarea[id^="summary-field"]', "已完成管网抢修：逐户回复群众，供暖恢复正常。")
     form.save()
     clone = draft(scratch, "DC-2026-0010", tmp_path / "clone")

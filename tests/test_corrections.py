@@ -108,3 +108,65 @@ def test_revisions_are_in_date_order(root: Path, invoke: Invoke) -> None:
     assert result.output.splitlines()[0] == (
         "office.yaml:16:25: [categories.领导批示.revisions[1].effective_from] 规则修订的生效日期 2026-12-01 不晚于上一次修订"
         "（2027-01-01）。 修改：按生效日期先后排列，新的修订追加在末尾。")
+
+
+# --- Corrections of a value inside a logged entry. -------------------------------------------------------------
+
+#: The case of test_guard, reported on the day after its due date (2026-03-09) and passed.
+REPORTED = CASE + """reports:
+  - date: 2026-03-10
+    doc_no: 测建〔2026〕5号
+    signer: 吴永强
+    summary: 排查整改完毕。
+reviews:
+  - date: 2026-03-12
+    reviewer: 王晓峰
+    result: 通过
+"""
+
+
+def validate_reported(root: Path, invoke: Invoke, *entries: str) -> list[str]:
+    (root / PATH).write_text(REPORTED + ("corrections:\n" + "".join(entries) if entries else ""), encoding="utf-8")
+    result = invoke(root, "validate", "--today", TODAY)
+    return result.output.splitlines()[:-1]
+
+
+def test_a_corrected_report_date_is_the_date_every_output_judges_by(root: Path, invoke: Invoke) -> None:
+    def light() -> str:
+        board = json.loads(invoke(root, "status", "--today", TODAY, "--format", "json").output)
+        return str(board[0]["light"])
+
+    assert validate_reported(root, invoke) == [] and light() == "late"  # 10 March, a day after the due date
+    assert validate_reported(root, invoke, correction("reports[0].date", "2026-03-09", "2026-03-10", date="2026-03-12")) == []
+    assert light() == "done"
+
+
+def test_a_corrected_entry_is_held_to_every_rule_it_would_be_written_under(root: Path, invoke: Invoke) -> None:
+    assert validate_reported(root, invoke, correction("reports[0].date", "2026-03-13", "2026-03-10", date="2026-03-12")) == [
+        f"{PATH}:25:11: [reviews[0].date] 审核日期 2026-03-12 早于所审核的办理报告日期 2026-03-13。 修改：改正日期。"]
+    assert validate_reported(root, invoke, correction("progress[0].date", "2026-02-27", "2026-03-04")) == [
+        f"{PATH}:32:10: [corrections[0].new] 日期 2026-02-27 早于交办日期 2026-03-02。 修改：改正日期。"]
+
+
+def test_a_corrected_verdict_asks_for_what_the_verdict_needs(root: Path, invoke: Invoke) -> None:
+    assert validate_reported(root, invoke, correction("reviews[0].result", "退回", "通过", date="2026-03-12")) == [
+        f"{PATH}:25:5: [reviews[0].opinion] 按更正后的记录：缺少必填字段「审核第1条·审核意见」（opinion）。 修改：在「审核第1条」中补上 `opinion: …`。"]
+
+
+@pytest.mark.parametrize(("entry", "expected"), [
+    (correction("reports[0].opinion", "x", "y"),
+     "[corrections[0].field] 「更正第1条·更正字段」的值「reports[0].opinion」格式不对。"),
+    (correction("attachments[0].sha256", "0" * 64, None),
+     "[corrections[0].field] 「更正第1条·更正字段」的值「attachments[0].sha256」格式不对。"),
+    (correction("reviews[0].opinion", "报告完整。", None, date="2026-03-12"),
+     "[corrections[0].field] 审核第1条·审核意见原来没有填写，更正只能改正已写下的值。"),
+    (correction("reports[0].signer", "吴永刚", "吴永强", date="2026-03-09"),
+     "[corrections[0].date] 更正日期 2026-03-09 早于所更正的办理报告（2026-03-10）：尚未记录的内容无从更正。"),
+    (correction("reports[0].signer", "吴永刚", "吴永", date="2026-03-12"),
+     "[corrections[0].old] 更正的原值「吴永」与记录中办理报告第1条·签发人的值「吴永强」不一致。"),
+    (correction("reports[0].date", "2026-3-9", "2026-03-10", date="2026-03-12"),
+     "[corrections[0].new] 「更正第1条·新值」的值「2026-3-9」格式不对。"),
+])
+def test_an_entry_correction_names_a_value_written_there(entry: str, expected: str, root: Path, invoke: Invoke) -> None:
+    problems = validate_reported(root, invoke, entry)
+    assert len(problems) == 1 and expected in problems[0], problems

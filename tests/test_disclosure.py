@@ -154,3 +154,34 @@ def test_criticism_stays_internal_unless_the_office_publishes_it(tmp_path: Path,
     internal = invoke(office, "build", "--today", TODAY)
     assert internal.exit_code == 0
     assert "市教育局" in (office / "build" / "site" / "notices" / "2026-001.html").read_text(encoding="utf-8")
+
+
+def _notice_page(disclosure: object) -> str:
+    import datetime as dt
+
+    from ducha.model.notices import Mention, Notice
+    from ducha.model.redaction import Disclosure
+    from ducha.outputs.site.pages.notices import notice_markdown
+
+    notice = Notice("notices/2026/2026-013.yaml", 13, "青督查〔2026〕13号", dt.date(2026, 11, 20), "2026-11", "0" * 40,
+                    praised=(Mention("市财政局", "DC-2026-0001 提前办结", ("DC-2026-0001",)),),
+                    criticised=(Mention("市教育局", "DC-2026-0002 超期未办结", ("DC-2026-0002",)),
+                                Mention("市住建局", "DC-2026-0003 超期未办结", ("DC-2026-0003",))))
+    assert isinstance(disclosure, Disclosure)
+    return notice_markdown(disclosure.notice(notice, frozenset({"DC-2026-0001", "DC-2026-0003"})))
+
+
+def test_a_public_notice_says_its_criticism_is_not_published_rather_than_none() -> None:
+    """通报13号 criticised two units; its public page said 通报批评（无）. Withheld is not none."""
+    from ducha.model.redaction import Disclosure
+
+    withheld = _notice_page(Disclosure("public", frozenset()))
+    criticism = withheld.split("<h2>通报批评</h2>")[1]
+    assert "<li>本通报的批评名单不在本站公开发布。</li>" in criticism and "（无）" not in criticism
+    assert "市教育局" not in criticism and "市住建局" not in criticism
+    # Published, with one mention about a case the public may not see: the rest shows, and says it is not all.
+    partly = _notice_page(Disclosure("public", frozenset(), publish_criticism=True)).split("<h2>通报批评</h2>")[1]
+    assert "市住建局：DC-2026-0003 超期未办结" in partly and "市教育局" not in partly
+    assert "<li>另有涉及不公开事项的内容，不在本站公开发布。</li>" in partly
+    internal = _notice_page(Disclosure("internal", frozenset())).split("<h2>通报批评</h2>")[1]
+    assert "市教育局：DC-2026-0002 超期未办结" in internal and "公开发布" not in internal

@@ -85,6 +85,7 @@ def test_proposals_and_tallies(scenario: dict[str, Any], tmp_path: Path, invoke:
     for unit, reason in scenario.get("reasons", {}).items():
         assert next(m for m in report["criticism"] if m["unit"] == unit)["reason"] == reason
     assert all("督促检查工作实施办法 第十六条（二）" in m["basis"] or "本室规则" in m["basis"] for m in report["criticism"])
+    assert not [m["basis"] for m in report["criticism"] + report["praise"] if "office.yaml" in m["basis"] or "_" in m["basis"]]
     tally = {row["unit"]: int(row["criticised_this_year"]) for row in report["units"] if row["criticised_this_year"]}
     assert tally == {unit: int(count) for unit, count in scenario["tally"].items()}
     owed: dict[str, list[list[str]]] = {}
@@ -113,6 +114,23 @@ def test_issuing_refuses(scenario: dict[str, Any], tmp_path: Path, invoke: Invok
     assert result.exit_code == 2
     assert result.output == f"错误：{scenario['refused']}修改：选择紧接其后的周，或改发其他类别的通报。\n"
     assert sorted(p.name for p in (root / "notices" / "2025").iterdir()) == before
+
+
+def test_every_rule_is_cited_in_words_with_the_office_figure() -> None:
+    """The 通报 draft goes to leaders: 「依据：office.yaml notice_rules.criticise_overdue_workdays；本室规则」 told them nothing."""
+    from ducha.model.office import NoticeRules
+    from ducha.rules.registry import ORDER_DEADLINE, ORDER_NO_PROGRESS, OVERDUE, PRAISE, RETURNS, UNREPORTED, cited
+
+    rules = NoticeRules(praise_min_items=3, criticise_after_order_workdays=5, criticise_overdue_workdays=20,
+                        criticise_returns=2)
+    assert [cited(rule, rules) for rule in (ORDER_NO_PROGRESS, ORDER_DEADLINE, OVERDUE, RETURNS, PRAISE, UNREPORTED)] == [
+        "督促检查工作实施办法 第十六条（二）：下达督办令后，工作仍没有明显进展的，通报批评（本室以下达后5个工作日为限）",
+        "督促检查工作实施办法 第十六条（二）：下达督办令后，工作仍没有明显进展的，通报批评",
+        "本室规则：超期超过20个工作日仍未办结的，通报批评",
+        "本室规则：同一事项办理报告被退回2次的，通报批评",
+        "本室规则：本期主办事项不少于3项且全部按期办结、无超期未办结、本期未被批评的，通报表扬（通报表扬见中办 2012 年意见（八））",
+        "中办 1999 年意见 七；督促检查工作实施办法 第十五条（一）",
+    ]
 
 
 @pytest.mark.parametrize("scenario", [s for s in SCENARIOS if "refused_record" in s], ids=lambda s: s["name"])

@@ -117,6 +117,20 @@ def refused(output: str, expected: str) -> bool:
 
 # --- 1. Facts are fixed; a correction is appended; the deadline moves only by what explains it. ----------
 
+#: A value inside a logged entry put right: the closed case's only report was filed under a wrong number.
+REPORT_CORRECTION = """corrections:
+  - date: 2026-03-06
+    field: reports[0].doc_no
+    old: 测教〔2026〕1号
+    new: 测教〔2026〕11号
+    reason: 报告原件的发文字号为11号，登记时漏写一位。
+    approved_by: 督查室主任 周敏
+"""
+EXTENSION_APPROVAL = "    approved: 2026-03-06\n    approved_by: 副市长 林静\n"
+#: The approved extension's date was mistyped: 2026-03-27, not 2026-03-20; the due date moves with it.
+EXTENSION_CORRECTION = REPORT_CORRECTION.replace("reports[0].doc_no", "extensions[0].until").replace(
+    "测教〔2026〕1号", "2026-03-20").replace("测教〔2026〕11号", "2026-03-27")
+
 PASSING: dict[str, Callable[[GitRepo], object]] = {
     "append progress": lambda r: r.replace(PATH, "extensions:", "  - date: 2026-03-06\n    summary: 已整改隐患12处。\nextensions:"),
     "approve the extension": lambda r: r.append(PATH, "    approved: 2026-03-06\n    approved_by: 副市长 林静\n"),
@@ -132,6 +146,8 @@ PASSING: dict[str, Callable[[GitRepo], object]] = {
     "correct the lead unit": lambda r: r.append(PATH, CORRECTION),
     "correct the time limit": lambda r: r.append(PATH, CORRECTION.replace("lead_unit", "time_limit")
                                                  .replace("old: 市住建局", "old: \"\"").replace("new: 市教育局", "new: 10个工作日")),
+    "correct a report's number on a closed case": lambda r: r.append("cases/2026/DC-2026-0002.yaml", REPORT_CORRECTION),
+    "correct an extension's term": lambda r: r.append(PATH, EXTENSION_APPROVAL + EXTENSION_CORRECTION),
     "add a bulletin": lambda r: r.write("bulletins/2026/2026-002.yaml", BULLETIN.replace('"1"', '"2"')),
     "change only the system": lambda r: r.write("README.md", "# 督查\n"),
 }
@@ -162,10 +178,24 @@ FAILING: dict[str, tuple[Callable[[GitRepo], object], str]] = {
                                 f"{PATH}: [progress[0]] 删除了办理进展第1条：已记录的内容只能追加，不能改写或删除。（原文件第 12 行）"),
     "rewrite the extension reason": (lambda r: r.replace(PATH, "涉及多个部门。", "情况复杂。"),
                                      f"{PATH}:16:5: [extensions[0]] 改写了延期第1条：已记录的内容只能追加，不能改写或删除。"),
+    "rewrite a report's number in place": (
+        lambda r: r.replace("cases/2026/DC-2026-0002.yaml", "测教〔2026〕1号", "测教〔2026〕11号"),
+        ("cases/2026/DC-2026-0002.yaml:10:5: [reports[0]] 改写了办理报告第1条：已记录的内容只能追加，不能改写或删除。"
+         " 修改：恢复原来的内容：已记录的条目不能改写。原记录确有错误的，在 corrections（更正）末尾追加经批准的更正（一条）——"
+         "field: reports[0].doc_no，old: 测教〔2026〕1号，new: 测教〔2026〕11号——并写明 date（批准日期）、reason（理由）和 "
+         "approved_by（批准人）：更正后各处按新值显示，原值留在记录中。")),
+    "correct an entry that is not there": (
+        lambda r: r.append("cases/2026/DC-2026-0002.yaml", REPORT_CORRECTION.replace("reports[0]", "reports[1]")),
+        ("cases/2026/DC-2026-0002.yaml:20:12: [corrections[0].field] 更正的是办理报告第2条，而本事项的办理报告只有 1 条"
+         "（第1条写作 reports[0]，第2条写作 reports[1]……）。")),
+    "correct a date so the extension comes after the due date": (
+        lambda r: r.append(PATH, REPORT_CORRECTION.replace("reports[0].doc_no", "extensions[0].requested").replace(
+            "测教〔2026〕1号", "2026-03-05").replace("测教〔2026〕11号", "2026-03-10")),
+        f"{PATH}:23:10: [corrections[0].new] 延期申请日期 2026-03-10 晚于它要延长的到期日 2026-03-09"),
     "correct with a wrong old value": (lambda r: r.append(PATH, CORRECTION.replace("old: 市住建局", "old: 市财政局")),
                                        f"{PATH}:22:10: [corrections[0].old] 更正的原值「市财政局」与记录中主办单位的值「市住建局」不一致。"),
     "correct the id": (lambda r: r.append(PATH, CORRECTION.replace("field: lead_unit", "field: id")),
-                       f"{PATH}:21:12: [corrections[0].field] 「更正第1条·更正字段」的值「id」不在可选范围内。"),
+                       f"{PATH}:21:12: [corrections[0].field] 「更正第1条·更正字段」的值「id」格式不对。"),
     "correct to an unregistered unit": (lambda r: r.append(PATH, CORRECTION.replace("new: 市教育局", "new: 市文旅局")),
                                         f"{PATH}:23:10: [corrections[0].new] 主办单位「市文旅局」未在 office.yaml 中登记。"),
     "break validation": (lambda r: r.write("cases/2026/DC-2026-0003.yaml", CASE.replace("0001", "0003").replace("市住建局", "市文旅局")),
@@ -202,12 +232,58 @@ def test_a_correction_is_what_every_output_shows(repo: GitRepo, invoke: Invoke) 
     assert "更正：主办单位 市住建局 → 市教育局（督查室主任 周敏批准）" in history  # the audit trail's words
 
 
+def test_a_correction_inside_an_entry_is_what_every_output_shows(repo: GitRepo, invoke: Invoke) -> None:
+    open_pr(repo, PASSING["correct a report's number on a closed case"])
+    merge_pr(repo, invoke)
+    assert "doc_no: 测教〔2026〕1号" in repo.read("cases/2026/DC-2026-0002.yaml")  # the record keeps what was first written
+    history = invoke(repo.root, "history", "DC-2026-0002").output
+    assert "  2026-03-06  办理报告  测教〔2026〕11号（签发：梁红）：检查完毕。" in history
+    assert ("  2026-03-06  更正  办理报告第1条·发文字号 测教〔2026〕1号 → 测教〔2026〕11号；理由：报告原件的发文字号为11号，"
+            "登记时漏写一位。（督查室主任 周敏批准）") in history
+    assert "更正：办理报告第1条·发文字号 测教〔2026〕1号 → 测教〔2026〕11号（督查室主任 周敏批准）" in history  # the audit trail
+
+
+def test_a_correction_of_an_extension_moves_the_due_date_it_explains() -> None:
+    """A due date moved by a corrected entry is explained by that correction, and by no correction of anything else."""
+    from ducha.model.office import CategoryRule, Office
+    from ducha.model.timelimit import TimeLimit, TimeUnit
+    from ducha.repo.guard import _case_at, _own_deadline
+
+    office = Office(name="测试", categories={"领导批示": CategoryRule(TimeLimit(5, TimeUnit.WORKDAYS))})
+    approved = CASE + EXTENSION_APPROVAL
+    old = _case_at(approved.encode(), PATH)
+    corrected = _case_at((approved + EXTENSION_CORRECTION).encode(), PATH)
+    other = EXTENSION_CORRECTION.replace("extensions[0].until", "progress[0].summary").replace(
+        "2026-03-20", "已排查餐饮场所620家。").replace("2026-03-27", "已排查餐饮场所602家。")
+    edited = _case_at((approved.replace("until: 2026-03-20", "until: 2026-03-27") + other).encode(), PATH)
+    today = dt.date(2026, 11, 23)
+    assert corrected[0] is not None and edited[0] is not None
+    assert _own_deadline(PATH, old, corrected[0], corrected[1], office, today) == []
+    assert [p.message for p in _own_deadline(PATH, old, edited[0], edited[1], office, today)] == [
+        "到期日由 2026-03-20 变为 2026-03-27，但本次没有追加经批准的延期或更正：到期日只能由经批准的延期（extensions）或更正（corrections）改变。"]
+
+
 def test_a_corrected_time_limit_moves_the_due_date(repo: GitRepo, invoke: Invoke) -> None:
     open_pr(repo, PASSING["correct the time limit"])
     merge_pr(repo, invoke)
     board = json.loads(invoke(repo.root, "status", "--today", TODAY, "--format", "json").output)
     # 10 working days after 2026-03-02: 3–6, 9–13, 16 March.
     assert [row["due"] for row in board if row["id"] == "DC-2026-0001"] == ["2026-03-16"]
+
+
+def test_a_pinned_day_is_the_day_everywhere_the_guard_judges(repo: GitRepo, invoke: Invoke) -> None:
+    """--as-of pins the day: what the pull request writes is judged against it (an entry after it is in the future,
+    one long before it a 补录), and what main already holds, dated after it, is not blamed on the branch."""
+    open_pr(repo, PASSING["append progress"])  # dated 2026-03-06; main holds a review of 03-09 and a notice of 03-10
+    assert run(repo, invoke, "2026-03-06") == (
+        0, "与 main（" + repo.git("rev-parse", "main")[:8] + "）相比，1 个督查事项文件有改动，均为追加；全部校验通过。\n")
+    code, output = run(repo, invoke, "2026-03-05")
+    assert code == 1 and output.splitlines() == [
+        (f"{PATH}:15:11: [progress[1].date] 日期 2026-03-06 晚于今天（2026-03-05），记录的应是已经发生的事。"
+        " 修改：检查日期是否写错；尚未发生的事不要提前记录。"),
+        "检查了 1 个文件，发现 1 个问题（涉及 1 个文件）。"]
+    code, output = run(repo, invoke, "2026-03-20")  # 10 working days after the entry's date
+    assert code == 1 and refused(output, f"{PATH}:15:11: [progress[1].date] 办理进展第2条的日期是 2026-03-06，今天（2026-03-20）才登记，晚了10个工作日")
 
 
 # --- office.yaml: existing due dates and lights stay; a rule for new cases carries an effective date. ------

@@ -24,7 +24,7 @@ from .test_guard import CASE, JUDGED, PATH, TODAY
 #: What the dishonest pull request appends to the guard: a `guard` that finds nothing wrong.
 DISARMED = '''
 
-def guard(root: Path, base: str, today: dt.date) -> GuardResult:  # noqa: F811 - "simplified"
+def guard(root: Path, base: str, today: dt.date, now: dt.datetime | None = None) -> GuardResult:  # noqa: F811 - "simplified"
     return GuardResult(resolve(root, base), 0, ())
 '''
 GUARD = "generator/ducha/repo/guard.py"

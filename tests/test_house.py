@@ -169,7 +169,7 @@ def test_outputs_and_intake_do_not_reach_into_each_other() -> None:
 
 #: Where the clock may be read: the command line's edge, and the MkDocs plugin's on_config (MkDocs calls it
 #: at the start of every build: the same edge for `mkdocs build`). Everything else is handed the day.
-CLOCK_READERS = {("cli/edge.py", "shanghai_today"), ("outputs/site/plugin.py", "on_config")}
+CLOCK_READERS = {("cli/edge.py", "shanghai_today"), ("cli/edge.py", "beijing_now"), ("outputs/site/plugin.py", "on_config")}
 _CLOCK = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today"), ("time", "time"),
           ("time", "time_ns"), ("time", "localtime"), ("time", "gmtime"), ("time", "ctime")}
 

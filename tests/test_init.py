@@ -76,7 +76,7 @@ def test_init_keeps_demo_records_someone_changed(tmp_path: Path, invoke: Invoke)
     assert result.output.splitlines()[:2] == [
         f"已启用「青川市人民政府督查室」：写入 office.yaml、schema/ 和站点设置 mkdocs.yml、site/，删除示例数据 {DEMO_FILES - 2} 个文件。",
         "保留 cases/2026/DC-2026-0001.yaml：它与示例数据清单中的内容不同（有人改过），请确认后自行处理。"]
-    left = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and p.parts[-2] != "schema")
+    left = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and "schema" not in p.relative_to(root).parts)
     assert left == ["cases/2026/DC-2026-0001.yaml", "mkdocs.yml", "office.yaml", "site/assets/logo.svg", "site/assets/office.css",
                     "site/guide.md"]
     assert sorted(p.name for p in root.iterdir()) == ["bulletins", "cases", "mkdocs.yml", "notices", "office.yaml", "schema", "site"]

@@ -14,7 +14,7 @@ import pytest
 from ducha.model.notices import Mention, Notice
 from ducha.rules.escalation import criticism_tally
 
-from .conftest import Invoke
+from .conftest import EXAMPLES, Invoke, example_repo
 from .gitrepo import GitRepo
 from .test_guard import CLOSED
 
@@ -105,3 +105,17 @@ def test_a_unit_listed_three_times_counts_once() -> None:
                Notice("notices/2026/2026-002.yaml", 2, "督查〔2026〕2号", dt.date(2026, 7, 1), "2026-Q2", "0" * 40,
                       (), thrice[:1])]
     assert criticism_tally(notices, 2026) == {"市住建局": 2}
+
+
+def test_validate_checks_a_named_file_as_the_record_its_place_makes_it(tmp_path: Path, invoke: Invoke) -> None:
+    """A 通报 named on the command line is checked as a 通报 (with what it refers to), not against the case schema."""
+    root = example_repo(EXAMPLES / "invalid" / "notice-periods-units-and-cases", tmp_path)
+    notice = root / "notices/2026/2026-001.yaml"
+    result = invoke(root, "validate", str(notice), "--today", TODAY)
+    assert result.exit_code == 1
+    assert [line.split(" 修改：")[0] for line in result.output.splitlines()] == [
+        "notices/2026/2026-001.yaml:9:11: [criticised[0].unit] 单位「市文旅局」未在 office.yaml 中登记。",
+        "notices/2026/2026-001.yaml:9:11: [criticised] 通报涉及的事项 DC-2026-0009 不存在。",
+        "检查了 1 个文件，发现 2 个问题（涉及 1 个文件）。"]
+    case = invoke(root, "validate", str(root / "cases/2026/DC-2026-0001.yaml"), "--today", TODAY)
+    assert (case.exit_code, case.output) == (0, "检查了 1 个文件，全部通过。\n")

@@ -53,7 +53,7 @@ def letter(index: int) -> str:
 def test_export_layout(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
     wb = load_workbook(exported(repo, invoke, tmp_path))
     ws = wb.active
-    assert tuple(c.value for c in ws[2]) == COLUMNS and ws.max_column == len(COLUMNS) == 24
+    assert tuple(c.value for c in ws[2]) == COLUMNS and ws.max_column == len(COLUMNS) == 26
     assert f"A1:{LAST}1" in {r.coord for r in ws.merged_cells.ranges}  # the title across the sheet
     assert ws.freeze_panes == "C3" and ws.auto_filter.ref.startswith("A2:")
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
@@ -150,6 +150,8 @@ def test_round_trip(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
     again = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY, "--apply")
     assert again.exit_code == 0, again.output
     assert "已导入过，跳过" in again.output
+    # The sheet still shows the 最新进展 and 阶段 it was exported with: the unit touched neither.
+    assert [line for line in again.output.splitlines() if "未导入" in line] == []
     assert {p: p.read_bytes() for p in (repo.root / "cases").rglob("*.yaml")} == snapshot
 
 
@@ -227,6 +229,21 @@ def test_a_cell_typed_over_several_lines_is_kept(repo: GitRepo, invoke: Invoke, 
 
     case = next(c for c in load_cases(repo.root)[1] if c.id == "DC-2026-0012")
     assert case.progress[-1].summary == "一是完成餐饮场所排查：1200家；\n二是整改隐患86处。\n\n三是约谈企业3家。"
+
+
+def test_facts_written_over_several_lines_come_back_unchanged(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
+    """A 任务要求 written as a block (``|``) ends with a line break; the sheet as exported still states it as recorded."""
+    path = "cases/2026/DC-2026-0012.yaml"
+    text = repo.read(path)
+    start = text.index("requirements: ")
+    end = text.index("\n", start)
+    repo.write(path, text[:start] + "requirements: |\n  一、全面排查餐饮场所。\n    二、限期整改隐患。\n" + text[end + 1:])
+    repo.commit("任务要求分条列出", date="2026-11-21T09:00:00+08:00")
+    sheet_path = exported(repo, invoke, tmp_path)
+    ws = load_workbook(sheet_path).active
+    assert ws.cell(row_of(ws, "DC-2026-0012"), column("任务要求")).value == "一、全面排查餐饮场所。\n  二、限期整改隐患。\n"
+    result = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY)
+    assert result.exit_code == 0, result.output
 
 
 def test_an_archived_case_is_never_written(repo: GitRepo, invoke: Invoke, tmp_path: Path) -> None:
@@ -345,3 +362,23 @@ def test_a_new_item_needs_approval_before_it_is_assigned(repo: GitRepo, invoke: 
     assert result.exit_code == 1
     assert (f"督查事项台账:{new}:{at}: [交办日期] 第{new}行「交办日期」（{letter(at)}{new}）：新事项须先报领导同意立项"
             "（office.yaml approvals.registration），台账不能直接交办。") in result.output
+
+    # With the leader's approval in its two columns, the row is registered, approved and assigned in one step.
+    ws.cell(new, column("立项批准人")).value = "副市长 林静"
+    wb.save(sheet_path)
+    half = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY)
+    approved_at = column("立项批准日期")
+    assert half.exit_code == 1 and (f"督查事项台账:{new}:{approved_at}: [立项批准日期] 第{new}行「立项批准日期」"
+                                    f"（{letter(approved_at)}{new}）：立项批准须写明批准日期和批准人。") in half.output
+    ws.cell(new, column("立项批准日期")).value = "2026.11.23"
+    wb.save(sheet_path)
+    applied = invoke(repo.root, "ledger", "import", str(sheet_path), "--today", TODAY, "--apply")
+    assert applied.exit_code == 0, applied.output
+    written = repo.read("cases/2026/DC-2026-0037.yaml")
+    assert ("registered: 2026-11-23\napproval:\n  date: 2026-11-23\n  by: 副市长 林静\nassigned: 2026-11-23\n"
+            "lead_unit: 市住建局\n") in written
+    assert invoke(repo.root, "validate", "--today", TODAY).exit_code == 0
+    again = load_workbook(exported(repo, invoke, tmp_path, "--year", "2026")).active
+    row = row_of(again, "DC-2026-0037")
+    assert (again.cell(row, approved_at).value.date(), again.cell(row, column("立项批准人")).value) == (
+        dt.date(2026, 11, 23), "副市长 林静")

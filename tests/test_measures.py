@@ -171,12 +171,30 @@ def test_issuing_refuses_what_validation_would(tmp_path: Path, invoke: Invoke) -
     repo.write("cases/2026/DC-2026-0001.yaml", RECORD)
     result = invoke(repo.root, "measure", "--kind", "督办令", "--unit", "市财政局", "--case", "DC-2026-0001",
                     "--reason", "超期。", "--by", "副市长 林静", "--date", "2026-03-12", "--deadline", "3个工作日")
-    assert result.exit_code == 1
-    assert "[cases] DC-2026-0001 不是市财政局主办或协办的事项。" in result.output
+    assert (result.exit_code, result.output) == (1, (
+        "ducha measure: [--case] DC-2026-0001 不是市财政局主办或协办的事项。"
+        " 修改：只写市财政局承办的事项（DC-2026-0001 的承办单位：市住建局）。\n"
+        "没有写入任何文件：改正以上选项后重新运行。\n"))  # said of the options: the file it names was never written
     assert not (repo.root / "accountability").exists()
+    slip = invoke(repo.root, "measure", "--kind", "督查约谈", "--unit", "住建局", "--case", "DC-2026-0001",
+                  "--reason", "超期。", "--by", "副市长 林静", "--date", "2026-03-12")
+    assert slip.exit_code == 2 and ("--unit：单位「住建局」未在 office.yaml 中登记。\n修改：是不是「市住建局」？写成登记的简称「市住建局」；"
+                                    "确是新单位的，先在 office.yaml 的 units 中登记。") in slip.output
     no_deadline = invoke(repo.root, "measure", "--kind", "督办令", "--unit", "市住建局", "--case", "DC-2026-0001",
                          "--reason", "超期。", "--by", "副市长 林静", "--date", "2026-03-12")
     assert no_deadline.exit_code == 2 and "督办令须写明限期" in no_deadline.output
+
+
+def test_an_order_reason_typed_without_its_full_stop_is_not_spliced_into_the_next_sentence(tmp_path: Path) -> None:
+    from ducha.outputs.docx.case_documents import write_order
+
+    target = tmp_path / "督办令.docx"
+    write_order(OFFICE, ORDER, [deadline(CASE, OFFICE, D("2026-03-12"))], D("2026-03-17"), target)
+    paragraphs = [p.text for p in Document(str(target)).paragraphs]
+    assert "超期未报送结果。为推动落实，现对下列事项下达督办令，实行限期督办。" in paragraphs
+    stopped = dataclasses.replace(ORDER, reason="超期未报送结果！")  # a sentence already ended is left as written
+    write_order(OFFICE, stopped, [], D("2026-03-17"), target)
+    assert "超期未报送结果！为推动落实，现对下列事项下达督办令，实行限期督办。" in [p.text for p in Document(str(target)).paragraphs]
 
 
 def test_a_talk_after_a_criticism_names_the_notice_it_answers(tmp_path: Path, invoke: Invoke) -> None:

@@ -48,14 +48,6 @@ def test_case_schema_keeps_the_contract_keys() -> None:
         "cancelled", "archive", "visibility"}
 
 
-def test_the_repository_schema_folder_is_the_packaged_schemas() -> None:
-    """Editors read schema/; ducha enforces its packaged copy: the two must be the same files."""
-    assert SCHEMAS, "no packaged schemas"
-    for path in SCHEMAS:
-        assert (REPO / "schema" / path.name).read_bytes() == path.read_bytes(), path.name
-    assert sorted(p.name for p in (REPO / "schema").glob("*.json")) == [p.name for p in SCHEMAS]
-
-
 def test_a_cached_validator_compiled_from_another_schema_text_is_never_used(
         tmp_path: Path, invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
     from ducha.rules.schema import _fast_validator

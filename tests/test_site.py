@@ -41,7 +41,7 @@ lead_unit: 市住建局
 owner: "\\"><svg onload=\\"window.__xss='owner'\\">"
 progress:
   - date: 2026-11-03
-    by: "</td><script>window.__xss='by'</script>"
+    by: 市住建局  # a unit name is checked against office.yaml: markup cannot stand in it
     summary: "</textarea></title><script>window.__xss='summary'</script>"
 notes: "javascript:window.__xss='notes'"
 """
@@ -180,6 +180,42 @@ def test_built_html_references_no_other_host(site: Path) -> None:
     loads = re.compile(r"""<(?:script|link(?! rel="canonical")|img|iframe)[^>]+(?:src|href)=["'](https?:)?//""")
     offenders = [p.relative_to(site).as_posix() for p in site.rglob("*.html") if loads.search(p.read_text("utf-8"))]
     assert offenders == []
+
+
+def _rows(section: str) -> int:
+    return section.count("<tr><td")
+
+
+def test_each_count_on_a_unit_page_is_the_length_of_its_list(built: Path, site: Path) -> None:
+    """A unit page said 主办 9 项 and listed 8 (a cancelled item was counted and listed nowhere). Each part
+    of the sentence has its list: 在办 and 待审核 under 主办在办, then 已办结, 待交办, 已撤销."""
+    checked = 0
+    for path in sorted((built / "build/docs-internal/units").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        found = re.search(r"<p>主办 (\d+) 项：在办 (\d+) 项.*?待审核 (\d+) 项，已办结 (\d+) 项(?:，待交办 (\d+) 项)?(?:，已撤销 (\d+) 项)?，"
+                          r".*?协办在办 (\d+) 项", text)
+        if found is None:
+            continue  # the index
+        total, open_, pending, closed, registered, cancelled, co = (int(n or 0) for n in found.groups())
+        sections = {part.split("</h2>")[0]: part for part in text.split("<h2>")[1:]}
+        assert _rows(sections["主办在办"]) == open_ + pending, path.name
+        assert _rows(sections["协办在办"]) == co, path.name
+        assert _rows(sections["已办结"]) == closed, path.name
+        assert _rows(sections.get("待交办", "")) == registered and _rows(sections.get("已撤销", "")) == cancelled, path.name
+        assert open_ + pending + closed + registered + cancelled == total, path.name
+        checked += 1
+    assert checked == 12
+    # The demo's 市城管局 leads two cancelled items (DC-2026-0026, and one since archived): counted and listed.
+    city = (built / "build/docs-internal/units/市城管局.md").read_text(encoding="utf-8")
+    assert "，已撤销 2 项，" in city and "DC-2026-0026" in city.split("<h2>已撤销</h2>")[1]
+
+
+def test_items_waiting_for_assignment_are_on_the_dashboard(built: Path, site: Path) -> None:
+    """DC-2026-0025 was registered on Friday 2026-11-20 and is not yet 交办: on Monday 11-23 it has waited 1 working day."""
+    text = (built / "build/docs-internal/index.md").read_text(encoding="utf-8")
+    waiting = text.split('id="registered"><h2>待交办（1）</h2>')[1].split("</section>")[0]
+    assert "DC-2026-0025" in waiting and '<td data-label="已等待">1个工作日</td>' in waiting
+    assert "，待交办 1 项，已撤销 2 项，" in text
 
 
 def test_generated_pages_golden(built: Path, site: Path) -> None:
@@ -458,7 +494,7 @@ def test_table_headers_stay_in_view(browser: object, server: str) -> None:
 def test_dashboard_queues_with_their_counts(browser: object, server: str) -> None:
     visit = Visit(browser, server, 1400)
     counts = visit.page.eval_on_selector_all(".ducha-queues a", "links => links.map(a => a.innerText.replace(/\\s+/g, ' '))")
-    assert counts == ["待审核 2", "待签收 2", "超期未办结 7", "临期 4", "需续报 8", "待回头看 4", "待领导审阅、待上报 1", "督办令 1"]
+    assert counts == ["待审核 2", "待签收 2", "待交办 1", "超期未办结 7", "临期 4", "需续报 8", "待回头看 4", "待领导审阅、待上报 1", "督办令 1"]
 
     def ids(anchor: str) -> list[str]:
         found = visit.page.eval_on_selector_all(f"#{anchor} tbody td[data-label='事项'] a", "links => links.map(a => a.innerText)")
@@ -470,7 +506,7 @@ def test_dashboard_queues_with_their_counts(browser: object, server: str) -> Non
     # (急, 2 working days left), then 0013 (today), 0024 (2 left), 0004 (a 节点 behind, due far off); silent
     # units, red before green; closed >90 days ago where office.yaml's followup_for asks for a 回头看.
     assert ids("pending") == ["DC-2026-0023", "DC-2026-0022"]
-    assert visit.page.inner_text("#pending tbody tr:first-child td[data-label='已等待']") == "10天"
+    assert visit.page.inner_text("#pending tbody tr:first-child td[data-label='已等待']") == "6个工作日"
     assert ids("receipt") == [XSS_ID, "DC-2026-0012"]
     assert ids("overdue") == ["DC-2026-0028", "DC-2026-0011", "DC-2026-0010", "DC-2026-0009", "DC-2026-0003",
                               "DC-2026-0017", XSS_ID]

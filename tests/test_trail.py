@@ -9,7 +9,6 @@ trail of every case read alone must equal the one read with all the others.
 from __future__ import annotations
 
 import json
-import os
 import random
 import subprocess
 from collections import defaultdict
@@ -121,7 +120,8 @@ def test_a_move_split_over_two_commits_is_still_one_history(tmp_path: Path) -> N
     ]
 
 
-def test_changes_made_inside_a_merge_belong_to_the_merge(tmp_path: Path, invoke: Invoke) -> None:
+def with_branch(tmp_path: Path) -> GitRepo:
+    """A case on main, and a branch ``pr-1`` that reports its progress (main checked out)."""
     repo = GitRepo(tmp_path / "repo")
     repo.write(NEW, CASE.format(id="DC-2026-0001"))
     repo.commit("新建", date="2026-03-02T09:00:00+08:00")
@@ -129,6 +129,11 @@ def test_changes_made_inside_a_merge_belong_to_the_merge(tmp_path: Path, invoke:
     repo.append(NEW, "progress:\n" + progress("2026-03-05"))
     repo.commit("报送进展", date="2026-03-05T15:30:00+08:00", author="李四", email="lisi@zjj.example.cn")
     repo.git("checkout", "-q", "main")
+    return repo
+
+
+def test_changes_made_inside_a_merge_belong_to_the_merge(tmp_path: Path, invoke: Invoke) -> None:
+    repo = with_branch(tmp_path)
     merge(repo, "pr-1", pr_message(1), "2026-03-06T10:00:00+08:00", "--no-commit")
     repo.append(NEW, progress("2026-03-06", "合并时顺手加的一条。"))
     repo.commit(pr_message(1), date="2026-03-06T10:00:00+08:00", author="王晓峰", email="wangxf@dcs.example.cn")
@@ -145,13 +150,7 @@ def test_changes_made_inside_a_merge_belong_to_the_merge(tmp_path: Path, invoke:
 
 
 def test_a_merge_that_only_joins_both_sides_adds_no_entry(tmp_path: Path) -> None:
-    repo = GitRepo(tmp_path / "repo")
-    repo.write(NEW, CASE.format(id="DC-2026-0001"))
-    repo.commit("新建", date="2026-03-02T09:00:00+08:00")
-    repo.git("checkout", "-q", "-b", "pr-1")
-    repo.append(NEW, "progress:\n" + progress("2026-03-05"))
-    repo.commit("报送进展", date="2026-03-05T15:30:00+08:00", author="李四")
-    repo.git("checkout", "-q", "main")
+    repo = with_branch(tmp_path)
     repo.replace(NEW, "id: DC-2026-0001\n", "id: DC-2026-0001\nnotes: 主线上加的备注\n")
     repo.commit("加备注", date="2026-03-05T16:00:00+08:00")
     merge(repo, "pr-1", pr_message(1), "2026-03-06T10:00:00+08:00")
@@ -160,6 +159,34 @@ def test_a_merge_that_only_joins_both_sides_adds_no_entry(tmp_path: Path) -> Non
     assert NEW in combined, "both sides changed the file: git lists it for the merge"
     trail = same_everywhere(repo.root, ["DC-2026-0001"])["DC-2026-0001"]
     assert [e.change for e in trail.entries] == ["立项", "备注 设为 主线上加的备注", "新增办理进展 2026-03-05"]
+
+
+def test_a_merge_that_keeps_its_first_parent_brings_nothing_in(tmp_path: Path) -> None:
+    """``-s ours``: the merge differs from its branch only; git prints its one diff without saying against which parent."""
+    repo = with_branch(tmp_path)
+    merge(repo, "pr-1", pr_message(1), "2026-03-06T10:00:00+08:00", "-s", "ours")
+    trail = same_everywhere(repo.root, ["DC-2026-0001"])["DC-2026-0001"]
+    assert [e.change for e in trail.entries] == ["立项"]
+
+
+def test_an_octopus_merge_brings_in_each_branch(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.write(NEW, CASE.format(id="DC-2026-0001"))
+    repo.write("cases/2026/DC-2026-0002.yaml", CASE.format(id="DC-2026-0002"))
+    repo.commit("新建", date="2026-03-02T09:00:00+08:00")
+    for number, day in ((1, "05"), (2, "06")):
+        repo.git("checkout", "-q", "-b", f"pr-{number}", "main")
+        repo.append(f"cases/2026/DC-2026-000{number}.yaml", "progress:\n" + progress(f"2026-03-{day}"))
+        repo.commit("报送进展", date=f"2026-03-{day}T15:30:00+08:00", author="李四")
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "pr-1", "pr-2", "-m", pr_message(3), date="2026-03-07T10:00:00+08:00",
+             author="王晓峰")
+    octopus = repo.git("rev-parse", "HEAD")[:8]
+    every = same_everywhere(repo.root, ["DC-2026-0001", "DC-2026-0002"])
+    assert [(e.change, e.merged_in, e.reviewers) for e in every["DC-2026-0001"].entries] == [
+        ("立项", None, ()), ("新增办理进展 2026-03-05", octopus, (REVIEWER,))]
+    assert [(e.change, e.merged_in, e.reviewers) for e in every["DC-2026-0002"].entries] == [
+        ("立项", None, ()), ("新增办理进展 2026-03-06", octopus, (REVIEWER,))]
 
 
 # --- 审核 and signatures ---------------------------------------------------------------------
@@ -311,28 +338,91 @@ def test_a_malformed_signer_line_is_refused_with_its_place(tmp_path: Path, invok
     assert "office.yaml" in result.output and "审核服务器签名公钥" in result.output and "allowed_signers" in result.output
 
 
-# --- one case read alone, through the changed-path filters -----------------------------------
+# --- one case read alone, through the case index -------------------------------------------
 
 
-def test_one_case_uses_the_changed_path_filters_and_the_path_index(split: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
-    trails(split.root)  # the site's read leaves the index of case paths behind
-    index = (split.root / ".git" / "ducha" / "case-paths").read_text(encoding="utf-8").split("\n")
-    assert index[0] == f"ducha case-paths 1 {split.git('rev-parse', 'HEAD')}"
-    assert set(index[1:]) - {""} == {OLD, NEW, "cases/2026/DC-2026-0002.yaml"}
+def no_full_read(*_: object) -> None:
+    raise AssertionError("read the whole log for one case")
 
-    def no_full_read(repo: object) -> None:
-        raise AssertionError("read the whole log for one case")
 
+def index_lines(root: Path) -> list[str]:
+    return (root / ".git" / "ducha" / "case-index").read_text(encoding="utf-8").split("\n")
+
+
+def test_one_case_is_read_through_the_case_index(split: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    trails(split.root)  # the site's read leaves the case index behind
+    first, moved, merged = split.git("rev-list", "--first-parent", "--reverse", "HEAD").split()
+    # each path with the main-line commits that changed it, by depth (first parents behind them)
+    assert index_lines(split.root) == [
+        f"ducha case-index 1 {merged} 2",
+        f"{OLD}\t0:{first} 1:{moved}",
+        f"{NEW}\t1:{moved} 2:{merged}",
+        f"cases/2026/DC-2026-0002.yaml\t0:{first}",
+        "",
+    ]
     monkeypatch.setattr(histories, "_read_all", no_full_read)
     split.append("cases/2026/DC-2026-0002.yaml", "progress:\n" + progress("2026-03-20"))
     split.commit("新一条进展", date="2026-03-20T09:00:00+08:00")
+    added = split.git("rev-parse", "HEAD")
     history = read_histories(split.root, ["DC-2026-0002", "DC-2026-0001"])
     assert [len(history.by_id[i].versions) for i in ("DC-2026-0001", "DC-2026-0002")] == [3, 2]
-    assert (split.root / ".git" / "objects" / "info" / "commit-graphs" / "commit-graph-chain").exists()
-    event = split.root.parent / "trace.json"
-    subprocess.run(["git", "log", "--first-parent", "--format=%H", "--", NEW], cwd=split.root, check=True,
-                   capture_output=True, env={**os.environ, "GIT_TRACE2_EVENT": str(event)})
-    assert '"filter_not_present":0' in event.read_text(encoding="utf-8")
+    assert index_lines(split.root)[0] == f"ducha case-index 1 {added} 3"  # brought forward, not made again
+    assert index_lines(split.root)[3] == f"cases/2026/DC-2026-0002.yaml\t0:{first} 3:{added}"
+    info = split.root / ".git" / "objects" / "info"
+    assert not (info / "commit-graph").exists() and not (info / "commit-graphs").exists()
+
+
+def clone(source: GitRepo, target: Path) -> Path:
+    subprocess.run(["git", "clone", "-q", "--no-local", str(source.root), str(target)], check=True, capture_output=True)
+    return target
+
+
+def test_a_fresh_clone_reads_one_case_without_reading_every_version(split: GitRepo, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    _, every = trails(split.root)
+    fresh = clone(split, tmp_path / "fresh")
+    monkeypatch.setattr(histories, "_read_all", no_full_read)
+    for case_id in ("DC-2026-0001", "DC-2026-0002"):
+        assert audit_trail(fresh, case_id).as_json() == every[case_id].as_json()
+    assert index_lines(fresh) == index_lines(split.root)
+
+
+def test_a_read_only_clone_answers_and_is_left_as_it_was(split: GitRepo, tmp_path: Path, invoke: Invoke) -> None:
+    expected = invoke(split.root, "history", "DC-2026-0001", "--format", "json")
+    readonly = clone(split, tmp_path / "readonly")
+    subprocess.run(["chmod", "-R", "a-w", str(readonly)], check=True)
+
+    def files() -> dict[str, tuple[int, int]]:
+        return {p.relative_to(readonly).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
+                for p in readonly.rglob("*")}
+
+    before = files()
+    try:
+        answer = invoke(readonly, "history", "DC-2026-0001", "--format", "json")
+        assert answer.exit_code == 0, answer.output
+        assert answer.output == expected.output
+        assert files() == before  # nothing kept: no index, no commit-graph
+    finally:
+        subprocess.run(["chmod", "-R", "u+w", str(readonly)], check=True)
+
+
+def test_an_index_made_off_the_main_line_is_made_again(split: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Made on a branch that main then merged: its commits are not main-line ones, nor are its depths."""
+    split.git("checkout", "-q", "-b", "pr-4")
+    split.append("cases/2026/DC-2026-0002.yaml", "progress:\n" + progress("2026-03-18"))
+    split.commit("分支上的进展", date="2026-03-18T09:00:00+08:00")
+    split.git("checkout", "-q", "main")
+    merge(split, "pr-4", pr_message(4), "2026-03-19T09:00:00+08:00")
+    _, every = trails(split.root)
+    split.git("checkout", "-q", "pr-4")
+    (split.root / ".git" / "ducha" / "case-index").unlink()
+    audit_trail(split.root, "DC-2026-0002")
+    assert index_lines(split.root)[0].split()[3] == split.git("rev-parse", "pr-4")
+    split.git("checkout", "-q", "main")
+    monkeypatch.setattr(histories, "_read_all", no_full_read)
+    for case_id in every:
+        assert audit_trail(split.root, case_id).as_json() == every[case_id].as_json(), case_id
+    assert index_lines(split.root)[0].split()[3] == split.git("rev-parse", "main")
 
 
 def test_a_rewritten_history_is_read_again_in_full(split: GitRepo) -> None:
@@ -468,6 +558,11 @@ def test_every_case_read_alone_equals_the_site_read(tmp_path: Path, monkeypatch:
                                                        "evil merge", "rewritten move", "move")), generator.seen
     _, every = trails(root)
     assert sorted(every) == sorted(generator.paths)
+    # What the site's read worked out of each merge's branch is what git's own walk of the main line says.
+    worked_out = index_lines(root)
+    (root / ".git" / "ducha" / "case-index").unlink()
+    audit_trail(root, "DC-2026-0001")
+    assert index_lines(root) == worked_out
     changes = [e.change for t in every.values() for e in t.entries]
     rewritten_moves = [line for line in generator.repo.git("log", "-M", "--name-status", "--format=").split("\n")
                        if line.startswith("D")]

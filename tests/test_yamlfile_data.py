@@ -1,4 +1,4 @@
-"""The data-only read of old versions (``parse_data``): the same data as ``parse_yaml``, whatever the file."""
+"""The data-only read of old versions (``parse_data``, ``DataReader``): the same data as ``parse_yaml``, whatever the file."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from ducha.io.yamlfile import parse_data, parse_yaml
+from ducha.io.yamldata import DataReader, parse_data
+from ducha.io.yamlfile import parse_yaml
 
 TESTS = Path(__file__).parent
 #: Every record and office file the tests hold, valid and invalid (BOM, tabs, aliases, duplicate keys, ...).
@@ -23,6 +24,14 @@ def test_every_test_file_reads_the_same() -> None:
     assert len(FILES) > 100
     differing = [str(p.relative_to(TESTS)) for p in FILES if parse_data(p.read_bytes()) != _full(p.read_bytes())]
     assert differing == []
+
+
+def test_every_test_file_reads_the_same_part_by_part() -> None:
+    """One reader for all of them, twice over: the second time every part comes from what it kept."""
+    reader = DataReader()
+    for _ in range(2):
+        differing = [str(p.relative_to(TESTS)) for p in FILES if reader(p.read_bytes()) != _full(p.read_bytes())]
+        assert differing == []
 
 
 TRICKY = {
@@ -57,6 +66,30 @@ TRICKY = {
     "a full-width colon after a key": ("title： x\n", None),
     "a line separator": ("a: x\u2028b: y\n", None),
     "too deep": ("a: " + "[" * 20 + "]" * 20 + "\n", None),
+    # Where a part would begin (a name at the margin, an entry indented by two) but the text says otherwise.
+    "a quoted text over a name at the margin": ('title: "第一行\nnext: 仍在引号里"\nb: x\n',
+                                                {"title": "第一行 next: 仍在引号里", "b": "x"}),
+    "a flow list over lines": ("co_units: [a,\nb]\n", {"co_units": ["a", "b"]}),
+    "entries under a bare name": ("progress:\n  - date: 1\n    by: x\n  - date: 2\nnotes: y\n",
+                                  {"progress": [{"date": "1", "by": "x"}, {"date": "2"}], "notes": "y"}),
+    "a bare name without entries": ("progress:\nnotes: y\n", {"progress": "", "notes": "y"}),
+    "entries at the margin": ("progress:\n- date: 1\n- date: 2\n", {"progress": [{"date": "1"}, {"date": "2"}]}),
+    "the same entry in two lists": ("progress:\n  - a\nurges:\n  - a\n", {"progress": ["a"], "urges": ["a"]}),
+    "Windows line ends": ("progress:\r\n  - a\r\nb: c\r\n", {"progress": ["a"], "b": "c"}),
+    "a comment before the first name": ("# c\nprogress:\n  - a\n", {"progress": ["a"]}),
+    "a repeated name far apart": ("a: 1\nb: 2\na: 3\n", {"a": "1", "b": "2"}),
+    "the end of the document": ("a: x\n...\n", {"a": "x"}),
+    "an entry under a field with a value": ("source:\n  doc_no: x\n  - y\n", None),
+    "entries under a quoted empty value": ("progress: ''\n  - a\n", None),
+    "a second document": ("a: x\n---\nb: y\n", None),
+    "a name after the end of the document": ("a: x\n...\nb: y\n", None),
+    "a plain text at the margin": ("a: x\nworld\n", None),
+    "fields after the entries": ("progress:\n  - a\nnotes: x\nurges:\n  - b\n",
+                                 {"progress": ["a"], "notes": "x", "urges": ["b"]}),
+    "a field named like the entries' own name": ("progress:\n  - a\n_: x\n", {"progress": ["a"], "_": "x"}),
+    "a block under a name alone on its line": ("source:\n  doc_no: x\ntitle: y\n", {"source": {"doc_no": "x"}, "title": "y"}),
+    "an entry's line continuing the text of a field": ("progress:\n  - a\nnotes: x\n  - b\n",
+                                                        {"progress": ["a"], "notes": "x - b"}),
 }
 
 
@@ -66,3 +99,53 @@ def test_tricky_texts_read_as_parse_yaml_reads_them(text: tuple[str, Any]) -> No
     raw = source.encode("utf-8")
     assert parse_data(raw) == expected
     assert _full(raw) == expected
+    reader = DataReader()
+    assert reader(raw) == expected
+    assert reader(raw) == expected
+
+
+def test_texts_read_together_read_as_each_alone() -> None:
+    """Their new parts are parsed as one text: the parts one of them cannot read alone spoil none of the others."""
+    texts = [source.encode("utf-8") for source, _ in TRICKY.values()]
+    assert DataReader().read_many(texts) == [expected for _, expected in TRICKY.values()]
+    files = [p.read_bytes() for p in FILES]
+    assert DataReader().read_many(files) == [_full(raw) for raw in files]
+
+
+RECORD = "# yaml-language-server: $schema=../../schema/case.schema.json\nid: DC-2026-0001\ntitle: 老旧小区改造\nprogress:\n"
+
+
+def entry(day: int) -> str:
+    return f"  - date: 2026-03-{day:02d}\n    by: 市住建局\n    summary: |\n      第{day}次：已完成。\n"
+
+
+def test_a_new_version_parses_only_what_it_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ducha.io.yamlfile import compose, compose_all
+
+    parsed: list[str] = []  # each document parsed
+
+    def counted(text: str) -> Any:
+        parsed.append(text)
+        return compose(text)
+
+    def counted_all(text: str) -> Any:
+        parsed.extend(text.split("---\n")[1:])
+        return compose_all(text)
+
+    monkeypatch.setattr("ducha.io.yamldata.compose", counted)
+    monkeypatch.setattr("ducha.io.yamldata.compose_all", counted_all)
+    reader = DataReader()
+    versions = [RECORD + entry(2), RECORD + entry(2) + entry(5), RECORD + entry(2) + entry(6) + "notes: 改了一条\n"]
+    first = reader(versions[0].encode())
+    # The fields up to the list's name, the name, each entry (read under a name of its own, with what follows it)
+    assert parsed == [RECORD.removesuffix("progress:\n"), "progress:\n", "_:\n" + entry(2)]
+    parsed.clear()
+    second = reader(versions[1].encode())
+    assert parsed == ["_:\n" + entry(5)]
+    parsed.clear()
+    third = reader(versions[2].encode())
+    assert parsed == ["_:\n" + entry(6) + "notes: 改了一条\n"]
+    one = {"date": "2026-03-02", "by": "市住建局", "summary": "第2次：已完成。\n"}
+    assert first == {"id": "DC-2026-0001", "title": "老旧小区改造", "progress": [one]}  # as it was, shared parts and all
+    assert second["progress"] == [one, {"date": "2026-03-05", "by": "市住建局", "summary": "第5次：已完成。\n"}]
+    assert third["notes"] == "改了一条" and third["progress"][1]["date"] == "2026-03-06"

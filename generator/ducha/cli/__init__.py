@@ -7,7 +7,8 @@ only place that reads the clock, touches the terminal, or turns errors into exit
 - ``chinese``: Click speaking Chinese (its words, usage errors, help layout, command classes);
 - ``params``: option values (dates, numbers, choices with Chinese names, units, ``--as-of``);
 - ``edge``: the clock and the office's folder;
-- the commands, by what they serve: ``records``, ``archive``, ``documents``, ``site``, ``reminders``.
+- the commands, by what they serve: ``records``, ``archive``, ``documents``, ``site``, ``reminders``,
+  ``federation`` (上下联动).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ COMMANDS = {
     "new": "records:new",
     "attach": "records:attach",
     "init": "records:init",
+    "schema": "records:schema",
     "mark-demo": "records:mark_demo",
     "guard": "archive:guard",
     "hook": "archive:hook",
@@ -50,6 +52,9 @@ COMMANDS = {
     "build": "site:build",
     "serve": "site:serve",
     "cms": "site:cms",
+    "intake": "federation:intake",
+    "rollup": "federation:rollup",
+    "share": "federation:share",
     "remind": "reminders:remind",
     "ics": "reminders:ics",
 }

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ducha.cli.chinese import command
-from ducha.cli.edge import hook_object_stores, office_root, shanghai_today
+from ducha.cli.edge import beijing_now, hook_object_stores, office_root, shanghai_today
 from ducha.cli.params import NUMBER, choices, today_option
 
 
@@ -25,7 +25,7 @@ def guard(ctx: click.Context, base: str, today: dt.date | None, fmt: str) -> Non
     from ducha.outputs.problems import problems_json, problems_text
     from ducha.repo.guard import guard as run_guard
 
-    result = run_guard(office_root(ctx), base, today or shanghai_today())
+    result = run_guard(office_root(ctx), base, today or shanghai_today(), beijing_now())
     if fmt == "json":
         click.echo(problems_json(result.problems, result.changed), nl=False)
     elif result.problems:

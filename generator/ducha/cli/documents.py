@@ -10,7 +10,7 @@ import click
 
 from ducha.cli.chinese import ChineseGroup, command
 from ducha.cli.edge import office_root, shanghai_today
-from ducha.cli.params import DATE, NUMBER, check_unit, choices, today_option, unit_list
+from ducha.cli.params import DATE, IDENTIFIER, NUMBER, check_unit, choices, today_option, unit_list
 
 
 @command()
@@ -124,7 +124,7 @@ def ledger_import(ctx: click.Context, workbook: Path, today: dt.date | None, app
               help="类别：督查约谈（督查中发现问题，有关领导约谈责任单位负责人）；"
                    "约谈（第2次通报批评后主要领导约谈主要负责人，须写 --notice）。")
 @click.option("--unit", required=True, help="单位简称（督办令下达给主办单位）。")
-@click.option("--case", "cases", multiple=True, required=True, help="涉及的督查事项编号；可重复填写多个。")
+@click.option("--case", "cases", type=IDENTIFIER, multiple=True, required=True, help="涉及的督查事项编号；可重复填写多个。")
 @click.option("--reason", required=True, help="事由：存在的问题、落实不力的情形。")
 @click.option("--by", "by", required=True, help="签发人或主持人，如 副市长 林静。")
 @click.option("--date", "day", type=DATE, default=None, help="日期（默认今天）。")
@@ -162,7 +162,7 @@ def outcome(ctx: click.Context, measure_id: str, result: str, by: str, day: dt.d
 @click.argument("kind", type=choices("notice", "urge", "report", "order", notice=("通知单", "督查通知单"),
                                      urge=("催办单", "督查催办单"), report=("报告", "办理情况报告"), order=("督办令",)),
                 metavar="文书")
-@click.argument("case_id", metavar="编号")
+@click.argument("case_id", metavar="编号", type=IDENTIFIER)
 @today_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="输出文件（默认：编号-文书名.docx）。")

@@ -19,6 +19,11 @@ def shanghai_today() -> dt.date:
     return dt.datetime.now(BEIJING).date()
 
 
+def beijing_now() -> dt.datetime:
+    """The time of a fetch from a neighbour office, to the second, in Beijing time."""
+    return dt.datetime.now(BEIJING).replace(microsecond=0)
+
+
 def find_root(start: Path) -> Path:
     """The nearest folder at or above ``start`` that holds office.yaml."""
     from ducha.model.office import OFFICE_FILE

@@ -54,6 +54,22 @@ class WholeNumber(click.ParamType):  # type: ignore[type-arg]
 NUMBER = WholeNumber()
 
 
+class Identifier(click.ParamType):  # type: ignore[type-arg]
+    """An id as it reads (DC-2026-0009, 2026-001): copied from the site, a document or a chat, it may carry
+    invisible characters (the search's word marks, U+200B) or full-width letters and digits; they are dropped
+    and folded, so the id is the one the reader sees."""
+
+    name = "编号"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from ducha.rules.characters import invisible_free
+
+        return invisible_free(str(value)).strip()
+
+
+IDENTIFIER = Identifier()
+
+
 class Choices(click.ParamType):  # type: ignore[type-arg]
     """A choice written as its code or in Chinese: ``--light 红灯`` is ``--light red``.
 
@@ -106,8 +122,8 @@ PROFILES = choices("internal", "public", internal=("内部",), public=("公开",
 def today_option(func: F) -> F:
     """``--as-of`` (alias ``--today``): the state as of that day, the same in every command."""
     return click.option("--as-of", "--today", "today", type=DATE, default=None,
-                        help="按哪一天的状态计算：晚于这一天的记录内容不计入（默认：北京时间今天）。"
-                             "记录中「不得晚于今天」的检查始终按实际日期。--today 与之相同。")(func)
+                        help="按哪一天计算（默认：北京时间今天）：晚于这一天的记录内容不计入；校验和合并请求检查中"
+                             "「不得晚于今天」和补录的判断也按这一天。--today 与之相同。")(func)
 
 
 def profile_option(func: F) -> F:

@@ -5,7 +5,6 @@ demo repository's maintainers)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
@@ -13,8 +12,8 @@ import click
 
 from ducha.cli.chinese import command
 from ducha.cli.edge import office_root, shanghai_today
-from ducha.cli.params import DATE, LIGHTS, check_unit, choices, today_option, unit_list
-from ducha.model.office import STANDARD_CATEGORIES
+from ducha.cli.params import DATE, IDENTIFIER, LIGHTS, check_unit, choices, today_option, unit_list
+from ducha.model.categories import STANDARD_CATEGORIES
 
 
 @command()
@@ -24,7 +23,7 @@ from ducha.model.office import STANDARD_CATEGORIES
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, today: dt.date | None) -> None:
     """校验督查事项记录（默认 cases/ 下全部文件）。"""
-    from ducha.load.validate import validate_paths, validate_repository
+    from ducha.load.validate import validate_files, validate_repository
     from ducha.outputs.problems import problems_json, problems_text
 
     root = office_root(ctx)
@@ -32,7 +31,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, today: dt.da
     if missing:
         raise click.UsageError(f"找不到 {'、'.join(map(str, missing))}。")
     day = today or shanghai_today()
-    result = validate_paths(list(paths), root, day) if paths else validate_repository(root, day)
+    result = validate_files(list(paths), root, day) if paths else validate_repository(root, day)
     render = problems_json if fmt == "json" else problems_text
     click.echo(render(result.problems, result.files), nl=False)
     if not result.ok:
@@ -45,18 +44,29 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, today: dt.da
 @click.option("--category", default=None, help="只看某一来源类型。")
 @click.option("--light", type=LIGHTS, default=None, help="只看某一灯色（红灯、黄灯、绿灯、按期办结、超期办结，或 red 等代码）。")
 @click.option("--format", "fmt", type=choices("table", "json", "csv", table=("表格",)), default="table", help="输出格式。")
+@click.option("--offices", is_flag=True,
+              help="下级督查室一览：交办各下级的事项按灯色、按期办结率、超期未办结，及其发布的本身总数（按上次 ducha rollup 读取的数据）。")
 @click.pass_context
 def status(ctx: click.Context, today: dt.date | None, unit: str | None, category: str | None,
-           light: str | None, fmt: str) -> None:
-    """各督查事项的办理阶段、到期日和红黄绿灯，最紧急的在前。"""
+           light: str | None, fmt: str, offices: bool) -> None:
+    """各督查事项的办理阶段、到期日和红黄绿灯，最紧急的在前；交办下级督查室的事项另列下级办理情况。"""
     from ducha.load.records import load_cases
     from ducha.outputs import text as reporters
     from ducha.rules.deadlines import Light, status_board
 
     root = office_root(ctx)
     day = today or shanghai_today()
-    office, cases = load_cases(root, as_of=day)  # "not in the future" is validate's and guard's check, on the real date
+    office, cases = load_cases(root, as_of=day)  # "not in the future" is validate's and guard's check
     check_unit(office, unit)
+    if offices:
+        from ducha.outputs.offices import offices_text, rollup_json
+        from ducha.repo.rollup import rollup
+
+        below = rollup(root, office, cases, day)
+        if fmt == "csv":
+            raise click.UsageError("--offices 只能输出表格或 JSON（--format json）。")
+        click.echo(rollup_json(below) if fmt == "json" else offices_text(below), nl=False)
+        return
     board = status_board(office, cases, day, unit, category, Light(light) if light else None)
     if fmt == "json":
         click.echo(reporters.status_json(board), nl=False)
@@ -64,6 +74,11 @@ def status(ctx: click.Context, today: dt.date | None, unit: str | None, category
         click.echo(reporters.status_csv(board), nl=False)
     else:
         click.echo(reporters.status_table(board, color=sys.stdout.isatty()), nl=False)
+        if office.subordinates:
+            from ducha.outputs.offices import status_below
+            from ducha.repo.rollup import rollup
+
+            click.echo(status_below(board, rollup(root, office, cases, day)), nl=False)
 
 
 @command()
@@ -94,6 +109,19 @@ def init(ctx: click.Context, name: str | None, prefix: str | None, fonds: str | 
     click.echo("下一步：检查 office.yaml，然后提交（git add -A && git commit -m \"启用督查事项管理\"）。")
 
 
+@command()
+@click.pass_context
+def schema(ctx: click.Context) -> None:
+    """按 office.yaml 重写 schema/：编辑器据此提示本单位的来源类型和单位名录（另附通用格式 schema/standard/）。"""
+    from ducha.intake.schemas import write_schemas
+
+    written = write_schemas(office_root(ctx))
+    if not written:
+        click.echo("schema/ 已与 office.yaml 一致，没有改动。")
+        return
+    click.echo(f"已按 office.yaml 重写 {'、'.join(written)}。请与 office.yaml 的改动一并提交。")
+
+
 @command("mark-demo", hidden=True)
 @click.pass_context
 def mark_demo(ctx: click.Context) -> None:
@@ -118,7 +146,7 @@ def mark_demo(ctx: click.Context) -> None:
 @click.option("--doc-no", default="", help="依据文件的文号。")
 @click.option("--meeting", default="", help="依据的会议，如 市政府第71次常务会议。")
 @click.option("--requirements", default="", help="任务要求。")
-@click.option("--parent", default=None, help="上级事项编号（分解立项时）。")
+@click.option("--parent", type=IDENTIFIER, default=None, help="上级事项编号（分解立项时）。")
 @click.option("--visibility", type=choices("公开", "内部"), default=None, help="公开（默认）或 内部（公开版站点不显示）。")
 @click.option("--notes", default="", help="备注。")
 @click.option("--priority", type=choices("急", "重点"), default=None, help="优先级：急 或 重点（一般事项不填）。")
@@ -143,7 +171,7 @@ def new(ctx: click.Context, title: str, category: str, registered: dt.date | Non
 
 
 @command()
-@click.argument("case_id", metavar="编号")
+@click.argument("case_id", metavar="编号", type=IDENTIFIER)
 @click.option("--format", "fmt", type=choices("text", "json", text=("文字",)), default="text", help="输出格式。")
 @click.pass_context
 def history(ctx: click.Context, case_id: str, fmt: str) -> None:
@@ -165,18 +193,30 @@ def history(ctx: click.Context, case_id: str, fmt: str) -> None:
     if result is not None and result.ok and result.cases and result.office is not None:
         case = result.cases[0]
         late = record.late(case, result.office)
+    below, below_json = "", []
+    if case is not None and result is not None and result.office is not None and result.office.subordinates:
+        from ducha.outputs.offices import below_data, below_lines
+        from ducha.repo.rollup import rollup
+
+        found = rollup(root, result.office, [case], shanghai_today())
+        lines = below_lines(found.below(case.id), found.waiting(case.id), case.id)
+        below = f"\n下级办理情况（截至 {found.today}，各下级按自己的规则计算）\n" + "\n".join(lines) + "\n" if lines else ""
+        below_json = [below_data(b) for b in found.below(case.id)]
     if fmt == "json":
-        click.echo(json.dumps({**trail.as_json(), "late": [e.as_json() for e in late]}, ensure_ascii=False, indent=2))
+        import json
+
+        extra = {"below": below_json} if below_json else {}  # 下级办理情况, for a case delegated to a subordinate office
+        click.echo(json.dumps({**trail.as_json(), "late": [e.as_json() for e in late], **extra}, ensure_ascii=False, indent=2))
         return
     if case is not None:
-        click.echo(reporters.timeline_text(case, trail, late), nl=False)
+        click.echo(reporters.timeline_text(case, trail, late) + below, nl=False)
     else:
         click.echo(f"{case_id}（当前记录{'无法读取' if file.exists() else '已不存在'}，只显示审计记录）")
         click.echo(reporters.audit_text(trail))
 
 
 @command()
-@click.argument("case_id", metavar="编号")
+@click.argument("case_id", metavar="编号", type=IDENTIFIER)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="文件")
 @click.option("--title", required=True, help="附件标题，如 市长批示件、办理报告（签章扫描件）。")
 @click.option("--date", "day", type=DATE, default=None, help="登记日期（默认今天）。")

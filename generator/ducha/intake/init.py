@@ -3,8 +3,8 @@
 The demo records are listed, with their SHA-256, in ``DEMO.sha256`` at the repository
 root: that list is what marks them as demo data. ``init`` writes the office's own
 office.yaml, removes exactly the listed records that are still as shipped (and the
-archive manifests that sealed only them), writes the packaged schemas into ``schema/``
-for editors, and removes the list. Anything else — a record an office wrote, a demo
+archive manifests that sealed only them), writes ``schema/`` for editors (the schemas with
+the office's categories and units as choices), and removes the list. Anything else — a record an office wrote, a demo
 record somebody edited — is kept and reported, never deleted.
 """
 
@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ducha import starter
 from ducha.errors import UsageError
+from ducha.intake.schemas import write_schemas
 from ducha.io.atomic import write_file
 from ducha.io.yamltext import yaml_scalar
 from ducha.load.office import load_office
@@ -26,10 +27,9 @@ from ducha.model.demo import DEMO_LIST, parse_demo_list
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
 from ducha.model.office import OFFICE_FILE, Unit
 from ducha.repo.manifest import read_manifest_text
+from ducha.rules.editor_schema import schema_files
 from ducha.rules.layout import RECORD_DIRS
-from ducha.schemas import NAMES, schema_text
 
-SCHEMA_DIR = "schema"
 _PREFIX = re.compile(r"^[A-Z]{1,10}$")
 _FONDS = re.compile(r"^[0-9A-Za-z]{1,10}$")
 
@@ -177,18 +177,14 @@ def init_office(root: Path, name: str, prefix: str, fonds: str, units: Sequence[
         while current != root and current.is_dir() and not any(current.iterdir()):
             current.rmdir()
             current = current.parent
-    schemas = []
-    for schema in NAMES:
-        target = root / SCHEMA_DIR / f"{schema}.schema.json"
-        _write(target, schema_text(schema))
-        schemas.append(target.relative_to(root).as_posix())
     _write(root / OFFICE_FILE, office_text(name, prefix, fonds, units))
     site = [_site_settings(root, name)] + _site_pages(root)
     for records in (CASES_DIR, NOTICES_DIR, BULLETINS_DIR):
         (root / records).mkdir(exist_ok=True)  # the folders every office uses from the first day
     (root / DEMO_LIST).unlink(missing_ok=True)
-    load_office(root)  # what init wrote must load: a name YAML cannot hold is reported here, with its line
-    return InitResult(name, tuple(removed), tuple(kept), tuple(schemas), tuple(site))
+    # Loading what init wrote reports a name YAML cannot hold, with its line; the schemas carry the office's names.
+    write_schemas(root)
+    return InitResult(name, tuple(removed), tuple(kept), tuple(schema_files(load_office(root))), tuple(site))
 
 
 def _site_settings(root: Path, name: str) -> str:

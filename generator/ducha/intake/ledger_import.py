@@ -11,6 +11,7 @@ to a sealed (archived) record.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import warnings
@@ -19,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ducha.errors import Problem, UsageError
 from ducha.intake.ledger_sheet import Sheet, cell_name, cell_text, narrow
@@ -41,9 +43,10 @@ from ducha.rules.validation import check_text
 
 #: Columns a new row is read from (besides the fill-in ones), and the record field each one fills.
 NEW_CASE_COLUMNS = {"事项名称": "title", "来源": "category", "主办单位": "lead_unit", "协办单位": "co_units",
-                    "责任人": "owner", "交办日期": "assigned", "办理时限": "time_limit", "备注": "notes"}
+                    "责任人": "owner", "交办日期": "assigned", "办理时限": "time_limit", "备注": "notes",
+                    "立项批准日期": "approval", "立项批准人": "approval"}
 #: Facts of an existing case a row may repeat but never change.
-FACT_COLUMNS = ("事项名称", "主办单位", "交办日期", "办理时限", "来源", "协办单位")
+FACT_COLUMNS = ("事项名称", "主办单位", "交办日期", "办理时限", "来源", "协办单位", "立项批准日期", "立项批准人")
 #: Columns the office keeps in the record: a unit's edit there is shown as not imported.
 OFFICE_COLUMNS = {"备注": "备注由督查室在记录中维护；需要说明的情况请写在「进展情况」里。",
                   "责任人": "责任人由督查室登记；有变动请告知督查室。"}
@@ -101,6 +104,7 @@ class _Importer:
         self.appended: dict[tuple[str, str], int] = defaultdict(int)  # (path, log) → entries added
         self.origins: dict[str, list[_Origin]] = defaultdict(list)
         self.new_ids: dict[int, int] = {}
+        self.matched: dict[str, dict[str, list[object]]] = defaultdict(dict)  # case → log → entries met again
         self.result = ImportResult(0)
         self.sealed = self._sealed_paths(cases)
 
@@ -176,15 +180,19 @@ class _Importer:
                             self.ignore(sheet, row, column, "这一行没有编号、事项名称或填报内容。")
                     continue
                 self.result.rows += 1
-                self.unread_cells(sheet, row, read, case_id)
+                computed = self.unread_cells(sheet, row, read, case_id)
                 if case_id and self.readable(sheet, row, "编号"):
                     self.existing(sheet, row, case_id)
+                    self.edited_computed(sheet, row, case_id, computed)
                 elif not case_id and self.readable(sheet, row, "事项名称"):
                     self.new_case(sheet, row, title)
 
-    def unread_cells(self, sheet: Sheet, row: int, read: set[str], case_id: str) -> None:
-        """Report the filled cells of ``row`` that no rule reads (the office's columns are compared apart)."""
+    def unread_cells(self, sheet: Sheet, row: int, read: set[str], case_id: str) -> list[tuple[int, int]]:
+        """Report the filled cells of ``row`` that no rule reads (the office's columns are compared apart);
+        return the computed columns of an existing case (with where in the list their line goes), judged once
+        the row's entries are known."""
         case = self.cases.get(case_id)
+        computed: list[tuple[int, int]] = []
         for column in sheet.rows[row]:
             heading = sheet.headings.get(column)
             if heading in read or heading == "序号" or heading == "红黄绿灯":
@@ -199,9 +207,22 @@ class _Importer:
                     self.ignore(sheet, row, column, f"「{heading}」由督查室根据记录生成。")
             elif heading in OFFICE_COLUMNS and value != getattr(case, {"备注": "notes", "责任人": "owner"}[heading]):
                 self.ignore(sheet, row, column, OFFICE_COLUMNS[heading])
-            elif heading in COMPUTED and value != self.computed(case, heading):
+            elif heading in COMPUTED:
+                computed.append((column, len(self.result.ignored)))
+        return computed
+
+    def edited_computed(self, sheet: Sheet, row: int, case_id: str, columns: list[tuple[int, int]]) -> None:
+        """Report a computed cell the unit changed: untouched is what the record gives, or gave before the entries
+        this sheet's rows brought in (after ``--apply`` the sheet still shows the 最新进展 and 阶段 it was exported with)."""
+        for column, position in reversed(columns):  # from the right, so the earlier positions still hold
+            case = self.cases[case_id]  # computed columns are listed only for a case that exists
+            kept: dict[str, Any] = {key: tuple(e for e in getattr(case, key) if e not in entries)
+                                    for key, entries in self.matched[case_id].items()}
+            heading, value = sheet.headings[column], cell_text(sheet.values[(row, column)])
+            if value not in (self.computed(case, heading), self.computed(dataclasses.replace(case, **kept), heading)):
                 self.ignore(sheet, row, column, f"「{heading}」由记录生成，改动不会保存；"
                             "新的进展写在「进展日期」「进展情况」，办结写「报告日期」等四列。")
+                self.result.ignored.insert(position, self.result.ignored.pop())
 
     def computed(self, case: Case, heading: str) -> str:
         if heading == "最新进展":
@@ -230,16 +251,24 @@ class _Importer:
                            f"把{column}留空，由督查室在记录中填写（`{name}: …`）。")
             elif typed:
                 recorded[column] = getattr(case, name)
+        for column, approval in (("立项批准日期", case.approval.date if case.approval else None),
+                                 ("立项批准人", case.approval.by if case.approval else None)):
+            if approval is not None:
+                recorded[column] = approval
+            elif cell_text(sheet.get(row, column)):
+                self.error(sheet, row, column, "已立项的事项，台账不能补写立项批准。",
+                           f"把{column}留空，由督查室在记录中写明 approval（批准日期、批准人）。")
         for column, fact in recorded.items():
             cell = sheet.get(row, column)
             if cell is None or cell_text(cell) == "" or not self.readable(sheet, row, column):
                 continue
-            value: object = self.date(sheet, row, column) if column == "交办日期" else cell_text(cell)
+            value: object = self.date(sheet, row, column) if column in ("交办日期", "立项批准日期") else cell_text(cell)
             if column in ("办理时限",) and isinstance(value, str):
                 value = narrow(value)
             if column == "协办单位" and isinstance(value, str):
                 value = "、".join(u for u in _UNIT_SPLIT.split(value) if u)
-            if value is not None and value != fact:
+            # The record's text as a sheet shows it: a block (``|``) ends with a line break no cell keeps.
+            if value is not None and value != (cell_text(fact) if isinstance(fact, str) else fact):
                 self.error(sheet, row, column, f"台账中为「{value}」，记录中为「{fact}」：台账不能修改已记录的事实。",
                            f"恢复为「{fact}」。确需更正或延期的，向督查室申请，由督查室在记录中办理。")
         self.fill_in(sheet, row, case)
@@ -318,6 +347,7 @@ class _Importer:
         described = f"{kind.label} {' '.join(values[name] for name in kind.ledger_identity if name != 'summary')}".rstrip()
         for recorded in log(case, kind):
             if all(str(getattr(recorded, name)) == values[name] for name in kind.ledger_identity):
+                self.matched[case.id].setdefault(kind.key, []).append(recorded)
                 self.result.actions.append(Action(where, case.id, f"{described} 已导入过，跳过", True))
                 return None
         wording = kind.wording(values)
@@ -328,7 +358,7 @@ class _Importer:
         return {name: values[name] for name in order if name in values}
 
     def new_case(self, sheet: Sheet, row: int, title: str) -> None:
-        if not all(self.readable(sheet, row, column) for column in NEW_CASE_COLUMNS if column != "交办日期"):
+        if not all(self.readable(sheet, row, column) for column in NEW_CASE_COLUMNS if column not in ("交办日期", "立项批准日期")):
             return
         category = cell_text(sheet.get(row, "来源"))
         lead = cell_text(sheet.get(row, "主办单位"))
@@ -351,13 +381,22 @@ class _Importer:
                 if name in self.office.assignment.required and not cell_text(sheet.get(row, column)):
                     self.error(sheet, row, column, f"新事项填写了交办日期，须同时填写{column}（交办时必须明确）。",
                                f"填写{column}；尚未交办的，把交办日期留空。")
+        approved, approver = self.date(sheet, row, "立项批准日期"), cell_text(sheet.get(row, "立项批准人"))
+        typed = bool(cell_text(sheet.get(row, "立项批准日期")))
+        if typed != bool(approver):
+            missing = "立项批准人" if typed else "立项批准日期"
+            self.error(sheet, row, missing, "立项批准须写明批准日期和批准人。", f"补全{missing}，或把两列都留空。")
+        elif approved and assigned and approved > assigned:
+            self.error(sheet, row, "立项批准日期", f"立项批准日期 {approved} 晚于交办日期 {assigned}：先批准，后交办。",
+                       "核对两个日期。")
         rule = self.office.approvals.registration
-        if rule is not None and rule.applies(category, assigned):
+        if rule is not None and rule.applies(category, assigned) and not (approved and approver):
             self.error(sheet, row, "交办日期", "新事项须先报领导同意立项（office.yaml approvals.registration），台账不能直接交办。",
-                       "把交办日期留空导入为立项；领导同意后由督查室在记录中写明 approval 并交办。")
+                       "在「立项批准日期」「立项批准人」写明领导同意立项的日期和领导，或把交办日期留空导入为立项。")
         if len(self.result.problems) > errors_before:
             return
-        registered = assigned or self.today
+        # Registered no later than it was approved or assigned: the sheet's row is the first the records hear of it.
+        registered = approved or assigned or self.today
         same = [c for c in self.cases.values() if c.title == title and c.lead_unit == lead and c.registered == registered]
         if same:
             self.result.actions.append(Action(f"{sheet.title}!{row}", same[0].id, "新事项已导入过，跳过", True))
@@ -372,6 +411,8 @@ class _Importer:
                  f"# 由台账导入（{sheet.title} 第{row}行，{self.today}）。",
                  f"id: {case_id}", f"title: {yaml_scalar(title)}", f"category: {category}",
                  f"registered: {registered.isoformat()}"]
+        if approved:
+            lines += ["approval:", f"  date: {approved.isoformat()}", f"  by: {yaml_scalar(approver)}"]
         if assigned:
             lines += [f"assigned: {assigned.isoformat()}"]
         lines += [f"lead_unit: {yaml_scalar(lead)}"]

@@ -7,13 +7,25 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from ducha.errors import DataError, UsageError
+from ducha.errors import DataError, Problem, UsageError
 from ducha.io.atomic import write_file
 from ducha.io.yamltext import yaml_scalar
 from ducha.load.issued import load_measures
 from ducha.load.records import load_records
 from ducha.model.measures import ACCOUNTABILITY, MEASURE_KINDS, ORDER, SELF_CRITICISM, TALK, measure_path
 from ducha.model.timelimit import parse_time_limit
+from ducha.rules.units import unknown_unit
+
+#: The option of ``ducha measure`` that gives each field of the record it writes.
+_OPTIONS = {"kind": "--kind", "unit": "--unit", "cases": "--case", "date": "--date", "deadline": "--deadline",
+            "requirements": "--requirements", "reason": "--reason", "by": "--by", "notice": "--notice"}
+
+
+def _as_options(problems: Sequence[Problem]) -> DataError:
+    """What is wrong with the record ``measure`` would write, said of the options that gave it: that record is
+    never written, so no file and line of it can be shown."""
+    return DataError([Problem("ducha measure", 0, 0, _OPTIONS.get(p.field, p.field), p.message, p.fix) for p in problems],
+                     summary="没有写入任何文件：改正以上选项后重新运行。")
 
 #: What a measure that answers a criticism must name, and why (实施办法 第十六条（二）).
 _NEEDS_NOTICE = {
@@ -36,6 +48,9 @@ def issue_measure(root: Path, kind: str, unit: str, cases: Sequence[str], reason
     if deadline and parse_time_limit(deadline) is None:
         raise UsageError(f"限期「{deadline}」格式不对。修改：写成 5个工作日、10日、1个月或具体日期 YYYY-MM-DD。")
     records = load_records(root)
+    if unit not in records.office.unit_names:
+        message, fix = unknown_unit("单位", unit, records.office)
+        raise UsageError(f"--unit：{message}\n修改：{fix}")
     same_year = [m for m in records.measures if m.date.year == issued.year]
     number = max((m.number for m in same_year), default=0) + 1
     path = root / measure_path(issued.year, number)
@@ -64,7 +79,7 @@ def issue_measure(root: Path, kind: str, unit: str, cases: Sequence[str], reason
         path.unlink()
         for folder in reversed(made):  # leave nothing behind that was not there before
             folder.rmdir()
-        raise DataError(mine, 1)
+        raise _as_options(mine)
     return path
 
 

@@ -75,7 +75,7 @@ class NewCase:
     path: Path
 
 
-def _text(key: str, value: str, indent: str = "") -> list[str]:
+def field_lines(key: str, value: str, indent: str = "") -> list[str]:
     """``key: value``, or a literal block when the value runs over several lines."""
     block = block_scalar(value, indent + "  ") if "\n" in value else None
     if block is None:
@@ -85,7 +85,7 @@ def _text(key: str, value: str, indent: str = "") -> list[str]:
 
 def _template(case_id: str, a: Assignment) -> str:
     source = [line for key, value in (("doc_no", a.doc_no), ("meeting", a.meeting), ("leader", a.leader),
-                                      ("instruction", a.instruction)) if value for line in _text(key, value, "  ")]
+                                      ("instruction", a.instruction)) if value for line in field_lines(key, value, "  ")]
     lines = [
         "# yaml-language-server: $schema=../../schema/case.schema.json",
         f"# 督查事项 {case_id}。日期写成 YYYY-MM-DD；办理进展、督办、延期、报告、审核只在末尾追加，不改写已有记录。",
@@ -95,7 +95,7 @@ def _template(case_id: str, a: Assignment) -> str:
         f"priority: {a.priority}" if a.priority else "# priority: 急 或 重点（一般事项不写）",
         *(["source:", *source] if source else
           ["# source:", "#   doc_no: 文号", "#   leader: 批示领导", "#   instruction: 批示摘录"]),
-        *(_text("requirements", a.requirements) if a.requirements else ["# requirements: |", "#   任务要求（交办时必填）"]),
+        *(field_lines("requirements", a.requirements) if a.requirements else ["# requirements: |", "#   任务要求（交办时必填）"]),
         *([f"parent: {yaml_scalar(a.parent)}"] if a.parent else []),
         f"registered: {a.registered.isoformat()}",
         *(["approval:", f"  date: {(a.approved or a.assigned or a.registered).isoformat()}", f"  by: {yaml_scalar(a.approved_by)}"]
@@ -107,7 +107,7 @@ def _template(case_id: str, a: Assignment) -> str:
         f"time_limit: {yaml_scalar(a.time_limit)}" if a.time_limit else
         "# time_limit: 5个工作日（不填则按来源类型的默认时限）",
         *([f"visibility: {yaml_scalar(a.visibility)}"] if a.visibility else []),
-        *(_text("notes", a.notes) if a.notes else []),
+        *(field_lines("notes", a.notes) if a.notes else []),
         "# progress:",
         "#   - date: YYYY-MM-DD",
         "#     by: 报告单位",

@@ -32,10 +32,13 @@ MAX_FILE_BYTES = 512 * 1024
 #: and building it would exhaust Python's recursion limit long before libyaml's own limit.
 MAX_DEPTH = 16
 
-_STR_TAG = "tag:yaml.org,2002:str"
-_DEFAULT_TAGS = frozenset({_STR_TAG, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
-_BOM = b"\xef\xbb\xbf"
+STR_TAG = "tag:yaml.org,2002:str"
+PLAIN_TAGS = frozenset({STR_TAG, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+BOM = b"\xef\xbb\xbf"
 _FULLWIDTH_COLON_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*：", re.M)
+#: What that needs somewhere: a field name's last character before the colon. Chinese text is full of
+#: 「：」 after Chinese words; looking for this first spares trying every line start of such a file.
+_NAME_BEFORE_FULLWIDTH_COLON = re.compile(r"[A-Za-z0-9_][ \t]*：")
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.M)
 #: Full-width spaces (U+3000) where YAML wants indentation: before a list dash or a field name.
 #: A Chinese paragraph inside a block of text may start with them; it is followed by text, not these.
@@ -52,6 +55,9 @@ _SCALAR_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)[ ]*:[ ]*[^\s#|>]")
 #: not followed by LF, NEL, U+2028, U+2029). libyaml reports the first kind at the file's start
 #: in English and the second as a misplaced key on a later line: found here, where they stand.
 _RAW_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]|\r(?!\n)|[\x85\u2028\u2029]")
+#: Every character ``_RAW_REFUSED`` may match, as one class: a file without any (nearly every file)
+#: is passed by one quick scan instead of the alternatives tried at every character.
+_RAW_SUSPECT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\u2028\u2029]")
 
 Data = str | list["Data"] | dict[str, "Data"]
 PathKey = tuple[str | int, ...]
@@ -154,7 +160,7 @@ class _Builder:
                 )
                 return None
             self.seen.add(id(node))
-        if node.tag not in _DEFAULT_TAGS:
+        if node.tag not in PLAIN_TAGS:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
             self.problem(
                 node, where, f"使用了 YAML 标签 {tag}，记录中不允许。",
@@ -173,7 +179,7 @@ class _Builder:
         if isinstance(node, SequenceNode):
             items: list[Data] = []
             for index, child in enumerate(node.value):
-                if plain and child.__class__ is ScalarNode and child.tag == _STR_TAG:
+                if plain and child.__class__ is ScalarNode and child.tag == STR_TAG:
                     value = child.value
                     texts.append(child.value)
                 else:
@@ -198,7 +204,7 @@ class _Builder:
                 )
                 continue
             first[key] = key_node
-            if plain and value_node.__class__ is ScalarNode and value_node.tag == _STR_TAG:
+            if plain and value_node.__class__ is ScalarNode and value_node.tag == STR_TAG:
                 mapping[key] = value_node.value
                 texts.append(value_node.value)
                 continue
@@ -362,11 +368,11 @@ def read_yaml(file: Path, display: str | None = None) -> tuple[YamlDocument | No
 
 def parse_yaml(raw: bytes, name: str) -> tuple[YamlDocument | None, list[Problem]]:
     """Parse the bytes of one file (from disk or from git) as ``read_yaml`` does."""
-    text, problems = _checked_text(raw, name)
+    text, problems = checked_text(raw, name)
     if text is None:
         return None, problems
     try:
-        node = _compose(text)
+        node = compose(text)
     except yaml.YAMLError as error:
         problems.append(_yaml_error_problem(name, text, error))
         return None, problems
@@ -385,54 +391,8 @@ def parse_yaml(raw: bytes, name: str) -> tuple[YamlDocument | None, list[Problem
     return YamlDocument(name, data, node, "".join(builder.texts)), problems
 
 
-class _NotPlain(Exception):
-    """A node ``parse_data`` leaves to ``parse_yaml``: it would draw a problem there."""
-
-
-def _plain_data(node: Node, depth: int) -> Data:
-    """The data of a node tree with no tags, aliases, repeated or complex keys, nor deep nesting."""
-    if node.tag not in _DEFAULT_TAGS:
-        raise _NotPlain
-    if node.__class__ is ScalarNode:
-        return str(node.value)
-    if depth >= MAX_DEPTH and node.value:
-        raise _NotPlain
-    if node.__class__ is SequenceNode:
-        return [child.value if child.__class__ is ScalarNode and child.tag == _STR_TAG else _plain_data(child, depth + 1)
-                for child in node.value]
-    mapping: dict[str, Data] = {}
-    for key_node, value_node in node.value:
-        key = key_node.value
-        if key_node.__class__ is not ScalarNode or key_node.tag not in _DEFAULT_TAGS or key in mapping:
-            raise _NotPlain
-        mapping[key] = (value_node.value if value_node.__class__ is ScalarNode and value_node.tag == _STR_TAG
-                        else _plain_data(value_node, depth + 1))
-    return mapping
-
-
-def parse_data(raw: bytes) -> Any:
-    """``parse_yaml(raw, ...)``'s data (None where it gives no document), for when only the data matters.
-
-    An old version in git is read for what it says, never to be corrected: no texts or
-    problems are collected for it (the audit trail parses some 20,000 versions at 10,000 cases).
-    Whatever would draw a problem is left to ``parse_yaml`` itself, so the data is the same.
-    """
-    if len(raw) <= MAX_FILE_BYTES and not raw.startswith(_BOM) and b"*" not in raw:
-        text, _ = _checked_text(raw, "")
-        if text is None:
-            return None
-        try:
-            node = _compose(text)
-            if node is None or node.__class__ is not MappingNode:
-                return None
-            return _plain_data(node, 0)
-        except (yaml.YAMLError, _NotPlain):
-            pass
-    document, _ = parse_yaml(raw, "")
-    return document.data if document is not None else None
-
-
-def _compose(text: str) -> Node | None:
+def compose(text: str) -> Node | None:
+    """The node tree of a checked text (None when it holds no document); raises yaml.YAMLError."""
     loader = _Loader(text)
     try:
         node: Node | None = loader.get_single_node()
@@ -441,16 +401,30 @@ def _compose(text: str) -> Node | None:
         loader.dispose()
 
 
-def _checked_text(raw: bytes, name: str) -> tuple[str | None, list[Problem]]:
+def compose_all(text: str) -> list[Node]:
+    """The node trees of a checked text of several documents (each begun by ``---``); raises yaml.YAMLError."""
+    loader = _Loader(text)
+    try:
+        nodes: list[Node] = []
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                nodes.append(node)
+        return nodes
+    finally:
+        loader.dispose()
+
+
+def checked_text(raw: bytes, name: str) -> tuple[str | None, list[Problem]]:
     """The text of ``raw``, or None with the problems that keep YAML from reading it as staff meant."""
     problems: list[Problem] = []
     if len(raw) > MAX_FILE_BYTES:
         return None, [Problem(name, 0, 0, "", f"文件过大（超过 {MAX_FILE_BYTES // 1024} KB）。",
                               "一个文件只记录一个督查事项；附件材料请另存，不要写进记录。")]
-    if raw.startswith(_BOM):
+    if raw.startswith(BOM):
         problems.append(Problem(name, 1, 1, "", "文件开头有 BOM 标记（UTF-8 with BOM）。",
                                 "用编辑器另存为「UTF-8（无 BOM）」。"))
-        raw = raw[len(_BOM):]
+        raw = raw[len(BOM):]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -466,7 +440,7 @@ def _checked_text(raw: bytes, name: str) -> tuple[str | None, list[Problem]]:
         return None, problems
     # Each pattern below needs one particular character, which most files do not hold: looking for
     # that character first spares scanning every line start of every file with a regular expression.
-    for match in _FULLWIDTH_COLON_KEY.finditer(text) if "：" in text else ():
+    for match in _FULLWIDTH_COLON_KEY.finditer(text) if _NAME_BEFORE_FULLWIDTH_COLON.search(text) else ():
         line, column = _line_col(raw, len(text[: match.end() - 1].encode("utf-8")))
         problems.append(Problem(name, line, column, match.group(1),
                                 "字段名后用了全角冒号「：」，YAML 只认半角冒号。",
@@ -483,7 +457,7 @@ def _checked_text(raw: bytes, name: str) -> tuple[str | None, list[Problem]]:
         problems.append(Problem(name, line, column, "", f"列表项开头用了「{match.group(1)}」，YAML 只认半角减号「-」。",
                                 f"把「{match.group(1)}」改成半角「- 」（减号后加一个空格）；不要删除这一行。"))
         return None, problems
-    if _RAW_REFUSED.search(text):
+    if _RAW_SUSPECT.search(text) and _RAW_REFUSED.search(text):
         problems.extend(_raw_character_problems(name, text))
         return None, problems
     for match in _TAB_INDENT.finditer(text) if "\t" in text else ():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 
 _PLAIN_SAFE = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^#:]*(?<!\s)$")
 #: Values a YAML 1.1 reader (PyYAML, many editors) would turn into something else.
@@ -47,8 +48,9 @@ def block_scalar(text: str, indent: str) -> list[str] | None:
 _TOP_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\s*:")
 
 
-def entry_lines(fields: dict[str, str], indent: int) -> list[str]:
-    """``- key: value`` lines for one entry, at the list's own indentation."""
+def entry_lines(fields: dict[str, str], indent: int, nested: Mapping[str, Mapping[str, str]] | None = None) -> list[str]:
+    """``- key: value`` lines for one entry, at the list's own indentation; ``nested`` fields (a mapping of
+    plain values, such as a link to another office's case) follow, each as a block of its own."""
     pad = " " * indent
     lines = []
     for n, (key, value) in enumerate(fields.items()):
@@ -59,20 +61,24 @@ def entry_lines(fields: dict[str, str], indent: int) -> list[str]:
             lines += block[1:]
         else:
             lines.append(f"{lead}{key}: {yaml_scalar(value)}\n")
+    for key, values in (nested or {}).items():
+        lines.append(f"{pad}  {key}:\n")
+        lines += [f"{pad}    {name}: {yaml_scalar(value)}\n" for name, value in values.items()]
     return lines
 
 
-def append_entry(text: str, key: str, fields: dict[str, str]) -> str:
+def append_entry(text: str, key: str, fields: dict[str, str],
+                 nested: Mapping[str, Mapping[str, str]] | None = None) -> str:
     """``text`` with one more entry at the end of the top-level list ``key``."""
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
     start = next((i for i, line in enumerate(lines) if re.match(rf"^{key}\s*:", line)), None)
     if start is None:
-        return "".join(lines) + f"{key}:\n" + "".join(entry_lines(fields, 2))
+        return "".join(lines) + f"{key}:\n" + "".join(entry_lines(fields, 2, nested))
     if re.match(rf"^{key}\s*:\s*\[\s*\]\s*(#.*)?$", lines[start]):
         lines[start] = f"{key}:\n"
-        return "".join(lines[: start + 1] + entry_lines(fields, 2) + lines[start + 1:])
+        return "".join(lines[: start + 1] + entry_lines(fields, 2, nested) + lines[start + 1:])
     end = start + 1
     while end < len(lines) and not _TOP_KEY.match(lines[end]):
         end += 1
@@ -80,4 +86,4 @@ def append_entry(text: str, key: str, fields: dict[str, str]) -> str:
         end -= 1  # blank lines and column-0 comments before the next key stay where they are
     first_item = next((line for line in lines[start + 1:end] if line.lstrip().startswith("- ")), "  - ")
     indent = len(first_item) - len(first_item.lstrip())
-    return "".join(lines[:end] + entry_lines(fields, indent) + lines[end:])
+    return "".join(lines[:end] + entry_lines(fields, indent, nested) + lines[end:])

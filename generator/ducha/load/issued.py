@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from ducha.rules import schema
 from ducha.rules.characters import character_problems
 from ducha.rules.escalation import already_criticised, criticisms_of, overlapping
 from ducha.rules.periods import parse_period
+from ducha.rules.units import unit_problems
 
 
 def _mentions(items: list[dict[str, Any]]) -> tuple[Mention, ...]:
@@ -62,7 +63,7 @@ class Issue:
 
 
 def issue_checks(issues: Sequence[Issue], what: str, path_of: Callable[[int, int], str], how: str,
-                  today: dt.date | None) -> list[Problem]:
+                 today: dt.date | None, ahead_in: Container[str] | None = None) -> list[Problem]:
     """Each file named by its year and number; numbers consecutive within a year; none dated ahead.
 
     A year's numbers run on from the first one recorded: an office that starts keeping
@@ -73,7 +74,7 @@ def issue_checks(issues: Sequence[Issue], what: str, path_of: Callable[[int, int
     taken = {issue.doc.path for issue in issues}
     for issue in issues:
         name = issue.doc.path
-        if today is not None and issue.date > today:
+        if today is not None and issue.date > today and (ahead_in is None or name in ahead_in):
             line, column = issue.doc.mark(("date",))
             problems.append(Problem(name, line, column, "date", f"{what}日期 {issue.date} 晚于今天（{today}）。",
                                     f"写实际印发（报送）的日期；{what}印发后才能记录。"))
@@ -101,8 +102,8 @@ def issue_checks(issues: Sequence[Issue], what: str, path_of: Callable[[int, int
     return problems
 
 
-def load_notices(root: Path, office: Office, case_ids: frozenset[str],
-                 today: dt.date | None = None) -> tuple[list[Notice], list[Problem]]:
+def load_notices(root: Path, office: Office, case_ids: frozenset[str], today: dt.date | None = None,
+                 ahead_in: Container[str] | None = None) -> tuple[list[Notice], list[Problem]]:
     """Every issued notice, checked: named by year and number, numbers consecutive, not dated after
     ``today`` (when given), units registered and each named once per list, cases existing."""
     loaded, problems = load_documents(root, NOTICES_DIR, "notice")
@@ -113,6 +114,7 @@ def load_notices(root: Path, office: Office, case_ids: frozenset[str],
                         str(data["period"]), str(data["data_commit"]),
                         _mentions(data["praised"]), _mentions(data["criticised"]),
                         str(data.get("approved_by", "")))
+        problems += unit_problems(doc, "notice", office, issued="通报")
         rule = office.approvals.notice
         if rule is not None and rule.binds(notice.date) and not notice.approved_by:
             problems.append(Problem(name, 0, 0, "approved_by", "通报没有写明批准印发的领导（approved_by）：通报须经主要领导同意。",
@@ -127,16 +129,13 @@ def load_notices(root: Path, office: Office, case_ids: frozenset[str],
                                             "一份通报对一个单位只表扬或批评一次，重复列出会被多算。",
                                             "把重复的几项合并为一项，理由和涉及事项写在一起。"))
                 seen.add(mention.unit)
-                if mention.unit not in office.unit_names:
-                    problems.append(Problem(name, line, column, kind, f"单位「{mention.unit}」未在 office.yaml 中登记。",
-                                            "通报印发后不得修改：请在 office.yaml 中恢复该单位的登记。"))
                 missing = [c for c in mention.cases if c not in case_ids]
                 if missing:
                     problems.append(Problem(name, line, column, kind, f"通报涉及的事项 {'、'.join(missing)} 不存在。",
                                             "督查事项不能删除：从 git 历史中恢复这些事项。"))
         notices.append(notice)
     problems += issue_checks([Issue(d, n.number, n.date) for d, n in zip(loaded, notices, strict=True)], "通报",
-                              notice_path, "由 ducha report --issue 生成", today)
+                             notice_path, "由 ducha report --issue 生成", today, ahead_in)
     problems += _notice_overlaps(notices)
     return notices, problems
 
@@ -166,13 +165,14 @@ def _notice_overlaps(notices: Sequence[Notice]) -> list[Problem]:
     return problems
 
 
-def load_bulletins(root: Path, today: dt.date | None = None) -> tuple[list[Bulletin], list[Problem]]:
+def load_bulletins(root: Path, today: dt.date | None = None,
+                   ahead_in: Container[str] | None = None) -> tuple[list[Bulletin], list[Problem]]:
     """Every 督查专报, checked like the notices: named by year and number, consecutive, not dated ahead."""
     loaded, problems = load_documents(root, BULLETINS_DIR, "bulletin")
     bulletins = [Bulletin(d.path, int(str(d.data["number"])), dt.date.fromisoformat(str(d.data["date"])),
                           str(d.data["title"]), d.data["reports_problem"] == "是") for d in loaded]
     problems += issue_checks([Issue(d, b.number, b.date) for d, b in zip(loaded, bulletins, strict=True)],
-                              "督查专报", bulletin_path, "每期一个文件", today)
+                             "督查专报", bulletin_path, "每期一个文件", today, ahead_in)
     return bulletins, problems
 
 
@@ -208,8 +208,7 @@ def _measure(doc: YamlDocument, office: Office, by_id: Mapping[str, Case],
     wrong = _outcome_problem(measure, today)
     if wrong is not None:
         add(*wrong)
-    if measure.unit not in office.unit_names:
-        add("unit", f"单位「{measure.unit}」未在 office.yaml 中登记。", "使用 office.yaml 中登记的单位简称。")
+    problems += unit_problems(doc, "measure", office, issued="督查问责记录")
     for case_id in measure.cases:
         case = by_id.get(case_id)
         if case is None:
@@ -265,7 +264,7 @@ def _outcome_problem(measure: Measure, today: dt.date | None) -> tuple[tuple[str
 
 
 def load_measures(root: Path, office: Office, cases: Sequence[Case], notices: Sequence[Notice],
-                  today: dt.date | None = None) -> tuple[list[Measure], list[Problem]]:
+                  today: dt.date | None = None, ahead_in: Container[str] | None = None) -> tuple[list[Measure], list[Problem]]:
     """Every 督查问责 record, checked: named by year and number, its unit answering for each of its cases,
     a 督办令 with its 发文字号 and 限期, and the 通报 it follows issued before it."""
     by_id = {case.id: case for case in cases}
@@ -279,7 +278,7 @@ def load_measures(root: Path, office: Office, cases: Sequence[Case], notices: Se
         if measure is not None:
             measures.append(measure)
             read.append(Issue(doc, measure.number, measure.date))
-    problems += issue_checks(read, "督查问责记录", measure_path, "由 ducha measure 生成", today)
+    problems += issue_checks(read, "督查问责记录", measure_path, "由 ducha measure 生成", today, ahead_in)
     seen: dict[str, Measure] = {}
     for measure in sorted(measures, key=lambda m: (m.date, m.number)):
         if measure.doc_no and measure.doc_no in seen:

@@ -10,6 +10,7 @@ from typing import Any
 
 from ducha.errors import DataError, Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path, parse_yaml, read_yaml
+from ducha.model.links import Neighbour
 from ducha.model.office import (
     DEFAULT_CATEGORY_RULES,
     LATE_ENTRY_WORKDAYS,
@@ -53,6 +54,11 @@ def parse_office(raw: bytes) -> Office:
     """office.yaml as another version held it (the guard reads the base's); DataError if it is wrong."""
     doc, problems = parse_yaml(raw, OFFICE_FILE)
     return _office(doc, problems)
+
+
+def office_from_document(doc: YamlDocument) -> Office:
+    """office.yaml from a document already read (another office's, keys unknown here left out); DataError if wrong."""
+    return _office(doc, [])
 
 
 def _revisions(doc: YamlDocument, category: str, entries: list[dict[str, str]],
@@ -145,11 +151,17 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
         cms=_cms(data.get("cms")),
         reminders=_reminders(data.get("reminders")),
         review_signers=tuple(data.get("review_signers", ())),
+        superior=_neighbour(data["superior"]) if "superior" in data else None,
+        subordinates=tuple(_neighbour(entry) for entry in data.get("subordinates", ())),
         holiday_overrides=MappingProxyType({
             int(year): YearOverride(_expand(o.get("holidays", [])), _expand(o.get("workdays", [])))
             for year, o in data.get("holiday_overrides", {}).items()
         }),
     )
+
+
+def _neighbour(data: Mapping[str, str]) -> Neighbour:
+    return Neighbour(data["name"], data["remote"], data.get("ref", "main"))
 
 
 def _cms(data: Mapping[str, str] | None) -> CmsSettings | None:

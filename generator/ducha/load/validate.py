@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,9 +102,10 @@ class CheckCache:
 
 
 def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = None,
-                   cache: CheckCache | None = None) -> ValidationResult:
+                   cache: CheckCache | None = None, ahead_in: Container[str] | None = None) -> ValidationResult:
     """Check every case file under ``paths`` against office.yaml in ``root`` (re-checking only files
-    that changed since ``cache`` saw them, when given)."""
+    that changed since ``cache`` saw them, when given); no date may lie after ``today`` in the files
+    ``ahead_in`` names (all when None)."""
     root = root.resolve()
     paths = [p.resolve() for p in paths]
     files = case_files(paths)
@@ -133,8 +134,10 @@ def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = No
                         cases.append(kept[1])
                     problems.extend(kept[2])
                     continue
-            doc, found = read_yaml(file, display_path(file, root))
-            case, found = check_document(doc, found, office, known_ids, today)
+            name = display_path(file, root)
+            doc, found = read_yaml(file, name)
+            case, found = check_document(doc, found, office, known_ids,
+                                         today if ahead_in is None or name in ahead_in else None)
             if case is not None:
                 cases.append(case)
                 if case.attachments:
@@ -149,8 +152,49 @@ def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = No
     return ValidationResult(len(files), office, tuple(cases), tuple(sorted(problems, key=Problem.sort_key)))
 
 
-def validate_repository(root: Path, today: dt.date | None = None) -> ValidationResult:
-    """Every case, plus the issued notices and 督查专报 that refer to them."""
+def validate_files(paths: Sequence[Path], root: Path, today: dt.date | None = None) -> ValidationResult:
+    """``ducha validate PATH…``: each file (or folder) checked as the kind of record its place makes it.
+
+    Case files alone are checked quickly, as a pre-commit check; a 通报, 督查专报 or 督查问责 record refers
+    to the cases and to each other, so naming one checks the repository and reports what concerns it.
+    """
+    resolved = root.resolve()
+    if all(display_path(p, resolved).split("/", 1)[0] == CASES_DIR for p in paths):
+        return validate_paths(list(paths), root, today)  # the pre-commit check: nothing issued is loaded
+    from ducha.model.measures import MEASURES_DIR
+    from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
+
+    issued = [p for p in paths if display_path(p, resolved).split("/", 1)[0] in (NOTICES_DIR, BULLETINS_DIR, MEASURES_DIR)]
+    cases = [p for p in paths if p not in issued]
+    result = validate_paths(cases, root, today) if cases else ValidationResult(0, None, (), ())
+    if not issued:
+        return result
+    whole = validate_repository(root, today)
+    named = [display_path(p, resolved).rstrip("/") for p in issued]
+    mine = [p for p in whole.problems if any(p.file == name or p.file.startswith(name + "/") for name in named)]
+    files = sum(1 for p in issued for _ in (p.rglob("*.yaml") if p.is_dir() else (p,)))
+    return ValidationResult(result.files + files, whole.office, result.cases,
+                            tuple(sorted(dict.fromkeys([*result.problems, *mine]), key=Problem.sort_key)))
+
+
+def _stale_schemas(root: Path, office: Office) -> list[Problem]:
+    """``schema/``, where a repository keeps it for editors, says what office.yaml says (its categories and units)."""
+    from ducha.rules.editor_schema import SCHEMA_DIR, schema_files
+
+    if not (root / SCHEMA_DIR).is_dir():
+        return []  # an office without editors' schemas: nothing to keep in line
+    stale = [path for path, text in schema_files(office).items()
+             if not (root / path).is_file() or (root / path).read_text(encoding="utf-8") != text]
+    if not stale:
+        return []
+    shown = "、".join(stale[:3]) + (f" 等 {len(stale)} 个文件" if len(stale) > 3 else "")
+    return [Problem(stale[0], 0, 0, "", f"{shown}与 office.yaml 不一致：编辑器会按过时的来源类型和单位名录提示（或没有文件可读）。",
+                    "运行 `ducha schema` 按 office.yaml 重写 schema/，与 office.yaml 的改动一并提交。")]
+
+
+def validate_repository(root: Path, today: dt.date | None = None, ahead_in: Container[str] | None = None) -> ValidationResult:
+    """Every case, plus the issued notices and 督查专报 that refer to them; no date after ``today`` in the
+    files ``ahead_in`` names (all when None: the guard asks it only of what a pull request writes)."""
     # Read only here: checking one case file (the pre-commit hook) never loads what the office issued.
     from ducha.load.issued import load_bulletins, load_measures, load_notices
     from ducha.load.surveys import citation_problems, load_surveys
@@ -159,19 +203,20 @@ def validate_repository(root: Path, today: dt.date | None = None) -> ValidationR
     from ducha.model.surveys import SURVEYS_DIR
     from ducha.rules.layout import layout_problems
 
-    result = validate_paths([root / CASES_DIR], root, today)
+    result = validate_paths([root / CASES_DIR], root, today, ahead_in=ahead_in)
     if result.office is None:
         return result
     # A case that exists but has problems of its own is reported there, not as missing here.
     ids = frozenset(c.id for c in result.cases) | {f.stem for f in case_files([root / CASES_DIR])}
-    notices, notice_problems = load_notices(root, result.office, ids, today)
-    _, bulletin_problems = load_bulletins(root, today)
-    _, measure_problems = load_measures(root, result.office, result.cases, notices, today)
+    notices, notice_problems = load_notices(root, result.office, ids, today, ahead_in)
+    _, bulletin_problems = load_bulletins(root, today, ahead_in)
+    _, measure_problems = load_measures(root, result.office, result.cases, notices, today, ahead_in)
     surveys, survey_problems = load_surveys(root, result.office, ids, today)
     survey_problems += citation_problems(root, result.cases, surveys)
     problems = sorted([*result.problems, *notice_problems, *bulletin_problems, *measure_problems, *survey_problems,
                        *layout_problems(root.resolve()), *unregistered_attachments(root.resolve(), result.cases)],
                       key=Problem.sort_key)
+    problems += _stale_schemas(root, result.office)
     if result.office.attachments.lfs and not lfs_configured(root):
         problems.append(Problem(OFFICE_FILE, 0, 0, "attachments.lfs", lfs_missing().partition("修改：")[0],
                                 lfs_missing().partition("修改：")[2]))

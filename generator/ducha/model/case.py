@@ -12,6 +12,8 @@ from typing import Any, Protocol, TypeVar
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path
+from ducha.model.corrections import corrected_document, written_path
+from ducha.model.links import LINK_KEYS, Link
 from ducha.model.logs import (
     LOG_KINDS,
     Attachment,
@@ -27,6 +29,7 @@ from ducha.model.logs import (
     Review,
     Step,
     Submission,
+    UpstreamChange,
     Urge,
 )
 from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
@@ -73,6 +76,7 @@ class Source:
     leader: str = ""
     instruction: str = ""
     level: str = ""  # 来源层级 within the category (中央批办, 国务院批示…), when office.yaml sets levels
+    upstream: Link | None = None  # 上级交办: the superior office's case it was taken in from (``ducha intake``)
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,7 @@ class Case:
     feedback: tuple[Feedback, ...] = ()
     readings: tuple[Reading, ...] = ()
     submissions: tuple[Submission, ...] = ()
+    upstream_changes: tuple[UpstreamChange, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     corrections: tuple[Correction, ...] = ()
     cancelled: Cancellation | None = None
@@ -165,6 +170,15 @@ class Case:
     def units(self) -> tuple[str, ...]:
         """The lead unit and the co-units: every unit the item is assigned to."""
         return (self.lead_unit, *self.co_units) if self.lead_unit else self.co_units
+
+    @property
+    def upstream_link(self) -> Link | None:
+        """The superior's version of the task this office last recorded: its last 上级变更, or what intake wrote."""
+        link = self.source.upstream
+        if link is None or not self.upstream_changes:
+            return link
+        last = self.upstream_changes[-1]
+        return dataclasses.replace(link, commit=last.commit, sha256=last.sha256)
 
     @property
     def attachment_folder(self) -> str:
@@ -337,42 +351,20 @@ def last_on(entries: Iterable[_Entry], today: dt.date | None) -> _Entry | None:
     return found
 
 
-def corrected(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, PathKey]]:
-    """The record's facts with every correction applied in order, and where each corrected value is written.
-
-    Plain data in, plain data out: the record itself is never edited, so the history keeps the
-    value first written and the correction that replaced it.
-    """
-    entries = data.get("corrections")
-    if not entries:
-        return data, {}
-    values = dict(data)
-    source = dict(values.get("source") or {})
-    where: dict[str, PathKey] = {}
-    for index, entry in enumerate(entries):
-        field, new = entry["field"], entry["new"]
-        if field.startswith("source."):
-            source[field.partition(".")[2]] = new
-            values["source"] = source
-        else:
-            values[field] = new
-        where[field] = ("corrections", index, "new")
-    return values, where
-
-
 class _Reader:
     """Turns a schema-valid document into a Case, collecting date problems on the way."""
 
     def __init__(self, doc: YamlDocument) -> None:
-        self.doc = doc
+        self.doc = corrected_document(doc)
         self.problems: list[Problem] = []
-        self.data, self.where = corrected(doc.data)
+        self.data = self.doc.data
 
     def date(self, value: str | None, path: PathKey) -> dt.date | None:
         if value is None:
             return None
         day = parse_date(value)
         if day is None:
+            path = written_path(self.doc, path)
             line, column = self.doc.mark(path)
             self.problems.append(Problem(self.doc.path, line, column, format_path(path),
                                          f"日期「{value}」不存在。", "写成实际存在的日期，格式 YYYY-MM-DD，如 2026-03-05。"))
@@ -383,6 +375,7 @@ class _Reader:
             return None
         parsed = parse_time_limit(value)
         if parsed is None:
+            path = written_path(self.doc, path)
             line, column = self.doc.mark(path)
             self.problems.append(Problem(self.doc.path, line, column, format_path(path),
                                          f"办理时限「{value}」中的日期不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。"))
@@ -390,7 +383,7 @@ class _Reader:
 
     def entries(self, kind: LogKind) -> Iterator[Any]:
         date_fields, limit_fields, make = kind.date_fields, kind.limit_fields, kind.entry
-        for index, entry in enumerate(self.doc.data.get(kind.key, [])):
+        for index, entry in enumerate(self.data.get(kind.key, [])):
             values: dict[str, Any] = {name: tuple(v) if isinstance(v, list) else v for name, v in entry.items()}
             for name in date_fields:
                 text = entry.get(name)
@@ -400,11 +393,13 @@ class _Reader:
                 values[name] = day
             for name in limit_fields:
                 values[name] = self.limit(entry.get(name), (kind.key, index, name))
+            for name in kind.link_fields:
+                values[name] = read_link(entry.get(name))
             yield make(**values)
 
     def at(self, name: str) -> PathKey:
         """Where the value of ``name`` in force is written: its own line, or the correction that set it."""
-        return self.where.get(name, (name,))
+        return written_path(self.doc, (name,))
 
     def case(self) -> Case | None:
         data = self.data
@@ -435,13 +430,18 @@ class _Reader:
             priority=data.get("priority", ""),
             path=self.doc.path,
             source=Source(src.get("doc_no", ""), src.get("meeting", ""), src.get("leader", ""),
-                          src.get("instruction", ""), src.get("level", "")),
+                          src.get("instruction", ""), src.get("level", ""), read_link(src.get("upstream"))),
             requirements=data.get("requirements", ""), parent=data.get("parent"), assigned=assigned,
             lead_unit=data.get("lead_unit"), co_units=tuple(data.get("co_units", ())),
             owner=data.get("owner", ""), time_limit=time_limit, milestones=milestones, **logs,
             cancelled=cancelled, archive=archive, approval=approval, visibility=data.get("visibility", "公开"),
             notes=data.get("notes", ""),
         )
+
+
+def read_link(data: Any) -> Link | None:
+    """A link as a schema-valid record writes it (None where there is none)."""
+    return Link(*(data[key] for key in LINK_KEYS)) if isinstance(data, dict) else None
 
 
 def build_case(doc: YamlDocument) -> tuple[Case | None, list[Problem]]:

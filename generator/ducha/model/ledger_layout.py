@@ -14,7 +14,8 @@ from ducha.model.logs import LOG_KINDS
 #: progress without widening by hand; long text wraps inside its cell.
 STANDARD_COLUMNS: tuple[tuple[str, int], ...] = (
     ("序号", 6), ("编号", 14), ("事项名称", 32), ("来源", 12), ("主办单位", 14), ("协办单位", 16), ("责任人", 10),
-    ("任务要求", 32), ("交办日期", 12), ("办理时限", 12), ("到期日", 18), ("最新进展", 40), ("阶段", 8), ("红黄绿灯", 12),
+    ("任务要求", 32), ("立项批准日期", 12), ("立项批准人", 14),
+    ("交办日期", 12), ("办理时限", 12), ("到期日", 18), ("最新进展", 40), ("阶段", 8), ("红黄绿灯", 12),
     ("审核意见", 36), ("备注", 20),
 )
 STANDARD = [name for name, _ in STANDARD_COLUMNS]

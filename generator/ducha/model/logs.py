@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from ducha.model.links import Link
 from ducha.model.timelimit import TimeLimit
 
 
@@ -88,12 +89,14 @@ class Extension(Entry):
 
 @dataclass(frozen=True)
 class Report(Entry):
-    """办理报告: the formal reply, with its 发文字号 and 签发人."""
+    """办理报告: the formal reply, with its 发文字号 and 签发人; ``downstream`` when it is a subordinate
+    office's approved report, accepted here as this case's (上下联动)."""
 
     date: dt.date
     doc_no: str
     signer: str
     summary: str
+    downstream: Link | None = None
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,17 @@ class Submission(Entry):
     to: str
     doc_no: str = ""
     summary: str = ""
+
+
+@dataclass(frozen=True)
+class UpstreamChange(Entry):
+    """上级变更: the superior's case changed after it was taken in here (an extension approved above, a
+    correction), and the office recorded that it knows, citing the superior's file at ``commit``."""
+
+    date: dt.date
+    commit: str
+    sha256: str
+    summary: str
 
 
 @dataclass(frozen=True)
@@ -276,7 +290,9 @@ CORRECTABLE: Mapping[str, str] = {
 
 
 def _correction_text(field: str, old: object, new: object) -> str:
-    return f"{CORRECTABLE.get(field, field)} {show_value(old)} → {show_value(new)}"
+    from ducha.model.corrections import correction_name  # it reads the log kinds defined below
+
+    return f"{correction_name(field)} {show_value(old)} → {show_value(new)}"
 
 
 def _correction_steps(e: Any) -> list[Step]:
@@ -357,8 +373,26 @@ class LogKind:
         """Fields holding a 办理时限."""
         return tuple(f.name for f in fields(self.entry) if f.name == "time_limit")
 
+    @functools.cached_property
+    def link_fields(self) -> tuple[str, ...]:
+        """Fields holding a link to another office's case."""
+        return tuple(f.name for f in fields(self.entry) if f.name in _LINK_FIELDS)
+
 
 _DATE_FIELDS = frozenset({"date", "requested", "approved", "until"})
+_LINK_FIELDS = frozenset({"downstream"})
+
+
+def _report_steps(e: Any) -> list[Step]:
+    adopted = f"（采用下级办理报告：全宗号 {e.downstream.office} {e.downstream.id}，提交 {e.downstream.short}）" \
+        if e.downstream is not None else ""
+    return [Step(e.date, "办理报告", f"{e.doc_no}（签发：{e.signer}）：{e.summary}{adopted}")]
+
+
+def _report_wording(d: Mapping[str, Any]) -> str:
+    below = d.get("downstream")
+    adopted = f"，采用下级 {below.get('id', '')} 的办理报告" if isinstance(below, Mapping) else ""
+    return f"报送办理报告 {d.get('doc_no', '')}（{d.get('date', '')}）{adopted}"
 
 LOG_KINDS: tuple[LogKind, ...] = (
     LogKind("receipts", Receipt, "date", "签收",
@@ -374,9 +408,7 @@ LOG_KINDS: tuple[LogKind, ...] = (
             lambda e: [Step(e.date, "督办", _joined(e.method, e.note))],
             lambda d: f"新增督办（{d.get('method', '')}）{d.get('date', '')}"),
     LogKind("extensions", Extension, "requested", "延期", _extension_steps, _extension_wording),
-    LogKind("reports", Report, "date", "办理报告",
-            lambda e: [Step(e.date, "办理报告", f"{e.doc_no}（签发：{e.signer}）：{e.summary}")],
-            lambda d: f"报送办理报告 {d.get('doc_no', '')}（{d.get('date', '')}）",
+    LogKind("reports", Report, "date", "办理报告", _report_steps, _report_wording,
             ledger=(("报告日期", "date"), ("发文字号", "doc_no"), ("签发人", "signer"), ("办理结果", "summary")),
             ledger_identity=("doc_no",)),
     LogKind("reviews", Review, "date", "审核",
@@ -397,6 +429,9 @@ LOG_KINDS: tuple[LogKind, ...] = (
     LogKind("submissions", Submission, "date", "上报结果",
             lambda e: [Step(e.date, "上报结果", _joined(f"报{e.to}" + (f"（{e.doc_no}）" if e.doc_no else ""), e.summary))],
             lambda d: f"上报结果（{d.get('to', '')}）{d.get('date', '')}", after_assignment=False),
+    LogKind("upstream_changes", UpstreamChange, "date", "上级变更",
+            lambda e: [Step(e.date, "上级变更", f"{e.summary}（上级提交 {e.commit[:8]}）")],
+            lambda d: f"登记上级变更 {d.get('date', '')}", after_assignment=False),
     LogKind("attachments", Attachment, "date", "附件",
             lambda e: [Step(e.date, "附件", f"{e.title}（{e.file}）")],
             lambda d: f"新增附件「{d.get('title', '')}」（{d.get('file', '')}）", after_assignment=False),

@@ -28,7 +28,7 @@ class Mention:
     unit: str
     reason: str
     cases: tuple[str, ...]
-    basis: str = ""  # the office.yaml key and the seed clause (or 本室规则) that proposed it
+    basis: str = ""  # the rule that proposed it, in words, with its clause or 本室规则
     grounds: tuple[Ground, ...] = ()
 
 
@@ -45,6 +45,11 @@ class Notice:
     praised: tuple[Mention, ...]
     criticised: tuple[Mention, ...]
     approved_by: str = ""  # the leader who agreed to issue it (实施办法 §十四（五）), when office.yaml asks for one
+    #: Set by redaction for an audience: the criticism list is not published to it at all, and the lists
+    #: ("praised", "criticised") it sees without a mention that concerns cases it may not see. A page
+    #: then says so, rather than 「（无）」 under a notice that did criticise.
+    criticism_withheld: bool = False
+    partly_withheld: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

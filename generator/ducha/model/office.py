@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from ducha.model.categories import STANDARD_CATEGORIES
+from ducha.model.links import Neighbour
 from ducha.model.timelimit import TimeLimit
 
 #: The office's settings, at the root of its repository.
 OFFICE_FILE = "office.yaml"
 
-#: The 来源类型 every office has, in the order offices list them; office.yaml may add its own.
-STANDARD_CATEGORIES: tuple[str, ...] = ("重大决策部署", "重要会议", "重要文件", "领导批示", "上级交办", "年度重点工作",
-                                        "调研交办", "人大代表建议", "政协提案", "其他交办")
 #: The seeds' own defaults, and no others (rules.registry names each): 领导批示 5个工作日 (实施办法 §九);
 #: 人大代表建议 / 政协提案 3个月, 6个月 at most (§十). Of 上级交办, only its 来源层级 have one: a 国务院领导
 #: 批示 with no limit 30个工作日 (国办 2008（五）), a 中央批办 two months and at most two more (中办 1999 §七);
@@ -352,6 +351,14 @@ class Office:
     reminders: ReminderSettings | None = None
     #: SSH allowed_signers lines of the review server (Gitea/Forgejo), whose signed commits carry a trusted 审核.
     review_signers: tuple[str, ...] = ()
+    #: 上下联动: the office that hands tasks down to this one, and the offices this one hands its own down to
+    #: (each also a unit, so that a case can be assigned to it).
+    superior: Neighbour | None = None
+    subordinates: tuple[Neighbour, ...] = ()
+
+    def subordinate(self, unit: str) -> Neighbour | None:
+        """The subordinate office that ``unit`` names, if it is one."""
+        return next((s for s in self.subordinates if s.name == unit), None)
 
     def yellow_for(self, priority: str) -> int:
         """The yellow threshold for an item of ``priority`` (empty: none)."""

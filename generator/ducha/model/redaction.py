@@ -67,7 +67,7 @@ class Disclosure:
         if not self.public:
             return notice
         if not self.publish_criticism:
-            notice = dataclasses.replace(notice, criticised=())
+            notice = dataclasses.replace(notice, criticised=(), criticism_withheld=bool(notice.criticised))
 
         def keep(mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
             kept = []
@@ -82,7 +82,11 @@ class Disclosure:
                     kept.append(Mention(mention.unit, "；".join(reasons), cases))
             return tuple(kept)
 
-        return dataclasses.replace(notice, praised=keep(notice.praised), criticised=keep(notice.criticised))
+        praised, criticised = keep(notice.praised), keep(notice.criticised)
+        partly = tuple(name for name, before, after in (("praised", notice.praised, praised),
+                                                        ("criticised", notice.criticised, criticised))
+                       if len(after) < len(before))
+        return dataclasses.replace(notice, praised=praised, criticised=criticised, partly_withheld=partly)
 
     def measures(self, measures: Iterable[Measure], shown_ids: frozenset[str]) -> tuple[Measure, ...]:
         """督查问责 records go out 在一定范围内 like criticism; each names only the cases the audience may see."""

@@ -7,10 +7,25 @@ from what the export wrote. Nothing here escapes for a format: each renderer doe
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ducha.model.case import Case, Stage
-from ducha.rules.deadlines import Light, MilestoneStatus, Status
+from ducha.model.links import Reading
+from ducha.rules.calendar import Calendar
+from ducha.rules.deadlines import DueStep, Light, MilestoneStatus, Status
+from ducha.rules.metrics import Tally
+from ducha.rules.rollup import Below
 
 PROVISIONAL_NOTE = "该年度放假安排尚未公布，按周一至周五推算"
+#: What ends a sentence as staff type one (a 事由 may end in any of them, or in none).
+_SENTENCE_END = tuple("。！？；…")
+
+
+def sentence(text: str) -> str:
+    """``text`` as a whole sentence, for a document that goes on after it: a closing 。 where the
+    writer left none, so the next sentence is not spliced into it."""
+    text = text.strip()
+    return text if not text or text.endswith(_SENTENCE_END) else text + "。"
 
 
 def light_label(status: Status) -> str:
@@ -30,6 +45,22 @@ def remaining(status: Status) -> str:
     if status.working_days_left is not None:
         return f"剩{status.working_days_left}个工作日"
     return ""
+
+
+def overdue_words(status: Status) -> str:
+    """How far an open item is past its due date, as a 催办单 says it: in working days, as every output counts."""
+    return f"已超过办理时限{status.workdays_overdue}个工作日"
+
+
+def waited(since: dt.date, today: dt.date, calendar: Calendar) -> str:
+    """How long something has waited (a report for its review): in working days, as every time limit is counted."""
+    return f"{calendar.workdays_between(since, today)}个工作日"
+
+
+def days_ago(day: dt.date, today: dt.date) -> str:
+    """How long ago a unit last reported progress: in days, the unit the 续报 interval is set in
+    (office.yaml ``progress_interval_days``), so the figure reads against the rule it is judged by."""
+    return f"{(today - day).days}天前"
 
 
 def due_text(status: Status) -> str:
@@ -58,6 +89,18 @@ def due_with_extension(status: Status) -> str:
     if status.due is None:
         return ""
     return due_text(status) + ("（已延期）" if status.extended else "")
+
+
+def extension_text(step: DueStep) -> str:
+    """One approved 延期 as a document states it: who approved it when, and the due date it set."""
+    by = f"{step.extension.approved_by}" if step.extension.approved_by else ""
+    return f"{step.extension.approved} {by}批准，到期日由 {step.before.date} 延至 {step.after.date}"
+
+
+def other_parts(t: Tally) -> str:
+    """The parts of a count that a page's sentence names only when there are any: 待交办 (registered,
+    waiting for 交办 or its approval) and 已撤销; each has its list on the page, so the parts add up."""
+    return "".join(f"，{name} {count} 项" for name, count in (("待交办", t.registered), ("已撤销", t.cancelled)) if count)
 
 
 def rate_text(rate: float | None) -> str:
@@ -143,3 +186,52 @@ def criticism_count(count: int) -> str:
 def withheld_review(signature: str) -> str:
     """Why a commit's 审核 is not shown: the review server's key is required and the merge lacks it."""
     return f"不予采信（合并提交{signature}）"
+
+
+# --- 上下联动: how a neighbour office was read, and a subordinate's handling ------------------------------
+
+
+def moment(when: dt.datetime | None) -> str:
+    """A fetch time as the office reads it: 2026-03-05 09:30."""
+    return when.strftime("%Y-%m-%d %H:%M") if when is not None else "—"
+
+
+def reading_text(reading: Reading) -> str:
+    """Which commit of a neighbour is shown and when it was read: 提交 1a2b3c4d，读取于 2026-03-05 09:30."""
+    if reading.commit is None:
+        return "尚未读取"
+    return f"提交 {reading.commit[:8]}，读取于 {moment(reading.read_at)}"
+
+
+def reading_flags(reading: Reading) -> list[str]:
+    """What a page showing a neighbour's data must say about it: stale since a failed fetch, a rewritten history."""
+    flags = []
+    if reading.commit is None:
+        flags.append("尚未读取" + (f"：{reading.error}" if reading.error else "（运行 ducha rollup 或 ducha intake）"))
+    elif reading.stale:
+        flags.append(f"数据可能已过时：{moment(reading.failed_at)} 读取失败（{reading.error}），"
+                     f"显示的是 {moment(reading.read_at)} 读取的数据")
+    if reading.lost is not None:
+        flags.append(f"历史被改写：{moment(reading.lost_at)} 发现，此前读取的提交 {reading.lost[:8]} 已不在对方的提交历史中，"
+                     "对方的记录可能被改动过，请核实（核实后 ducha rollup --accept-rewrite 对方名称）")
+    return flags
+
+
+def below_state(below: Below) -> str:
+    """A subordinate's handling of one delegated case: its stage, light and due date under its own rules."""
+    status = below.status
+    parts = [status.stage.label, light_label(status)]
+    if status.due is not None:
+        parts.append(f"到期 {due_text(status)}")
+    if remaining(status):
+        parts.append(remaining(status))
+    return "，".join(part for part in parts if part and part != "—")
+
+
+def below_report(below: Below) -> str:
+    """The subordinate's approved 办理报告 in one line, or empty."""
+    report, review = below.report, below.review
+    if report is None:
+        return ""
+    passed = f"，{review.date} 审核通过" if review is not None else ""
+    return f"{report.date} {report.doc_no}（签发：{report.signer}）：{report.summary.rstrip('。')}{passed}"

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 from ducha.model.case import Case, events
 from ducha.model.measures import MEASURE_KINDS
-from ducha.outputs.present import flags, light_label, rate_text, remaining, withheld_review
+from ducha.outputs.present import flags, light_label, rate_text, reading_flags, reading_text, remaining, withheld_review
 from ducha.outputs.safe import formula_inert, terminal
 from ducha.rules.deadlines import Light, Status
 from ducha.rules.metrics import tally
-from ducha.rules.period_report import ranking_rule
+from ducha.rules.period_report import UnitRow, ranking_rule
 
 if TYPE_CHECKING:  # keeps the git code out of commands that never read history
     from ducha.repo.audit import AuditTrail
@@ -155,11 +155,8 @@ def report_markdown(report: PeriodReport) -> str:
            "", "## 二、各单位办理情况", "", f"主办事项排名规则：{ranking_rule(report.ranking)}协办事项另列。", "",
            "| 排名 | 单位 | 办结 | 按期 | 超期 | 按期办结率 | 超期未办结 | 协办事项 | 本年度被通报批评 |",
            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
-    for n, r in enumerate(report.units, 1):
-        criticised = f"{r.criticised_this_year}次（{r.consequence}）" if r.criticised_this_year else "—"
-        unit = f"{r.unit}（本期批评）" if r.criticised_in_period else r.unit
-        out.append(f"| {n} | {unit} | {r.closed} | {r.on_time} | {r.late} | {rate_text(r.rate)} | {r.overdue_open} | "
-                   f"{r.co_handled} | {criticised} |")
+    out += _ranked(report.units)
+    out += _offices_markdown(report)
     sections = [("三、新立项事项", report.registered), ("四、办结事项（按期）", report.closed_on_time),
                 ("五、办结事项（超期）", report.closed_late), ("六、超期未办结事项", report.overdue),
                 ("七、退回重办", report.returned), ("八、延期事项", report.extended), ("九、回头看情况", report.followups)]
@@ -213,6 +210,33 @@ def report_markdown(report: PeriodReport) -> str:
                 "登记（提交）晚于事情发生超过规定工作日数的记录。是否按期仍按记录本身的日期认定；上文中标有【补录】的，依据的记录系补录。",
                 ""] + _items_table(report.recorded_late)
     return "\n".join(out) + "\n"
+
+
+def _ranked(rows: Sequence[UnitRow]) -> list[str]:
+    """A 通报's ranking table rows, units' and subordinate offices' alike: rank, name, closures, criticisms."""
+    out = []
+    for n, r in enumerate(rows, 1):
+        criticised = f"{r.criticised_this_year}次（{r.consequence}）" if r.criticised_this_year else "—"
+        unit = f"{r.unit}（本期批评）" if r.criticised_in_period else r.unit
+        out.append(f"| {n} | {unit} | {r.closed} | {r.on_time} | {r.late} | {rate_text(r.rate)} | {r.overdue_open} | "
+                   f"{r.co_handled} | {criticised} |")
+    return out
+
+
+def _offices_markdown(report: PeriodReport) -> list[str]:
+    """下级督查室: ranked by the same rules as units on their own handling of the cases delegated to them."""
+    if not report.offices:
+        return []
+    out = ["", "### 下级督查室办理情况", "",
+           "交办下级督查室的事项，按各下级自己的规则和日历计算；排名规则同上。各下级的数据读取情况：", ""]
+    for reading in report.readings:
+        flags = "；".join(reading_flags(reading))
+        out.append(f"- {reading.name}：{reading_text(reading)}" + (f"。注意：{flags}" if flags else ""))
+    out += ["", "| 排名 | 下级督查室 | 办结 | 按期 | 超期 | 按期办结率 | 超期未办结 | 协办事项 | 本年度被通报批评 |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    out += _ranked(report.offices)
+    out += ["", f"#### 下级办理情况（{len(report.below)}）", ""] + _items_table(report.below)
+    return out
 
 
 def report_json(report: PeriodReport) -> str:

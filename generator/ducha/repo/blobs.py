@@ -10,8 +10,11 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from ducha.repo.gitprocess import HistoryError, call, open_repository, start
+
+_Key = TypeVar("_Key")
 
 #: Receives a case file's content (blob id, bytes) as soon as it is read.
 BlobSink = Callable[[str, bytes], None]
@@ -91,7 +94,7 @@ def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, bytes]:
     if not wanted:
         return {}
     open_repository(root)  # refuses what is not a repository, or a shallow clone
-    return {blob: data for blob, _, data in _cat_files(root, wanted, wanted)}
+    return {blob: data for blob, _, data in cat_files(root, wanted, wanted)}
 
 
 def files_at(root: Path, rev: str, paths: list[str]) -> dict[str, bytes | None]:
@@ -100,12 +103,12 @@ def files_at(root: Path, rev: str, paths: list[str]) -> dict[str, bytes | None]:
     # A name with a line break would be two questions to ``cat-file --batch``: such a path is not there.
     asked = [path for path in dict.fromkeys(paths) if "\n" not in path]
     found: dict[str, bytes | None] = dict.fromkeys(paths)
-    for path, kind, data in _cat_files(root, [f"{rev}:{path}" for path in asked], asked):
+    for path, kind, data in cat_files(root, [f"{rev}:{path}" for path in asked], asked):
         found[path] = data if kind == b"blob" else None
     return found
 
 
-def _cat_files(root: Path, names: Sequence[str], keys: Sequence[str]) -> Iterator[tuple[str, bytes, bytes]]:
+def cat_files(root: Path, names: Sequence[str], keys: Sequence[_Key]) -> Iterator[tuple[_Key, bytes, bytes]]:
     """One ``git cat-file --batch`` fed every name at once: (key, kind, content) of each object that exists."""
     if not names:
         return

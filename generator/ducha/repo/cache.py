@@ -1,23 +1,27 @@
-"""What ducha keeps under ``.git`` so that reading one case need not read the whole log.
+"""What ducha keeps under ``.git/ducha`` so that reading one case need not read the whole log.
 
-Its own files in ``.git/ducha`` (derived data, written whole or not at all: a read-only
-repository just goes without): the case-path index here, the signature verdicts in
-``signatures``. And git's commit-graph with changed-path Bloom filters, which make
-``git log -- PATH`` skip the commits that did not touch the path.
+Derived data, written whole or not at all, and only where it may be written: a read-only
+repository (no write permission on its ``.git``, as ``chmod -R a-w`` leaves a checkout, which
+even root is taken at its word on) just goes without, and reads the log as if nothing were
+kept. Kept here: the case index (each case path and the main-line commits that changed it,
+what ``git log --first-parent -- PATH`` would answer) and, in ``signatures``, signature verdicts.
+Nothing is written anywhere else in ``.git``: not git's commit-graph either, whose changed-path
+filters would cost a fresh clone more than the whole log they spare.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ducha.repo.gitprocess import Repository
-from ducha.repo.log import PATHS, parse_paths
+from ducha.repo.log import MAIN_LINE, parse_main_line
 
-#: New commits the changed-path filters may miss before ``ducha history`` writes them.
-_GRAPH_SLACK = 256
-_INDEX_HEADER = "ducha case-paths 1"
+_INDEX = "case-index"
+_INDEX_HEADER = "ducha case-index 1"
 
 
 def read_cached(repo: Repository, name: str) -> list[str]:
@@ -28,11 +32,21 @@ def read_cached(repo: Repository, name: str) -> list[str]:
         return []
 
 
+def _read_only(folder: Path) -> bool:
+    """Whether nobody may write into ``folder`` by its permissions (root is not stopped by them, but told)."""
+    try:
+        return not os.stat(folder).st_mode & 0o222
+    except OSError:
+        return True
+
+
 def write_cached(repo: Repository, name: str, text: str) -> None:
     """``.git/ducha/<name>`` written whole or not at all; a read-only repository just goes without."""
     path = repo.common_dir / "ducha" / name
+    if _read_only(path.parent if path.parent.is_dir() else repo.common_dir):
+        return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
@@ -41,81 +55,89 @@ def write_cached(repo: Repository, name: str, text: str) -> None:
         pass
 
 
-# --- the case-path index ------------------------------------------------------------------
+# --- the case index -----------------------------------------------------------------------
 
 
-def _read_index(repo: Repository) -> tuple[str, set[str]] | None:
-    lines = read_cached(repo, "case-paths")
-    if len(lines) < 2 or not lines[0].startswith(_INDEX_HEADER + " "):
-        return None
-    return lines[0].split()[-1], {line for line in lines[1:] if line}
+@dataclass
+class CaseIndex:
+    """Each case path, and the main-line commits up to ``head`` that changed it against their first parent.
 
-
-def write_index(repo: Repository, head: str, paths: set[str]) -> None:
-    """Every case path any commit up to ``head`` changed: which paths to ask git about for one id.
-
-    It holds the paths of every commit's change against its first parent; so it stays
-    complete when brought forward over the commits a later HEAD adds (``case_paths``).
+    A commit is named with its depth: how many first parents lie behind it (the first commit
+    is 0). Depths stay as they are when later commits are added, and order the commits of
+    several paths. Each path's commits are kept as written, oldest first, and read when asked for.
     """
-    old = _read_index(repo)
-    if old is not None and old[0] == head and old[1] == paths:
-        return
-    write_cached(repo, "case-paths", "\n".join([f"{_INDEX_HEADER} {head}", *sorted(paths)]) + "\n")
+
+    head: str
+    depth: int
+    entries: dict[str, str] = field(default_factory=dict)
+
+    def commits(self, path: str) -> list[tuple[int, str]]:
+        """The main-line commits that changed ``path``, oldest first: (depth, commit)."""
+        found = []
+        for entry in self.entries.get(path, "").split():
+            depth, _, sha = entry.partition(":")
+            found.append((int(depth), sha))
+        return found
+
+    def extended(self, newer: list[tuple[str, Iterable[str]]]) -> CaseIndex:
+        """The index brought forward over ``newer``: the main-line commits after ``head``, newest first, with their paths."""
+        entries = dict(self.entries)
+        for offset, (sha, paths) in enumerate(reversed(newer), start=1):
+            for path in paths:
+                entry = f"{self.depth + offset}:{sha}"
+                entries[path] = f"{entries[path]} {entry}" if path in entries else entry
+        return CaseIndex(newer[0][0], self.depth + len(newer), entries) if newer else self
+
+    def text(self) -> str:
+        return "\n".join([f"{_INDEX_HEADER} {self.head} {self.depth}",
+                          *(f"{path}\t{self.entries[path]}" for path in sorted(self.entries))]) + "\n"
 
 
-def case_paths(repo: Repository) -> set[str] | None:
-    """The index brought up to HEAD, or None when it cannot be (missing, or history rewritten)."""
+#: Before the first commit: extended by the whole main line, it is the index of HEAD.
+_EMPTY = CaseIndex("", -1)
+
+
+def index_of(main_line: list[tuple[str, Iterable[str]]]) -> CaseIndex:
+    """The index of a main line (newest first, each commit with the case paths it changed against its first parent)."""
+    return _EMPTY.extended(main_line)
+
+
+def _read_index(repo: Repository) -> CaseIndex | None:
+    lines = read_cached(repo, _INDEX)
+    header = lines[0].split() if lines else []
+    if len(header) != 5 or " ".join(header[:3]) != _INDEX_HEADER or not header[4].isdigit():
+        return None
+    entries = {}
+    for line in lines[1:]:
+        path, tab, commits = line.partition("\t")
+        if tab:
+            entries[path] = commits
+    return CaseIndex(header[3], int(header[4]), entries)
+
+
+def keep_index(repo: Repository, index: CaseIndex) -> None:
+    """Keep ``index`` under ``.git/ducha`` unless the one there is already at its HEAD."""
+    lines = read_cached(repo, _INDEX)
+    if not lines or lines[0].split()[3:4] != [index.head]:
+        write_cached(repo, _INDEX, index.text())
+
+
+def case_index(repo: Repository) -> CaseIndex:
+    """The index at HEAD: the one kept, brought forward over the commits added since; else read from the main line.
+
+    Brought forward only when the commit it was made at is on HEAD's main line: after a
+    history was rewritten, or HEAD moved to another branch, it is made again.
+    """
     index = _read_index(repo)
-    if index is None:
-        return None
-    indexed, paths = index
-    if indexed != repo.head:
-        if not repo.ok("merge-base", "--is-ancestor", indexed, repo.head):
-            return None
-        for touched in parse_paths(repo.run(*PATHS, f"{indexed}..{repo.head}")).values():
-            paths |= touched
-        write_index(repo, repo.head, paths)
-    return paths
-
-
-# --- git's commit-graph ---------------------------------------------------------------------
-
-
-def _graph_layers(repo: Repository) -> list[Path]:
-    info = repo.common_dir / "objects" / "info"
-    chain = info / "commit-graphs" / "commit-graph-chain"
-    if chain.exists():
-        return [info / "commit-graphs" / f"graph-{line.strip()}.graph"
-                for line in chain.read_text(encoding="ascii").split() if line.strip()]
-    return [info / "commit-graph"] if (info / "commit-graph").exists() else []
-
-
-def _graph_state(repo: Repository) -> tuple[bool, int]:
-    """Whether every commit-graph layer has changed-path filters, and how many commits it holds."""
-    layers = _graph_layers(repo)
-    blooms, commits = bool(layers), 0
-    try:
-        for layer in layers:
-            with layer.open("rb") as graph:
-                header = graph.read(8)
-                table = graph.read(12 * (header[6] + 1))
-                chunks = {table[i:i + 4]: int.from_bytes(table[i + 4:i + 12], "big") for i in range(0, len(table), 12)}
-                blooms = blooms and b"BIDX" in chunks
-                graph.seek(chunks[b"OIDF"] + 255 * 4)
-                commits += int.from_bytes(graph.read(4), "big")
-    except (OSError, IndexError, KeyError):
-        return False, 0
-    return blooms, commits
-
-
-def ensure_commit_graph(repo: Repository) -> None:
-    """Git's changed-path Bloom filters make ``git log -- PATH`` skip the commits that did not touch it.
-
-    Written when missing (or written without filters) and topped up when many commits are
-    not in it yet; later ``git commit-graph write`` and ``git maintenance`` runs keep the filters.
-    """
-    blooms, commits = _graph_state(repo)
-    if blooms and int(repo.run("rev-list", "--count", repo.head) or 0) - commits <= _GRAPH_SLACK:
-        return
-    split = "--split" if blooms else "--split=replace"
-    repo.run("commit-graph", "write", "--reachable", "--changed-paths", split, "--no-progress", check=False)
+    if index is not None and index.head == repo.head:
+        return index
+    if index is not None:
+        newer = repo.answer(*MAIN_LINE, f"{index.head}..{repo.head}")
+        line = parse_main_line(newer) if newer is not None else []
+        if line and line[-1][1] in (index.head, None):  # HEAD's main line runs through it (or was read whole)
+            index = (index if line[-1][1] else _EMPTY).extended([(sha, paths) for sha, _, paths in line])
+            keep_index(repo, index)
+            return index
+    index = index_of([(sha, paths) for sha, _, paths in parse_main_line(repo.run(*MAIN_LINE, repo.head))])
+    keep_index(repo, index)
+    return index

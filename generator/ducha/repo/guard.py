@@ -36,8 +36,9 @@ from ducha.io.yamlfile import YamlDocument, format_path, parse_yaml, read_yaml
 from ducha.load.office import parse_office
 from ducha.load.validate import ValidationResult, validate_repository
 from ducha.model.case import ATTACHMENTS_DIR, CASES_DIR, MANIFEST_NAME, Case, build_case
+from ducha.model.corrections import edit_as_corrections, moves_due
 from ducha.model.demo import DEMO_LIST, parse_demo_list
-from ducha.model.logs import LOG_KINDS
+from ducha.model.logs import LOG_KINDS, LOGS
 from ducha.model.measures import ACCOUNTABILITY, MEASURES_DIR
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
 from ducha.model.office import OFFICE_FILE, Office
@@ -46,6 +47,7 @@ from ducha.repo.blobs import files_at
 from ducha.repo.changes import FACTS, IDENTITY, Kind, compare
 from ducha.repo.filechanges import changed_files
 from ducha.repo.landing import landed
+from ducha.repo.linkcheck import link_problems
 from ducha.repo.manifest import read_manifest_text
 from ducha.repo.refs import is_ancestor, merge_base, resolve
 from ducha.repo.reviews import claimed_reviews
@@ -56,7 +58,8 @@ from ducha.rules.deadlines import Status, deadline
 from ducha.rules.late import unexplained_late
 from ducha.rules.layout import RECORD_DIRS
 
-_APPEND_ONLY_FIX = "恢复原来的内容；已记录的条目只能追加：如需更正，在末尾追加一条新记录写明「更正：……」。"
+_APPEND_ONLY_FIX = ("恢复原来的内容；已记录的条目只能追加，不能改写或删除。值确有错误的，在 corrections（更正）末尾追加一条：field 写"
+                    "该值的位置（如 reports[0].doc_no），写明 date、old（原值）、new（新值）、reason（理由）和 approved_by（批准人）。")
 _IDENTITY_FIX = "恢复原值：编号一经使用不能更改。编号错了的事项，填写撤销（cancelled）并报批后，用 ducha new 重新立项。"
 _FACT_FIX = ("恢复原来写下的值。确有错误的，在 corrections（更正）末尾追加一条，写明 date（日期）、field（字段）、"
              "old（原值）、new（新值）、reason（理由）和 approved_by（批准人）：经批准的更正在各处按新值显示，原值留在记录中。")
@@ -66,8 +69,6 @@ _SPLIT_FIX = ("把改动拆成两个合并请求：一个只含 cases/、notices
 _OFFICE_FIX = ("撤销这项改动。只适用于新事项的时限变更，写进该来源类型的 revisions（规则修订），注明晚于已有事项交办日期的 "
                "effective_from（生效日期）；日历包已收录年份的节假日不能改写。确需改变某个已有事项期限的，"
                "在该事项中追加经批准的延期（extensions）或更正（corrections）。")
-#: Corrections of these fields may move a due date.
-_DEADLINE_FIELDS = frozenset({"category", "registered", "assigned", "time_limit"})
 _ISSUED = {NOTICES_DIR: "已印发的督查通报", BULLETINS_DIR: "已印发的督查专报", MEASURES_DIR: "已下达（记录）的督查问责记录",
            SURVEYS_DIR: "已合并的督查调研或调查记录"}
 _SHOWN = 5
@@ -142,6 +143,16 @@ def _fix_for(key: str | int) -> str:
     return _FACT_FIX if key in FACTS else _APPEND_ONLY_FIX
 
 
+def _entry_fix(where: tuple[str | int, ...], old: dict[str, Any], new: dict[str, Any]) -> str:
+    """For an entry edited in place: the corrections that say what the edit meant to, one per value changed."""
+    if not (wanted := edit_as_corrections(where, old, new)):
+        return _APPEND_ONLY_FIX
+    said = "；".join(f"field: {field}，old: {was}，new: {now}" for field, was, now in wanted)
+    return ("恢复原来的内容：已记录的条目不能改写。原记录确有错误的，在 corrections（更正）末尾追加经批准的更正"
+            f"（{'每个值一条' if len(wanted) > 1 else '一条'}）——{said}——并写明 date（批准日期）、reason（理由）和 "
+            "approved_by（批准人）：更正后各处按新值显示，原值留在记录中。")
+
+
 def _check_case(root: Path, change: FileChange, old_raw: bytes, sealed: Mapping[str, str]) -> list[Problem]:
     path, old_path = change.path, change.old_path or change.path
     old_doc, _ = parse_yaml(old_raw, old_path)
@@ -169,7 +180,8 @@ def _check_case(root: Path, change: FileChange, old_raw: bytes, sealed: Mapping[
             doc = old_doc if item.in_old else new_doc
             text = f"{item.text}：{'编号' if key in IDENTITY else '已记录的事实'}不能改写。" if key in IDENTITY + FACTS \
                 else f"{item.text}：已记录的内容只能追加，不能改写或删除。"
-            problems.append(_problem(doc, path, item.path, text, _fix_for(key), in_old=item.in_old))
+            fix = _entry_fix(item.path, old_data, new_data) if key in LOGS and not item.in_old else _fix_for(key)
+            problems.append(_problem(doc, path, item.path, text, fix, in_old=item.in_old))
     return problems
 
 
@@ -254,7 +266,7 @@ def _explained(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
         return list(new.get(key, []))[len(old.get(key, [])):]
 
     reopened = any(kind.reopens(entry) for kind in LOG_KINDS if kind.reopening for entry in appended(kind.key))
-    return (approved(new) > approved(old) or any(c.get("field") in _DEADLINE_FIELDS for c in appended("corrections"))
+    return (approved(new) > approved(old) or any(moves_due(str(c.get("field"))) for c in appended("corrections"))
             or reopened)
 
 
@@ -331,8 +343,12 @@ def _office_moves(root: Path, base_raw: bytes, cases: Iterable[Case], today: dt.
                     "已有事项的期限只能由经批准的延期或更正改变。", _OFFICE_FIX)]
 
 
-def guard(root: Path, base: str, today: dt.date) -> GuardResult:
-    """Every problem in what the branch at ``root`` (with its uncommitted changes) would land on ``base``."""
+def guard(root: Path, base: str, today: dt.date, now: dt.datetime | None = None) -> GuardResult:
+    """Every problem in what the branch at ``root`` (with its uncommitted changes) would land on ``base``.
+
+    Links to other offices' records (上下联动) are checked against what ``root`` fetched of them; ``now``: the time
+    of a fetch, when a link cites a commit not fetched yet.
+    """
     tip = resolve(root, base)
     fork = merge_base(root, tip)
     if fork is None:
@@ -340,15 +356,16 @@ def guard(root: Path, base: str, today: dt.date) -> GuardResult:
                                                                   "无法判断改动了什么。",
                                             f"从 {base} 新建分支（git switch -c 新分支 {base}），把要提交的记录改动重新加上。"),))
     claims = _claimed_reviews(root, tip)
+    neighbours = Neighbours(root, now)
     if fork == tip:  # up to date with the base: what lands is this working tree
-        found = judge(root, tip, today)
+        found = judge(root, tip, today, neighbours=neighbours)
         return dataclasses.replace(found, problems=_sorted([*claims, *found.problems]))
     with landed(root, tip) as landing:
         if landing.root is not None:
-            found = judge(landing.root, tip, today)
+            found = judge(landing.root, tip, today, neighbours=neighbours)
             return GuardResult(tip, found.changed, _sorted([*claims, *found.problems]), merged=True)
     # It cannot be merged as it is: the conflicts, and what the branch itself changed since it forked.
-    found = judge(root, fork, today)
+    found = judge(root, fork, today, neighbours=neighbours)
     conflicts = [Problem(path, 0, 0, "", f"本分支与 {base} 都改动了这个文件，合并时冲突：无法判断合并后的记录。",
                          f"先把 {base} 合并进本分支（git fetch 后 git merge {base}），解决冲突后再提交；记录只能在末尾追加，"
                          "解决冲突时保留双方追加的条目。") for path in landing.conflicts]
@@ -369,9 +386,19 @@ def _claimed_reviews(root: Path, tip: str) -> list[Problem]:
             for claim in claimed_reviews(root, tip)]
 
 
-def judge(root: Path, fork: str, today: dt.date, whole: bool = True) -> GuardResult:
+@dataclass(frozen=True)
+class Neighbours:
+    """Where the other offices' records were fetched (the office's own repository, not a scratch merge of it), and
+    the time of a fetch if one is needed."""
+
+    home: Path
+    now: dt.datetime | None = None
+
+
+def judge(root: Path, fork: str, today: dt.date, whole: bool = True, neighbours: Neighbours | None = None) -> GuardResult:
     """Every problem in the change from ``fork`` to the working tree at ``root``; unless ``whole``, only what a
-    change may do to the records already there (for a commit inside a pull request, judged whole when it lands)."""
+    change may do to the records already there (for a commit inside a pull request, judged whole when it lands).
+    Links to other offices are checked where ``neighbours`` says they were fetched (not on the server's hook)."""
     changes = changed_files(root, fork, None, untracked_in=RECORD_DIRS)
     demo = _demo_removals(root, fork, changes)  # the start of an office (ducha init): not a deletion of records
     problems = _split([c for c in changes if c.path not in demo]) if whole else []
@@ -401,11 +428,13 @@ def judge(root: Path, fork: str, today: dt.date, whole: bool = True) -> GuardRes
             problems += _check_case(root, change, old_raw, sealed)
     if not whole:
         return GuardResult(fork, changed, _sorted(problems))
-    head = validate_repository(root, today)
+    head = validate_repository(root, today, ahead_in={c.path for c in records})  # the base was judged when it landed
     problems += head.problems
     problems += _deadlines(root, fork, records, blobs, head, today, set(problems))
     if head.office is not None:
         problems += _new_entries(root, records, blobs, head.office, today)
+        if neighbours is not None:
+            problems += link_problems(neighbours.home, head.office, records, blobs, today, neighbours.now, files=root)
     return GuardResult(fork, changed, tuple(sorted(set(problems), key=Problem.sort_key)))
 
 

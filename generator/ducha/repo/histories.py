@@ -3,9 +3,10 @@
 A case's history is every version of every path that ever held its id (the file name
 is the id), gathered by the id and not by git's rename detection: a move that also edits
 the file below git's 50 % similarity is still a move. ``read_histories`` builds the
-histories of all cases (one ``git log`` over the whole repository) or of a few (git's
-changed-path Bloom filters, one ``git log -- PATH`` per path the case ever had); both
-feed the same assembly, so the site, ``ducha history`` and the archive tell one story.
+histories of all cases (one ``git log`` over the whole repository) or of a few (the case
+index names the main-line commits that changed each path the case ever had; only those
+are read); both feed the same assembly, so the site, ``ducha history`` and the archive
+tell one story.
 
 Which versions count: the main line (first parents from HEAD) is the record. Every
 commit on it that changed a case file counts; a merge brings in its branch's commits on
@@ -23,10 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ducha.repo.blobs import BlobSink, Prefetch
-from ducha.repo.cache import case_paths, ensure_commit_graph, write_index
+from ducha.repo.cache import case_index, index_of, keep_index
 from ducha.repo.casepaths import case_id_of
 from ducha.repo.gitprocess import Repository, open_repository
-from ducha.repo.log import PATHS, RECORDS, PathChange, parse_paths, parse_records, stream_records
+from ducha.repo.log import AGAINST, RECORDS, PathChange, parse_against, parse_records, stream_records
 from ducha.repo.reviews import review_commit, review_of
 from ducha.repo.signatures import signed_line, verify_signatures
 from ducha.repo.values import CaseHistory, Commit, Histories, Version
@@ -96,60 +97,87 @@ def _read_all(repo: Repository, case_ids: Collection[str] | None, sink: BlobSink
     """Every commit and its changes in one pass; the case files' contents go to ``sink`` meanwhile."""
     log = _Log({}, {}, {}, {}, {})
     parents: dict[str, tuple[str, ...]] = {}
-    paths: set[str] = set()
+    trees: dict[str, str] = {}
     wanted = set(case_ids) if case_ids is not None else None
     prefetch = Prefetch(repo.root, sink) if sink is not None else None
     needed: set[str] = set()  # contents a newer version compares with (the log runs newest first)
-    # What each main-line merge changed against its first parent, read by a second git
-    # meanwhile: the two walks and the parsing here share the machine's cores.
-    with repo.spool(*PATHS, "--first-parent", "--merges", repo.head, name="log --first-parent") as merges:
-        for commit, changes in stream_records(repo.stream(*RECORDS, repo.head)):
-            parents[commit.sha] = commit.parents
-            log.commits[commit.sha] = commit
-            if changes:
-                log.changes[commit.sha] = changes
-                paths.update(c.path for c in changes)
-                if prefetch is not None:
-                    mine = [c for c in changes if wanted is None or case_id_of(c.path) in wanted]
-                    needed.update(b for c in mine for b in c.parent_blobs if b is not None)
-                    # A 立项 is described without reading it: its content matters only to a later version.
-                    prefetch.add(c.blob for c in mine if c.status != "A" or c.blob in needed)
-        if prefetch is not None:
-            prefetch.close()
-        log.touched = parse_paths(merges())
+    for commit, tree, changes in stream_records(repo.stream(*RECORDS, repo.head)):
+        parents[commit.sha] = commit.parents
+        trees[commit.sha] = tree
+        log.commits[commit.sha] = commit
+        if changes:
+            log.changes[commit.sha] = changes
+            if prefetch is not None:
+                mine = [c for c in changes if wanted is None or case_id_of(c.path) in wanted]
+                needed.update(b for c in mine for b in c.parent_blobs if b is not None)
+                # A 立项 is described without reading it: its content matters only to a later version.
+                prefetch.add(c.blob for c in mine if c.status != "A" or c.blob in needed)
+    if prefetch is not None:
+        prefetch.close()
     main_line = _main_line(parents, repo.head)
     log.position = {sha: i for i, sha in enumerate(main_line)}
     log.sides = _sides(parents, main_line)
-    for touched in log.touched.values():
-        paths.update(touched)
-    write_index(repo, repo.head, paths)
+    log.touched = _first_parent_changes(repo, log, main_line, trees)
+    keep_index(repo, index_of([(sha, log.touched[sha]) for sha in main_line]))
     return log
 
 
-# --- a few cases: through the path index and the changed-path filters -----------------
+def _first_parent_changes(repo: Repository, log: _Log, main_line: list[str], trees: dict[str, str]) -> dict[str, set[str]]:
+    """The case paths each main-line commit changed against its first parent.
+
+    A commit's own changes; a merge's worked out from its branch when it merged cleanly, and
+    asked of git (one ``diff-tree`` for all of them) otherwise: git's log would diff every
+    merge against its first parent, a fifth more work than the rest of the walk.
+    """
+    touched: dict[str, set[str]] = {}
+    asked: list[str] = []
+    for sha in main_line:
+        commit = log.commits[sha]
+        net = _net_change(log, commit, trees) if commit.is_merge else {c.path for c in log.changes.get(sha, ())}
+        if net is None:
+            asked.append(sha)
+            touched[sha] = set()  # unless git names some
+        else:
+            touched[sha] = net
+    if asked:
+        lines = "".join(f"{sha} {log.commits[sha].parents[0]}\n" for sha in asked)
+        touched.update(parse_against(repo.run(*AGAINST, stdin=lines)))
+    return touched
 
 
-def _read_some(repo: Repository, case_ids: Collection[str]) -> _Log | None:
-    """The commits that matter to ``case_ids`` only; None when the path index cannot say which."""
-    ensure_commit_graph(repo)
-    paths = case_paths(repo)
-    if paths is None:
+def _net_change(log: _Log, merge: Commit, trees: dict[str, str]) -> set[str] | None:
+    """What a clean merge changed against its first parent: the paths its branch left changed, taken together.
+
+    Clean: its branch is a line of plain commits begun at the first parent, and the merge's
+    files are the branch's last commit's (its tree is that commit's). None for any other merge.
+    """
+    side = log.sides.get(merge.sha, [])
+    if len(merge.parents) != 2 or not side or side[-1] != merge.parents[1] or trees[merge.sha] != trees[side[-1]]:
         return None
+    before: dict[str, str | None] = {}
+    after: dict[str, str | None] = {}
+    for parent, sha in zip([merge.parents[0], *side], side, strict=False):
+        if log.commits[sha].parents != (parent,):
+            return None
+        for change in log.changes.get(sha, ()):
+            before.setdefault(change.path, change.parent_blobs[0])
+            after[change.path] = change.blob
+    return {path for path, blob in after.items() if blob != before[path]}
+
+
+# --- a few cases: through the case index ------------------------------------------------
+
+
+def _read_some(repo: Repository, case_ids: Collection[str]) -> _Log:
+    """The commits that matter to ``case_ids`` only: the index names the main-line ones."""
+    index = case_index(repo)
     wanted = set(case_ids)
     log = _Log({}, {}, {}, {}, {})
-    candidates = sorted(p for p in paths if case_id_of(p) in wanted)
-    # One path a call (git's filters take a single path), all at once; with several paths,
-    # where each commit stands on the main line puts them in one order.
-    calls = [("log", "--first-parent", "--format=%H", repo.head, "--", path) for path in candidates]
-    outputs = repo.run_together([*calls, ("rev-list", "--first-parent", repo.head)] if len(calls) > 1 else calls)
-    found = [output.split() for output in outputs[:len(calls)]]
-    for path, shas in zip(candidates, found, strict=True):
-        for sha in shas:
-            log.touched.setdefault(sha, set()).add(path)
-    if len([f for f in found if f]) > 1:
-        log.position = {sha: i for i, sha in enumerate(outputs[-1].split()) if sha in log.touched}
-    else:
-        log.position = {sha: i for f in found for i, sha in enumerate(f)}
+    for path in index.entries:
+        if case_id_of(path) in wanted:
+            for depth, sha in index.commits(path):
+                log.touched.setdefault(sha, set()).add(path)
+                log.position[sha] = index.depth - depth
     fetch = list(log.position)
     if not fetch:
         return log
@@ -279,11 +307,11 @@ def read_histories(root: Path, case_ids: Collection[str] | None = None, signers:
     repo = open_repository(root)
     if not repo.head:
         return Histories("", {})
-    few = case_ids is not None and len(case_ids) <= _FEW
-    log = _read_main_line(repo, since) if since is not None else None
-    if log is None and few and case_ids is not None:
+    if since is not None:
+        log = _read_main_line(repo, since)
+    elif case_ids is not None and len(case_ids) <= _FEW:
         log = _read_some(repo, case_ids)
-    if log is None:
+    else:
         log = _read_all(repo, case_ids, blob_sink)
     steps = _steps(log, case_ids)
     signatures: dict[str, str] = {}

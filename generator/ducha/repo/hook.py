@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ducha.errors import Problem
-from ducha.io.yamlfile import parse_data
+from ducha.io.yamldata import parse_data
 from ducha.model.office import OFFICE_FILE
 from ducha.repo.blobs import files_at
 from ducha.repo.gitprocess import open_repository, run

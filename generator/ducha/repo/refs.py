@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from ducha.repo.gitprocess import HistoryError, open_repository
@@ -35,3 +36,12 @@ def is_ancestor(root: Path, ancestor: str, descendant: str) -> bool:
     if not _COMMIT_ID.fullmatch(ancestor):
         return False  # only commit ids: a value from a record must never reach git as an option
     return open_repository(root).ok("merge-base", "--is-ancestor", ancestor, descendant)
+
+
+def commits_in(root: Path, head: str, commits: Iterable[str]) -> frozenset[str]:
+    """Which of ``commits`` the history of ``head`` holds (one no longer held: that history was rewritten)."""
+    wanted = frozenset(commits)
+    if not wanted or not _COMMIT_ID.fullmatch(head):
+        return frozenset()
+    listed = open_repository(root).answer("rev-list", head)
+    return wanted & frozenset((listed or "").split())

@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ducha.io.yamlfile import parse_data
+from ducha.io.yamldata import parse_data
 from ducha.model.office import OFFICE_FILE
 from ducha.repo.blobs import files_at
 from ducha.repo.cache import read_cached, write_cached

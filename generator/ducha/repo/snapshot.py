@@ -26,5 +26,10 @@ def report_for(root: Path, period: Period, today: dt.date) -> PeriodReport:
         commit = "（浅克隆，提交未知）"
     except HistoryError:
         commit = "（非 git 仓库）"
+    below = None
+    if records.office.subordinates:
+        from ducha.repo.rollup import rollup
+
+        below = rollup(root, records.office, records.cases, min(today, period.end))
     return build_report(records.office, records.cases, records.notices, records.bulletins, period, today, commit,
-                        recorded, records.measures, records.surveys)
+                        recorded, records.measures, records.surveys, below)

@@ -30,6 +30,7 @@ from ducha.repo.anchor import check_anchor, parse_anchor
 from ducha.repo.archive import VerifyResult, verify_archive
 from ducha.repo.filechanges import commits_adding
 from ducha.repo.gitprocess import head_sha, open_repository
+from ducha.repo.linkcheck import links_lost
 from ducha.repo.manifest import read_manifest_text
 from ducha.repo.refs import is_ancestor, reachable_commits
 from ducha.repo.signatures import signed_line, verify_signatures
@@ -104,6 +105,18 @@ def _open_attachments(root: Path) -> list[Problem]:
             for problem in verify_attachments(root, office, case)]
 
 
+def _links(root: Path) -> list[Problem]:
+    """Links to other offices' records (上下联动) whose commit their fetched history no longer holds."""
+    try:
+        office = load_office(root)
+    except DataError:
+        return []  # validation reports a broken office.yaml
+    if not (office.superior or office.subordinates):
+        return []  # no neighbours: nothing to read twice
+    result = validate_paths([root / CASES_DIR], root)
+    return links_lost(root, office, result.cases) if result.office is not None else []
+
+
 def _signed_line(root: Path) -> tuple[int | None, list[Problem]]:
     """Every main-line commit since office.yaml listed the server's keys carries its signature; the first that
     does not is named. (None, []) when office.yaml lists no key."""
@@ -152,5 +165,5 @@ def verify(root: Path, anchors: Sequence[Path] = ()) -> VerifyResult:
     notices, found = _notice_commits(root, history)
     signed, unsigned = _signed_line(root)
     problems = [*archive.problems, *_sealed_commits(root, history), *found, *_open_attachments(root), *unsigned,
-                *_anchors(root, anchors)]
+                *_anchors(root, anchors), *_links(root)]
     return VerifyResult(archive.checked, tuple(sorted(problems, key=Problem.sort_key)), notices, signed, len(anchors))

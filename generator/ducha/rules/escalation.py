@@ -4,8 +4,8 @@ The seed (督促检查工作实施办法 第十六条（二）（三）) critici
 work still shows no clear progress, and escalates by the number of criticisms in a year. Other
 triggers (long overdue, repeated returns) are an office's own rules and apply only when
 office.yaml sets them. 问责 is proposed too for 逾期不报 and 弄虚作假 (中办 1999 年意见 七；实施办法
-第十五条). Every proposal names its rule from ``rules.registry``: the office.yaml key and the
-clause, or 本室规则. A case is criticised at most once for one cause: what an issued notice
+第十五条). Every proposal names its rule from ``rules.registry`` in words, with its clause or
+本室规则 (leaders read it: a setting's name means nothing to them). A case is criticised at most once for one cause: what an issued notice
 already criticised is not proposed again, however the periods fall.
 """
 
@@ -32,6 +32,7 @@ from ducha.rules.registry import (
     RETURNS,
     UNREPORTED,
     Rule,
+    cited,
 )
 
 #: An urge of this method is a 督办令 (下达督办令), the step before 通报批评.
@@ -125,7 +126,7 @@ def propose_criticism(statuses: Sequence[Status], rules: NoticeRules, calendar: 
         if unit is None:
             continue
         per_unit[unit] += [g for g in criticism_grounds(status, rules, calendar, measures) if not _same_cause(g[1], done)]
-    return _mentions(per_unit)
+    return _mentions(per_unit, rules)
 
 
 def criticism_tally(notices: Iterable[Notice], year: int) -> Counter[str]:
@@ -232,14 +233,15 @@ def propose_accountability(statuses: Sequence[Status], calendar: Calendar,
     return _mentions(per_unit)
 
 
-def _mentions(per_unit: dict[str, list[tuple[Rule, Ground, str]]]) -> tuple[Mention, ...]:
-    """One mention per unit, its causes in case order, each rule cited once."""
+def _mentions(per_unit: dict[str, list[tuple[Rule, Ground, str]]],
+              settings: NoticeRules | None = None) -> tuple[Mention, ...]:
+    """One mention per unit, its causes in case order, each rule cited once (in words, with ``settings``' figures)."""
     mentions = []
     for unit, found in sorted(per_unit.items()):
         if not found:
             continue
         found.sort(key=lambda item: (item[1].case, item[1].cause))
-        bases = "；".join(dict.fromkeys(rule.basis for rule, _, _ in found))
+        bases = "；".join(dict.fromkeys(cited(rule, settings) for rule, _, _ in found))
         mentions.append(Mention(unit, "；".join(text for _, _, text in found),
                                 tuple(sorted({g.case for _, g, _ in found})), bases, tuple(g for _, g, _ in found)))
     return tuple(mentions)

@@ -108,4 +108,4 @@ def _asked_in_time(case: Case, plan: Schedule, round_: Round, end: dt.date | Non
                 f"延期申请日期 {ext.requested} 晚于它要延长的到期日 {due}：按《督促检查工作实施办法》第九条，"
                 "确需延期的，承办单位应在办理期限届满前提前申请，最迟在到期日当天。",
                 f"延期只能在到期日（{due}）当天或之前申请；已超期的事项不能再延期，应如实报送办理报告（按超期办结）。"
-                "如是日期笔误，按更正程序更正。")
+                f"如是日期笔误，在 corrections 中追加一条更正（field: extensions[{index}].requested）。")

@@ -20,7 +20,7 @@ class Tally:
     """How a group of items stands; the rates derive from the counts.
 
     Every item is in exactly one of: registered (not yet 交办), open (red, yellow or green),
-    pending (report awaiting 审核), closed on time, closed late, cancelled.
+    pending (report awaiting 审核), closed (on time, late, or with no due date), cancelled.
     """
 
     total: int
@@ -33,35 +33,59 @@ class Tally:
     closed_late: int
     registered: int = 0
     cancelled: int = 0
+    closed_undated: int = 0  # closed with no due date (no time limit applied): neither on time nor late
 
     @property
     def closed(self) -> int:
-        return self.closed_on_time + self.closed_late
+        return self.closed_on_time + self.closed_late + self.closed_undated
 
     @property
     def on_time_rate(self) -> float | None:
-        return self.closed_on_time / self.closed if self.closed else None
+        judged = self.closed_on_time + self.closed_late
+        return self.closed_on_time / judged if judged else None
+
+
+#: The parts a group of items is counted in; each item is in exactly one (``part``).
+PARTS = ("registered", "open", "pending", "closed", "cancelled")
+
+
+def part(status: Status) -> str:
+    """Which part of a tally ``status`` counts in: 待交办, 在办, 待审核, 已办结 or 已撤销. Every count a
+    page shows and the list beside it take their items from here, so the two cannot differ."""
+    if status.stage is Stage.REGISTERED:
+        return "registered"
+    if status.stage is Stage.CANCELLED or (status.stage is Stage.ARCHIVED and status.case.cancelled is not None):
+        return "cancelled"
+    if status.stage.is_open:
+        return "open"
+    if status.stage is Stage.PENDING_REVIEW:
+        return "pending"
+    return "closed"
+
+
+def parts(statuses: Iterable[Status]) -> dict[str, list[Status]]:
+    """``statuses`` by ``part``, every part present (empty or not), in the order given."""
+    found: dict[str, list[Status]] = {name: [] for name in PARTS}
+    for s in statuses:
+        found[part(s)].append(s)
+    return found
 
 
 def tally(statuses: Iterable[Status]) -> Tally:
     counts = {"total": 0, "open": 0, "red": 0, "yellow": 0, "green": 0, "pending": 0, "on_time": 0, "late": 0,
-              "registered": 0, "cancelled": 0}
+              "registered": 0, "cancelled": 0, "undated": 0}
     for s in statuses:
         counts["total"] += 1
-        if s.stage is Stage.REGISTERED:
-            counts["registered"] += 1
-        elif s.stage is Stage.CANCELLED or (s.stage is Stage.ARCHIVED and s.case.cancelled is not None):
-            counts["cancelled"] += 1
-        elif s.stage.is_open:
-            counts["open"] += 1
-            if s.light in (Light.RED, Light.YELLOW, Light.GREEN):
-                counts[s.light.value] += 1
-        elif s.stage is Stage.PENDING_REVIEW:
-            counts["pending"] += 1
-        elif s.stage in CLOSED_STAGES and s.light in (Light.DONE, Light.LATE):
-            counts["on_time" if s.light is Light.DONE else "late"] += 1
+        where = part(s)
+        if where == "closed":
+            # Judged by its report against its due date: on time, late, or neither when it had none.
+            counts["late" if s.light is Light.LATE else "on_time" if s.light is Light.DONE else "undated"] += 1
+            continue
+        counts[where] += 1
+        if where == "open" and s.light in (Light.RED, Light.YELLOW, Light.GREEN):
+            counts[s.light.value] += 1
     return Tally(counts["total"], counts["open"], counts["red"], counts["yellow"], counts["green"],
-                 counts["pending"], counts["on_time"], counts["late"], counts["registered"], counts["cancelled"])
+                 counts["pending"], counts["on_time"], counts["late"], counts["registered"], counts["cancelled"], counts["undated"])
 
 
 def by_lead_unit(statuses: Sequence[Status], units: Iterable[str]) -> dict[str, Tally]:

@@ -6,20 +6,22 @@ builds the ``Office``.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path
+from ducha.model.categories import STANDARD_CATEGORIES
 from ducha.model.office import (
     DEFAULT_CATEGORY_RULES,
     OFFICE_FILE,
     RESERVED_FILE_NAMES,
-    STANDARD_CATEGORIES,
+    Office,
+    Unit,
     slug,
 )
 from ducha.model.timelimit import parse_date
 from ducha.rules.characters import character_problems, invisible_free
+from ducha.rules.units import unknown_unit
 
 
 def office_problems(doc: YamlDocument) -> list[Problem]:
@@ -48,6 +50,8 @@ def office_problems(doc: YamlDocument) -> list[Problem]:
     for category, values in data.get("categories", {}).items():
         if category not in STANDARD_CATEGORIES and values.get("custom") != "是":
             line, column = doc.key_mark(("categories", category))
+            import difflib  # only for a category that is wrong
+
             guess = difflib.get_close_matches(category, STANDARD_CATEGORIES, n=1, cutoff=0.5)
             problems.append(Problem(OFFICE_FILE, line, column, f"categories.{category}",
                                     f"「{category}」不是标准来源类型，也没有标明为本单位自设。",
@@ -69,13 +73,41 @@ def office_problems(doc: YamlDocument) -> list[Problem]:
         problems.append(Problem(OFFICE_FILE, line, column, "adopted_on", f"日期「{data['adopted_on']}」不存在。",
                                 "写成实际存在的日期，格式 YYYY-MM-DD。"))
     problems += _unit_name_problems(doc)
-    names = [unit["name"] for unit in data["units"]]
+    registered = Office(name=str(data["name"]), units=tuple(Unit(u["name"], u["full_name"]) for u in data["units"]))
     for unit in data.get("reminders", {}).get("units", {}):
-        if unit not in names:
+        if unit not in registered.unit_names:
             line, column = doc.key_mark(("reminders", "units", unit))
+            message, fix = unknown_unit("提醒收件单位", unit, registered)
             problems.append(Problem(OFFICE_FILE, line, column, f"reminders.units.{unit}",
-                                    f"单位「{unit}」未在 units 中登记，提醒无法对应到事项。",
-                                    f"改成已登记的简称（{'、'.join(names)}），或先在 units 中登记该单位。"))
+                                    message.replace("office.yaml 中", "units 中") + "提醒无法对应到事项。",
+                                    fix.replace("office.yaml 的 units", "units")))
+    problems += _neighbour_problems(doc, [u["name"] for u in data["units"]])
+    return problems
+
+
+def _neighbour_problems(doc: YamlDocument, units: list[str]) -> list[Problem]:
+    """上下联动: every subordinate office is a registered unit, named once; the superior is another office."""
+    data, problems = doc.data, []
+    seen: set[str] = set()
+    for index, entry in enumerate(data.get("subordinates", [])):
+        name = entry["name"]
+        where: PathKey = ("subordinates", index, "name")
+        line, column = doc.mark(where)
+        if name in seen:
+            problems.append(Problem(OFFICE_FILE, line, column, format_path(where), f"下级督查室「{name}」重复。",
+                                    "删除重复的一项。"))
+        elif name not in units:
+            problems.append(Problem(OFFICE_FILE, line, column, format_path(where),
+                                    f"下级督查室「{name}」未在单位名录（units）中登记，事项无法交办给它。",
+                                    f"在 units 中登记它（name: {name}，full_name: 它的 office.yaml 中的 name），"
+                                    "或改成已登记的简称。"))
+        seen.add(name)
+    superior = data.get("superior")
+    if superior is not None and (superior["name"] == data["name"] or superior["name"] in seen):
+        line, column = doc.mark(("superior", "name"))
+        problems.append(Problem(OFFICE_FILE, line, column, "superior.name",
+                                f"上级督查室「{superior['name']}」与本室或某个下级督查室同名。",
+                                "写上级督查室 office.yaml 中的 name（如 某某省人民政府督查室）。"))
     return problems
 
 

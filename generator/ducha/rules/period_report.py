@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ducha.model.case import Case
+from ducha.model.links import Reading
 from ducha.model.logs import SATISFACTION_RESULTS, late_mark
 from ducha.model.measures import MEASURE_KINDS, ORDER, Measure
 from ducha.model.notices import Bulletin, Mention, Notice
@@ -23,7 +24,8 @@ from ducha.rules.escalation import criticism_tally, order_due, owed_measures, pr
 from ducha.rules.late import EntryKey, LateEntry, RecordedAt, late_entries
 from ducha.rules.metrics import CLOSED_STAGES
 from ducha.rules.periods import Period
-from ducha.rules.registry import NO_PRAISE_AFTER_SECOND, PRAISE
+from ducha.rules.registry import NO_PRAISE_AFTER_SECOND, PRAISE, cited
+from ducha.rules.rollup import Rollup
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,11 @@ class PeriodReport:
     ranking: tuple[str, ...] = ()
     #: 补录 entries recorded in the period (dated earlier than recorded by more than the office allows).
     recorded_late: tuple[Item, ...] = field(default=())
+    #: 上下联动: the subordinate offices ranked by the same rules as units, on their own handling (their rules)
+    #: of the cases delegated to them; 下级办理情况 of those cases; how each office was read (stale, rewritten).
+    offices: tuple[UnitRow, ...] = ()
+    below: tuple[Item, ...] = ()
+    readings: tuple[Reading, ...] = ()
 
     @property
     def closed(self) -> int:
@@ -171,7 +178,8 @@ def _flag(text: str, late: Mapping[EntryKey, LateEntry], key: EntryKey) -> str:
 def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice], bulletins: Sequence[Bulletin],
                  period: Period, today: dt.date, data_commit: str,
                  recorded: Mapping[str, Mapping[EntryKey, RecordedAt]] | None = None,
-                 measures: Sequence[Measure] = (), surveys: Sequence[Survey] = ()) -> PeriodReport:
+                 measures: Sequence[Measure] = (), surveys: Sequence[Survey] = (),
+                 rollup: Rollup | None = None) -> PeriodReport:
     """The 通报 for ``period`` as of ``today`` (clamped to the period's end).
 
     ``recorded`` says when each entry entered the records (from git): entries recorded too
@@ -252,7 +260,7 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
             criticised_in_period=unit.name in criticised))
     rows.sort(key=lambda r: ranking_key(r, rules.ranking))
     deserving = [Mention(r.unit, f"本期主办事项{r.closed}项全部按期办结，无超期未办结事项",
-                         tuple(sorted(i.id for i in on_time if i.unit == r.unit)), PRAISE.basis)
+                         tuple(sorted(i.id for i in on_time if i.unit == r.unit)), cited(PRAISE, rules))
                  for r in rows if r.closed >= rules.praise_min_items and r.late == 0 and r.overdue_open == 0
                  and not r.criticised_in_period]
     # 实施办法 第十六条（二）: a unit criticised twice in a year loses that year's 评先树优资格.
@@ -265,6 +273,7 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
         year = [b for b in bulletins if b.date.year == today.year and b.date <= today]
         progress = BulletinProgress(today.year, len(year), sum(b.reports_problem for b in year),
                                     office.bulletins.yearly_quota, office.bulletins.problem_share)
+    offices, below, readings = _offices(rollup, cases, period, today, tally, criticised, office)
     return PeriodReport(
         office=office.name, period=period, today=today, data_commit=data_commit,
         registered=_sorted(registered), closed_on_time=_sorted(on_time), closed_late=_sorted(late),
@@ -279,9 +288,39 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
                        if m.date in period or (m.outcome is not None and m.outcome.date in period)),
         ranking=rules.ranking, next_consequences=tuple(wording.consequence(n) for n in (1, 2, 3)),
         recorded_late=_sorted(recorded_late),
+        offices=offices, below=below, readings=readings,
         surveys=tuple(_survey_item(s) for s in sorted(surveys, key=lambda s: (s.date, s.number))
                       if s.date in period and s.date <= today),
     )
+
+
+def _offices(rollup: Rollup | None, cases: Sequence[Case], period: Period, today: dt.date, tally: Mapping[str, int],
+             criticised: set[str], office: Office) -> tuple[tuple[UnitRow, ...], tuple[Item, ...], tuple[Reading, ...]]:
+    """下级督查室: each ranked like a unit on the cases delegated to it, as its own rules judged them."""
+    if rollup is None or not rollup.offices:
+        return (), (), ()
+    by_id = {case.id: case for case in cases}
+    rows, below, readings = [], [], []
+    for found in rollup.offices:
+        mine = [b for b in found.below if b.status.stage in CLOSED_STAGES and b.case.closed_on(today) in period]
+        handled = [b for b in found.below if b.status.is_open or b in mine]
+        rows.append(UnitRow(
+            unit=found.name, closed=len(mine), on_time=sum(b.status.light is Light.DONE for b in mine),
+            late=sum(b.status.light is Light.LATE for b in mine),
+            overdue_open=sum(b.status.light is Light.RED for b in found.below),
+            co_handled=sum(1 for b in handled if found.name in by_id[b.upstream_id].co_units),
+            criticised_this_year=tally.get(found.name, 0), consequence=office.wording.consequence(tally.get(found.name, 0)),
+            criticised_in_period=found.name in criticised))
+        for b in handled:
+            detail = f"{b.case.id} {b.status.stage.label}，{b.status.light.label}，到期 {b.status.due or '—'}"
+            if b.status.light is Light.RED:
+                detail += f"，超期{b.status.workdays_overdue}个工作日"
+            below.append(Item(b.upstream_id, by_id[b.upstream_id].title, found.name, detail))
+        below += [Item(case_id, by_id[case_id].title, found.name, "尚未登记") for case_id in found.missing
+                  if by_id[case_id].assigned is not None]
+        readings.append(found.reading)
+    rows.sort(key=lambda r: ranking_key(r, office.notice_rules.ranking))
+    return tuple(rows), _sorted(below), tuple(readings)
 
 
 def _survey_item(survey: Survey) -> Item:

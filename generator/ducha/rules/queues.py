@@ -169,6 +169,12 @@ def pending_review(statuses: Sequence[Status]) -> list[Status]:
     return sorted(waiting, key=lambda s: (submitted(s), s.case.id))
 
 
+def awaiting_assignment(statuses: Sequence[Status]) -> list[Status]:
+    """待交办: registered and not yet 交办 (where office.yaml asks for it, waiting for the leader's
+    approval first), the longest waiting first."""
+    return sorted((s for s in statuses if s.stage is Stage.REGISTERED), key=lambda s: (s.case.registered, s.case.id))
+
+
 def submitted(status: Status) -> dt.date:
     """The day the report awaiting review came in (the last one dated by the status's day)."""
     return max(r.date for r in status.case.reports if r.date <= status.today)

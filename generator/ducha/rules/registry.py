@@ -12,7 +12,10 @@ Where a seed is ambiguous, the reading chosen is written in the rule's text.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+
+from ducha.model.office import NoticeRules
 
 #: The clause of a rule that is the office's own choice (no seed sets it).
 OWN = "本室规则"
@@ -39,8 +42,10 @@ class Rule:
 
     @property
     def basis(self) -> str:
-        """The rule's basis as a proposal cites it: the setting that applies it, and the clause."""
-        return f"office.yaml {self.key}；{self.clause}" if self.key else self.clause
+        """The rule's basis as a proposal cites it to the leaders who sign the 通报: its clause, or the rule in
+        words where the clause is only 本室规则. Never a setting's name: it means nothing to them; ``cited``
+        gives the office's own figure."""
+        return f"{OWN}：{self.text}" if self.clause == OWN else self.clause
 
 
 # --- 时限 ---------------------------------------------------------------------------------------------------
@@ -184,6 +189,23 @@ SURVEYS = Rule(
     "调研.记录", "督查调研、专业评估（第三方评估）、民意调查、满意度调查各成一份记录，写明题目、发现、建议（调查写明样本和满意度），"
     "供事项和通报引用", "中办 1999 年意见 四；国办发〔2014〕42号 三、四；督促检查工作实施办法 第十三条（八）（十）（十一）；"
     "中办 2012 年意见（七）")
+
+#: The 通报's rules as leaders read them, with the figure office.yaml sets in place of the default.
+_IN_WORDS = {
+    ORDER_NO_PROGRESS.id: "督促检查工作实施办法 第十六条（二）：下达督办令后，工作仍没有明显进展的，通报批评"
+                          "（本室以下达后{criticise_after_order_workdays}个工作日为限）",
+    OVERDUE.id: OWN + "：超期超过{criticise_overdue_workdays}个工作日仍未办结的，通报批评",
+    RETURNS.id: OWN + "：同一事项办理报告被退回{criticise_returns}次的，通报批评",
+    PRAISE.id: OWN + "：本期主办事项不少于{praise_min_items}项且全部按期办结、无超期未办结、本期未被批评的，通报表扬"
+                     "（通报表扬见中办 2012 年意见（八））",
+}
+
+
+def cited(rule: Rule, settings: NoticeRules | None = None) -> str:
+    """``rule`` as a proposal cites it, in words, with the office's figure (``settings``) where it sets one."""
+    words = _IN_WORDS.get(rule.id)
+    return words.format(**dataclasses.asdict(settings)) if words and settings is not None else rule.basis
+
 
 #: Every rule, in the order README's 规则一览 lists them.
 RULES: tuple[Rule, ...] = tuple(value for value in dict(globals()).values() if isinstance(value, Rule))

@@ -6,7 +6,6 @@ that fails is re-checked with ``jsonschema`` to collect every error with its pat
 
 from __future__ import annotations
 
-import difflib
 import functools
 import marshal
 import os
@@ -16,8 +15,6 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-import fastjsonschema
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path
@@ -61,14 +58,25 @@ _UNIQUE_HELPER = re.compile(r"^[ ]*(def fn\(var\): return .*)$", re.M)
 #: (a review that passed), raised and caught on the valid path. Its messages are never shown (a
 #: file that fails is checked again by jsonschema), so the names are left unfilled.
 _ITEM_NAME = ".format(**locals())"
+#: The generated code takes its exceptions from the fastjsonschema package; given ``_Invalid`` in their
+#: place, a one-file check that hits the cache never loads the package (its import costs more than the check).
+_EXCEPTIONS_IMPORT = "from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException\n"
 #: Bumped whenever the generated code is rewritten differently, so that cached validators are not reused.
-_REWRITE_VERSION = "2"
+_REWRITE_VERSION = "3"
+
+
+class _Invalid(ValueError):
+    """What the compiled validator raises for a value that does not conform (fastjsonschema's own exceptions
+    are ValueErrors too). Its message is never shown: a file that fails is checked again by jsonschema."""
+
+    def __init__(self, message: str = "", *args: Any, **details: Any) -> None:
+        super().__init__(message)
 
 
 def _streamlined(source: str) -> str:
     """The generated validator with its uniqueItems helper defined once, at module level, and no
     list item named in its (unused) messages."""
-    source = source.replace(_ITEM_NAME, "")
+    source = source.replace(_ITEM_NAME, "").replace(_EXCEPTIONS_IMPORT, "")
     helpers = set(_UNIQUE_HELPER.findall(source))
     if len(helpers) != 1:  # none (no uniqueItems) or an unexpected variant: leave it where it is
         return source
@@ -84,7 +92,7 @@ def _fast_validator(name: str) -> Callable[[Any], Any]:
     hashlib would cost a one-file check more than the comparison does.)
     """
     text = schema_text(name)
-    tag = f"{name}-{zlib.crc32(text.encode()):08x}-{fastjsonschema.VERSION}-{sys.hexversion:x}-r{_REWRITE_VERSION}"
+    tag = f"{name}-{zlib.crc32(text.encode()):08x}-{_generator_version()}-{sys.hexversion:x}-r{_REWRITE_VERSION}"
     folder = _cache_dir()
     cached = folder / f"{tag}.validator" if folder is not None else None
     entry: tuple[str, str, Any] | None = None
@@ -96,6 +104,8 @@ def _fast_validator(name: str) -> Callable[[Any], Any]:
         if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] == text):
             entry = None
     if entry is None:
+        import fastjsonschema  # only on a cache miss
+
         schema = load_schema(name)
         source = _streamlined(fastjsonschema.compile_to_code(_inline_refs(schema, schema.get("definitions", {}))))
         first = re.search(r"^def (\w+)\(", source, re.M)  # the schema's own function comes first
@@ -103,10 +113,24 @@ def _fast_validator(name: str) -> Callable[[Any], Any]:
         entry = (text, first.group(1), compile(source, f"<{name}.schema.json>", "exec"))
         if cached is not None:
             _store(cached, marshal.dumps(entry))
-    namespace: dict[str, Any] = {}
+    namespace: dict[str, Any] = {"JsonSchemaValueException": _Invalid, "JsonSchemaValuesException": _Invalid}
     exec(entry[2], namespace)  # fastjsonschema's own code, generated from the package's schema
     validate: Callable[[Any], Any] = namespace[entry[1]]
     return validate
+
+
+def _generator_version() -> str:
+    """The installed fastjsonschema's version (its ``version.py``, read without importing the package)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("fastjsonschema")
+    try:
+        assert spec is not None and spec.origin is not None
+        return f"{zlib.crc32(Path(spec.origin).with_name('version.py').read_bytes()):08x}"
+    except (AssertionError, OSError):  # laid out otherwise: ask the package itself
+        import fastjsonschema
+
+        return str(fastjsonschema.VERSION)
 
 
 def _store(cached: Path, data: bytes) -> None:
@@ -179,12 +203,41 @@ def label(name: str, path: PathKey) -> str:
     return "「" + "·".join(parts) + "」" if parts else "文件"
 
 
+def known_part(name: str, data: Any) -> tuple[Any, tuple[str, ...]]:
+    """``data`` without the keys the schema does not know (at any depth), and the dotted paths left out.
+
+    For records written by another office's newer ducha (上下联动): what this one understands is read,
+    what it does not is named, never guessed at.
+    """
+    root = load_schema(name)
+    dropped: list[str] = []
+
+    def walk(value: Any, schema: dict[str, Any], where: str) -> Any:
+        schema = _resolve(root, schema)
+        if isinstance(value, dict) and "properties" in schema:
+            known = schema["properties"]
+            kept = {}
+            for key, item in value.items():
+                if key in known:
+                    kept[key] = walk(item, known[key], f"{where}.{key}" if where else key)
+                elif schema.get("additionalProperties") is False:
+                    dropped.append(f"{where}.{key}" if where else key)
+                else:
+                    kept[key] = item
+            return kept
+        if isinstance(value, list) and isinstance(schema.get("items"), dict):
+            return [walk(item, schema["items"], where) for item in value]
+        return value
+
+    return walk(data, root, ""), tuple(dict.fromkeys(dropped))
+
+
 def check(doc: YamlDocument, name: str) -> list[Problem]:
     """Every schema problem in ``doc``; an empty list when it conforms."""
     try:
         _fast_validator(name)(doc.data)
         return []
-    except fastjsonschema.JsonSchemaException:
+    except ValueError:  # _Invalid, or fastjsonschema's own where the generated code still imports them
         pass
     problems: list[Problem] = []
     misplaced = _misplaced_entries(doc) if name == "case" else {}
@@ -248,6 +301,8 @@ def _translate(doc: YamlDocument, name: str, error: Any) -> list[Problem]:
         allowed = sorted(schema.get("properties", {}))
         out = []
         for key in [k for k in value if k not in allowed]:
+            import difflib  # only for a field name that is wrong
+
             guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             fix = (f"是否想写 `{guess[0]}`（{label(name, (*path, guess[0]))}）？否则删除该字段。"
                    if guess else f"删除该字段；可用的字段有：{'、'.join(allowed)}。")

@@ -5,23 +5,25 @@ Every problem is collected; ``load`` runs these over a repository and fails once
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import difflib
 from collections.abc import Container, Iterable, Sequence
 from typing import Any
 
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path, parse_yaml
-from ducha.model.case import CASES_DIR, Case, build_case, corrected, log
-from ducha.model.logs import CORRECTABLE, LOG_KINDS, LOGS, SATISFACTION_CATEGORIES, show_value
+from ducha.model.case import CASES_DIR, Case, build_case, log
+from ducha.model.corrections import corrected_document, correction_name, target, value_at, written_path
+from ducha.model.logs import LOG_KINDS, LOGS, SATISFACTION_CATEGORIES, show_value
 from ducha.model.office import Office
-from ducha.model.timelimit import TimeUnit
+from ducha.model.timelimit import TimeUnit, parse_date
 from ducha.rules import schema as schemas
 from ducha.rules.calendar import calendar_for
 from ducha.rules.characters import character_problems
 from ducha.rules.deadlines import effective_time_limit, milestone_due, round_schedule
 from ducha.rules.extensions import check_extensions, check_extensions_asked_in_time
-from ducha.rules.units import unknown_unit
+from ducha.rules.links import check_links
+from ducha.rules.units import unit_problems
 
 #: Longer limits are typos; these also keep every due date (2099 + 10 years) inside the calendar.
 MAX_COUNT = {TimeUnit.WORKDAYS: 999, TimeUnit.DAYS: 3650, TimeUnit.MONTHS: 120}
@@ -33,15 +35,15 @@ class _CaseChecker:
 
     def __init__(self, case: Case, doc: YamlDocument, office: Office, known_ids: Container[str],
                  today: dt.date | None) -> None:
-        self.case, self.doc, self.office, self.known_ids, self.today = case, doc, office, known_ids, today
+        self.case, self.written, self.office, self.known_ids, self.today = case, doc, office, known_ids, today
+        #: The record as the model reads it: a problem with a corrected value is marked at the correction.
+        self.doc = corrected_document(doc)
         self.problems: list[Problem] = []
-        self.corrected = corrected(doc.data)[1]
         #: The log kinds this record has entries of: most records use a few of the many kinds.
         self.kinds = tuple(kind for kind in LOG_KINDS if kind.key in doc.data)
 
     def add(self, path: PathKey, message: str, fix: str, field: str | None = None) -> None:
-        if path and path[0] in self.corrected:  # the value in force is written in a correction: point there
-            path = (*self.corrected[str(path[0])], *path[1:])
+        path = written_path(self.doc, path)  # a corrected value: where the correction writes it
         line, column = self.doc.mark(path)
         self.problems.append(Problem(self.case.path, line, column, field or format_path(path), message, fix))
 
@@ -61,6 +63,7 @@ class _CaseChecker:
         self.milestones()
         check_extensions(self.case, self.office, self.add)
         check_extensions_asked_in_time(self.case, self.office, self.add)
+        check_links(self.case, self.office, self.add)
         self.reports_and_reviews()
         self.closing()
         self.not_in_future()
@@ -90,16 +93,20 @@ class _CaseChecker:
                          "填写已立项的督查事项编号（见 cases/ 下的文件名），或删除 parent。")
 
     def corrections(self) -> None:
-        """Each correction names the value it replaces as the record then stood, and changes it."""
-        data = self.doc.data
-        current: dict[str, Any] = {}
+        """Each correction names a value as the record then stood, and changes it; inside a logged entry, a value
+        written there (an entry that exists, a field it has), by a correction made after the entry."""
+        data = self.written.data
+        current: dict[PathKey, Any] = {}
         for index, entry in enumerate(data.get("corrections", [])):
-            field = entry["field"]
-            if field not in current:
-                head, _, sub = field.partition(".")
-                current[field] = (data.get(head) or {}).get(sub) if sub else data.get(head)
-            was, old, new = _plain(current[field]), _plain(entry.get("old")), _plain(entry["new"])
-            name = CORRECTABLE.get(field, field)
+            field, path = entry["field"], target(entry["field"])
+            if path is None:
+                continue  # the schema names what may be corrected
+            name = correction_name(field)
+            if len(path) == 3 and not self._entry_correctable(index, entry, path):
+                continue
+            if path not in current:
+                current[path] = value_at(data, path)
+            was, old, new = _plain(current[path]), _plain(entry.get("old")), _plain(entry["new"])
             if old != was:
                 self.add(("corrections", index, "old") if "old" in entry else ("corrections", index),
                          f"更正的原值「{show_value(old)}」与记录中{name}的值「{show_value(was)}」不一致。",
@@ -107,7 +114,29 @@ class _CaseChecker:
             elif new == was:
                 self.add(("corrections", index, "new"), f"更正的新值与{name}原来的值相同，没有更正任何内容。",
                          "删除这条更正，或写明正确的新值。")
-            current[field] = entry["new"]
+            current[path] = entry["new"]
+
+    def _entry_correctable(self, index: int, entry: dict[str, Any], path: PathKey) -> bool:
+        """Whether correction ``index`` points at a value written in an entry recorded before it."""
+        data, (key, place, name) = self.written.data, path
+        entries = data.get(str(key)) or []
+        kind = LOGS[str(key)]
+        if int(place) >= len(entries):
+            have = f"只有 {len(entries)} 条（第1条写作 {key}[0]，第2条写作 {key}[1]……）" if entries else "一条也没有"
+            self.add(("corrections", index, "field"), f"更正的是{kind.label}第{int(place) + 1}条，而本事项的{kind.label}{have}。",
+                     "按位置（从 0 数起）写要更正的那一条，如 reports[0].doc_no 是第1份办理报告的发文字号。")
+            return False
+        recorded = entries[int(place)]
+        if name not in recorded:
+            self.add(("corrections", index, "field"), f"{correction_name(entry['field'])}原来没有填写，更正只能改正已写下的值。",
+                     f"删除这条更正；{kind.label}的新情况另追加一条{kind.label}记录。")
+            return False
+        first = parse_date(str(recorded.get(kind.date_field, "")))
+        made = parse_date(str(entry["date"]))
+        if first is not None and made is not None and made < first:
+            self.add(("corrections", index, "date"), f"更正日期 {made} 早于所更正的{kind.label}（{first}）：尚未记录的内容无从更正。",
+                     "写更正经批准的日期。")
+        return True
 
     def dates_in_range(self) -> None:
         for path, day in self._all_dates(include_future_kinds=True):
@@ -119,6 +148,8 @@ class _CaseChecker:
         case, office = self.case, self.office
         names = office.category_names
         if case.category not in names:
+            import difflib  # only for a category that is wrong
+
             guess = difflib.get_close_matches(case.category, names, n=1, cutoff=0.5)
             self.add(("category",), f"来源类型「{case.category}」不在可选范围内。",
                      (f"是不是「{guess[0]}」？" if guess else "") + f"改为以下之一：{'、'.join(names)}；"
@@ -135,13 +166,9 @@ class _CaseChecker:
         if case.assigned is not None and case.assigned < case.registered:
             self.add(("assigned",), f"交办日期 {case.assigned} 早于立项日期 {case.registered}。",
                      "交办应在立项当天或之后：改正其中一个日期。")
-        units = office.unit_names
-        if case.lead_unit is not None and case.lead_unit not in units:
-            self.add(("lead_unit",), *unknown_unit("主办单位", case.lead_unit, office))
+        self.problems += unit_problems(self.doc, "case", office)
         for index, unit in enumerate(case.co_units):
-            if unit not in units:
-                self.add(("co_units", index), *unknown_unit("协办单位", unit, office))
-            elif unit == case.lead_unit:
+            if unit == case.lead_unit:
                 self.add(("co_units", index), f"「{unit}」已是主办单位，不能同时是协办单位。", "从协办单位中删除它。")
         limits = [(("time_limit",), case.time_limit)] + [
             ((kind.key, i, name), getattr(e, name)) for kind in self.kinds for name in kind.limit_fields
@@ -424,11 +451,23 @@ def _plain(value: Any) -> Any:
 _DUE_DATES = frozenset({"until"})
 
 
+def _schema_as_corrected(doc: YamlDocument) -> list[Problem]:
+    """The record as its corrections leave it conforms to the schema too: a corrected value may ask for
+    another (a review corrected to 退回 needs its opinion), as it would had it been written so."""
+    view = corrected_document(doc)
+    if view is doc:
+        return []
+    return [dataclasses.replace(p, message=f"按更正后的记录：{p.message}") for p in schemas.check(view, "case")]
+
+
 def check_document(doc: YamlDocument | None, found: list[Problem], office: Office, known_ids: Container[str],
                     today: dt.date | None) -> tuple[Case | None, list[Problem]]:
     if doc is None:
         return None, found
     found = found + schemas.check(doc, "case") + character_problems(doc, "case")
+    if found:
+        return None, found
+    found = _schema_as_corrected(doc)
     if found:
         return None, found
     case, found = build_case(doc)

@@ -10,6 +10,7 @@ takes the files out of the bytes it checked: a file changed in ``.vendor/`` neve
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fnmatch
 import hashlib
@@ -28,7 +29,7 @@ import yaml
 
 from ducha.errors import UsageError
 from ducha.model.case import CASES_DIR
-from ducha.model.office import Office
+from ducha.model.office import CmsSettings, Office
 from ducha.outputs.cms.config import decap_config
 from ducha.schemas import load_schema
 
@@ -114,8 +115,15 @@ def case_years(root: Path, today: dt.date) -> list[int]:
     return sorted(found | {today.year})
 
 
+#: The platform a local trial stands in for (``--local-backend``: decap-server writes to this machine's
+#: repository, as drafts on cms/… branches like Forgejo's pull requests): office.yaml needs no cms for it.
+LOCAL_TRIAL = CmsSettings("forgejo", "http://localhost", "本机/试用", "")
+
+
 def config_text(office: Office, years: Sequence[int], local_backend: str | None = None) -> str:
     """``config.yml`` of the page, with a first line saying where it comes from."""
+    if office.cms is None and local_backend is not None:
+        office = dataclasses.replace(office, cms=LOCAL_TRIAL)
     config = decap_config(office, load_schema("case"), years, local_backend)
     body = yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=1000)
     return "# 由 ducha cms 按 case.schema.json 和 office.yaml 生成，不要手工修改。\n" + body
@@ -124,12 +132,14 @@ def config_text(office: Office, years: Sequence[int], local_backend: str | None 
 def write_admin(target: Path, office: Office, years: Sequence[int], vendor: Path,
                 local_backend: str | None = None) -> Path:
     """Write the whole page into ``target`` (replacing it whole, never half-written); returns it."""
-    if office.cms is None:
-        raise UsageError("office.yaml 中没有 cms（填报表单）设置。修改：按 README「填报表单」一节在 office.yaml 中填写 cms。")
+    if office.cms is None and local_backend is None:
+        raise UsageError("office.yaml 中没有 cms（填报表单）设置。修改：按 README「填报表单」一节在 office.yaml 中填写 cms；"
+                         "只在本机试用的，加 --local-backend（见 README「在本机试用」）。")
     checked, wrong = _checked(vendor)
     if wrong:
         raise UsageError(f"{vendor} 中的前端文件与 ducha 登记的版本和校验和不符：{'、'.join(wrong)}。"
-                         "修改：在仓库根目录运行 make vendor（用 npm 按登记的版本取得，并核对校验和）。")
+                         "修改：在 ducha 的源代码目录运行 make vendor（用 npm 按登记的版本取得，并核对校验和），"
+                         "在本单位的记录仓库中使用时，把环境变量 DUCHA_VENDOR 设为那里的 .vendor 目录。")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:

@@ -23,6 +23,9 @@ PROSE_FIELDS = frozenset({"requirements", "instruction", "summary", "opinion", "
 #: Decap requires a media folder; the records take no uploads, so nothing is ever written there.
 MEDIA_FOLDER = "cms-media"
 _UNIT_REF = "#/definitions/unit"
+#: The widget (static/ducha-admin.js) that shows a fact as text: a unit reads 事项名称, 主办单位 or 到期 but
+#: does not change them (the guard would refuse it); what it adds are the logs, which the page puts first.
+FACT_WIDGET = "ducha-fact"
 #: Fields whose values office.yaml lists (the schema only says "a string"): offered as choices.
 _OFFICE_CHOICES: Mapping[str, Callable[[Office], Sequence[str]]] = {"category": lambda office: office.category_names}
 
@@ -82,10 +85,28 @@ def _field(schema: Mapping[str, Any], office: Office, name: str, raw: Mapping[st
     return field
 
 
+def _is_log(schema: Mapping[str, Any], spec: Mapping[str, Any]) -> bool:
+    node = _resolve(schema, spec)
+    return node.get("type") == "array" and node.get("items", {}).get("type") == "object"
+
+
+def _fact(field: dict[str, Any]) -> dict[str, Any]:
+    """A fact shown as text: its label, its sub-fields' labels (to name the parts of 来源 or 立项审批), no input."""
+    shown: dict[str, Any] = {key: field[key] for key in ("name", "label", "hint") if key in field}
+    if "fields" in field:
+        shown["fields"] = [{"name": sub["name"], "label": sub["label"]} for sub in field["fields"]]
+    return {**shown, "widget": FACT_WIDGET, "required": False}
+
+
 def case_fields(schema: Mapping[str, Any], office: Office) -> list[dict[str, Any]]:
-    """Every property of the case schema as a Decap field, in the schema's order."""
+    """Every property of the case schema as a Decap field, in the schema's (= the files') order: the logs as
+    lists a unit adds to, every other field a fact shown as text (the page shows the logs first)."""
     required = schema.get("required", [])
-    return [_field(schema, office, name, spec, name in required) for name, spec in schema["properties"].items()]
+    fields = []
+    for name, spec in schema["properties"].items():
+        field = _field(schema, office, name, spec, name in required)
+        fields.append(field if _is_log(schema, spec) else _fact(field))
+    return fields
 
 
 def _backend(cms: CmsSettings) -> dict[str, Any]:

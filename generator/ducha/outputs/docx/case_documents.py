@@ -19,9 +19,9 @@ from ducha.load.records import load_cases
 from ducha.model.case import events
 from ducha.model.measures import ORDER, Measure
 from ducha.model.office import Office
-from ducha.outputs.present import light_label, milestone_light, remaining
+from ducha.outputs.present import extension_text, light_label, milestone_light, overdue_words, remaining, sentence
 from ducha.outputs.safe import xml_text
-from ducha.rules.deadlines import Light, Status, deadline, effective_time_limit
+from ducha.rules.deadlines import Light, Status, deadline, effective_time_limit, schedule
 
 from .gongwen import (
     HEI,
@@ -55,8 +55,11 @@ def _due_words(status: Status) -> str:
 
 def _facts(doc: object, office: Office, status: Status) -> None:
     case = status.case
-    limit = effective_time_limit(case, office)
+    plan = schedule(case, office, status.today)
+    round_ = case.round_on(status.today)
+    limit = effective_time_limit(case, office) if round_ is None or round_.number == 1 else round_.time_limit
     due = f"{status.due}{'（暂定，该年放假安排尚未公布）' if status.provisional else ''}" if status.due else "—"
+    steps = plan.steps if plan is not None else ()
     rows = [["编号", case.id], ["事项名称", case.title], ["来源类型", case.category]]
     if case.priority:
         rows.append(["优先级", case.priority])
@@ -65,7 +68,11 @@ def _facts(doc: object, office: Office, status: Status) -> None:
         if value:
             rows.append([name, value])
     rows += [["主办单位", case.lead_unit or "—"], ["协办单位", "、".join(case.co_units) or "—"],
-             ["交办日期", str(case.assigned or "—")], ["办理时限", str(limit or "—")], ["到期日", due]]
+             ["交办日期", str(case.assigned or "—")]]
+    # After a 延期 the time limit alone no longer leads to the due date: the document says what moved it.
+    rows.append(["办理时限", f"{limit}（原到期日 {plan.original.date}）" if steps and plan else str(limit or "—")])
+    rows += [["延期", extension_text(step)] for step in steps]
+    rows.append(["到期日", f"{due}（已延期）" if steps else due])
     table(doc, ["项目", "内容"], rows, [30, 126])
 
 
@@ -101,7 +108,7 @@ def write_case_doc(kind: str, office: Office, status: Status, output: Path, toda
         title(doc, f"督查催办单（{name}）")
         para(doc, f"{lead}：", indent=False)
         behind = "；".join(f"节点「{m.name}」应于{cn_date(m.due)}完成，至今未报送完成情况" for m in status.behind)
-        state = (f"已超过办理时限{status.days_overdue}天" if status.light is Light.RED else
+        state = (overdue_words(status) if status.light is Light.RED else
                  f"{behind}，未达到序时进度" if behind else
                  f"距到期仅剩{status.working_days_left}个工作日" if status.light is Light.YELLOW else
                  f"到期日为{_due_words(status)}")
@@ -168,7 +175,7 @@ def write_order(office: Office, order: Measure, statuses: Sequence[Status], due:
     masthead(doc, office.wording.authority or office.name, order.doc_no, RED)
     title(doc, "督　办　令")
     para(doc, f"{full.get(order.unit, order.unit)}：", indent=False)
-    para(doc, f"{order.reason}为推动落实，现对下列事项下达督办令，实行限期督办。")
+    para(doc, f"{sentence(order.reason)}为推动落实，现对下列事项下达督办令，实行限期督办。")
     table(doc, ["编号", "事项名称", "到期日", "办理情况"],
           [[s.case.id, s.case.title, str(s.due or "—"), f"{s.stage.label}，{remaining(s) or light_label(s)}"]
            for s in statuses], [30, 62, 26, 38])

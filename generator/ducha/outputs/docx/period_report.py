@@ -41,6 +41,11 @@ def write_docx(report: PeriodReport, output: Path, issuer: str, number: int | No
           [[str(n), r.unit, str(r.closed), str(r.on_time), str(r.late), rate_text(r.rate), str(r.overdue_open),
             f"{r.criticised_this_year}次" if r.criticised_this_year else "—"] for n, r in enumerate(report.units, 1)],
           [12, 30, 14, 14, 14, 24, 22, 26])
+    if report.offices:  # 上下联动: the subordinate offices on their own handling of the cases delegated to them
+        para(doc, "下级督查室办理情况（按各下级自己的规则计算）", KAI)
+        table(doc, ["排名", "下级督查室", "办结", "按期", "超期", "按期办结率", "超期未办结"],
+              [[str(n), r.unit, str(r.closed), str(r.on_time), str(r.late), rate_text(r.rate), str(r.overdue_open)]
+               for n, r in enumerate(report.offices, 1)], [12, 40, 16, 16, 16, 28, 28])
     para(doc, "三、需要关注的事项", HEI)
     _items(doc, "（一）超期未办结事项", report.overdue)
     _items(doc, "（二）退回重办事项", report.returned)

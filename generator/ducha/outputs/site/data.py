@@ -17,6 +17,7 @@ from ducha.rules import queues
 from ducha.rules.calendar import calendar_for
 from ducha.rules.deadlines import Status
 from ducha.rules.period_report import PeriodReport
+from ducha.rules.rollup import Rollup
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class SiteData:
     #: The year before's criticism tally, kept in view while the new year is young.
     last_year_criticisms: dict[str, int] = field(default_factory=dict)
     measures: tuple[Measure, ...] = ()  # 督办令, 约谈, 书面检查, 问责 the audience may see
+    #: 上下联动: the subordinate offices as the last `ducha rollup` read them, cut to what the audience may see.
+    rollup: Rollup | None = None
     surveys: tuple[Survey, ...] = ()  # 督查调研, 专业评估, 民意调查, 满意度调查 the audience may see
 
     def consequence(self, count: int) -> str:

@@ -138,13 +138,19 @@ def prepare(root: Path, today: dt.date, profile: str, caches: Caches | None = No
     criticisms = dict(criticism_tally(notices, today.year)) if disclosure.shows_criticism() else {}
     # While the year is young, last year's tally stays in view: January has no criticism of its own yet.
     last_year = dict(criticism_tally(notices, today.year - 1)) if disclosure.shows_criticism() and today.month <= 3 else {}
+    below = None
+    if office.subordinates and head:  # 上下联动: what the last `ducha rollup` fetched, nothing fetched now
+        from ducha.repo.rollup import rollup
+
+        below = rollup(root, office, cases, today).seen_by(disclosure, shown_ids)
     data = SiteData(
         office, today, profile, head, statuses,
         trails=(caches.disclosed(trails, disclosure, shown_ids) if caches is not None
                 else {case_id: disclosed(trail, disclosure) for case_id, trail in trails.items() if case_id in shown_ids}),
         notices=tuple(disclosure.notice(n, shown_ids) for n in notices),
         criticisms=criticisms, drafts=drafts, feeds=calendars, last_year_criticisms=last_year,
-        measures=disclosure.measures(records.measures, shown_ids), surveys=disclosure.surveys(records.surveys))
+        measures=disclosure.measures(records.measures, shown_ids), surveys=disclosure.surveys(records.surveys),
+        rollup=below)
     return Prepared(data, warnings)
 
 

@@ -79,14 +79,16 @@ def _environment() -> jinja2.Environment:
     env.globals.update(
         href=urls.href, case_page=urls.case_page, unit_page=urls.unit_page, category_page=urls.category_page,
         draft_page=urls.draft_page, notice_page=urls.notice_page, calendar_file=urls.calendar_file,
-        light_label=present.light_label, remaining=present.remaining, rate_text=present.rate_text,
+        light_label=present.light_label, other_parts=present.other_parts, remaining=present.remaining, rate_text=present.rate_text,
         criticism_count=present.criticism_count, receipt_text=present.receipt_text,
         withheld_review=present.withheld_review,
         milestone_light=present.milestone_light, milestone_reasons=present.milestone_reasons,
         provisional_note=present.PROVISIONAL_NOTE, detail_mark=Markup(DETAIL_MARK),
         counted=_counted, submitted=queues.submitted, last_progress=worklists.last_progress,
         near_reason=worklists.near_reason, order_state=lambda data, measure: data.order_state(measure),
-        unit_core=words.unit_core, size_text=size_text, ranking_rule=ranking_rule)
+        unit_core=words.unit_core, size_text=size_text, ranking_rule=ranking_rule,
+        reading_text=present.reading_text, reading_flags=present.reading_flags, below_report=present.below_report,
+        latest_progress=present.latest_progress, offices_page=urls.OFFICES_PAGE)
     return env
 
 

@@ -30,6 +30,10 @@ def _way(from_folder: str, to_folder: str) -> str:
     return "" if way == "." else way
 
 
+#: 下级督查室 (上下联动): the subordinate offices' handling of the cases delegated to them.
+OFFICES_PAGE = "offices.md"
+
+
 def case_page(case: Case) -> str:
     return f"cases/{case.year}/{case.id}.md"
 

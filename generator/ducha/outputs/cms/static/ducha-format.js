@@ -191,3 +191,32 @@ export function formatter(order) {
     },
   };
 }
+
+/** The widget that shows a fact of the record as text (config.py FACT_WIDGET): a unit adds to the logs,
+ * and never changes 事项名称, 主办单位 or 到期 through the form (the guard would refuse it anyway). */
+export const FACT = 'ducha-fact';
+
+/** A fact as one line of text: a list joined with 、, a map as 「label：value」 parts, nothing as —. */
+export function factText(value, labels = {}) {
+  const plain = value && typeof value.toJS === 'function' ? value.toJS() : value;
+  if (plain === null || plain === undefined || plain === '') return '—';
+  if (Array.isArray(plain)) return plain.length ? plain.map(item => factText(item, labels)).join('、') : '—';
+  if (typeof plain === 'object') {
+    const parts = Object.entries(plain).filter(([, item]) => item !== '' && item !== null && item !== undefined);
+    return parts.length ? parts.map(([key, item]) => `${labels[key] || key}：${factText(item)}`).join('；') : '—';
+  }
+  return String(plain);
+}
+
+/** Decap's control for FACT: the value as text, never an input. */
+export function factControl(createClass, h) {
+  return createClass({
+    render() {
+      const subFields = this.props.field.get('fields');
+      const labels = {};
+      if (subFields) subFields.forEach(sub => { labels[sub.get('name')] = sub.get('label'); });
+      return h('div', { id: this.props.forID, className: this.props.classNameWrapper, 'data-ducha-fact': '' },
+               factText(this.props.value, labels));
+    },
+  });
+}

@@ -13,13 +13,14 @@ from pathlib import Path
 
 from ducha.io.files import sync_files
 from ducha.outputs.site.data import SiteData
-from ducha.outputs.site.pages import archive, calendars, dashboard, leaders, lists, notices, units
+from ducha.outputs.site.pages import archive, calendars, dashboard, leaders, lists, notices, offices, units
 from ducha.outputs.site.pages.case import case_markdown
 from ducha.outputs.site.urls import case_page, category_page, draft_page, notice_page, unit_page
 from ducha.rules.deadlines import Status
 
 #: Folders and files the generated pages own inside a docs folder.
-GENERATED = ("index.md", "cases", "units", "leaders", "categories", "decisions.md", "archive", "notices", "calendars")
+GENERATED = ("index.md", "cases", "units", "leaders", "categories", "decisions.md", "archive", "notices", "calendars",
+             offices.PATH)
 
 
 def generate(data: SiteData, skip: frozenset[str] = frozenset()) -> Iterable[tuple[str, str]]:
@@ -61,6 +62,8 @@ def generate(data: SiteData, skip: frozenset[str] = frozenset()) -> Iterable[tup
     yield archive.INDEX, archive.archive_index(archived)
     for year, group in archived.items():
         yield f"archive/{year}.md", archive.archive_markdown(year, group)
+    if offices.shown(data):
+        yield offices.PATH, offices.offices_markdown(data)
 
 
 def rendered(data: SiteData, progress: Callable[[int], None] | None = None) -> dict[str, str]:
@@ -84,7 +87,8 @@ def case_makings(data: SiteData, status: Status) -> object:
     measures = tuple(data.measures_by_case.get(case.id, ()))
     return (status, tuple(data.children.get(case.id, ())), data.by_id.get(case.parent or ""), data.trails.get(case.id),
             data.basis, measures, tuple(o for o in data.orders if o.order in measures) if measures else (),
-            tuple(data.surveys_by_case.get(case.id, ())))
+            tuple(data.surveys_by_case.get(case.id, ())),
+            (data.rollup.below(case.id), data.rollup.waiting(case.id)) if data.rollup is not None else ())
 
 
 def page_count(data: SiteData) -> int:
@@ -93,4 +97,5 @@ def page_count(data: SiteData) -> int:
     archived = {s.case.year for s in data.statuses if s.case.archive is not None}
     return (1 + 1 + len(years) + len(data.statuses) + 1 + len(data.office.units) + 1 + len(data.leaders) + 1
             + len(data.office.category_names) + 1 + 1 + len(archived) + 1 + len(data.notices) + len(data.drafts) + 1
-            + len(data.feeds) + (1 if data.surveys else 0))
+            + len(data.feeds) + (1 if data.surveys else 0)
+            + (1 if offices.shown(data) else 0))

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from ducha.model.case import Milestone, events
 from ducha.outputs.site.data import SiteData
+from ducha.outputs.site.pages import offices
 from ducha.outputs.site.render import body, page
 from ducha.outputs.site.urls import case_page
 from ducha.repo.audit import AuditEntry
@@ -34,7 +35,9 @@ def case_markdown(data: SiteData, status: Status, children: Sequence[Status]) ->
         milestones=milestones(status),
         rounds=rounds(data, status), measures=data.measures_by_case.get(case.id, []),
         surveys=data.surveys_by_case.get(case.id, []), timeline=events(case),
-        trail=data.trails.get(case.id), reviewers=reviewers)
+        trail=data.trails.get(case.id), reviewers=reviewers,
+        # 上下联动: the superior's case this one was taken in from, and the subordinates' handling of it
+        upstream=case.upstream_link if data.office.superior is not None else None, below=offices.below(data, case.id))
     return page(f"{case.id} {case.title}", html)
 
 

@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-from ducha.model.case import Stage
 from ducha.outputs.site.data import SiteData
 from ducha.outputs.site.render import body, page
 from ducha.outputs.site.urls import unit_page
 from ducha.outputs.site.worklists import morning_queues
 from ducha.rules.escalation import owed_measures
-from ducha.rules.metrics import by_co_unit, by_lead_unit, tally
+from ducha.rules.metrics import by_co_unit, by_lead_unit, parts, tally
 
 INDEX = "units/index.md"
 #: Search boost of a unit's or a leader's page: a query for the name finds the page before the items.
 UNIT_BOOST = 5
-_IN_HAND = (Stage.IN_PROGRESS, Stage.RETURNED, Stage.PENDING_REVIEW)
 
 
 def unit_markdown(data: SiteData, unit: str, full_name: str) -> str:
     """A unit's own view: its lists for today (items it leads or co-handles), then what it leads and co-handles."""
     lead = [s for s in data.statuses if s.case.lead_unit == unit]
     co = [s for s in data.statuses if unit in s.case.co_units]
-    html = body("unit.html", page=unit_page(unit), data=data, unit=unit, full_name=full_name, mine=tally(lead), co=co,
-                found=[q for q in morning_queues(data, lead + co, unit) if q.anchor not in ("followup", "awaiting")],
-                lead_in_hand=[s for s in lead if s.stage in _IN_HAND], co_in_hand=[s for s in co if s.stage in _IN_HAND],
-                lead_closed=[s for s in lead if s.stage in (Stage.CLOSED, Stage.ARCHIVED)],
+    # The sentence's counts and the lists under it are one partition of the same items (``parts``).
+    mine, co_parts = parts(lead), parts(co)
+    html = body("unit.html", page=unit_page(unit), data=data, unit=unit, full_name=full_name, mine=tally(lead),
+                found=[q for q in morning_queues(data, lead + co, unit) if q.anchor not in ("followup", "awaiting", "registered")],
+                lead_in_hand=mine["open"] + mine["pending"], co_in_hand=co_parts["open"] + co_parts["pending"],
+                lead_closed=mine["closed"], lead_registered=mine["registered"], lead_cancelled=mine["cancelled"],
                 measures=[m for m in data.measures if m.unit == unit],
                 owed=owed_measures(unit, data.notices, data.measures, data.today.year))
     return page(unit, html, boost=UNIT_BOOST)
