@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install site test lint unit smoke coverage tools node vendor bench clean
+.PHONY: install site test lint unit smoke coverage tools node vendor decap-server form bench clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import venv, ensurepip' 2>/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv python3-pip; }
@@ -44,10 +44,17 @@ node:
 vendor: node
 	.ci/npm-vendor
 
-# decap-server for the form test, at the versions and checksums of its package-lock.json.
+# decap-server for the form test and `ducha serve --form` (the form's local trial), at the versions and checksums of its package-lock.json.
 DECAP_SERVER := tests/decap-server/node_modules/.package-lock.json
 $(DECAP_SERVER): tests/decap-server/package-lock.json | node
 	cd tests/decap-server && npm ci --no-audit --no-fund --ignore-scripts --silent
+
+decap-server: $(DECAP_SERVER)
+
+# The demo with its form page, in one command: the site previewed on this machine (http://127.0.0.1:8000/) and
+# the form (/admin/) talking to a local decap-server that commits to this repository's cms/… branches.
+form: $(STAMP) vendor $(DECAP_SERVER)
+	$(BIN)/ducha serve --form
 
 # Every test: lint, the suite and the wheel's smoke test side by side (the wheel's install mostly waits on the
 # package index, the suite on browsers and subprocesses), each one's output printed whole as it ends; any

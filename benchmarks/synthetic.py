@@ -123,8 +123,54 @@ def case_text(case_id: str, rng: random.Random, registered: dt.date, rich: bool 
     return "\n".join(lines) + "\n", files
 
 
-def build(target: Path, count: int, seed: int = 7) -> Path:
+def issued_records(target: Path, cases: list[tuple[str, str, dt.date]], seed: int = 7) -> None:
+    """What the office issued about ``cases`` (id, lead unit, 交办 day): a 通报 a quarter praising two units and
+    criticising one, a 督办令 and a 约谈 a month, and two 督查专报 a month each adopting two units' material."""
+    rng = random.Random(seed)
+    last = max(day for _, _, day in cases)
+    numbers: dict[tuple[str, int], int] = {}
+
+    def write(folder: str, day: dt.date, lines: list[str]) -> None:
+        number = numbers[(folder, day.year)] = numbers.get((folder, day.year), 0) + 1
+        path = target / folder / str(day.year) / f"{day.year}-{number:03d}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join([f'number: "{number}"', *lines]) + "\n", encoding="utf-8")
+
+    def led_before(day: dt.date) -> tuple[str, str]:
+        case_id, lead, _ = rng.choice([c for c in cases if c[2] < day])
+        return case_id, lead
+
+    quarter = dt.date(2025, 4, 10)
+    while quarter <= last:
+        first, second, third = (led_before(quarter) for _ in range(3))
+        praised = [first] if first[1] == second[1] else [first, second]
+        issuer = f"青督查〔{quarter.year}〕{numbers.get(('notices', quarter.year), 0) + 1}号"
+        ended = quarter.replace(day=1) - dt.timedelta(days=1)
+        write("notices", quarter, [f"doc_no: {issuer}", f"date: {quarter}", f"period: {ended.year}-Q{(ended.month - 1) // 3 + 1}",
+                                   'data_commit: "0000000"', "approved_by: 市长 刘志远", "praised:",
+                                   *(f"  - {{unit: {unit}, reason: 本期主办事项全部按期办结, cases: [{case_id}]}}"
+                                     for case_id, unit in praised),
+                                   "criticised:", f"  - {{unit: {third[1]}, reason: {third[0]} 超期未办结, cases: [{third[0]}]}}"])
+        quarter = dt.date(quarter.year + (quarter.month + 3 > 12), (quarter.month + 2) % 12 + 1, 10)
+    month = dt.date(2025, 2, 15)
+    while month <= last:
+        (order_case, order_unit), (talk_case, talk_unit) = led_before(month), led_before(month)
+        order_no = f"青督令〔{month.year}〕{numbers.get(('accountability', month.year), 0) + 1}号"
+        write("accountability", month, ["kind: 督办令", f"doc_no: {order_no}",
+                                        f"date: {month}", f"unit: {order_unit}", f"cases: [{order_case}]",
+                                        "reason: 超期未报送办理结果。", "deadline: 5个工作日", "by: 副市长 林静"])
+        write("accountability", month + dt.timedelta(days=5), ["kind: 约谈", f"date: {month + dt.timedelta(days=5)}",
+                                                               f"unit: {talk_unit}", f"cases: [{talk_case}]",
+                                                               "reason: 下达督办令后仍无明显进展。", "by: 市政府副秘书长 陈晓东"])
+        for day in (month - dt.timedelta(days=10), month + dt.timedelta(days=8)):
+            write("bulletins", day, [f"date: {day}", f"title: {rng.choice(TOPICS)}推进情况", f"reports_problem: {rng.choice(['是', '否'])}",
+                                     f"adopted: [{', '.join(rng.sample(UNITS, 2))}]"])
+        month = dt.date(month.year + (month.month == 12), month.month % 12 + 1, 15)
+
+
+def build(target: Path, count: int, seed: int = 7, issued: bool = False) -> Path:
     """Write office.yaml, schema/ and ``count`` cases under ``target`` (a fifth with 节点 and an attached file);
+    with ``issued``, also the 通报, 督查问责 records and 督查专报 an office of that size issues (``issued_records``);
     returns ``target``."""
     if target.exists():
         shutil.rmtree(target)
@@ -133,6 +179,7 @@ def build(target: Path, count: int, seed: int = 7) -> Path:
     shutil.copytree(REPO / "schema", target / "schema")
     rng = random.Random(seed)
     per_year: dict[int, int] = {}
+    led: list[tuple[str, str, dt.date]] = []
     start = dt.date(2025, 1, 2)
     for i in range(count):
         registered = start + dt.timedelta(days=int(i * 690 / count))
@@ -142,10 +189,15 @@ def build(target: Path, count: int, seed: int = 7) -> Path:
         folder.mkdir(exist_ok=True)
         text, files = case_text(case_id, rng, registered, rich=i % 5 == 0)
         (folder / f"{case_id}.yaml").write_text(text, encoding="utf-8")
+        if issued and "\nlead_unit: " in text:
+            assigned = dt.date.fromisoformat(text.split("\nassigned: ", 1)[1][:10])
+            led.append((case_id, text.split("\nlead_unit: ", 1)[1].split("\n", 1)[0], assigned))
         for name, data in files.items():
             attached = target / "attachments" / str(registered.year) / case_id / name
             attached.parent.mkdir(parents=True, exist_ok=True)
             attached.write_bytes(data)
+    if issued:
+        issued_records(target, led, seed)
     return target
 
 

@@ -41,8 +41,8 @@ if TYPE_CHECKING:
 #: What the repository's root holds that is an office's own: the record folders (rules/layout.py's
 #: RECORD_DIRS), the office's settings and demo list, the schemas written from them for its editors
 #: (``ducha schema``), its site overlay and its sent reminders.
-LIVE_NAMES = ("cases", "notices", "bulletins", "accountability", "surveys", "attachments", "office.yaml", "DEMO.sha256", "schema",
-              "site", "reminders")
+LIVE_NAMES = ("cases", "notices", "bulletins", "accountability", "surveys", "assessments", "attachments", "office.yaml",
+              "DEMO.sha256", "schema", "site", "reminders")
 #: The guarded paths (absolute, os.pathsep between them): set, the watch runs in every Python process started.
 ENV_PATHS = "DUCHA_TEST_LIVE_RECORDS"
 #: Where a watched subprocess writes what it touched, one file per process.

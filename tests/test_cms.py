@@ -7,11 +7,15 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -220,6 +224,104 @@ def test_the_local_trial_needs_no_platform_settings(tmp_path: Path) -> None:
     config = yaml.safe_load((target / "config.yml").read_text(encoding="utf-8"))
     assert config["local_backend"] == {"url": "http://localhost:8081/api/v1", "allowed_hosts": ["localhost", "127.0.0.1"]}
     assert (config["backend"]["name"], config["publish_mode"]) == ("forgejo", "editorial_workflow")
+
+
+def trial_repo(root: Path) -> Path:
+    """The demo office, committed, with no cms in office.yaml: what README's local trial starts from."""
+    repo = GitRepo(root)
+    demo_repo(root)
+    repo.commit("导入示例数据", date="2026-11-20T09:00:00+08:00")
+    return root
+
+
+def trial_servers(root: Path) -> list[int]:
+    """The processes (of this user) running decap-server on the repository ``root``."""
+    marker = f"GIT_REPO_DIRECTORY={root.resolve()}".encode()
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and marker in (proc / "environ").read_bytes().split(b"\0"):
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+def api(url: str, body: dict[str, Any]) -> Any:
+    request = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+@pytest.mark.slow
+def test_serve_form_runs_the_trial_in_one_command_and_stops_it_with_the_preview(tmp_path: Path) -> None:
+    """README's local trial took two terminals and three steps: `ducha serve --form` starts decap-server on the
+    repository, points the served /admin/ page at it, and Ctrl+C stops both, leaving no process behind."""
+    root = trial_repo(tmp_path / "records")
+    port = free_port()
+    env = {**os.environ, "DUCHA_VENDOR": str(vendored()), "DUCHA_DECAP_SERVER": str(TESTS / "decap-server")}
+    ducha = subprocess.Popen([str(Path(sys.executable).with_name("ducha")), "--root", str(root), "serve", "--form",
+                              "--today", TODAY, "--port", str(port)],
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/config.yml", timeout=5) as response:
+                    config = yaml.safe_load(response.read().decode("utf-8"))
+                break
+            except OSError:
+                assert ducha.poll() is None, ducha.communicate()
+                assert time.monotonic() < deadline, "the preview never served /admin/config.yml"
+                time.sleep(0.5)
+        backend = config["local_backend"]["url"]
+        assert re.fullmatch(r"http://127\.0\.0\.1:[0-9]+/api/v1", backend) and f":{port}/" not in backend
+        assert api(backend, {"action": "info"}) == {
+            "repo": "records", "publish_modes": ["simple", "editorial_workflow"], "type": "local_git"}
+        listed = api(backend, {"action": "entriesByFolder",
+                               "params": {"branch": "main", "folder": "cases/2026", "extension": "yaml", "depth": 1}})
+        assert "cases/2026/DC-2026-0001.yaml" in {entry["file"]["path"] for entry in listed}
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/", timeout=5) as response:
+            assert "decap-cms/decap-cms.js" in response.read().decode("utf-8")
+        [server] = trial_servers(root)
+        assert Path(f"/proc/{server}/stat").read_text().split(") ")[1].split()[1] == str(ducha.pid)  # its child
+    finally:
+        ducha.send_signal(signal.SIGINT)
+        _, err = ducha.communicate(timeout=30)
+    assert ducha.returncode == 0, err
+    assert f"填报表单：http://127.0.0.1:{port}/admin/" in err and "Traceback" not in err
+    assert trial_servers(root) == []
+
+
+def test_serve_form_says_how_to_install_what_is_missing(tmp_path: Path, invoke: Invoke) -> None:
+    root = trial_repo(tmp_path / "records")
+    runner = CliRunner(env={"DUCHA_VENDOR": str(vendored()), "DUCHA_DECAP_SERVER": str(tmp_path / "nowhere")})
+    missing = runner.invoke(cli, ["--root", str(root), "serve", "--form"])
+    assert missing.exit_code == 2, missing.output
+    assert (f"本机试用填报表单要用 decap-server，但 {tmp_path / 'nowhere'} 中没有安装（缺 node_modules/decap-server/dist/index.js）。"
+            "修改：在 ducha 的源代码目录运行 make decap-server") in missing.output
+    no_node = CliRunner(env={"DUCHA_VENDOR": str(vendored()), "PATH": str(tmp_path)})
+    result = no_node.invoke(cli, ["--root", str(root), "serve", "--form"])
+    assert result.exit_code == 2, result.output
+    assert "本机试用填报表单要用 Node.js，但没有找到 node 命令。" in result.output
+    assert "先运行 make node，或 sudo apt install nodejs npm" in result.output
+    public = runner.invoke(cli, ["--root", str(root), "serve", "--form", "--profile", "public"])
+    assert public.exit_code == 2 and "填报表单只在内部版站点中（现为 --profile public）" in public.output
+    assert "Traceback" not in missing.output + result.output + public.output
+
+
+def test_serve_form_stops_decap_server_when_the_preview_fails(tmp_path: Path) -> None:
+    """The preview's port is taken: serving fails after decap-server started, and decap-server stops with it."""
+    root = trial_repo(tmp_path / "records")
+    runner = CliRunner(env={"DUCHA_VENDOR": str(vendored()), "DUCHA_DECAP_SERVER": str(TESTS / "decap-server")})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(cli, ["--root", str(root), "serve", "--form", "--today", TODAY, "--port", str(port)])
+    assert result.exit_code == 2 and "填报表单：" in result.output
+    assert f"端口 {port} 已被占用，无法预览。修改：用 --port 换一个端口" in result.output
+    assert trial_servers(root) == []
 
 
 def test_the_page_is_written_whole_with_its_config(tmp_path: Path) -> None:

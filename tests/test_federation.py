@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -567,3 +568,73 @@ def test_a_due_date_here_never_runs_past_the_superiors(copy: Chain, invoke: Invo
     assert refused.exit_code == 1
     assert (f"{path}:29:10: [time_limit] 到期日 2026-06-01 晚于上级事项 SD-2026-0003 的到期日 2026-05-15："
             "上级交办的事项，本室的期限不能晚于上级。") in refused.output
+
+
+# --- 考核 (issue 25, item 5) ---------------------------------------------------------------------------------
+
+#: The 市's scoring rules (appended to its office.yaml), with a 30-day 续报 interval.
+SHI_SCORING = """progress_interval_days: 30
+scoring:
+  period: 年度
+  base: "100"
+  items:
+    closed_on_time: {points: "1", label: 按期办结}
+    closed_late: {points: "-1", label: 超期办结}
+    overdue_workdays: {points: "-0.5", cap: "-3", label: 超期每个工作日}
+    returned: {points: "-1", label: 退回重办}
+    progress_missed: {points: "-0.5", label: 未按时续报}
+    receipt_overdue: {points: "-0.5", label: 超时未签收}
+"""
+#: The 县 handles the task late instead: its first report (4月8日) is sent back the next day, the second comes
+#: two working days after the due date (4月14日) and passes on 4月17日.
+XIAN_LATE = """progress:
+  - date: 2026-03-10
+    by: 县住建局
+    summary: 已排查餐饮场所120家。
+reports:
+  - date: 2026-04-08
+    doc_no: 甲建〔2026〕5号
+    signer: 赵刚
+    summary: 排查完毕。
+  - date: 2026-04-16
+    doc_no: 甲建〔2026〕6号
+    signer: 赵刚
+    summary: 发现隐患12处，已全部整改。
+reviews:
+  - date: 2026-04-09
+    reviewer: 县督查室 孙丽
+    result: 退回
+    opinion: 未写明整改情况。
+  - date: 2026-04-17
+    reviewer: 县督查室 孙丽
+    result: 通过
+"""
+
+
+def test_subordinate_offices_are_scored_on_their_own_records(copy: Chain, invoke: Invoke) -> None:
+    xian, shi = copy.xian, copy.shi
+    xian.replace("cases/2026/JX-2026-0001.yaml", XIAN_HANDLED, XIAN_LATE)
+    late = xian.commit("重新办理", date="2026-04-17T09:00:00+08:00")
+    xian.git("push", "-q", "origin", "main")
+    shi.append("office.yaml", SHI_SCORING)
+    assert invoke(shi.root, "rollup", "--today", "2026-04-20").exit_code == 0
+    result = invoke(shi.root, "score", "--period", "2026", "--offices", "--as-of", "2026-04-30", "--format", "json")
+    assert result.exit_code == 0, result.output
+    [office] = json.loads(result.output)
+    # By hand, the 市's rules on the 县's record of JX-2026-0001 (交办 3月5日, due 4月14日): sent back on 4-09 (-1);
+    # in hand again and 31 days past the progress of 3-10 on 4-10 (-0.5; 30 on 4-09 is not past); 4月15、16日
+    # overdue until the report (2 × -0.5); closed late on 4-17 (-1).
+    assert (office["unit"], office["score"], office["data_commit"]) == ("甲县督查室", 96.5, late)
+    assert [[i["date"], i["rule"], i["case"], i["points"]] for i in office["items"]] == [
+        ["2026-01-01", "base", None, 100], ["2026-04-09", "returned", "JX-2026-0001", -1],
+        ["2026-04-10", "progress_missed", "JX-2026-0001", -0.5], ["2026-04-16", "overdue_workdays", "JX-2026-0001", -1],
+        ["2026-04-17", "closed_late", "JX-2026-0001", -1]]
+    # The 市's own board still scores the unit on the 市's record (the report it accepted, passed on 3-20: on time).
+    own = json.loads(invoke(shi.root, "score", "--period", "2026", "--as-of", "2026-04-30", "--format", "json").output)
+    mine = next(u for u in own if u["unit"] == "甲县督查室")
+    assert [[i["date"], i["rule"], i["case"], i["points"]] for i in mine["items"]] == [
+        ["2026-01-01", "base", None, 100], ["2026-03-20", "closed_on_time", "DC-2026-0001", 1]]
+    text = invoke(shi.root, "score", "--period", "2026", "--offices", "--as-of", "2026-04-30").output
+    assert f"下级督查室的记录：甲县督查室 提交 {late[:12]}" in text
+    refused = invoke(xian.root, "score", "--period", "2026", "--offices", "--as-of", "2026-04-30")
+    assert refused.exit_code == 2 and "office.yaml 中没有下级督查室（subordinates）" in refused.output

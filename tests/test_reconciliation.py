@@ -104,3 +104,46 @@ def test_every_number_agrees_with_the_records(day: str, office: Path, invoke: In
     markdown = invoke(office, "report", "--period", year, "--as-of", day).output
     assert f"| 新立项 | {registered} |" in markdown and f"| 退回重办 | {returned} |" in markdown
     assert f"本期新立项 {registered} 项" in markdown
+
+
+def closed_on(record: dict[str, Any], day: str) -> str | None:
+    """The day a closed record passed its last review (its closure), from the YAML alone."""
+    if where(record, day) != "已办结":
+        return None
+    return str([r for r in record["reviews"] if r["date"] <= day][-1]["date"])
+
+
+#: Days on which the scores are reconciled in the default run; the rest of DAYS in the slow one.
+SCORE_DAYS = ["2026-11-23"]
+
+
+@pytest.mark.parametrize("day", [*SCORE_DAYS, *(pytest.param(d, marks=pytest.mark.slow) for d in DAYS if d not in SCORE_DAYS)])
+def test_scores_count_as_the_unit_pages_status_and_report_do(day: str, office: Path, invoke: Invoke) -> None:
+    """Each unit's 考核 counts for the year: closures and returns counted here from the YAML, on time or late as
+    `status` lights them, red as `status` says, the same as the 通报's unit row and the unit page's score line;
+    and the score's own lines for the lead unit are those closures and returns."""
+    year = day[:4]
+    cases = records(office)
+    scores = {u["unit"]: u for u in json.loads(invoke(office, "score", "--period", year, "--as-of", day, "--format", "json").output)}
+    report = {row["unit"]: row for row in json.loads(invoke(office, "report", "--period", year, "--as-of", day,
+                                                            "--format", "json").output)["units"]}
+    lights = {row["id"]: row["light"] for row in json.loads(invoke(office, "status", "--as-of", day, "--format", "json").output)}
+    assert invoke(office, "pages", "--as-of", day).exit_code == 0
+    for unit, score in scores.items():
+        mine = [r for r in cases if r.get("lead_unit") == unit and r["registered"] <= day]
+        closed = [r["id"] for r in mine if (closed_on(r, day) or "").startswith(year) and lights[r["id"]] != "none"]
+        returned = sum(1 for r in mine for v in r.get("reviews", []) if v["date"].startswith(year) and v["date"] <= day
+                       and v["result"] == "退回")
+        counts = score["counts"]
+        assert counts == {"closed_on_time": sum(lights[c] == "done" for c in closed), "closed_late": sum(lights[c] == "late" for c in closed),
+                          "overdue_open": sum(lights[r["id"]] == "red" for r in mine), "returned": returned}, unit
+        row = report[unit]
+        assert (row["on_time"], row["late"], row["overdue_open"]) == (counts["closed_on_time"], counts["closed_late"],
+                                                                     counts["overdue_open"]), unit
+        lead = Counter(item["rule"] for item in score["items"] if item["role"] == "主办")
+        assert (lead["closed_on_time"], lead["closed_late"], lead["returned"]) == (
+            counts["closed_on_time"], counts["closed_late"], counts["returned"]), unit
+        page = (office / "build" / "docs-internal" / "units" / f"{unit}.md").read_text(encoding="utf-8")
+        assert f"考核得分 <strong>{score['score']}</strong>，第 {score['rank']} 名" in page, unit
+        assert (f"本期主办事项按期办结 {counts['closed_on_time']} 项、超期办结 {counts['closed_late']} 项" in page
+                and f"超期未办结 {counts['overdue_open']} 项，退回重办 {counts['returned']} 次" in page), unit

@@ -9,11 +9,15 @@ import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+
+from ducha.outputs.present import tally_columns
+from ducha.rules.metrics import PARTS, Tally
 
 from .conftest import TESTS, check_golden, demo_repo
 from .gitrepo import GitRepo
@@ -208,6 +212,58 @@ def test_each_count_on_a_unit_page_is_the_length_of_its_list(built: Path, site: 
     # The demo's 市城管局 leads two cancelled items (DC-2026-0026, and one since archived): counted and listed.
     city = (built / "build/docs-internal/units/市城管局.md").read_text(encoding="utf-8")
     assert "，已撤销 2 项，" in city and "DC-2026-0026" in city.split("<h2>已撤销</h2>")[1]
+
+
+def _tally_rows(table: str) -> list[dict[str, str]]:
+    """Each row of a tally table as {heading: cell text}."""
+    heads = re.findall(r"<th>(.*?)</th>", table.split("</thead>")[0])
+    return [dict(zip(heads, (re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)), strict=True))
+            for row in re.findall(r"<tr><td.*?</tr>", table.split("</thead>")[1])]
+
+
+def _tally_tables(text: str) -> list[str]:
+    return re.findall(r'<table class="ducha-grid ducha-tally">.*?</table>', text, re.S)
+
+
+#: The parts a tally row's 合计 adds up from; 其中红灯 and 其中黄灯 are held in 在办, and not added again.
+_PARTS = ("待交办", "在办", "待审核", "已办结", "已撤销")
+
+
+def test_a_tally_table_has_a_column_for_every_part() -> None:
+    """The columns that add up to 合计 are the parts every item is counted in, whatever parts come to be."""
+    every = Tally(total=9, open=3, red=1, yellow=1, green=1, pending=1, closed_on_time=1, closed_late=1, registered=1,
+                  cancelled=1, closed_undated=1)
+    assert {name for _, name in tally_columns([every])} - {"total", "red", "yellow"} == set(PARTS)
+    assert [heading for heading, _ in tally_columns([every])] == [
+        "合计", "待交办", "在办", "其中红灯", "其中黄灯", "待审核", "已办结", "已撤销"]
+    assert [heading for heading, _ in tally_columns([replace(every, registered=0, cancelled=0)], "协办合计")] == [
+        "协办合计", "在办", "其中红灯", "其中黄灯", "待审核", "已办结"]
+
+
+def test_the_units_index_columns_add_up_to_its_totals(built: Path, site: Path) -> None:
+    """The 承办单位 index's 合计 counted 待交办 and 已撤销 items that had no column: 市城管局's row said 合计 8 and its
+    columns 在办 4、待审核 0、已办结 2 (six). Worked by hand from the demo's records, on 2026-11-23, 市城管局 leads
+    DC-2026-0028, 0017 (红灯), 0004 (黄灯), 0020 (绿灯) in hand; 0035 and DC-2025-0004 closed; 0026 and DC-2025-0009
+    cancelled. No unit leads an item waiting for 交办 (DC-2026-0025 has no 主办单位 yet): no 待交办 column there, while
+    the 来源类型 table, where 重大决策部署 holds DC-2026-0025, has one. Every tally table (units, categories, 批示领导,
+    the dashboard's) is made the same way: each row's parts add up to its 合计."""
+    lead, co = _tally_tables((built / "build/docs-internal/units/index.md").read_text(encoding="utf-8"))
+    city = next(row for row in _tally_rows(lead) if row["单位"] == "市城管局")
+    assert city == {"单位": "市城管局", "合计": "8", "在办": "4", "其中红灯": "2", "其中黄灯": "1", "待审核": "0", "已办结": "2",
+                    "已撤销": "2", "按期办结率": "100.0%"}
+    assert "协办合计" in co and "待交办" not in lead
+    categories = _tally_rows(_tally_tables((built / "build/docs-internal/categories/index.md").read_text(encoding="utf-8"))[0])
+    decisions = next(row for row in categories if row["来源类型"] == "重大决策部署")
+    assert (decisions["合计"], decisions["待交办"], decisions["已办结"]) == ("2", "1", "1")
+    checked = 0
+    for path in ("units/index.md", "categories/index.md", "leaders/index.md", "index.md"):
+        for table in _tally_tables((built / "build/docs-internal" / path).read_text(encoding="utf-8")):
+            for row in _tally_rows(table):
+                total = row.get("合计", row.get("协办合计"))
+                assert total is not None and sum(int(row.get(part, "0")) for part in _PARTS) == int(total), (path, row)
+                assert int(row["其中红灯"]) + int(row["其中黄灯"]) <= int(row["在办"]), (path, row)
+                checked += 1
+    assert checked > 30
 
 
 def test_items_waiting_for_assignment_are_on_the_dashboard(built: Path, site: Path) -> None:

@@ -44,6 +44,7 @@ COMMANDS = {
     "verify-archive": "archive:verify_command",  # the name it had before `verify` checked the history too
     "export-archive": "archive:export_archive_command",
     "report": "documents:report",
+    "score": "documents:score",
     "doc": "documents:doc",
     "measure": "documents:measure",
     "outcome": "documents:outcome",

@@ -67,15 +67,16 @@ def archive(ctx: click.Context, year: int, today: dt.date | None) -> None:
               help="锚点文件（ducha anchor 生成，保存在仓库以外）：核验它记下的提交和记录仍在主线上。可写多次。")
 @click.pass_context
 def verify_command(ctx: click.Context, anchors: tuple[Path, ...]) -> None:
-    """核验：归档记录与归档清单一致、档号唯一且合规；封存和通报所依据的提交都还在提交历史中；主线提交都有审核服务器的签名；锚点仍在历史中。"""
+    """核验：归档记录与归档清单一致、档号唯一且合规；封存、通报和考核结果所依据的提交都还在提交历史中；主线提交都有审核服务器的签名；锚点仍在历史中。"""
     from ducha.outputs.problems import problems_text
     from ducha.repo.verify import verify
 
     result = verify(office_root(ctx), anchors)
     if result.problems:
-        click.echo(problems_text(result.problems, result.checked + result.notices), nl=False)
+        click.echo(problems_text(result.problems, result.checked + result.notices + result.assessments), nl=False)
         ctx.exit(1)
-    click.echo(f"已核验 {result.checked} 份归档记录，全部与归档清单一致；{result.notices} 份通报和全部封存所依据的提交"
+    assessments = f"、{result.assessments} 份考核结果" if result.assessments else ""
+    click.echo(f"已核验 {result.checked} 份归档记录，全部与归档清单一致；{result.notices} 份通报{assessments}和全部封存所依据的提交"
                "都在当前提交历史中。")
     if result.signed is None:
         click.echo("office.yaml 没有登记审核服务器的签名公钥（review_signers）：主线提交的签名未核验，审核未经平台签名核验。")

@@ -1,5 +1,5 @@
-"""The commands for the papers the office issues and takes in: 通报 (report), a case's 文书 (doc),
-督查问责 records (measure), and the Excel 台账 sent out and filled in (ledger export, ledger import)."""
+"""The commands for the papers the office issues and takes in: 通报 (report), 考核 scores (score), a case's
+文书 (doc), 督查问责 records (measure), and the Excel 台账 sent out and filled in (ledger export, ledger import)."""
 
 from __future__ import annotations
 
@@ -61,6 +61,61 @@ def report(ctx: click.Context, period: str, today: dt.date | None, fmt: str, out
         click.echo(f"已生成 {output}")
     else:
         click.echo(text, nl=False)
+
+
+@command()
+@click.option("--period", required=True, help="考核期间：2026（全年）、2026-H1（半年）或 2026-Q1（季度）。")
+@today_option
+@click.option("--format", "fmt", type=choices("text", "json", "xlsx", "docx", text=("文字",)), default="text",
+              help="输出格式：text（文字）、json、xlsx（每个单位一个工作表）、docx（公文）。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="输出文件（xlsx、docx 必须指定；text、json 默认打印）。")
+@click.option("--issue", is_flag=True, help="印发：把本期最终得分写成记录（assessments/年份/），提交后不得修改。")
+@click.option("--approver", default=None, help="印发时：同意印发考核结果的领导。")
+@click.option("--offices", is_flag=True,
+              help="下级督查室：按本室规则，以各下级自己的记录（上次 ducha rollup 读取的）为交办它的事项计分。")
+@click.pass_context
+def score(ctx: click.Context, period: str, today: dt.date | None, fmt: str, output: Path | None, issue: bool,
+          approver: str | None, offices: bool) -> None:
+    """量化考核：各单位在考核期间的得分，逐项列明事项、日期、计分规则和分值。"""
+    from ducha.io.atomic import write_file
+    from ducha.repo.snapshot import score_for
+    from ducha.rules.periods import parse_period
+
+    root = office_root(ctx)
+    day = today or shanghai_today()
+    if issue and offices:
+        raise click.UsageError("下级督查室的得分暂不能印发（--issue 不能与 --offices 同用）：印发的考核结果只含本室的承办单位。")
+    if issue:
+        from ducha.intake.assessment import issue_assessment
+
+        path = issue_assessment(root, parse_period(period), day, approver)
+        click.echo(f"已写入考核结果 {path.relative_to(root).as_posix()}：请核对后提交（git commit），经审核合并即为印发。")
+        return
+    if fmt in ("xlsx", "docx") and output is None:
+        raise click.UsageError(f"{fmt} 格式须用 -o 指定输出文件，如 -o 考核.{fmt}。")
+    board = score_for(root, parse_period(period), day, offices)
+    if fmt == "xlsx":
+        from ducha.outputs.score_workbook import write_workbook
+
+        assert output is not None
+        write_workbook(board, output)
+    elif fmt == "docx":
+        from ducha.load.office import load_office
+        from ducha.outputs.docx.assessment import write_docx
+
+        assert output is not None
+        office = load_office(root)
+        write_docx(board, output, office.wording.copy_to, office.printing_office)
+    else:
+        from ducha.outputs.scores import board_json, board_text
+
+        text = board_json(board) if fmt == "json" else board_text(board)
+        if output is None:
+            click.echo(text, nl=False)
+            return
+        write_file(output, text)
+    click.echo(f"已生成 {output}")
 
 
 @click.group(cls=ChineseGroup)

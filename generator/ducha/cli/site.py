@@ -64,22 +64,40 @@ def build(ctx: click.Context, today: dt.date | None, profile: str) -> None:
 @today_option
 @profile_option
 @click.option("--port", type=NUMBER, default=8000, help="端口（只监听本机）。")
+@click.option("--form", is_flag=True,
+              help="同时在本机试用填报表单：启动 decap-server（表单的修改提交到本仓库的 cms/… 分支），停止预览时一并停止。")
 @click.pass_context
-def serve(ctx: click.Context, today: dt.date | None, profile: str, port: int) -> None:
+def serve(ctx: click.Context, today: dt.date | None, profile: str, port: int, form: bool) -> None:
     """本机预览站点（与在仓库根目录运行 mkdocs serve 相同）：修改记录后自动更新。"""
     from ducha.load.office import load_office
     from ducha.outputs.site.build import serve as serve_site
 
     root = office_root(ctx)
     office = load_office(root)
-    click.echo(f"预览地址：http://127.0.0.1:{port}/ （按 Ctrl+C 停止）", err=True)
-    serve_site(root, today or shanghai_today(), profile, port, pin_day=today is not None, office_name=office.name)
+    day = today or shanghai_today()
+    if not form:
+        click.echo(f"预览地址：http://127.0.0.1:{port}/ （按 Ctrl+C 停止）", err=True)
+        serve_site(root, day, profile, port, pin_day=today is not None, office_name=office.name)
+        return
+    from ducha.outputs.cms.local_server import form_trial
+
+    with form_trial(root, profile, _vendor(root), _decap_server(root)) as backend:
+        click.echo(f"预览地址：http://127.0.0.1:{port}/ （按 Ctrl+C 停止）\n"
+                   f"填报表单：http://127.0.0.1:{port}/admin/ （本机 decap-server：{backend.url}，"
+                   "修改提交到本仓库的 cms/… 分支）", err=True)
+        serve_site(root, day, profile, port, pin_day=today is not None, office_name=office.name, local_backend=backend.url)
 
 
 def _vendor(root: Path) -> Path:
     from ducha.outputs.cms.admin import VENDOR_DIR
 
     return Path(os.environ.get("DUCHA_VENDOR") or root / VENDOR_DIR)
+
+
+def _decap_server(root: Path) -> Path:
+    from ducha.outputs.cms.local_server import PACKAGE_DIR
+
+    return Path(os.environ.get("DUCHA_DECAP_SERVER") or root / PACKAGE_DIR)
 
 
 @command()

@@ -34,6 +34,7 @@ def _mentions(items: list[dict[str, Any]]) -> tuple[Mention, ...]:
 
 
 def load_documents(root: Path, folder: str, kind: str) -> tuple[list[YamlDocument], list[Problem]]:
+    """Every ``<folder>/<year>/*.yaml`` that reads, meets its schema and holds a real ``date``; the problems of the rest."""
     found, problems = [], []
     for file in sorted((root / folder).glob("*/*.yaml"), key=str):
         name = file.relative_to(root).as_posix()
@@ -166,11 +167,20 @@ def _notice_overlaps(notices: Sequence[Notice]) -> list[Problem]:
 
 
 def load_bulletins(root: Path, today: dt.date | None = None,
-                   ahead_in: Container[str] | None = None) -> tuple[list[Bulletin], list[Problem]]:
-    """Every 督查专报, checked like the notices: named by year and number, consecutive, not dated ahead."""
+                   ahead_in: Container[str] | None = None,
+                   office: Office | None = None) -> tuple[list[Bulletin], list[Problem]]:
+    """Every 督查专报, checked like the notices: named by year and number, consecutive, not dated ahead;
+    the units whose material it adopted registered in ``office`` (when given)."""
     loaded, problems = load_documents(root, BULLETINS_DIR, "bulletin")
     bulletins = [Bulletin(d.path, int(str(d.data["number"])), dt.date.fromisoformat(str(d.data["date"])),
-                          str(d.data["title"]), d.data["reports_problem"] == "是") for d in loaded]
+                          str(d.data["title"]), d.data["reports_problem"] == "是", tuple(d.data.get("adopted", ())))
+                 for d in loaded]
+    for doc, bulletin in zip(loaded, bulletins, strict=True):
+        for index, unit in enumerate(bulletin.adopted):
+            if office is not None and unit not in office.unit_names:
+                line, column = doc.mark(("adopted", index))
+                problems.append(Problem(doc.path, line, column, f"adopted[{index}]", f"单位「{unit}」未在 office.yaml 中登记。",
+                                        "写 office.yaml 中登记的单位简称。"))
     problems += issue_checks([Issue(d, b.number, b.date) for d, b in zip(loaded, bulletins, strict=True)],
                              "督查专报", bulletin_path, "每期一个文件", today, ahead_in)
     return bulletins, problems
@@ -291,7 +301,7 @@ def load_measures(root: Path, office: Office, cases: Sequence[Case], notices: Se
 def load_all(root: Path, office: Office, case_ids: frozenset[str]) -> tuple[list[Notice], list[Bulletin]]:
     """Notices and bulletins, or a DataError listing every problem in them."""
     notices, problems = load_notices(root, office, case_ids)
-    bulletins, more = load_bulletins(root)
+    bulletins, more = load_bulletins(root, office=office)
     if problems or more:
         raise DataError(problems + more)
     return notices, bulletins

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -35,6 +36,7 @@ from ducha.model.office import (
     Wording,
     YearOverride,
 )
+from ducha.model.scoring import SCORE_ITEMS, ItemRule, Scoring, ScoringRule
 from ducha.model.timelimit import TimeLimit, parse_date, parse_time_limit
 from ducha.rules import schema
 from ducha.rules.office import office_problems
@@ -148,6 +150,7 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
         followup_for=FollowupScope(frozenset(data["followup_for"].get("categories", ())),
                                    frozenset(data["followup_for"].get("priorities", ())))
         if "followup_for" in data else None,
+        scoring=_scoring(data.get("scoring")),
         cms=_cms(data.get("cms")),
         reminders=_reminders(data.get("reminders")),
         review_signers=tuple(data.get("review_signers", ())),
@@ -158,6 +161,39 @@ def _office(doc: YamlDocument | None, problems: list[Problem]) -> Office:
             for year, o in data.get("holiday_overrides", {}).items()
         }),
     )
+
+
+def _scoring(data: Mapping[str, Any] | None) -> Scoring | None:
+    """office.yaml ``scoring`` as rules in force from each revision on, every revision laid over the one before."""
+    if data is None:
+        return None
+
+    def number(block: Mapping[str, str], key: str, default: Decimal | None) -> Decimal | None:
+        return Decimal(block[key]) if key in block else default
+
+    def items(block: Mapping[str, Any], before: Mapping[str, ItemRule]) -> Mapping[str, ItemRule]:
+        merged = dict(before)
+        for key, item in block.get("items", {}).items():
+            old = before.get(key)
+            cap = number(item, "cap", old.cap if old is not None else None)
+            merged[key] = ItemRule(number(item, "points", old.points if old else None) or Decimal(0),
+                                   item.get("label", old.label if old else SCORE_ITEMS[key].label), cap,
+                                   item.get("basis", old.basis if old else ""))
+        return MappingProxyType(merged)
+
+    def rule(block: Mapping[str, Any], before: ScoringRule | None) -> ScoringRule:
+        day = parse_date(block["effective_from"]) if "effective_from" in block else None
+        base = number(block, "base", before.base if before else None)
+        assert base is not None  # the schema requires it of the first block
+        return ScoringRule(day, base, number(block, "floor", before.floor if before else None),
+                           number(block, "ceiling", before.ceiling if before else None),
+                           number(block, "co_unit_share", before.co_unit_share if before else Decimal(100)) or Decimal(0),
+                           items(block, before.items if before else {}))
+
+    rules = [rule(data, None)]
+    for revision in data.get("revisions", ()):
+        rules.append(rule(revision, rules[-1]))
+    return Scoring(data["period"], tuple(rules), data.get("publish") == "是")
 
 
 def _neighbour(data: Mapping[str, str]) -> Neighbour:

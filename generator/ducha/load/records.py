@@ -1,4 +1,4 @@
-"""Reading the records: every case, notice, 督查专报, 督查问责 and 调研 record, checked, as they stood on a day."""
+"""Reading the records: every case, notice, 督查专报, 督查问责, 调研 record and 考核 result, checked, as they stood on a day."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ducha.model.office import Office
 
 # What the office issued is read only by load_records: checking one case file never reads it.
 if TYPE_CHECKING:
+    from ducha.model.assessments import Assessment
     from ducha.model.measures import Measure
     from ducha.model.notices import Bulletin, Notice
     from ducha.model.surveys import Survey
@@ -29,10 +30,12 @@ class Records:
     bulletins: tuple[Bulletin, ...]
     measures: tuple[Measure, ...] = ()
     surveys: tuple[Survey, ...] = ()
+    assessments: tuple[Assessment, ...] = ()  # issued 考核 results
 
 
 def load_records(root: Path, as_of: dt.date | None = None, cache: CheckCache | None = None) -> Records:
     """Every record, checked against all the others, then cut to what existed on ``as_of``."""
+    from ducha.load.assessments import load_assessments
     from ducha.load.issued import load_all, load_measures
     from ducha.load.surveys import citation_problems, load_surveys
 
@@ -44,14 +47,17 @@ def load_records(root: Path, as_of: dt.date | None = None, cache: CheckCache | N
     measures, problems = load_measures(root, office, cases, notices)
     surveys, more = load_surveys(root, office, frozenset(c.id for c in cases))
     problems += more + citation_problems(root, cases, surveys)
+    assessments, more = load_assessments(root, office)
+    problems += more
     if problems:
         raise DataError(problems)
     if as_of is None:
-        return Records(office, cases, tuple(notices), tuple(bulletins), tuple(measures), tuple(surveys))
+        return Records(office, cases, tuple(notices), tuple(bulletins), tuple(measures), tuple(surveys), tuple(assessments))
     cut = cache.as_of if cache is not None else Case.as_of
     return Records(office, tuple(cut(c, as_of) for c in cases if c.registered <= as_of),
                    tuple(n for n in notices if n.date <= as_of), tuple(b for b in bulletins if b.date <= as_of),
-                   tuple(m for m in measures if m.date <= as_of), tuple(s for s in surveys if s.date <= as_of))
+                   tuple(m for m in measures if m.date <= as_of), tuple(s for s in surveys if s.date <= as_of),
+                   tuple(a for a in assessments if a.date <= as_of))
 
 
 def load_cases(root: Path, as_of: dt.date | None = None, today: dt.date | None = None) -> tuple[Office, tuple[Case, ...]]:

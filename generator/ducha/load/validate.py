@@ -196,8 +196,10 @@ def validate_repository(root: Path, today: dt.date | None = None, ahead_in: Cont
     """Every case, plus the issued notices and 督查专报 that refer to them; no date after ``today`` in the
     files ``ahead_in`` names (all when None: the guard asks it only of what a pull request writes)."""
     # Read only here: checking one case file (the pre-commit hook) never loads what the office issued.
+    from ducha.load.assessments import load_assessments
     from ducha.load.issued import load_bulletins, load_measures, load_notices
     from ducha.load.surveys import citation_problems, load_surveys
+    from ducha.model.assessments import ASSESSMENTS_DIR
     from ducha.model.measures import MEASURES_DIR
     from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
     from ducha.model.surveys import SURVEYS_DIR
@@ -209,17 +211,18 @@ def validate_repository(root: Path, today: dt.date | None = None, ahead_in: Cont
     # A case that exists but has problems of its own is reported there, not as missing here.
     ids = frozenset(c.id for c in result.cases) | {f.stem for f in case_files([root / CASES_DIR])}
     notices, notice_problems = load_notices(root, result.office, ids, today, ahead_in)
-    _, bulletin_problems = load_bulletins(root, today, ahead_in)
+    _, bulletin_problems = load_bulletins(root, today, ahead_in, result.office)
     _, measure_problems = load_measures(root, result.office, result.cases, notices, today, ahead_in)
+    _, assessment_problems = load_assessments(root, result.office, today)
     surveys, survey_problems = load_surveys(root, result.office, ids, today)
     survey_problems += citation_problems(root, result.cases, surveys)
     problems = sorted([*result.problems, *notice_problems, *bulletin_problems, *measure_problems, *survey_problems,
-                       *layout_problems(root.resolve()), *unregistered_attachments(root.resolve(), result.cases)],
+                       *assessment_problems, *layout_problems(root.resolve()), *unregistered_attachments(root.resolve(), result.cases)],
                       key=Problem.sort_key)
     problems += _stale_schemas(root, result.office)
     if result.office.attachments.lfs and not lfs_configured(root):
         problems.append(Problem(OFFICE_FILE, 0, 0, "attachments.lfs", lfs_missing().partition("修改：")[0],
                                 lfs_missing().partition("修改：")[2]))
-    issued = sum(1 for folder in (NOTICES_DIR, BULLETINS_DIR, MEASURES_DIR, SURVEYS_DIR)
+    issued = sum(1 for folder in (NOTICES_DIR, BULLETINS_DIR, MEASURES_DIR, SURVEYS_DIR, ASSESSMENTS_DIR)
                  for _ in (root / folder).glob("*/*.yaml"))
     return ValidationResult(result.files + issued, result.office, result.cases, tuple(problems))

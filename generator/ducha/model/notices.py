@@ -61,6 +61,7 @@ class Bulletin:
     date: dt.date
     title: str
     reports_problem: bool
+    adopted: tuple[str, ...] = ()  # the units whose material it took up (督查专报采用, scored when office.yaml says so)
 
 
 def notice_path(year: int, number: int) -> str:

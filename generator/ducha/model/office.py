@@ -12,6 +12,7 @@ from typing import Any
 
 from ducha.model.categories import STANDARD_CATEGORIES
 from ducha.model.links import Neighbour
+from ducha.model.scoring import Scoring
 from ducha.model.timelimit import TimeLimit
 
 #: The office's settings, at the root of its repository.
@@ -347,6 +348,7 @@ class Office:
     followup_for: FollowupScope | None = None  # None: every closed item gets its 回头看 prompt
     approvals: Approvals = Approvals()
     attachments: AttachmentRules = AttachmentRules()
+    scoring: Scoring | None = None  # None: no 量化考核
     cms: CmsSettings | None = None
     reminders: ReminderSettings | None = None
     #: SSH allowed_signers lines of the review server (Gitea/Forgejo), whose signed commits carry a trusted 审核.

@@ -101,6 +101,16 @@ class Disclosure:
                 kept.append(dataclasses.replace(measure, cases=cases))
         return tuple(kept)
 
+    def score_line(self, case: str, what: str, record: str, criticism: bool,
+                   shown_ids: frozenset[str]) -> tuple[str, str, str]:
+        """A published score's line (case ids, what happened, the record): whole for the office; for the
+        public, blank where it names a case the public may not see or a criticism it may not read.
+        The points stay: they are the unit's score."""
+        if not self.public:
+            return case, what, record
+        hidden = any(c not in shown_ids for c in case.split("、") if c) or (criticism and not self.publish_criticism)
+        return ("", "（内部信息，不公开）", "") if hidden else (case, what, record)
+
     def surveys(self, surveys: Iterable[Survey]) -> tuple[Survey, ...]:
         """督查调研 and 调查 results are the office's working papers: reported 在一定范围内, so internal only."""
         return () if self.public else tuple(surveys)

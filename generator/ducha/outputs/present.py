@@ -8,9 +8,12 @@ from what the export wrote. Nothing here escapes for a format: each renderer doe
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
 
 from ducha.model.case import Case, Stage
 from ducha.model.links import Reading
+from ducha.model.scoring import decimal_text
 from ducha.rules.calendar import Calendar
 from ducha.rules.deadlines import DueStep, Light, MilestoneStatus, Status
 from ducha.rules.metrics import Tally
@@ -103,6 +106,22 @@ def other_parts(t: Tally) -> str:
     return "".join(f"，{name} {count} 项" for name, count in (("待交办", t.registered), ("已撤销", t.cancelled)) if count)
 
 
+#: A tally table's columns after 合计, in the order work moves: the parts that add up to 合计 (``metrics.part``),
+#: and under 在办 the lights it holds, named 其中 as a statistics table does (they are not added again).
+_TALLY_COLUMNS = (("待交办", "registered"), ("在办", "open"), ("其中红灯", "red"), ("其中黄灯", "yellow"),
+                  ("待审核", "pending"), ("已办结", "closed"), ("已撤销", "cancelled"))
+#: The parts shown only when a row of the table has any (each is rare: most tables would carry a column of zeros).
+_WHEN_ANY = ("registered", "cancelled")
+
+
+def tally_columns(tallies: Iterable[Tally], total: str = "合计") -> list[tuple[str, str]]:
+    """The count columns of a table of ``tallies`` as (heading, Tally attribute): ``total`` (合计), then one per
+    part, so that 待交办 + 在办 + 待审核 + 已办结 + 已撤销 is 合计 in every row."""
+    rows = list(tallies)
+    return [(total, "total")] + [(heading, name) for heading, name in _TALLY_COLUMNS
+                                 if name not in _WHEN_ANY or any(getattr(t, name) for t in rows)]
+
+
 def rate_text(rate: float | None) -> str:
     """按期办结率 with one decimal, ``—`` when nothing was closed."""
     return "—" if rate is None else f"{rate:.1%}"
@@ -181,6 +200,16 @@ def receipt_text(status: Status) -> str:
 def criticism_count(count: int) -> str:
     """本年被批评N次, or empty for none."""
     return f"本年被批评{count}次" if count else ""
+
+
+def score_text(value: Decimal) -> str:
+    """A score as people write it: 97.5, 100, 98.25 (no trailing zeros, never an exponent)."""
+    return decimal_text(value)
+
+
+def points_text(value: Decimal) -> str:
+    """A line's points with their sign: +0.5, -2, 0."""
+    return score_text(value) if value <= 0 else f"+{score_text(value)}"
 
 
 def withheld_review(signature: str) -> str:

@@ -105,6 +105,7 @@ class VerifyResult:
     notices: int = 0
     signed: int | None = None  # main-line commits checked for the server's signature (None: office.yaml lists no key)
     anchors: int = 0  # anchors checked against the history
+    assessments: int = 0  # issued 考核 results, whose data commits are checked like the notices'
 
 
 _NUMBER = re.compile(r"^(?P<fonds>[0-9A-Za-z]+)-(?P<year>[0-9]{4})-(?P<code>[A-Z][0-9]*)-(?P<seq>[0-9]{4,})$")

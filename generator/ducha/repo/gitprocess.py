@@ -59,6 +59,14 @@ class Repository:
             env: Mapping[str, str] | None = None) -> str:
         return run(self.root, *config, *args, stdin=stdin, check=check, env=env)
 
+    def run_bytes(self, *args: str) -> bytes:
+        """A git command's output as bytes (an archive); a HistoryError with git's message when it fails."""
+        done = call(self.root, *args)
+        if done.returncode != 0:
+            message = done.stderr.decode("utf-8", "replace").strip()
+            raise HistoryError(f"git {args[0] if args else ''} 失败：{message}。请检查仓库是否完整。")
+        return done.stdout
+
     def run_together(self, calls: Sequence[Sequence[str]]) -> list[str]:
         """Several git commands at once (each answer is small, or spooled to a file), in the order given."""
         with contextlib.ExitStack() as stack:

@@ -17,6 +17,8 @@ Refused:
 - an existing case whose due date or light comes out differently under the head's
   office.yaml than under the base's, or whose own due date moves without an approved
   extension or a correction appended in this pull request;
+- a 考核 result that its data commit does not give, or scoring rules that change the scores
+  of a period already ended (``repo.scoreguard``);
 
 and everything validation refuses (including a file of unknown kind under the record folders).
 """
@@ -35,6 +37,7 @@ from ducha.errors import DataError, Problem
 from ducha.io.yamlfile import YamlDocument, format_path, parse_yaml, read_yaml
 from ducha.load.office import parse_office
 from ducha.load.validate import ValidationResult, validate_repository
+from ducha.model.assessments import ASSESSMENTS_DIR
 from ducha.model.case import ATTACHMENTS_DIR, CASES_DIR, MANIFEST_NAME, Case, build_case
 from ducha.model.corrections import edit_as_corrections, moves_due
 from ducha.model.demo import DEMO_LIST, parse_demo_list
@@ -43,19 +46,20 @@ from ducha.model.measures import ACCOUNTABILITY, MEASURES_DIR
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
 from ducha.model.office import OFFICE_FILE, Office
 from ducha.model.surveys import SURVEYS_DIR
+from ducha.repo.additions import added_problems
 from ducha.repo.blobs import files_at
 from ducha.repo.changes import FACTS, IDENTITY, Kind, compare
 from ducha.repo.filechanges import changed_files
 from ducha.repo.landing import landed
 from ducha.repo.linkcheck import link_problems
 from ducha.repo.manifest import read_manifest_text
-from ducha.repo.refs import is_ancestor, merge_base, resolve
+from ducha.repo.refs import merge_base, resolve
 from ducha.repo.reviews import claimed_reviews
+from ducha.repo.scoreguard import closed_scores_moved
 from ducha.repo.values import FileChange
 from ducha.rules import schema
 from ducha.rules.calendar import Calendar, calendar_for
 from ducha.rules.deadlines import Status, deadline
-from ducha.rules.late import unexplained_late
 from ducha.rules.layout import RECORD_DIRS
 
 _APPEND_ONLY_FIX = ("恢复原来的内容；已记录的条目只能追加，不能改写或删除。值确有错误的，在 corrections（更正）末尾追加一条：field 写"
@@ -70,7 +74,7 @@ _OFFICE_FIX = ("撤销这项改动。只适用于新事项的时限变更，写�
                "effective_from（生效日期）；日历包已收录年份的节假日不能改写。确需改变某个已有事项期限的，"
                "在该事项中追加经批准的延期（extensions）或更正（corrections）。")
 _ISSUED = {NOTICES_DIR: "已印发的督查通报", BULLETINS_DIR: "已印发的督查专报", MEASURES_DIR: "已下达（记录）的督查问责记录",
-           SURVEYS_DIR: "已合并的督查调研或调查记录"}
+           SURVEYS_DIR: "已合并的督查调研或调查记录", ASSESSMENTS_DIR: "已印发的考核结果"}
 _SHOWN = 5
 
 
@@ -431,45 +435,12 @@ def judge(root: Path, fork: str, today: dt.date, whole: bool = True, neighbours:
     head = validate_repository(root, today, ahead_in={c.path for c in records})  # the base was judged when it landed
     problems += head.problems
     problems += _deadlines(root, fork, records, blobs, head, today, set(problems))
+    problems += closed_scores_moved(root, blobs.get(OFFICE_FILE), today)
     if head.office is not None:
-        problems += _new_entries(root, records, blobs, head.office, today)
+        problems += added_problems(root, records, blobs, head.office, today, fork)
         if neighbours is not None:
             problems += link_problems(neighbours.home, head.office, records, blobs, today, neighbours.now, files=root)
     return GuardResult(fork, changed, tuple(sorted(set(problems), key=Problem.sort_key)))
-
-
-def _new_entries(root: Path, records: list[FileChange], blobs: Mapping[str, bytes | None], office: Office,
-                 today: dt.date) -> list[Problem]:
-    """What a pull request adds must be true to when it is added: a 补录 says why (``rules.late``), and a
-    new notice is computed from records already in the branch it is added to."""
-    problems: list[Problem] = []
-    for change in records:
-        if change.status == "D" or not change.path.endswith(".yaml"):
-            continue
-        old_path = change.old_path or change.path
-        if change.path.startswith(f"{CASES_DIR}/"):
-            new_doc, _ = read_yaml(root / change.path, change.path)
-            old_raw = blobs.get(old_path)
-            old_doc = parse_yaml(old_raw, old_path)[0] if old_raw is not None else None
-            old = old_doc.data if old_doc is not None and isinstance(old_doc.data, dict) else None
-            if new_doc is not None:
-                problems += unexplained_late(change.path, old, new_doc, office, today)
-        elif _top(change.path) == NOTICES_DIR and blobs.get(old_path) is None:
-            problems += _data_commit(root, change.path)
-    return problems
-
-
-def _data_commit(root: Path, path: str) -> list[Problem]:
-    doc, _ = read_yaml(root / path, path)
-    if doc is None or not isinstance(doc.data, dict) or "data_commit" not in doc.data:
-        return []  # validation reports what is wrong with the file
-    ref = str(doc.data["data_commit"])
-    if is_ancestor(root, ref, "HEAD"):
-        return []
-    line, column = doc.mark(("data_commit",))
-    return [Problem(path, line, column, "data_commit",
-                    f"通报依据的数据提交「{ref}」不是本分支已有的提交：通报只能依据印发时仓库中已有的记录生成。",
-                    "不要手工填写或修改 data_commit：在本分支上用 `ducha report --issue` 重新生成该通报。")]
 
 
 def _deadlines(root: Path, fork: str, records: list[FileChange], blobs: Mapping[str, bytes | None],

@@ -1,7 +1,7 @@
 """``ducha verify``: the archive seals hold, and the history they name is still there.
 
-Archive manifests name the commit each record was sealed on; issued notices name the
-commit whose records they were computed from. A history rewritten or squashed on the
+Archive manifests name the commit each record was sealed on; issued notices and 考核 results
+name the commit whose records they were computed from. A history rewritten or squashed on the
 server (``git checkout --orphan``, ``filter-branch``, a force push) cannot be prevented
 by the guard, but it loses those commits: verify finds that every one of them is still
 in the current history, and that each notice was computed from records that existed
@@ -24,6 +24,7 @@ from ducha.io.yamlfile import read_yaml
 from ducha.load.attachments import verify_attachments
 from ducha.load.office import load_office
 from ducha.load.validate import validate_paths
+from ducha.model.assessments import ASSESSMENTS_DIR
 from ducha.model.case import CASES_DIR, MANIFEST_NAME
 from ducha.model.notices import NOTICES_DIR
 from ducha.repo.anchor import check_anchor, parse_anchor
@@ -69,11 +70,15 @@ def _sealed_commits(root: Path, history: _History) -> list[Problem]:
     return problems
 
 
-def _notice_commits(root: Path, history: _History) -> tuple[int, list[Problem]]:
+#: The issued records that name the commit they were computed from: 通报 and 考核 results.
+_COMPUTED = {NOTICES_DIR: "通报", ASSESSMENTS_DIR: "考核结果"}
+
+
+def _data_commits(root: Path, history: _History, folder: str, what: str) -> tuple[int, list[Problem]]:
     problems = []
-    added = commits_adding(root, NOTICES_DIR)
+    added = commits_adding(root, folder)
     head = head_sha(root)
-    files = sorted((root / NOTICES_DIR).glob("*/*.yaml"))
+    files = sorted((root / folder).glob("*/*.yaml"))
     for file in files:
         name = file.relative_to(root).as_posix()
         doc, _ = read_yaml(file, name)
@@ -84,13 +89,14 @@ def _notice_commits(root: Path, history: _History) -> tuple[int, list[Problem]]:
         commit = history.find(ref)
         issued_in = added.get(name) or head  # not committed yet: it would be added on top of HEAD
         if commit is None:
-            problems.append(Problem(name, line, column, "data_commit", f"通报依据的数据提交「{ref}」{_REWRITTEN}",
-                                    _RESTORE_HISTORY + "通报印发后不得修改。"))
+            problems.append(Problem(name, line, column, "data_commit", f"{what}依据的数据提交「{ref}」{_REWRITTEN}",
+                                    _RESTORE_HISTORY + f"{what}印发后不得修改。"))
         elif issued_in is not None and not is_ancestor(root, commit, issued_in):
+            command = "ducha report --issue" if folder == NOTICES_DIR else "ducha score --issue"
             problems.append(Problem(name, line, column, "data_commit",
-                                    f"通报依据的数据提交 {ref[:12]} 不在印发它的提交 {issued_in[:12]} 之前："
-                                    "通报只能依据印发时已有的记录生成。",
-                                    "通报印发后不得修改：查明该通报的来历；新的通报用 `ducha report --issue` 在当前记录上生成。"))
+                                    f"{what}依据的数据提交 {ref[:12]} 不在印发它的提交 {issued_in[:12]} 之前："
+                                    f"{what}只能依据印发时已有的记录生成。",
+                                    f"{what}印发后不得修改：查明该{what}的来历；新的{what}用 `{command}` 在当前记录上生成。"))
     return len(files), problems
 
 
@@ -162,8 +168,10 @@ def verify(root: Path, anchors: Sequence[Path] = ()) -> VerifyResult:
     server's signature on the main line, and each anchor's commit and records still in the history."""
     archive = verify_archive(root)
     history = _History(reachable_commits(root))
-    notices, found = _notice_commits(root, history)
+    notices, found = _data_commits(root, history, NOTICES_DIR, _COMPUTED[NOTICES_DIR])
+    assessments, more = _data_commits(root, history, ASSESSMENTS_DIR, _COMPUTED[ASSESSMENTS_DIR])
     signed, unsigned = _signed_line(root)
-    problems = [*archive.problems, *_sealed_commits(root, history), *found, *_open_attachments(root), *unsigned,
+    problems = [*archive.problems, *_sealed_commits(root, history), *found, *more, *_open_attachments(root), *unsigned,
                 *_anchors(root, anchors), *_links(root)]
-    return VerifyResult(archive.checked, tuple(sorted(problems, key=Problem.sort_key)), notices, signed, len(anchors))
+    return VerifyResult(archive.checked, tuple(sorted(problems, key=Problem.sort_key)), notices, signed, len(anchors),
+                        assessments)

@@ -320,7 +320,7 @@ def deadline(case: Case, office: Office, today: dt.date, calendar: Calendar | No
         case=case, today=today, stage=stage, due=due.date if due else None, light=light,
         working_days_left=left, days_overdue=overdue, workdays_overdue=late_workdays, provisional=provisional,
         extended=bool(plan and plan.steps),
-        progress_overdue=_progress_overdue(case, office, stage, today),
+        progress_overdue=progress_overdue(case, office, stage, today),
         followup_due=stage is Stage.CLOSED and _followup_due(case, office, today),
         receipt=receipt_state(case, office, today, calendar),
         round=rounds,
@@ -330,7 +330,7 @@ def deadline(case: Case, office: Office, today: dt.date, calendar: Calendar | No
     )
 
 
-def _progress_overdue(case: Case, office: Office, stage: Stage, today: dt.date) -> bool:
+def progress_overdue(case: Case, office: Office, stage: Stage, today: dt.date) -> bool:
     """续报: an open item whose last progress (or 交办) is older than the interval of its priority
     (a 重点 item's is short: 随时报告)."""
     interval = office.progress_interval(case.priority)

@@ -14,15 +14,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ducha.errors import Problem
+from ducha.model.assessments import ASSESSMENTS_DIR
 from ducha.model.case import ATTACHMENTS_DIR, CASES_DIR, MANIFEST_NAME
 from ducha.model.measures import MEASURES_DIR
 from ducha.model.notices import BULLETINS_DIR, NOTICES_DIR
 from ducha.model.surveys import SURVEYS_DIR
 
 #: The folders that hold records, with what each may contain.
-RECORD_DIRS = (CASES_DIR, NOTICES_DIR, BULLETINS_DIR, MEASURES_DIR, SURVEYS_DIR, ATTACHMENTS_DIR)
+RECORD_DIRS = (CASES_DIR, NOTICES_DIR, BULLETINS_DIR, MEASURES_DIR, SURVEYS_DIR, ASSESSMENTS_DIR, ATTACHMENTS_DIR)
 _YEAR = re.compile(r"^\d{4}$")
 _ISSUE_NAME = re.compile(r"^(\d{4})-\d{3,}\.yaml$")
+_PERIOD_NAME = re.compile(r"^(\d{4})(-H[12]|-Q[1-4])?\.yaml$")
 _BACKUP = re.compile(r"(\.(bak|orig|rej|tmp|swp|swo|old|save)|~)$", re.I)
 _PLACES = {
     CASES_DIR: "督查事项记录（cases/<年份>/<编号>.yaml）和归档清单（cases/<年份>/ARCHIVE.sha256）",
@@ -30,6 +32,7 @@ _PLACES = {
     BULLETINS_DIR: "督查专报（bulletins/<年份>/<年份>-<序号>.yaml）",
     MEASURES_DIR: "督查问责记录（accountability/<年份>/<年份>-<序号>.yaml）",
     SURVEYS_DIR: "督查调研和调查记录（surveys/<年份>/<年份>-<序号>.yaml）",
+    ASSESSMENTS_DIR: "考核结果（assessments/<年份>/<考核期间>.yaml，如 assessments/2026/2026-H1.yaml）",
     ATTACHMENTS_DIR: "事项的附件（attachments/<年份>/<编号>/<文件名>）",
 }
 
@@ -58,7 +61,7 @@ def _known(folder: str, parts: list[str]) -> bool:
     if folder == ATTACHMENTS_DIR:
         # Whether a case registers the file is validation's to say (it knows the records).
         return len(parts) == 3 and bool(_YEAR.match(parts[0])) and not name.startswith(".")
-    match = _ISSUE_NAME.match(name)
+    match = (_PERIOD_NAME if folder == ASSESSMENTS_DIR else _ISSUE_NAME).match(name)
     return len(parts) == 2 and match is not None and match.group(1) == parts[0]
 
 

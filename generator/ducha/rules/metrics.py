@@ -11,12 +11,29 @@ from dataclasses import dataclass
 
 from ducha.model.case import Stage
 from ducha.rules.deadlines import Light, Status
+from ducha.rules.periods import Period
 
 CLOSED_STAGES = (Stage.CLOSED, Stage.ARCHIVED)
 
 
+class Closures:
+    """What counts of closures say: how many were closed, and the share on time (按期办结率)."""
+
+    closed_on_time: int
+    closed_late: int
+
+    @property
+    def closed(self) -> int:
+        return self.closed_on_time + self.closed_late
+
+    @property
+    def on_time_rate(self) -> float | None:
+        judged = self.closed_on_time + self.closed_late  # an item closed with no due date is neither
+        return self.closed_on_time / judged if judged else None
+
+
 @dataclass(frozen=True)
-class Tally:
+class Tally(Closures):
     """How a group of items stands; the rates derive from the counts.
 
     Every item is in exactly one of: registered (not yet 交办), open (red, yellow or green),
@@ -38,11 +55,6 @@ class Tally:
     @property
     def closed(self) -> int:
         return self.closed_on_time + self.closed_late + self.closed_undated
-
-    @property
-    def on_time_rate(self) -> float | None:
-        judged = self.closed_on_time + self.closed_late
-        return self.closed_on_time / judged if judged else None
 
 
 #: The parts a group of items is counted in; each item is in exactly one (``part``).
@@ -100,3 +112,46 @@ def by_co_unit(statuses: Sequence[Status], units: Iterable[str]) -> dict[str, Ta
 
 def by_category(statuses: Sequence[Status], categories: Iterable[str]) -> dict[str, Tally]:
     return {category: tally(s for s in statuses if s.case.category == category) for category in categories}
+
+
+def closure_in(status: Status, period: Period) -> Light | None:
+    """How ``status``'s case was closed within ``period``: Light.DONE on time, Light.LATE late; None when
+    it was not closed in the period (or has no due date to be late against).
+
+    The 通报's lists and unit rows, the unit pages and the scores all ask this one question.
+    """
+    if status.stage not in CLOSED_STAGES or status.light not in (Light.DONE, Light.LATE):
+        return None
+    closed = status.case.closed_on(status.today)
+    return status.light if closed is not None and closed in period else None
+
+
+@dataclass(frozen=True)
+class PeriodTally(Closures):
+    """What a group of items came to in a period, as of the statuses' day: closed on time or late in it,
+    still overdue (red) on the day, and reports returned in it."""
+
+    closed_on_time: int
+    closed_late: int
+    overdue_open: int
+    returned: int
+
+
+def period_tally(statuses: Iterable[Status], period: Period) -> PeriodTally:
+    on_time = late = overdue = returned = 0
+    for s in statuses:
+        closure = closure_in(s, period)
+        on_time += closure is Light.DONE
+        late += closure is Light.LATE
+        overdue += s.light is Light.RED
+        returned += sum(1 for r in s.case.reviews if not r.passed and r.date in period and r.date <= s.today)
+    return PeriodTally(on_time, late, overdue, returned)
+
+
+def period_by_lead_unit(statuses: Sequence[Status], period: Period, units: Iterable[str]) -> dict[str, PeriodTally]:
+    """Each unit's period tally over the items it leads (主办): what its row in the 通报 and its score count."""
+    mine: dict[str, list[Status]] = {unit: [] for unit in units}
+    for s in statuses:
+        if s.case.lead_unit in mine:
+            mine[s.case.lead_unit].append(s)
+    return {unit: period_tally(group, period) for unit, group in mine.items()}

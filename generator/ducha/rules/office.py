@@ -19,6 +19,7 @@ from ducha.model.office import (
     Unit,
     slug,
 )
+from ducha.model.scoring import SCORE_ITEMS, Scope
 from ducha.model.timelimit import parse_date
 from ducha.rules.characters import character_problems, invisible_free
 from ducha.rules.units import unknown_unit
@@ -73,6 +74,7 @@ def office_problems(doc: YamlDocument) -> list[Problem]:
         problems.append(Problem(OFFICE_FILE, line, column, "adopted_on", f"日期「{data['adopted_on']}」不存在。",
                                 "写成实际存在的日期，格式 YYYY-MM-DD。"))
     problems += _unit_name_problems(doc)
+    problems += _scoring_problems(doc)
     registered = Office(name=str(data["name"]), units=tuple(Unit(u["name"], u["full_name"]) for u in data["units"]))
     for unit in data.get("reminders", {}).get("units", {}):
         if unit not in registered.unit_names:
@@ -118,6 +120,79 @@ def _effective_dates(data: dict[str, Any]) -> list[PathKey]:
     found += [("approvals", key, "effective_from") for key, block in data.get("approvals", {}).items()
               if "effective_from" in block]
     return found
+
+
+def _scoring_problems(doc: YamlDocument) -> list[Problem]:
+    """The numbers of ``scoring`` that the schema cannot judge: each item's sign and cap, the base between
+    floor and ceiling, a share of at most 100 per cent, and revisions in date order, each new item with its points."""
+    scoring = doc.data.get("scoring")
+    if not isinstance(scoring, dict):
+        return []
+    problems: list[Problem] = []
+
+    def add(where: PathKey, message: str, fix: str) -> None:
+        line, column = doc.mark(where)
+        problems.append(Problem(OFFICE_FILE, line, column, format_path(where), message, fix))
+
+    blocks: list[tuple[PathKey, dict[str, Any]]] = [(("scoring",), scoring)]
+    blocks += [(("scoring", "revisions", index), revision) for index, revision in enumerate(scoring.get("revisions", []))]
+    listed: set[str] = set()
+    merged: dict[str, str] = {}
+    previous = None
+    for where, block in blocks:
+        revised = len(where) > 1
+        if revised:
+            day = parse_date(block["effective_from"])
+            if day is None:
+                add((*where, "effective_from"), f"生效日期「{block['effective_from']}」不存在。", "写成实际存在的日期，格式 YYYY-MM-DD。")
+            elif previous is not None and day <= previous:
+                add((*where, "effective_from"), f"考核规则修订的生效日期 {day} 不晚于上一次（{previous}）。",
+                    "按生效日期先后排列，新的修订追加在末尾。")
+            previous = day or previous
+        for key, item in block.get("items", {}).items():
+            kind = SCORE_ITEMS[key]
+            at: PathKey = (*where, "items", key)
+            if "points" not in item and key not in listed:
+                add(at, f"修订中新增的计分项目「{kind.label}」（{key}）没有写分值。", "补上 `points: 分值`。")
+            listed.add(key)
+            points = item.get("points")
+            if points is not None:
+                value = float(points)
+                if value == 0 and not revised:
+                    add((*at, "points"), f"「{item.get('label', kind.label)}」的分值是 0。",
+                        "不计分的项目不必列出：删除这一项（修订中写 0 表示自生效日期起不再计分）。")
+                elif value * kind.sign < 0:
+                    add((*at, "points"), f"「{item.get('label', kind.label)}」是{kind.direction}项，分值「{points}」的正负号不对。",
+                        f"{kind.direction}项的分值写成{'正数' if kind.sign > 0 else '负数'}，如 "
+                        f"{'' if kind.sign > 0 else '-'}{points.lstrip('+-')}。")
+            if "cap" in item:
+                cap = float(item["cap"])
+                per = float(points) if points is not None else None
+                if kind.scope is not Scope.CASE:
+                    add((*at, "cap"), f"「{item.get('label', kind.label)}」不按事项计分，不能设每件上限。",
+                        "删除 cap；每件上限只用于按期办结、超期、退回、续报、回头看等按事项计分的项目。")
+                elif cap * kind.sign <= 0:
+                    add((*at, "cap"), f"每件上限「{item['cap']}」的正负号应与「{item.get('label', kind.label)}」的分值相同。",
+                        f"写成{'正数' if kind.sign > 0 else '负数'}，如 {'' if kind.sign > 0 else '-'}{item['cap'].lstrip('+-')}。")
+                elif per is not None and abs(cap) < abs(per):
+                    add((*at, "cap"), f"每件上限 {item['cap']} 小于一次的分值 {points}：一次也计不满。",
+                        "上限应不小于一次的分值（按绝对值），或删除 cap。")
+        for key in ("base", "floor", "ceiling", "co_unit_share"):
+            if key in block:
+                merged[key] = block[key]
+        if "co_unit_share" in block and int(block["co_unit_share"]) > 100:
+            add((*where, "co_unit_share"), f"协办单位计分比例 {block['co_unit_share']}% 超过 100%。",
+                "写 0—100 之间的整数：协办单位按主办单位分值的这个百分比计分。")
+        for low, high in (("floor", "base"), ("base", "ceiling"), ("floor", "ceiling")):
+            written = next((key for key in (low, high) if key in block), None)
+            if written is not None and low in merged and high in merged and float(merged[low]) > float(merged[high]):
+                add((*where, written), f"{_SCORE_NAMES[low]} {merged[low]} 高于{_SCORE_NAMES[high]} {merged[high]}。",
+                    "保底分 ≤ 基础分 ≤ 封顶分：改正其中一个数。")
+                break
+    return problems
+
+
+_SCORE_NAMES = {"floor": "保底分", "base": "基础分", "ceiling": "封顶分"}
 
 
 #: office.yaml blocks that hold a requirement with its own effective date.

@@ -22,7 +22,7 @@ from ducha.rules.calendar import Calendar, calendar_for
 from ducha.rules.deadlines import Light, status_board
 from ducha.rules.escalation import criticism_tally, order_due, owed_measures, propose_accountability, propose_criticism
 from ducha.rules.late import EntryKey, LateEntry, RecordedAt, late_entries
-from ducha.rules.metrics import CLOSED_STAGES
+from ducha.rules.metrics import CLOSED_STAGES, closure_in, period_by_lead_unit
 from ducha.rules.periods import Period
 from ducha.rules.registry import NO_PRAISE_AFTER_SECOND, PRAISE, cited
 from ducha.rules.rollup import Rollup
@@ -208,14 +208,14 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
         recorded_late += [_item(case, e.text()) for e in found if (e.recorded.day if e.recorded else e.date) in period]
         if case.registered in period:
             registered.append(_item(case, f"立项 {case.registered}"))
-        closed = case.closed_on(today)
-        if closed in period and s.stage in CLOSED_STAGES:
+        closure = closure_in(s, period)
+        if closure is not None:
             again = f"（第{s.round}轮）" if s.round > 1 else ""
             report = case.closing_report(today)
             index = next((i for i, r in enumerate(case.reports) if r is report), -1)
-            (on_time if s.light is Light.DONE else late).append(_item(case, _flag(
-                f"{closed} 办结{again}" + (f"，超期{s.workdays_overdue}个工作日" if s.light is Light.LATE else ""), late_here,
-                ("reports", index))))
+            (on_time if closure is Light.DONE else late).append(_item(case, _flag(
+                f"{case.closed_on(today)} 办结{again}" + (f"，超期{s.workdays_overdue}个工作日" if closure is Light.LATE else ""),
+                late_here, ("reports", index))))
         if s.light is Light.RED:
             overdue.append(_item(case, f"到期 {s.due}，超期{s.workdays_overdue}个工作日"))
         if s.behind:
@@ -249,12 +249,12 @@ def build_report(office: Office, cases: Sequence[Case], notices: Sequence[Notice
     criticised = {m.unit for m in criticism} | {m.unit for n in notices if n.date in period for m in n.criticised}
     wording = office.wording
     rows = []
+    counts = period_by_lead_unit(statuses, period, [unit.name for unit in office.units])
     for unit in office.units:
-        mine = [s for s in statuses if s.case.lead_unit == unit.name]
-        done = [s for s in mine if s.stage in CLOSED_STAGES and s.case.closed_on(today) in period]
+        mine = counts[unit.name]
         rows.append(UnitRow(
-            unit=unit.name, closed=len(done), on_time=sum(s.light is Light.DONE for s in done),
-            late=sum(s.light is Light.LATE for s in done), overdue_open=sum(s.light is Light.RED for s in mine),
+            unit=unit.name, closed=mine.closed, on_time=mine.closed_on_time, late=mine.closed_late,
+            overdue_open=mine.overdue_open,
             co_handled=sum(1 for s in statuses if unit.name in s.case.co_units and (s.is_open or s.case.closed_on(today) in period)),
             criticised_this_year=tally.get(unit.name, 0), consequence=wording.consequence(tally.get(unit.name, 0)),
             criticised_in_period=unit.name in criticised))

@@ -64,3 +64,14 @@ def parse_period(text: str) -> Period:
         pass
     raise UsageError(f"统计期间「{text}」无法识别。修改：写成 2026-W12（周）、2026-03（月）、2026-Q1（季度）、"
                      "2026-H1（半年）或 2026（全年）。")
+
+
+def period_of(day: dt.date, kind: str) -> Period:
+    """The period of ``kind`` (年, 半年, 季度, 月) that ``day`` falls in."""
+    if kind == "年":
+        return parse_period(str(day.year))
+    if kind == "半年":
+        return parse_period(f"{day.year}-H{1 if day.month <= 6 else 2}")
+    if kind == "季度":
+        return parse_period(f"{day.year}-Q{(day.month - 1) // 3 + 1}")
+    return parse_period(f"{day.year}-{day.month:02d}")

@@ -11,7 +11,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-NAMES = ("case", "office", "notice", "bulletin", "measure", "survey")
+NAMES = ("case", "office", "notice", "bulletin", "measure", "survey", "assessment")
 
 
 def schema_text(name: str) -> str:

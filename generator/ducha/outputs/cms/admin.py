@@ -86,6 +86,16 @@ def check_vendor(vendor: Path) -> list[str]:
     return _checked(vendor)[1]
 
 
+def require_vendor(vendor: Path) -> dict[str, bytes]:
+    """Each pinned tarball in ``vendor``, checked; raises UsageError naming what is missing or wrong, with the fix."""
+    checked, wrong = _checked(vendor)
+    if wrong:
+        raise UsageError(f"{vendor} 中的前端文件与 ducha 登记的版本和校验和不符：{'、'.join(wrong)}。"
+                         "修改：在 ducha 的源代码目录运行 make vendor（用 npm 按登记的版本取得，并核对校验和），"
+                         "在本单位的记录仓库中使用时，把环境变量 DUCHA_VENDOR 设为那里的 .vendor 目录。")
+    return checked
+
+
 def _unpack(pin: Pin, data: bytes, target: Path) -> None:
     """The pinned folder of a checked tarball (and its licence) into ``target``, from the checked bytes."""
     prefix = f"package/{pin.folder.strip('/')}/"
@@ -135,11 +145,7 @@ def write_admin(target: Path, office: Office, years: Sequence[int], vendor: Path
     if office.cms is None and local_backend is None:
         raise UsageError("office.yaml 中没有 cms（填报表单）设置。修改：按 README「填报表单」一节在 office.yaml 中填写 cms；"
                          "只在本机试用的，加 --local-backend（见 README「在本机试用」）。")
-    checked, wrong = _checked(vendor)
-    if wrong:
-        raise UsageError(f"{vendor} 中的前端文件与 ducha 登记的版本和校验和不符：{'、'.join(wrong)}。"
-                         "修改：在 ducha 的源代码目录运行 make vendor（用 npm 按登记的版本取得，并核对校验和），"
-                         "在本单位的记录仓库中使用时，把环境变量 DUCHA_VENDOR 设为那里的 .vendor 目录。")
+    checked = require_vendor(vendor)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:

@@ -11,6 +11,7 @@ the generated ones and the attached files, in ``build/docs-<profile>/``.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import logging
 import shutil
 from collections.abc import Callable
@@ -77,17 +78,25 @@ def total_pages(prepared: Prepared) -> int:
     return page_count(prepared.data)
 
 
-def serve(root: Path, today: dt.date, profile: str, port: int, pin_day: bool, office_name: str) -> None:
+def serve(root: Path, today: dt.date, profile: str, port: int, pin_day: bool, office_name: str,
+          local_backend: str | None = None) -> None:
     """Preview the site on localhost, rebuilding what changed whenever a record changes: plain
     ``mkdocs serve`` with the command line's profile (and day, with ``pin_day``; otherwise each
-    rebuild uses the day it runs)."""
+    rebuild uses the day it runs); with ``local_backend``, its form page talks to that decap-server."""
     from mkdocs.commands import serve as serving
 
     quiet()
     file, overrides = settings.command_config(root, profile, today, office_name, serving=True)
     if not pin_day:
         del overrides["plugins"][settings.PLUGIN]["as_of"]
-    serving.serve(str(file), dev_addr=f"127.0.0.1:{port}", **overrides)
+    if local_backend is not None:
+        overrides["plugins"][settings.PLUGIN]["local_backend"] = local_backend
+    try:
+        serving.serve(str(file), dev_addr=f"127.0.0.1:{port}", **overrides)
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        raise UsageError(f"端口 {port} 已被占用，无法预览。修改：用 --port 换一个端口，或先停止占用它的程序。") from None
 
 
 def docs_dir(root: Path, profile: str) -> Path:

@@ -7,6 +7,7 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ducha.model.assessments import Assessment
 from ducha.model.measures import Measure
 from ducha.model.notices import Notice
 from ducha.model.office import Office
@@ -18,6 +19,7 @@ from ducha.rules.calendar import calendar_for
 from ducha.rules.deadlines import Status
 from ducha.rules.period_report import PeriodReport
 from ducha.rules.rollup import Rollup
+from ducha.rules.scoring import ScoreBoard
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,9 @@ class SiteData:
     #: 上下联动: the subordinate offices as the last `ducha rollup` read them, cut to what the audience may see.
     rollup: Rollup | None = None
     surveys: tuple[Survey, ...] = ()  # 督查调研, 专业评估, 民意调查, 满意度调查 the audience may see
+    #: The current period's running 考核 scores, when office.yaml keeps scores and the audience may see them.
+    scores: ScoreBoard | None = None
+    assessments: tuple[Assessment, ...] = ()  # issued 考核 results, shown with the scores
 
     def consequence(self, count: int) -> str:
         """What the ``count``-th criticism of the year costs a unit, in the office's words."""

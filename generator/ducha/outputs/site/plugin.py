@@ -5,8 +5,9 @@ Registered through the ``mkdocs.plugins`` entry point, so plain ``mkdocs build``
 ProperDocs load it as they load any plugin; ``ducha build``/``serve`` run the same MkDocs build.
 Its options: ``profile`` (internal or public), ``as_of`` (the day the lights are worked out for;
 today in Beijing when unset — this ``on_config``, like the command line, is an edge that may
-read the clock), ``records`` (the repository, by default mkdocs.yml's folder) and ``vendor``
-(the form page's npm files: DUCHA_VENDOR, else ``.vendor``).
+read the clock), ``records`` (the repository, by default mkdocs.yml's folder), ``vendor``
+(the form page's npm files: DUCHA_VENDOR, else ``.vendor``) and ``local_backend`` (the form page
+talks to this decap-server instead: ``ducha serve --form``'s local trial).
 """
 
 from __future__ import annotations
@@ -37,9 +38,10 @@ from ducha.outputs.site.render import DETAIL_MARK, HTML_FLAG, body
 from ducha.outputs.site.search import Index
 from ducha.outputs.site.serving import Preview, built_name
 from ducha.outputs.site.words import search_words, teach
+from ducha.rules.layout import RECORD_DIRS
 
 #: What the site is made from: a change to any of them rebuilds the preview.
-WATCHED = ("cases", "notices", "bulletins", "accountability", "surveys", "attachments", "office.yaml")
+WATCHED = (*RECORD_DIRS, "office.yaml")
 BEIJING = ZoneInfo("Asia/Shanghai")
 _CASE_FILE = re.compile(r"^cases/(\d{4})/([^/]+)\.yaml$")
 _ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">')
@@ -57,6 +59,7 @@ class DuchaConfig(base.Config):  # type: ignore[no-untyped-call]
     as_of = c.Optional(c.Type((str, dt.date)))
     records = c.Optional(c.Type(str))
     vendor = c.Optional(c.Type(str))
+    local_backend = c.Optional(c.Type(str))
 
 
 class DuchaPlugin(BasePlugin[DuchaConfig]):  # type: ignore[no-untyped-call]
@@ -167,7 +170,9 @@ class DuchaPlugin(BasePlugin[DuchaConfig]):  # type: ignore[no-untyped-call]
         for name, source in settings.packaged_files():  # ducha's own pages and styles, where the office has none
             if files.get_file_from_path(name) is None:
                 files.append(File.generated(config, name, abs_src_path=str(source)))
-        nav = _nav_pages(config.nav)
+        if config.nav is not None:
+            config.nav = settings.with_scores_tab(config.nav, self.data.scores is not None)
+        nav = settings.nav_pages(config.nav)
         if self.preview is not None:
             self.given = self.preview.given(nav)
             every = set(self.preview.built) | set(self.preview.wanted)
@@ -274,16 +279,18 @@ class DuchaPlugin(BasePlugin[DuchaConfig]):  # type: ignore[no-untyped-call]
         self._form_page(site)
 
     def _form_page(self, site: Path) -> None:
-        """The internal site's /admin/ form page, when office.yaml sets one up (once per preview)."""
+        """The internal site's /admin/ form page, when office.yaml sets one up or a local trial runs (once per preview)."""
         assert self.data is not None
         office = self.data.office
-        if self.config.profile != "internal" or office.cms is None or (self.preview is not None and (site / "admin").is_dir()):
+        trial = self.config.local_backend
+        if (self.config.profile != "internal" or (office.cms is None and trial is None)
+                or (self.preview is not None and (site / "admin").is_dir())):
             return
         from ducha.outputs.cms.admin import VENDOR_DIR, case_years, write_admin
 
         vendor = Path(self.config.vendor or os.environ.get("DUCHA_VENDOR") or self.root / VENDOR_DIR)
         try:
-            write_admin(site / "admin", office, case_years(self.root, self.today), vendor)
+            write_admin(site / "admin", office, case_years(self.root, self.today), vendor, trial)
         except UsageError as error:
             settings.log.warning(f"未生成填报表单：{error}")
 
@@ -303,18 +310,6 @@ def _signature(config: Any) -> str:
     parts["theme"] = {key: config.theme[key] for key in config.theme}
     parts["dirs"] = config.theme.dirs
     return json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
-
-
-def _nav_pages(nav: Any) -> list[str]:
-    """The pages the navigation names (``index.md``, ``cases/index.md`` …)."""
-    found: list[str] = []
-    for item in nav or []:
-        value = next(iter(item.values())) if isinstance(item, dict) else item
-        if isinstance(value, list):
-            found += _nav_pages(value)
-        elif isinstance(value, str) and value.endswith(".md"):
-            found.append(value)
-    return found
 
 
 def _page_of(file: str) -> str:

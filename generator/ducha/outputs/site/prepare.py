@@ -3,17 +3,19 @@ the draft 通报 and the calendars, limited to what the profile's audience may s
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ducha.errors import UsageError
-from ducha.load.records import load_records
+from ducha.load.records import Records, load_records
 from ducha.load.validate import CheckCache
 from ducha.model.case import Case
 from ducha.model.office import Office
 from ducha.model.redaction import PROFILES, Disclosure
+from ducha.model.scoring import CRITICISM_ITEMS, PERIOD_KINDS
 from ducha.outputs.ics import feeds
 from ducha.outputs.site.data import SiteData
 from ducha.repo.audit import AuditTrail, disclosed
@@ -23,7 +25,8 @@ from ducha.rules.calendar import calendar_for
 from ducha.rules.deadlines import Status, deadline, status_board
 from ducha.rules.escalation import criticism_tally
 from ducha.rules.period_report import PeriodReport, build_report
-from ducha.rules.periods import Period, parse_period
+from ducha.rules.periods import Period, parse_period, period_of
+from ducha.rules.scoring import ScoreBoard, score_board
 
 #: How long after a month or quarter ends its 通报 is still being drafted (and shown beside the current ones).
 DRAFTING_DAYS = 15
@@ -112,8 +115,8 @@ def prepare(root: Path, today: dt.date, profile: str, caches: Caches | None = No
     keep only what ``profile`` may see: every page and feed is made from what this returns.
 
     ``caches``: what a preview kept from its last rebuild, used again where nothing changed;
-    ``earlier``: the last complete data, whose drafts and calendars a quick rebuild keeps (they are
-    made again in the rebuild after).
+    ``earlier``: the last complete data, whose drafts, calendars and scores a quick rebuild keeps (they
+    are made again in the rebuild after).
     """
     if profile not in PROFILES:
         raise UsageError(f"未知的发布范围「{profile}」：可选 {'、'.join(PROFILES)}。")
@@ -135,6 +138,8 @@ def prepare(root: Path, today: dt.date, profile: str, caches: Caches | None = No
                                         measures=records.measures, surveys=records.surveys)
                            for period in draft_periods(today))
         calendars = feeds(office, statuses, today)
+    # A quick rebuild makes only case pages: the scores (shown on the lists) are made again in the rebuild after.
+    scores = earlier.scores if earlier is not None else _scores(records, statuses, disclosure, shown_ids, today, head)
     criticisms = dict(criticism_tally(notices, today.year)) if disclosure.shows_criticism() else {}
     # While the year is young, last year's tally stays in view: January has no criticism of its own yet.
     last_year = dict(criticism_tally(notices, today.year - 1)) if disclosure.shows_criticism() and today.month <= 3 else {}
@@ -150,8 +155,30 @@ def prepare(root: Path, today: dt.date, profile: str, caches: Caches | None = No
         notices=tuple(disclosure.notice(n, shown_ids) for n in notices),
         criticisms=criticisms, drafts=drafts, feeds=calendars, last_year_criticisms=last_year,
         measures=disclosure.measures(records.measures, shown_ids), surveys=disclosure.surveys(records.surveys),
-        rollup=below)
+        rollup=below, scores=scores, assessments=records.assessments if scores is not None else ())
     return Prepared(data, warnings)
+
+
+def _scores(records: Records, statuses: Sequence[Status], disclosure: Disclosure, shown: frozenset[str], today: dt.date,
+            head: str) -> ScoreBoard | None:
+    """The current period's running 考核 scores: for the office always, for the public only when office.yaml says so
+    (scored from every record, the lines naming what the audience may not see left blank)."""
+    scoring = records.office.scoring
+    if scoring is None or (disclosure.public and not scoring.publish):
+        return None
+    period = period_of(today, PERIOD_KINDS[scoring.period])
+    board = score_board(records.office, records.cases, records.notices, records.measures, records.bulletins, period, today,
+                        head or "（非 git 仓库）", statuses if not disclosure.public else None)
+    if not disclosure.public:
+        return board
+    units = []
+    for unit in board.units:
+        lines = []
+        for line in unit.lines:
+            case, what, record = disclosure.score_line(line.case, line.what, line.record, line.rule in CRITICISM_ITEMS, shown)
+            lines.append(dataclasses.replace(line, case=case, what=what, record=record))
+        units.append(dataclasses.replace(unit, lines=tuple(lines)))
+    return dataclasses.replace(board, units=tuple(units))
 
 
 def draft_periods(today: dt.date) -> list[Period]:

@@ -79,7 +79,8 @@ def _environment() -> jinja2.Environment:
     env.globals.update(
         href=urls.href, case_page=urls.case_page, unit_page=urls.unit_page, category_page=urls.category_page,
         draft_page=urls.draft_page, notice_page=urls.notice_page, calendar_file=urls.calendar_file,
-        light_label=present.light_label, other_parts=present.other_parts, remaining=present.remaining, rate_text=present.rate_text,
+        light_label=present.light_label, other_parts=present.other_parts, tally_columns=present.tally_columns,
+        remaining=present.remaining, rate_text=present.rate_text,
         criticism_count=present.criticism_count, receipt_text=present.receipt_text,
         withheld_review=present.withheld_review,
         milestone_light=present.milestone_light, milestone_reasons=present.milestone_reasons,

@@ -169,3 +169,44 @@ def site_dir(root: Path, profile: str, raw: dict[str, Any] | None = None) -> Pat
 def packaged_files() -> list[tuple[str, Path]]:
     """ducha's own files for the docs folder, as (path in the docs folder, file)."""
     return [(p.relative_to(top).as_posix(), p) for top in PACKAGED_PAGES for p in sorted(top.rglob("*")) if p.is_file()]
+
+
+#: The 考核 page, and the tab that leads to it.
+SCORES_PAGE, SCORES_TAB = "scores/index.md", "考核"
+
+
+def with_scores_tab(nav: list[Any], shown: bool) -> list[Any]:
+    """The navigation with the 考核 tab exactly when the site has the page (office.yaml keeps scores and
+    the profile shows them): where the office's ``nav`` puts it, else right after 通报 (at the end
+    without one); taken out where the site has no such page, so that no tab leads nowhere."""
+    def names(item: Any) -> bool:
+        return bool((next(iter(item.values())) if isinstance(item, dict) else item) == SCORES_PAGE)
+
+    def without(items: list[Any]) -> list[Any]:
+        kept = []
+        for item in items:
+            if names(item):
+                continue
+            value = next(iter(item.values())) if isinstance(item, dict) and len(item) == 1 else None
+            kept.append({next(iter(item)): without(value)} if isinstance(value, list) else item)
+        return kept
+
+    if not shown:
+        return without(nav)
+    if SCORES_PAGE in nav_pages(nav):
+        return nav
+    at = next((i + 1 for i, item in enumerate(nav) if isinstance(item, dict) and "notices/index.md" in item.values()), len(nav))
+    return [*nav[:at], {SCORES_TAB: SCORES_PAGE}, *nav[at:]]
+
+
+
+def nav_pages(nav: Any) -> list[str]:
+    """The pages the navigation names (``index.md``, ``cases/index.md`` …), at any depth."""
+    found: list[str] = []
+    for item in nav or []:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        if isinstance(value, list):
+            found += nav_pages(value)
+        elif isinstance(value, str) and value.endswith(".md"):
+            found.append(value)
+    return found

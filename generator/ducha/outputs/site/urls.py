@@ -62,3 +62,8 @@ def notice_page(notice: Notice) -> str:
 def calendar_file(unit: str) -> str:
     """A unit's calendar feed, as its file name under ``calendars/``."""
     return f"{slug(unit)}.ics"
+
+
+def score_page(unit: str) -> str:
+    """A unit's 考核 lines for the current period."""
+    return f"scores/{slug(unit)}.md"

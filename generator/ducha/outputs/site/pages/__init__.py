@@ -13,14 +13,14 @@ from pathlib import Path
 
 from ducha.io.files import sync_files
 from ducha.outputs.site.data import SiteData
-from ducha.outputs.site.pages import archive, calendars, dashboard, leaders, lists, notices, offices, units
+from ducha.outputs.site.pages import archive, calendars, dashboard, leaders, lists, notices, offices, scores, units
 from ducha.outputs.site.pages.case import case_markdown
-from ducha.outputs.site.urls import case_page, category_page, draft_page, notice_page, unit_page
+from ducha.outputs.site.urls import case_page, category_page, draft_page, notice_page, score_page, unit_page
 from ducha.rules.deadlines import Status
 
 #: Folders and files the generated pages own inside a docs folder.
 GENERATED = ("index.md", "cases", "units", "leaders", "categories", "decisions.md", "archive", "notices", "calendars",
-             offices.PATH)
+             offices.PATH, "scores")
 
 
 def generate(data: SiteData, skip: frozenset[str] = frozenset()) -> Iterable[tuple[str, str]]:
@@ -64,6 +64,10 @@ def generate(data: SiteData, skip: frozenset[str] = frozenset()) -> Iterable[tup
         yield f"archive/{year}.md", archive.archive_markdown(year, group)
     if offices.shown(data):
         yield offices.PATH, offices.offices_markdown(data)
+    if data.scores is not None:
+        yield scores.INDEX, scores.scores_index(data)
+        for scored in data.scores.units:
+            yield score_page(scored.unit), scores.unit_scores(data, scored.unit)
 
 
 def rendered(data: SiteData, progress: Callable[[int], None] | None = None) -> dict[str, str]:
@@ -98,4 +102,4 @@ def page_count(data: SiteData) -> int:
     return (1 + 1 + len(years) + len(data.statuses) + 1 + len(data.office.units) + 1 + len(data.leaders) + 1
             + len(data.office.category_names) + 1 + 1 + len(archived) + 1 + len(data.notices) + len(data.drafts) + 1
             + len(data.feeds) + (1 if data.surveys else 0)
-            + (1 if offices.shown(data) else 0))
+            + (1 if offices.shown(data) else 0) + (1 + len(data.scores.units) if data.scores is not None else 0))

@@ -13,7 +13,7 @@ INDEX = "leaders/index.md"
 
 
 def leaders_index(data: SiteData) -> str:
-    rows = [(leader, tally(statuses)) for leader, statuses in data.leaders.items()]
+    rows = {leader: tally(statuses) for leader, statuses in data.leaders.items()}
     return page("批示领导", body("leaders.html", page=INDEX, data=data, rows=rows), search=False)
 
 

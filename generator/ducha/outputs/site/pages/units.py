@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from ducha.outputs.present import score_text
+from ducha.outputs.scores import counts_text
 from ducha.outputs.site.data import SiteData
 from ducha.outputs.site.render import body, page
-from ducha.outputs.site.urls import unit_page
+from ducha.outputs.site.urls import score_page, unit_page
 from ducha.outputs.site.worklists import morning_queues
 from ducha.rules.escalation import owed_measures
 from ducha.rules.metrics import by_co_unit, by_lead_unit, parts, tally
@@ -25,7 +27,9 @@ def unit_markdown(data: SiteData, unit: str, full_name: str) -> str:
                 lead_in_hand=mine["open"] + mine["pending"], co_in_hand=co_parts["open"] + co_parts["pending"],
                 lead_closed=mine["closed"], lead_registered=mine["registered"], lead_cancelled=mine["cancelled"],
                 measures=[m for m in data.measures if m.unit == unit],
-                owed=owed_measures(unit, data.notices, data.measures, data.today.year))
+                owed=owed_measures(unit, data.notices, data.measures, data.today.year),
+                score=data.scores.unit(unit) if data.scores is not None else None, score_text=score_text,
+                counts_text=counts_text, score_page=score_page)
     return page(unit, html, boost=UNIT_BOOST)
 
 
