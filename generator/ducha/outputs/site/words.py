@@ -42,10 +42,32 @@ def search_words(data: SiteData) -> list[str]:
     return sorted(w for w in words if len(w) > 1 and not any(ch.isspace() for ch in w))
 
 
+#: What the last ``teach`` changed in jieba's process-wide dictionary: its total, and each word's
+#: frequency before it (None: not a word then). jieba's add_word only ever adds (its total grows at
+#: every call), so without an undo a build would segment by what earlier builds in the same process
+#: taught: the internal profile's words in the public index, every preview rebuild shifting the rest.
+_BEFORE: tuple[int, dict[str, int | None]] | None = None
+
+
 def teach(words: list[str]) -> None:
-    """Add ``words`` to jieba's dictionary (process-wide: Material's search plugin segments with it too)."""
+    """Make ``words`` (and only they, of all ever taught here) the office's words in jieba's dictionary
+    (process-wide: Material's search plugin segments with it too), as a fresh process would have them."""
+    global _BEFORE
     import jieba  # sets its own logger to DEBUG when imported: quieted at once
 
     jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.dt
+    tokenizer.check_initialized()
+    if _BEFORE is not None:
+        total, frequencies = _BEFORE
+        for word, frequency in frequencies.items():
+            # A prefix entry of 0 is what jieba itself leaves for a word's beginnings: never a word.
+            tokenizer.FREQ[word] = frequency or 0
+        tokenizer.total = total
+    before: dict[str, int | None] = {}
+    total = tokenizer.total
     for word in words:
-        jieba.add_word(word, SEARCH_WORD_FREQUENCY, "nz")
+        if word not in before:
+            before[word] = tokenizer.FREQ.get(word)
+            jieba.add_word(word, SEARCH_WORD_FREQUENCY, "nz")
+    _BEFORE = (total, before)
