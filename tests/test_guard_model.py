@@ -42,11 +42,7 @@ from . import guard_model as model
 from .conftest import EXAMPLES
 
 #: Promises of issue 21 that the guard on main does not keep yet, and the item that keeps them.
-PENDING = {
-    "late-inside-entry": "issue 21 item 4: a date added late inside an old entry (approved) is a 补录",
-    "late-new-record": "issue 21 item 4: a record registered or assigned late says why",
-    "controls": "issue 21 item 5: adopted_on set once and never ahead, late_entry_workdays bounded",
-}
+PENDING: dict[str, str] = {}
 START = dt.date(2026, 4, 1)
 OFFICE_ADDITIONS: dict[str, Any] = {"late_entry_workdays": 3}
 UNITS = ("市住建局", "市教育局", "市财政局")
@@ -546,7 +542,6 @@ def _judge(office_repo: Path, tmp_path: Path, main: dict[str, Any], branch: dict
     return expected, {kind_of(p) for p in json.loads(result.output)["problems"]}
 
 
-@pytest.mark.xfail(strict=True, reason=PENDING["late-inside-entry"])
 def test_an_approval_added_weeks_late_inside_an_old_entry_is_a_late_entry(office_repo: Path, tmp_path: Path) -> None:
     approved = {**PENDING_EXTENSION, "extensions": [{**PENDING_EXTENSION["extensions"][0], "approved": dt.date(2026, 3, 10),
                                                      "approved_by": "副市长 林静"}]}
@@ -556,14 +551,12 @@ def test_an_approval_added_weeks_late_inside_an_old_entry_is_a_late_entry(office
     assert said == {"late"}
 
 
-@pytest.mark.xfail(strict=True, reason=PENDING["late-new-record"])
 def test_a_case_registered_a_month_late_says_why(office_repo: Path, tmp_path: Path) -> None:
     expected, said = _judge(office_repo, tmp_path, {}, {"cases/2026/DC-2026-0001.yaml": ASSIGNED})
     assert {kind for kind, _ in expected.must} == {"late"}
     assert said == {"late"}
 
 
-@pytest.mark.xfail(strict=True, reason=PENDING["controls"])
 @pytest.mark.parametrize("control", [{"adopted_on": dt.date(2099, 12, 31)}, {"late_entry_workdays": 999}])
 def test_the_office_cannot_switch_the_checks_off(office_repo: Path, tmp_path: Path, control: dict[str, Any]) -> None:
     office = yaml.safe_load((office_repo / "office.yaml").read_text(encoding="utf-8"))
