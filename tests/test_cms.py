@@ -263,7 +263,10 @@ def test_serve_form_runs_the_trial_in_one_command_and_stops_it_with_the_preview(
     env = {**os.environ, "DUCHA_VENDOR": str(vendored()), "DUCHA_DECAP_SERVER": str(TESTS / "decap-server")}
     ducha = subprocess.Popen([str(Path(sys.executable).with_name("ducha")), "--root", str(root), "serve", "--form",
                               "--today", TODAY, "--port", str(port)],
-                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             # Ctrl+C as a terminal sends it: a pytest-xdist worker ignores SIGINT, and a child
+                             # would inherit that and never see the interrupt this test sends.
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 180
         while True:
@@ -288,7 +291,12 @@ def test_serve_form_runs_the_trial_in_one_command_and_stops_it_with_the_preview(
         assert Path(f"/proc/{server}/stat").read_text().split(") ")[1].split()[1] == str(ducha.pid)  # its child
     finally:
         ducha.send_signal(signal.SIGINT)
-        _, err = ducha.communicate(timeout=30)
+        try:
+            _, err = ducha.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            ducha.kill()  # never leave a preview (and its decap-server) running after the test
+            ducha.communicate()
+            raise
     assert ducha.returncode == 0, err
     assert f"填报表单：http://127.0.0.1:{port}/admin/" in err and "Traceback" not in err
     assert trial_servers(root) == []
