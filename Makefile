@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install site test lint unit smoke coverage tools node vendor decap-server form bench clean
+.PHONY: install site test lint unit smoke soak coverage tools node vendor decap-server form bench clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import venv, ensurepip' 2>/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv python3-pip; }
@@ -63,8 +63,14 @@ test:
 	@$(MAKE) --no-print-directory -j3 --output-sync=target lint unit smoke
 
 # The suite on every core (pytest-xdist; each worker builds its own module fixtures), naming the ten slowest tests.
+# The soak runs' small variants are in it; their long ones are in `make soak`.
 unit: $(STAMP) tools vendor $(DECAP_SERVER)
-	$(BIN)/pytest -q -n auto --durations=10
+	$(BIN)/pytest -q -n auto --durations=10 -m "not soak"
+
+# The long runs of the generated tests: hundreds of valid offices through every command, thousands of pull
+# requests judged by the guard and by its model (GUARD_MODEL_PRS, default 5000). Tens of minutes.
+soak: $(STAMP) tools vendor $(DECAP_SERVER)
+	$(BIN)/pytest -q -n auto -p no:cacheprovider -m soak
 
 # The installed wheel, in a virtual environment of its own, against a records-only repository.
 smoke: vendor

@@ -498,10 +498,8 @@ def test_guard_agrees_with_the_model(office_repo: Path) -> None:
     assert tally.prs >= wanted and tally.refused and tally.prs - tally.refused
 
 
-@pytest.mark.slow
-def test_guard_agrees_with_the_model_at_length(office_repo: Path, request: pytest.FixtureRequest) -> None:
-    if "slow" not in (request.config.getoption("markexpr") or ""):
-        pytest.skip("thousands of pull requests: run with -m slow")
+@pytest.mark.soak
+def test_guard_agrees_with_the_model_at_length(office_repo: Path) -> None:
     wanted = int(os.environ.get("GUARD_MODEL_PRS", "5000"))
     started, cpu = time.perf_counter(), os.times()
     tally = run_machine(office_repo, prs=wanted, steps=25)

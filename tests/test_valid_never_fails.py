@@ -5,7 +5,7 @@ Hypothesis writes offices and records at the edges of what validation lets throu
 the longest deadline, office numbers at their bounds), keeps those ``ducha validate`` accepts,
 commits them to a real repository and runs every command on them with valid options: each ends
 in 0 (done) or 1 (data problems found), never in a usage error (2), an internal error (3) or a
-traceback. The default run tries a few dozen offices; the ``slow`` run many more, and the site build.
+traceback. The default run tries a few dozen offices; the ``soak`` run (``make soak``) many more, and the site build.
 """
 
 from __future__ import annotations
@@ -309,7 +309,7 @@ def test_no_command_fails_on_a_valid_office(empty: Path, generated: tuple[str, l
     _check(empty, *generated, site=False, issued=issued)
 
 
-@pytest.mark.slow
+@pytest.mark.soak
 @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
 @given(generated=offices_with_records(), site=st.integers(0, 19), issued=st.booleans())
 def test_no_command_fails_on_many_valid_offices(empty: Path, generated: tuple[str, list[Written], str | None, dt.date],
