@@ -82,7 +82,7 @@ smoke: vendor
 # (CPython issue 98257), failing a test that has nothing wrong.
 coverage: $(STAMP) tools vendor $(DECAP_SERVER)
 	rm -rf build/coverage
-	$(BIN)/coverage run -m pytest -q -n auto -p no:cacheprovider
+	$(BIN)/coverage run -m pytest -q -n auto -p no:cacheprovider -m "not soak"
 	$(BIN)/coverage combine -q
 	$(BIN)/coverage report --skip-covered --sort=cover
 	$(BIN)/coverage json -q -o build/coverage/coverage.json
