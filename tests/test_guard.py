@@ -423,6 +423,20 @@ def test_nothing_can_hide(change: str, repo: GitRepo, invoke: Invoke) -> None:
     assert all(refused(output, line) for line in expected), output
 
 
+
+def test_deleting_every_case_is_refused_case_by_case_and_nothing_else(repo: GitRepo, invoke: Invoke) -> None:
+    """The records folder gone with its last case (found by the guard's model test): each removal is named,
+    and the missing folder is no unreadable file of its own."""
+    import shutil
+
+    open_pr(repo, lambda r: shutil.rmtree(r.root / "cases"), "删除全部事项")
+    code, output = run(repo, invoke)
+    assert code == 1
+    removed = [line for line in output.splitlines() if "删除了督查事项文件：督查事项不能删除。" in line]
+    assert [line.split(":")[0] for line in removed] == [
+        "cases/2026/DC-2026-0001.yaml", "cases/2026/DC-2026-0002.yaml", "cases/2026/DC-2026-0004.yaml"]
+    assert not any(line.startswith("cases:") for line in output.splitlines()), output
+
 def test_validate_reports_files_of_unknown_kind(repo: GitRepo, invoke: Invoke) -> None:
     repo.write(PATH + ".bak", CASE)
     repo.move("notices/2026/2026-001.yaml", "notices/2026-001.yaml")

@@ -126,6 +126,8 @@ def validate_paths(paths: Iterable[Path], root: Path, today: dt.date | None = No
             cache.basis, cache.files = basis, {}
     with collector_paused():
         for file in files:
+            if file == root / CASES_DIR and not file.exists():
+                continue  # the office's records folder, gone with its last case: nothing to read (a named path is)
             stamp = (0, 0)
             if cache is not None:
                 info = file.stat()
