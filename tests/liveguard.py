@@ -49,6 +49,9 @@ ENV_PATHS = "DUCHA_TEST_LIVE_RECORDS"
 ENV_REPORTS = "DUCHA_TEST_LIVE_REPORTS"
 #: This file, for the .pth to load in a subprocess.
 ENV_MODULE = "DUCHA_TEST_LIVE_GUARD"
+#: A pytest session of its own (``-p tests.liveguard_plugin``) watches this office's root instead of the
+#: repository's: the watch's own test points it at a stand-in, so no test reaches the real records.
+ENV_ROOT = "DUCHA_TEST_LIVE_ROOT"
 PTH_NAME = "ducha_tests_liveguard.pth"
 PTH = (f"import os; p = os.environ.get({ENV_MODULE!r}); p and os.path.isfile(p) and "
        "exec(compile(open(p, 'rb').read(), p, 'exec'), {'__name__': 'ducha_liveguard_subprocess', '__file__': p})\n")

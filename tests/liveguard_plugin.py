@@ -14,8 +14,11 @@ from . import liveguard
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Watch the repository this file belongs to (conftest has done so already when it loads these hooks)."""
-    liveguard.watch(Path(__file__).resolve().parents[1])
+    """Watch the repository this file belongs to, or the office ``liveguard.ENV_ROOT`` names (conftest has
+    watched the repository already when it loads these hooks)."""
+    import os
+
+    liveguard.watch(Path(os.environ.get(liveguard.ENV_ROOT) or Path(__file__).resolve().parents[1]))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -20,7 +20,8 @@ from pathlib import Path
 from ducha.rules.layout import RECORD_DIRS
 
 from . import liveguard
-from .conftest import DEMO, REPO, Invoke
+from .conftest import DEMO, REPO, Invoke, demo_repo
+from .gitrepo import GitRepo
 
 TODAY = "2026-11-25"
 ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull, "GIT_AUTHOR_NAME": "办公室",
@@ -129,6 +130,7 @@ def test_the_watch_covers_every_record_folder_at_the_root() -> None:
 
 
 #: Tests that reach the live records, each in its own way; run in a pytest of their own, every one must fail.
+#: OFFICE there is a stand-in office built from tests/fixtures, watched as the live records would be.
 REACHING = '''
 import os, shutil, subprocess, sys
 from pathlib import Path
@@ -138,42 +140,42 @@ from click.testing import CliRunner
 
 from ducha.cli import cli
 
-REPO = Path({repo!r})
+OFFICE = Path({office!r})
 DUCHA = str(Path(sys.executable).parent / "ducha")
 
 
 def test_reads_the_office() -> None:
-    (REPO / "office.yaml").read_text(encoding="utf-8")
+    (OFFICE / "office.yaml").read_text(encoding="utf-8")
 
 
 def test_swallows_the_error() -> None:
     try:
-        open(REPO / "DEMO.sha256", "rb").close()
+        open(OFFICE / "DEMO.sha256", "rb").close()
     except BaseException:
         pass
 
 
 def test_cli_in_process() -> None:
-    CliRunner().invoke(cli, ["--root", str(REPO), "status", "--today", "2026-11-23"])  # its errors are caught
+    CliRunner().invoke(cli, ["--root", str(OFFICE), "status", "--today", "2026-11-23"])  # its errors are caught
 
 
 def test_lists_a_folder_from_the_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(REPO)
+    monkeypatch.chdir(OFFICE)
     sorted(Path("notices").iterdir())
 
 
 def test_through_a_symlink(tmp_path: Path) -> None:
-    (tmp_path / "mine").symlink_to(REPO / "bulletins")
+    (tmp_path / "mine").symlink_to(OFFICE / "bulletins")
     sorted((tmp_path / "mine").rglob("*"))
 
 
 def test_copies_a_folder(tmp_path: Path) -> None:
-    shutil.copytree(REPO / "accountability", tmp_path / "copy")
+    shutil.copytree(OFFICE / "accountability", tmp_path / "copy")
 
 
 @pytest.fixture
 def cases(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(REPO / "cases", tmp_path / "cases"))
+    return Path(shutil.copytree(OFFICE / "cases", tmp_path / "cases"))
 
 
 def test_a_fixture_copies_the_cases(cases: Path) -> None:
@@ -181,16 +183,16 @@ def test_a_fixture_copies_the_cases(cases: Path) -> None:
 
 
 def test_ducha_subprocess_at_the_root() -> None:
-    subprocess.run([DUCHA, "validate", "--today", "2026-11-23"], cwd=REPO, capture_output=True)
+    subprocess.run([DUCHA, "validate", "--today", "2026-11-23"], cwd=OFFICE, capture_output=True)
 
 
 def test_python_subprocess_reads_a_record() -> None:
-    code = f"open({{str(REPO / 'attachments')!r}} + '/x', 'rb')"
+    code = f"open({{str(OFFICE / 'attachments')!r}} + '/x', 'rb')"
     subprocess.run([sys.executable, "-c", code], cwd="/", capture_output=True)
 
 
 def test_git_given_a_record() -> None:
-    subprocess.run(["git", "log", "--oneline", "--", "office.yaml"], cwd=REPO, capture_output=True)
+    subprocess.run(["git", "log", "--oneline", "--", "office.yaml"], cwd=OFFICE, capture_output=True)
 
 
 def test_subprocess_without_the_watch() -> None:
@@ -201,7 +203,7 @@ def test_a_folder_named_cases_elsewhere_is_fine(tmp_path: Path) -> None:
     (tmp_path / "cases").mkdir()
     (tmp_path / "cases" / "x.yaml").write_text("id: x", encoding="utf-8")
     subprocess.run(["git", "init", "-q", str(tmp_path / "repo")], check=True)
-    assert (REPO / "cases").is_dir()  # seeing that the folder exists is not opening it
+    assert (OFFICE / "cases").is_dir()  # seeing that the folder exists is not opening it
 '''
 #: Each test above and what its failure names: a path under the repository and how it was reached.
 #: ducha itself reads the first record file it comes to, whichever that is.
@@ -222,20 +224,25 @@ CAUGHT = {
 
 
 def test_the_watch_fails_every_test_that_reaches_the_live_records(tmp_path: Path) -> None:
-    (tmp_path / "test_reaching.py").write_text(REACHING.format(repo=str(REPO)), encoding="utf-8")
+    office = GitRepo(tmp_path / "office")  # the stand-in for the repository's own records
+    demo_repo(office.root)
+    (office.root / "DEMO.sha256").write_text("# 示例数据清单\n", encoding="utf-8")
+    office.commit("导入", date="2026-11-20T09:00:00+08:00")
+    (tmp_path / "test_reaching.py").write_text(REACHING.format(office=str(office.root)), encoding="utf-8")
     own_reports = tmp_path / "reports"  # the inner session's subprocesses report to it, not to this test
     own_reports.mkdir()
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "tests.liveguard_plugin",
                            "--rootdir", str(tmp_path), "--basetemp", str(tmp_path / "inner"), str(tmp_path / "test_reaching.py")],
                           cwd=tmp_path, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PYTHONPATH": str(REPO), liveguard.ENV_REPORTS: str(own_reports)})
+                          env={**os.environ, "PYTHONPATH": str(REPO), liveguard.ENV_REPORTS: str(own_reports),
+                               liveguard.ENV_ROOT: str(office.root)})
     out = done.stdout
     assert re.search(rf"^{len(CAUGHT) - 1} failed, 1 passed, 1 error in ", out.splitlines()[-1]), out[-3000:]
     headers = list(re.finditer(r"^_+ (?:ERROR at setup of )?(\w+) _+$", out, re.M))
     sections = {m.group(1): out[m.end():(headers[n + 1].start() if n + 1 < len(headers) else len(out))]
                 for n, m in enumerate(headers)}
     assert set(sections) == set(CAUGHT), out[-3000:]
-    live = re.escape(os.path.realpath(REPO))
+    live = re.escape(os.path.realpath(office.root))
     for name, path in CAUGHT.items():
         said = sections[name]
         assert re.search(rf"^test_reaching\.py::{name} \((setup|call)\) opened the live records", said, re.M), said[:2000]
