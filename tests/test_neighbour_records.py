@@ -40,8 +40,8 @@ def test_a_newer_format_is_named_and_an_older_one_is_not() -> None:
     (("name: 甲县人民政府督查室\nprefix: JX\n" + UNITS + "categories:\n  上级交办:\n    revisions:\n"
       "      - effective_from: 2026-03-01\n        time_limit: 10个工作日\n"
       "      - effective_from: 2026-01-01\n        time_limit: 20个工作日\n").encode(),
-     "对方的 office.yaml 无法读取：categories.上级交办.revisions[1].effective_from："
-     "规则修订的生效日期 2026-01-01 不晚于上一次修订（2026-03-01）。"),
+     ("对方的 office.yaml 无法读取：categories.上级交办.revisions[1].effective_from："
+      "规则修订的生效日期 2026-01-01 不晚于上一次修订（2026-03-01）。")),
 ])
 def test_an_office_yaml_that_cannot_be_read_says_why(raw: bytes | None, why: str) -> None:
     assert office_from(raw) == (None, why)

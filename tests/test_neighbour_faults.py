@@ -1,0 +1,266 @@
+"""A neighbour office that is broken, careless or dishonest (上下联动): a 市 and its 县, each its own small
+repository in ``tmp_path``, each reading the other by a plain path. Whatever the other side holds — never
+fetched, an unreadable office.yaml, another office's records, case files that cannot be read or link
+elsewhere, damaged totals — ``ducha intake`` and ``ducha rollup`` say so in Chinese and carry on with what
+can be read; nothing is written and nothing crashes. (tests/test_federation.py walks the honest chain.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from .conftest import Invoke
+from .gitrepo import GitRepo
+
+#: The fetch time the command line would read from the clock.
+AT = dt.datetime(2026, 3, 20, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+SHI_OFFICE = """name: 青川市人民政府督查室
+prefix: DC
+fonds: "0371"
+units:
+  - name: 甲县督查室
+    full_name: 甲县人民政府督查室
+  - name: 市住建局
+    full_name: 青川市住房和城乡建设局
+subordinates:
+  - name: 甲县督查室
+    remote: ../县
+"""
+XIAN_OFFICE = """name: 甲县人民政府督查室
+prefix: JX
+fonds: "0372"
+units:
+  - name: 县住建局
+    full_name: 甲县住房和城乡建设局
+superior:
+  name: 青川市人民政府督查室
+  remote: ../市
+"""
+#: 交办 on Monday 2026-03-02 with 30个工作日: counted from 3月3日, 21 working days to 3月31日, 4月1—3日 (24),
+#: 4月6日 is 清明 (off), 7—10日 (28), 13日, 14日 (30): due 2026-04-14.
+DC_0001 = """id: DC-2026-0001
+title: 燃气安全隐患排查整治
+category: 上级交办
+requirements: 对全县餐饮场所开展燃气安全排查。
+registered: 2026-03-02
+assigned: 2026-03-02
+lead_unit: 甲县督查室
+owner: 李华
+time_limit: 30个工作日
+"""
+#: A case of the 市's own that only mentions the 县 in its text: not assigned to it.
+DC_0002 = """id: DC-2026-0002
+title: 老旧小区改造
+category: 上级交办
+requirements: 市住建局会同甲县督查室调研。
+registered: 2026-03-02
+assigned: 2026-03-02
+lead_unit: 市住建局
+owner: 钱进
+time_limit: 30个工作日
+"""
+
+
+def _xian_case(number: int, upstream_office: str, upstream_id: str, registered: str = "2026-03-04") -> str:
+    return (f"id: JX-{registered[:4]}-{number:04d}\ntitle: 燃气安全隐患排查整治\ncategory: 上级交办\nsource:\n  upstream:\n"
+            f'    office: "{upstream_office}"\n    id: {upstream_id}\n    commit: {"a" * 40}\n    sha256: {"b" * 64}\n'
+            f"requirements: 排查。\nregistered: {registered}\n")
+
+
+def _offices(tmp_path: Path) -> tuple[GitRepo, GitRepo]:
+    """The 市 with two cases (one assigned to the 县) and the 县 with nothing yet, both committed."""
+    shi, xian = GitRepo(tmp_path / "市"), GitRepo(tmp_path / "县")
+    shi.write("office.yaml", SHI_OFFICE)
+    shi.write("cases/2026/DC-2026-0001.yaml", DC_0001)
+    shi.write("cases/2026/DC-2026-0002.yaml", DC_0002)
+    shi.commit("立项交办")
+    xian.write("office.yaml", XIAN_OFFICE)
+    xian.commit("启用")
+    return shi, xian
+
+
+@pytest.fixture
+def fetched_at(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
+    monkeypatch.setattr("ducha.cli.federation.beijing_now", lambda: AT)
+    return AT
+
+
+def _run(invoke: Invoke, repo: GitRepo, *args: str, code: int = 0) -> str:
+    result = invoke(repo.root, *args, "--today", "2026-03-20")
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def _untouched(repo: GitRepo) -> None:
+    assert repo.git("status", "--porcelain", "--", "cases") == ""
+
+
+# --- intake: the superior as the 县 reads it ------------------------------------------------------------------
+
+
+def test_intake_before_any_fetch_says_nothing_was_read(tmp_path: Path, invoke: Invoke) -> None:
+    _, xian = _offices(tmp_path)
+    assert _run(invoke, xian, "intake", "--no-fetch") == (
+        "上级「青川市人民政府督查室」：尚未读取。\n注意：尚未读取（运行 ducha rollup 或 ducha intake）。\n")
+    _untouched(xian)
+
+
+def test_intake_without_a_superior_is_refused(tmp_path: Path, invoke: Invoke) -> None:
+    shi, _ = _offices(tmp_path)
+    assert _run(invoke, shi, "intake", code=2) == (
+        "错误：office.yaml 没有设置上级督查室（superior）：先写明上级的 name 和 remote，见 README「上下联动」。\n")
+
+
+def test_a_superior_that_is_another_office_or_does_not_list_this_one_is_named(
+        tmp_path: Path, invoke: Invoke, fetched_at: dt.datetime) -> None:
+    shi, xian = _offices(tmp_path)
+    shi.write("office.yaml", SHI_OFFICE.replace("青川市人民政府督查室", "白河市人民政府督查室")
+              .replace("subordinates:\n  - name: 甲县督查室\n    remote: ../县\n", ""))
+    commit = shi.commit("改名")
+    assert _run(invoke, xian, "intake") == (
+        f"上级「青川市人民政府督查室」：提交 {commit[:8]}，读取于 2026-03-20 10:00。\n"
+        "注意：读取的是「白河市人民政府督查室」的记录，不是 office.yaml 所写的上级「青川市人民政府督查室」的："
+        "检查 superior 的 name 和 remote。\n"
+        "注意：上级的 office.yaml 没有把「甲县人民政府督查室」列为下级督查室（subordinates 及单位名录中的全称）："
+        "上级须先登记本室，才能向本室交办事项。\n没有新的上级交办事项。\n")
+    _untouched(xian)
+
+
+def test_a_superior_whose_office_yaml_cannot_be_read_gives_nothing_to_take_in(
+        tmp_path: Path, invoke: Invoke, fetched_at: dt.datetime) -> None:
+    shi, xian = _offices(tmp_path)
+    shi.write("office.yaml", "name: [青川市\n")
+    commit = shi.commit("写坏了")
+    assert _run(invoke, xian, "intake") == (
+        f"上级「青川市人民政府督查室」：提交 {commit[:8]}，读取于 2026-03-20 10:00。\n"
+        "注意：对方的 office.yaml 无法读取：从这里开始的方括号 [ 没有配对的 ]，或者列表项之间少了半角逗号。\n")
+    _untouched(xian)
+
+
+def test_an_unreadable_case_above_is_named_and_the_rest_taken_in(
+        tmp_path: Path, invoke: Invoke, fetched_at: dt.datetime) -> None:
+    shi, xian = _offices(tmp_path)
+    shi.write("cases/2026/DC-2026-0003.yaml", "id: DC-2026-0003\nlead_unit: 甲县督查室\ntitle: [\n")
+    shi.commit("又一件")
+    out = _run(invoke, xian, "intake")
+    assert out.splitlines()[1:] == [
+        "注意：cases/2026/DC-2026-0003.yaml 无法读取：YAML 格式错误（解析器原话：did not find expected node content）。",
+        # DC-2026-0002 names the 县 only in its 任务要求: not a task for it.
+        "已登记 JX-2026-0001：上级 DC-2026-0001 燃气安全隐患排查整治，上级到期日 2026-04-14 → cases/2026/JX-2026-0001.yaml",
+        "请核对后提交（git add cases && git commit），经审核合并后生效。"]
+    assert sorted(p.name for p in (xian.root / "cases" / "2026").iterdir()) == ["JX-2026-0001.yaml"]
+
+
+# --- rollup: the subordinate as the 市 reads it ---------------------------------------------------------------
+
+
+def test_rollup_in_an_office_without_subordinates_says_so(tmp_path: Path, invoke: Invoke) -> None:
+    _, xian = _offices(tmp_path)
+    assert _run(invoke, xian, "rollup", "--no-fetch") == "office.yaml 没有设置下级督查室（subordinates）。\n"
+    assert _run(invoke, xian, "status", "--offices") == "office.yaml 没有设置下级督查室（subordinates）。\n"
+
+
+def test_rollup_before_any_fetch_shows_the_office_unread(tmp_path: Path, invoke: Invoke) -> None:
+    shi, _ = _offices(tmp_path)
+    assert _run(invoke, shi, "rollup", "--no-fetch") == (
+        "下级督查室办理情况（2026-03-20，按各下级自己的规则和日历计算）\n"
+        "下级督查室        交办  未登记  红灯  黄灯  绿灯  待审核  按期办结  超期办结  按期办结率  超期未办结\n"
+        "甲县督查室        1     1       0     0     0     0       0         0         —           0\n\n"
+        "甲县督查室：尚未读取\n  注意：尚未读取（运行 ducha rollup 或 ducha intake）\n"
+        "  尚未登记的交办事项：DC-2026-0001\n")
+
+
+def test_rollup_names_a_subordinate_that_cannot_be_read_or_is_another_office(
+        tmp_path: Path, invoke: Invoke, fetched_at: dt.datetime) -> None:
+    shi, xian = _offices(tmp_path)
+    xian.write("office.yaml", "name: 甲县人民政府督查室\nprefix: JX\n")
+    broken = xian.commit("写坏了")
+    assert _run(invoke, shi, "rollup").endswith(
+        f"甲县督查室：提交 {broken[:8]}，读取于 2026-03-20 10:00\n"
+        "  未能读取：对方的 office.yaml 无法读取：units：缺少必填字段「单位名录」（units）。\n"
+        "  尚未登记的交办事项：DC-2026-0001\n")
+    xian.write("office.yaml", XIAN_OFFICE.replace("甲县人民政府督查室", "乙县人民政府督查室"))
+    other = xian.commit("另一个县")
+    assert _run(invoke, shi, "rollup").endswith(
+        f"甲县督查室：提交 {other[:8]}，读取于 2026-03-20 10:00\n"
+        "  未能读取：读取的是「乙县人民政府督查室」的记录，不是「甲县人民政府督查室」的：检查 office.yaml 中该下级督查室的 remote。\n"
+        "  尚未登记的交办事项：DC-2026-0001\n")
+
+
+def test_rollup_reads_only_the_subordinates_cases_that_name_one_of_this_offices(
+        tmp_path: Path, invoke: Invoke, fetched_at: dt.datetime) -> None:
+    shi, xian = _offices(tmp_path)
+    xian.write("cases/2026/JX-2026-0001.yaml", _xian_case(1, "0371", "DC-2026-0001"))
+    xian.write("cases/2026/JX-2026-0002.yaml", "id: JX-2026-0002\nsource:\n  upstream: [\n")
+    xian.write("cases/2026/JX-2026-0003.yaml", _xian_case(3, "9999", "DC-2026-0001"))  # another office's DC-2026-0001
+    xian.write("cases/2026/JX-2026-0004.yaml", _xian_case(4, "0371", "DC-2026-0099"))
+    xian.write("cases/2026/JX-2026-0005.yaml", _xian_case(5, "0371", "DC-2026-0001", registered="2026-03-25"))
+    commit = xian.commit("登记")
+    assert _run(invoke, shi, "rollup").endswith(
+        "甲县督查室        1     0       0     0     0     0       0         0         —           0\n\n"
+        f"甲县督查室：提交 {commit[:8]}，读取于 2026-03-20 10:00\n"
+        "  未能读取：cases/2026/JX-2026-0002.yaml 无法读取：YAML 格式错误（解析器原话：did not find expected node content）。\n"
+        "  未能读取：JX-2026-0004 所写的上级事项 DC-2026-0099 在本室不存在。\n")
+    _untouched(shi)
+
+
+#: What a subordinate publishes of all its own cases (``ducha share`` writes it).
+TOTALS = ('{"as_of": "2026-03-19", "total": 9, "open": 5, "red": 1, "yellow": 1, "green": 3, "pending": 1, '
+          '"closed_on_time": 2, "closed_late": 1, "registered": 0, "cancelled": 0}\n')
+
+
+def test_rollup_shows_the_totals_a_subordinate_publishes_and_ignores_damaged_ones(
+        tmp_path: Path, invoke: Invoke, fetched_at: dt.datetime) -> None:
+    shi, xian = _offices(tmp_path)
+    xian.write("shared/totals.json", TOTALS)
+    xian.commit("发布")
+    # 按期办结率 2 of the 3 closed: 66.7%.
+    assert ("  本身的全部事项（对方发布，截至 2026-03-19）：共 9 项：红灯 1，黄灯 1，绿灯 3，待审核 1，按期办结 2，超期办结 1，"
+            "按期办结率 66.7%\n") in _run(invoke, shi, "rollup")
+    for damaged in ('{"as_of": "2026-03-19", "total": 9}', TOTALS.replace("2026-03-19", "昨天"),
+                    TOTALS.replace('"red": 1', '"red": "一"'), "[9]", "not json"):
+        xian.write("shared/totals.json", damaged)
+        commit = xian.commit("写坏了")
+        assert _run(invoke, shi, "rollup").endswith(
+            f"甲县督查室：提交 {commit[:8]}，读取于 2026-03-20 10:00\n  尚未登记的交办事项：DC-2026-0001\n"), damaged
+
+
+#: 120个月 from 2099-01-05, then an approved extension of 120个月 more: due in 2119, past the calendar (2110).
+BEYOND_THE_CALENDAR = """time_limit: 120个月
+extensions:
+  - requested: 2099-02-02
+    reason: 工程量大。
+    approved: 2099-02-03
+    approved_by: 县长 赵刚
+    time_limit: 120个月
+"""
+
+
+def test_a_due_date_beyond_the_calendar_is_named_never_fatal(
+        tmp_path: Path, invoke: Invoke, fetched_at: dt.datetime) -> None:
+    shi, xian = _offices(tmp_path)
+    xian.write("cases/2099/JX-2099-0001.yaml", _xian_case(1, "0371", "DC-2026-0001", registered="2099-01-05").replace(
+        "registered: 2099-01-05\n", "registered: 2099-01-05\nassigned: 2099-01-05\nlead_unit: 县住建局\nowner: 王强\n")
+        + BEYOND_THE_CALENDAR)
+    xian.commit("登记")
+    rollup = invoke(shi.root, "rollup", "--today", "2099-06-01")
+    assert rollup.exit_code == 0, rollup.output
+    assert rollup.output.endswith(
+        "  未能读取：JX-2099-0001 的到期日无法计算：办理时限（含延期）超出了日历范围（2110 年），请下级更正。\n"
+        "  尚未登记的交办事项：DC-2026-0001\n")
+    # The other way round (each office's own checks refuse such a record in its own repository).
+    xian.git("rm", "-q", "cases/2099/JX-2099-0001.yaml")
+    xian.commit("删除")
+    shi.write("cases/2099/DC-2099-0001.yaml", DC_0001.replace("2026", "2099").replace("2099-03-02", "2099-01-05")
+              .replace("time_limit: 30个工作日\n", BEYOND_THE_CALENDAR))
+    shi.write("cases/2026/DC-2026-0001.yaml", DC_0001.replace("lead_unit: 甲县督查室", "lead_unit: 市住建局"))
+    shi.commit("交办")
+    intake = invoke(xian.root, "intake", "--today", "2099-06-01")
+    assert intake.exit_code == 0, intake.output
+    assert intake.output.splitlines()[1:] == [
+        "注意：上级事项 DC-2099-0001 的到期日无法计算：办理时限（含延期）超出了日历范围（2110 年），请上级更正。",
+        "没有新的上级交办事项。"]
