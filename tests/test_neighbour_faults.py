@@ -264,3 +264,57 @@ def test_a_due_date_beyond_the_calendar_is_named_never_fatal(
     assert intake.output.splitlines()[1:] == [
         "注意：上级事项 DC-2099-0001 的到期日无法计算：办理时限（含延期）超出了日历范围（2110 年），请上级更正。",
         "没有新的上级交办事项。"]
+
+
+# --- the superior changes a task after it was taken in ---------------------------------------------------------
+
+
+def _taken_in(tmp_path: Path, invoke: Invoke) -> tuple[GitRepo, GitRepo]:
+    """The 县 has taken in DC-2026-0001 (as JX-2026-0001, due 2026-04-14) on 2026-03-04 and committed it."""
+    shi, xian = _offices(tmp_path)
+    assert invoke(xian.root, "intake", "--today", "2026-03-04").exit_code == 0
+    xian.commit("登记上级交办事项")
+    return shi, xian
+
+
+def test_a_shorter_term_and_a_rewritten_task_above_are_offered_with_what_to_do(
+        tmp_path: Path, invoke: Invoke, fetched_at: dt.datetime) -> None:
+    shi, xian = _taken_in(tmp_path, invoke)
+    shi.write("cases/2026/DC-2026-0001.yaml", DC_0001.replace("title: 燃气安全隐患排查整治", "title: 燃气安全专项整治")
+              .replace("对全县餐饮场所", "对全县餐饮场所和学校").replace("category: 上级交办\n", "category: 上级交办\npriority: 急\n")
+              .replace("30个工作日", "20个工作日"))
+    shi.commit("更正")
+    before = xian.read("cases/2026/JX-2026-0001.yaml")
+    # 20个工作日 counted from 3月3日: 4 + 5 + 5 + 5 to 3月27日 (19), 3月30日 (20).
+    assert _run(invoke, xian, "intake").splitlines()[1:] == [
+        "已登记过的上级事项 1 个，不重复登记。",
+        "上级事项有变化（本室记录未改动）：JX-2026-0001（上级 DC-2026-0001）：上级到期日 2026-04-14 → 2026-03-30；"
+        "事项名称改为「燃气安全专项整治」；任务要求有变化；优先级改为「急」。",
+        "    本室到期日 2026-04-14 晚于上级新的到期日 2026-03-30：在登记上级变更的同一合并请求中追加更正（corrections），"
+        "把 time_limit 改为 2026-03-30 或更早。",
+        "    知悉后登记：ducha intake --record JX-2026-0001"]
+    assert xian.read("cases/2026/JX-2026-0001.yaml") == before
+
+
+def test_a_task_cancelled_or_moved_to_another_unit_above_is_offered(
+        tmp_path: Path, invoke: Invoke, fetched_at: dt.datetime) -> None:
+    shi, xian = _taken_in(tmp_path, invoke)
+    shi.append("cases/2026/DC-2026-0001.yaml", "cancelled:\n  date: 2026-03-10\n  reason: 并入全市专项行动。\n"
+                                               "  approved_by: 市长 刘志远\n")
+    shi.commit("撤销")
+    assert _run(invoke, xian, "intake").splitlines()[2:] == [
+        "上级事项有变化（本室记录未改动）：JX-2026-0001（上级 DC-2026-0001）：上级已撤销该事项。",
+        "    本室的事项如不再办理，填写撤销（cancelled）并报批。",
+        "    知悉后登记：ducha intake --record JX-2026-0001"]
+    shi.write("cases/2026/DC-2026-0001.yaml", DC_0001.replace("lead_unit: 甲县督查室", "lead_unit: 市住建局"))
+    shi.commit("改由市住建局主办")
+    assert _run(invoke, xian, "intake").splitlines()[2:] == [
+        "上级事项有变化（本室记录未改动）：JX-2026-0001（上级 DC-2026-0001）：上级已改由市住建局主办，不再交办本室。",
+        "    知悉后登记：ducha intake --record JX-2026-0001"]
+
+
+def test_recording_a_change_that_is_not_there_is_refused(tmp_path: Path, invoke: Invoke) -> None:
+    _, xian = _taken_in(tmp_path, invoke)
+    assert _run(invoke, xian, "intake", "--no-fetch", "--record", "JX-2026-0001", "--record", "DC-2026-0009", code=2) == (
+        "错误：DC-2026-0009、JX-2026-0001 没有需要登记的上级变更（先运行 ducha intake 查看）。\n")
+    _untouched(xian)
