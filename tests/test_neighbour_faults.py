@@ -8,6 +8,7 @@ can be read; nothing is written and nothing crashes. (tests/test_federation.py w
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -318,3 +319,71 @@ def test_recording_a_change_that_is_not_there_is_refused(tmp_path: Path, invoke:
     assert _run(invoke, xian, "intake", "--no-fetch", "--record", "JX-2026-0001", "--record", "DC-2026-0009", code=2) == (
         "错误：DC-2026-0009、JX-2026-0001 没有需要登记的上级变更（先运行 ducha intake 查看）。\n")
     _untouched(xian)
+
+
+# --- accepting a subordinate's report ---------------------------------------------------------------------------
+
+#: The 县's handling of its case: 交办 on 3月5日, reported on 3月10日 and approved by the 县 on 3月11日.
+XIAN_HANDLED = """assigned: 2026-03-05
+lead_unit: 县住建局
+owner: 王强
+time_limit: 2026-04-14
+reports:
+  - date: 2026-03-10
+    doc_no: 甲建〔2026〕5号
+    signer: 赵刚
+    summary: 排查整治完毕。
+reviews:
+  - date: 2026-03-11
+    reviewer: 县督查室 孙丽
+    result: 通过
+"""
+
+
+def _handled_below(tmp_path: Path, *numbers: int) -> tuple[GitRepo, str]:
+    """The 县 has handled DC-2026-0001 in each numbered case, and the 市 has read it; the 县's commit."""
+    shi, xian = _offices(tmp_path)
+    for number in numbers:
+        xian.write(f"cases/2026/JX-2026-{number:04d}.yaml", _xian_case(number, "0371", "DC-2026-0001") + XIAN_HANDLED)
+    return shi, xian.commit("办结")
+
+
+def test_accepting_what_cannot_be_accepted_is_refused_and_nothing_written(
+        tmp_path: Path, invoke: Invoke, fetched_at: dt.datetime) -> None:
+    shi, _ = _handled_below(tmp_path, 1, 2)
+    _run(invoke, shi, "rollup")
+    for case_id, refusal in (
+            ("DC-2026-0099", "本室没有事项 DC-2026-0099。"),
+            ("DC-2026-0002", "DC-2026-0002 没有下级办理情况：交办下级督查室、下级已登记并经 ducha rollup 读取后才能采用其办理报告。"),
+            ("DC-2026-0001", "DC-2026-0001 有多个下级审核通过的办理报告（甲县督查室 JX-2026-0001、甲县督查室 JX-2026-0002）："
+                             "请在记录中手工追加要采用的一份。")):
+        assert _run(invoke, shi, "rollup", "--accept", case_id, code=2) == f"错误：{refusal}\n"
+    _untouched(shi)
+
+
+RETURNED = "reviews:\n  - date: 2026-03-10\n    reviewer: 市督查室 周敏\n    result: 退回\n    opinion: 排查不全。\n"
+
+
+def test_a_report_is_accepted_only_after_this_offices_last_one_was_reviewed(
+        tmp_path: Path, invoke: Invoke, fetched_at: dt.datetime) -> None:
+    shi, commit = _handled_below(tmp_path, 1)
+    own = "reports:\n  - date: 2026-03-09\n    doc_no: 青建〔2026〕1号\n    signer: 周敏\n    summary: 先行排查。\n"
+    shi.append("cases/2026/DC-2026-0001.yaml", own)
+    shi.commit("本室的报告")
+    _run(invoke, shi, "rollup")
+    assert _run(invoke, shi, "rollup", "--accept", "DC-2026-0001", code=2) == (
+        "错误：DC-2026-0001 的上一份办理报告尚未审核：先审核，再采用下级的报告。\n")
+    _untouched(shi)
+    shi.append("cases/2026/DC-2026-0001.yaml", RETURNED)
+    shi.commit("退回")
+    assert _run(invoke, shi, "rollup", "--accept", "DC-2026-0001") == (
+        f"已在 DC-2026-0001 追加办理报告：采用 甲县督查室 JX-2026-0001 审核通过的报告（提交 {commit[:8]}，"
+        "cases/2026/DC-2026-0001.yaml）。\n"
+        "请审核这份报告（在 reviews 中追加审核），核对后提交（git add cases && git commit），经审核合并后生效。\n")
+    # Reported on 3月10日 and taken in on 3月20日, 8 working days later (more than the 3 allowed): the entry says why.
+    digest = hashlib.sha256((tmp_path / "县" / "cases/2026/JX-2026-0001.yaml").read_bytes()).hexdigest()
+    assert shi.read("cases/2026/DC-2026-0001.yaml") == DC_0001 + own + (
+        "  - date: 2026-03-10\n    doc_no: 甲建〔2026〕5号\n    signer: 赵刚\n    summary: 排查整治完毕。\n"
+        "    late_reason: 下级督查室于 2026-03-11 审核通过，本室于 2026-03-20 经 ducha rollup 读取后采用\n"
+        f"    downstream:\n      office: \"0372\"\n      id: JX-2026-0001\n      commit: {commit}\n      sha256: {digest}\n"
+        + RETURNED)
