@@ -387,3 +387,62 @@ def test_a_report_is_accepted_only_after_this_offices_last_one_was_reviewed(
         "    late_reason: 下级督查室于 2026-03-11 审核通过，本室于 2026-03-20 经 ducha rollup 读取后采用\n"
         f"    downstream:\n      office: \"0372\"\n      id: JX-2026-0001\n      commit: {commit}\n      sha256: {digest}\n"
         + RETURNED)
+
+
+# --- the guard: links written by hand ---------------------------------------------------------------------------
+
+
+def _linked_case(number: int, office: str, case_id: str, commit: str, digest: str, title: str = "燃气安全隐患排查整治",
+                 requirements: str = "对全县餐饮场所开展燃气安全排查。") -> str:
+    return (f"id: JX-2026-{number:04d}\ntitle: {title}\ncategory: 上级交办\nsource:\n  upstream:\n"
+            f'    office: "{office}"\n    id: {case_id}\n    commit: {commit}\n    sha256: {digest}\n'
+            f"requirements: {requirements}\nregistered: 2026-03-20\n")
+
+
+def test_the_guard_refuses_links_to_what_the_superior_never_wrote(
+        tmp_path: Path, invoke: Invoke, fetched_at: dt.datetime) -> None:
+    shi, xian = _taken_in(tmp_path, invoke)
+    commit = shi.git("rev-parse", "HEAD")
+    real = hashlib.sha256(DC_0001.encode()).hexdigest()
+    # Each forged in its own file: a case the superior does not have, and the right case under another 全宗号.
+    xian.write("cases/2026/JX-2026-0002.yaml", _linked_case(2, "0371", "DC-2026-0099", commit, real))
+    xian.write("cases/2026/JX-2026-0003.yaml", _linked_case(3, "9999", "DC-2026-0001", commit, real))
+    refused = _run(invoke, xian, "guard", "--base", "main", code=1)
+    assert (f"cases/2026/JX-2026-0002.yaml:6:5: [source.upstream] 上级「青川市人民政府督查室」的仓库在提交 {commit[:8]} 中"
+            "没有事项 DC-2026-0099。") in refused
+    assert ("cases/2026/JX-2026-0003.yaml:6:5: [source.upstream] 链接写的全宗号 9999（编号前缀 DC）不是上级「青川市人民政府督查室」的"
+            "（全宗号 0371，编号前缀 DC）。") in refused
+    # A real case of the superior's, but not one it assigned here.
+    (xian.root / "cases/2026/JX-2026-0003.yaml").unlink()
+    other = hashlib.sha256(DC_0002.encode()).hexdigest()
+    xian.write("cases/2026/JX-2026-0002.yaml", _linked_case(2, "0371", "DC-2026-0002", commit, other, title="老旧小区改造",
+                                                            requirements="市住建局会同甲县督查室调研。"))
+    refused = _run(invoke, xian, "guard", "--base", "main", code=1)
+    assert ("cases/2026/JX-2026-0002.yaml:6:5: [source.upstream] 上级事项 DC-2026-0002 在该提交中没有交办本室。"
+            " 修改：不要手工填写或修改链接：上级事项用 `ducha intake` 登记，下级报告用 `ducha rollup --accept` 采用。") in refused
+
+
+def test_the_guard_refuses_a_report_from_below_that_is_not_this_cases(
+        tmp_path: Path, invoke: Invoke, fetched_at: dt.datetime) -> None:
+    shi, xian = _offices(tmp_path)
+    cases = {1: _xian_case(1, "0371", "DC-2026-0001") + XIAN_HANDLED,  # approved, for DC-2026-0001
+             2: _xian_case(2, "0371", "DC-2026-0002") + XIAN_HANDLED,  # approved, but for DC-2026-0002
+             3: _xian_case(3, "0371", "DC-2026-0001")}  # for DC-2026-0001, not handled yet
+    for number, text in cases.items():
+        xian.write(f"cases/2026/JX-2026-{number:04d}.yaml", text)
+    commit = xian.commit("办理")
+    _run(invoke, shi, "rollup")
+    reports = "".join(
+        f"  - date: 2026-03-10\n    doc_no: 甲建〔2026〕5号\n    signer: 赵刚\n    summary: 排查整治完毕。\n"
+        f'    downstream:\n      office: "{office}"\n      id: JX-2026-{number:04d}\n      commit: {commit}\n'
+        f"      sha256: {hashlib.sha256(cases[number].encode()).hexdigest()}\n"
+        for office, number in (("9999", 1), ("0372", 2), ("0372", 3)))
+    shi.append("cases/2026/DC-2026-0001.yaml", "reports:\n" + reports)
+    refused = _run(invoke, shi, "guard", "--base", "main", code=1)
+    # Each entry is 9 lines from line 11 (after the case's 9 and `reports:`); a link stands at its first key.
+    path = "cases/2026/DC-2026-0001.yaml"
+    assert (f"{path}:16:7: [reports[0].downstream] 没有全宗号为 9999、编号前缀为 JX 的下级督查室（按已读取的各下级仓库）。"
+            " 修改：先读取对方仓库（ducha intake 或 ducha rollup；CI 须能访问 office.yaml 中的 remote），再运行检查。") in refused
+    assert f"{path}:25:7: [reports[1].downstream] 下级事项 JX-2026-0002 不是从本室的 DC-2026-0001 登记的。" in refused
+    assert (f"{path}:34:7: [reports[2].downstream] 下级事项 JX-2026-0003 在该提交中尚未审核通过办理报告："
+            "只能采用下级审核通过的报告。") in refused
