@@ -446,3 +446,25 @@ def test_the_guard_refuses_a_report_from_below_that_is_not_this_cases(
     assert f"{path}:25:7: [reports[1].downstream] 下级事项 JX-2026-0002 不是从本室的 DC-2026-0001 登记的。" in refused
     assert (f"{path}:34:7: [reports[2].downstream] 下级事项 JX-2026-0003 在该提交中尚未审核通过办理报告："
             "只能采用下级审核通过的报告。") in refused
+
+
+# --- share: only what is committed, only to neighbours ----------------------------------------------------------
+
+
+def test_share_publishes_only_committed_records_and_only_once(tmp_path: Path, invoke: Invoke) -> None:
+    alone = GitRepo(tmp_path / "alone")  # the examples' office.yaml: no superior, no subordinates
+    assert _run(invoke, alone, "share", code=2) == "错误：仓库还没有提交：共享的只能是已提交的记录。\n"
+    alone.commit("启用")
+    assert _run(invoke, alone, "share", code=2) == (
+        "错误：office.yaml 没有设置上级或下级督查室（superior、subordinates），没有可共享的对象。\n")
+    shi, _ = _offices(tmp_path)
+    shi.append("cases/2026/DC-2026-0002.yaml", "# 未提交\n")
+    assert _run(invoke, shi, "share", code=2) == (
+        "错误：cases/ 或 office.yaml 有未提交的改动：共享的只能是已提交的记录。先提交（或撤销）这些改动。\n")
+    shi.git("checkout", "--", "cases")
+    first = _run(invoke, shi, "share")
+    commit = shi.git("rev-parse", "refs/ducha/share/甲县督查室")
+    assert first.startswith(f"共享给「甲县督查室」：refs/ducha/share/甲县督查室（已更新，提交 {commit[:8]}，1 个事项）\n")
+    again = _run(invoke, shi, "share")
+    assert again == first.replace("已更新", "无变化")
+    assert shi.git("rev-parse", "refs/ducha/share/甲县督查室") == commit
