@@ -27,7 +27,17 @@ from ducha.repo.blobs import BlobSink, Prefetch
 from ducha.repo.cache import case_index, index_of, keep_index
 from ducha.repo.casepaths import case_id_of
 from ducha.repo.gitprocess import Repository, open_repository
-from ducha.repo.log import AGAINST, RECORDS, PathChange, parse_against, parse_records, stream_records
+from ducha.repo.log import (
+    AGAINST,
+    COMMITS,
+    OWN_EDITS,
+    RECORDS,
+    PathChange,
+    parse_against,
+    parse_changes,
+    parse_records,
+    stream_records,
+)
 from ducha.repo.reviews import review_commit, review_of
 from ducha.repo.signatures import signed_line, verify_signatures
 from ducha.repo.values import CaseHistory, Commit, Histories, Version
@@ -101,17 +111,31 @@ def _read_all(repo: Repository, case_ids: Collection[str] | None, sink: BlobSink
     wanted = set(case_ids) if case_ids is not None else None
     prefetch = Prefetch(repo.root, sink) if sink is not None else None
     needed: set[str] = set()  # contents a newer version compares with (the log runs newest first)
-    for commit, tree, changes in stream_records(repo.stream(*RECORDS, repo.head)):
+
+    def read(sha: str, changes: list[PathChange], late: bool = False) -> None:
+        log.changes[sha] = changes
+        if prefetch is not None:
+            mine = [c for c in changes if wanted is None or case_id_of(c.path) in wanted]
+            needed.update(b for c in mine for b in c.parent_blobs if b is not None)
+            # A 立项 is described without reading it: its content matters only to a later version.
+            prefetch.add(c.blob for c in mine if c.status != "A" or c.blob in needed)
+            if late:  # read after the older versions it compares with went by
+                prefetch.add(b for c in mine for b in c.parent_blobs)
+
+    for commit, tree, changes in stream_records(repo.stream(*COMMITS, repo.head)):
         parents[commit.sha] = commit.parents
         trees[commit.sha] = tree
         log.commits[commit.sha] = commit
         if changes:
-            log.changes[commit.sha] = changes
-            if prefetch is not None:
-                mine = [c for c in changes if wanted is None or case_id_of(c.path) in wanted]
-                needed.update(b for c in mine for b in c.parent_blobs if b is not None)
-                # A 立项 is described without reading it: its content matters only to a later version.
-                prefetch.add(c.blob for c in mine if c.status != "A" or c.blob in needed)
+            read(commit.sha, changes)
+    # A merge's own edits are the paths where it differs from every parent: none when its files
+    # are all one parent's (its tree is that parent's), as a clean merge's are.
+    edited = [sha for sha, commit in log.commits.items()
+              if commit.is_merge and all(trees[sha] != trees.get(p) for p in commit.parents)]
+    if edited:
+        for sha, changes in parse_changes(repo.run(*OWN_EDITS, stdin="".join(f"{sha}\n" for sha in edited))).items():
+            if changes:
+                read(sha, changes, late=True)
     if prefetch is not None:
         prefetch.close()
     main_line = _main_line(parents, repo.head)
