@@ -7,7 +7,9 @@ round trip at a time costs more than git's own work.
 
 from __future__ import annotations
 
+import queue
 import subprocess
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -62,30 +64,98 @@ class BlobReader:
 
 
 class Prefetch:
-    """Blobs read in batches as the log names them, each handed to the sink once."""
+    """Blobs read as the log names them, each handed to the sink once, in the order named.
+
+    ``git cat-file --batch`` is asked a few dozen names at a time, and its answers are taken on a
+    thread of their own: git never waits on a full pipe while the caller parses what came before,
+    and the caller is handed what has arrived each time it asks more (and the rest at ``close``).
+    """
 
     def __init__(self, root: Path, sink: BlobSink) -> None:
-        self._reader = BlobReader(root)
+        self._root = root
         self._sink = sink
         self._seen: set[str] = set()
         self._pending: list[str] = []
+        self._process: subprocess.Popen[bytes] | None = None
+        #: (blob, content) as git answers; content None for an object git does not have; None at the end.
+        self._answers: queue.SimpleQueue[tuple[str, bytes | None] | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    #: Names written to git together: one write per blob would cost more than git's answer.
+    BATCH = 64
 
     def add(self, blobs: Iterable[str | None]) -> None:
         for blob in blobs:
             if blob is not None and blob not in self._seen:
                 self._seen.add(blob)
                 self._pending.append(blob)
-        if len(self._pending) >= BlobReader.BATCH:
-            self.flush()
+        if len(self._pending) >= self.BATCH:
+            self._ask()
+            self._hand_over(wait=False)
 
-    def flush(self) -> None:
-        for blob, raw in self._reader.read_many(self._pending):
-            self._sink(blob, raw)
+    def _ask(self) -> None:
+        if not self._pending:
+            return
+        if self._process is None:
+            self._process = start(self._root, "cat-file", "--batch")
+            self._thread = threading.Thread(target=self._take, args=(self._process,), daemon=True)
+            self._thread.start()
+        assert self._process.stdin is not None
+        self._process.stdin.write("".join(f"{blob}\n" for blob in self._pending).encode("ascii"))
+        self._process.stdin.flush()
         self._pending = []
 
+    def _take(self, process: subprocess.Popen[bytes]) -> None:
+        """On the thread: every answer as git gives it, until git's output ends."""
+        assert process.stdout is not None
+        try:
+            for header in iter(process.stdout.readline, b""):
+                fields = header.split()  # "<blob> blob <size>", or "<blob> missing"
+                if len(fields) != 3:
+                    self._answers.put((fields[0].decode("ascii", "replace") if fields else "", None))
+                    return
+                self._answers.put((fields[0].decode("ascii"), process.stdout.read(int(fields[2]) + 1)[:-1]))
+        finally:
+            self._answers.put(None)
+
+    def _hand_over(self, wait: bool) -> None:
+        """What git has answered so far to the sink; with ``wait``, everything up to the end of its output."""
+        while wait or not self._answers.empty():
+            answer = self._answers.get()
+            if answer is None:
+                return
+            blob, content = answer
+            if content is None:
+                self.abort()
+                raise HistoryError(f"git 对象 {blob} 不存在：仓库不完整。请重新克隆完整仓库。")
+            self._sink(blob, content)
+
+    def abort(self) -> None:
+        """End git's process at once, its answers left unread (when reading failed)."""
+        self._end(kill=True)
+
     def close(self) -> None:
-        self.flush()
-        self._reader.close()
+        """Hand over every answer still to come, and end git's process."""
+        self._ask()
+        if self._process is None:
+            return
+        assert self._process.stdin is not None
+        self._process.stdin.close()
+        try:
+            self._hand_over(wait=True)
+        finally:
+            self._end(kill=False)
+
+    def _end(self, kill: bool) -> None:
+        if self._process is None:
+            return
+        assert self._process.stdin is not None and self._thread is not None
+        self._process.stdin.close()
+        if kill:
+            self._process.kill()
+        self._process.wait()
+        self._thread.join()
+        self._process = None
 
 
 def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, bytes]:

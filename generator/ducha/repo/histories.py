@@ -122,20 +122,25 @@ def _read_all(repo: Repository, case_ids: Collection[str] | None, sink: BlobSink
             if late:  # read after the older versions it compares with went by
                 prefetch.add(b for c in mine for b in c.parent_blobs)
 
-    for commit, tree, changes in stream_records(repo.stream(*COMMITS, repo.head)):
-        parents[commit.sha] = commit.parents
-        trees[commit.sha] = tree
-        log.commits[commit.sha] = commit
-        if changes:
-            read(commit.sha, changes)
-    # A merge's own edits are the paths where it differs from every parent: none when its files
-    # are all one parent's (its tree is that parent's), as a clean merge's are.
-    edited = [sha for sha, commit in log.commits.items()
-              if commit.is_merge and all(trees[sha] != trees.get(p) for p in commit.parents)]
-    if edited:
-        for sha, changes in parse_changes(repo.run(*OWN_EDITS, stdin="".join(f"{sha}\n" for sha in edited))).items():
+    try:
+        for commit, tree, changes in stream_records(repo.stream(*COMMITS, repo.head)):
+            parents[commit.sha] = commit.parents
+            trees[commit.sha] = tree
+            log.commits[commit.sha] = commit
             if changes:
-                read(sha, changes, late=True)
+                read(commit.sha, changes)
+        # A merge's own edits are the paths where it differs from every parent: none when its files
+        # are all one parent's (its tree is that parent's), as a clean merge's are.
+        edited = [sha for sha, commit in log.commits.items()
+                  if commit.is_merge and all(trees[sha] != trees.get(p) for p in commit.parents)]
+        if edited:
+            for sha, changes in parse_changes(repo.run(*OWN_EDITS, stdin="".join(f"{sha}\n" for sha in edited))).items():
+                if changes:
+                    read(sha, changes, late=True)
+    except BaseException:
+        if prefetch is not None:
+            prefetch.abort()
+        raise
     if prefetch is not None:
         prefetch.close()
     main_line = _main_line(parents, repo.head)
