@@ -204,7 +204,7 @@ def _alone(part: bytes) -> bytes:
 def _meaning(part: bytes, node: Node | None) -> tuple[list[Any] | None, dict[str, Any], str | None]:
     """A part's entries (None: not an entry), its top-level fields, and the list name it is (if it is only that)."""
     fields: dict[str, Any] = _plain_node(node, MappingNode, 0)
-    assert node is not None
+    assert isinstance(node, MappingNode)
     if node.flow_style or node.start_mark.column != 0:  # its fields are not at the margin, as the next part's are
         raise _NotPlain
     if not part.startswith(_ENTRY):
