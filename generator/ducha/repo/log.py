@@ -2,10 +2,10 @@
 
 Four shapes are asked for and read here: whole records (``RECORDS``: author, dates,
 tree, message and review trailers; with ``-c``, a merge's own edits against every
-parent); the same without any merge's edits (``COMMITS``), with ``OWN_EDITS`` for the
-merges that may have some; the case paths chosen merges changed against their first parent
-(``AGAINST``, fed ``MERGE FIRST_PARENT`` lines); and the case paths each main-line commit
-changed against its first parent (``MAIN_LINE``).
+parent); the same without any merge's edits (``COMMITS``); the merges' diffs that the
+whole log leaves out (``MERGE_DIFFS``: fed ``MERGE`` lines for a merge's own edits and
+``MERGE FIRST_PARENT`` lines for what it changed against its first parent); and the case
+paths each main-line commit changed against its first parent (``MAIN_LINE``).
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ RECORDS = ("log", *_RAW, "-c", f"--format={_FORMAT}")
 #: ``RECORDS`` without the merges' own edits: a merge whose files are all one parent's has none,
 #: and diffing every merge against all its parents is a sixth of the whole log's work.
 COMMITS = ("log", *_RAW, "--diff-merges=off", f"--format={_FORMAT}")
-#: ``git diff-tree`` of each merge named on its line of input: its own edits, against every parent.
-OWN_EDITS = ("diff-tree", "--stdin", "-r", *_RAW, "-c", "--format=%x1e%H%x1d")
-#: ``git diff-tree`` of each commit against the commits named after it on its line of input.
-AGAINST = ("diff-tree", "--stdin", "-r", *_RAW, "--format=%x1e%H%x1d")
+#: ``git diff-tree`` of each line of input, one answer a line (even an empty one), in their order:
+#: ``MERGE`` for its own edits (-c: against every parent), ``MERGE FIRST_PARENT`` against that parent
+#: alone. One process for both: each merge's trees, read once, answer both questions.
+MERGE_DIFFS = ("diff-tree", "--stdin", "-r", *_RAW, "-c", "--always", "--format=%x1e%H%x1d")
 #: ``git log`` of the main line: the paths each of its commits changed against its first parent.
 MAIN_LINE = ("log", "--first-parent", "--diff-merges=first-parent", *_RAW, "--format=%x1e%H%x1f%P%x1d")
 
@@ -129,18 +129,9 @@ def stream_records(output: Iterable[bytes]) -> Iterator[tuple[Commit, str, list[
         yield commit, tree, _parse_raw(raw)
 
 
-def parse_changes(output: str) -> dict[str, list[PathChange]]:
-    """``AGAINST`` or ``OWN_EDITS`` output: the case files each commit changed (git prints nothing for one that changed nothing)."""
-    changed: dict[str, list[PathChange]] = {}
-    for chunk in output.split("\x1e")[1:]:
-        sha, _, raw = chunk.partition("\x1d")
-        changed[sha] = _parse_raw(raw)
-    return changed
-
-
-def parse_against(output: str) -> dict[str, set[str]]:
-    """``AGAINST`` output: the case paths each commit changed."""
-    return {sha: {c.path for c in changes} for sha, changes in parse_changes(output).items()}
+def parse_diffs(output: str) -> list[list[PathChange]]:
+    """``MERGE_DIFFS`` output: the case files each line of its input changed, in their order."""
+    return [_parse_raw(chunk.partition("\x1d")[2]) for chunk in output.split("\x1e")[1:]]
 
 
 def parse_main_line(output: str) -> list[tuple[str, str | None, set[str]]]:
