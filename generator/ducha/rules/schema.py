@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ducha.bytecode import cache_dir
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path
 from ducha.model.logs import LOG_KINDS
@@ -41,12 +42,6 @@ def _inline_refs(node: Any, definitions: dict[str, Any]) -> Any:
         merged = {**definitions[ref.rsplit("/", 1)[1]], **{k: v for k, v in node.items() if k != "$ref"}}
         return _inline_refs(merged, definitions)
     return {key: _inline_refs(value, definitions) for key, value in node.items() if key != "definitions"}
-
-
-def _cache_dir() -> Path | None:
-    base = os.environ.get("XDG_CACHE_HOME") or (os.path.join(os.path.expanduser("~"), ".cache")
-                                                  if os.path.expanduser("~") != "~" else "")
-    return Path(base) / "ducha" if base else None
 
 
 #: fastjsonschema defines its uniqueItems helper inside the validator, so each call makes a new
@@ -93,7 +88,7 @@ def _fast_validator(name: str) -> Callable[[Any], Any]:
     """
     text = schema_text(name)
     tag = f"{name}-{zlib.crc32(text.encode()):08x}-{_generator_version()}-{sys.hexversion:x}-r{_REWRITE_VERSION}"
-    folder = _cache_dir()
+    folder = cache_dir()
     cached = folder / f"{tag}.validator" if folder is not None else None
     entry: tuple[str, str, Any] | None = None
     if cached is not None and cached.exists():
