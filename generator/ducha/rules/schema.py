@@ -6,6 +6,7 @@ that fails is re-checked with ``jsonschema`` to collect every error with its pat
 
 from __future__ import annotations
 
+import ast
 import functools
 import marshal
 import os
@@ -57,7 +58,7 @@ _ITEM_NAME = ".format(**locals())"
 #: place, a one-file check that hits the cache never loads the package (its import costs more than the check).
 _EXCEPTIONS_IMPORT = "from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException\n"
 #: Bumped whenever the generated code is rewritten differently, so that cached validators are not reused.
-_REWRITE_VERSION = "3"
+_REWRITE_VERSION = "4"
 
 
 class _Invalid(ValueError):
@@ -76,6 +77,50 @@ def _streamlined(source: str) -> str:
     if len(helpers) != 1:  # none (no uniqueItems) or an unexpected variant: leave it where it is
         return source
     return _UNIQUE_HELPER.sub("", source) + f"\n\n{helpers.pop()}\n"  # last: the schema's own function stays first
+
+
+class _Patterns(dict[str, "re.Pattern[str]"]):
+    """The schema's regular expressions by their text, each compiled when first used: a one-file check
+    meets a few of them, and compiling them all costs more than the check."""
+
+    def __init__(self, sources: dict[str, str]) -> None:
+        super().__init__()
+        self._sources = sources
+
+    def __missing__(self, key: str) -> re.Pattern[str]:
+        compiled = self[key] = re.compile(self._sources[key])
+        return compiled
+
+
+class _Lean(ast.NodeTransformer):
+    """The generated validator cut to the yes or no the valid path needs (a file that fails is checked
+    again by jsonschema): each ``raise`` raises the bare exception class, without the message, value and
+    schema fragment fastjsonschema builds into it, which made most of the code to load; and its table of
+    regular expressions compiles each one when first used."""
+
+    def visit_Raise(self, node: ast.Raise) -> ast.Raise:
+        if isinstance(node.exc, ast.Call):
+            node.exc = node.exc.func
+        return node
+
+    def visit_Assign(self, node: ast.Assign) -> ast.Assign:
+        value = node.value
+        if [getattr(target, "id", None) for target in node.targets] != ["REGEX_PATTERNS"] or not isinstance(value, ast.Dict):
+            return node
+        texts = [text for text in map(_compiled_text, value.values) if text is not None]
+        if len(texts) < len(value.values):  # a pattern with flags: the table is left as generated
+            return node
+        node.value = ast.Call(func=ast.Name(id="_Patterns", ctx=ast.Load()), keywords=[],
+                              args=[ast.Dict(keys=value.keys, values=texts)])
+        return node
+
+
+def _compiled_text(node: ast.expr) -> ast.expr | None:
+    """``TEXT`` of ``re.compile(TEXT)`` (no flags), else None."""
+    if (isinstance(node, ast.Call) and ast.unparse(node.func) == "re.compile" and not node.keywords
+            and len(node.args) == 1 and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+        return node.args[0]
+    return None
 
 
 @functools.cache
@@ -105,10 +150,12 @@ def _fast_validator(name: str) -> Callable[[Any], Any]:
         source = _streamlined(fastjsonschema.compile_to_code(_inline_refs(schema, schema.get("definitions", {}))))
         first = re.search(r"^def (\w+)\(", source, re.M)  # the schema's own function comes first
         assert first is not None
-        entry = (text, first.group(1), compile(source, f"<{name}.schema.json>", "exec"))
+        lean = ast.fix_missing_locations(_Lean().visit(ast.parse(source)))
+        entry = (text, first.group(1), compile(lean, f"<{name}.schema.json>", "exec"))
         if cached is not None:
             _store(cached, marshal.dumps(entry))
-    namespace: dict[str, Any] = {"JsonSchemaValueException": _Invalid, "JsonSchemaValuesException": _Invalid}
+    namespace: dict[str, Any] = {"JsonSchemaValueException": _Invalid, "JsonSchemaValuesException": _Invalid,
+                                 "_Patterns": _Patterns}
     exec(entry[2], namespace)  # fastjsonschema's own code, generated from the package's schema
     validate: Callable[[Any], Any] = namespace[entry[1]]
     return validate
