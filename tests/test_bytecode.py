@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from types import CodeType
 
+import pytest
+
 from ducha import bytecode
 
 #: A run that makes the record and office classes and uses them: equality, hashing, repr, frozen fields.
@@ -96,3 +98,15 @@ def test_a_cache_that_cannot_be_written_only_costs_time(tmp_path: Path) -> None:
     cache.exec("x = 1", {"__name__": "ducha.probe"}, namespace)
     cache.save()
     assert namespace == {"x": 1} and not (blocked / "ducha").exists()
+
+
+def test_a_cache_file_is_written_whole_or_not_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "ducha" / "x.code"
+    bytecode.store(target, b"first")
+
+    def full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    bytecode.store(target, b"second")
+    assert target.read_bytes() == b"first" and [p.name for p in target.parent.iterdir()] == ["x.code"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import builtins
+import contextlib
 import dataclasses
 import marshal
 import os
@@ -82,25 +83,31 @@ class DataclassCode:
         return builtins.exec(code, globals, locals, **options)
 
     def save(self) -> None:
-        """Write the file of each module that compiled something, whole or not at all (at exit)."""
-        if not self.compiled:
-            return
-        import tempfile  # only when something was compiled
-
+        """Write the file of each module that compiled something (at exit)."""
         for module in sorted(self.compiled):
             path = self._file(module)
-            if path is None:
-                continue
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-                with os.fdopen(handle, "wb") as out:
-                    out.write(marshal.dumps(self.ran[module]))
-                os.replace(temporary, path)
-            except OSError:  # a read-only or full disk: compiled again next time
-                pass
+            if path is not None:
+                store(path, marshal.dumps(self.ran[module]))
             self.cached[module] = dict(self.ran[module])
         self.compiled.clear()
+
+
+def store(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all; on a read-only or full disk, what it would hold is compiled again
+    next time."""
+    import tempfile  # only when something was compiled
+
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
 
 def install() -> DataclassCode | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 import functools
 import marshal
-import os
 import re
 import sys
 import zlib
@@ -17,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ducha.bytecode import cache_dir
+from ducha.bytecode import cache_dir, store
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path
 from ducha.model.logs import LOG_KINDS
@@ -153,7 +152,7 @@ def _fast_validator(name: str) -> Callable[[Any], Any]:
         lean = ast.fix_missing_locations(_Lean().visit(ast.parse(source)))
         entry = (text, first.group(1), compile(lean, f"<{name}.schema.json>", "exec"))
         if cached is not None:
-            _store(cached, marshal.dumps(entry))
+            store(cached, marshal.dumps(entry))
     namespace: dict[str, Any] = {"JsonSchemaValueException": _Invalid, "JsonSchemaValuesException": _Invalid,
                                  "_Patterns": _Patterns}
     exec(entry[2], namespace)  # fastjsonschema's own code, generated from the package's schema
@@ -173,20 +172,6 @@ def _generator_version() -> str:
         import fastjsonschema
 
         return str(fastjsonschema.VERSION)
-
-
-def _store(cached: Path, data: bytes) -> None:
-    """Write a cache entry whole or not at all; without a cache the validator is compiled again next time."""
-    import tempfile  # only on a cache miss
-
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=cached.parent, prefix=f".{cached.name}.")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, cached)
-    except OSError:
-        pass
 
 
 @functools.cache
