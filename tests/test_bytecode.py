@@ -110,3 +110,22 @@ def test_a_cache_file_is_written_whole_or_not_at_all(tmp_path: Path, monkeypatch
     monkeypatch.setattr(os, "replace", full)
     bytecode.store(target, b"second")
     assert target.read_bytes() == b"first" and [p.name for p in target.parent.iterdir()] == ["x.code"]
+
+
+def test_pyyamls_pattern_and_the_precompiled_one_match_the_same_characters() -> None:
+    import re
+
+    every = "".join(map(chr, range(0x110000)))
+    theirs, ours = re.compile(bytecode.PYYAML_NON_PRINTABLE), re.compile(bytecode.NON_PRINTABLE)
+    found = ours.findall(every)
+    assert theirs.findall(every) == found and len(found) == 2111  # 9 + 2 + 18 + 6 + 26 C0/C1 controls, 2048 surrogates, 2
+
+
+def test_pyyaml_imported_after_ducha_takes_the_precompiled_pattern() -> None:
+    probe = ("import ducha, yaml.reader; from ducha.bytecode import NON_PRINTABLE; "
+             "print(yaml.reader.Reader.NON_PRINTABLE.pattern == NON_PRINTABLE)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout == "True\n"  # False: PyYAML changed its pattern, and compiles it itself again
+    import yaml  # noqa: F401
+
+    assert not bytecode.pyyaml_pattern_precompiled()  # PyYAML already imported: too late, nothing done
