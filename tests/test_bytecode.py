@@ -121,8 +121,8 @@ def test_pyyamls_pattern_and_the_precompiled_one_match_the_same_characters() -> 
     assert theirs.findall(every) == found and len(found) == 2111  # 9 + 2 + 18 + 6 + 26 C0/C1 controls, 2048 surrogates, 2
 
 
-def test_pyyaml_imported_after_ducha_takes_the_precompiled_pattern() -> None:
-    probe = ("import ducha, yaml.reader; from ducha.bytecode import NON_PRINTABLE; "
+def test_pyyaml_imported_after_the_io_room_takes_the_precompiled_pattern() -> None:
+    probe = ("import ducha.io, yaml.reader; from ducha.bytecode import NON_PRINTABLE; "
              "print(yaml.reader.Reader.NON_PRINTABLE.pattern == NON_PRINTABLE)")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout == "True\n"  # False: PyYAML changed its pattern, and compiles it itself again

@@ -14,4 +14,3 @@ from ducha import bytecode
 __version__ = "0.2.0"
 
 bytecode.install()  # before any record class is made: their dataclass methods from the cache
-bytecode.pyyaml_pattern_precompiled()  # before anything imports PyYAML
