@@ -137,9 +137,10 @@ NON_PRINTABLE = "[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uD800-\uDFFF\uFFF
 
 def pyyaml_pattern_precompiled() -> bool:
     """Put PyYAML's pattern in ``re``'s cache of compiled patterns, compiled from the same characters written
-    as ``NON_PRINTABLE``, before PyYAML is imported (``ducha.io`` does, first); whether it was. The pattern matches exactly the same
-    characters (a test compares them over every code point); only its compilation is cheaper. Where ``re``
-    keeps no such cache, or PyYAML is already imported, nothing is done and PyYAML compiles its own."""
+    as ``NON_PRINTABLE``, before PyYAML is imported (``ducha.io`` does, first); whether it was. It matches
+    exactly the same characters (a test compares them over every code point); only its compilation is
+    cheaper. Where ``re`` keeps no such cache, or PyYAML is already imported, nothing is done and PyYAML
+    compiles its own."""
     cache = vars(re).get("_cache")
     if "yaml" in sys.modules or not isinstance(cache, dict):
         return False
