@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
 
-from ducha.repo.audit import audit_trail
+from ducha.repo.audit import audit_trail, trails
 from ducha.repo.gitprocess import HistoryError
 from ducha.repo.histories import read_histories
 
@@ -136,3 +137,13 @@ def test_one_pass_for_all_cases(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) 
     histories = read_histories(repo.root)
     assert len(histories.by_id) == 11
     assert commands.count("log") == 1
+
+
+def test_a_missing_record_content_is_refused(repo: GitRepo) -> None:
+    """A copy that lacks a version's content (a broken clone) is refused with the fix, never read as a trail with a hole."""
+    blob = repo.git("rev-parse", f"HEAD~1:{PATH}").strip()
+    (repo.root / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    before = threading.active_count()
+    with pytest.raises(HistoryError, match=f"git 对象 {blob} 不存在：仓库不完整。请重新克隆完整仓库。"):
+        trails(repo.root, signers=())
+    assert threading.active_count() == before  # git's answers no longer read by anyone
