@@ -13,6 +13,7 @@ from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
 
 from ducha.outputs.site import settings
+from ducha.outputs.site.plugin import DuchaPlugin
 from ducha.rules.layout import RECORD_DIRS
 
 from .conftest import demo_repo
@@ -56,7 +57,9 @@ def test_records_wake_the_server_by_events_and_none_is_polled(tmp_path: Path) ->
         (root / "surveys/2026/2026-001.yaml").write_text("title: 满意度调查\n", encoding="utf-8")
         assert rebuilt()
         # The preview's door: a rebuild asks for the next one (the lists after the case pages).
-        config.plugins["ducha"].preview.ask_again()
+        plugin = config.plugins["ducha"]
+        assert isinstance(plugin, DuchaPlugin) and plugin.preview is not None
+        plugin.preview.ask_again()
         assert rebuilt()
     finally:
         server.shutdown()  # not wait=True: it would join MkDocs' own observer, never started with nothing to poll
