@@ -56,7 +56,8 @@ def cpu_seconds(pid: int) -> float:
 def idle(pid: int, seconds: float = 2.0, limit: float = 600) -> None:
     """Wait until the server has been idle for ``seconds`` (no rebuild running): under a third of a
     core in each half second. Not zero: plain `mkdocs serve` looks at every watched file twice a
-    second, which at 10,000 pages keeps a fifth of a core busy for good."""
+    second, which at 10,000 pages keeps a fifth of a core busy for good (the ducha preview is told of
+    changes by the system instead: ``idle_cpu``)."""
     start, still = time.monotonic(), time.monotonic()
     used = cpu_seconds(pid)
     while time.monotonic() - start < limit:
@@ -70,11 +71,23 @@ def idle(pid: int, seconds: float = 2.0, limit: float = 600) -> None:
     print(f"(process {pid} never idle for {seconds} s within {limit} s)", file=sys.stderr)
 
 
+IDLE = 10.0
+
+
+def idle_cpu(pid: int) -> float:
+    """The CPU seconds the server uses in ``IDLE`` seconds (the quietest of three such windows is reported:
+    on a loaded machine ``idle`` may take a slow rebuild, starved of cores, for an idle server)."""
+    before = cpu_seconds(pid)
+    time.sleep(IDLE)
+    return cpu_seconds(pid) - before
+
+
 def edits(command: Callable[[int], list[str]], cwd: Path, page: str, target: Path, first: str, mark: str,
-          count: int) -> list[tuple[float, float]]:
+          count: int) -> tuple[list[tuple[float, float]], float]:
     """Start the server, then edit ``target`` ``count`` times, each once the server is idle; for each edit,
     the seconds until the page showed it and the server's CPU seconds in that time (the steadier figure
-    on a shared machine: waiting for a core does not count)."""
+    on a shared machine: waiting for a core does not count). Then, once it is idle again, the CPU
+    seconds it uses in ``IDLE`` seconds with nothing changing (``idle_cpu``)."""
     port = free_port()
     log = cwd / "serve.log"
     with log.open("w") as out:
@@ -94,7 +107,8 @@ def edits(command: Callable[[int], list[str]], cwd: Path, page: str, target: Pat
                 shown = shows(url, first + stamp, 120) or float("inf")
                 found.append((shown, cpu_seconds(server.pid) - before))
             target.write_text(original, encoding="utf-8")
-            return found
+            idle(server.pid)
+            return found, min(idle_cpu(server.pid) for _ in range(3))
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -105,27 +119,34 @@ def main() -> None:
     parser.add_argument("-n", "--count", type=int, default=10_000)
     parser.add_argument("--edits", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path(__file__).parent / "work" / "serve")
+    parser.add_argument("--reuse", action="store_true",
+                        help="serve the records and the plain site an earlier run left in --work (same --count)")
     args = parser.parse_args()
-    repo = ducha_site(args.work / "ducha", args.count)
-    lengths = page_lengths(repo)
+    reuse = args.reuse and (args.work / "ducha" / "cases").is_dir() and (args.work / "plain" / "docs").is_dir()
+    repo = args.work / "ducha" if reuse else ducha_site(args.work / "ducha", args.count)
     case = sorted((repo / "cases").rglob("*.yaml"))[args.count // 2]
     title = next(line for line in case.read_text(encoding="utf-8").splitlines() if line.startswith("title: "))[7:]
     page = case.relative_to(repo).with_suffix(".html").as_posix()
     os.environ["DUCHA_AS_OF"] = TODAY
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    plain = args.work / "plain" if reuse else plain_site(args.work / "plain", page_lengths(repo))
     plugin = edits(lambda port: [str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"], repo, page, case,
                    title, "（改", args.edits)
     ours = edits(lambda port: [str(BIN / "ducha"), "serve", "--today", TODAY, "--port", str(port)], repo, page, case,
                  title, "（改", args.edits)
-    plain = plain_site(args.work / "plain", lengths)
     plain_page = plain / "docs" / "pages" / f"p{args.count // 2:05d}.md"
     theirs = edits(lambda port: [str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"], plain,
                    f"pages/p{args.count // 2:05d}.html", plain_page, f"事项 {args.count // 2}", "（改", args.edits)
-    def shown(runs: list[tuple[float, float]]) -> str:
-        return ", ".join(f"{wall:.2f} s ({cpu:.2f} s CPU)" for wall, cpu in runs)
+    pages = sum(1 for _ in (plain / "docs").rglob("*.md"))
 
-    print(f"serve: {args.count} cases, an edited case shown after (target ≤ 2 s):\n"
+    def shown(runs: tuple[list[tuple[float, float]], float]) -> str:
+        found, still = runs
+        return ", ".join(f"{wall:.2f} s ({cpu:.2f} s CPU)" for wall, cpu in found) + f"; idle: {still:.2f} s CPU in {IDLE:.0f} s"
+
+    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    print(f"serve: {args.count} cases, an edited case shown after (target ≤ 2 s), load average now {load}:\n"
           f"  mkdocs serve (plugin)  {shown(plugin)}\n  ducha serve            {shown(ours)}\n"
-          f"  plain Material `mkdocs serve` of {len(lengths)} pages, an edited page: {shown(theirs)}")
+          f"  plain Material `mkdocs serve` of {pages} pages, an edited page: {shown(theirs)}")
 
 
 if __name__ == "__main__":

@@ -317,6 +317,7 @@ class DuchaPlugin(BasePlugin[DuchaConfig]):  # type: ignore[no-untyped-call]
                 settings.log.warning(f"无法由系统通知记录的修改（{error}），改为定时检查每个文件：记录多时预览会慢。")
             else:
                 self.watch = watch
+                settings.log.info(f"记录的修改由系统通知（不定时检查）：{'、'.join(sorted(watch.folders))}、office.yaml")
                 return server
         for name in WATCHED:
             if (self.root / name).exists():

@@ -27,6 +27,8 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
+from ducha.outputs.site.settings import log
+
 #: Events that change nothing: a rebuild reads every record, and must not set off the next one.
 _READS = frozenset({EVENT_TYPE_OPENED, EVENT_TYPE_CLOSED, EVENT_TYPE_CLOSED_NO_WRITE})
 
@@ -107,5 +109,8 @@ class RecordWatch:
         if not named:
             return
         if event.is_directory and event.event_type != EVENT_TYPE_DELETED and (self.root / named[-1]).is_dir():
-            self._watch_folder(named[-1])
+            try:
+                self._watch_folder(named[-1])
+            except OSError as error:  # raised here, it would end the observer's thread and every watch with it
+                log.warning(f"无法由系统通知 {named[-1]}/ 中的修改（{error}）：重新启动预览后才能看到其中的修改。")
         self.wake()
