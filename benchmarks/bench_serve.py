@@ -3,7 +3,7 @@ saving an edited case its page shows the edit, through plain `mkdocs serve` at t
 (the ducha plugin) and through `ducha serve`.
 
 The preview rebuilds only what changed: the edited case's page at once, the lists that count it in
-the rebuild after. Each edit is made once the preview is idle again. Peer, side by side: `mkdocs
+the rebuild after. Each edit is made once the preview has settled. Peer, side by side: `mkdocs
 serve` of a plain Material site of as many pages of the same text length (bench_site), one page edited.
 
 Target: at most 2 s.
@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -53,30 +55,45 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def idle(pid: int, seconds: float = 2.0, limit: float = 600) -> None:
-    """Wait until the server has been idle for ``seconds`` (no rebuild running): under a third of a
-    core in each half second. Not zero: plain `mkdocs serve` looks at every watched file twice a
-    second, which at 10,000 pages keeps a fifth of a core busy for good (the ducha preview is told of
-    changes by the system instead: ``idle_cpu``)."""
-    start, still = time.monotonic(), time.monotonic()
-    used = cpu_seconds(pid)
+def build_of(url: str) -> int:
+    """The number of the build the page at ``url`` comes from (MkDocs' live-reload script in it). MkDocs
+    holds the request while a build runs: the answer comes once it is done."""
+    text = urllib.request.urlopen(url, timeout=600).read().decode("utf-8")
+    found = re.search(r"livereload\((\d+), \d+\)", text)
+    if found is None:
+        raise SystemExit(f"{url} carries no live-reload script")
+    return int(found.group(1))
+
+
+def settled(url: str, quiet: float = 2.0, limit: float = 900) -> None:
+    """Wait until the server has made no build for ``quiet`` seconds and runs none. ``/livereload/<build>/…``
+    answers as soon as a later build is visible; a page asked for after the wait comes once a build that
+    started meanwhile is done. Told by the server, not guessed from its CPU (on a loaded machine a rebuild
+    starved of cores looks idle)."""
+    base = url.split("/", 3)
+    start = time.monotonic()
     while time.monotonic() - start < limit:
-        time.sleep(0.5)
-        now = cpu_seconds(pid)
-        if now - used > 0.5 / 3:
-            still = time.monotonic()
-        elif time.monotonic() - still >= seconds:
+        build = build_of(url)
+        try:
+            urllib.request.urlopen(f"{base[0]}//{base[2]}/livereload/{build}/1", timeout=quiet).read()
+            continue  # a later build came
+        except TimeoutError:
+            pass
+        except urllib.error.URLError as error:
+            if not isinstance(error.reason, TimeoutError):
+                raise
+        if build_of(url) == build:
             return
-        used = now
-    print(f"(process {pid} never idle for {seconds} s within {limit} s)", file=sys.stderr)
+    print(f"({url} never settled for {quiet} s within {limit} s)", file=sys.stderr)
 
 
 IDLE = 10.0
 
 
 def idle_cpu(pid: int) -> float:
-    """The CPU seconds the server uses in ``IDLE`` seconds (the quietest of three such windows is reported:
-    on a loaded machine ``idle`` may take a slow rebuild, starved of cores, for an idle server)."""
+    """The CPU seconds the server uses in ``IDLE`` seconds with nothing changing: plain `mkdocs serve` looks at
+    every watched file twice a second, which at 10,000 pages keeps a fifth of a core busy for good; the ducha
+    preview is told of changes by the system instead (the quietest of three windows is reported)."""
     before = cpu_seconds(pid)
     time.sleep(IDLE)
     return cpu_seconds(pid) - before
@@ -84,11 +101,11 @@ def idle_cpu(pid: int) -> float:
 
 def edits(command: Callable[[int], list[str]], cwd: Path, page: str, target: Path, first: str, mark: str,
           count: int) -> tuple[list[tuple[float, float]], float, str]:
-    """Start the server, then edit ``target`` ``count`` times, each once the server is idle; for each edit,
+    """Start the server, then edit ``target`` ``count`` times, each once the server has settled; for each edit,
     the seconds until the page showed it and the server's CPU seconds in that time (the steadier figure
-    on a shared machine: waiting for a core does not count). Then, once it is idle again, the CPU
-    seconds it uses in ``IDLE`` seconds with nothing changing (``idle_cpu``), and the machine's load
-    average as the edits ended (on a shared machine, what the wall times are read with)."""
+    on a shared machine: waiting for a core does not count). Then, settled again, the CPU seconds it uses
+    with nothing changing (``idle_cpu``), and the machine's load average as the edits ended (on a shared
+    machine, what the wall times are read with)."""
     port = free_port()
     log = cwd / "serve.log"
     with log.open("w") as out:
@@ -101,7 +118,7 @@ def edits(command: Callable[[int], list[str]], cwd: Path, page: str, target: Pat
             original = target.read_text(encoding="utf-8")
             found = []
             for n in range(count):
-                idle(server.pid)
+                settled(url)
                 stamp = f"{mark}{n}"
                 before = cpu_seconds(server.pid)
                 target.write_text(original.replace(first, first + stamp, 1), encoding="utf-8")
@@ -109,7 +126,7 @@ def edits(command: Callable[[int], list[str]], cwd: Path, page: str, target: Pat
                 found.append((shown, cpu_seconds(server.pid) - before))
             load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
             target.write_text(original, encoding="utf-8")
-            idle(server.pid)
+            settled(url)
             return found, min(idle_cpu(server.pid) for _ in range(3)), load
         finally:
             server.terminate()
