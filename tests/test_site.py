@@ -96,13 +96,16 @@ def server(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
 class Visit:
     """A page opened in Chromium, remembering every request and dialog it caused."""
 
-    def __init__(self, browser: object, url: str, width: int = 1280, height: int = 1000, **options: object) -> None:
+    def __init__(self, browser: object, url: str, width: int = 1280, height: int = 1000, wait_until: str = "networkidle",
+                 **options: object) -> None:
         self.requests: list[str] = []
         self.dialogs: list[str] = []
         self.page = browser.new_page(viewport={"width": width, "height": height}, **options)  # type: ignore[attr-defined]
         self.page.on("request", lambda request: self.requests.append(request.url))
         self.page.on("dialog", self._dismiss)
-        self.page.goto(url, wait_until="networkidle")
+        # networkidle waits for half a second without requests: what a check of every request needs; a check of
+        # layout only needs the page loaded (wait_until="load").
+        self.page.goto(url, wait_until=wait_until)
 
     def _dismiss(self, dialog: Any) -> None:
         self.dialogs.append(dialog.message)
@@ -547,7 +550,7 @@ def test_no_page_scrolls_sideways(browser: object, server: str, width: int) -> N
     """On a wide screen and on a phone, every page fits its width: tables become cards, charts shrink."""
     wide = []
     for name, path in PAGES:
-        visit = Visit(browser, server + path, width)
+        visit = Visit(browser, server + path, width, wait_until="load")
         visit.screenshot(f"{name}-{width}")
         scroll = visit.page.evaluate("document.documentElement.scrollWidth")
         if scroll > width:
@@ -555,6 +558,7 @@ def test_no_page_scrolls_sideways(browser: object, server: str, width: int) -> N
         if width == 1400 and name in ("dashboard", "year"):  # the lists use the whole width
             table = visit.page.eval_on_selector("table.ducha-grid", "t => t.getBoundingClientRect().width")
             assert table > 1200, (name, table)
+        visit.page.close()
     search = Visit(browser, server, width)
     search_for(search, "住建局")
     search.screenshot(f"search-{width}")
