@@ -30,7 +30,9 @@ class GitRepo:
             email: str = "zhangsan@dcs.example.cn") -> str:
         env = {**os.environ, "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": author,
                "GIT_COMMITTER_EMAIL": email, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date,
-               "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull}
+               "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull,
+               # filter-branch otherwise sleeps 10 s after its warning, for someone to press Ctrl-C
+               "FILTER_BRANCH_SQUELCH_WARNING": "1"}
         done = subprocess.run(["git", *args], cwd=self.root, env=env, capture_output=True, text=True, check=True)
         return done.stdout.strip()
 

@@ -145,21 +145,44 @@ def _copy(template: Path, folder: str) -> Path:
     return root
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-@given(record=records(), data=st.data())
-def test_no_command_crashes_on_a_generated_record(template: Path, record: str, data: st.DataObject) -> None:
+def _record_and_command(template: Path, record: str, data: st.DataObject) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = _copy(template, folder)
         (root / "cases/2026/DC-2026-0001.yaml").write_text(record, encoding="utf-8", errors="surrogatepass")
         run(root, data.draw(commands(root)))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-@given(data=st.data())
-def test_no_command_crashes_on_generated_options(template: Path, data: st.DataObject) -> None:
+def _command(template: Path, data: st.DataObject) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = _copy(template, folder)
         run(root, data.draw(commands(root)))
+
+
+@settings(max_examples=75, deadline=None, suppress_health_check=list(HealthCheck))
+@given(record=records(), data=st.data())
+def test_no_command_crashes_on_a_generated_record(template: Path, record: str, data: st.DataObject) -> None:
+    _record_and_command(template, record, data)
+
+
+@settings(max_examples=75, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_no_command_crashes_on_generated_options(template: Path, data: st.DataObject) -> None:
+    _command(template, data)
+
+
+# The same at length, in `make soak`: make test's runs above draw fresh examples on every run.
+@pytest.mark.soak
+@settings(max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(record=records(), data=st.data())
+def test_no_command_crashes_on_many_generated_records(template: Path, record: str, data: st.DataObject) -> None:
+    _record_and_command(template, record, data)
+
+
+@pytest.mark.soak
+@settings(max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_no_command_crashes_on_many_generated_options(template: Path, data: st.DataObject) -> None:
+    _command(template, data)
 
 
 @pytest.fixture(scope="module")

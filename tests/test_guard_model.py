@@ -491,7 +491,7 @@ def run_machine(base: Path, prs: int, steps: int) -> Tally:
 
 def test_guard_agrees_with_the_model(office_repo: Path) -> None:
     started = time.perf_counter()
-    wanted = int(os.environ.get("GUARD_MODEL_PRS", "200"))
+    wanted = int(os.environ.get("GUARD_MODEL_PRS", "100"))
     tally = run_machine(office_repo, prs=wanted, steps=20)
     print(f"guard model: {tally.prs} pull requests, {tally.refused} refused {tally.kinds}, "
           f"{time.perf_counter() - started:.1f} s")

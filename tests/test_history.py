@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
 
-from ducha.repo.audit import audit_trail
+from ducha.repo.audit import audit_trail, trails
 from ducha.repo.gitprocess import HistoryError, check_repository
 from ducha.repo.histories import read_histories
 from ducha.repo.records_at import write_records_at
@@ -178,3 +179,13 @@ def test_a_folder_that_does_not_exist_is_not_a_repository(tmp_path: Path) -> Non
     with pytest.raises(HistoryError) as missing:
         check_repository(tmp_path / "missing")
     assert str(missing.value) == f"{tmp_path / 'missing'} 不是 git 仓库：审计记录来自提交历史。请在督查仓库中运行。"
+
+
+def test_a_missing_record_content_is_refused(repo: GitRepo) -> None:
+    """A copy that lacks a version's content (a broken clone) is refused with the fix, never read as a trail with a hole."""
+    blob = repo.git("rev-parse", f"HEAD~1:{PATH}").strip()
+    (repo.root / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    before = threading.active_count()
+    with pytest.raises(HistoryError, match=f"git 对象 {blob} 不存在：仓库不完整。请重新克隆完整仓库。"):
+        trails(repo.root, signers=())
+    assert threading.active_count() == before  # git's answers no longer read by anyone

@@ -18,7 +18,7 @@ from .conftest import REPO
 
 PACKAGE = REPO / "generator" / "ducha"
 #: The rooms in the order data flows through them; a module may import its own room and those before it.
-ORDER = {"errors": 0, "schemas": 0, "io": 1, "starter": 1, "model": 2, "rules": 3, "load": 4, "repo": 5, "outputs": 6, "intake": 6,
+ORDER = {"errors": 0, "schemas": 0, "bytecode": 0, "io": 1, "starter": 1, "model": 2, "rules": 3, "load": 4, "repo": 5, "outputs": 6, "intake": 6,
          "cli": 7, "__init__": 0}
 MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
 #: A module longer than this holds more than one job, unless a line of its docstring starting ``Size:`` says why.

@@ -104,9 +104,10 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
     repo.commit("导入", date="2026-11-20T09:00:00+08:00")
     internal_port, public_port, auth_port = free_port(), free_port(), free_port()
     srv = work / "srv"
+    internal, public = _build(root, "internal", internal_port), _build(root, "public", public_port)
     for _ in range(2):  # published twice: the second release replaces the first in one rename
-        _publish(_build(root, "internal", internal_port), srv / "internal")
-        _publish(_build(root, "public", public_port), srv / "public")
+        _publish(internal, srv / "internal")
+        _publish(public, srv / "public")
     salted = subprocess.run(["openssl", "passwd", "-apr1", PASSWORD], capture_output=True, text=True, check=True).stdout.strip()
     (srv / "ducha.htpasswd").write_text(f"{USER}:{salted}\n", encoding="utf-8")
     servers = []

@@ -96,13 +96,16 @@ def server(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
 class Visit:
     """A page opened in Chromium, remembering every request and dialog it caused."""
 
-    def __init__(self, browser: object, url: str, width: int = 1280, height: int = 1000, **options: object) -> None:
+    def __init__(self, browser: object, url: str, width: int = 1280, height: int = 1000, wait_until: str = "networkidle",
+                 **options: object) -> None:
         self.requests: list[str] = []
         self.dialogs: list[str] = []
         self.page = browser.new_page(viewport={"width": width, "height": height}, **options)  # type: ignore[attr-defined]
         self.page.on("request", lambda request: self.requests.append(request.url))
         self.page.on("dialog", self._dismiss)
-        self.page.goto(url, wait_until="networkidle")
+        # networkidle waits for half a second without requests: what a check of every request needs; a check of
+        # layout only needs the page loaded (wait_until="load").
+        self.page.goto(url, wait_until=wait_until)
 
     def _dismiss(self, dialog: Any) -> None:
         self.dialogs.append(dialog.message)
@@ -423,22 +426,34 @@ class Preview:
 
 
 def test_live_preview_picks_up_a_changed_case(built: Path, tmp_path: Path) -> None:
+    """`ducha serve` and plain `mkdocs serve` at the office's root, side by side on the same records: each
+    edit shows in both."""
     import os
     import socket
     import subprocess
     import sys
     import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ducha.starter import CONFIG, PAGES
 
     repo = tmp_path / "repo"
     shutil.copytree(built, repo, ignore=shutil.ignore_patterns("build"))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    ducha = Path(sys.executable).parent / "ducha"
-    log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen([str(ducha), "serve", "--port", str(port), "--today", TODAY], cwd=repo,
-                              stdout=log, stderr=log)
-    preview = Preview(port)
+    shutil.copy(CONFIG, repo / "mkdocs.yml")
+    shutil.copytree(PAGES, repo / "site")
+    ports = []
+    for _ in range(2):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            ports.append(probe.getsockname()[1])
+    tools = Path(sys.executable).parent
+    commands = {"ducha": [str(tools / "ducha"), "serve", "--port", str(ports[0]), "--today", TODAY],
+                "mkdocs": [str(tools / "mkdocs"), "serve", "-a", f"127.0.0.1:{ports[1]}"]}
+    env = {**os.environ, "DUCHA_AS_OF": TODAY, "NO_MKDOCS_2_WARNING": "1"}
+    logs = {name: tmp_path / f"{name}.log" for name in commands}
+    servers = {name: subprocess.Popen(command, cwd=repo, stdout=logs[name].open("w"), stderr=subprocess.STDOUT, env=env)
+               for name, command in commands.items()}
+    previews = {name: Preview(port) for name, port in zip(commands, ports, strict=True)}
     page = "cases/2026/DC-2026-0013.html"
 
     def busy_seconds(pid: int) -> float:
@@ -446,51 +461,66 @@ def test_live_preview_picks_up_a_changed_case(built: Path, tmp_path: Path) -> No
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def everywhere(check: Callable[[Preview], bool]) -> list[str]:
+        """The servers where ``check`` does not hold (after their rebuilds of the next 90 seconds)."""
+        return [name for name, preview in previews.items() if not check(preview)]
+
     try:
         # Listening once the first build is done (the only wait that has to ask again: nothing answers before).
         deadline = time.monotonic() + 90
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
-                time.sleep(0.1)
-        assert preview.says("低保对象动态复核", page)
+        for name, port in zip(commands, ports, strict=True):
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    assert servers[name].poll() is None and time.monotonic() < deadline, logs[name].read_text()
+                    time.sleep(0.1)
+        assert everywhere(lambda p: p.says("低保对象动态复核", page)) == []
         case = repo / "cases/2026/DC-2026-0013.yaml"
         good = case.read_text(encoding="utf-8").replace("title: 低保对象动态复核", "title: 低保对象动态复核（已更新）")
         case.write_text(good, encoding="utf-8")
-        assert preview.says("低保对象动态复核（已更新）", page)
+        assert everywhere(lambda p: p.says("低保对象动态复核（已更新）", page)) == []
         # The case page first; the year's list (and every other list that names the case) in the rebuild after.
-        assert preview.says("低保对象动态复核（已更新）", "cases/2026/index.html")
+        assert everywhere(lambda p: p.says("低保对象动态复核（已更新）", "cases/2026/index.html")) == []
         # Then nothing changes, and nothing is rebuilt: a rebuild reading or writing the pages must not set off the
         # next one. The rebuilds settle (three seconds without one), then four more seconds pass without one and
-        # the server is all but idle (a rebuild of this site takes more than a second of CPU).
+        # the servers are all but idle (a rebuild of this site takes more than a second of CPU).
+        def rebuilt(seconds: float) -> bool:
+            """Whether either server made a rebuild in the next ``seconds`` (both watched at once)."""
+            with ThreadPoolExecutor(len(previews)) as pool:
+                return any(list(pool.map(lambda preview: preview.next_build(seconds), previews.values())))
+
         settle = time.monotonic() + 60
-        while preview.next_build(3):
+        while rebuilt(3):
             assert time.monotonic() < settle, "the preview keeps rebuilding with nothing changed"
-        before = busy_seconds(server.pid)
-        assert not preview.next_build(4)
-        assert busy_seconds(server.pid) - before < 1.0
+        before = {name: busy_seconds(server.pid) for name, server in servers.items()}
+        assert not rebuilt(4)
+        assert {name: busy_seconds(server.pid) - before[name] < 1.0 for name, server in servers.items()} == {
+            "ducha": True, "mkdocs": True}
+        # The rest is the plugin's work, the same under both: `ducha serve` alone (half the rebuilds).
+        servers["mkdocs"].terminate()
+        servers["mkdocs"].wait(timeout=10)
+        del previews["mkdocs"]
         # A record turns invalid: the last good page stays, with the problem over it (and over the dashboard).
         case.write_text(good + "titel: 错字\n", encoding="utf-8")
-        assert preview.says("记录有 1 个问题：本页显示的是上次校验通过时的内容", page)
-        assert preview.says("未知字段 `titel`", "index.html")
+        assert everywhere(lambda p: p.says("记录有 1 个问题：本页显示的是上次校验通过时的内容", page)) == []
+        assert everywhere(lambda p: p.says("未知字段 `titel`", "index.html")) == []
         case.write_text(good, encoding="utf-8")
-        assert preview.says("ducha-problems", page, present=False)
-        assert preview.says("ducha-problems", "index.html", present=False)
+        assert everywhere(lambda p: p.says("ducha-problems", page, present=False)) == []
+        assert everywhere(lambda p: p.says("ducha-problems", "index.html", present=False)) == []
         # A case removed: its page goes too (not kept from an earlier rebuild), and so does its line in the lists.
         index = "search/search_index.json"
-        assert (preview.get(index) or "").count("cases/2026/DC-2026-0013.html") == 1
+        assert everywhere(lambda p: (p.get(index) or "").count("cases/2026/DC-2026-0013.html") == 1) == []
         case.unlink()
-        assert preview.gone(page)
-        assert preview.says("cases/2026/DC-2026-0013.html", index, present=False)  # not found by the search either
-        assert preview.says("低保对象动态复核", "cases/2026/index.html", present=False)
+        assert everywhere(lambda p: p.gone(page)) == []
+        assert everywhere(lambda p: p.says("cases/2026/DC-2026-0013.html", index, present=False)) == []  # nor searched
+        assert everywhere(lambda p: p.says("低保对象动态复核", "cases/2026/index.html", present=False)) == []
     finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
-    assert f"预览地址：http://127.0.0.1:{port}/" in (tmp_path / "serve.log").read_text(encoding="utf-8")
+        for server in servers.values():
+            server.terminate()
+            server.wait(timeout=10)
+    assert f"预览地址：http://127.0.0.1:{ports[0]}/" in logs["ducha"].read_text(encoding="utf-8")
 
 
 def test_notices_section_and_consequences_on_unit_pages(browser: object, server: str) -> None:
@@ -520,7 +550,7 @@ def test_no_page_scrolls_sideways(browser: object, server: str, width: int) -> N
     """On a wide screen and on a phone, every page fits its width: tables become cards, charts shrink."""
     wide = []
     for name, path in PAGES:
-        visit = Visit(browser, server + path, width)
+        visit = Visit(browser, server + path, width, wait_until="load")
         visit.screenshot(f"{name}-{width}")
         scroll = visit.page.evaluate("document.documentElement.scrollWidth")
         if scroll > width:
@@ -528,6 +558,7 @@ def test_no_page_scrolls_sideways(browser: object, server: str, width: int) -> N
         if width == 1400 and name in ("dashboard", "year"):  # the lists use the whole width
             table = visit.page.eval_on_selector("table.ducha-grid", "t => t.getBoundingClientRect().width")
             assert table > 1200, (name, table)
+        visit.page.close()
     search = Visit(browser, server, width)
     search_for(search, "住建局")
     search.screenshot(f"search-{width}")

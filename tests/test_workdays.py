@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ducha.model.office import YearOverride
-from ducha.rules.calendar import Calendar, add_months, calendar_for
+from ducha.rules.calendar import Calendar, Dated, add_months, calendar_for
 
 FIRST, LAST = dt.date(2020, 1, 1), dt.date(2026, 12, 31)
 CHINA = holidays.country_holidays("CN", years=range(2020, 2028))
@@ -97,3 +97,23 @@ def test_month_arithmetic_takes_the_last_day_when_the_month_is_short(start: str,
 def test_queries_outside_the_calendar_raise() -> None:
     with pytest.raises(ValueError, match="outside 2000"):
         CAL.is_workday(dt.date(1999, 12, 31))
+
+
+@pytest.mark.parametrize(("after", "through", "provisional"), [
+    ("2026-12-30", "2026-12-31", False),  # (after, through] all in 2026, which the notices cover
+    ("2026-12-31", "2027-01-01", True),   # the day after 12-31 is in 2027: no notice yet
+    ("2026-12-31", "2026-12-31", False),  # an empty span
+    ("2003-12-31", "2004-01-05", False),  # only days of 2004, the package's first year
+    ("2003-12-30", "2004-01-05", True),   # 2003-12-31 is in the span, a year before the package's first
+    ("2025-06-01", "2026-06-01", False),
+    ("2020-01-01", "2028-01-01", True),
+])
+def test_a_span_is_provisional_exactly_when_a_day_of_it_lies_in_a_year_without_a_notice(
+        after: str, through: str, provisional: bool) -> None:
+    assert CAL.provisional_between(dt.date.fromisoformat(after), dt.date.fromisoformat(through)) is provisional
+
+
+def test_rolling_forward_lands_on_the_next_working_day_and_says_whether_it_was_guessed() -> None:
+    assert CAL.roll_forward(dt.date(2026, 10, 1), dt.date(2026, 9, 30)) == Dated(dt.date(2026, 10, 8))  # 国庆
+    assert CAL.roll_forward(dt.date(2026, 2, 13), dt.date(2026, 2, 1)) == Dated(dt.date(2026, 2, 13))  # a Friday
+    assert CAL.roll_forward(dt.date(2027, 1, 2), dt.date(2026, 12, 31)) == Dated(dt.date(2027, 1, 4), True)

@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ducha.io.yamldata import DataReader, parse_data
 from ducha.io.yamlfile import parse_yaml
@@ -90,6 +92,15 @@ TRICKY = {
     "a block under a name alone on its line": ("source:\n  doc_no: x\ntitle: y\n", {"source": {"doc_no": "x"}, "title": "y"}),
     "an entry's line continuing the text of a field": ("progress:\n  - a\nnotes: x\n  - b\n",
                                                         {"progress": ["a"], "notes": "x - b"}),
+    "a field name in quotes": ('"title": x\n\'notes\': y\n', {"title": "x", "notes": "y"}),
+    "entries under a name in quotes": ("'progress':\n  - a\n", {"progress": ["a"]}),
+    "a byte order mark (reported, and read)": ("\ufeffprogress:\n  - a\n", {"progress": ["a"]}),
+    "a tab before a field": ("progress:\n  - a\n\tnotes: x\n", None),
+    # Each part reads alone, yet together they are no mapping: fields away from the margin, flow style.
+    "fields indented before a name at the margin": ("# 注释\n  nested: y\nprogress:\n", None),
+    "a flow mapping before a name at the margin": ("{title: x}\nprogress:\n  - a\n", None),
+    # Read with other texts' parts as one stream of documents, it would begin a document of its own.
+    "a directive after a field": ("id: x\n%YAML 1.1\n", None),
 }
 
 
@@ -149,3 +160,48 @@ def test_a_new_version_parses_only_what_it_changed(monkeypatch: pytest.MonkeyPat
     assert first == {"id": "DC-2026-0001", "title": "老旧小区改造", "progress": [one]}  # as it was, shared parts and all
     assert second["progress"] == [one, {"date": "2026-03-05", "by": "市住建局", "summary": "第5次：已完成。\n"}]
     assert third["notes"] == "改了一条" and third["progress"][1]["date"] == "2026-03-06"
+
+
+#: Pieces of text a record's versions are made of: plain fields and entries, and every way YAML may
+#: be written that cuts across where the part-by-part read begins a part (flow style, anchors and
+#: aliases, comments, quoted names, block texts holding what looks like an entry, repeated fields,
+#: documents, tabs).
+FRAGMENTS = [
+    "id: DC-2026-0001\n", "title: 老旧小区改造\n", "status: 办理中  # 注释\n", "# 注释\n", "\n",
+    "progress:\n", "urges:\n", "milestones:\n", "  - date: 2026-03-02\n    by: 市住建局\n",
+    "  - date: 2026-03-05\n    summary: |\n      第5次：已完成。\n      - 不是条目\n", "  - a\n", "- b\n",
+    "  - {date: 2026-03-06, by: 市城管局}\n", "co_units: [市城管局, 市卫健委]\n", "co_units: [市城管局,\n  市卫健委]\n",
+    "source:\n  doc_no: 青办〔2025〕1号\n", "  nested: y\n", "a: &x 1\n", "b: *x\n", "c: !!str 1\n", "? k\n: v\n",
+    '"title": 引号里的名字\n', "'progress':\n", 'text: "第一行\nnext: 仍在引号里"\n', "notes: |\n  第一行\n  - 第二行\n",
+    "notes: 第一句\n  接着第二句\n", "status: 已办结\n", "---\n", "...\n", "\tnotes: x\n", "notes: \tx\n", "%YAML 1.1\n",
+]
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> list[bytes]:
+    """Versions of one record, each the one before with a piece added, taken out or replaced, as offices edit them."""
+    pieces = draw(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=10))
+    crlf, bom = draw(st.booleans()), draw(st.integers(0, 9)) == 0
+    versions = []
+    for _ in range(draw(st.integers(1, 6))):
+        at = draw(st.integers(0, len(pieces)))
+        change = draw(st.sampled_from(["add", "remove", "replace"]))
+        if change == "add" or not pieces:
+            pieces = [*pieces[:at], draw(st.sampled_from(FRAGMENTS)), *pieces[at:]]
+        else:
+            at = min(at, len(pieces) - 1)
+            pieces = [*pieces[:at], *([draw(st.sampled_from(FRAGMENTS))] if change == "replace" else []), *pieces[at + 1:]]
+        text = "".join(pieces).replace("\n", "\r\n") if crlf else "".join(pieces)
+        versions.append(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
+    return versions
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(versions=histories())
+def test_every_version_of_a_history_reads_as_parse_yaml_reads_it(versions: list[bytes]) -> None:
+    """Read one by one (each new version's parts alone) and all together: the same data as a full parse, every time."""
+    expected = [_full(raw) for raw in versions]
+    reader = DataReader()
+    assert [reader(raw) for raw in versions] == expected
+    assert reader.read_many(versions) == expected  # every part now from what the reader kept
+    assert DataReader().read_many(versions) == expected

@@ -9,4 +9,8 @@ calendars) and ``intake`` (what writes records: new cases, ledger import, issued
 notices, a new office) → ``cli`` (a thin skin).
 """
 
+from ducha import bytecode
+
 __version__ = "0.2.0"
+
+bytecode.install()  # before any record class is made: their dataclass methods from the cache

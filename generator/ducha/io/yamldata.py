@@ -109,7 +109,7 @@ class DataReader:
     (a list's name). Each is read alone as it is read in the whole text: every check on a text
     looks at its lines one by one, and YAML's block structure starts afresh at the margin and
     at each entry of a list. Where that might not hold (a quoted text or a ``[…]`` running over
-    a part's end leaves the part unreadable; ``---``, ``...``, a repeated field, an entry under
+    a part's end leaves the part unreadable; ``---``, ``...``, a directive (``%``), a repeated field, an entry under
     anything but a bare ``name:``), the whole text is read by ``parse_data`` instead. Parts are
     shared between the versions holding them: read only.
     """
@@ -190,7 +190,7 @@ _UNREADABLE: tuple[None, dict[str, Any], None] = (None, {}, None)
 def _pieces(raw: bytes) -> list[bytes] | None:
     """The parts of a text; None for one that is read whole."""
     if (len(raw) > MAX_FILE_BYTES or raw.startswith((BOM, b"%", b"...")) or b"*" in raw
-            or b"\n---" in raw or b"\n..." in raw):
+            or b"\n---" in raw or b"\n..." in raw or b"\n%" in raw):
         return None
     cuts = [match.end() for match in _PART.finditer(raw)]
     return [raw[start:end] for start, end in zip([0, *cuts], [*cuts, len(raw)], strict=True)]
@@ -204,6 +204,9 @@ def _alone(part: bytes) -> bytes:
 def _meaning(part: bytes, node: Node | None) -> tuple[list[Any] | None, dict[str, Any], str | None]:
     """A part's entries (None: not an entry), its top-level fields, and the list name it is (if it is only that)."""
     fields: dict[str, Any] = _plain_node(node, MappingNode, 0)
+    assert isinstance(node, MappingNode)
+    if node.flow_style or node.start_mark.column != 0:  # its fields are not at the margin, as the next part's are
+        raise _NotPlain
     if not part.startswith(_ENTRY):
         bare = _LIST_FIELD.fullmatch(part)
         return None, fields, bare.group(1).decode() if bare else None

@@ -27,7 +27,7 @@ from ducha.repo.blobs import BlobSink, Prefetch
 from ducha.repo.cache import case_index, index_of, keep_index
 from ducha.repo.casepaths import case_id_of
 from ducha.repo.gitprocess import Repository, open_repository
-from ducha.repo.log import AGAINST, RECORDS, PathChange, parse_against, parse_records, stream_records
+from ducha.repo.log import COMMITS, MERGE_DIFFS, RECORDS, PathChange, parse_diffs, parse_records, stream_records
 from ducha.repo.reviews import review_commit, review_of
 from ducha.repo.signatures import signed_line, verify_signatures
 from ducha.repo.values import CaseHistory, Commit, Histories, Version
@@ -101,34 +101,53 @@ def _read_all(repo: Repository, case_ids: Collection[str] | None, sink: BlobSink
     wanted = set(case_ids) if case_ids is not None else None
     prefetch = Prefetch(repo.root, sink) if sink is not None else None
     needed: set[str] = set()  # contents a newer version compares with (the log runs newest first)
-    for commit, tree, changes in stream_records(repo.stream(*RECORDS, repo.head)):
-        parents[commit.sha] = commit.parents
-        trees[commit.sha] = tree
-        log.commits[commit.sha] = commit
-        if changes:
-            log.changes[commit.sha] = changes
-            if prefetch is not None:
-                mine = [c for c in changes if wanted is None or case_id_of(c.path) in wanted]
-                needed.update(b for c in mine for b in c.parent_blobs if b is not None)
-                # A 立项 is described without reading it: its content matters only to a later version.
-                prefetch.add(c.blob for c in mine if c.status != "A" or c.blob in needed)
+
+    def read(sha: str, changes: list[PathChange], late: bool = False) -> None:
+        log.changes[sha] = changes
+        if prefetch is not None:
+            mine = [c for c in changes if wanted is None or case_id_of(c.path) in wanted]
+            needed.update(b for c in mine for b in c.parent_blobs if b is not None)
+            # A 立项 is described without reading it: its content matters only to a later version.
+            prefetch.add(c.blob for c in mine if c.status != "A" or c.blob in needed)
+            if late:  # read after the older versions it compares with went by
+                prefetch.add(b for c in mine for b in c.parent_blobs)
+
+    try:
+        for commit, tree, changes in stream_records(repo.stream(*COMMITS, repo.head)):
+            parents[commit.sha] = commit.parents
+            trees[commit.sha] = tree
+            log.commits[commit.sha] = commit
+            if changes:
+                read(commit.sha, changes)
+        main_line = _main_line(parents, repo.head)
+        log.position = {sha: i for i, sha in enumerate(main_line)}
+        log.sides = _sides(parents, main_line)
+        own_edits, log.touched = _merge_diffs(repo, log, main_line, trees)
+        for sha, changes in own_edits.items():
+            read(sha, changes, late=True)
+    except BaseException:
+        if prefetch is not None:
+            prefetch.abort()
+        raise
     if prefetch is not None:
         prefetch.close()
-    main_line = _main_line(parents, repo.head)
-    log.position = {sha: i for i, sha in enumerate(main_line)}
-    log.sides = _sides(parents, main_line)
-    log.touched = _first_parent_changes(repo, log, main_line, trees)
     keep_index(repo, index_of([(sha, log.touched[sha]) for sha in main_line]))
     return log
 
 
-def _first_parent_changes(repo: Repository, log: _Log, main_line: list[str], trees: dict[str, str]) -> dict[str, set[str]]:
-    """The case paths each main-line commit changed against its first parent.
+def _merge_diffs(repo: Repository, log: _Log, main_line: list[str],
+                 trees: dict[str, str]) -> tuple[dict[str, list[PathChange]], dict[str, set[str]]]:
+    """The merges' own edits, and the case paths each main-line commit changed against its first parent.
 
-    A commit's own changes; a merge's worked out from its branch when it merged cleanly, and
-    asked of git (one ``diff-tree`` for all of them) otherwise: git's log would diff every
-    merge against its first parent, a fifth more work than the rest of the walk.
+    The whole log leaves every merge's diffs out: diffing each merge against its parents would be
+    a fifth more work than the rest of the walk. A merge's own edits are the paths where it differs
+    from every parent: none when its files are all one parent's (its tree is that parent's), as a
+    clean merge's are. What a main-line commit changed against its first parent is its own changes;
+    a merge's, worked out from its branch when it merged cleanly. The rest is asked of git, in one
+    ``diff-tree`` for both questions.
     """
+    edited = [sha for sha, commit in log.commits.items()
+              if commit.is_merge and all(trees[sha] != trees.get(p) for p in commit.parents)]
     touched: dict[str, set[str]] = {}
     asked: list[str] = []
     for sha in main_line:
@@ -136,13 +155,15 @@ def _first_parent_changes(repo: Repository, log: _Log, main_line: list[str], tre
         net = _net_change(log, commit, trees) if commit.is_merge else {c.path for c in log.changes.get(sha, ())}
         if net is None:
             asked.append(sha)
-            touched[sha] = set()  # unless git names some
         else:
             touched[sha] = net
-    if asked:
-        lines = "".join(f"{sha} {log.commits[sha].parents[0]}\n" for sha in asked)
-        touched.update(parse_against(repo.run(*AGAINST, stdin=lines)))
-    return touched
+    lines = [f"{sha}\n" for sha in edited] + [f"{sha} {log.commits[sha].parents[0]}\n" for sha in asked]
+    if not lines:
+        return {}, touched
+    answers = parse_diffs(repo.run(*MERGE_DIFFS, stdin="".join(lines)))
+    own = {sha: changes for sha, changes in zip(edited, answers[:len(edited)], strict=True) if changes}
+    touched.update({sha: {c.path for c in changes} for sha, changes in zip(asked, answers[len(edited):], strict=True)})
+    return own, touched
 
 
 def _net_change(log: _Log, merge: Commit, trees: dict[str, str]) -> set[str] | None:

@@ -1,10 +1,11 @@
 """Parsing ``git log --raw -z``: each commit, and the case files it changed, blob by blob.
 
-Three shapes are asked for and read here: whole records (``RECORDS``: author, dates,
+Four shapes are asked for and read here: whole records (``RECORDS``: author, dates,
 tree, message and review trailers; with ``-c``, a merge's own edits against every
-parent); the case paths chosen merges changed against their first parent (``AGAINST``,
-fed ``MERGE FIRST_PARENT`` lines); and the case paths each main-line commit changed against
-its first parent (``MAIN_LINE``).
+parent); the same without any merge's edits (``COMMITS``); the merges' diffs that the
+whole log leaves out (``MERGE_DIFFS``: fed ``MERGE`` lines for a merge's own edits and
+``MERGE FIRST_PARENT`` lines for what it changed against its first parent); and the case
+paths each main-line commit changed against its first parent (``MAIN_LINE``).
 """
 
 from __future__ import annotations
@@ -25,8 +26,13 @@ _FORMAT = "%x1e%H%x1f%T%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%ct%x1f%s%x1f%B%x1d"
 _RAW = ("--raw", "-z", "--no-renames", "--no-abbrev", "--no-ext-diff")
 #: ``git log`` of commits with each merge's own edits (-c: paths differing from all parents).
 RECORDS = ("log", *_RAW, "-c", f"--format={_FORMAT}")
-#: ``git diff-tree`` of each commit against the commits named after it on its line of input.
-AGAINST = ("diff-tree", "--stdin", "-r", *_RAW, "--format=%x1e%H%x1d")
+#: ``RECORDS`` without the merges' own edits: a merge whose files are all one parent's has none,
+#: and diffing every merge against all its parents is a sixth of the whole log's work.
+COMMITS = ("log", *_RAW, "--diff-merges=off", f"--format={_FORMAT}")
+#: ``git diff-tree`` of each line of input, one answer a line (even an empty one), in their order:
+#: ``MERGE`` for its own edits (-c: against every parent), ``MERGE FIRST_PARENT`` against that parent
+#: alone. One process for both: each merge's trees, read once, answer both questions.
+MERGE_DIFFS = ("diff-tree", "--stdin", "-r", *_RAW, "-c", "--always", "--format=%x1e%H%x1d")
 #: ``git log`` of the main line: the paths each of its commits changed against its first parent.
 MAIN_LINE = ("log", "--first-parent", "--diff-merges=first-parent", *_RAW, "--format=%x1e%H%x1f%P%x1d")
 
@@ -123,13 +129,9 @@ def stream_records(output: Iterable[bytes]) -> Iterator[tuple[Commit, str, list[
         yield commit, tree, _parse_raw(raw)
 
 
-def parse_against(output: str) -> dict[str, set[str]]:
-    """``AGAINST`` output: the case paths each commit changed (git prints nothing for one that changed nothing)."""
-    touched: dict[str, set[str]] = {}
-    for chunk in output.split("\x1e")[1:]:
-        sha, _, raw = chunk.partition("\x1d")
-        touched[sha] = {c.path for c in _parse_raw(raw)}
-    return touched
+def parse_diffs(output: str) -> list[list[PathChange]]:
+    """``MERGE_DIFFS`` output: the case files each line of its input changed, in their order."""
+    return [_parse_raw(chunk.partition("\x1d")[2]) for chunk in output.split("\x1e")[1:]]
 
 
 def parse_main_line(output: str) -> list[tuple[str, str | None, set[str]]]:

@@ -6,9 +6,9 @@ that fails is re-checked with ``jsonschema`` to collect every error with its pat
 
 from __future__ import annotations
 
+import ast
 import functools
 import marshal
-import os
 import re
 import sys
 import zlib
@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ducha.bytecode import cache_dir, store
 from ducha.errors import Problem
 from ducha.io.yamlfile import PathKey, YamlDocument, format_path
 from ducha.model.logs import LOG_KINDS
@@ -43,12 +44,6 @@ def _inline_refs(node: Any, definitions: dict[str, Any]) -> Any:
     return {key: _inline_refs(value, definitions) for key, value in node.items() if key != "definitions"}
 
 
-def _cache_dir() -> Path | None:
-    base = os.environ.get("XDG_CACHE_HOME") or (os.path.join(os.path.expanduser("~"), ".cache")
-                                                  if os.path.expanduser("~") != "~" else "")
-    return Path(base) / "ducha" if base else None
-
-
 #: fastjsonschema defines its uniqueItems helper inside the validator, so each call makes a new
 #: function that refers to itself: a reference cycle per record checked, left for the garbage
 #: collector. Defined once at module level instead, it is neither rebuilt nor a cycle.
@@ -62,7 +57,7 @@ _ITEM_NAME = ".format(**locals())"
 #: place, a one-file check that hits the cache never loads the package (its import costs more than the check).
 _EXCEPTIONS_IMPORT = "from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException\n"
 #: Bumped whenever the generated code is rewritten differently, so that cached validators are not reused.
-_REWRITE_VERSION = "3"
+_REWRITE_VERSION = "4"
 
 
 class _Invalid(ValueError):
@@ -83,6 +78,50 @@ def _streamlined(source: str) -> str:
     return _UNIQUE_HELPER.sub("", source) + f"\n\n{helpers.pop()}\n"  # last: the schema's own function stays first
 
 
+class _Patterns(dict[str, "re.Pattern[str]"]):
+    """The schema's regular expressions by their text, each compiled when first used: a one-file check
+    meets a few of them, and compiling them all costs more than the check."""
+
+    def __init__(self, sources: dict[str, str]) -> None:
+        super().__init__()
+        self._sources = sources
+
+    def __missing__(self, key: str) -> re.Pattern[str]:
+        compiled = self[key] = re.compile(self._sources[key])
+        return compiled
+
+
+class _Lean(ast.NodeTransformer):
+    """The generated validator cut to the yes or no the valid path needs (a file that fails is checked
+    again by jsonschema): each ``raise`` raises the bare exception class, without the message, value and
+    schema fragment fastjsonschema builds into it, which made most of the code to load; and its table of
+    regular expressions compiles each one when first used."""
+
+    def visit_Raise(self, node: ast.Raise) -> ast.Raise:
+        if isinstance(node.exc, ast.Call):
+            node.exc = node.exc.func
+        return node
+
+    def visit_Assign(self, node: ast.Assign) -> ast.Assign:
+        value = node.value
+        if [getattr(target, "id", None) for target in node.targets] != ["REGEX_PATTERNS"] or not isinstance(value, ast.Dict):
+            return node
+        texts = [text for text in map(_compiled_text, value.values) if text is not None]
+        if len(texts) < len(value.values):  # a pattern with flags: the table is left as generated
+            return node
+        node.value = ast.Call(func=ast.Name(id="_Patterns", ctx=ast.Load()), keywords=[],
+                              args=[ast.Dict(keys=value.keys, values=texts)])
+        return node
+
+
+def _compiled_text(node: ast.expr) -> ast.expr | None:
+    """``TEXT`` of ``re.compile(TEXT)`` (no flags), else None."""
+    if (isinstance(node, ast.Call) and ast.unparse(node.func) == "re.compile" and not node.keywords
+            and len(node.args) == 1 and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+        return node.args[0]
+    return None
+
+
 @functools.cache
 def _fast_validator(name: str) -> Callable[[Any], Any]:
     """The compiled validator; its bytecode is cached per user, as compiling it costs more than a one-file check.
@@ -93,7 +132,7 @@ def _fast_validator(name: str) -> Callable[[Any], Any]:
     """
     text = schema_text(name)
     tag = f"{name}-{zlib.crc32(text.encode()):08x}-{_generator_version()}-{sys.hexversion:x}-r{_REWRITE_VERSION}"
-    folder = _cache_dir()
+    folder = cache_dir()
     cached = folder / f"{tag}.validator" if folder is not None else None
     entry: tuple[str, str, Any] | None = None
     if cached is not None and cached.exists():
@@ -110,10 +149,12 @@ def _fast_validator(name: str) -> Callable[[Any], Any]:
         source = _streamlined(fastjsonschema.compile_to_code(_inline_refs(schema, schema.get("definitions", {}))))
         first = re.search(r"^def (\w+)\(", source, re.M)  # the schema's own function comes first
         assert first is not None
-        entry = (text, first.group(1), compile(source, f"<{name}.schema.json>", "exec"))
+        lean = ast.fix_missing_locations(_Lean().visit(ast.parse(source)))
+        entry = (text, first.group(1), compile(lean, f"<{name}.schema.json>", "exec"))
         if cached is not None:
-            _store(cached, marshal.dumps(entry))
-    namespace: dict[str, Any] = {"JsonSchemaValueException": _Invalid, "JsonSchemaValuesException": _Invalid}
+            store(cached, marshal.dumps(entry))
+    namespace: dict[str, Any] = {"JsonSchemaValueException": _Invalid, "JsonSchemaValuesException": _Invalid,
+                                 "_Patterns": _Patterns}
     exec(entry[2], namespace)  # fastjsonschema's own code, generated from the package's schema
     validate: Callable[[Any], Any] = namespace[entry[1]]
     return validate
@@ -131,20 +172,6 @@ def _generator_version() -> str:
         import fastjsonschema
 
         return str(fastjsonschema.VERSION)
-
-
-def _store(cached: Path, data: bytes) -> None:
-    """Write a cache entry whole or not at all; without a cache the validator is compiled again next time."""
-    import tempfile  # only on a cache miss
-
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=cached.parent, prefix=f".{cached.name}.")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, cached)
-    except OSError:
-        pass
 
 
 @functools.cache

@@ -18,7 +18,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from mkdocs.config import base
@@ -39,6 +39,9 @@ from ducha.outputs.site.search import Index
 from ducha.outputs.site.serving import Preview, built_name
 from ducha.outputs.site.words import search_words, teach
 from ducha.rules.layout import RECORD_DIRS
+
+if TYPE_CHECKING:
+    from ducha.outputs.site.watching import RecordWatch
 
 #: What the site is made from: a change to any of them rebuilds the preview.
 WATCHED = (*RECORD_DIRS, "office.yaml")
@@ -72,6 +75,8 @@ class DuchaPlugin(BasePlugin[DuchaConfig]):  # type: ignore[no-untyped-call]
         self.progress: Callable[[int], None] | None = None
         #: Set while ``mkdocs serve`` runs: what it keeps between rebuilds.
         self.preview: Preview | None = None
+        #: Set while ``mkdocs serve`` runs: the records' watch.
+        self.watch: RecordWatch | None = None
         self.index = Index()
         self.templates = frame.CompiledTemplates()
         self.root = Path()
@@ -88,6 +93,9 @@ class DuchaPlugin(BasePlugin[DuchaConfig]):  # type: ignore[no-untyped-call]
             self.index = Index(dirty=True)  # a rebuild indexes only the pages it builds: keep the others'
 
     def on_shutdown(self) -> None:
+        if self.watch is not None:
+            self.watch.stop()
+            self.watch = None
         if self.preview is not None:
             self.preview.close()
             self.preview = None
@@ -295,11 +303,27 @@ class DuchaPlugin(BasePlugin[DuchaConfig]):  # type: ignore[no-untyped-call]
             settings.log.warning(f"未生成填报表单：{error}")
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        """Watch the records by events (watching.py: MkDocs' own watch polls every file twice a second);
+        where the server cannot be woken so, or the system gives no more watches, MkDocs' watch."""
+        from ducha.outputs.site.watching import RecordWatch, waker
+
+        doors = [self.preview.door] if self.preview is not None else []
+        wake = waker(server)
+        if wake is not None:
+            watch = RecordWatch(self.root, WATCHED, doors, wake)
+            try:
+                watch.start()
+            except OSError as error:
+                settings.log.warning(f"无法由系统通知记录的修改（{error}），改为定时检查每个文件：记录多时预览会慢。")
+            else:
+                self.watch = watch
+                settings.log.info(f"记录的修改由系统通知（不定时检查）：{'、'.join(sorted(watch.folders))}、office.yaml")
+                return server
         for name in WATCHED:
             if (self.root / name).exists():
                 server.watch(str(self.root / name))
-        if self.preview is not None:
-            server.watch(str(self.preview.door))
+        for door in doors:
+            server.watch(str(door))
         return server
 
 
