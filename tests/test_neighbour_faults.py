@@ -116,29 +116,22 @@ def test_intake_without_a_superior_is_refused(tmp_path: Path, invoke: Invoke) ->
         "错误：office.yaml 没有设置上级督查室（superior）：先写明上级的 name 和 remote，见 README「上下联动」。\n")
 
 
-def test_a_superior_that_is_another_office_or_does_not_list_this_one_is_named(
-        tmp_path: Path, invoke: Invoke, fetched_at: dt.datetime) -> None:
+@pytest.mark.parametrize(("office", "notes"), [
+    (SHI_OFFICE.replace("青川市人民政府督查室", "白河市人民政府督查室").replace(
+        "subordinates:\n  - name: 甲县督查室\n    remote: ../县\n", ""),
+     ("注意：读取的是「白河市人民政府督查室」的记录，不是 office.yaml 所写的上级「青川市人民政府督查室」的："
+      "检查 superior 的 name 和 remote。\n"
+      "注意：上级的 office.yaml 没有把「甲县人民政府督查室」列为下级督查室（subordinates 及单位名录中的全称）："
+      "上级须先登记本室，才能向本室交办事项。\n没有新的上级交办事项。\n")),
+    # Nothing can be taken in from a superior whose office.yaml cannot be read.
+    ("name: [青川市\n", "注意：对方的 office.yaml 无法读取：从这里开始的方括号 [ 没有配对的 ]，或者列表项之间少了半角逗号。\n"),
+], ids=["another office, not listing this one", "unreadable office.yaml"])
+def test_a_superior_that_is_another_office_or_cannot_be_read_is_named(
+        tmp_path: Path, invoke: Invoke, fetched_at: dt.datetime, office: str, notes: str) -> None:
     shi, xian = _offices(tmp_path)
-    shi.write("office.yaml", SHI_OFFICE.replace("青川市人民政府督查室", "白河市人民政府督查室")
-              .replace("subordinates:\n  - name: 甲县督查室\n    remote: ../县\n", ""))
-    commit = shi.commit("改名")
-    assert _run(invoke, xian, "intake") == (
-        f"上级「青川市人民政府督查室」：提交 {commit[:8]}，读取于 2026-03-20 10:00。\n"
-        "注意：读取的是「白河市人民政府督查室」的记录，不是 office.yaml 所写的上级「青川市人民政府督查室」的："
-        "检查 superior 的 name 和 remote。\n"
-        "注意：上级的 office.yaml 没有把「甲县人民政府督查室」列为下级督查室（subordinates 及单位名录中的全称）："
-        "上级须先登记本室，才能向本室交办事项。\n没有新的上级交办事项。\n")
-    _untouched(xian)
-
-
-def test_a_superior_whose_office_yaml_cannot_be_read_gives_nothing_to_take_in(
-        tmp_path: Path, invoke: Invoke, fetched_at: dt.datetime) -> None:
-    shi, xian = _offices(tmp_path)
-    shi.write("office.yaml", "name: [青川市\n")
-    commit = shi.commit("写坏了")
-    assert _run(invoke, xian, "intake") == (
-        f"上级「青川市人民政府督查室」：提交 {commit[:8]}，读取于 2026-03-20 10:00。\n"
-        "注意：对方的 office.yaml 无法读取：从这里开始的方括号 [ 没有配对的 ]，或者列表项之间少了半角逗号。\n")
+    shi.write("office.yaml", office)
+    commit = shi.commit("改动")
+    assert _run(invoke, xian, "intake") == f"上级「青川市人民政府督查室」：提交 {commit[:8]}，读取于 2026-03-20 10:00。\n" + notes
     _untouched(xian)
 
 
