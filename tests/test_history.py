@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from ducha.repo.audit import audit_trail, trails
-from ducha.repo.gitprocess import HistoryError
+from ducha.repo.gitprocess import HistoryError, check_repository
 from ducha.repo.histories import read_histories
+from ducha.repo.records_at import write_records_at
 
 from .conftest import Invoke
 from .gitrepo import GitRepo
@@ -137,6 +138,47 @@ def test_one_pass_for_all_cases(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) 
     histories = read_histories(repo.root)
     assert len(histories.by_id) == 11
     assert commands.count("log") == 1
+
+
+# --- a repository git cannot read ------------------------------------------------------------------------------
+
+
+def _lose(repo: GitRepo, revision: str) -> str:
+    """Delete the object ``revision`` names from the repository (a damaged copy, an interrupted transfer)."""
+    sha = repo.git("rev-parse", revision)
+    (repo.root / ".git" / "objects" / sha[:2] / sha[2:]).unlink()
+    return sha
+
+
+def test_a_repository_missing_part_of_its_history_is_refused_with_gits_reason(repo: GitRepo, invoke: Invoke) -> None:
+    tree = _lose(repo, "HEAD~3:cases")  # the first commit's cases/ folder
+    result = invoke(repo.root, "history", "DC-2026-0001")
+    assert result.exit_code == 2
+    assert result.output == f"错误：git log 失败：fatal: unable to read tree {tree}。请检查仓库是否完整。\n"
+
+
+def test_records_at_a_commit_git_cannot_give_are_refused(repo: GitRepo, tmp_path: Path) -> None:
+    with pytest.raises(HistoryError) as unknown:
+        write_records_at(repo.root, "1234567", tmp_path / "unknown")
+    assert str(unknown.value) == "git ls-tree 失败：fatal: Not a valid object name 1234567。请检查仓库是否完整。"
+    blob = _lose(repo, f"HEAD:{PATH}")
+    with pytest.raises(HistoryError) as damaged:
+        write_records_at(repo.root, "HEAD", tmp_path / "damaged")
+    assert str(damaged.value) == (f"git archive 失败：error: invalid object 100644 {blob} for '{PATH}'\n"
+                                  f"error: cannot read '{blob}'。请检查仓库是否完整。")
+
+
+def test_without_git_the_history_cannot_be_read(repo: GitRepo, invoke: Invoke, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "no-git-here"))
+    result = invoke(repo.root, "history", "DC-2026-0001")
+    assert result.exit_code == 2 and result.output == "错误：找不到 git 命令：审计记录来自提交历史。请先安装 git。\n"
+
+
+def test_a_folder_that_does_not_exist_is_not_a_repository(tmp_path: Path) -> None:
+    with pytest.raises(HistoryError) as missing:
+        check_repository(tmp_path / "missing")
+    assert str(missing.value) == f"{tmp_path / 'missing'} 不是 git 仓库：审计记录来自提交历史。请在督查仓库中运行。"
 
 
 def test_a_missing_record_content_is_refused(repo: GitRepo) -> None:

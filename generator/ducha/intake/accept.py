@@ -72,7 +72,6 @@ def accept_reports(root: Path, office: Office, cases: Sequence[Case], rollup: Ro
         text = edits.get(path) or path.read_text(encoding="utf-8")
         edits[path] = append_entry(text, "reports", entry, nested={"downstream": below.link.as_data()})
         done.append(Accepted(case_id, below, path))
-    if edits:
-        write_files(edits)
+    write_files(edits)  # every case named was appended to, or all were refused
     return tuple(done)
 

@@ -193,8 +193,7 @@ def intake(root: Path, today: dt.date, now: dt.datetime | None) -> IntakeResult:
     office, cases = load_cases(root) if (root / CASES_DIR).is_dir() else (load_office(root), ())
     if office.superior is None:
         raise UsageError("office.yaml 没有设置上级督查室（superior）：先写明上级的 name 和 remote，见 README「上下联动」。")
-    above = read_above(root, office, today, now)
-    assert above is not None
+    above = read_above(root, office, office.superior, today, now)
     if above.office is None or above.reading.commit is None:
         return IntakeResult(above, (), (), (), ())
     linked = _linked(cases, above.office)

@@ -132,6 +132,8 @@ def _log_changes(key: str, old: dict[str, Any], new: dict[str, Any]) -> list[Cha
 def _fact_change(key: str, was: Any, now: Any, old: dict[str, Any]) -> Change:
     """A change to a fact: adding a first value is recording it; anything else rewrites it."""
     name = field_name(key)
+    if was is None and isinstance(now, dict):
+        was = {}  # a first 依据: each sub-field by its Chinese name, never its key (doc_no)
     if isinstance(was, dict) and isinstance(now, dict):  # 依据: a new sub-field is recorded, an old one is fixed
         for sub, value in was.items():
             if now.get(sub) != value:

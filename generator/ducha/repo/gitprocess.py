@@ -8,13 +8,12 @@ A shallow clone is refused before anything is read from it.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import queue
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,15 +66,6 @@ class Repository:
             raise HistoryError(f"git {args[0] if args else ''} 失败：{message}。请检查仓库是否完整。")
         return done.stdout
 
-    def run_together(self, calls: Sequence[Sequence[str]]) -> list[str]:
-        """Several git commands at once (each answer is small, or spooled to a file), in the order given."""
-        with contextlib.ExitStack() as stack:
-            results = [stack.enter_context(spool(self.root, *args)) for args in calls]
-            return [result() for result in results]
-
-    def spool(self, *args: str, name: str | None = None) -> contextlib.AbstractContextManager[Callable[[], str]]:
-        return spool(self.root, *args, name=name)
-
     def stream(self, *args: str) -> Iterator[bytes]:
         return stream(self.root, *args)
 
@@ -106,22 +96,6 @@ def run(root: Path, *args: str, stdin: str | None = None, check: bool = True, en
         message = done.stderr.decode("utf-8", "replace").strip()
         raise HistoryError(f"git {args[0] if args else ''} 失败：{message}。请检查仓库是否完整。")
     return done.stdout.decode("utf-8", "replace")
-
-
-@contextlib.contextmanager
-def spool(root: Path, *args: str, name: str | None = None) -> Iterator[Callable[[], str]]:
-    """A git command started in the background, its output spooled to a file; yields what waits for that output."""
-    with tempfile.TemporaryFile() as output:
-        process = subprocess.Popen(["git", *_PLAIN, *args], cwd=root, stdout=output, stderr=subprocess.DEVNULL,
-                                   env=_environment())
-
-        def result() -> str:
-            if process.wait() != 0:
-                raise HistoryError(f"git {name or args[0]} 失败。请检查仓库是否完整。")
-            output.seek(0)
-            return output.read().decode("utf-8", "replace")
-
-        yield result
 
 
 def stream(root: Path, *args: str) -> Iterator[bytes]:

@@ -23,7 +23,7 @@ from ducha.model.redaction import Disclosure
 from ducha.repo.anchor import record_digest
 from ducha.repo.fetched import case_files_holding, files_at_commits
 from ducha.repo.offices import fetch_neighbours, readings
-from ducha.rules.calendar import calendar_for
+from ducha.rules.calendar import LAST_YEAR, calendar_for
 from ducha.rules.deadlines import deadline
 from ducha.rules.metrics import Tally
 from ducha.rules.rollup import Below, OfficeRollup, Published, Rollup, delegated
@@ -97,7 +97,7 @@ def _below(reading: Reading, below_office: Office, office: Office, mine: set[str
         try:
             status = deadline(case.as_of(today), below_office, today, calendar)
         except ValueError:  # a date beyond the calendar: the subordinate's own checks report it
-            notes.append(f"{case.id} 的到期日无法计算。")
+            notes.append(f"{case.id} 的到期日无法计算：办理时限（含延期）超出了日历范围（{LAST_YEAR} 年），请下级更正。")
             continue
         shown = dataclasses.replace(hidden.case(status.case), source=Source(upstream=link))
         found.append(Below(reading, link.id, dataclasses.replace(status, case=shown), path, record_digest(raw),

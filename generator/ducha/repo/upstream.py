@@ -13,12 +13,12 @@ from pathlib import Path
 
 from ducha.load.neighbours import SCHEMA_FILE, case_from, format_of, newer_format_note, office_from
 from ducha.model.case import CASES_DIR, Case
-from ducha.model.links import Link, Reading
+from ducha.model.links import Link, Neighbour, Reading
 from ducha.model.office import OFFICE_FILE, Office
 from ducha.repo.anchor import record_digest
 from ducha.repo.fetched import case_files_holding, files_at_commits
 from ducha.repo.offices import fetch_neighbours, readings
-from ducha.rules.calendar import calendar_for
+from ducha.rules.calendar import LAST_YEAR, calendar_for
 from ducha.rules.deadlines import Status, deadline
 
 
@@ -58,15 +58,10 @@ def case_path(case_id: str) -> str:
     return f"{CASES_DIR}/{case_id.split('-')[1]}/{case_id}.yaml"
 
 
-def read_above(root: Path, office: Office, today: dt.date, now: dt.datetime | None = None) -> Above | None:
-    """The superior and the cases it assigned to this office by ``today``; fetched first when ``now`` is given.
-
-    None when office.yaml names no superior.
-    """
-    if office.superior is None:
-        return None
-    found = (fetch_neighbours(root, [office.superior], now) if now is not None
-             else readings(root, [office.superior]))[0]
+def read_above(root: Path, office: Office, neighbour: Neighbour, today: dt.date, now: dt.datetime | None = None) -> Above:
+    """The superior (``neighbour``, office.yaml's ``superior``) and the cases it assigned to this office by ``today``;
+    fetched first when ``now`` is given."""
+    found = (fetch_neighbours(root, [neighbour], now) if now is not None else readings(root, [neighbour]))[0]
     if found.commit is None:
         return Above(found, None, "", ())
     commit = found.commit
@@ -75,8 +70,8 @@ def read_above(root: Path, office: Office, today: dt.date, now: dt.datetime | No
     notes = [note for note in (why, newer_format_note(format_of(meta[(commit, SCHEMA_FILE)]))) if note]
     if superior is None:
         return Above(found, None, "", (), tuple(notes))
-    if superior.name != office.superior.name:
-        notes.append(f"读取的是「{superior.name}」的记录，不是 office.yaml 所写的上级「{office.superior.name}」的："
+    if superior.name != neighbour.name:
+        notes.append(f"读取的是「{superior.name}」的记录，不是 office.yaml 所写的上级「{neighbour.name}」的："
                      "检查 superior 的 name 和 remote。")
     unit = own_unit(superior, office.name)
     if not unit:
@@ -101,7 +96,8 @@ def read_above(root: Path, office: Office, today: dt.date, now: dt.datetime | No
         try:
             status = deadline(case, superior, today, calendar)
         except ValueError:
-            notes.append(f"上级事项 {case.id} 的到期日无法计算。")
+            notes.append(f"上级事项 {case.id} 的到期日无法计算：办理时限（含延期）超出了日历范围（{LAST_YEAR} 年），"
+                         "请上级更正。")
             continue
         delegated.append(Delegated(status, path, record_digest(raw), Link(superior.fonds, case.id, commit, record_digest(raw))))
     return Above(found, superior, unit, tuple(sorted(delegated, key=lambda d: d.case.id)), tuple(notes))
