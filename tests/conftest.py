@@ -36,10 +36,13 @@ WATCH = liveguard.watch(REPO)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test that opens the browser carries the ``browser`` marker, so it can be deselected."""
+    """Every test that opens the browser carries the ``browser`` marker, so it can be deselected; the long tests
+    (``slow``) start first, then the browser's, so that no long test is left running alone at the end of a run on
+    several workers (longest first)."""
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: 0 if item.get_closest_marker("slow") else 1 if item.get_closest_marker("browser") else 2)
 
 
 @pytest.fixture(scope="module")

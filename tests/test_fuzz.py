@@ -158,12 +158,14 @@ def _command(template: Path, data: st.DataObject) -> None:
         run(root, data.draw(commands(root)))
 
 
+@pytest.mark.slow
 @settings(max_examples=75, deadline=None, suppress_health_check=list(HealthCheck))
 @given(record=records(), data=st.data())
 def test_no_command_crashes_on_a_generated_record(template: Path, record: str, data: st.DataObject) -> None:
     _record_and_command(template, record, data)
 
 
+@pytest.mark.slow
 @settings(max_examples=75, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_no_command_crashes_on_generated_options(template: Path, data: st.DataObject) -> None:

@@ -489,6 +489,7 @@ def run_machine(base: Path, prs: int, steps: int) -> Tally:
     return tally
 
 
+@pytest.mark.slow
 def test_guard_agrees_with_the_model(office_repo: Path) -> None:
     started = time.perf_counter()
     wanted = int(os.environ.get("GUARD_MODEL_PRS", "100"))

@@ -425,6 +425,7 @@ class Preview:
         return self.until(lambda: self.get(page) is None)
 
 
+@pytest.mark.slow
 def test_live_preview_picks_up_a_changed_case(built: Path, tmp_path: Path) -> None:
     """`ducha serve` and plain `mkdocs serve` at the office's root, side by side on the same records: each
     edit shows in both."""
@@ -545,6 +546,7 @@ PAGES = [("dashboard", ""), ("case", "cases/2026/DC-2026-0011.html"), ("unit", "
          ("category", "categories/%E9%A2%86%E5%AF%BC%E6%89%B9%E7%A4%BA.html"), ("guide", "guide.html")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width", [1400, 390])
 def test_no_page_scrolls_sideways(browser: object, server: str, width: int) -> None:
     """On a wide screen and on a phone, every page fits its width: tables become cards, charts shrink."""

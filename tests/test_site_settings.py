@@ -137,6 +137,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
 TEAL = "rgb(0, 148, 133)"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["ducha", "mkdocs"])
 def test_a_palette_alone_overrides_only_the_palette(browser: object, tmp_path: Path, invoke: Invoke,
                                                      served: tuple[Path, str], how: str) -> None:

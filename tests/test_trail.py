@@ -549,6 +549,7 @@ class Generator:
         return self.paths[case_id] if (self.repo.root / self.paths[case_id]).exists() else None
 
 
+@pytest.mark.slow
 def test_every_case_read_alone_equals_the_site_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     generator = Generator(tmp_path / "repo", seed=16)
     for _ in range(70):

@@ -302,6 +302,7 @@ def _check(empty: Path, office: str, written: list[Written], order: str | None, 
             assert result.exit_code in (0, 1), result.output
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(generated=offices_with_records(), issued=st.booleans())
 def test_no_command_fails_on_a_valid_office(empty: Path, generated: tuple[str, list[Written], str | None, dt.date],
