@@ -36,13 +36,14 @@ WATCH = liveguard.watch(REPO)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test that opens the browser carries the ``browser`` marker, so it can be deselected; the long tests
-    (``slow``) start first, then the browser's, so that no long test is left running alone at the end of a run on
-    several workers (longest first)."""
+    """Every test that opens the browser carries the ``browser`` marker, so it can be deselected; the modules with
+    long tests (``slow``) start first, each kept whole (its module fixtures are made once per worker), so that no
+    long test is left running alone at the end of a run on several workers (longest first)."""
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
-    items.sort(key=lambda item: 0 if item.get_closest_marker("slow") else 1 if item.get_closest_marker("browser") else 2)
+    long = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in long)  # stable: each module's tests stay in their order
 
 
 @pytest.fixture(scope="module")
