@@ -62,12 +62,14 @@ form: $(STAMP) vendor $(DECAP_SERVER)
 test:
 	@$(MAKE) --no-print-directory -j3 --output-sync=target lint unit smoke
 
-# The suite in two processes per core (pytest-xdist; each worker builds its own module fixtures), naming the ten
-# slowest tests: half of the suite's time is spent waiting on browsers, servers and subprocesses, which the second
-# process per core fills. The soak runs' small variants are in it; their long ones are in `make soak`.
+# The suite in two processes per core (pytest-xdist), naming the ten slowest tests: half of the suite's time is
+# spent waiting on browsers, servers and subprocesses, which the second process per core fills. Each test file goes
+# whole to one process (--dist loadfile), so its module fixtures (a built site, a browser) are made once, and the
+# files with long tests go first (tests/conftest.py). The soak runs' small variants are in it; their long ones are
+# in `make soak`.
 WORKERS ?= $(shell echo $$(( 2 * $$(nproc) )))
 unit: $(STAMP) tools vendor $(DECAP_SERVER)
-	$(BIN)/pytest -q -n $(WORKERS) --durations=10 -m "not soak"
+	$(BIN)/pytest -q -n $(WORKERS) --dist loadfile --durations=10 -m "not soak"
 
 # The long runs of the generated tests: hundreds of valid offices through every command, thousands of pull
 # requests judged by the guard and by its model (GUARD_MODEL_PRS, default 5000). Tens of minutes.
