@@ -7,10 +7,7 @@ round trip at a time costs more than git's own work.
 
 from __future__ import annotations
 
-import os
-import queue
 import subprocess
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -50,10 +47,13 @@ class BlobReader:
                     raise HistoryError(f"git 对象 {blob} 不存在：仓库不完整。请重新克隆完整仓库。")
                 yield blob, self._process.stdout.read(int(header[2]) + 1)[:-1]
 
-    def close(self) -> None:
+    def close(self, kill: bool = False) -> None:
+        """End git's process; with ``kill``, at once (answers it still owes would fill its pipe and block it)."""
         if self._process is not None:
             assert self._process.stdin is not None
             self._process.stdin.close()
+            if kill:
+                self._process.kill()
             self._process.wait()
             self._process = None
 
@@ -65,111 +65,34 @@ class BlobReader:
 
 
 class Prefetch:
-    """Blobs read as the log names them, each handed to the sink once, in the order named.
-
-    ``git cat-file --batch`` is asked a few dozen names at a time, and a thread of its own takes
-    git's output as it comes, in large pieces: git never waits on a full pipe while the caller
-    parses what came before, and the caller is handed what has arrived each time it asks more
-    (and the rest at ``close``). The thread only moves bytes: taking each answer there would
-    trade the interpreter between the two threads for every blob, which costs more than it saves.
-    """
-
-    #: Names written to git together: one write per blob would cost more than git's answer.
-    BATCH = 64
+    """Blobs read in batches as the log names them, each handed to the sink once."""
 
     def __init__(self, root: Path, sink: BlobSink) -> None:
-        self._root = root
+        self._reader = BlobReader(root)
         self._sink = sink
         self._seen: set[str] = set()
         self._pending: list[str] = []
-        self._asked = self._answered = 0
-        self._process: subprocess.Popen[bytes] | None = None
-        self._output: queue.SimpleQueue[bytes] = queue.SimpleQueue()  # git's output; b"" at its end
-        self._thread: threading.Thread | None = None
-        self._unread = b""  # output not yet handed over: the start of an answer still coming
 
     def add(self, blobs: Iterable[str | None]) -> None:
         for blob in blobs:
             if blob is not None and blob not in self._seen:
                 self._seen.add(blob)
                 self._pending.append(blob)
-        if len(self._pending) >= self.BATCH:
-            self._ask()
-            self._hand_over(wait=False)
+        if len(self._pending) >= BlobReader.BATCH:
+            self.flush()
 
-    def _ask(self) -> None:
-        if not self._pending:
-            return
-        if self._process is None:
-            self._process = start(self._root, "cat-file", "--batch")
-            assert self._process.stdout is not None
-            self._thread = threading.Thread(target=_drain, args=(self._process.stdout.fileno(), self._output), daemon=True)
-            self._thread.start()
-        assert self._process.stdin is not None
-        self._process.stdin.write("".join(f"{blob}\n" for blob in self._pending).encode("ascii"))
-        self._process.stdin.flush()
-        self._asked += len(self._pending)
+    def flush(self) -> None:
+        for blob, raw in self._reader.read_many(self._pending):
+            self._sink(blob, raw)
         self._pending = []
 
-    def _hand_over(self, wait: bool) -> None:
-        """The answers git has given so far to the sink; with ``wait``, every answer asked for."""
-        data, at = self._unread, 0
-        while self._answered < self._asked:
-            line_end = data.find(b"\n", at)
-            header = data[at:line_end].split() if line_end >= 0 else None  # "<blob> blob <size>", or "<blob> missing"
-            if header is not None and (len(header) != 3 or not header[2].isdigit()):
-                self.abort()
-                raise HistoryError(f"git 对象 {data[at:line_end].decode('ascii', 'replace').split(' ')[0]} 不存在："
-                                   "仓库不完整。请重新克隆完整仓库。")
-            content_end = line_end + 1 + int(header[2]) if header is not None else len(data)
-            if content_end < len(data):  # the whole answer, and the line end after it, have come
-                assert header is not None
-                self._sink(header[0].decode("ascii"), data[line_end + 1:content_end])
-                self._answered += 1
-                at = content_end + 1
-                continue
-            if not wait and self._output.empty():
-                break
-            more = self._output.get()
-            if not more:
-                self.abort()
-                raise HistoryError("git cat-file 提前结束：仓库不完整。请重新克隆完整仓库。")
-            data, at = data[at:] + more, 0
-        self._unread = data[at:]
+    def close(self) -> None:
+        self.flush()
+        self._reader.close()
 
     def abort(self) -> None:
         """End git's process at once, its answers left unread (when reading failed)."""
-        self._end(kill=True)
-
-    def close(self) -> None:
-        """Hand over every answer still to come, and end git's process."""
-        self._ask()
-        if self._process is None:
-            return
-        try:
-            self._hand_over(wait=True)
-        finally:
-            self._end(kill=False)
-
-    def _end(self, kill: bool) -> None:
-        if self._process is None:
-            return
-        assert self._process.stdin is not None and self._thread is not None
-        self._process.stdin.close()
-        if kill:
-            self._process.kill()
-        self._process.wait()
-        self._thread.join()
-        self._process = None
-
-
-def _drain(output: int, into: queue.SimpleQueue[bytes]) -> None:
-    """On a thread: a process's output as it comes, in pieces as large as the pipe holds; b"" at its end."""
-    try:
-        for data in iter(lambda: os.read(output, 1 << 16), b""):
-            into.put(data)
-    finally:
-        into.put(b"")
+        self._reader.close(kill=True)
 
 
 def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, bytes]:
